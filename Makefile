@@ -1,0 +1,42 @@
+# Two commands on a fresh machine:
+#   make demo   train the main example end to end
+#   make test   run the whole test suite
+# Each creates .venv and installs what it needs on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+
+.PHONY: demo test bench lint graphviz clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev,examples]"
+	touch $@
+
+# The graph drawings need Graphviz's `dot` program (a system package, not a pip one).
+graphviz:
+	@command -v dot >/dev/null 2>&1 || { \
+	  echo "Installing Graphviz (dot)..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq graphviz >/dev/null; \
+	  elif command -v brew >/dev/null 2>&1; then brew install graphviz; \
+	  else echo "Please install Graphviz (https://graphviz.org/download/)"; exit 1; fi; }
+
+demo: $(VENV)/.installed graphviz
+	$(PY) examples/digits.py
+
+test: $(VENV)/.installed graphviz
+	$(PY) -m pytest
+
+bench: $(VENV)/.installed
+	$(PY) benchmarks/bench_core.py
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check tinygrad_edu tests examples benchmarks
+	$(VENV)/bin/ruff format --check tinygrad_edu tests examples benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

@@ -1,0 +1,137 @@
+"""Core benchmark: the cost of recording and backpropagating elementwise ops.
+
+1. A chain of 2,000 elementwise ops (mul, add, tanh in turn) on a 4x4 float64
+   tensor, forward plus backward, in microseconds per op, next to a
+   hand-written NumPy forward and backward of the same chain (the floor) and,
+   when it is installed, PyTorch eager.
+2. A chain of 100,000 scalar ops, forward and backward, next to its NumPy version.
+
+Run: make bench   (or python benchmarks/bench_core.py)
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+import tinygrad_edu as tg
+
+
+def best_of(fn: Callable[[], object], repeat: int) -> float:
+    """Smallest wall time of `repeat` runs, in seconds (the least disturbed run)."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def numpy_chain(x0: np.ndarray, c: np.ndarray, n: int) -> np.ndarray:
+    """Forward and backward of the chain by hand: the floor nothing can beat."""
+    h, saved = x0, []
+    for i in range(n):
+        if i % 3 == 0:
+            h = h * c
+        elif i % 3 == 1:
+            h = h + c
+        else:
+            h = np.tanh(h)
+            saved.append(h)
+    g = np.ones_like(h)
+    for i in reversed(range(n)):
+        if i % 3 == 0:
+            g = g * c  # d(h*c)/dh = c
+        elif i % 3 == 2:
+            y = saved.pop()
+            g = g * (1.0 - y * y)  # d tanh(h)/dh = 1 - tanh^2
+    return g
+
+
+def tg_forward(x0: np.ndarray, c: np.ndarray, n: int) -> tuple[tg.Tensor, tg.Tensor]:
+    x = tg.tensor(x0, requires_grad=True)
+    ct = tg.tensor(c)
+    h = x
+    for i in range(n):
+        if i % 3 == 0:
+            h = h * ct
+        elif i % 3 == 1:
+            h = h + ct
+        else:
+            h = h.tanh()
+    return x, h
+
+
+def tg_chain(x0: np.ndarray, c: np.ndarray, n: int) -> np.ndarray:
+    x, h = tg_forward(x0, c, n)
+    h.backward(tg.ones_like(h))
+    return x.grad.data
+
+
+def torch_chain(x0: np.ndarray, c: np.ndarray, n: int) -> np.ndarray:
+    import torch
+
+    x = torch.tensor(x0, requires_grad=True)
+    ct = torch.tensor(c)
+    h = x
+    for i in range(n):
+        if i % 3 == 0:
+            h = h * ct
+        elif i % 3 == 1:
+            h = h + ct
+        else:
+            h = h.tanh()
+    h.backward(torch.ones_like(h))
+    return x.grad.numpy()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ops", type=int, default=2000, help="length of the 4x4 chain")
+    parser.add_argument("--deep", type=int, default=100_000, help="length of the scalar chain")
+    parser.add_argument("--repeat", type=int, default=7, help="runs per measurement (best is kept)")
+    args = parser.parse_args()
+
+    rng = np.random.default_rng(0)
+    x0, c = rng.standard_normal((4, 4)), rng.uniform(0.5, 1.0, (4, 4))
+    n = args.ops
+    assert np.allclose(numpy_chain(x0, c, n), tg_chain(x0, c, n)), "tinygrad_edu disagrees with NumPy"
+
+    rows = [("NumPy by hand (floor)", best_of(lambda: numpy_chain(x0, c, n), args.repeat))]
+    rows.append(("tinygrad_edu", best_of(lambda: tg_chain(x0, c, n), args.repeat)))
+    try:
+        import torch  # noqa: F401
+
+        torch.set_num_threads(1)
+        rows.append(("PyTorch eager", best_of(lambda: torch_chain(x0, c, n), args.repeat)))
+    except ImportError:
+        pass
+    floor = rows[0][1]
+    print(f"Chain of {n} elementwise ops (mul, add, tanh) on 4x4 float64, forward + backward")
+    print(f"{'implementation':<24}{'us/op':>10}{'x floor':>10}")
+    for name, seconds in rows:
+        print(f"{name:<24}{seconds / n * 1e6:>10.2f}{seconds / floor:>10.2f}")
+    fwd = best_of(lambda: tg_forward(x0, c, n), args.repeat)
+    print(f"(tinygrad_edu forward alone: {fwd / n * 1e6:.2f} us/op)")
+
+    deep = args.deep
+    s0, sc = np.asarray(0.3), np.asarray(0.9)
+    start = time.perf_counter()
+    x, h = tg_forward(s0, sc, deep)
+    t_fwd = time.perf_counter() - start
+    start = time.perf_counter()
+    h.backward()
+    t_bwd = time.perf_counter() - start
+    t_np = best_of(lambda: numpy_chain(s0, sc, deep), 3)
+    print(
+        f"\nChain of {deep} scalar ops: forward {t_fwd:.3f} s, backward {t_bwd:.3f} s, "
+        f"total {t_fwd + t_bwd:.3f} s; NumPy by hand {t_np:.3f} s; "
+        f"ratio {(t_fwd + t_bwd) / t_np:.1f}x"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""The table of differentiable ops that drives the generic gradient property tests.
+
+One row per op: how to call it, which input domain keeps finite differences
+honest (away from kinks, ties and poles), and which shapes to draw. A new op
+is tested by adding one row; `test_every_function_has_a_row` fails until it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from hypothesis import strategies as st
+
+import tinygrad_edu as tg
+
+FINITE = st.floats(-3, 3, allow_nan=False, allow_infinity=False)
+POSITIVE = st.floats(0.2, 3, allow_nan=False, allow_infinity=False)
+
+
+@dataclass(frozen=True)
+class Op:
+    name: str
+    fn: Callable[..., tg.Tensor]
+    covers: tuple[str, ...]  # the Function classes this row exercises
+    arity: int = 1
+    domain: st.SearchStrategy = FINITE
+    broadcast: bool = False  # draw mutually broadcastable shapes for the inputs
+    min_dims: int = 0
+    kinks: tuple[float, ...] = ()  # points where the derivative jumps: keep inputs away
+    distinct: bool = False  # values must be pairwise distinct (max/min ties)
+    same_shape: bool = False  # all inputs take the first input's shape
+    second_order: bool = True
+    eps: float = 1e-6  # finite-difference step; larger only where float32 rounding is involved
+    extra: dict = field(default_factory=dict)
+
+
+def _setitem(x: tg.Tensor, v: tg.Tensor) -> tg.Tensor:
+    y = x * 1.0
+    y[0] = v[0] * 2.0
+    return y
+
+
+def _inplace(x: tg.Tensor, y: tg.Tensor) -> tg.Tensor:
+    z = x * 1.0
+    z += y
+    z *= y
+    z -= x
+    z /= y
+    return z
+
+
+OPS = [
+    Op("add", lambda a, b: a + b, ("Add",), arity=2, broadcast=True),
+    Op("sub", lambda a, b: a - b, ("Sub",), arity=2, broadcast=True),
+    Op("mul", lambda a, b: a * b, ("Mul",), arity=2, broadcast=True),
+    Op("div", lambda a, b: a / b, ("Div",), arity=2, broadcast=True, domain=POSITIVE),
+    Op("rsub_scalar", lambda a: 2.0 - a, ("Sub",)),
+    Op("rdiv_scalar", lambda a: 2.0 / a, ("Div",), domain=POSITIVE),
+    Op("pow_scalar", lambda a: a**2.5, ("Pow",), domain=POSITIVE),
+    Op("pow_int", lambda a: a**3, ("Pow",)),
+    Op("pow_tensor", lambda a, b: a**b, ("Pow",), arity=2, broadcast=True, domain=POSITIVE),
+    Op("rpow", lambda a: 2.0**a, ("Pow",)),
+    Op("maximum", lambda a, b: a.maximum(b), ("Maximum",), arity=2, broadcast=True, distinct=True),
+    Op("minimum", lambda a, b: a.minimum(b), ("Minimum",), arity=2, broadcast=True, distinct=True),
+    Op(
+        "where",
+        lambda a, b: tg.where(a > 0, a * 2.0, b),
+        ("Where",),
+        arity=2,
+        broadcast=True,
+        kinks=(0.0,),
+    ),
+    Op("neg", lambda a: -a, ("Neg",)),
+    Op("exp", lambda a: a.exp(), ("Exp",)),
+    Op("log", lambda a: a.log(), ("Log",), domain=POSITIVE),
+    Op("sqrt", lambda a: a.sqrt(), ("Sqrt",), domain=POSITIVE),
+    Op("abs", lambda a: a.abs(), ("Abs",), kinks=(0.0,)),
+    Op("sin", lambda a: a.sin(), ("Sin",)),
+    Op("cos", lambda a: a.cos(), ("Cos",)),
+    Op("tanh", lambda a: a.tanh(), ("Tanh",)),
+    Op("sigmoid", lambda a: a.sigmoid(), ("Sigmoid",)),
+    Op("relu", lambda a: a.relu(), ("Relu",), kinks=(0.0,)),
+    Op("leaky_relu", lambda a: a.leaky_relu(0.1), ("Where", "Mul"), kinks=(0.0,)),
+    Op("gelu", lambda a: a.gelu(), ("Erf",)),
+    Op("gelu_tanh", lambda a: a.gelu(approximate="tanh"), ("Tanh",)),
+    Op("softplus", lambda a: a.softplus(beta=2.0, threshold=4.0), ("Softplus",), kinks=(2.0,)),
+    Op("clamp", lambda a: a.clamp(-1.0, 1.0), ("Clamp",), kinks=(-1.0, 1.0)),
+    Op("clamp_min", lambda a: a.clamp(min=0.5), ("Clamp",), kinks=(0.5,)),
+    # through float32 and back: a larger step keeps float32 rounding out of the differences
+    Op("cast", lambda a: a.float().double() * a, ("Cast",), eps=1e-2),
+    Op("clone", lambda a: a.clone() * a, ("Clone",)),
+    Op("sum_all", lambda a: a.sum(), ("Sum",)),
+    Op("sum_dim", lambda a: a.sum(-1, keepdim=True), ("Sum",), min_dims=1),
+    Op("sum_dims", lambda a: a.sum((0, -1)), ("Sum",), min_dims=2),
+    Op("mean", lambda a: a.mean(0), ("Sum", "Div"), min_dims=1),
+    Op("var", lambda a: a.var(-1), ("Sum",), min_dims=1, extra={"min_side": 2}),
+    Op("var_all_biased", lambda a: a.var(correction=0), ("Sum",)),
+    Op(
+        "std",
+        lambda a: a.std(0, keepdim=True),
+        ("Sqrt",),
+        min_dims=1,
+        distinct=True,
+        extra={"min_side": 2},
+    ),
+    Op("amax_all", lambda a: a.max(), ("Amax",), distinct=True),
+    Op("amax_dims", lambda a: a.amax((0, -1), keepdim=True), ("Amax",), min_dims=2, distinct=True),
+    Op("amin", lambda a: a.min(), ("Amax", "Neg"), distinct=True),
+    Op("max_dim", lambda a: a.max(-1).values, ("Index",), min_dims=1, distinct=True),
+    Op("min_dim", lambda a: a.min(0, keepdim=True).values, ("Index",), min_dims=1, distinct=True),
+    Op("logsumexp", lambda a: a.logsumexp(-1), ("Exp", "Log"), min_dims=1),
+    Op("softmax", lambda a: a.softmax(-1), ("Exp", "Div"), min_dims=1),
+    Op("log_softmax", lambda a: a.log_softmax(0), ("Log",), min_dims=1),
+    Op("reshape", lambda a: a.reshape(-1) * a.reshape(-1), ("Reshape",)),
+    Op("flatten", lambda a: a.flatten(), ("Reshape",)),
+    Op("squeeze_unsqueeze", lambda a: a.unsqueeze(0).unsqueeze(-1).squeeze(0), ("Reshape",)),
+    Op("expand", lambda a: a.reshape(-1)[:1].expand(3, 1) * 1.0, ("Expand",), min_dims=1),
+    Op("permute", lambda a: a.permute(*range(a.ndim - 1, -1, -1)), ("Permute",)),
+    Op("transpose", lambda a: a.transpose(0, -1) ** 2, ("Permute",), min_dims=1),
+    Op("T", lambda a: a.T * 3.0, ("Permute",)),
+    Op("index_basic", lambda a: a[..., 0:1, None] * 2.0, ("Index", "IndexAdd"), min_dims=1),
+    Op("index_int", lambda a: a[0], ("Index",), min_dims=1),
+    Op("index_array_repeated", lambda a: a[[0, 0, -1]] ** 2, ("Index", "IndexAdd"), min_dims=1),
+    Op("index_mask", lambda a: a[a.detach() > 0] * 3.0, ("Index", "IndexAdd"), kinks=(0.0,)),
+    Op("setitem", _setitem, ("IndexPut", "Clone"), arity=2, min_dims=1, same_shape=True),
+    Op(
+        "inplace",
+        _inplace,
+        ("Add", "Mul", "Sub", "Div", "Clone"),
+        arity=2,
+        domain=POSITIVE,
+        same_shape=True,
+    ),
+    Op("cat", lambda a, b: tg.cat([a, b, a], 0), ("Cat",), arity=2, min_dims=1, same_shape=True),
+    Op("stack", lambda a, b: tg.stack([a, b], -1), ("Cat", "Reshape"), arity=2, same_shape=True),
+    Op("matmul_2d", lambda a, b: a @ b, ("MatMul",), arity=2, extra={"matmul": "2d"}),
+    Op("matmul_vec", lambda a, b: a @ b, ("MatMul",), arity=2, extra={"matmul": "vec"}),
+    Op("matmul_batch", lambda a, b: a @ b, ("MatMul", "Expand"), arity=2, extra={"matmul": "batch"}),
+]

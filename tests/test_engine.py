@@ -1,0 +1,261 @@
+"""The engine's rules: ordering, accumulation, release, hooks, grad mode, versions."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+
+
+def f64(values, requires_grad=True):
+    return tg.tensor(np.asarray(values, dtype=np.float64), requires_grad=requires_grad)
+
+
+def test_a_100000_op_chain_backpropagates_without_recursion():
+    import sys
+
+    limit = sys.getrecursionlimit()
+    x = f64(1.0)
+    h = x
+    for _ in range(100_000):
+        h = h * 1.0 + 0.0
+    h.backward()
+    assert x.grad.item() == 1.0
+    assert sys.getrecursionlimit() == limit
+    del h  # freeing the long chain must not overflow the stack either
+
+
+def test_diamond_graph_sums_both_paths():
+    x = f64(3.0)
+    a = x * 2.0
+    y = a * a + a.exp()  # a feeds two ops
+    y.backward()
+    a_val = 6.0
+    assert np.isclose(x.grad.item(), (2 * a_val + np.exp(a_val)) * 2.0)
+
+
+def test_gradients_accumulate_in_leaves_across_backward_calls():
+    x = f64([1.0, 2.0])
+    (x * x).sum().backward()
+    (x * 3.0).sum().backward()
+    np.testing.assert_allclose(x.grad.data, [2 + 3, 4 + 3])
+
+
+def test_leaf_grads_do_not_share_memory():
+    x, y = f64([1.0]), f64([2.0])
+    (x + y).sum().backward()  # Add passes the same gradient to both
+    x.grad.data[0] = 99.0
+    assert y.grad.item() == 1.0
+
+
+def test_non_leaf_grad_is_none_unless_retained():
+    x = f64([1.0, 2.0])
+    h = x * 2.0
+    kept = x * 3.0
+    kept.retain_grad()
+    (h.sum() + kept.sum()).backward()
+    assert h.grad is None and not h.is_leaf
+    np.testing.assert_array_equal(kept.grad.data, [1.0, 1.0])
+
+
+def test_second_backward_through_a_released_graph_raises():
+    x = f64([1.0, 2.0])
+    y = (x * x).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match="second time"):
+        y.backward()
+    np.testing.assert_array_equal(x.grad.data, [2.0, 4.0])  # the failed call changed nothing
+
+
+def test_retain_graph_allows_a_second_backward():
+    x = f64([1.0, 2.0])
+    y = (x * x).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    np.testing.assert_array_equal(x.grad.data, [4.0, 8.0])
+
+
+def test_saved_tensors_are_freed_after_backward():
+    x = f64([1.0, 2.0])
+    y = x * x
+    node = y.grad_fn
+    y.sum().backward()
+    assert node._saved == () and node.released
+
+
+def test_backward_on_non_scalar_needs_a_gradient():
+    y = f64([[1.0, 2.0]]) * 2.0
+    with pytest.raises(RuntimeError, match=r"scalar outputs.*\(1, 2\)"):
+        y.backward()
+    with pytest.raises(RuntimeError, match=r"\(3,\).*\(1, 2\)"):
+        y.backward(tg.ones(3, dtype=np.float64))
+
+
+def test_backward_on_a_tensor_without_grad_raises():
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        tg.tensor([1.0]).sum().backward()
+
+
+def test_inplace_change_of_a_saved_tensor_makes_backward_raise_naming_the_op():
+    x = f64([1.0, 2.0])
+    h = x * 1.0
+    y = (h * h).sum()
+    h += 1.0
+    with pytest.raises(RuntimeError, match="MulBackward.*inplace|inplace.*MulBackward"):
+        y.backward()
+    assert x.grad is None
+
+
+def test_inplace_ops_on_non_leaf_keep_correct_gradients():
+    x = f64([1.0, 2.0])
+    h = x * 2.0
+    z = h + 1.0  # uses the old h
+    h *= 3.0  # h = 6x
+    (z.sum() + h.sum()).backward()
+    np.testing.assert_allclose(x.grad.data, [2.0 + 6.0, 2.0 + 6.0])
+
+
+def test_inplace_on_a_leaf_that_requires_grad_is_refused_and_changes_nothing():
+    x = f64([1.0, 2.0])
+    with pytest.raises(RuntimeError, match="leaf Variable"):
+        x += 1.0
+    np.testing.assert_array_equal(x.data, [1.0, 2.0])
+    with tg.no_grad():
+        x -= 1.0
+    np.testing.assert_array_equal(x.data, [0.0, 1.0])
+    assert x._version == 1 and x.is_leaf
+
+
+def test_failed_inplace_leaves_the_tensor_as_it_was():
+    t = tg.tensor([[1.0, 2.0]])
+    with pytest.raises(RuntimeError, match=r"\(1, 2\).*\(3, 2\)"):
+        t += tg.ones(3, 2)
+    np.testing.assert_array_equal(t.data, [[1.0, 2.0]])
+    assert t._version == 0
+
+
+def test_hooks_see_and_can_replace_gradients():
+    x = f64([1.0, 2.0])
+    seen = []
+    x.register_hook(lambda g: seen.append(g.data.copy()))
+    h = x * 3.0
+    handle = h.register_hook(lambda g: g * 10.0)
+    h.sum().backward()
+    np.testing.assert_array_equal(seen[0], [30.0, 30.0])
+    np.testing.assert_array_equal(x.grad.data, [30.0, 30.0])
+    handle.remove()
+    with pytest.raises(RuntimeError, match="doesn't require"):
+        tg.tensor([1.0]).register_hook(print)
+
+
+def test_no_grad_and_enable_grad_as_context_managers_and_decorators():
+    x = f64([1.0])
+    with tg.no_grad():
+        assert not tg.is_grad_enabled()
+        assert (x * 2.0).grad_fn is None
+        with tg.enable_grad():
+            assert (x * 2.0).grad_fn is not None
+    assert tg.is_grad_enabled()
+
+    @tg.no_grad()
+    def infer(t):
+        return t * 2.0
+
+    assert not infer(x).requires_grad and tg.is_grad_enabled()
+
+
+def test_grad_mode_is_thread_local():
+    results = {}
+
+    def worker():
+        results["other"] = tg.is_grad_enabled()
+
+    with tg.no_grad():
+        thread = threading.Thread(target=worker)
+        thread.start()
+        thread.join()
+    assert results["other"] is True
+
+
+def test_autograd_grad_leaves_dot_grad_alone_and_gives_hessian_vector_products():
+    x = f64([1.0, 2.0])
+    y = (x**3).sum()
+    (g,) = tg.autograd.grad(y, x, create_graph=True)
+    np.testing.assert_allclose(g.data, 3 * x.data**2)
+    v = f64([1.0, -1.0], requires_grad=False)
+    (hv,) = tg.autograd.grad((g * v).sum(), x)
+    np.testing.assert_allclose(hv.data, 6 * x.data * v.data)
+    assert x.grad is None
+
+
+def test_autograd_grad_unused_inputs():
+    x, z = f64([1.0]), f64([2.0])
+    y = (x * 2.0).sum()
+    with pytest.raises(RuntimeError, match="not have been used"):
+        tg.autograd.grad(y, [x, z], retain_graph=True)
+    gx, gz = tg.autograd.grad(y, [x, z], allow_unused=True)
+    assert gx.item() == 2.0 and gz is None
+
+
+def test_backward_create_graph_gives_differentiable_grads():
+    x = f64([0.5])
+    y = x.sin().sum()
+    y.backward(create_graph=True)
+    first = x.grad
+    assert first.requires_grad
+    (second,) = tg.autograd.grad(first.sum(), x)
+    np.testing.assert_allclose(second.data, -np.sin(0.5))
+
+
+def test_custom_function_pattern_and_wrong_gradient_count():
+    class Cube(tg.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x**3
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return grad * 3.0 * x * x
+
+    x = f64([2.0])
+    y = Cube.apply(x)
+    assert type(y.grad_fn).__name__ == "CubeBackward"
+    y.sum().backward()
+    assert x.grad.item() == 12.0
+
+    class TooMany(tg.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 1.0
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad, grad
+
+    with pytest.raises(RuntimeError, match="TooManyBackward.*expected 1, got 2"):
+        TooMany.apply(f64([1.0])).sum().backward()
+
+
+def test_custom_function_gradient_of_wrong_shape_is_reported():
+    class Bad(tg.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x.sum()
+
+        @staticmethod
+        def backward(ctx, grad):
+            return tg.ones(5, dtype=np.float64)
+
+    with pytest.raises(RuntimeError, match=r"BadBackward.*\(5,\).*\(2, 3\)"):
+        Bad.apply(f64(np.ones((2, 3)))).backward()
+
+
+def test_grad_fn_names_the_op():
+    x = f64([1.0])
+    assert (x * 2.0).grad_fn.name() == "MulBackward"
+    assert repr((x.reshape(1, 1) @ f64([[1.0]])).grad_fn) == "<MatMulBackward>"

@@ -1,0 +1,240 @@
+"""Tensor construction, dtypes, operators, reductions, shapes, indexing and errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+
+
+def test_dtype_rules():
+    assert tg.tensor([1.0, 2.0]).dtype == np.float32
+    assert tg.tensor(1.5).dtype == np.float32
+    assert tg.tensor([1, 2]).dtype == np.int64
+    assert tg.tensor([True]).dtype == np.bool_
+    assert tg.tensor(np.zeros(2)).dtype == np.float64
+    assert tg.zeros(2).dtype == np.float32 and tg.rand(2).dtype == np.float32
+    assert (tg.tensor([1.0]) * 2.0).dtype == np.float32  # a Python float does not promote
+    assert (tg.tensor([1, 2]) * 0.5).dtype == np.float32
+    assert (tg.tensor([1, 2]) + tg.tensor([0.5], dtype=np.float64)).dtype == np.float64
+    assert tg.arange(3).dtype == np.int64 and tg.arange(0, 1, 0.5).dtype == np.float32
+    tg.set_default_dtype(np.float64)
+    try:
+        assert tg.tensor([1.0]).dtype == np.float64 and tg.get_default_dtype() == np.float64
+    finally:
+        tg.set_default_dtype(np.float32)
+
+
+def test_constructor_copies_and_accepts_tensors():
+    a = np.array([1.0, 2.0])
+    t = tg.tensor(a)
+    a[0] = 5.0
+    assert t.data[0] == 1.0
+    assert tg.Tensor(t).data is not t.data
+
+
+def test_requires_grad_on_integers_is_an_error():
+    with pytest.raises(RuntimeError, match="floating point"):
+        tg.tensor([1, 2], requires_grad=True)
+    with pytest.raises(RuntimeError, match="floating point"):
+        tg.tensor([1, 2]).requires_grad_()
+
+
+def test_attributes_and_conversions():
+    t = tg.tensor([[1.0, 2.0, 3.0]], requires_grad=True)
+    assert t.shape == (1, 3) and t.ndim == 2 and t.size() == (1, 3) and t.size(-1) == 3
+    assert t.numel() == 3 and t.is_leaf and t.grad_fn is None and t.T.shape == (3, 1)
+    assert t.detach().tolist() == [[1.0, 2.0, 3.0]]
+    with pytest.raises(RuntimeError, match="detach"):
+        t.numpy()
+    assert t.sum().item() == 6.0
+    with pytest.raises(RuntimeError, match="3 elements"):
+        t.item()
+    assert "requires_grad=True" in repr(t) and "grad_fn=<SumBackward>" in repr(t.sum())
+    assert np.asarray(t.detach()).shape == (1, 3)
+
+
+def test_operators_with_numbers_and_arrays_on_either_side():
+    t = tg.tensor([1.0, 2.0])
+    for result, expected in [
+        (t + 1, [2, 3]),
+        (1 + t, [2, 3]),
+        (t - 1, [0, 1]),
+        (1 - t, [0, -1]),
+        (t * 2, [2, 4]),
+        (2 * t, [2, 4]),
+        (t / 2, [0.5, 1]),
+        (2 / t, [2, 1]),
+        (t**2, [1, 4]),
+        (2**t, [2, 4]),
+        (-t, [-1, -2]),
+        (np.array([1.0, 1.0]) + t, [2, 3]),
+        (t @ np.array([1.0, 1.0]), 3),
+    ]:
+        assert isinstance(result, tg.Tensor)
+        np.testing.assert_allclose(result.data, expected)
+
+
+def test_comparisons_give_bool_tensors_without_grad():
+    t = tg.tensor([1.0, 2.0], requires_grad=True)
+    for result in (t == 1.0, t != 1.0, t < 2, t <= 2, t > 1, t >= 1):
+        assert result.dtype == np.bool_ and not result.requires_grad
+    np.testing.assert_array_equal((t > 1).data, [False, True])
+
+
+def test_elementwise_values():
+    x = tg.tensor(np.array([-2.0, -0.5, 0.0, 0.5, 2.0]))
+    np.testing.assert_allclose(x.relu().data, np.maximum(x.data, 0))
+    np.testing.assert_allclose(x.leaky_relu().data, np.where(x.data > 0, x.data, 0.01 * x.data))
+    np.testing.assert_allclose(x.sigmoid().data, 1 / (1 + np.exp(-x.data)))
+    np.testing.assert_allclose(x.softplus().data, np.log1p(np.exp(x.data)))
+    np.testing.assert_allclose(x.clamp(-1, 1).data, np.clip(x.data, -1, 1))
+    import math
+
+    gelu = [v * 0.5 * (1 + math.erf(v / math.sqrt(2))) for v in x.data]
+    np.testing.assert_allclose(x.gelu().data, gelu, rtol=1e-14)
+    big = tg.tensor(np.array([-1e4, 1e4]))
+    np.testing.assert_array_equal(big.sigmoid().data, [0.0, 1.0])
+
+
+def test_reductions_with_dims_and_keepdim():
+    a = np.arange(24.0).reshape(2, 3, 4)
+    t = tg.tensor(a)
+    cases = [
+        (t.sum(), a.sum()),
+        (t.sum(1), a.sum(1)),
+        (t.sum((0, -1), keepdim=True), a.sum((0, 2), keepdims=True)),
+        (t.mean(-1), a.mean(-1)),
+        (t.max(), a.max()),
+        (t.amax((1, 2)), a.max((1, 2))),
+        (t.min(-2, keepdim=True).values, a.min(-2, keepdims=True)),
+        (t.var(1), a.var(1, ddof=1)),
+        (t.var(1, correction=0), a.var(1)),
+        (t.std(), a.std(ddof=1)),
+        (t.logsumexp(-1), np.log(np.exp(a).sum(-1))),
+    ]
+    for result, expected in cases:
+        np.testing.assert_allclose(result.data, expected, rtol=1e-12)
+    values, indices = t.max(2)
+    np.testing.assert_array_equal(indices.data, a.argmax(2))
+    assert t.argmax().item() == 23 and t.argmin(1).shape == (2, 4)
+
+
+def test_softmax_family_is_stable_for_large_logits():
+    logits = tg.tensor(np.array([[1e4, 0.0, -1e4], [-1e4, -1e4, -1e4]]), requires_grad=True)
+    p = logits.softmax(-1)
+    np.testing.assert_allclose(p.data, [[1, 0, 0], [1 / 3, 1 / 3, 1 / 3]])
+    lp = logits.log_softmax(-1)
+    assert np.isfinite(lp.data).all()
+    np.testing.assert_allclose(lp.data[0], [0.0, -1e4, -2e4])
+    lse = logits.logsumexp(1)
+    np.testing.assert_allclose(lse.data, [1e4, -1e4 + np.log(3)])
+    (lp[0, 1] + lse.sum()).backward()
+    assert np.isfinite(logits.grad.data).all()
+
+
+def test_unknown_dims_raise_index_error():
+    t = tg.zeros(2, 3)
+    for call in (lambda: t.sum(2), lambda: t.mean(-3), lambda: t.softmax(5), lambda: t.max(4)):
+        with pytest.raises(IndexError, match="Dimension out of range"):
+            call()
+
+
+def test_shape_mismatch_names_both_shapes_and_the_op():
+    a, b = tg.zeros(2, 3), tg.zeros(4, 3)
+    with pytest.raises(RuntimeError, match=r"Add.*\(2, 3\).*\(4, 3\)"):
+        a + b
+    with pytest.raises(RuntimeError, match=r"MatMul.*\(2, 3\).*\(4, 3\)"):
+        a @ b
+    with pytest.raises(RuntimeError, match=r"cat.*\(2, 3\).*\(3, 4\)"):
+        tg.cat([a, b.T], 0)
+    with pytest.raises(RuntimeError, match=r"reshape.*\(4,\).*\(2, 3\)"):
+        a.reshape(4)
+
+
+def test_shape_ops():
+    t = tg.tensor(np.arange(6.0).reshape(2, 3))
+    assert t.reshape(3, 2).shape == (3, 2) and t.view(-1).shape == (6,)
+    assert t.unsqueeze(0).shape == (1, 2, 3) and t.unsqueeze(-1).shape == (2, 3, 1)
+    assert t.reshape(1, 2, 1, 3).squeeze().shape == (2, 3)
+    assert t.reshape(1, 2, 1, 3).squeeze(2).shape == (1, 2, 3)
+    assert t.transpose(0, 1).shape == (3, 2) and t.permute(1, 0).shape == (3, 2)
+    assert t.flatten().shape == (6,) and tg.zeros(2, 3, 4).flatten(1).shape == (2, 12)
+    assert t.reshape(2, 1, 3).expand(2, 4, -1).shape == (2, 4, 3)
+    assert t.broadcast_to((5, 2, 3)).shape == (5, 2, 3)
+    assert tg.stack([t, t], 1).shape == (2, 2, 3) and tg.cat([t, t], -1).shape == (2, 6)
+    with pytest.raises(RuntimeError, match="stack expects"):
+        tg.stack([t, t.T])
+
+
+def test_indexing_kinds_and_repeated_index_gradients():
+    a = np.arange(12.0).reshape(3, 4)
+    t = tg.tensor(a, requires_grad=True)
+    np.testing.assert_array_equal(t[1].data, a[1])
+    np.testing.assert_array_equal(t[:, 1:3].data, a[:, 1:3])
+    np.testing.assert_array_equal(t[None, ..., -1].data, a[None, ..., -1])
+    np.testing.assert_array_equal(t[[0, 0, 2]].data, a[[0, 0, 2]])
+    np.testing.assert_array_equal(t[t.detach() > 5].data, a[a > 5])
+    np.testing.assert_array_equal(t[tg.tensor([2, 1])].data, a[[2, 1]])
+    t[[0, 0, 2], [1, 1, 3]].sum().backward()
+    expected = np.zeros((3, 4))
+    expected[0, 1], expected[2, 3] = 2.0, 1.0
+    np.testing.assert_array_equal(t.grad.data, expected)
+
+
+def test_wrong_index_types_raise():
+    t = tg.zeros(3)
+    for bad in (1.5, "a", [0.5]):
+        with pytest.raises(IndexError, match="valid indices"):
+            t[bad]
+
+
+def test_setitem_and_inplace_values():
+    t = tg.zeros(2, 3)
+    t[0] = 1.0
+    t[1, 1:] = tg.tensor([2.0, 3.0])
+    t += 1
+    t *= 2
+    np.testing.assert_array_equal(t.data, [[4, 4, 4], [2, 6, 8]])
+    assert t._version == 4
+    t.zero_()
+    assert not t.data.any()
+
+
+def test_where_broadcasts_and_checks_the_condition():
+    a = tg.tensor(np.array([[1.0], [-1.0]]), requires_grad=True)
+    out = tg.where(a > 0, a, tg.zeros(1, 3, dtype=np.float64))
+    assert out.shape == (2, 3)
+    out.sum().backward()
+    np.testing.assert_array_equal(a.grad.data, [[3.0], [0.0]])
+    with pytest.raises(TypeError, match="bool"):
+        tg.where(tg.ones(2), a, a)
+
+
+def test_factories_and_manual_seed():
+    tg.manual_seed(5)
+    a = tg.randn(3, 2)
+    tg.manual_seed(5)
+    b = tg.randn((3, 2))
+    np.testing.assert_array_equal(a.data, b.data)
+    assert tg.ones(2, 2).data.sum() == 4 and tg.full((2,), 7.0).data.tolist() == [7.0, 7.0]
+    assert tg.eye(3).data.trace() == 3 and tg.zeros_like(a).shape == (3, 2)
+    assert tg.ones_like(a).dtype == a.dtype and tg.randn_like(a).shape == (3, 2)
+    r = tg.rand(1000)
+    assert 0 <= r.data.min() and r.data.max() < 1
+    assert tg.zeros(2, requires_grad=True).requires_grad
+
+
+def test_matmul_variants_match_numpy():
+    rng = np.random.default_rng(0)
+    cases = [
+        ((3,), (3,)),
+        ((2, 3), (3,)),
+        ((3,), (3, 4)),
+        ((5, 2, 3), (3, 4)),
+        ((2, 1, 2, 3), (4, 3, 2)),
+    ]
+    for sa, sb in cases:
+        a, b = rng.standard_normal(sa), rng.standard_normal(sb)
+        np.testing.assert_allclose((tg.tensor(a) @ tg.tensor(b)).data, a @ b)

@@ -1,0 +1,199 @@
+"""The backward engine: the chain rule applied over a recorded graph.
+
+Gradients are kept in a dict keyed by the node (or leaf tensor) they belong
+to. Nodes are visited in topological order (see `graph.py`), so by the time a
+node runs, all contributions to the gradient of its output have been summed.
+A node turns that gradient into one gradient per input (its Function's
+`backward`), which is added to the entry of the node that produced that input.
+Leaf gradients are written to `.grad` only at the end, so a backward that
+fails half-way leaves every tensor as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from . import function
+from .function import Node
+from .grad_mode import set_grad_enabled
+from .graph import topological_order
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
+
+
+def backward(
+    tensors: Sequence[Tensor],
+    grad_tensors: Sequence[Tensor | None],
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+) -> None:
+    """Accumulate d(tensors)/d(leaf) into the `.grad` of every leaf that requires grad."""
+    roots = _roots(tensors, grad_tensors)
+    leaf_grads = _run(roots, create_graph if retain_graph is None else retain_graph, create_graph)
+    for leaf, grad in leaf_grads.items():
+        for hook in leaf._hooks or ():
+            result = hook(grad)
+            grad = grad if result is None else result
+        if not create_graph:
+            grad = type(leaf)._wrap(np.array(grad.data))  # own memory, never a shared view
+        leaf.grad = grad if leaf.grad is None else leaf.grad + grad
+
+
+def grad(
+    outputs: Tensor | Sequence[Tensor],
+    inputs: Tensor | Sequence[Tensor],
+    grad_outputs: Tensor | Sequence[Tensor | None] | None = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+) -> tuple[Tensor | None, ...]:
+    """Return d(outputs)/d(inputs) without touching any `.grad`.
+
+    With `create_graph=True` the returned gradients are themselves recorded,
+    so they can be differentiated again (Hessian-vector products, penalties).
+    """
+    from ..tensor import Tensor
+
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    if grad_outputs is None or isinstance(grad_outputs, Tensor):
+        grad_outputs = [grad_outputs] * len(outputs)
+    for x in inputs:
+        if not x.requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    keys = [x.grad_fn or x for x in inputs]
+    roots = _roots(outputs, list(grad_outputs))
+    found = _run(roots, create_graph if retain_graph is None else retain_graph, create_graph, keys)
+    result = tuple(found.get(k) for k in keys)
+    if not allow_unused and any(g is None for g in result):
+        raise RuntimeError(
+            "One of the differentiated Tensors appears to not have been used in the "
+            "graph. Set allow_unused=True if this is the desired behavior."
+        )
+    return result
+
+
+def _roots(tensors: Sequence[Tensor], grads: Sequence[Tensor | None]) -> list[tuple[Tensor, Tensor]]:
+    """Pair each output with its starting gradient, checking both."""
+    from ..tensor import Tensor
+
+    if len(tensors) != len(grads):
+        raise RuntimeError(f"got {len(grads)} gradients for {len(tensors)} outputs")
+    roots = []
+    for i, (t, g) in enumerate(zip(tensors, grads)):
+        if not t.requires_grad:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+        if g is None:
+            if t.data.size != 1:
+                raise RuntimeError(
+                    "grad can be implicitly created only for scalar outputs, but the "
+                    f"output has shape {t.shape}; pass `gradient=` a tensor of that shape"
+                )
+            g = Tensor._wrap(np.ones_like(t.data))
+        elif not isinstance(g, Tensor):
+            g = Tensor(g, dtype=t.dtype)
+        if g.shape != t.shape:
+            raise RuntimeError(
+                f"Mismatch in shape: gradient has shape {g.shape} but the output has shape {t.shape}"
+            )
+        roots.append((t, g))
+    return roots
+
+
+def _run(
+    roots: list[tuple[Tensor, Tensor]],
+    retain_graph: bool,
+    create_graph: bool,
+    capture: list | None = None,
+) -> dict:
+    """Backpropagate from `roots`. Returns the gradients of leaves, or of `capture` keys."""
+    grads: dict = {}
+    for t, g in roots:
+        _add(grads, t.grad_fn or t, g)
+    nodes = topological_order(k for k in grads if isinstance(k, Node))
+    for node in nodes:
+        if node.released:
+            raise RuntimeError(
+                f"Trying to backward through the graph a second time ({node.name()} was "
+                "freed by an earlier backward). Pass retain_graph=True to the first "
+                "backward if you need to go through it again."
+            )
+    captured = {}
+    wanted = set(capture) if capture is not None else ()
+    with set_grad_enabled(create_graph):
+        for node in nodes:
+            g = grads.pop(node, None)
+            if g is None:
+                continue
+            if node._pre_hooks:
+                for hook in node._pre_hooks:
+                    result = hook(g)
+                    g = g if result is None else result
+            if node in wanted:
+                captured[node] = g
+            _propagate(node, g, grads)
+    if not retain_graph:
+        for node in nodes:
+            node.release()
+    if capture is not None:
+        captured.update((k, v) for k, v in grads.items() if k in wanted)
+        return captured
+    return grads
+
+
+def _propagate(node: Node, grad: Tensor, grads: dict) -> None:
+    """Run one node's backward and hand each input gradient to its producer."""
+    in_grads = node.function.backward(node, grad)
+    if type(in_grads) is not tuple:
+        in_grads = (in_grads,)
+    if len(in_grads) != len(node.parents):
+        raise RuntimeError(
+            f"function {node.name()} returned an incorrect number of gradients "
+            f"(expected {len(node.parents)}, got {len(in_grads)})"
+        )
+    for i, (parent, g) in enumerate(zip(node.parents, in_grads)):
+        if g is None or parent is None:
+            continue
+        x = node.inputs[i]
+        if type(g) is not function.Tensor or g.data.shape != x.data.shape or g.data.dtype != x.data.dtype:
+            g = _conform(g, x, node, i)
+        previous = grads.get(parent)
+        grads[parent] = g if previous is None else previous + g
+
+
+def _conform(g: object, x: Tensor, node: Node, i: int) -> Tensor:
+    """Make a custom op's gradient a Tensor of its input's shape and dtype."""
+    if not isinstance(g, function.Tensor):
+        g = function.Tensor._wrap(np.asarray(g, dtype=x.dtype))
+    if g.shape != x.shape:
+        g = _fit_shape(g, x.shape, node, i)
+    if g.dtype != x.dtype:
+        g = g.to(x.dtype)
+    return g
+
+
+def _fit_shape(g: Tensor, shape: tuple[int, ...], node: Node, i: int) -> Tensor:
+    """Sum a broadcast gradient back to its input's shape, as PyTorch does for custom ops."""
+    try:
+        np.broadcast_shapes(shape, g.shape)
+        ok = np.broadcast_shapes(shape, g.shape) == g.shape
+    except ValueError:
+        ok = False
+    if not ok:
+        raise RuntimeError(
+            f"Function {node.name()} returned an invalid gradient at index {i} - got "
+            f"{g.shape} but expected shape compatible with {shape}"
+        )
+    from ..ops.movement import sum_to_shape
+
+    return sum_to_shape(g, shape)
+
+
+def _add(grads: dict, key: object, g: Tensor) -> None:
+    """Sum gradient contributions that reach the same place."""
+    previous = grads.get(key)
+    grads[key] = g if previous is None else previous + g

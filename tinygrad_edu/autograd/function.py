@@ -1,0 +1,181 @@
+"""`Function`: the one pattern for a differentiable operation.
+
+Every op, the library's and a user's, is a subclass with two static methods::
+
+    class Mul(Function):
+        @staticmethod
+        def forward(ctx, a, b):          # NumPy arrays in, a NumPy array out
+            ctx.save_for_backward(a, b)
+            return a * b
+
+        @staticmethod
+        def backward(ctx, grad):         # Tensors in, one gradient per input out
+            a, b = ctx.saved_tensors
+            return grad * b, grad * a
+
+and is called as ``Mul.apply(x, y)``. `apply` does all the bookkeeping: it
+unwraps the inputs, runs `forward`, wraps the result in a Tensor and, when a
+graph is being recorded, creates the graph node. The node is also the `ctx`
+that `forward` and `backward` receive; its class is named after the op
+(``MulBackward``), so ``y.grad_fn`` reads like PyTorch's.
+
+`backward` is written with Tensor operations. With ``create_graph=True`` those
+operations are recorded too, which is what makes second derivatives work;
+otherwise they run with recording off and cost no more than NumPy calls
+wrapped in Tensors.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .grad_mode import _state
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
+else:
+    Tensor = None  # set by tensor.py once the class exists (the two modules need each other)
+
+
+class Node:
+    """A recorded operation: the `grad_fn` of its output and the `ctx` of its Function.
+
+    inputs:  the arguments `apply` received (Tensors and plain values).
+    parents: per input, where its gradient goes: the input's own `grad_fn`
+             at the time of the call, the input itself for a leaf, or None
+             for a non-Tensor argument. Keeping the producer (not the tensor)
+             keeps the graph right even if the tensor is later changed in place.
+    """
+
+    function: type[Function]
+    inputs: tuple = ()
+    parents: tuple = ()
+    scope: object = None
+    released = False
+    _to_save: tuple | None = None
+    _saved: tuple = ()
+    _pre_hooks: list | None = None
+
+    def save_for_backward(self, *values: Any) -> None:
+        """Keep values that `backward` needs: inputs, the output, or constants."""
+        self._to_save = values
+
+    @property
+    def saved_tensors(self) -> tuple[Tensor, ...]:
+        """The saved values as Tensors, checked against later in-place changes."""
+        if self.released:
+            raise RuntimeError(
+                f"Trying to backward through the graph a second time: the values "
+                f"{self.name()} saved were freed by the first backward. "
+                "Pass retain_graph=True to the first backward to keep them."
+            )
+        tensors = []
+        for tensor, version in self._saved:
+            if isinstance(tensor, weakref.ref):
+                tensor = tensor()
+            if tensor._version != version:
+                raise RuntimeError(
+                    "one of the variables needed for gradient computation has been "
+                    f"modified by an inplace operation: {self.name()} needs version "
+                    f"{version} of a saved tensor of shape {tensor.shape}, which is "
+                    f"now at version {tensor._version}"
+                )
+            tensors.append(tensor)
+        return tuple(tensors)
+
+    @property
+    def needs_input_grad(self) -> tuple[bool, ...]:
+        """Per input: does a gradient need to flow to it?"""
+        return tuple([p is not None for p in self.parents])
+
+    def name(self) -> str:
+        return type(self).__name__
+
+    def register_prehook(self, hook: Any) -> None:
+        """Call `hook(grad)` with the gradient of this node's output before backward."""
+        if self._pre_hooks is None:
+            self._pre_hooks = []
+        self._pre_hooks.append(hook)
+
+    def _save(self, out: Tensor, result: Any) -> None:
+        """Turn the arrays given to `save_for_backward` into (tensor, version) pairs."""
+        saved = []
+        for value in self._to_save or ():
+            for x in self.inputs:
+                if isinstance(x, Tensor) and x.data is value:
+                    saved.append((x, x._version))
+                    break
+            else:
+                if value is result or value is out.data:
+                    # A weak reference: the output owns this node, and a strong
+                    # one back would make a reference cycle per op.
+                    saved.append((weakref.ref(out), out._version))
+                else:
+                    saved.append((Tensor._wrap(np.asarray(value)), 0))
+        self._saved = tuple(saved)
+        self._to_save = None
+
+    def release(self) -> None:
+        """Free the saved tensors after backward (unless the graph is retained)."""
+        self._saved = ()
+        self.released = True
+
+    def __repr__(self) -> str:
+        return f"<{self.name()}>"
+
+
+class Function:
+    """Base class of differentiable operations; see the module docstring."""
+
+    _node_class: type[Node] = Node
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._node_class = type(f"{cls.__name__}Backward", (Node,), {"function": cls})
+
+    @staticmethod
+    def forward(ctx: Node, *args: Any) -> np.ndarray:
+        """Compute the result from NumPy arrays (Tensor inputs arrive unwrapped)."""
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor | None | tuple[Tensor | None, ...]:
+        """Given dL/d(output), return dL/d(input) for each input (None where not needed)."""
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *args: Any) -> Tensor:
+        """Run the op on Tensors (or plain values) and record it when grad is on."""
+        ctx = cls._node_class()
+        result = cls.forward(ctx, *[x.data if isinstance(x, Tensor) else x for x in args])
+        # NumPy returns scalars, not arrays, from 0-d operations
+        out = Tensor._wrap(result if type(result) is np.ndarray else np.asarray(result))
+        if _state.enabled:
+            for x in args:
+                if isinstance(x, Tensor) and x.requires_grad:
+                    _record(ctx, args, out, result)
+                    break
+        return out
+
+
+def _parent(x: Any) -> Node | Tensor | None:
+    """Where the gradient of input `x` goes: its producer, itself (a leaf), or nowhere."""
+    if isinstance(x, Tensor) and x.requires_grad:
+        return x.grad_fn or x
+    return None
+
+
+def _record(ctx: Node, args: tuple, out: Tensor, result: Any) -> None:
+    """Attach `ctx` to the graph as the producer of `out`."""
+    if out.data.dtype.kind != "f":
+        return  # integer and boolean results carry no gradient
+    ctx.inputs = args
+    ctx.parents = tuple([_parent(x) for x in args])
+    ctx.scope = _state.scope
+    if ctx._to_save is not None:
+        ctx._save(out, result)
+    out.requires_grad = True
+    out.grad_fn = ctx

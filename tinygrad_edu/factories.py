@@ -1,0 +1,90 @@
+"""Functions that make new tensors: constants, ranges and random numbers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .dtypes import get_default_dtype
+from .random import default_generator
+from .tensor import Tensor
+
+
+def _size(size: tuple) -> tuple[int, ...]:
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    return tuple(int(s) for s in size)
+
+
+def _make(array: np.ndarray, requires_grad: bool) -> Tensor:
+    t = Tensor._wrap(array)
+    return t.requires_grad_(True) if requires_grad else t
+
+
+def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
+    """Same as `Tensor(data, ...)` (copies `data`)."""
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _make(np.zeros(_size(size), dtype=dtype or get_default_dtype()), requires_grad)
+
+
+def ones(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _make(np.ones(_size(size), dtype=dtype or get_default_dtype()), requires_grad)
+
+
+def full(size: Any, fill_value: float, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    if dtype is None:
+        is_float = isinstance(fill_value, float)
+        dtype = get_default_dtype() if is_float else np.bool_ if isinstance(fill_value, bool) else np.int64
+    return _make(np.full(_size((size,)), fill_value, dtype=dtype), requires_grad)
+
+
+def rand(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Uniform samples in [0, 1) from the global generator (see `manual_seed`)."""
+    dtype = np.dtype(dtype or get_default_dtype())
+    return _make(default_generator().random(_size(size), dtype=dtype), requires_grad)
+
+
+def randn(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Standard normal samples from the global generator (see `manual_seed`)."""
+    dtype = np.dtype(dtype or get_default_dtype())
+    return _make(default_generator().standard_normal(_size(size), dtype=dtype), requires_grad)
+
+
+def arange(
+    start: float, end: float | None = None, step: float = 1, dtype: Any = None, requires_grad: bool = False
+) -> Tensor:
+    """start, start+step, ... up to but not including end (int64 when all are ints)."""
+    if end is None:
+        start, end = 0, start
+    if dtype is None:
+        all_ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
+        dtype = np.int64 if all_ints else get_default_dtype()
+    return _make(np.arange(start, end, step, dtype=dtype), requires_grad)
+
+
+def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _make(np.eye(n, m, dtype=dtype or get_default_dtype()), requires_grad)
+
+
+def zeros_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _make(np.zeros(t.shape, dtype=dtype or t.dtype), requires_grad)
+
+
+def ones_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _make(np.ones(t.shape, dtype=dtype or t.dtype), requires_grad)
+
+
+def full_like(t: Tensor, fill_value: float, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _make(np.full(t.shape, fill_value, dtype=dtype or t.dtype), requires_grad)
+
+
+def rand_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return rand(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+def randn_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return randn(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)

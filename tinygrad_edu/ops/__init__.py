@@ -1,0 +1,1 @@
+"""The differentiable operations, grouped by kind (see each module)."""

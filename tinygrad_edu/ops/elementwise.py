@@ -1,0 +1,502 @@
+"""Elementwise operations: each output element depends on one element of each input.
+
+Binary ops go through `binary`, the one place where operands are made
+Tensors of one dtype category and one shape. An operand that needs a gradient
+is broadcast with an explicit, recorded `expand`, whose backward sums the
+gradient back to the operand's shape; so no backward here ever has to
+un-broadcast by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from ..autograd.function import Function, Node
+from ..autograd.grad_mode import _state
+from ..dtypes import get_default_dtype
+from ..tensor import Tensor
+from .special import erf as _erf
+
+# ---------------------------------------------------------------- operands
+
+
+_constants: dict[tuple, Tensor] = {}
+
+
+def as_operand(value: object, like: Tensor) -> Tensor:
+    """A Python number or array as a constant Tensor to combine with `like`.
+
+    Python numbers take `like`'s dtype when it is a float (as in PyTorch:
+    float32 * 2.0 stays float32); a float with an integer tensor gives the
+    default float dtype.
+    """
+    if type(value) is float and like.data.dtype.kind == "f":
+        # Cached: backward formulas such as 1 - y*y meet the same numbers all the time.
+        key = (value, like.data.dtype)
+        constant = _constants.get(key)
+        if constant is None:
+            if len(_constants) > 4096:
+                _constants.clear()
+            constant = _constants[key] = Tensor._wrap(np.asarray(value, dtype=like.data.dtype))
+        return constant
+    if isinstance(value, (bool, int, float, np.number, np.bool_)):
+        kind = like.data.dtype.kind
+        if kind == "f":
+            dtype = like.dtype
+        elif isinstance(value, (float, np.floating)):
+            dtype = get_default_dtype()
+        elif isinstance(value, (bool, np.bool_)):
+            dtype = like.dtype
+        else:
+            dtype = like.dtype if kind in "iu" else np.dtype(np.int64)
+        return Tensor._wrap(np.asarray(value, dtype=dtype))
+    return Tensor(value)
+
+
+def broadcast_shape(*shapes: tuple[int, ...], op: str = "broadcast") -> tuple[int, ...]:
+    """The shape that all `shapes` broadcast to, or a RuntimeError naming them."""
+    ndim = max(len(s) for s in shapes)
+    padded = [(1,) * (ndim - len(s)) + tuple(s) for s in shapes]
+    result = []
+    for axis, sizes in enumerate(zip(*padded)):
+        size = max(sizes)
+        if any(n not in (1, size) for n in sizes):
+            shown = " and ".join(str(tuple(s)) for s in shapes)
+            raise RuntimeError(
+                f"{op}: shapes {shown} are not broadcastable: sizes {sizes} "
+                f"at dimension {axis - ndim} (counting from the right)"
+            )
+        result.append(0 if 0 in sizes and size == 1 else size)
+    return tuple(result)
+
+
+def _promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
+    """An integer or bool operand meeting a float one becomes that float dtype (PyTorch's rule)."""
+    ka, kb = a.data.dtype.kind, b.data.dtype.kind
+    if ka == "f" and kb != "f":
+        b = Tensor._wrap(b.data.astype(a.dtype))
+    elif kb == "f" and ka != "f":
+        a = Tensor._wrap(a.data.astype(b.dtype))
+    return a, b
+
+
+def _expand_for_grad(t: Tensor, shape: tuple[int, ...]) -> Tensor:
+    if _state.enabled and t.requires_grad and t.shape != shape:
+        return t.expand(shape)
+    return t
+
+
+def binary(fn: type[Function], a: object, b: object) -> Tensor:
+    """Apply a two-input Function to Tensors or numbers, broadcasting explicitly."""
+    if not isinstance(b, Tensor):
+        b = as_operand(b, a)  # type: ignore[arg-type]
+    elif not isinstance(a, Tensor):
+        a = as_operand(a, b)
+    if a.data.dtype != b.data.dtype:
+        a, b = _promote(a, b)
+    if a.data.shape != b.data.shape:
+        if (b.data.ndim == 0 and not b.requires_grad) or (a.data.ndim == 0 and not a.requires_grad):
+            return fn.apply(a, b)  # a constant scalar: NumPy's broadcasting suffices
+        shape = broadcast_shape(a.shape, b.shape, op=fn.__name__)
+        a, b = _expand_for_grad(a, shape), _expand_for_grad(b, shape)
+    return fn.apply(a, b)
+
+
+def binary_op(fn: type[Function]) -> Callable[[Tensor, object], Tensor]:
+    """`binary` with `fn` fixed: the op of an in-place operator such as +=."""
+    return lambda a, b: binary(fn, a, b)
+
+
+# ---------------------------------------------------------------- arithmetic
+
+
+class Add(Function):
+    """y = a + b;  dy/da = 1, dy/db = 1"""
+
+    @staticmethod
+    def forward(ctx: Node, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return a + b
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, Tensor]:
+        return grad, grad
+
+
+class Sub(Function):
+    """y = a - b;  dy/da = 1, dy/db = -1"""
+
+    @staticmethod
+    def forward(ctx: Node, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return a - b
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, Tensor | None]:
+        return grad, (-grad if ctx.needs_input_grad[1] else None)
+
+
+class Mul(Function):
+    """y = a * b;  dy/da = b, dy/db = a"""
+
+    @staticmethod
+    def forward(ctx: Node, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(a, b)
+        return a * b
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return (grad * b if need_a else None), (grad * a if need_b else None)
+
+
+class Div(Function):
+    """y = a / b;  dy/da = 1/b, dy/db = -a/b^2"""
+
+    @staticmethod
+    def forward(ctx: Node, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(a, b)
+        return a / b
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return (grad / b if need_a else None), (-(grad * a) / (b * b) if need_b else None)
+
+
+class Pow(Function):
+    """y = x^p;  dy/dx = p x^(p-1),  dy/dp = x^p ln x
+
+    NOTE: as in PyTorch, dy/dx is 0 where p == 0 and dy/dp is 0 where x == 0
+    and p >= 0, instead of the 0 * inf = nan the formulas would give there.
+    """
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray, p: np.ndarray | float) -> np.ndarray:
+        if not isinstance(p, np.ndarray):
+            p = np.asarray(p, dtype=x.dtype if x.dtype.kind == "f" else None)
+        ctx.save_for_backward(x, p)
+        return np.power(x, p)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        x, p = ctx.saved_tensors
+        need_x, need_p = ctx.needs_input_grad
+        gx = where(p == 0, 0.0, grad * p * x ** (p - 1)) if need_x else None
+        gp = where((x == 0) & (p >= 0), 0.0, grad * x**p * x.log()) if need_p else None
+        return gx, gp
+
+
+class Maximum(Function):
+    """y = max(a, b);  the gradient goes to the larger input, split in half on ties"""
+
+    @staticmethod
+    def forward(ctx: Node, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(a, b)
+        return np.maximum(a, b)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, Tensor]:
+        a, b = ctx.saved_tensors
+        share = where(a == b, grad * 0.5, grad)
+        return where(a < b, 0.0, share), where(a > b, 0.0, share)
+
+
+class Minimum(Function):
+    """y = min(a, b);  the gradient goes to the smaller input, split in half on ties"""
+
+    @staticmethod
+    def forward(ctx: Node, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(a, b)
+        return np.minimum(a, b)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, Tensor]:
+        a, b = ctx.saved_tensors
+        share = where(a == b, grad * 0.5, grad)
+        return where(a > b, 0.0, share), where(a < b, 0.0, share)
+
+
+class Where(Function):
+    """y = a where cond else b;  the gradient goes to the input that was chosen"""
+
+    @staticmethod
+    def forward(ctx: Node, cond: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        ctx.cond = cond
+        return np.where(cond, a, b)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[None, Tensor | None, Tensor | None]:
+        _, need_a, need_b = ctx.needs_input_grad
+        cond = Tensor._wrap(ctx.cond)
+        return (
+            None,
+            where(cond, grad, 0.0) if need_a else None,
+            where(cond, 0.0, grad) if need_b else None,
+        )
+
+
+def where(cond: object, a: object, b: object) -> Tensor:
+    """Pick elementwise from `a` where `cond` is true, else from `b` (tg.where)."""
+    cond = cond if isinstance(cond, Tensor) else Tensor(cond)
+    if cond.data.dtype != np.bool_:
+        raise TypeError(f"where: expected a bool condition, got dtype {cond.dtype}")
+    like = a if isinstance(a, Tensor) else b if isinstance(b, Tensor) else None
+    if like is None:
+        a, b = Tensor(a), Tensor(b)
+    a = a if isinstance(a, Tensor) else as_operand(a, like)
+    b = b if isinstance(b, Tensor) else as_operand(b, like)
+    if a.dtype != b.dtype:
+        a, b = _promote(a, b)
+    shape = broadcast_shape(cond.shape, a.shape, b.shape, op="Where")
+    return Where.apply(cond, _expand_for_grad(a, shape), _expand_for_grad(b, shape))
+
+
+# ---------------------------------------------------------------- unary
+
+
+class Neg(Function):
+    """y = -x;  dy/dx = -1"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        return -x
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        return -grad
+
+
+class Exp(Function):
+    """y = e^x;  dy/dx = e^x = y"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        y = np.exp(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (y,) = ctx.saved_tensors
+        return grad * y
+
+
+class Log(Function):
+    """y = ln x;  dy/dx = 1/x"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.log(x)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad / x
+
+
+class Sqrt(Function):
+    """y = sqrt(x);  dy/dx = 1 / (2 sqrt(x)) = 1 / (2y)"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        y = np.sqrt(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (y,) = ctx.saved_tensors
+        return grad / (y * 2.0)
+
+
+class Abs(Function):
+    """y = |x|;  dy/dx = sign(x)   NOTE: 0 at x = 0, as in PyTorch"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.abs(x)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad * x.sign()
+
+
+class Sin(Function):
+    """y = sin x;  dy/dx = cos x"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.sin(x)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad * x.cos()
+
+
+class Cos(Function):
+    """y = cos x;  dy/dx = -sin x"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.cos(x)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return -(grad * x.sin())
+
+
+class Tanh(Function):
+    """y = tanh x;  dy/dx = 1 - y^2"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        y = np.tanh(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (y,) = ctx.saved_tensors
+        return grad * (1.0 - y * y)
+
+
+class Sigmoid(Function):
+    """y = 1 / (1 + e^-x);  dy/dx = y (1 - y)"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        # NOTE: e^-|x| never overflows; the two branches are the same function.
+        e = np.exp(-np.abs(x))
+        y = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (y,) = ctx.saved_tensors
+        return grad * y * (1.0 - y)
+
+
+class Relu(Function):
+    """y = max(x, 0);  dy/dx = 1 where x > 0, else 0   NOTE: 0 at x = 0, as in PyTorch"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.maximum(x, 0)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad * (x > 0)
+
+
+class Erf(Function):
+    """y = erf x;  dy/dx = 2/sqrt(pi) e^(-x^2)"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return _erf(x)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad * (2.0 / np.sqrt(np.pi)) * (-(x * x)).exp()
+
+
+class Softplus(Function):
+    """y = ln(1 + e^(beta x)) / beta, and y = x where beta x > threshold;  dy/dx = sigmoid(beta x)"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray, beta: float, threshold: float) -> np.ndarray:
+        ctx.save_for_backward(x)
+        ctx.beta, ctx.threshold = beta, threshold
+        z = x * beta
+        return np.where(z > threshold, x, np.logaddexp(0, z) / beta).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None, None]:
+        (x,) = ctx.saved_tensors
+        z = x * ctx.beta
+        return where(z > ctx.threshold, grad, grad * z.sigmoid()), None, None
+
+
+class Clamp(Function):
+    """y = min(max(x, lo), hi);  dy/dx = 1 where lo <= x <= hi, else 0"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray, lo: float | None, hi: float | None) -> np.ndarray:
+        ctx.save_for_backward(x)
+        ctx.lo, ctx.hi = lo, hi
+        return np.clip(x, lo, hi).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None, None]:
+        (x,) = ctx.saved_tensors
+        inside = Tensor._wrap(np.ones(x.shape, dtype=bool))
+        if ctx.lo is not None:
+            inside = inside & (x >= ctx.lo)
+        if ctx.hi is not None:
+            inside = inside & (x <= ctx.hi)
+        return grad * inside, None, None
+
+
+def clamp(x: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
+    """Limit every element to [min, max] (either bound may be None)."""
+    if min is None and max is None:
+        raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
+    return Clamp.apply(x, min, max)
+
+
+class Cast(Function):
+    """y = x as another dtype;  the gradient is cast back to x's dtype"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray, dtype: np.dtype) -> np.ndarray:
+        ctx.dtype = x.dtype
+        return x.astype(dtype)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None]:
+        return grad.to(ctx.dtype), None
+
+
+class Clone(Function):
+    """y = a copy of x;  dy/dx = 1"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        return x.copy()
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        return grad
+
+
+# ---------------------------------------------------------------- composites
+
+
+def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """y = x where x > 0, else negative_slope * x."""
+    return where(x > 0, x, x * negative_slope)
+
+
+def gelu(x: Tensor, approximate: str = "none") -> Tensor:
+    """y = x * Phi(x), Phi the standard normal CDF; approximate="tanh" uses PyTorch's tanh formula."""
+    if approximate == "tanh":
+        inner = (x + x * x * x * 0.044715) * float(np.sqrt(2.0 / np.pi))
+        return x * 0.5 * (inner.tanh() + 1.0)
+    if approximate != "none":
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    return x * 0.5 * ((x * float(1.0 / np.sqrt(2.0))).erf() + 1.0)

@@ -1,0 +1,297 @@
+"""Operations that move elements without changing them: reshape, expand, permute, index, cat.
+
+Their backward moves the gradient back: reshape it, sum what was broadcast,
+permute it back, scatter it to the indexed places, or cut it into pieces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..autograd.function import Function, Node
+from ..tensor import Tensor
+
+
+def _shape_arg(shape: tuple) -> tuple[int, ...]:
+    """Accept both f(2, 3) and f((2, 3)), as PyTorch does."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    for s in shape:
+        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+            raise TypeError(f"shape sizes must be ints, got {type(s).__name__} in {shape}")
+    return tuple(int(s) for s in shape)
+
+
+def normalize_dim(dim: int, ndim: int) -> int:
+    """A dim in [-ndim, ndim) as a non-negative int, or PyTorch's IndexError."""
+    if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
+        raise TypeError(f"dim must be an int, got {type(dim).__name__}")
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
+        )
+    return int(dim) % n
+
+
+class Reshape(Function):
+    """y = x with a new shape;  the gradient is reshaped back"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+        ctx.shape = x.shape
+        return x.reshape(shape)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None]:
+        return grad.reshape(ctx.shape), None
+
+
+def reshape(x: Tensor, shape: tuple) -> Tensor:
+    shape = _shape_arg(shape)
+    try:
+        return Reshape.apply(x, shape)
+    except ValueError:
+        raise RuntimeError(
+            f"reshape: shape {shape} is invalid for input of shape {x.shape} (size {x.data.size})"
+        ) from None
+
+
+def sum_to_shape(g: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """Sum `g` over the dimensions that broadcasting added or stretched, giving `shape`."""
+    lead = g.ndim - len(shape)
+    dims = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1
+    )
+    summed = g.sum(dims, keepdim=True) if dims else g
+    return summed.reshape(shape) if summed.shape != shape else summed
+
+
+class Expand(Function):
+    """y = x broadcast to a larger shape;  dL/dx = dL/dy summed over the broadcast dims"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+        ctx.shape = x.shape
+        return np.broadcast_to(x, shape)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None]:
+        return sum_to_shape(grad, ctx.shape), None
+
+
+def expand(x: Tensor, sizes: tuple) -> Tensor:
+    sizes = _shape_arg(sizes)
+    if len(sizes) < x.ndim:
+        raise RuntimeError(
+            f"expand: the target shape {sizes} has fewer dimensions than the tensor's {x.shape}"
+        )
+    lead = len(sizes) - x.ndim
+    target = list(sizes)
+    for i, n in enumerate(x.shape):
+        want = sizes[lead + i]
+        if want == -1:
+            target[lead + i] = n
+        elif n != want and n != 1:
+            raise RuntimeError(
+                f"expand: the expanded size ({want}) must match the existing size ({n}) at "
+                f"non-singleton dimension {lead + i}. Target sizes: {sizes}. Tensor sizes: {x.shape}"
+            )
+    if any(s < 0 for s in target):
+        raise RuntimeError(f"expand: -1 is not allowed in a new leading dimension: {sizes}")
+    target = tuple(target)
+    return x if target == x.shape else Expand.apply(x, target)
+
+
+class Permute(Function):
+    """y = x with its dimensions reordered;  the gradient is permuted back"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray, dims: tuple[int, ...]) -> np.ndarray:
+        ctx.inverse = tuple(np.argsort(dims))
+        return np.transpose(x, dims)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None]:
+        return grad.permute(ctx.inverse), None
+
+
+def permute(x: Tensor, dims: tuple) -> Tensor:
+    dims = tuple(normalize_dim(d, x.ndim) for d in _shape_arg(dims))
+    if sorted(dims) != list(range(x.ndim)):
+        raise RuntimeError(
+            f"permute: dims {dims} are not a permutation of the {x.ndim} dims of shape {x.shape}"
+        )
+    return Permute.apply(x, dims)
+
+
+# ---------------------------------------------------------------- indexing
+
+_INDEX_HELP = (
+    "only integers, slices (`:`), ellipsis (`...`), None and integer or boolean "
+    "arrays/tensors are valid indices"
+)
+
+
+def check_index(index: object) -> tuple:
+    """Validate an index and turn Tensors and lists in it into NumPy arrays."""
+    items = index if isinstance(index, tuple) else (index,)
+    checked = []
+    for item in items:
+        if isinstance(item, Tensor):
+            item = item.data
+        elif isinstance(item, list):
+            item = np.asarray(item)
+        if isinstance(item, np.ndarray):
+            if item.dtype.kind not in "iub":
+                raise IndexError(f"{_INDEX_HELP}; got an array of dtype {item.dtype}")
+        elif not (item is None or item is Ellipsis or isinstance(item, (slice, int, np.integer))):
+            raise IndexError(f"{_INDEX_HELP}; got {type(item).__name__} {item!r}")
+        checked.append(item)
+    return tuple(checked)
+
+
+def _is_basic(index: tuple) -> bool:
+    return all(not isinstance(i, np.ndarray) for i in index)
+
+
+class Index(Function):
+    """y = x[index];  dL/dx = zeros with dL/dy added at the indexed places"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray, index: tuple) -> np.ndarray:
+        ctx.index, ctx.shape = index, x.shape
+        return x[index]
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None]:
+        return IndexAdd.apply(grad, ctx.index, ctx.shape), None
+
+
+class IndexAdd(Function):
+    """y = zeros(shape) with g added at `index`  (repeated indices accumulate);  dL/dg = dL/dy[index]"""
+
+    @staticmethod
+    def forward(ctx: Node, g: np.ndarray, index: tuple, shape: tuple[int, ...]) -> np.ndarray:
+        ctx.index = index
+        out = np.zeros(shape, dtype=g.dtype)
+        if _is_basic(index):
+            out[index] = g  # basic indices never repeat an element
+        else:
+            np.add.at(out, index, g)
+        return out
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None, None]:
+        return Index.apply(grad, ctx.index), None, None
+
+
+class IndexPut(Function):
+    """y = x with y[index] = v;  dL/dx = dL/dy with the overwritten places zeroed, dL/dv = dL/dy[index]"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray, v: np.ndarray, index: tuple) -> np.ndarray:
+        ctx.index = index
+        out = x.copy()
+        out[index] = v
+        return out
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor | None, Tensor | None, None]:
+        need_x, need_v, _ = ctx.needs_input_grad
+        gx = gv = None
+        if need_x:
+            keep = np.ones(grad.shape, dtype=bool)
+            keep[ctx.index] = False
+            gx = grad * keep
+        if need_v:
+            gv = Index.apply(grad, ctx.index)
+        return gx, gv, None
+
+
+# ---------------------------------------------------------------- joining
+
+
+class Cat(Function):
+    """y = the inputs joined along `dim`;  each input gets its slice of dL/dy"""
+
+    @staticmethod
+    def forward(ctx: Node, dim: int, *xs: np.ndarray) -> np.ndarray:
+        ctx.dim, ctx.sizes = dim, [x.shape[dim] for x in xs]
+        return np.concatenate(xs, axis=dim)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor | None, ...]:
+        pieces: list[Tensor | None] = [None]
+        start = 0
+        for size in ctx.sizes:
+            index = (slice(None),) * ctx.dim + (slice(start, start + size),)
+            pieces.append(Index.apply(grad, index))
+            start += size
+        return tuple(pieces)
+
+
+def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Join tensors along an existing dimension (tg.cat)."""
+    tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+    if not tensors:
+        raise RuntimeError("cat: expected a non-empty list of Tensors")
+    first = tensors[0]
+    dim = normalize_dim(dim, first.ndim)
+    for i, t in enumerate(tensors[1:], 1):
+        if t.ndim != first.ndim or any(
+            a != b for d, (a, b) in enumerate(zip(t.shape, first.shape)) if d != dim
+        ):
+            raise RuntimeError(
+                f"cat: sizes of tensors must match except in dimension {dim}; got {first.shape} "
+                f"for tensor 0 and {t.shape} for tensor {i}"
+            )
+    return Cat.apply(dim, *tensors)
+
+
+def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Join tensors of one shape along a new dimension (tg.stack)."""
+    tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+    if not tensors:
+        raise RuntimeError("stack: expected a non-empty list of Tensors")
+    for i, t in enumerate(tensors[1:], 1):
+        if t.shape != tensors[0].shape:
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got {tensors[0].shape} "
+                f"at entry 0 and {t.shape} at entry {i}"
+            )
+    return cat([t.unsqueeze(dim) for t in tensors], dim)
+
+
+def squeeze(x: Tensor, dim: int | tuple | None = None) -> Tensor:
+    if dim is None:
+        dims = {i for i, n in enumerate(x.shape) if n == 1}
+    else:
+        dims = {normalize_dim(d, x.ndim) for d in (dim if isinstance(dim, tuple) else (dim,))}
+    shape = tuple(n for i, n in enumerate(x.shape) if not (i in dims and n == 1))
+    return reshape(x, (shape,))
+
+
+def unsqueeze(x: Tensor, dim: int) -> Tensor:
+    dim = normalize_dim(dim, x.ndim + 1)
+    return reshape(x, (x.shape[:dim] + (1,) + x.shape[dim:],))
+
+
+def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    if x.ndim == 0:
+        return reshape(x, ((1,),))
+    start, end = normalize_dim(start_dim, x.ndim), normalize_dim(end_dim, x.ndim)
+    if start > end:
+        raise RuntimeError(f"flatten: start_dim {start_dim} cannot come after end_dim {end_dim}")
+    size = int(np.prod(x.shape[start : end + 1]))
+    return reshape(x, (x.shape[:start] + (size,) + x.shape[end + 1 :],))
+
+
+def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
+    dims = list(range(x.ndim))
+    a, b = normalize_dim(dim0, x.ndim), normalize_dim(dim1, x.ndim)
+    if x.ndim:
+        dims[a], dims[b] = dims[b], dims[a]
+    return Permute.apply(x, tuple(dims))

@@ -1,0 +1,581 @@
+"""`Tensor`: a NumPy array that remembers how it was computed.
+
+Every operation on Tensors is a `Function` (see autograd/function.py); when
+an input requires grad, the result's `grad_fn` records that operation and
+its inputs, building the graph that `backward()` walks in reverse.
+
+The methods below are one-line doors into the ops: elementwise
+(ops/elementwise.py), reductions (ops/reduce.py), movement (ops/movement.py)
+and matmul (ops/linalg.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from .autograd import engine, function
+from .autograd.function import Node
+from .autograd.grad_mode import _state
+from .dtypes import get_default_dtype
+
+Scalar = int | float | bool
+
+
+def _to_array(data: Any, dtype: Any) -> np.ndarray:
+    """Copy `data` into a fresh array, applying PyTorch's default-dtype rules."""
+    if isinstance(data, Tensor):
+        data = data.data
+    keeps_dtype = isinstance(data, (np.ndarray, np.generic))
+    try:
+        array = np.array(data, dtype=dtype)
+    except (ValueError, TypeError) as error:
+        raise TypeError(f"tensor: cannot make a tensor from {type(data).__name__}: {error}") from None
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"tensor: unsupported data of dtype {array.dtype} (need numbers or bools)")
+    if dtype is None and not keeps_dtype and array.dtype.kind == "f":
+        array = array.astype(get_default_dtype())  # Python floats default to float32
+    return array
+
+
+class Tensor:
+    """An n-dimensional array with automatic differentiation.
+
+    >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
+    >>> y = (x * x).sum()
+    >>> y.backward()
+    >>> x.grad            # dy/dx = 2x
+    tensor([2., 4.])
+    """
+
+    __slots__ = ("data", "requires_grad", "grad", "grad_fn", "_version", "__dict__", "__weakref__")
+    __array_ufunc__ = None  # numpy defers to our reflected operators: array + tensor -> Tensor
+    name: str | None = None  # shown in graph drawings
+    _hooks: list | None = None
+
+    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
+        self.data: np.ndarray = _to_array(data, dtype)
+        self.grad: Tensor | None = None
+        self.grad_fn: Node | None = None
+        self._version = 0
+        self.requires_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @classmethod
+    def _wrap(cls, data: np.ndarray, requires_grad: bool = False) -> Tensor:
+        """A Tensor around `data` without copying or checking (for the library's own use)."""
+        t = object.__new__(Tensor)
+        t.data = data
+        t.requires_grad = requires_grad
+        t.grad = None
+        t.grad_fn = None
+        t._version = 0
+        return t
+
+    # ------------------------------------------------------------ attributes
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors made by the user (not by a recorded op)."""
+        return self.grad_fn is None
+
+    @property
+    def T(self) -> Tensor:
+        return movement.permute(self, tuple(range(self.ndim - 1, -1, -1)))
+
+    @property
+    def mT(self) -> Tensor:
+        """Transpose of the last two dims (a batch of matrices)."""
+        return movement.transpose(self, -2, -1)
+
+    def size(self, dim: int | None = None) -> tuple[int, ...] | int:
+        return self.shape if dim is None else self.shape[movement.normalize_dim(dim, self.ndim)]
+
+    def numel(self) -> int:
+        return int(self.data.size)
+
+    def dim(self) -> int:
+        return self.data.ndim
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.shape[0]
+
+    def __iter__(self) -> Iterator[Tensor]:
+        return (self[i] for i in range(len(self)))
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="tensor(")
+        extra = ""
+        if self.dtype not in (get_default_dtype(), np.int64, np.bool_):
+            extra += f", dtype={self.dtype}"
+        if self.grad_fn is not None:
+            extra += f", grad_fn=<{self.grad_fn.name()}>"
+        elif self.requires_grad:
+            extra += ", requires_grad=True"
+        return f"tensor({body}{extra})"
+
+    # ------------------------------------------------------------ conversion
+
+    def numpy(self) -> np.ndarray:
+        """The underlying array (shared, not copied)."""
+        if self.requires_grad:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+            )
+        return self.data
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def item(self) -> Scalar:
+        if self.data.size != 1:
+            raise RuntimeError(f"a Tensor with {self.data.size} elements cannot be converted to Scalar")
+        return self.data.item()
+
+    def tolist(self) -> Any:
+        return self.data.tolist()
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self.data.dtype.kind not in "iu":
+            raise TypeError(
+                f"only integer tensors of a single element can be used as an index, got {self.dtype}"
+            )
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with {self.data.size} values is ambiguous")
+        return bool(self.item())
+
+    def to(self, dtype: Any) -> Tensor:
+        """The tensor as another dtype (differentiable between float dtypes)."""
+        dtype = np.dtype(dtype)
+        return self if dtype == self.dtype else elementwise.Cast.apply(self, dtype)
+
+    def float(self) -> Tensor:
+        return self.to(np.float32)
+
+    def double(self) -> Tensor:
+        return self.to(np.float64)
+
+    def long(self) -> Tensor:
+        return self.to(np.int64)
+
+    def int(self) -> Tensor:
+        return self.to(np.int32)
+
+    def bool(self) -> Tensor:
+        return self.to(np.bool_)
+
+    # ------------------------------------------------------------ autograd
+
+    def backward(
+        self,
+        gradient: Tensor | None = None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+    ) -> None:
+        """Compute d(self)/d(leaf) for every leaf that requires grad and add it to leaf.grad."""
+        engine.backward([self], [gradient], retain_graph, create_graph)
+
+    def detach(self) -> Tensor:
+        """The same values (shared memory), cut from the graph."""
+        return Tensor._wrap(self.data)
+
+    def clone(self) -> Tensor:
+        """A copy with its own memory, still on the graph."""
+        return elementwise.Clone.apply(self)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        if self.grad_fn is not None and not requires_grad:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables; use .detach() for a non-leaf"
+            )
+        if requires_grad and self.data.dtype.kind != "f":
+            raise RuntimeError(
+                f"only Tensors of floating point dtype can require gradients, got {self.dtype}"
+            )
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def retain_grad(self) -> None:
+        """Keep the gradient of this non-leaf tensor in `.grad` after backward."""
+        if not self.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is None or getattr(self, "_retains_grad", False):
+            return
+        self._retains_grad = True
+        grad_fn, ref = self.grad_fn, self._weak()
+
+        def keep(grad: Tensor) -> None:
+            tensor = ref()
+            if tensor is not None and tensor.grad_fn is grad_fn:
+                tensor.grad = grad if tensor.grad is None else tensor.grad + grad
+
+        grad_fn.register_prehook(keep)
+
+    def _weak(self) -> Callable[[], Tensor | None]:
+        import weakref
+
+        return weakref.ref(self)
+
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> _HookHandle:
+        """Call `hook(grad)` when this tensor's gradient is computed; a returned Tensor replaces it."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            self.grad_fn.register_prehook(hook)
+            return _HookHandle(self.grad_fn._pre_hooks, hook)
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+        return _HookHandle(self._hooks, hook)
+
+    # ------------------------------------------------------------ in place
+
+    def _inplace(self, op: Callable[[Tensor, Any], Tensor], other: Any) -> Tensor:
+        """`self = op(self, other)` written into self's memory.
+
+        The result is computed out of place first, so a failing op changes
+        nothing. When the op is recorded, it runs on a snapshot (a clone) of
+        self, so the graph keeps the old value, and self becomes the op's
+        output. Every change bumps `_version`, which lets backward notice a
+        tensor that was saved for it and changed since.
+        """
+        recording = _state.enabled and (
+            self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)
+        )
+        if recording and self.requires_grad and self.grad_fn is None:
+            raise RuntimeError(
+                "a leaf Variable that requires grad is being used in an in-place operation "
+                "(wrap the update in `with tg.no_grad():`)"
+            )
+        out = op(self.clone() if recording else self, other)
+        if out.shape != self.shape:
+            raise RuntimeError(
+                f"output with shape {self.shape} doesn't match the broadcast shape {out.shape}"
+            )
+        if not np.can_cast(out.dtype, self.dtype, "same_kind"):
+            raise RuntimeError(
+                f"result type {out.dtype} can't be cast to the desired output type {self.dtype}"
+            )
+        if not self.data.flags.writeable:
+            raise RuntimeError(f"in-place operation on a read-only (expanded) tensor of shape {self.shape}")
+        self.data[...] = out.data
+        self._version += 1
+        if out.grad_fn is not None:
+            self.grad_fn, self.requires_grad = out.grad_fn, True
+        return self
+
+    def __iadd__(self, other: Any) -> Tensor:
+        return self._inplace(binary_op(Add), other)
+
+    def __isub__(self, other: Any) -> Tensor:
+        return self._inplace(binary_op(Sub), other)
+
+    def __imul__(self, other: Any) -> Tensor:
+        return self._inplace(binary_op(Mul), other)
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return self._inplace(binary_op(Div), other)
+
+    def zero_(self) -> Tensor:
+        # where(False, t, 0) rather than t * 0: zero even where t is inf or nan
+        nowhere = Tensor._wrap(np.zeros(self.shape, dtype=bool))
+        return self._inplace(lambda t, _: elementwise.where(nowhere, t, 0.0), None)
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        index = movement.check_index(index)
+        if not isinstance(value, Tensor):
+            value = elementwise.as_operand(value, self)
+        self._inplace(lambda t, v: movement.IndexPut.apply(t, v, index), value)
+
+    # ------------------------------------------------------------ operators
+
+    def __add__(self, other: Any) -> Tensor:
+        return binary(Add, self, other)
+
+    def __radd__(self, other: Any) -> Tensor:
+        return binary(Add, other, self)
+
+    def __sub__(self, other: Any) -> Tensor:
+        return binary(Sub, self, other)
+
+    def __rsub__(self, other: Any) -> Tensor:
+        return binary(Sub, other, self)
+
+    def __mul__(self, other: Any) -> Tensor:
+        return binary(Mul, self, other)
+
+    def __rmul__(self, other: Any) -> Tensor:
+        return binary(Mul, other, self)
+
+    def __truediv__(self, other: Any) -> Tensor:
+        return binary(Div, self.to(get_default_dtype()) if self.data.dtype.kind != "f" else self, other)
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        return binary(Div, other, self.to(get_default_dtype()) if self.data.dtype.kind != "f" else self)
+
+    def __pow__(self, exponent: Any) -> Tensor:
+        return self.pow(exponent)
+
+    def __rpow__(self, base: Any) -> Tensor:
+        return binary(elementwise.Pow, base, self)
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return linalg.matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return linalg.matmul(Tensor(other), self)
+
+    def __neg__(self) -> Tensor:
+        return elementwise.Neg.apply(self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    # comparisons and logic: results are bool tensors that carry no gradient
+
+    def _compare(self, other: Any, fn: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> Tensor:
+        other = other.data if isinstance(other, Tensor) else other
+        try:
+            return Tensor._wrap(np.asarray(fn(self.data, other)))
+        except ValueError:
+            shape = np.shape(other)
+            raise RuntimeError(f"comparison: shapes {self.shape} and {shape} are not broadcastable") from None
+
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, np.equal)
+
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, np.not_equal)
+
+    def __lt__(self, other: Any) -> Tensor:
+        return self._compare(other, np.less)
+
+    def __le__(self, other: Any) -> Tensor:
+        return self._compare(other, np.less_equal)
+
+    def __gt__(self, other: Any) -> Tensor:
+        return self._compare(other, np.greater)
+
+    def __ge__(self, other: Any) -> Tensor:
+        return self._compare(other, np.greater_equal)
+
+    def __and__(self, other: Any) -> Tensor:
+        return self._compare(other, np.logical_and if self.dtype == np.bool_ else np.bitwise_and)
+
+    def __or__(self, other: Any) -> Tensor:
+        return self._compare(other, np.logical_or if self.dtype == np.bool_ else np.bitwise_or)
+
+    def __invert__(self) -> Tensor:
+        return Tensor._wrap(np.logical_not(self.data) if self.dtype == np.bool_ else ~self.data)
+
+    def sign(self) -> Tensor:
+        """-1, 0 or 1 per element (no gradient)."""
+        return Tensor._wrap(np.sign(self.data))
+
+    # ------------------------------------------------------------ elementwise
+
+    def exp(self) -> Tensor:
+        return elementwise.Exp.apply(self)
+
+    def log(self) -> Tensor:
+        return elementwise.Log.apply(self)
+
+    def sqrt(self) -> Tensor:
+        return elementwise.Sqrt.apply(self)
+
+    def abs(self) -> Tensor:
+        return elementwise.Abs.apply(self)
+
+    def sin(self) -> Tensor:
+        return elementwise.Sin.apply(self)
+
+    def cos(self) -> Tensor:
+        return elementwise.Cos.apply(self)
+
+    def tanh(self) -> Tensor:
+        return elementwise.Tanh.apply(self)
+
+    def sigmoid(self) -> Tensor:
+        return elementwise.Sigmoid.apply(self)
+
+    def relu(self) -> Tensor:
+        return elementwise.Relu.apply(self)
+
+    def erf(self) -> Tensor:
+        return elementwise.Erf.apply(self)
+
+    def leaky_relu(self, negative_slope: float = 0.01) -> Tensor:
+        return elementwise.leaky_relu(self, negative_slope)
+
+    def gelu(self, approximate: str = "none") -> Tensor:
+        return elementwise.gelu(self, approximate)
+
+    def softplus(self, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+        return elementwise.Softplus.apply(self, beta, threshold)
+
+    def clamp(self, min: float | None = None, max: float | None = None) -> Tensor:
+        return elementwise.clamp(self, min, max)
+
+    def maximum(self, other: Any) -> Tensor:
+        return binary(elementwise.Maximum, self, other)
+
+    def minimum(self, other: Any) -> Tensor:
+        return binary(elementwise.Minimum, self, other)
+
+    def pow(self, exponent: Any) -> Tensor:
+        if isinstance(exponent, (int, float)) and not isinstance(exponent, bool):
+            return elementwise.Pow.apply(self, float(exponent) if self.data.dtype.kind == "f" else exponent)
+        return binary(elementwise.Pow, self, exponent)
+
+    # ------------------------------------------------------------ reductions
+
+    def sum(self, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
+        return reduce.sum(self, dim, keepdim)
+
+    def mean(self, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
+        return reduce.mean(self, dim, keepdim)
+
+    def max(self, dim: int | tuple | None = None, keepdim: bool = False) -> Any:
+        """max() and max(dims) give the values; max(int dim) gives (values, indices) as PyTorch."""
+        if isinstance(dim, (int, np.integer)):
+            return reduce.max_along(self, dim, keepdim, largest=True)
+        return reduce.amax(self, dim, keepdim)
+
+    def min(self, dim: int | tuple | None = None, keepdim: bool = False) -> Any:
+        """min() and min(dims) give the values; min(int dim) gives (values, indices) as PyTorch."""
+        if isinstance(dim, (int, np.integer)):
+            return reduce.max_along(self, dim, keepdim, largest=False)
+        return reduce.amin(self, dim, keepdim)
+
+    def amax(self, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
+        return reduce.amax(self, dim, keepdim)
+
+    def amin(self, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
+        return reduce.amin(self, dim, keepdim)
+
+    def var(
+        self,
+        dim: Any = None,
+        unbiased: bool | None = None,
+        keepdim: bool = False,
+        *,
+        correction: int | None = None,
+    ) -> Tensor:
+        return reduce.var(self, dim, unbiased, keepdim, correction=correction)
+
+    def std(
+        self,
+        dim: Any = None,
+        unbiased: bool | None = None,
+        keepdim: bool = False,
+        *,
+        correction: int | None = None,
+    ) -> Tensor:
+        return reduce.std(self, dim, unbiased, keepdim, correction=correction)
+
+    def logsumexp(self, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
+        return reduce.logsumexp(self, dim, keepdim)
+
+    def softmax(self, dim: int) -> Tensor:
+        return reduce.softmax(self, dim)
+
+    def log_softmax(self, dim: int) -> Tensor:
+        return reduce.log_softmax(self, dim)
+
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        return _arg(np.argmax, self, dim, keepdim)
+
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        return _arg(np.argmin, self, dim, keepdim)
+
+    # ------------------------------------------------------------ shape
+
+    def reshape(self, *shape: Any) -> Tensor:
+        return movement.reshape(self, shape)
+
+    def view(self, *shape: Any) -> Tensor:
+        """Same as reshape (NumPy decides whether memory is shared)."""
+        return movement.reshape(self, shape)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        return movement.flatten(self, start_dim, end_dim)
+
+    def squeeze(self, dim: int | tuple | None = None) -> Tensor:
+        return movement.squeeze(self, dim)
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        return movement.unsqueeze(self, dim)
+
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
+        return movement.transpose(self, dim0, dim1)
+
+    def permute(self, *dims: Any) -> Tensor:
+        return movement.permute(self, dims)
+
+    def expand(self, *sizes: Any) -> Tensor:
+        return movement.expand(self, sizes)
+
+    def broadcast_to(self, shape: Sequence[int]) -> Tensor:
+        return movement.expand(self, (tuple(shape),))
+
+    def expand_as(self, other: Tensor) -> Tensor:
+        return movement.expand(self, (other.shape,))
+
+    def __getitem__(self, index: Any) -> Tensor:
+        return movement.Index.apply(self, movement.check_index(index))
+
+    def matmul(self, other: Any) -> Tensor:
+        return linalg.matmul(self, other)
+
+
+class _HookHandle:
+    """Returned by `register_hook`; `.remove()` takes the hook away again."""
+
+    def __init__(self, hooks: list, hook: Callable) -> None:
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self) -> None:
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+
+def _arg(pick: Callable, x: Tensor, dim: int | None, keepdim: bool) -> Tensor:
+    if dim is None:
+        return Tensor._wrap(np.asarray(pick(x.data)))
+    d = movement.normalize_dim(dim, x.ndim)
+    return Tensor._wrap(np.asarray(pick(x.data, axis=d, keepdims=keepdim)))
+
+
+# function.py and the ops modules use Tensor, so they get it after it is defined.
+function.Tensor = Tensor
+from .ops import elementwise, linalg, movement, reduce  # noqa: E402
+from .ops.elementwise import Add, Div, Mul, Sub, binary, binary_op  # noqa: E402

@@ -1,0 +1,58 @@
+"""Hypothesis strategies for property-testing ops and models built on tinygrad_edu.
+
+    from hypothesis import given
+    from tinygrad_edu.testing.strategies import tensors
+
+    @given(tensors(shape=(3, 4), requires_grad=True))
+    def test_my_op(x):
+        assert gradcheck(my_op, [x])
+
+Needs the `hypothesis` package (a test-time dependency, not a runtime one).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from ..tensor import Tensor
+
+
+def shapes(min_dims: int = 0, max_dims: int = 3, min_side: int = 1, max_side: int = 4) -> st.SearchStrategy:
+    """Array shapes such as (), (3,), (2, 1, 4)."""
+    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side)
+
+
+def broadcastable_shapes(
+    shape: tuple[int, ...],
+    min_dims: int = 0,
+    max_dims: int | None = None,
+    min_side: int = 1,
+    max_side: int = 4,
+) -> st.SearchStrategy:
+    """Shapes that broadcast against `shape` (size-1 dims and missing leading dims included)."""
+    return hnp.broadcastable_shapes(
+        shape, min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side
+    )
+
+
+def tensors(
+    shape: tuple[int, ...] | st.SearchStrategy | None = None,
+    dtype: Any = np.float64,
+    elements: st.SearchStrategy | None = None,
+    requires_grad: bool = False,
+) -> st.SearchStrategy:
+    """Tensors of the given shape (or shape strategy; by default `shapes()`) and dtype.
+
+    Float elements default to finite values in [-10, 10]; pass `elements`
+    (e.g. `st.floats(0.1, 5)`) to stay inside an op's domain.
+    """
+    dtype = np.dtype(dtype)
+    shape = shapes() if shape is None else shape
+    if elements is None and dtype.kind == "f":
+        elements = st.floats(-10, 10, allow_nan=False, allow_infinity=False, width=dtype.itemsize * 8)
+    arrays = hnp.arrays(dtype=dtype, shape=shape, elements=elements)
+    return arrays.map(lambda a: Tensor(a, requires_grad=requires_grad))
