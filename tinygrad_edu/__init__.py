@@ -1,6 +1,6 @@
 """tinygrad_edu: a small, readable automatic-differentiation framework on NumPy."""
 
-from . import autograd, testing
+from . import autograd, optim, testing, viz
 from .autograd import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .dtypes import (
     bool_,
@@ -56,6 +56,7 @@ __all__ = [
     "no_grad",
     "ones",
     "ones_like",
+    "optim",
     "rand",
     "rand_like",
     "randn",
@@ -64,6 +65,7 @@ __all__ = [
     "set_grad_enabled",
     "stack",
     "testing",
+    "viz",
     "tensor",
     "where",
     "zeros",

@@ -224,6 +224,11 @@ class Tensor:
         self.requires_grad = bool(requires_grad)
         return self
 
+    @property
+    def retains_grad(self) -> bool:
+        """True for a non-leaf tensor whose `.grad` is kept (see `retain_grad`)."""
+        return self.grad_fn is not None and getattr(self, "_retains_grad", False)
+
     def retain_grad(self) -> None:
         """Keep the gradient of this non-leaf tensor in `.grad` after backward."""
         if not self.requires_grad:

@@ -1,0 +1,266 @@
+"""`Optimizer`: the base class that every optimization algorithm builds on.
+
+An optimizer owns two things:
+
+- ``param_groups``: a list of dicts. Each holds ``"params"`` (a list of
+  Tensors) and one entry per hyperparameter (``"lr"``, ``"momentum"``...).
+  Groups let one model train its parts with different settings; a group's
+  values can be changed between steps (that is all a learning-rate scheduler
+  does).
+- ``state``: a dict from each parameter Tensor to that parameter's running
+  quantities (``"step"``, ``"exp_avg"``, ``"momentum_buffer"``...), created
+  lazily by the algorithm on the parameter's first update.
+
+A subclass validates its hyperparameters, passes their defaults here and
+writes `_step_group`, which updates the parameters of one group. Updates
+work on the NumPy arrays behind the Tensors (``p.data``), in place, and bump
+``p._version`` so that a graph that saved the old values notices the change.
+
+``state_dict()`` / ``load_state_dict()`` use PyTorch's layout, with
+parameters replaced by their position (0, 1, 2... over all groups in order),
+so a checkpoint does not depend on object identity.
+"""
+
+from __future__ import annotations
+
+import copy
+import warnings
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+
+__all__ = ["Optimizer", "ParamsT"]
+
+# What an optimizer accepts: Tensors, or dicts that each define a param group.
+ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]]
+
+
+def _typename(obj: object) -> str:
+    cls = type(obj)
+    return cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+
+
+class Optimizer:
+    """Base class of all optimizers.
+
+    Args:
+        params: an iterable of Tensors, or of dicts defining parameter groups
+            (each dict has ``"params"`` and may override any default).
+        defaults: the hyperparameters used by groups that do not set them.
+
+    The order of the parameters must be the same from run to run (a group
+    whose ``"params"`` is a set is refused), since ``state_dict`` refers to
+    parameters by position.
+    """
+
+    def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
+        if isinstance(params, Tensor):
+            raise TypeError(
+                "params argument given to the optimizer should be an iterable of "
+                f"Tensors or dicts, but got {_typename(params)}"
+            )
+        self.defaults = defaults
+        self.state: defaultdict[Any, dict[str, Any]] = defaultdict(dict)
+        self.param_groups: list[dict[str, Any]] = []
+        # Set by `step`, read by the LR schedulers to warn about a wrong call order.
+        self._opt_called = False
+
+        param_groups = list(params)
+        if len(param_groups) == 0:
+            raise ValueError("optimizer got an empty parameter list")
+        if not isinstance(param_groups[0], dict):
+            param_groups = [{"params": param_groups}]
+        for group in param_groups:
+            self.add_param_group(group)
+
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a group of parameters with its own hyperparameters.
+
+        Hyperparameters missing from ``param_group`` take the optimizer's
+        defaults. Useful for fine-tuning, where new layers join the training.
+        As in PyTorch, the dict itself becomes the group.
+        """
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, but got {_typename(param_group)}")
+        params = param_group["params"]
+        if isinstance(params, Tensor):
+            params = [params]
+        elif isinstance(params, (set, frozenset)):
+            raise TypeError(
+                "optimizer parameters need to be organized in ordered collections, but "
+                "the ordering of tensors in sets will change between runs. Please use a "
+                "list instead."
+            )
+        else:
+            params = list(params)
+
+        for p in params:
+            if not isinstance(p, Tensor):
+                raise TypeError(
+                    f"optimizer can only optimize Tensors, but one of the params is {_typename(p)}"
+                )
+            if not (p.is_leaf or getattr(p, "retains_grad", False)):
+                raise ValueError("can't optimize a non-leaf Tensor")
+
+        ids = [id(p) for p in params]
+        if len(ids) != len(set(ids)):
+            warnings.warn(
+                "optimizer contains a parameter group with duplicate parameters; "
+                "in future, this will cause an error",
+                UserWarning,
+                stacklevel=3,
+            )
+        taken = {id(p) for group in self.param_groups for p in group["params"]}
+        if not taken.isdisjoint(ids):
+            raise ValueError("some parameters appear in more than one parameter group")
+
+        # Validation passed: only now change the caller's dict.
+        param_group["params"] = params
+        for name, default in self.defaults.items():
+            param_group.setdefault(name, default)
+        self.param_groups.append(param_group)
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset the gradients of all optimized parameters.
+
+        With ``set_to_none=True`` (the default) each ``p.grad`` becomes None,
+        which frees memory and lets `step` skip parameters that get no new
+        gradient. With ``False`` the gradient arrays are filled with zeros in
+        place, so code holding a reference to ``p.grad`` sees the zeros.
+        """
+        for group in self.param_groups:
+            for p in group["params"]:
+                grad = p.grad
+                if grad is None:
+                    continue
+                if set_to_none:
+                    p.grad = None
+                    continue
+                if getattr(grad, "grad_fn", None) is not None:
+                    # A gradient built with create_graph=True: cut it from its graph.
+                    grad = p.grad = grad.detach()
+                grad.data.fill(0)
+                grad._version += 1
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Perform one update of every parameter that has a gradient.
+
+        Args:
+            closure: optional function that re-evaluates the model (zero the
+                gradients, compute the loss, call backward) and returns the
+                loss. It runs with gradient recording on, before the update.
+
+        Returns:
+            The closure's loss, or None without a closure.
+        """
+        loss = None
+        if closure is not None:
+            from .. import enable_grad
+
+            with enable_grad():
+                loss = closure()
+        self._opt_called = True
+        for group in self.param_groups:
+            self._step_group(group)
+        return loss
+
+    def _step_group(self, group: dict[str, Any]) -> None:
+        """Update the parameters of one group (written by each algorithm)."""
+        raise NotImplementedError
+
+    def state_dict(self) -> dict[str, Any]:
+        """The optimizer's state as plain data, in PyTorch's layout::
+
+            {"state": {0: {"step": 3, "exp_avg": array(...), ...}, 1: {...}},
+             "param_groups": [{"lr": 0.001, ..., "params": [0, 1]}, ...]}
+
+        Parameters are numbered by position over all groups. Unlike PyTorch,
+        the arrays are copies, so the result is a snapshot that later steps
+        do not change.
+        """
+        index: dict[int, int] = {}
+        groups = []
+        for group in self.param_groups:
+            packed = {k: copy.deepcopy(v) for k, v in group.items() if k != "params"}
+            for p in group["params"]:
+                index.setdefault(id(p), len(index))
+            packed["params"] = [index[id(p)] for p in group["params"]]
+            groups.append(packed)
+        state = {}
+        for key, value in self.state.items():
+            key = index[id(key)] if isinstance(key, Tensor) else key
+            state[key] = {k: _copy_value(v) for k, v in value.items()}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore a state saved by `state_dict` (this or a matching optimizer).
+
+        The groups must match in number and size; the hyperparameters come
+        from ``state_dict``. Arrays are copied (cast to each parameter's
+        dtype), so the dict and the optimizer never share memory. On error,
+        nothing is changed.
+        """
+        groups = self.param_groups
+        saved_groups = state_dict["param_groups"]
+        if len(groups) != len(saved_groups):
+            raise ValueError("loaded state dict has a different number of parameter groups")
+        for group, saved in zip(groups, saved_groups):
+            if len(group["params"]) != len(saved["params"]):
+                raise ValueError(
+                    "loaded state dict contains a parameter group that doesn't match "
+                    "the size of optimizer's group"
+                )
+        param_at = {
+            index: p
+            for group, saved in zip(groups, saved_groups)
+            for index, p in zip(saved["params"], group["params"])
+        }
+
+        state: defaultdict[Any, dict[str, Any]] = defaultdict(dict)
+        for index, saved_state in state_dict["state"].items():
+            if index in param_at:
+                p = param_at[index]
+                state[p] = {k: _load_value(k, v, p) for k, v in saved_state.items()}
+            else:
+                state[index] = copy.deepcopy(saved_state)
+
+        new_groups = []
+        for group, saved in zip(groups, saved_groups):
+            new_group = {k: copy.deepcopy(v) for k, v in saved.items() if k != "params"}
+            new_group["params"] = group["params"]
+            new_groups.append(new_group)
+
+        self.state = state
+        self.param_groups = new_groups
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines.extend(f"    {k}: {group[k]}" for k in sorted(group) if k != "params")
+        lines.append(")")
+        return "\n".join(lines)
+
+
+def _copy_value(value: Any) -> Any:
+    return value.copy() if isinstance(value, np.ndarray) else copy.deepcopy(value)
+
+
+def _load_value(key: str, value: Any, p: Tensor) -> Any:
+    """One saved state entry, made ready for parameter ``p``."""
+    if key == "step":
+        # A Python number here (PyTorch keeps a 0-d float tensor).
+        number = value.item() if isinstance(value, np.ndarray) else value
+        return int(number) if float(number).is_integer() else number
+    if isinstance(value, (np.ndarray, Tensor)):
+        array = value.data if isinstance(value, Tensor) else value
+        if array.shape != p.shape:
+            raise ValueError(
+                f"loaded state dict has '{key}' of shape {array.shape} for a parameter of shape {p.shape}"
+            )
+        return np.array(array, dtype=p.dtype, copy=True)
+    return copy.deepcopy(value)
