@@ -1,0 +1,292 @@
+"""Tests of tinygrad_edu.viz: graph drawings, the backward replay and rendering."""
+
+from __future__ import annotations
+
+import re
+
+import graphviz
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+from tinygrad_edu import viz
+from tinygrad_edu.autograd.grad_mode import _state
+
+
+def _nodes(dot: graphviz.Digraph) -> dict[str, str]:
+    """Node id -> its attribute text, from the DOT body lines."""
+    found = {}
+    for line in dot.source.splitlines():
+        m = re.match(r"\s*(\w+) \[(.*)\]$", line)
+        if m and m.group(1) not in ("graph", "node", "edge"):
+            found[m.group(1)] = m.group(2)
+    return found
+
+
+def _edges(dot: graphviz.Digraph) -> list[tuple[str, str]]:
+    return re.findall(r"^\s*(\w+) -> (\w+)", dot.source, flags=re.M)
+
+
+def _by_label(nodes: dict[str, str], text: str) -> str:
+    forms = (f'label="{text}\\n', f'label="{text}"', f"label={text} ")
+    hits = [k for k, v in nodes.items() if any(form in v for form in forms)]
+    assert len(hits) == 1, (text, nodes)
+    return hits[0]
+
+
+def _neuron():
+    w = tg.tensor([0.8, -1.3], dtype=tg.float64, requires_grad=True)
+    x = tg.tensor([1.5, 0.4], dtype=tg.float64)
+    b = tg.tensor(0.25, dtype=tg.float64, requires_grad=True)
+    w.name, x.name, b.name = "w", "x", "b"
+    z = (w * x).sum() + b
+    z.name = "z"
+    y = z.sigmoid()
+    y.name = "y"
+    loss = (y - 0.3) ** 2
+    loss.name = "L"
+    return w, x, b, z, y, loss
+
+
+def test_small_graph_structure_and_labels():
+    a = tg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    a.name = "a"
+    c = tg.tensor([[0.5, 0.5], [1.0, 1.0]])
+    out = (a * c).sum()
+    dot = viz.draw_graph(out)
+    assert isinstance(dot, graphviz.Digraph)
+    nodes = _nodes(dot)
+    ops = [k for k, v in nodes.items() if "shape=ellipse" in v]
+    tensors = [k for k, v in nodes.items() if "shape=box" in v]
+    assert sorted(nodes[k].split()[0] for k in ops) == ["label=Mul", "label=Sum"]
+    assert len(tensors) == 4  # a, c, a*c, out
+    assert len(_edges(dot)) == 5  # a->Mul, c->Mul, Mul->t, t->Sum, Sum->out
+    mul, total = _by_label(nodes, "Mul"), _by_label(nodes, "Sum")
+    a_id = _by_label(nodes, "a")
+    assert (a_id, mul) in _edges(dot)  # data flows input -> op -> output
+    assert "shape (2, 2)" in nodes[a_id] and "float32" in nodes[a_id]
+    assert "fillcolor=lightblue" in nodes[a_id]
+    assert "fillcolor=lightgrey" in nodes[_by_label(nodes, "constant")]
+    out_id = next(k for k, v in nodes.items() if "penwidth=3" in v)  # the highlighted root
+    assert (total, out_id) in _edges(dot) and "shape ()" in nodes[out_id]
+
+
+def test_parameters_styled_apart():
+    Parameter = type("Parameter", (tg.Tensor,), {})  # what the nn package's class is detected by
+    p = Parameter(np.ones(3), requires_grad=True)
+    p.name = "weight"
+    x = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    nodes = _nodes(viz.draw_graph((p * x).sum()))
+    assert "fillcolor=lightgreen" in nodes[_by_label(nodes, "weight")]
+    assert "fillcolor=lightblue" in nodes[_by_label(nodes, "input")]
+
+
+def test_shared_input_drawn_once_and_leaf_root():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    dot = viz.draw_graph(x * x)
+    assert len(_nodes(dot)) == 3 and len(_edges(dot)) == 2  # x -> Mul drawn once (deduplicated)
+    leaf = viz.draw_graph(x)
+    assert len(_nodes(leaf)) == 1 and _edges(leaf) == []
+
+
+def test_rankdir_validation():
+    y = tg.tensor([1.0], requires_grad=True) * 2
+    assert "rankdir=LR" in viz.draw_graph(y, rankdir="LR").source
+    with pytest.raises(ValueError, match="rankdir"):
+        viz.draw_graph(y, rankdir="sideways")
+
+
+def test_max_depth_cuts_with_ellipsis():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = ((x.exp() * 3).sin()).sum()  # Sum <- Sin <- Mul <- Exp
+    full = _nodes(viz.draw_graph(y))
+    assert sum("shape=ellipse" in v for v in full.values()) == 4
+    assert not any("…" in v for v in full.values())
+    dot = viz.draw_graph(y, max_depth=2)
+    nodes = _nodes(dot)
+    ops = sorted(v.split()[0] for v in nodes.values() if "shape=ellipse" in v)
+    assert ops == ["label=Sin", "label=Sum"]
+    cut = [k for k, v in nodes.items() if "…" in v]
+    assert len(cut) == 1
+    target = dict(_edges(dot))[cut[0]]
+    assert "Mul output" in nodes[target]  # the cut input is the tensor Sin consumed
+    assert (target, _by_label(nodes, "Sin")) in _edges(dot)
+
+
+def test_show_values_and_grads():
+    x = tg.tensor([1.0, 2.0, 3.0], dtype=tg.float64, requires_grad=True)
+    x.name = "x"
+    big = tg.tensor(np.arange(20.0), dtype=tg.float64, requires_grad=True)
+    big.name = "big"
+    s1 = (x * x).sum()
+    s1.name = "s1"
+    y = s1 + big.sum()
+    assert "value" not in viz.draw_graph(y).source
+    y.backward()
+    nodes = _nodes(viz.draw_graph(y, show_values=True, show_grads=True))
+    assert "value [1., 2., 3.]" in nodes[_by_label(nodes, "x")]
+    assert "grad [2., 4., 6.]" in nodes[_by_label(nodes, "x")]
+    assert "value min=0 mean=9.5 max=19" in nodes[_by_label(nodes, "big")]
+    assert "grad min=1 mean=1 max=1" in nodes[_by_label(nodes, "big")]
+    assert "grad" not in nodes[_by_label(nodes, "s1")]  # no .grad on intermediates
+
+
+class _FakeModule:
+    """Stands in for an nn.Module: the engine records whatever `_state.scope` holds."""
+
+    def __init__(self, *children, in_features=None, out_features=None):
+        self._children = list(children)
+        if in_features is not None:
+            self.in_features, self.out_features = in_features, out_features
+
+    def children(self):
+        return iter(self._children)
+
+
+def test_clusters_from_scopes_nested():
+    inner = _FakeModule(in_features=4, out_features=2)
+    inner.__class__ = type("Linear", (_FakeModule,), {})
+    outer = _FakeModule(inner)
+    outer.__class__ = type("Block", (_FakeModule,), {})
+    x = tg.tensor(np.ones((3, 4)), requires_grad=True)
+    w = tg.tensor(np.ones((4, 2)), requires_grad=True)
+    saved = _state.scope
+    try:
+        _state.scope = outer
+        h = x * 2
+        _state.scope = inner
+        h = h @ w
+    finally:
+        _state.scope = saved
+    src = viz.draw_graph(h.sum()).source
+    assert src.count("subgraph cluster_") == 2
+    assert 'label="Linear(4 -> 2)"' in src and "label=Block" in src
+    block = src.index("label=Block")
+    linear = src.index('label="Linear(4 -> 2)"')
+    assert src.index("subgraph cluster_") < block < src.rindex("subgraph cluster_") < linear
+    assert src.index("label=MatMul") > linear and block < src.index("label=Mul ") < linear
+    assert src.index("label=Sum ") < src.index("subgraph cluster_")  # Sum ran outside every module
+
+
+def test_clusters_with_nn_linear():
+    nn = pytest.importorskip("tinygrad_edu.nn")
+    if not hasattr(nn, "Linear"):
+        pytest.skip("tinygrad_edu.nn.Linear is not written yet")
+    layer = nn.Linear(64, 32)
+    y = layer(tg.randn(5, 64)).sum()
+    src = viz.draw_graph(y).source
+    assert "subgraph cluster_" in src and 'label="Linear(64 -> 32)"' in src
+    assert src.count("fillcolor=lightgreen") == 2  # weight and bias
+
+
+def test_clusters_with_nn_module_and_parameters():
+    module = pytest.importorskip("tinygrad_edu.nn.module")
+    Parameter = pytest.importorskip("tinygrad_edu.nn.parameter").Parameter
+
+    class Affine(module.Module):
+        def __init__(self):
+            super().__init__()
+            self.in_features, self.out_features = 3, 2
+            self.weight = Parameter(tg.ones(2, 3))
+
+        def forward(self, x):
+            return x @ self.weight.T
+
+    class Net(module.Module):
+        def __init__(self):
+            super().__init__()
+            self.layer = Affine()
+
+        def forward(self, x):
+            return self.layer(x).relu()
+
+    src = viz.draw_graph(Net()(tg.ones(4, 3)).sum()).source
+    assert src.count("subgraph cluster_") == 2
+    assert src.index("label=Net") < src.index('label="Affine(3 -> 2)"') < src.index("label=MatMul")
+    assert src.index("label=Relu") < src.index('label="Affine(3 -> 2)"')
+    weight = re.search(r"\[label=\"weight\\n[^\]]*\]", src)
+    assert weight and "fillcolor=lightgreen" in weight.group(0)
+
+
+def test_backward_steps_sigmoid_neuron_chain_rule():
+    w, x, b, z, y, loss = _neuron()
+    steps = viz.backward_steps(loss)
+    assert [s.op for s in steps] == ["Pow", "Sub", "Sigmoid", "Add", "Sum", "Mul"]
+    assert [s.step for s in steps] == [1, 2, 3, 4, 5, 6]
+    # hand-computed NumPy values
+    wn, xn, bn = np.array([0.8, -1.3]), np.array([1.5, 0.4]), 0.25
+    zn = wn @ xn + bn
+    yn = 1 / (1 + np.exp(-zn))
+    dl_dy = 2 * (yn - 0.3)
+    dy_dz = yn * (1 - yn)
+    dl_dw = dl_dy * dy_dz * xn
+    by_op = {s.op: s for s in steps}
+    assert by_op["Sigmoid"].output is y
+    np.testing.assert_allclose(by_op["Sigmoid"].grad_output, dl_dy, rtol=0, atol=1e-12)
+    (dz,) = by_op["Sigmoid"].edges
+    np.testing.assert_allclose(dz.grad, dl_dy * dy_dz, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(by_op["Add"].grad_output, dl_dy * dy_dz, rtol=0, atol=1e-12)
+    db = next(e for e in by_op["Add"].edges if e.target is b)
+    np.testing.assert_allclose(db.grad, dl_dy * dy_dz, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(by_op["Mul"].grad_output, [dl_dy * dy_dz] * 2, rtol=0, atol=1e-12)
+    (dw,) = by_op["Mul"].edges  # x is a constant: no gradient goes to it
+    assert dw.target is w and dw.tensor is w
+    np.testing.assert_allclose(dw.grad, dl_dw, rtol=0, atol=1e-12)
+    # nothing was modified and the graph is still usable: a real backward agrees
+    assert w.grad is None and b.grad is None
+    loss.backward()
+    np.testing.assert_allclose(w.grad.data, dl_dw, rtol=0, atol=1e-12)
+
+
+def test_backward_steps_accumulates_shared_inputs():
+    x = tg.tensor([1.0, 2.0], dtype=tg.float64, requires_grad=True)
+    h = x * 3
+    y = (h * h).sum()  # dL/dh = 2h, summed from both edges of the Mul
+    steps = viz.backward_steps(y)
+    assert [s.op for s in steps] == ["Sum", "Mul", "Mul"]
+    np.testing.assert_allclose(steps[2].grad_output, 2 * 3 * np.array([1.0, 2.0]))
+    np.testing.assert_allclose(steps[2].edges[0].grad, 18 * np.array([1.0, 2.0]))
+    with pytest.raises(RuntimeError, match="grad_fn"):
+        viz.backward_steps(x)
+
+
+def test_backward_table_and_drawing():
+    *_, loss = _neuron()
+    table = viz.format_backward_table(viz.backward_steps(loss))
+    lines = table.splitlines()
+    assert lines[0].split() == ["step", "op", "gradient", "shape", "values"]
+    assert re.search(r"^3\s+Sigmoid\s+dL/dy\s+\(\)", table, flags=re.M)
+    assert re.search(r"-> dL/dw\s+\(2,\)\s+\[", table)
+    dot = viz.draw_backward(loss)
+    labels = re.findall(r'-> \w+ \[label="([^"]*)"', dot.source)
+    assert labels[0].startswith("0: dL/dL = 1")
+    assert any(lab.startswith("2: dL/dy = ") for lab in labels)
+    assert any(lab.startswith("6: dL/dw = [") for lab in labels)
+    assert len(labels) == 1 + 6 + 1  # start edge, one per op-to-op/leaf gradient (b and w)
+
+
+def test_print_backward_steps(capsys):
+    *_, loss = _neuron()
+    viz.print_backward_steps(loss)
+    assert "Sigmoid" in capsys.readouterr().out
+
+
+def test_render_svg_for_real(tmp_path):
+    y = (tg.tensor([1.0, 2.0], requires_grad=True) * 2).sum()
+    svg = viz.draw_graph(y, title="demo").pipe(format="svg")
+    assert b"<svg" in svg and b"Mul" in svg
+    path = viz.render_graph(viz.draw_backward(y), str(tmp_path / "bw"), format="svg")
+    assert path.endswith(".svg") and b"<svg" in open(path, "rb").read()
+    assert viz.draw_graph(y)._repr_mimebundle_()["image/svg+xml"].lstrip().startswith("<")
+    with pytest.raises(ValueError, match="format"):
+        viz.render_graph(viz.draw_graph(y), str(tmp_path / "x"), format="bmp")
+
+
+def test_missing_dot_gives_install_instructions(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty directory: no `dot` anywhere
+    dot = viz.draw_graph((tg.tensor([1.0], requires_grad=True) * 2).sum())
+    assert "Mul" in dot.source
+    with pytest.raises(RuntimeError, match="apt-get install graphviz") as info:
+        viz.render_graph(dot, str(tmp_path / "g"))
+    assert "brew install graphviz" in str(info.value) and ".source" in str(info.value)
+    assert isinstance(info.value.__cause__, graphviz.ExecutableNotFound)
