@@ -1,0 +1,260 @@
+"""Loss functions and modules: values against NumPy formulas, gradients, stability, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+import tinygrad_edu.nn as nn
+import tinygrad_edu.nn.functional as F
+from tinygrad_edu.testing import gradcheck, gradgradcheck
+
+REDUCTIONS = ["mean", "sum", "none"]
+rng = np.random.default_rng(1234)
+X = rng.standard_normal((4, 3))
+Y = rng.standard_normal((4, 3))
+P = rng.uniform(0.05, 0.95, (4, 3))  # probabilities for BCE
+B = (rng.uniform(size=(4, 3)) > 0.5).astype(np.float64)  # binary targets
+LOGITS = rng.standard_normal((5, 4))
+CLASSES = np.array([0, 3, 1, 3, 2])
+
+
+def reduce_np(loss: np.ndarray, reduction: str) -> np.ndarray:
+    return {"mean": loss.mean(), "sum": loss.sum(), "none": loss}[reduction]
+
+
+def log_softmax_np(x: np.ndarray) -> np.ndarray:
+    shifted = x - x.max(1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(1, keepdims=True))
+
+
+def t(a: np.ndarray, grad: bool = False) -> tg.Tensor:
+    return tg.tensor(a, requires_grad=grad)
+
+
+# ---------------------------------------------------------------- values
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_regression_losses_values(reduction):
+    np.testing.assert_allclose(F.mse_loss(t(X), t(Y), reduction).data, reduce_np((X - Y) ** 2, reduction))
+    np.testing.assert_allclose(F.l1_loss(t(X), t(Y), reduction).data, reduce_np(np.abs(X - Y), reduction))
+    np.testing.assert_allclose(nn.MSELoss(reduction)(t(X), t(Y)).data, reduce_np((X - Y) ** 2, reduction))
+    np.testing.assert_allclose(nn.L1Loss(reduction)(t(X), t(Y)).data, reduce_np(np.abs(X - Y), reduction))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_bce_values(reduction):
+    expected = -(B * np.log(P) + (1 - B) * np.log(1 - P))
+    np.testing.assert_allclose(
+        F.binary_cross_entropy(t(P), t(B), reduction=reduction).data, reduce_np(expected, reduction)
+    )
+    w = rng.uniform(0.5, 2.0, (3,))
+    got = nn.BCELoss(weight=t(w), reduction=reduction)(t(P), t(B)).data
+    np.testing.assert_allclose(got, reduce_np(expected * w, reduction))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_bce_with_logits_values(reduction):
+    sig = 1 / (1 + np.exp(-X))
+    expected = -(B * np.log(sig) + (1 - B) * np.log(1 - sig))
+    got = F.binary_cross_entropy_with_logits(t(X), t(B), reduction=reduction).data
+    np.testing.assert_allclose(got, reduce_np(expected, reduction))
+    pos_weight, w = np.array([1.0, 2.0, 0.5]), np.array([[2.0], [1.0], [0.5], [1.5]])
+    weighted = -w * (pos_weight * B * np.log(sig) + (1 - B) * np.log(1 - sig))
+    module = nn.BCEWithLogitsLoss(weight=t(w), reduction=reduction, pos_weight=t(pos_weight))
+    np.testing.assert_allclose(module(t(X), t(B)).data, reduce_np(weighted, reduction))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_cross_entropy_and_nll_values(reduction):
+    per_sample = -log_softmax_np(LOGITS)[np.arange(5), CLASSES]
+    expected = reduce_np(per_sample, reduction)
+    np.testing.assert_allclose(F.cross_entropy(t(LOGITS), t(CLASSES), reduction=reduction).data, expected)
+    np.testing.assert_allclose(nn.CrossEntropyLoss(reduction=reduction)(t(LOGITS), t(CLASSES)).data, expected)
+    logp = t(log_softmax_np(LOGITS))
+    np.testing.assert_allclose(nn.NLLLoss(reduction=reduction)(logp, t(CLASSES)).data, expected)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_cross_entropy_weight_and_ignore_index(reduction):
+    w = np.array([1.0, 2.0, 0.5, 3.0])
+    target = CLASSES.copy()
+    target[1] = -100
+    keep = target != -100
+    safe = np.where(keep, target, 0)
+    per_sample = -log_softmax_np(LOGITS)[np.arange(5), safe] * w[safe] * keep
+    expected = (
+        per_sample.sum() / (w[safe] * keep).sum() if reduction == "mean" else reduce_np(per_sample, reduction)
+    )
+    got = F.cross_entropy(t(LOGITS), t(target), weight=t(w), reduction=reduction).data
+    np.testing.assert_allclose(got, expected)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_cross_entropy_probability_targets_and_smoothing(reduction):
+    probs = rng.dirichlet(np.ones(4), size=5)
+    logp = log_softmax_np(LOGITS)
+    got = F.cross_entropy(t(LOGITS), t(probs), reduction=reduction).data
+    np.testing.assert_allclose(got, reduce_np(-(probs * logp).sum(1), reduction))
+    eps = 0.2
+    smoothed = np.eye(4)[CLASSES] * (1 - eps) + eps / 4
+    got = F.cross_entropy(t(LOGITS), t(CLASSES), reduction=reduction, label_smoothing=eps).data
+    np.testing.assert_allclose(got, reduce_np(-(smoothed * logp).sum(1), reduction))
+
+
+def test_cross_entropy_higher_dims_and_unbatched():
+    x = rng.standard_normal((2, 3, 4))  # (N, C, d)
+    y = np.array([[0, 2, 1, 1], [2, 2, 0, 1]])
+    logp = log_softmax_np(x.transpose(0, 2, 1).reshape(-1, 3)).reshape(2, 4, 3)
+    expected = -np.take_along_axis(logp, y[..., None], 2)[..., 0]
+    np.testing.assert_allclose(F.cross_entropy(t(x), t(y), reduction="none").data, expected)
+    single = F.cross_entropy(t(LOGITS[0]), t(np.array(2)), reduction="none")
+    assert single.shape == ()
+    np.testing.assert_allclose(single.data, -log_softmax_np(LOGITS[:1])[0, 2])
+
+
+# ---------------------------------------------------------------- gradients (float64)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_losses_gradcheck(reduction):
+    x, y, p, b = t(X, True), t(Y, True), t(P, True), t(B)
+    logits = t(LOGITS, True)
+    assert gradcheck(lambda x, y: F.mse_loss(x, y, reduction), [x, y])
+    assert gradcheck(lambda x, y: F.l1_loss(x, y, reduction), [x, y])
+    assert gradcheck(lambda p: F.binary_cross_entropy(p, b, reduction=reduction), [p])
+    pw = t(np.array([1.0, 2.0, 0.5]))
+    assert gradcheck(
+        lambda x: F.binary_cross_entropy_with_logits(x, b, reduction=reduction, pos_weight=pw), [x]
+    )
+    target = CLASSES.copy()
+    target[2] = -100
+    assert gradcheck(
+        lambda z: F.cross_entropy(z, t(target), reduction=reduction, label_smoothing=0.1), [logits]
+    )
+    probs = t(rng.dirichlet(np.ones(4), size=5))
+    assert gradcheck(lambda z: F.cross_entropy(z, probs, reduction=reduction), [logits])
+    assert gradcheck(
+        lambda z: F.nll_loss(z, t(CLASSES), weight=t(np.arange(1.0, 5.0)), reduction=reduction), [logits]
+    )
+
+
+def test_loss_modules_gradcheck():
+    x, logits = t(X, True), t(LOGITS, True)
+    assert gradcheck(lambda x: nn.MSELoss()(x, t(Y)), [x])
+    assert gradcheck(lambda x: nn.BCEWithLogitsLoss()(x, t(B)), [x])
+    assert gradcheck(lambda z: nn.CrossEntropyLoss()(z, t(CLASSES)), [logits])
+    assert gradcheck(lambda z: nn.NLLLoss()(z.log_softmax(1), t(CLASSES)), [logits])
+
+
+def test_repeated_class_gradient_accumulates():
+    # two samples pick column 3 of different rows, and nll over a single row picks one entry twice
+    z = t(np.zeros((1, 4)), True)
+    F.nll_loss(z[[0, 0]], t(np.array([3, 3])), reduction="sum").backward()
+    np.testing.assert_allclose(z.grad.data, [[0, 0, 0, -2.0]])
+
+
+def test_losses_twice_differentiable():
+    x = t(X[:2], True)
+    assert gradgradcheck(lambda x: F.binary_cross_entropy_with_logits(x, t(B[:2])), [x])
+    z = t(LOGITS[:3], True)
+    assert gradgradcheck(lambda z: F.cross_entropy(z, t(CLASSES[:3])), [z])
+    p = t(P[:2], True)
+    assert gradgradcheck(lambda p: F.binary_cross_entropy(p, t(B[:2])), [p])
+
+
+def test_bce_with_logits_gradient_at_zero():
+    x = t(np.zeros(2), True)
+    F.binary_cross_entropy_with_logits(x, t(np.array([0.0, 1.0])), reduction="sum").backward()
+    np.testing.assert_allclose(x.grad.data, [0.5, -0.5])  # sigmoid(0) - y
+
+
+# ---------------------------------------------------------------- large logits
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_cross_entropy_large_logits(dtype):
+    z = tg.tensor(np.array([[1e4, 0.0, -1e4], [-1e4, 1e4, 0.0]], dtype=dtype), requires_grad=True)
+    loss = F.cross_entropy(z, t(np.array([0, 2])), reduction="sum")
+    np.testing.assert_allclose(loss.item(), 1e4, rtol=1e-6)
+    loss.backward()
+    assert np.isfinite(z.grad.data).all()
+    np.testing.assert_allclose(z.grad.data, [[0, 0, 0], [0, 1, -1]], atol=1e-6)  # softmax - onehot
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_bce_with_logits_large_logits(dtype):
+    x = tg.tensor(np.array([1e4, -1e4, 1e4, -1e4], dtype=dtype), requires_grad=True)
+    y = tg.tensor(np.array([1.0, 0.0, 0.0, 1.0], dtype=dtype))
+    loss = F.binary_cross_entropy_with_logits(x, y, reduction="none")
+    np.testing.assert_allclose(loss.data, [0, 0, 1e4, 1e4])
+    loss.sum().backward()
+    np.testing.assert_allclose(x.grad.data, [0, 0, 1, -1])  # sigmoid(x) - y
+
+
+def test_bce_clamps_log_at_minus_100():
+    p = t(np.array([0.0, 1.0, 1.0]), True)
+    loss = F.binary_cross_entropy(p, t(np.array([1.0, 0.0, 1.0])), reduction="none")
+    np.testing.assert_allclose(loss.data, [100.0, 100.0, 0.0])
+    loss.sum().backward()
+    assert np.isfinite(p.grad.data).all()
+
+
+# ---------------------------------------------------------------- errors
+
+
+def test_invalid_reduction():
+    for call in (
+        lambda: F.mse_loss(t(X), t(Y), "avg"),
+        lambda: F.cross_entropy(t(LOGITS), t(CLASSES), reduction="avg"),
+        lambda: nn.BCELoss(reduction="max"),
+    ):
+        with pytest.raises(ValueError, match="not a valid value for reduction"):
+            call()
+
+
+def test_shape_errors_name_shapes():
+    with pytest.raises(ValueError, match=r"\(4, 2\).*\(4, 3\)"):
+        F.binary_cross_entropy_with_logits(t(X), t(B[:, :2]))
+    with pytest.raises(ValueError, match=r"\(4, 2\).*\(4, 3\)"):
+        F.binary_cross_entropy(t(P), t(B[:, :2]))
+    with pytest.raises(ValueError, match=r"batch_size \(5\).*\(4\)"):
+        F.cross_entropy(t(LOGITS), t(CLASSES[:4]))
+    with pytest.raises(ValueError, match=r"\(5, 3\).*\(5, 4\)"):
+        F.cross_entropy(t(LOGITS), t(np.ones((5, 3))))
+    with pytest.warns(UserWarning, match="different to the input size"):
+        F.mse_loss(t(X), t(Y[:1]))
+    with pytest.raises(RuntimeError, match="broadcastable"), pytest.warns(UserWarning):
+        F.mse_loss(t(X), t(Y[:, :2]))
+
+
+def test_out_of_range_class_index():
+    bad = CLASSES.copy()
+    bad[0] = 4
+    with pytest.raises(IndexError, match="Target 4 is out of bounds for 4 classes"):
+        F.cross_entropy(t(LOGITS), t(bad))
+    bad[0] = -1
+    with pytest.raises(IndexError, match="Target -1"):
+        F.nll_loss(t(LOGITS), t(bad))
+
+
+def test_bce_rejects_non_probabilities():
+    with pytest.raises(RuntimeError, match="between 0 and 1"):
+        F.binary_cross_entropy(t(X), t(B))
+
+
+def test_cross_entropy_matches_torch_if_installed():
+    torch = pytest.importorskip("torch")
+    for reduction in REDUCTIONS:
+        expected = torch.nn.functional.cross_entropy(
+            torch.from_numpy(LOGITS), torch.from_numpy(CLASSES), reduction=reduction, label_smoothing=0.1
+        )
+        got = F.cross_entropy(t(LOGITS), t(CLASSES), reduction=reduction, label_smoothing=0.1)
+        np.testing.assert_allclose(got.data, expected.numpy(), rtol=1e-10)
+        expected = torch.nn.functional.binary_cross_entropy_with_logits(
+            torch.from_numpy(X), torch.from_numpy(B), reduction=reduction
+        )
+        got = F.binary_cross_entropy_with_logits(t(X), t(B), reduction=reduction)
+        np.testing.assert_allclose(got.data, expected.numpy(), rtol=1e-10)

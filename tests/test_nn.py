@@ -1,0 +1,425 @@
+"""Tests of nn.Module bookkeeping, the layers, their initialisation and their gradients."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+import tinygrad_edu.nn as nn
+import tinygrad_edu.nn.functional as F
+from tinygrad_edu.testing import gradcheck
+
+
+@pytest.fixture
+def float64():
+    """Build modules in float64 for gradcheck; restore the default afterwards."""
+    tg.set_default_dtype(np.float64)
+    yield
+    tg.set_default_dtype(np.float32)
+
+
+def mlp() -> nn.Sequential:
+    return nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10))
+
+
+class Block(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.layer1 = nn.Linear(3, 4)
+        self.act = nn.Tanh()
+        self.inner = nn.Sequential(
+            nn.Linear(4, 4), nn.Sequential(nn.Dropout(0.2), nn.Linear(4, 2, bias=False))
+        )
+        self.register_buffer("running", tg.zeros(2))
+        self.register_buffer("scratch", tg.zeros(5), persistent=False)
+
+    def forward(self, x: tg.Tensor) -> tg.Tensor:
+        return self.inner(self.act(self.layer1(x))) + self.running
+
+
+# ---------------------------------------------------------------- registration and naming
+
+
+def test_named_parameters_nested_order_and_names():
+    names = [name for name, _ in Block().named_parameters()]
+    assert names == ["layer1.weight", "layer1.bias", "inner.0.weight", "inner.0.bias", "inner.1.1.weight"]
+
+
+def test_shared_parameters_listed_once():
+    shared = nn.Linear(2, 2)
+    model = nn.Sequential(shared, nn.ReLU(), shared)
+    assert len(list(model.parameters())) == 2
+    assert [n for n, _ in model.named_parameters()] == ["0.weight", "0.bias"]
+
+
+def test_buffers_children_modules():
+    block = Block()
+    assert [n for n, _ in block.named_buffers()] == ["running", "scratch"]
+    assert [n for n, _ in block.named_children()] == ["layer1", "act", "inner"]
+    names = [n for n, _ in block.named_modules()]
+    assert names == ["", "layer1", "act", "inner", "inner.0", "inner.1", "inner.1.0", "inner.1.1"]
+    assert len(list(block.modules())) == 8
+
+
+def test_setattr_rules():
+    m = nn.Linear(2, 3)
+    with pytest.raises(TypeError):
+        m.weight = tg.zeros(3, 2)  # a plain Tensor cannot replace a Parameter
+    m.extra = 5
+    assert "extra" not in m._parameters and m.extra == 5
+    with pytest.raises(KeyError):
+        m.register_buffer("a.b", tg.zeros(1))
+    with pytest.raises(AttributeError):
+        m.missing  # noqa: B018
+
+
+def test_parameter_shares_memory_and_repr():
+    t = tg.ones(2)
+    p = nn.Parameter(t)
+    assert p.data is t.data and p.requires_grad and p.is_leaf
+    assert repr(p) == "Parameter containing:\ntensor([1., 1.], requires_grad=True)"
+
+
+# ---------------------------------------------------------------- state dict
+
+
+def test_state_dict_keys_shapes_and_copies():
+    model = mlp()
+    sd = model.state_dict()
+    assert isinstance(sd, OrderedDict)
+    assert list(sd) == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    assert [v.shape for v in sd.values()] == [(32, 64), (32,), (10, 32), (10,)]
+    sd["0.bias"][:] = 123.0  # a copy: the model must not change
+    assert not np.any(model[0].bias.data == 123.0)
+
+
+def test_state_dict_buffers_persistent_only():
+    # PyTorch's order: a module's own parameters, then its own buffers, then each child's
+    assert list(Block().state_dict()) == [
+        "running",
+        "layer1.weight",
+        "layer1.bias",
+        "inner.0.weight",
+        "inner.0.bias",
+        "inner.1.1.weight",
+    ]
+
+
+def test_load_state_dict_round_trip_in_place():
+    tg.manual_seed(1)
+    a, b = mlp(), mlp()
+    weight_array = b[0].weight.data
+    version = b[0].weight._version
+    result = b.load_state_dict(a.state_dict())
+    assert result.missing_keys == [] and result.unexpected_keys == []
+    assert b[0].weight.data is weight_array and b[0].weight._version == version + 1
+    x = tg.randn(4, 64)
+    np.testing.assert_array_equal(a(x).data, b(x).data)
+
+
+@pytest.mark.parametrize("problem", ["missing", "unexpected", "shape"])
+def test_load_state_dict_errors_leave_module_unchanged(problem):
+    model = mlp()
+    before = {k: v.copy() for k, v in model.state_dict().items()}
+    sd = OrderedDict((k, v + 1.0) for k, v in before.items())
+    if problem == "missing":
+        del sd["2.bias"]
+        expected = 'Missing key(s) in state_dict: "2.bias"'
+    elif problem == "unexpected":
+        sd["3.weight"] = np.zeros(3)
+        expected = 'Unexpected key(s) in state_dict: "3.weight"'
+    else:
+        sd["2.weight"] = np.zeros((10, 31))
+        expected = (
+            "size mismatch for 2.weight: copying a param with shape (10, 31) from checkpoint, "
+            "the shape in current model is (10, 32)"
+        )
+    with pytest.raises(RuntimeError) as info:
+        model.load_state_dict(sd)
+    assert expected in str(info.value)
+    assert "Sequential" in str(info.value)
+    for key, value in model.state_dict().items():
+        np.testing.assert_array_equal(value, before[key])
+
+
+def test_load_state_dict_non_strict_reports_keys():
+    model = mlp()
+    sd = model.state_dict()
+    del sd["0.bias"]
+    sd["extra"] = np.zeros(1)
+    result = model.load_state_dict(sd, strict=False)
+    assert result.missing_keys == ["0.bias"] and result.unexpected_keys == ["extra"]
+
+
+# ---------------------------------------------------------------- repr, modes, apply
+
+
+def test_repr_matches_pytorch():
+    expected = (
+        "Sequential(\n"
+        "  (0): Linear(in_features=64, out_features=32, bias=True)\n"
+        "  (1): ReLU()\n"
+        "  (2): Linear(in_features=32, out_features=10, bias=True)\n"
+        ")"
+    )
+    assert repr(mlp()) == expected
+
+
+def test_repr_nested_and_extra():
+    model = nn.Sequential(nn.Sequential(nn.Dropout(0.1)), nn.Softmax(dim=1), nn.Linear(2, 2, bias=False))
+    assert repr(model) == (
+        "Sequential(\n"
+        "  (0): Sequential(\n"
+        "    (0): Dropout(p=0.1, inplace=False)\n"
+        "  )\n"
+        "  (1): Softmax(dim=1)\n"
+        "  (2): Linear(in_features=2, out_features=2, bias=False)\n"
+        ")"
+    )
+    assert repr(nn.LeakyReLU()) == "LeakyReLU(negative_slope=0.01)"
+    assert repr(nn.GELU()) == "GELU(approximate='none')"
+    assert repr(nn.Flatten()) == "Flatten(start_dim=1, end_dim=-1)"
+
+
+def test_train_eval_recurse():
+    block = Block()
+    assert all(m.training for m in block.modules())
+    assert block.eval() is block
+    assert not any(m.training for m in block.modules())
+    block.train()
+    assert all(m.training for m in block.modules())
+    with pytest.raises(ValueError):
+        block.train("yes")
+
+
+def test_apply_visits_children_first():
+    seen = []
+    mlp().apply(lambda m: seen.append(type(m).__name__))
+    assert seen == ["Linear", "ReLU", "Linear", "Sequential"]
+
+
+def test_zero_grad():
+    model = mlp()
+    model(tg.randn(2, 64)).sum().backward()
+    assert all(p.grad is not None for p in model.parameters())
+    model.zero_grad(set_to_none=False)
+    assert all(p.grad is not None and not p.grad.data.any() for p in model.parameters())
+    model.zero_grad()
+    assert all(p.grad is None for p in model.parameters())
+
+
+# ---------------------------------------------------------------- Sequential
+
+
+def test_sequential_indexing():
+    model = mlp()
+    assert len(model) == 3 and isinstance(model[-1], nn.Linear) and model[-1] is model[2]
+    head = model[1:]
+    assert isinstance(head, nn.Sequential) and list(head._modules) == ["1", "2"]
+    assert [type(m).__name__ for m in model] == ["Linear", "ReLU", "Linear"]
+    with pytest.raises(IndexError):
+        model[3]
+    model.append(nn.Sigmoid())
+    assert list(model._modules) == ["0", "1", "2", "3"]
+    del model[1]
+    assert list(model._modules) == ["0", "1", "2"] and isinstance(model[1], nn.Linear)
+
+
+def test_sequential_ordered_dict_and_module_list():
+    model = nn.Sequential(OrderedDict([("fc", nn.Linear(2, 3)), ("act", nn.ReLU())]))
+    assert list(model.state_dict()) == ["fc.weight", "fc.bias"]
+    layers = nn.ModuleList([nn.Linear(2, 2), nn.Linear(2, 2)])
+    assert len(layers) == 2 and [n for n, _ in layers.named_parameters()][2] == "1.weight"
+
+
+# ---------------------------------------------------------------- Linear
+
+
+def test_linear_init_bounds_shapes_and_dtype():
+    layer = nn.Linear(100, 50)
+    assert layer.weight.shape == (50, 100) and layer.bias.shape == (50,)
+    assert layer.weight.dtype == np.float32
+    bound = 1 / np.sqrt(100)
+    assert np.abs(layer.weight.data).max() <= bound and np.abs(layer.bias.data).max() <= bound
+    # a uniform sample of 5000 values fills most of the interval
+    assert np.abs(layer.weight.data).max() > 0.95 * bound
+    assert abs(layer.weight.data.std() - bound / np.sqrt(3)) < 0.005
+
+
+def test_linear_init_reproducible_with_manual_seed():
+    tg.manual_seed(7)
+    a = nn.Linear(5, 3)
+    tg.manual_seed(7)
+    b = nn.Linear(5, 3)
+    c = nn.Linear(5, 3)
+    np.testing.assert_array_equal(a.weight.data, b.weight.data)
+    assert not np.array_equal(b.weight.data, c.weight.data)
+
+
+def test_linear_forward_value_and_shape_error():
+    layer = nn.Linear(3, 2)
+    x = np.arange(6.0, dtype=np.float32).reshape(2, 3)
+    expected = x @ layer.weight.data.T + layer.bias.data
+    np.testing.assert_allclose(layer(tg.tensor(x)).data, expected, rtol=1e-6)
+    with pytest.raises(RuntimeError, match="in_features=3"):
+        layer(tg.randn(2, 4))
+
+
+def test_linear_float64_gradcheck(float64):
+    layer = nn.Linear(3, 2)
+    assert layer.weight.dtype == np.float64
+    x = tg.randn(4, 3, requires_grad=True)
+    assert gradcheck(lambda x, w, b: F.linear(x, w, b), [x, layer.weight, layer.bias])
+    assert gradcheck(lambda x: layer(x), [x])
+
+
+# ---------------------------------------------------------------- activations and other layers
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        nn.ReLU,
+        nn.Sigmoid,
+        nn.Tanh,
+        lambda: nn.LeakyReLU(0.2),
+        nn.GELU,
+        lambda: nn.GELU("tanh"),
+        lambda: nn.Softmax(dim=1),
+        lambda: nn.LogSoftmax(dim=0),
+        nn.Flatten,
+        nn.Identity,
+    ],
+)
+def test_activation_gradcheck(make, float64):
+    x = tg.tensor(np.array([[0.3, -1.2, 2.0], [-0.7, 0.5, 1.1]]), requires_grad=True)
+    layer = make()
+    assert gradcheck(lambda x: layer(x), [x])
+
+
+def test_activation_values():
+    x = np.array([[-2.0, 0.5, 3.0]])
+    t = tg.tensor(x)
+    np.testing.assert_allclose(nn.LeakyReLU(0.1)(t).data, np.where(x > 0, x, 0.1 * x))
+    e = np.exp(x - x.max(1, keepdims=True))
+    np.testing.assert_allclose(nn.Softmax(1)(t).data, e / e.sum(1, keepdims=True))
+    np.testing.assert_allclose(nn.LogSoftmax(1)(t).data, np.log(e / e.sum(1, keepdims=True)))
+    assert nn.Flatten()(tg.zeros(2, 3, 4)).shape == (2, 12)
+
+
+def test_dropout_train_and_eval():
+    x = tg.ones(200, 100)
+    layer = nn.Dropout(0.25)
+    y = layer(x).data
+    kept = y != 0
+    np.testing.assert_allclose(y[kept], 1 / 0.75, rtol=1e-6)  # inverted dropout scaling
+    assert abs(kept.mean() - 0.75) < 0.01
+    layer.eval()
+    assert layer(x) is x
+    assert not nn.Dropout(1.0)(x).data.any()
+    for p in (-0.1, 1.5):
+        with pytest.raises(ValueError):
+            nn.Dropout(p)
+
+
+def test_dropout_gradient_follows_mask():
+    x = tg.ones(10, 10, requires_grad=True)
+    y = F.dropout(x, 0.5, training=True)
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.data, y.data)
+
+
+def test_dropout_reproducible():
+    tg.manual_seed(3)
+    a = F.dropout(tg.ones(50), 0.5).data
+    tg.manual_seed(3)
+    b = F.dropout(tg.ones(50), 0.5).data
+    np.testing.assert_array_equal(a, b)
+
+
+# ---------------------------------------------------------------- scope and init
+
+
+def test_graph_nodes_record_their_module():
+    model = mlp()
+    y = model(tg.randn(2, 64))
+    assert y.grad_fn.scope is model[2]
+    # walk the graph back to the first Linear's nodes
+    scopes, stack, seen = set(), [y.grad_fn], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen or not hasattr(node, "parents"):
+            continue
+        seen.add(id(node))
+        scopes.add(id(node.scope))
+        stack.extend(p for p in node.parents if p is not None)
+    assert {id(model[0]), id(model[1]), id(model[2])} <= scopes
+    from tinygrad_edu.autograd.grad_mode import _state
+
+    assert _state.scope is None  # restored after the call
+    assert (tg.randn(2, requires_grad=True) * 2).grad_fn.scope is None
+
+
+def test_scope_restored_after_exception():
+    from tinygrad_edu.autograd.grad_mode import _state
+
+    with pytest.raises(RuntimeError):
+        nn.Linear(3, 2)(tg.randn(1, 5))
+    assert _state.scope is None
+
+
+def test_init_functions():
+    w = tg.zeros(30, 20)
+    version = w._version
+    assert nn.init.uniform_(w, -2, 3) is w and w._version == version + 1
+    assert w.data.min() >= -2 and w.data.max() <= 3
+    nn.init.constant_(w, 0.5)
+    assert np.all(w.data == 0.5)
+    nn.init.ones_(w)
+    assert np.all(w.data == 1)
+    nn.init.zeros_(w)
+    assert not w.data.any()
+    big = tg.zeros(400, 300)
+    nn.init.normal_(big, 1.0, 2.0)
+    assert abs(big.data.mean() - 1.0) < 0.05 and abs(big.data.std() - 2.0) < 0.05
+    nn.init.xavier_uniform_(big)
+    assert np.abs(big.data).max() <= np.sqrt(6 / 700)
+    nn.init.xavier_normal_(big, gain=2.0)
+    assert abs(big.data.std() - 2.0 * np.sqrt(2 / 700)) < 0.003
+    nn.init.kaiming_normal_(big, nonlinearity="relu")
+    assert abs(big.data.std() - np.sqrt(2 / 300)) < 0.003
+    nn.init.kaiming_uniform_(big, mode="fan_out", nonlinearity="relu")
+    assert np.abs(big.data).max() <= np.sqrt(6 / 400)
+
+
+def test_init_gains_and_errors():
+    assert nn.init.calculate_gain("relu") == pytest.approx(np.sqrt(2))
+    assert nn.init.calculate_gain("tanh") == pytest.approx(5 / 3)
+    assert nn.init.calculate_gain("leaky_relu", 0.2) == pytest.approx(np.sqrt(2 / 1.04))
+    with pytest.raises(ValueError):
+        nn.init.calculate_gain("swish")
+    with pytest.raises(ValueError):
+        nn.init.xavier_uniform_(tg.zeros(3))
+    with pytest.raises(ValueError):
+        nn.init.kaiming_uniform_(tg.zeros(3, 3), mode="fan_middle")
+
+
+def test_init_is_not_recorded():
+    p = nn.Parameter(tg.zeros(3, 3))
+    nn.init.normal_(p)
+    assert p.is_leaf and p.grad_fn is None
+
+
+def test_matches_torch_if_installed():
+    torch = pytest.importorskip("torch")
+    model = mlp()
+    reference = torch.nn.Sequential(torch.nn.Linear(64, 32), torch.nn.ReLU(), torch.nn.Linear(32, 10))
+    reference.load_state_dict({k: torch.from_numpy(v) for k, v in model.state_dict().items()})
+    assert repr(model) == repr(reference)
+    x = np.random.default_rng(0).standard_normal((3, 64)).astype(np.float32)
+    np.testing.assert_allclose(
+        model(tg.tensor(x)).data, reference(torch.from_numpy(x)).detach().numpy(), rtol=1e-5, atol=1e-6
+    )
