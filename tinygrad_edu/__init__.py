@@ -1,6 +1,6 @@
 """tinygrad_edu: a small, readable automatic-differentiation framework on NumPy."""
 
-from . import autograd, optim, testing, viz
+from . import autograd, data, nn, optim, testing, viz
 from .autograd import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .dtypes import (
     bool_,
@@ -30,6 +30,7 @@ from .factories import (
 from .ops.elementwise import where
 from .ops.movement import cat, stack
 from .random import manual_seed
+from .serialization import load, save
 from .tensor import Tensor
 
 __version__ = "0.1.0"
@@ -41,6 +42,7 @@ __all__ = [
     "autograd",
     "bool_",
     "cat",
+    "data",
     "enable_grad",
     "eye",
     "float16",
@@ -52,7 +54,9 @@ __all__ = [
     "int32",
     "int64",
     "is_grad_enabled",
+    "load",
     "manual_seed",
+    "nn",
     "no_grad",
     "ones",
     "ones_like",
@@ -61,6 +65,7 @@ __all__ = [
     "rand_like",
     "randn",
     "randn_like",
+    "save",
     "set_default_dtype",
     "set_grad_enabled",
     "stack",

@@ -1,0 +1,325 @@
+"""Tests for tinygrad_edu.data: datasets, DataLoader, random_split, load_digits."""
+
+from __future__ import annotations
+
+import math
+from unittest import mock
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import tinygrad_edu as tg
+from tinygrad_edu.data import (
+    DataLoader,
+    Dataset,
+    Subset,
+    TensorDataset,
+    default_collate,
+    load_digits,
+    random_split,
+)
+
+
+def make_dataset(n: int = 10) -> TensorDataset:
+    """Row i of x is [i, i + 0.5, i + 0.25]; label i is i, so each sample names itself."""
+    x = np.arange(n, dtype=np.float32)[:, None] + np.array([0.0, 0.5, 0.25], dtype=np.float32)
+    y = np.arange(n, dtype=np.int64)
+    return TensorDataset(tg.Tensor(x), tg.Tensor(y))
+
+
+def epoch_labels(loader: DataLoader) -> np.ndarray:
+    """The labels of one epoch, in the order the loader yielded them."""
+    return np.concatenate([y.numpy() for _, y in loader]) if len(loader) else np.array([])
+
+
+class SquaresDataset(Dataset):
+    """A generic (non-tensor) data set: sample i is (vector [i, i*i], label i)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def __getitem__(self, index: int) -> tuple[np.ndarray, int]:
+        return np.array([index, index * index], dtype=np.float64), index
+
+    def __len__(self) -> int:
+        return self.n
+
+
+# --- batches ---------------------------------------------------------------
+
+
+def test_batches_are_tuples_of_tensors_with_shapes_dtypes_and_values():
+    ds = make_dataset(10)
+    batches = list(DataLoader(ds, batch_size=4))
+    assert [tuple(b[0].shape) for b in batches] == [(4, 3), (4, 3), (2, 3)]
+    assert [tuple(b[1].shape) for b in batches] == [(4,), (4,), (2,)]
+    for x, y in batches:
+        assert isinstance(x, tg.Tensor) and isinstance(y, tg.Tensor)
+        assert x.dtype == np.float32 and y.dtype == np.int64
+    x_all = np.concatenate([b[0].numpy() for b in batches])
+    np.testing.assert_array_equal(x_all, ds.tensors[0].numpy())
+    np.testing.assert_array_equal(epoch_labels(DataLoader(ds, batch_size=4)), np.arange(10))
+
+
+def test_tensor_dataset_getitem_and_len():
+    ds = make_dataset(6)
+    x, y = ds[4]
+    assert len(ds) == 6
+    np.testing.assert_array_equal(x.numpy(), ds.tensors[0].numpy()[4])
+    assert y.numpy() == 4 and y.shape == ()
+
+
+def test_tensor_dataset_accepts_numpy_arrays_and_keeps_dtype():
+    ds = TensorDataset(np.zeros((3, 2), dtype=np.float64), np.arange(3))
+    x, y = next(iter(DataLoader(ds, batch_size=3)))
+    assert x.dtype == np.float64 and y.dtype == np.arange(3).dtype
+    (value,) = TensorDataset(np.arange(3.0))[1]  # a single float64 sample stays float64
+    assert value.dtype == np.float64 and value.shape == () and value.numpy() == 1.0
+
+
+def test_tensor_dataset_size_mismatch_names_sizes():
+    with pytest.raises(ValueError, match=r"5.*4"):
+        TensorDataset(tg.Tensor(np.zeros((5, 2))), tg.Tensor(np.zeros(4)))
+
+
+def test_tensor_dataset_rejects_no_tensors_and_0d():
+    with pytest.raises(ValueError):
+        TensorDataset()
+    with pytest.raises(ValueError):
+        TensorDataset(tg.Tensor(np.float32(1.0)))
+
+
+def test_tensor_dataset_batches_without_per_sample_calls():
+    ds = make_dataset(20)
+    # A per-sample __getitem__ call would raise; the loader must gather whole batches.
+    with mock.patch.object(TensorDataset, "__getitem__", side_effect=AssertionError):
+        labels = epoch_labels(DataLoader(ds, batch_size=8, shuffle=True, seed=0))
+    assert sorted(labels.tolist()) == list(range(20))
+
+
+def test_subclass_overriding_getitem_is_honoured():
+    class Doubled(TensorDataset):
+        def __getitem__(self, index):
+            x, y = super().__getitem__(index)
+            return tg.Tensor(x.numpy() * 2), y
+
+    ds = Doubled(tg.Tensor(np.arange(5, dtype=np.float64)), tg.Tensor(np.arange(5)))
+    x, _ = next(iter(DataLoader(ds, batch_size=5)))
+    np.testing.assert_array_equal(x.numpy(), 2 * np.arange(5))
+
+
+def test_generic_dataset_is_collated_per_sample():
+    batches = list(DataLoader(SquaresDataset(7), batch_size=3))
+    assert len(batches) == 3
+    x, y = batches[1]
+    assert isinstance(batches[1], tuple)
+    assert x.shape == (3, 2) and x.dtype == np.float64
+    assert y.dtype == np.int64  # Python ints become int64, as in PyTorch
+    np.testing.assert_array_equal(y.numpy(), [3, 4, 5])
+    np.testing.assert_array_equal(x.numpy()[:, 1], [9, 16, 25])
+
+
+def test_default_collate_dicts_floats_and_ragged():
+    batch = default_collate([{"a": 1.5, "b": "s"}, {"a": 2.5, "b": "t"}])
+    assert batch["a"].dtype == np.float64 and batch["a"].numpy().tolist() == [1.5, 2.5]
+    assert batch["b"] == ["s", "t"]
+    with pytest.raises(RuntimeError):
+        default_collate([(1, 2), (3,)])
+
+
+def test_subset_of_tensor_dataset_through_loader():
+    ds = make_dataset(12)
+    subset = Subset(ds, [11, 2, 5, 7])
+    assert len(subset) == 4
+    assert subset[0][1].numpy() == 11
+    np.testing.assert_array_equal(epoch_labels(DataLoader(subset, batch_size=3)), [11, 2, 5, 7])
+
+
+# --- len and drop_last -----------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 40), batch_size=st.integers(1, 12), drop_last=st.booleans())
+def test_len_matches_batches_and_drop_last(n, batch_size, drop_last):
+    loader = DataLoader(make_dataset(n), batch_size=batch_size, drop_last=drop_last)
+    sizes = [x.shape[0] for x, _ in loader]
+    assert len(loader) == len(sizes)
+    assert all(s == batch_size for s in sizes[:-1])
+    if drop_last:
+        assert sizes == [batch_size] * (n // batch_size)
+    else:
+        assert sum(sizes) == n
+        assert len(loader) == math.ceil(n / batch_size)
+
+
+def test_drop_last_with_shuffle_drops_only_the_tail():
+    loader = DataLoader(make_dataset(10), batch_size=3, shuffle=True, drop_last=True, seed=4)
+    labels = epoch_labels(loader)
+    assert len(loader) == 3 and len(labels) == 9
+    assert len(set(labels.tolist())) == 9
+
+
+@pytest.mark.parametrize("bad", [0, -2])
+def test_batch_size_must_be_positive(bad):
+    with pytest.raises(ValueError, match="batch_size"):
+        DataLoader(make_dataset(3), batch_size=bad)
+
+
+# --- shuffling -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("batch_size", [1, 3, 7, 50])
+def test_every_sample_exactly_once_per_epoch(batch_size):
+    loader = DataLoader(make_dataset(23), batch_size=batch_size, shuffle=True, seed=1)
+    for _ in range(3):
+        assert sorted(epoch_labels(loader).tolist()) == list(range(23))
+
+
+def test_shuffle_changes_order_and_each_epoch_differs():
+    loader = DataLoader(make_dataset(40), batch_size=8, shuffle=True, seed=0)
+    first, second = epoch_labels(loader), epoch_labels(loader)
+    assert not np.array_equal(first, np.arange(40))
+    assert not np.array_equal(first, second)
+
+
+def test_no_shuffle_keeps_order_every_epoch():
+    loader = DataLoader(make_dataset(9), batch_size=4)
+    assert epoch_labels(loader).tolist() == list(range(9)) == epoch_labels(loader).tolist()
+
+
+def test_seed_makes_shuffling_reproducible():
+    def two_epochs(seed):
+        loader = DataLoader(make_dataset(30), batch_size=4, shuffle=True, seed=seed)
+        return [epoch_labels(loader).tolist() for _ in range(2)]
+
+    assert two_epochs(7) == two_epochs(7)
+    assert two_epochs(7) != two_epochs(8)
+
+
+def test_generator_makes_shuffling_reproducible():
+    def one_epoch(seed):
+        rng = np.random.default_rng(seed)
+        return epoch_labels(DataLoader(make_dataset(30), batch_size=5, shuffle=True, generator=rng))
+
+    np.testing.assert_array_equal(one_epoch(3), one_epoch(3))
+    assert not np.array_equal(one_epoch(3), one_epoch(4))
+
+
+def test_manual_seed_makes_default_shuffling_reproducible():
+    def two_epochs(seed):
+        tg.manual_seed(seed)
+        loader = DataLoader(make_dataset(30), batch_size=4, shuffle=True)
+        return [epoch_labels(loader).tolist() for _ in range(2)]
+
+    runs = [two_epochs(11), two_epochs(11), two_epochs(12)]
+    assert runs[0] == runs[1]
+    assert runs[0][0] != runs[0][1]  # a new permutation per epoch
+    assert runs[0] != runs[2]
+
+
+def test_generator_and_seed_are_exclusive_and_checked():
+    with pytest.raises(ValueError):
+        DataLoader(make_dataset(3), shuffle=True, seed=1, generator=np.random.default_rng(1))
+    with pytest.raises(TypeError):
+        DataLoader(make_dataset(3), shuffle=True, generator=np.random.RandomState(1))
+
+
+# --- random_split ----------------------------------------------------------
+
+
+def assert_partition(subsets, n, sizes):
+    assert [len(s) for s in subsets] == sizes
+    indices = np.concatenate([s.indices for s in subsets])
+    assert sorted(indices.tolist()) == list(range(n))
+
+
+@pytest.mark.parametrize(
+    ("n", "lengths", "sizes"),
+    [
+        (10, [7, 3], [7, 3]),
+        (10, [0.7, 0.3], [7, 3]),
+        (11, [0.5, 0.5], [6, 5]),
+        (10, [1 / 3, 1 / 3, 1 / 3], [4, 3, 3]),
+    ],
+)
+def test_random_split_sizes_and_disjointness(n, lengths, sizes):
+    subsets = random_split(make_dataset(n), lengths, seed=0)
+    assert all(isinstance(s, Subset) for s in subsets)
+    assert_partition(subsets, n, sizes)
+
+
+def test_random_split_subsets_read_the_right_samples():
+    ds = make_dataset(8)
+    for subset in random_split(ds, [5, 3], seed=2):
+        for i in range(len(subset)):
+            assert subset[i][1].numpy() == subset.indices[i]
+
+
+def test_random_split_is_reproducible_and_random():
+    def split(**kwargs):
+        return [s.indices.tolist() for s in random_split(make_dataset(50), [25, 25], **kwargs)]
+
+    assert split(seed=5) == split(seed=5)
+    assert split(seed=5) != split(seed=6)
+    assert split(generator=np.random.default_rng(1)) == split(generator=np.random.default_rng(1))
+    tg.manual_seed(9)
+    first = split()
+    tg.manual_seed(9)
+    assert split() == first
+    assert split(seed=5)[0] != list(range(25))
+
+
+@pytest.mark.parametrize("lengths", [[5, 4], [0.5, 0.6], [6, -1, 5]])
+def test_random_split_rejects_bad_lengths(lengths):
+    with pytest.raises(ValueError):
+        random_split(make_dataset(10), lengths, seed=0)
+
+
+# --- digits ----------------------------------------------------------------
+
+# Class counts of scikit-learn's load_digits(), from its documentation and
+# np.bincount(sklearn.datasets.load_digits().target).
+SKLEARN_DIGITS_CLASS_COUNTS = [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
+# sklearn.datasets.load_digits().data[0], a zero.
+SKLEARN_DIGITS_FIRST_IMAGE = [
+    0, 0, 5, 13, 9, 1, 0, 0, 0, 0, 13, 15, 10, 15, 5, 0, 0, 3, 15, 2, 0, 11,
+    8, 0, 0, 4, 12, 0, 0, 8, 8, 0, 0, 5, 8, 0, 0, 9, 8, 0, 0, 4, 11, 0, 1,
+    12, 7, 0, 0, 2, 14, 5, 10, 12, 0, 0, 0, 0, 6, 13, 10, 0, 0, 0,
+]  # fmt: skip
+
+
+def test_load_digits_shapes_dtypes_and_ranges():
+    images, labels = load_digits()
+    assert images.shape == (1797, 64) and images.dtype == np.float64
+    assert labels.shape == (1797,) and labels.dtype == np.int64
+    assert images.min() == 0 and images.max() == 16
+    np.testing.assert_array_equal(images, np.round(images))
+    assert set(labels.tolist()) == set(range(10))
+
+
+def test_load_digits_matches_scikit_learn():
+    images, labels = load_digits()
+    assert np.bincount(labels).tolist() == SKLEARN_DIGITS_CLASS_COUNTS
+    np.testing.assert_array_equal(images[0], SKLEARN_DIGITS_FIRST_IMAGE)
+    assert labels[0] == 0
+
+
+def test_load_digits_returns_independent_copies():
+    images, labels = load_digits()
+    images[:] = -1
+    labels[:] = -1
+    images2, labels2 = load_digits()
+    assert images2.min() == 0 and labels2.min() == 0
+
+
+def test_digits_through_loader():
+    images, labels = load_digits()
+    train, test = random_split(TensorDataset(images, labels), [0.8, 0.2], seed=0)
+    assert len(train) + len(test) == 1797
+    ordered = DataLoader(train, batch_size=64)
+    np.testing.assert_array_equal(np.concatenate([x.numpy() for x, _ in ordered]), images[train.indices])
+    np.testing.assert_array_equal(epoch_labels(ordered), labels[train.indices])
+    x, y = next(iter(DataLoader(train, batch_size=64, shuffle=True, seed=0)))
+    assert x.shape == (64, 64) and x.dtype == np.float64 and y.dtype == np.int64

@@ -1,0 +1,327 @@
+"""Tests for tinygrad_edu.serialization: pickle-free save/load of state dicts."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import zipfile
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import tinygrad_edu as tg
+from tinygrad_edu.serialization import load, save
+
+
+def assert_same_tree(loaded, expected, path="obj"):
+    """Exact equality: same container types, same keys in order, arrays equal
+    bit for bit with the same dtype and shape (Tensors compare as arrays)."""
+    if isinstance(expected, tg.Tensor):
+        expected = expected.data
+    if isinstance(expected, (np.ndarray, np.generic)):
+        assert type(loaded) is type(expected), path
+        assert loaded.dtype == expected.dtype and loaded.shape == expected.shape, path
+        assert np.asarray(loaded).tobytes() == np.asarray(expected).tobytes(), path
+        return
+    assert type(loaded) is type(expected), f"{path}: {type(loaded)} != {type(expected)}"
+    if isinstance(expected, dict):
+        assert list(loaded) == list(expected), path
+        for key in expected:
+            assert_same_tree(loaded[key], expected[key], f"{path}[{key!r}]")
+    elif isinstance(expected, (list, tuple)):
+        assert len(loaded) == len(expected), path
+        for i, (a, b) in enumerate(zip(loaded, expected)):
+            assert_same_tree(a, b, f"{path}[{i}]")
+    elif isinstance(expected, float):
+        assert repr(loaded) == repr(expected), path  # exact, and NaN equals NaN
+    else:
+        assert loaded == expected, path
+
+
+def round_trip(obj):
+    buffer = io.BytesIO()
+    save(obj, buffer)
+    buffer.seek(0)
+    return load(buffer)
+
+
+# --- round trips -----------------------------------------------------------
+
+
+def test_checkpoint_round_trip(tmp_path):
+    rng = np.random.default_rng(0)
+    checkpoint = {
+        "model": {
+            "0.weight": rng.standard_normal((4, 3)).astype(np.float32),
+            "0.bias": tg.Tensor(rng.standard_normal(4).astype(np.float32)),
+            "bn.num_batches_tracked": np.array(12, dtype=np.int64),
+        },
+        "optim": {
+            "state": {
+                0: {"step": 3, "exp_avg": rng.standard_normal((4, 3))},
+                1: {"step": 3, "exp_avg": rng.standard_normal(4)},
+            },
+            "param_groups": [
+                {
+                    "lr": 1e-3,
+                    "betas": (0.9, 0.999),
+                    "eps": 1e-8,
+                    "amsgrad": False,
+                    "maximize": None,
+                    "params": [0, 1],
+                    "name": "body",
+                }
+            ],
+        },
+        "epoch": 7,
+        "history": [(1, 0.5), (2, float("nan")), (3, float("-inf"))],
+        "empty": {"list": [], "tuple": (), "dict": {}},
+        "7": "a str key that looks like an int",
+        7: "an int key",
+    }
+    path = tmp_path / "ckpt.npz"
+    save(checkpoint, path)
+    loaded = load(path)
+    assert_same_tree(loaded, checkpoint)
+    assert isinstance(loaded["model"]["0.bias"], np.ndarray)
+    assert isinstance(loaded["optim"]["param_groups"][0]["betas"], tuple)
+    assert list(loaded["optim"]["state"]) == [0, 1]
+
+
+@pytest.mark.parametrize(
+    "array",
+    [
+        np.arange(6, dtype=np.float32).reshape(2, 3),
+        np.linspace(-1, 1, 5, dtype=np.float64),
+        np.arange(-3, 3, dtype=np.int64),
+        np.array([True, False, True]),
+        np.array(2.5, dtype=np.float32),
+        np.array(-7, dtype=np.int64),
+        np.array(True),
+        np.zeros((0, 3), dtype=np.float32),
+        np.arange(12, dtype=np.float16).reshape(3, 4).T,
+        np.array([np.nan, -0.0, np.inf], dtype=np.float64),
+        np.arange(8, dtype=np.uint8).reshape(2, 2, 2),
+    ],
+    ids=lambda a: f"{a.dtype}{a.shape}",
+)
+def test_arrays_round_trip_exactly(array):
+    loaded = round_trip({"x": array})["x"]
+    assert loaded.dtype == array.dtype and loaded.shape == array.shape
+    assert loaded.tobytes() == array.tobytes()
+
+
+def test_tensors_are_loaded_as_arrays():
+    t = tg.Tensor(np.arange(4, dtype=np.float64).reshape(2, 2))
+    loaded = round_trip([t])[0]
+    assert isinstance(loaded, np.ndarray) and loaded.dtype == np.float64
+    np.testing.assert_array_equal(loaded, t.numpy())
+
+
+def test_numpy_scalars_keep_their_type():
+    values = [np.float32(1.5), np.int64(-2), np.bool_(True), np.float64(0.1)]
+    loaded = round_trip(values)
+    assert [type(v) for v in loaded] == [type(v) for v in values]
+    assert loaded == values
+
+
+def test_python_leaves_keep_type_and_value():
+    leaves = [None, True, False, 0, -(2**70), 0.1, -0.0, 1e308, "", "naïve ✓\x00"]
+    loaded = round_trip(leaves)
+    assert_same_tree(loaded, leaves)
+
+
+def test_save_writes_exactly_the_given_path(tmp_path):
+    path = tmp_path / "weights.bin"
+    save({"w": np.ones(2)}, str(path))
+    assert path.exists() and not (tmp_path / "weights.bin.npz").exists()
+    np.testing.assert_array_equal(load(str(path))["w"], np.ones(2))
+
+
+def test_file_is_a_plain_npz_with_a_unicode_manifest(tmp_path):
+    path = tmp_path / "f.npz"
+    save({"a": np.zeros(3), "b": (1, 2)}, path)
+    with np.load(path, allow_pickle=False) as archive:
+        manifest = archive["__manifest__"]
+        assert manifest.dtype.kind == "U" and manifest.shape == ()
+        assert json.loads(str(manifest))["format"] == "tinygrad_edu.save"
+        assert len(archive.files) == 2
+
+
+array_leaves = hnp.arrays(
+    dtype=st.sampled_from([np.float32, np.float64, np.int64, np.int32, np.bool_, np.uint8]),
+    shape=hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=3),
+)
+leaves = st.none() | st.booleans() | st.integers() | st.floats() | st.text() | array_leaves
+trees = st.recursive(
+    leaves,
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.lists(children, max_size=3).map(tuple)
+        | st.dictionaries(st.text(max_size=5) | st.integers(), children, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=75, deadline=None)
+@given(trees)
+def test_random_trees_round_trip(tree):
+    assert_same_tree(round_trip(tree), tree)
+
+
+# --- errors ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("obj", "where"),
+    [
+        ({"a": [1, object()]}, "obj['a'][1]"),
+        ({"s": {0: {"steps": {1, 2}}}}, "obj['s'][0]['steps']"),
+        ({"x": np.array([None, 1], dtype=object)}, "obj['x']"),
+        ({"c": 1 + 2j}, "obj['c']"),
+        ({(1, 2): 3}, "obj"),
+    ],
+)
+def test_unsupported_values_raise_type_error_naming_the_key(obj, where, tmp_path):
+    with pytest.raises(TypeError) as info:
+        save(obj, tmp_path / "bad.npz")
+    assert where in str(info.value)
+
+
+def test_self_containing_object_raises():
+    loop = {"a": []}
+    loop["a"].append(loop)
+    with pytest.raises(ValueError, match="contains itself"):
+        save(loop, io.BytesIO())
+
+
+def test_shared_subtrees_are_fine():
+    shared = [1, 2]
+    assert_same_tree(round_trip({"a": shared, "b": shared}), {"a": [1, 2], "b": [1, 2]})
+
+
+def write_npz(path, **arrays):
+    with open(path, "wb") as f:
+        np.savez(f, **arrays)
+
+
+def manifest(root):
+    return np.array(json.dumps({"format": "tinygrad_edu.save", "version": 1, "root": root}))
+
+
+def write_npy(path):
+    with open(path, "wb") as f:
+        np.save(f, np.zeros(2))
+
+
+NOT_SAVE_FILES = {
+    "npz without manifest": lambda p: write_npz(p, a0=np.zeros(2)),
+    "single npy array": write_npy,
+    "text": lambda p: p.write_text("not numpy at all"),
+    "empty": lambda p: p.write_bytes(b""),
+    "broken zip": lambda p: p.write_bytes(b"PK\x03\x04 broken zip"),
+    "other format": lambda p: write_npz(p, __manifest__=np.array(json.dumps({"format": "x"}))),
+    "manifest not json": lambda p: write_npz(p, __manifest__=np.array("{not json")),
+    "manifest not str": lambda p: write_npz(p, __manifest__=np.arange(3, dtype=np.uint8)),
+    "missing array": lambda p: write_npz(p, __manifest__=manifest({"type": "array", "key": "a0"})),
+    "unknown node": lambda p: write_npz(p, __manifest__=manifest({"type": "spaceship"})),
+    "bad leaf": lambda p: write_npz(p, __manifest__=manifest({"type": "int", "value": "1"})),
+    "bad key": lambda p: write_npz(
+        p, __manifest__=manifest({"type": "dict", "items": [[1.5, {"type": "none"}]]})
+    ),
+    "node without type": lambda p: write_npz(p, __manifest__=manifest({"items": []})),
+}
+
+
+@pytest.mark.parametrize("make", NOT_SAVE_FILES.values(), ids=NOT_SAVE_FILES.keys())
+def test_files_in_another_format_raise_value_error(make, tmp_path):
+    path = tmp_path / "other.npz"
+    make(path)
+    with pytest.raises(ValueError, match="tinygrad_edu save file|malformed"):
+        load(path)
+
+
+def test_newer_format_version_is_refused(tmp_path):
+    path = tmp_path / "v2.npz"
+    header = {"format": "tinygrad_edu.save", "version": 2, "root": {"type": "none"}}
+    write_npz(path, __manifest__=np.array(json.dumps(header)))
+    with pytest.raises(ValueError, match="version"):
+        load(path)
+
+
+def test_missing_file_raises_file_not_found(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        load(tmp_path / "nope.npz")
+
+
+# --- loading never runs code ----------------------------------------------
+
+
+class MakesDirectoryWhenUnpickled:
+    """Unpickling this object calls os.mkdir(path): a visible side effect."""
+
+    def __init__(self, path):
+        self.path = str(path)
+
+    def __reduce__(self):
+        return (os.mkdir, (self.path,))
+
+
+def evil_array(marker):
+    array = np.empty(1, dtype=object)
+    array[0] = MakesDirectoryWhenUnpickled(marker)
+    return array
+
+
+def test_crafted_file_is_really_dangerous_to_unpickle(tmp_path):
+    # Guards the tests below: this file does run code when pickle is allowed.
+    marker = tmp_path / "probe_marker"
+    path = tmp_path / "evil.npz"
+    write_npz(path, __manifest__=manifest({"type": "array", "key": "a0"}), a0=evil_array(marker))
+    with np.load(path, allow_pickle=True) as archive:
+        archive["a0"]
+    assert marker.exists()
+
+
+def test_pickled_array_member_cannot_run_code(tmp_path):
+    marker = tmp_path / "marker"
+    path = tmp_path / "evil.npz"
+    write_npz(path, __manifest__=manifest({"type": "array", "key": "a0"}), a0=evil_array(marker))
+    with pytest.raises(ValueError):
+        load(path)
+    assert not marker.exists()
+
+
+def test_pickled_manifest_cannot_run_code(tmp_path):
+    marker = tmp_path / "marker"
+    path = tmp_path / "evil.npz"
+    write_npz(path, __manifest__=evil_array(marker))
+    with pytest.raises(ValueError):
+        load(path)
+    assert not marker.exists()
+
+
+def test_raw_pickle_file_cannot_run_code(tmp_path):
+    import pickle
+
+    marker = tmp_path / "marker"
+    path = tmp_path / "evil.pt"
+    path.write_bytes(pickle.dumps(MakesDirectoryWhenUnpickled(marker)))
+    with pytest.raises(ValueError):
+        load(path)
+    assert not marker.exists()
+
+
+def test_npz_members_are_standard_npy(tmp_path):
+    # Any NumPy user can read the arrays without tinygrad_edu.
+    path = tmp_path / "w.npz"
+    save({"w": np.arange(3.0)}, path)
+    with zipfile.ZipFile(path) as zf:
+        assert sorted(zf.namelist()) == ["__manifest__.npy", "a0.npy"]
+    assert math.isclose(float(np.load(path)["a0"].sum()), 3.0)

@@ -1,0 +1,302 @@
+"""Datasets and mini-batch loading, shaped like ``torch.utils.data``.
+
+A :class:`Dataset` maps an index to a sample. A :class:`DataLoader` walks a
+dataset in (optionally shuffled) order and stacks ``batch_size`` samples along
+a new first dimension, yielding Tensors.
+
+For a :class:`TensorDataset` (and a :class:`Subset` of one) the loader gathers
+a whole batch with one NumPy fancy-indexing call per tensor instead of a
+Python loop over samples; any other dataset is read sample by sample and
+collated.
+
+Shuffling is reproducible: pass ``generator`` (a ``numpy.random.Generator``)
+or ``seed``; with neither, each epoch's permutation is drawn from
+tinygrad_edu's global generator, so ``tg.manual_seed(n)`` fixes it, as
+``torch.manual_seed`` does for PyTorch's loader.
+
+``load_digits()`` returns the 8x8 handwritten digits data set, which ships
+inside the package (see ``datasets/DATA_LICENSE.md``).
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import itertools
+import math
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from tinygrad_edu.random import default_generator
+from tinygrad_edu.tensor import Tensor
+
+__all__ = [
+    "DataLoader",
+    "Dataset",
+    "Subset",
+    "TensorDataset",
+    "default_collate",
+    "load_digits",
+    "random_split",
+]
+
+
+class Dataset:
+    """A map-style data set: ``dataset[i]`` is the i-th sample.
+
+    Subclasses implement ``__getitem__`` and ``__len__``.
+    """
+
+    def __getitem__(self, index: int) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} must implement __getitem__")
+
+    def __len__(self) -> int:
+        raise NotImplementedError(f"{type(self).__name__} must implement __len__")
+
+
+class TensorDataset(Dataset):
+    """Samples are the rows of the given tensors: ``dataset[i]`` is
+    ``(tensors[0][i], tensors[1][i], ...)``.
+
+    Every tensor must have the same size along its first dimension. NumPy
+    arrays are accepted too and wrapped as Tensors (keeping their dtype).
+    Samples are plain tensors without gradient tracking: a data set holds
+    data, not parameters.
+    """
+
+    def __init__(self, *tensors: Tensor | np.ndarray) -> None:
+        if not tensors:
+            raise ValueError("TensorDataset needs at least one tensor")
+        wrapped = []
+        for t in tensors:
+            if not isinstance(t, (Tensor, np.ndarray)):
+                raise TypeError(f"TensorDataset takes Tensors or numpy arrays, got {type(t).__name__}")
+            t = t if isinstance(t, Tensor) else Tensor(t)
+            if t.data.ndim == 0:
+                raise ValueError("TensorDataset cannot hold a 0-d tensor (it has no rows)")
+            wrapped.append(t)
+        sizes = [t.shape[0] for t in wrapped]
+        if len(set(sizes)) != 1:
+            raise ValueError(
+                "Size mismatch between tensors: first dimensions are " + ", ".join(str(s) for s in sizes)
+            )
+        self.tensors: tuple[Tensor, ...] = tuple(wrapped)
+
+    def __getitem__(self, index: int) -> tuple[Tensor, ...]:
+        # NOTE: the trailing ``...`` makes a 0-d array rather than a NumPy
+        # scalar, so a float64 label cannot be mistaken for a Python float.
+        return tuple(Tensor(t.data[index, ...]) for t in self.tensors)
+
+    def __len__(self) -> int:
+        return self.tensors[0].shape[0]
+
+    def _gather(self, indices: np.ndarray) -> tuple[Tensor, ...]:
+        """All samples at ``indices`` at once, stacked along a new first dim."""
+        return tuple(Tensor(t.data[indices]) for t in self.tensors)
+
+
+class Subset(Dataset):
+    """The samples of ``dataset`` at the positions ``indices``, in that order."""
+
+    def __init__(self, dataset: Dataset, indices: Sequence[int] | np.ndarray) -> None:
+        self.dataset = dataset
+        self.indices = np.asarray(indices, dtype=np.int64).reshape(-1)
+
+    def __getitem__(self, index: int) -> Any:
+        return self.dataset[int(self.indices[index])]
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+
+def _batch_getter(dataset: Dataset) -> Callable[[np.ndarray], Any] | None:
+    """A function fetching a whole batch by fancy indexing, or None where the
+    data set must be read sample by sample.
+
+    The fast path is taken only where ``__getitem__`` is the library's own, so
+    a subclass that transforms its samples still sees every call.
+    """
+    cls = type(dataset)
+    if isinstance(dataset, TensorDataset) and cls.__getitem__ is TensorDataset.__getitem__:
+        return dataset._gather
+    if isinstance(dataset, Subset) and cls.__getitem__ is Subset.__getitem__:
+        inner = _batch_getter(dataset.dataset)
+        if inner is not None:
+            return lambda indices: inner(dataset.indices[indices])
+    return None
+
+
+def default_collate(samples: list[Any]) -> Any:
+    """Stack a list of samples into a batch, as PyTorch's ``default_collate``.
+
+    Tensors, arrays and numbers are stacked along a new first dimension into
+    one Tensor (Python ints become int64, Python floats float64, as in
+    PyTorch); tuples and lists are collated element-wise into a tuple; dicts
+    key by key; strings are returned as a list.
+    """
+    first = samples[0]
+    if isinstance(first, Tensor):
+        return Tensor(np.stack([s.data for s in samples]))
+    if isinstance(first, (np.ndarray, np.generic, bool, int, float)):
+        batch = np.stack([np.asarray(s) for s in samples])
+        if isinstance(first, int) and not isinstance(first, bool):
+            batch = batch.astype(np.int64)  # NOTE: the platform int may be 32-bit.
+        return Tensor(batch)
+    if isinstance(first, str):
+        return list(samples)
+    if isinstance(first, dict):
+        return {key: default_collate([s[key] for s in samples]) for key in first}
+    if isinstance(first, (tuple, list)):
+        if any(len(s) != len(first) for s in samples):
+            raise RuntimeError("each element in list of batch should be of equal size")
+        return tuple(default_collate(list(field)) for field in zip(*samples))
+    raise TypeError(f"default_collate cannot batch samples of type {type(first).__name__}")
+
+
+def _make_generator(generator: np.random.Generator | None, seed: int | None) -> np.random.Generator | None:
+    """Validate the ``generator``/``seed`` pair; None means "use the global one".
+
+    The global generator is looked up at each use, not kept, because
+    ``tg.manual_seed`` replaces it.
+    """
+    if generator is not None and seed is not None:
+        raise ValueError("pass either generator or seed, not both")
+    if generator is not None:
+        if not isinstance(generator, np.random.Generator):
+            raise TypeError(f"generator must be a numpy.random.Generator, got {type(generator).__name__}")
+        return generator
+    if seed is not None:
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+            raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+        return np.random.default_rng(int(seed))
+    return None
+
+
+class DataLoader:
+    """Iterate over ``dataset`` in batches of ``batch_size`` samples.
+
+    Each batch stacks its samples along a new first dimension; for a
+    :class:`TensorDataset` a batch is a tuple of Tensors, one per dataset
+    tensor. With ``shuffle=True`` every epoch (every ``iter(loader)``) uses a
+    new permutation of the samples; pass ``generator`` or ``seed`` to fix the
+    sequence of permutations, otherwise it follows ``tg.manual_seed``.
+    ``drop_last=True`` drops a final batch smaller than ``batch_size``.
+
+    Unlike PyTorch there are no worker processes, samplers or ``collate_fn``:
+    batches are made in the calling thread by :func:`default_collate`.
+    """
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        batch_size: int = 1,
+        shuffle: bool = False,
+        drop_last: bool = False,
+        generator: np.random.Generator | None = None,
+        seed: int | None = None,
+    ) -> None:
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)):
+            raise TypeError(f"batch_size should be an int, but got {type(batch_size).__name__}")
+        if batch_size <= 0:
+            raise ValueError(
+                f"batch_size should be a positive integer value, but got batch_size={batch_size}"
+            )
+        self.dataset = dataset
+        self.batch_size = int(batch_size)
+        self.shuffle = bool(shuffle)
+        self.drop_last = bool(drop_last)
+        self.generator = _make_generator(generator, seed)
+        self._get_batch = _batch_getter(dataset)
+
+    def __len__(self) -> int:
+        n = len(self.dataset)
+        if self.drop_last:
+            return n // self.batch_size
+        return math.ceil(n / self.batch_size)
+
+    def _order(self) -> np.ndarray:
+        n = len(self.dataset)
+        if not self.shuffle:
+            return np.arange(n)
+        generator = self.generator if self.generator is not None else default_generator()
+        return generator.permutation(n)
+
+    def __iter__(self) -> Iterator[Any]:
+        # The order is drawn here, not at the first next(), so that each
+        # iter() call is one epoch with its own permutation.
+        return self._batches(self._order())
+
+    def _batches(self, order: np.ndarray) -> Iterator[Any]:
+        stop = len(self) * self.batch_size if self.drop_last else len(order)
+        for start in range(0, stop, self.batch_size):
+            indices = order[start : start + self.batch_size]
+            if self._get_batch is not None:
+                yield self._get_batch(indices)
+            else:
+                yield default_collate([self.dataset[int(i)] for i in indices])
+
+
+def random_split(
+    dataset: Dataset,
+    lengths: Sequence[int | float],
+    generator: np.random.Generator | None = None,
+    seed: int | None = None,
+) -> list[Subset]:
+    """Split ``dataset`` into non-overlapping random subsets of the given lengths.
+
+    ``lengths`` are either sample counts summing to ``len(dataset)`` or
+    fractions summing to 1; as in PyTorch, fractional lengths are floored and
+    the leftover samples are given one each to the subsets in turn.
+    """
+    n = len(dataset)
+    if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
+        if any(not 0 <= frac <= 1 for frac in lengths):
+            raise ValueError(f"Fractions must lie in [0, 1], got {list(lengths)}")
+        counts = [math.floor(n * frac) for frac in lengths]
+        for i in range(n - sum(counts)):
+            counts[i % len(counts)] += 1
+        for i, count in enumerate(counts):
+            if count == 0:
+                warnings.warn(f"Length of split at index {i} is 0", stacklevel=2)
+    else:
+        counts = [int(length) for length in lengths]
+        if any(c != length or c < 0 for c, length in zip(counts, lengths)):
+            raise ValueError(f"Lengths must be non-negative ints or fractions, got {lengths}")
+    if sum(counts) != n:
+        raise ValueError(
+            f"Sum of input lengths ({sum(counts)}) does not equal the length of the input dataset ({n})"
+        )
+    rng = _make_generator(generator, seed)
+    order = (rng if rng is not None else default_generator()).permutation(n)
+    bounds = np.cumsum([0, *counts])
+    return [Subset(dataset, order[lo:hi]) for lo, hi in itertools.pairwise(bounds)]
+
+
+@functools.cache
+def _read_digits() -> tuple[np.ndarray, np.ndarray]:
+    source = resources.files("tinygrad_edu") / "datasets" / "digits.csv.gz"
+    with source.open("rb") as raw, gzip.open(raw, "rt") as text:
+        table = np.loadtxt(text, delimiter=",", dtype=np.float64)
+    images = table[:, :64]
+    labels = table[:, 64].astype(np.int64)
+    images.flags.writeable = False
+    labels.flags.writeable = False
+    return images, labels
+
+
+def load_digits() -> tuple[np.ndarray, np.ndarray]:
+    """The 8x8 handwritten digits of the UCI "Optical Recognition of
+    Handwritten Digits" set (Alpaydin and Kaynak, 1998), as in scikit-learn.
+
+    Returns ``(images, labels)``: ``images`` is a float64 array of shape
+    ``(1797, 64)`` holding pixel counts 0..16 (reshape to ``(-1, 8, 8)`` to
+    view them), ``labels`` an int64 array of shape ``(1797,)`` with classes
+    0..9. The data ships with the package, so no download is needed; each call
+    returns fresh copies the caller may modify.
+    """
+    images, labels = _read_digits()
+    return images.copy(), labels.copy()
