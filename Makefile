@@ -33,6 +33,7 @@ test: $(VENV)/.installed graphviz
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/bench_core.py
+	$(PY) benchmarks/bench_training.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check tinygrad_edu tests examples benchmarks

@@ -12,12 +12,18 @@ Run: make bench   (or python benchmarks/bench_core.py)
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from collections.abc import Callable
 
-import numpy as np
+# One BLAS thread for every implementation: on a small shared machine, BLAS
+# threads that spin against other work make timings swing by 10x.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import tinygrad_edu as tg
+import numpy as np  # noqa: E402
+
+import tinygrad_edu as tg  # noqa: E402
 
 
 def best_of(fn: Callable[[], object], repeat: int) -> float:

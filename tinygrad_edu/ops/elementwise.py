@@ -73,11 +73,15 @@ def broadcast_shape(*shapes: tuple[int, ...], op: str = "broadcast") -> tuple[in
 
 
 def _promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
-    """An integer or bool operand meeting a float one becomes that float dtype (PyTorch's rule)."""
+    """An integer operand meeting a float one becomes that float dtype (PyTorch's rule).
+
+    NumPy would give float64 for int64 with float32. Bools need no cast:
+    NumPy already keeps the float dtype for them.
+    """
     ka, kb = a.data.dtype.kind, b.data.dtype.kind
-    if ka == "f" and kb != "f":
+    if ka == "f" and kb in "iu":
         b = Tensor._wrap(b.data.astype(a.dtype))
-    elif kb == "f" and ka != "f":
+    elif kb == "f" and ka in "iu":
         a = Tensor._wrap(a.data.astype(b.dtype))
     return a, b
 
