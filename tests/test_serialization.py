@@ -93,6 +93,34 @@ def test_checkpoint_round_trip(tmp_path):
     assert list(loaded["optim"]["state"]) == [0, 1]
 
 
+def test_resuming_from_a_checkpoint_matches_training_on(tmp_path):
+    def make_model():
+        return tg.nn.Sequential(tg.nn.Linear(3, 4), tg.nn.Tanh(), tg.nn.Linear(4, 2))
+
+    def train_step(model, optimizer, x):
+        optimizer.zero_grad()
+        (model(x) ** 2).mean().backward()
+        optimizer.step()
+
+    tg.manual_seed(0)
+    model, x = make_model(), tg.randn(5, 3)
+    optimizer = tg.optim.Adam(model.parameters(), lr=0.01)
+    train_step(model, optimizer, x)
+    save({"model": model.state_dict(), "optim": optimizer.state_dict()}, tmp_path / "c.npz")
+
+    checkpoint = load(tmp_path / "c.npz")
+    resumed = make_model()
+    resumed.load_state_dict(checkpoint["model"])
+    resumed_optimizer = tg.optim.Adam(resumed.parameters(), lr=0.5)
+    resumed_optimizer.load_state_dict(checkpoint["optim"])
+    assert resumed_optimizer.param_groups[0]["betas"] == (0.9, 0.999)
+    assert resumed_optimizer.param_groups[0]["lr"] == 0.01
+    for m, opt in ((model, optimizer), (resumed, resumed_optimizer)):
+        train_step(m, opt, x)
+    for p, q in zip(model.parameters(), resumed.parameters()):
+        np.testing.assert_array_equal(p.data, q.data)
+
+
 @pytest.mark.parametrize(
     "array",
     [
