@@ -96,12 +96,16 @@ class Tensor:
 
     @property
     def T(self) -> Tensor:
-        return movement.permute(self, tuple(range(self.ndim - 1, -1, -1)))
+        """All dims reversed (the matrix transpose for 2-D)."""
+        return movement.Permute.apply(self, tuple(range(self.ndim - 1, -1, -1)))
 
     @property
     def mT(self) -> Tensor:
         """Transpose of the last two dims (a batch of matrices)."""
-        return movement.transpose(self, -2, -1)
+        if self.ndim < 2:
+            raise RuntimeError(f"mT needs at least 2 dims, got shape {self.shape}")
+        dims = tuple(range(self.ndim - 2)) + (self.ndim - 1, self.ndim - 2)
+        return movement.Permute.apply(self, dims)
 
     def size(self, dim: int | None = None) -> tuple[int, ...] | int:
         return self.shape if dim is None else self.shape[movement.normalize_dim(dim, self.ndim)]

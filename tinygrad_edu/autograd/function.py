@@ -161,19 +161,15 @@ class Function:
         return out
 
 
-def _parent(x: Any) -> Node | Tensor | None:
-    """Where the gradient of input `x` goes: its producer, itself (a leaf), or nowhere."""
-    if isinstance(x, Tensor) and x.requires_grad:
-        return x.grad_fn or x
-    return None
-
-
 def _record(ctx: Node, args: tuple, out: Tensor, result: Any) -> None:
     """Attach `ctx` to the graph as the producer of `out`."""
     if out.data.dtype.kind != "f":
         return  # integer and boolean results carry no gradient
     ctx.inputs = args
-    ctx.parents = tuple([_parent(x) for x in args])
+    # where each input's gradient goes: its producer, itself (a leaf), or nowhere
+    ctx.parents = tuple(
+        [(x.grad_fn or x) if isinstance(x, Tensor) and x.requires_grad else None for x in args]
+    )
     ctx.scope = _state.scope
     if ctx._to_save is not None:
         ctx._save(out, result)

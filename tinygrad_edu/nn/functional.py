@@ -283,7 +283,8 @@ def nll_loss(
     w = _class_weight(weight, logp.shape[1], input)[classes] * keep
     # advanced indexing: the gradient of a repeated row/column pair accumulates
     picked = logp[np.arange(logp.shape[0]), classes]
-    return _weighted_reduce(-(picked * Tensor._wrap(w)), w, reduction, shape)
+    unweighted = weight is None and keep.all()  # then every w is 1: skip the product
+    return _weighted_reduce(-picked if unweighted else -(picked * Tensor._wrap(w)), w, reduction, shape)
 
 
 def cross_entropy(

@@ -40,7 +40,7 @@ class Sum(Function):
     @staticmethod
     def forward(ctx: Node, x: np.ndarray, dims: tuple[int, ...], keepdim: bool) -> np.ndarray:
         ctx.shape, ctx.kept = x.shape, _kept_shape(x.shape, dims)
-        return np.sum(x, axis=dims, keepdims=keepdim)
+        return x.sum(axis=dims, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None, None]:
@@ -56,7 +56,7 @@ class Amax(Function):
             raise RuntimeError(f"max: cannot reduce an empty tensor of shape {x.shape}")
         ctx.save_for_backward(x)
         ctx.dims, ctx.kept = dims, _kept_shape(x.shape, dims)
-        ctx.values = np.max(x, axis=dims, keepdims=True)
+        ctx.values = x.max(axis=dims, keepdims=True)
         return (
             ctx.values if keepdim else ctx.values.reshape([n for i, n in enumerate(x.shape) if i not in dims])
         )
@@ -148,8 +148,10 @@ def _stable_shift(x: Tensor, dims: tuple[int, ...]) -> Tensor:
     NOTE: subtracting it keeps exp() from overflowing; it cancels exactly in
     the result, so it needs no gradient.
     """
-    m = np.max(x.data, axis=dims, keepdims=True)
-    return Tensor._wrap(np.where(np.isfinite(m), m, 0).astype(x.dtype))
+    m = x.data.max(axis=dims, keepdims=True)
+    if not np.isfinite(m).all():
+        m = np.where(np.isfinite(m), m, 0).astype(x.dtype)
+    return Tensor._wrap(m)
 
 
 def logsumexp(x: Tensor, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
