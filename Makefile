@@ -7,12 +7,12 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: demo test bench lint graphviz clean
+.PHONY: demo test bench lint docs notebooks graphviz clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev,examples]"
+	$(PY) -m pip install --quiet -e ".[dev,examples,docs]"
 	touch $@
 
 # The graph drawings need Graphviz's `dot` program (a system package, not a pip one).
@@ -34,6 +34,12 @@ test: $(VENV)/.installed graphviz
 bench: $(VENV)/.installed
 	$(PY) benchmarks/bench_core.py
 	$(PY) benchmarks/bench_training.py
+
+docs: $(VENV)/.installed
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
+
+notebooks: $(VENV)/.installed
+	$(PY) docs/make_notebooks.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check tinygrad_edu tests examples benchmarks
