@@ -26,9 +26,8 @@ from typing import Any
 import graphviz
 import numpy as np
 
-from .autograd.engine import _conform
+from .autograd import engine
 from .autograd.function import Node
-from .autograd.grad_mode import no_grad
 from .autograd.graph import topological_order
 from .tensor import Tensor
 
@@ -265,10 +264,12 @@ class BackwardStep:
 
 
 def backward_steps(loss: Tensor, grad: Tensor | None = None) -> list[BackwardStep]:
-    """Replay backward from `loss` in the engine's order, recording every gradient.
+    """Run backward from `loss` through the engine, recording every step's gradients.
 
-    No `.grad` is changed, no hook runs and no saved tensor is freed, so the
-    graph can still be used (and backpropagated through) afterwards.
+    The engine runs as for `autograd.grad`: no `.grad` is changed and the
+    graph is retained, so it can still be backpropagated through afterwards.
+    Call it before `loss.backward()` (or after `backward(retain_graph=True)`):
+    a plain backward frees the values the replay needs.
     """
     if loss.grad_fn is None:
         raise RuntimeError("the tensor has no grad_fn: there is no recorded graph to step through")
@@ -276,30 +277,26 @@ def backward_steps(loss: Tensor, grad: Tensor | None = None) -> list[BackwardSte
         if loss.data.size != 1:
             raise RuntimeError(f"pass `grad=` for a non-scalar output of shape {loss.shape}")
         grad = Tensor._wrap(np.ones_like(loss.data))
-    nodes = topological_order([loss.grad_fn])
-    outputs = _producer_outputs(nodes)
+    outputs = _producer_outputs(topological_order([loss.grad_fn]))
     outputs[loss.grad_fn] = loss
-    grads: dict[Node, Tensor] = {loss.grad_fn: grad}
     steps: list[BackwardStep] = []
-    with no_grad():
-        for node in nodes:
-            g = grads.pop(node, None)
-            if g is None:
-                continue
-            in_grads = type(node).function.backward(node, g)
-            if type(in_grads) is not tuple:
-                in_grads = (in_grads,)
-            step = BackwardStep(len(steps) + 1, _op_name(node), node, outputs.get(node), np.array(g.data))
-            for i, (parent, x, gi) in enumerate(zip(node.parents, node.inputs, in_grads)):
-                if parent is None or gi is None:
-                    continue
-                gi = _conform(gi, x, node, i)
-                step.edges.append(
-                    GradEdge(i, parent, x if isinstance(x, Tensor) else None, np.array(gi.data))
-                )
-                if isinstance(parent, Node):
-                    grads[parent] = gi if parent not in grads else grads[parent] + gi
-            steps.append(step)
+
+    def record(node: Node, g: Tensor, edges: list) -> None:
+        step = BackwardStep(len(steps) + 1, _op_name(node), node, outputs.get(node), np.array(g.data))
+        for i, parent, gi in edges:
+            x = node.inputs[i]
+            step.edges.append(GradEdge(i, parent, x if isinstance(x, Tensor) else None, np.array(gi.data)))
+        steps.append(step)
+
+    try:
+        engine._run([(loss, grad)], retain_graph=True, create_graph=False, capture=[], observer=record)
+    except RuntimeError as error:
+        if "second time" not in str(error):
+            raise
+        raise RuntimeError(
+            f"{error} To picture the backward pass, call backward_steps/draw_backward before "
+            "loss.backward(), or call loss.backward(retain_graph=True)."
+        ) from None
     return steps
 
 

@@ -11,7 +11,7 @@ fails half-way leaves every tensor as it was.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -109,8 +109,14 @@ def _run(
     retain_graph: bool,
     create_graph: bool,
     capture: list | None = None,
+    observer: Callable[[Node, Tensor, list], None] | None = None,
 ) -> dict:
-    """Backpropagate from `roots`. Returns the gradients of leaves, or of `capture` keys."""
+    """Backpropagate from `roots`. Returns the gradients of leaves, or of `capture` keys.
+
+    `observer(node, grad, edges)`, if given, sees each step: the gradient of
+    the node's output and the (input index, parent, gradient) it passed on.
+    The backward-steps drawing in viz.py is built on it.
+    """
     grads: dict = {}
     for t, g in roots:
         _add(grads, t.grad_fn or t, g)
@@ -135,7 +141,9 @@ def _run(
                     g = g if result is None else result
             if node in wanted:
                 captured[node] = g
-            _propagate(node, g, grads)
+            edges = _propagate(node, g, grads)
+            if observer is not None:
+                observer(node, g, edges)
     if not retain_graph:
         for node in nodes:
             node.release()
@@ -145,7 +153,7 @@ def _run(
     return grads
 
 
-def _propagate(node: Node, grad: Tensor, grads: dict) -> None:
+def _propagate(node: Node, grad: Tensor, grads: dict) -> list[tuple[int, object, Tensor]]:
     """Run one node's backward and hand each input gradient to its producer."""
     in_grads = node.function.backward(node, grad)
     if type(in_grads) is not tuple:
@@ -155,6 +163,7 @@ def _propagate(node: Node, grad: Tensor, grads: dict) -> None:
             f"function {node.name()} returned an incorrect number of gradients "
             f"(expected {len(node.parents)}, got {len(in_grads)})"
         )
+    edges = []
     for i, (parent, g) in enumerate(zip(node.parents, in_grads)):
         if g is None or parent is None:
             continue
@@ -163,6 +172,8 @@ def _propagate(node: Node, grad: Tensor, grads: dict) -> None:
             g = _conform(g, x, node, i)
         previous = grads.get(parent)
         grads[parent] = g if previous is None else previous + g
+        edges.append((i, parent, g))
+    return edges
 
 
 def _conform(g: object, x: Tensor, node: Node, i: int) -> Tensor:
