@@ -11,7 +11,9 @@ fails half-way leaves every tensor as it was.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gc
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -117,6 +119,17 @@ def _run(
     the node's output and the (input index, parent, gradient) it passed on.
     The backward-steps drawing in viz.py is built on it.
     """
+    with _gc_paused():
+        return _backpropagate(roots, retain_graph, create_graph, capture, observer)
+
+
+def _backpropagate(
+    roots: list[tuple[Tensor, Tensor]],
+    retain_graph: bool,
+    create_graph: bool,
+    capture: list | None,
+    observer: Callable[[Node, Tensor, list], None] | None,
+) -> dict:
     grads: dict = {}
     for t, g in roots:
         _add(grads, t.grad_fn or t, g)
@@ -151,6 +164,23 @@ def _run(
         captured.update((k, v) for k, v in grads.items() if k in wanted)
         return captured
     return grads
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Hold Python's cycle collector off while backward runs.
+
+    Backward makes no reference cycles, but it allocates many small objects;
+    each allocation burst would trigger collections that walk the whole
+    (possibly 100,000-node) graph again and again. Collection resumes after.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _propagate(node: Node, grad: Tensor, grads: dict) -> list[tuple[int, object, Tensor]]:

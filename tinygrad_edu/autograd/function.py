@@ -50,13 +50,12 @@ class Node:
              keeps the graph right even if the tensor is later changed in place.
     """
 
+    # Slots for what every recorded node holds (fewer objects for the cycle
+    # collector to walk); ctx attributes an op sets itself go to __dict__.
+    # inputs, parents and scope are set when the node is recorded.
+    __slots__ = ("inputs", "parents", "scope", "_to_save", "_saved", "_versions", "__dict__")
     function: type[Function]
-    inputs: tuple = ()
-    parents: tuple = ()
-    scope: object = None
     released = False
-    _to_save: tuple | None = None
-    _saved: tuple = ()
     _pre_hooks: list | None = None
 
     def save_for_backward(self, *values: Any) -> None:
@@ -73,7 +72,7 @@ class Node:
                 "Pass retain_graph=True to the first backward to keep them."
             )
         tensors = []
-        for tensor, version in self._saved:
+        for tensor, version in zip(getattr(self, "_saved", ()), getattr(self, "_versions", ())):
             if isinstance(tensor, weakref.ref):
                 tensor = tensor()
             if tensor._version != version:
@@ -101,21 +100,22 @@ class Node:
         self._pre_hooks.append(hook)
 
     def _save(self, out: Tensor, result: Any) -> None:
-        """Turn the arrays given to `save_for_backward` into (tensor, version) pairs."""
+        """Turn the arrays given to `save_for_backward` into tensors, noting their versions."""
         saved = []
-        for value in self._to_save or ():
+        for value in self._to_save:
             for x in self.inputs:
                 if isinstance(x, Tensor) and x.data is value:
-                    saved.append((x, x._version))
+                    saved.append(x)
                     break
             else:
                 if value is result or value is out.data:
                     # A weak reference: the output owns this node, and a strong
                     # one back would make a reference cycle per op.
-                    saved.append((weakref.ref(out), out._version))
+                    saved.append(weakref.ref(out))
                 else:
-                    saved.append((Tensor._wrap(np.asarray(value)), 0))
+                    saved.append(Tensor._wrap(np.asarray(value)))
         self._saved = tuple(saved)
+        self._versions = tuple([0 if isinstance(t, weakref.ref) else t._version for t in saved])
         self._to_save = None
 
     def release(self) -> None:
@@ -171,7 +171,7 @@ def _record(ctx: Node, args: tuple, out: Tensor, result: Any) -> None:
         [(x.grad_fn or x) if isinstance(x, Tensor) and x.requires_grad else None for x in args]
     )
     ctx.scope = _state.scope
-    if ctx._to_save is not None:
+    if getattr(ctx, "_to_save", None) is not None:
         ctx._save(out, result)
     out.requires_grad = True
     out.grad_fn = ctx
