@@ -39,6 +39,16 @@ __all__ = ["Optimizer", "ParamsT"]
 ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]]
 
 
+_LABELS = {"lr": "learning rate", "eps": "epsilon value"}
+
+
+def check_non_negative(**hyperparameters: float) -> None:
+    """Validate hyperparameters eagerly, as PyTorch does: ValueError("Invalid learning rate: -1")."""
+    for name, value in hyperparameters.items():
+        if not 0.0 <= value:
+            raise ValueError(f"Invalid {_LABELS.get(name, name + ' value')}: {value}")
+
+
 def _typename(obj: object) -> str:
     cls = type(obj)
     return cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
