@@ -11,6 +11,7 @@ and matmul (ops/linalg.py).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -240,7 +241,7 @@ class Tensor:
         if self.grad_fn is None or getattr(self, "_retains_grad", False):
             return
         self._retains_grad = True
-        grad_fn, ref = self.grad_fn, self._weak()
+        grad_fn, ref = self.grad_fn, weakref.ref(self)
 
         def keep(grad: Tensor) -> None:
             tensor = ref()
@@ -248,11 +249,6 @@ class Tensor:
                 tensor.grad = grad if tensor.grad is None else tensor.grad + grad
 
         grad_fn.register_prehook(keep)
-
-    def _weak(self) -> Callable[[], Tensor | None]:
-        import weakref
-
-        return weakref.ref(self)
 
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> _HookHandle:
         """Call `hook(grad)` when this tensor's gradient is computed; a returned Tensor replaces it."""
