@@ -137,4 +137,6 @@ OPS = [
     Op("matmul_2d", lambda a, b: a @ b, ("MatMul",), arity=2, extra={"matmul": "2d"}),
     Op("matmul_vec", lambda a, b: a @ b, ("MatMul",), arity=2, extra={"matmul": "vec"}),
     Op("matmul_batch", lambda a, b: a @ b, ("MatMul", "Expand"), arity=2, extra={"matmul": "batch"}),
+    Op("linear", tg.nn.functional.linear, ("Linear",), arity=3, extra={"matmul": "linear"}),
+    Op("linear_no_bias", tg.nn.functional.linear, ("Linear",), arity=2, extra={"matmul": "linear"}),
 ]

@@ -83,7 +83,7 @@ def test_saved_tensors_are_freed_after_backward():
     y = x * x
     node = y.grad_fn
     y.sum().backward()
-    assert node._saved == () and node.released
+    assert node._saved is None and node.released
 
 
 def test_backward_on_non_scalar_needs_a_gradient():

@@ -29,6 +29,9 @@ def _matmul_shapes(draw: st.DrawFn, mode: str) -> list[tuple[int, ...]]:
         return [(n, k), (k, m)]
     if mode == "vec":
         return draw(st.sampled_from([[(k,), (k, m)], [(n, k), (k,)], [(k,), (k,)]]))
+    if mode == "linear":  # x (*, in), weight (out, in), bias (out,): k in, m out
+        batch = draw(st.sampled_from([(), (n,), (2, n)]))
+        return [batch + (k,), (m, k), (m,)]
     return [(2, 1, n, k), (3, k, m)]
 
 
@@ -36,7 +39,7 @@ def _matmul_shapes(draw: st.DrawFn, mode: str) -> list[tuple[int, ...]]:
 def op_inputs(draw: st.DrawFn, op: Op) -> list[tg.Tensor]:
     side = op.extra.get("min_side", 1)
     if "matmul" in op.extra:
-        shape_list = _matmul_shapes(draw, op.extra["matmul"])
+        shape_list = _matmul_shapes(draw, op.extra["matmul"])[: op.arity]
     elif op.broadcast:
         first = draw(shapes(min_dims=op.min_dims, max_dims=3, min_side=side, max_side=3))
         second = draw(broadcastable_shapes(first, max_dims=3, max_side=3))

@@ -23,6 +23,7 @@ from .autograd.grad_mode import _state
 from .dtypes import get_default_dtype
 
 Scalar = int | float | bool
+_new = object.__new__
 
 
 def _to_array(data: Any, dtype: Any) -> np.ndarray:
@@ -68,7 +69,7 @@ class Tensor:
     @classmethod
     def _wrap(cls, data: np.ndarray, requires_grad: bool = False) -> Tensor:
         """A Tensor around `data` without copying or checking (for the library's own use)."""
-        t = object.__new__(Tensor)
+        t = _new(Tensor)
         t.data = data
         t.requires_grad = requires_grad
         t.grad = None
@@ -125,8 +126,9 @@ class Tensor:
     def __iter__(self) -> Iterator[Tensor]:
         return (self[i] for i in range(len(self)))
 
-    def __hash__(self) -> int:
-        return id(self)
+    # Hashed by identity (as objects are), even though == is elementwise: tensors
+    # key the gradient and optimizer-state dicts. object's hash runs in C.
+    __hash__ = object.__hash__
 
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="tensor(")
@@ -215,7 +217,7 @@ class Tensor:
 
     def clone(self) -> Tensor:
         """A copy with its own memory, still on the graph."""
-        return elementwise.Clone.apply(self)
+        return elementwise.Clone._apply1(self)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         if self.grad_fn is not None and not requires_grad:
@@ -360,7 +362,7 @@ class Tensor:
         return linalg.matmul(Tensor(other), self)
 
     def __neg__(self) -> Tensor:
-        return elementwise.Neg.apply(self)
+        return elementwise.Neg._apply1(self)
 
     def __pos__(self) -> Tensor:
         return self
@@ -409,34 +411,34 @@ class Tensor:
     # ------------------------------------------------------------ elementwise
 
     def exp(self) -> Tensor:
-        return elementwise.Exp.apply(self)
+        return elementwise.Exp._apply1(self)
 
     def log(self) -> Tensor:
-        return elementwise.Log.apply(self)
+        return elementwise.Log._apply1(self)
 
     def sqrt(self) -> Tensor:
-        return elementwise.Sqrt.apply(self)
+        return elementwise.Sqrt._apply1(self)
 
     def abs(self) -> Tensor:
-        return elementwise.Abs.apply(self)
+        return elementwise.Abs._apply1(self)
 
     def sin(self) -> Tensor:
-        return elementwise.Sin.apply(self)
+        return elementwise.Sin._apply1(self)
 
     def cos(self) -> Tensor:
-        return elementwise.Cos.apply(self)
+        return elementwise.Cos._apply1(self)
 
     def tanh(self) -> Tensor:
-        return elementwise.Tanh.apply(self)
+        return elementwise.Tanh._apply1(self)
 
     def sigmoid(self) -> Tensor:
-        return elementwise.Sigmoid.apply(self)
+        return elementwise.Sigmoid._apply1(self)
 
     def relu(self) -> Tensor:
-        return elementwise.Relu.apply(self)
+        return elementwise.Relu._apply1(self)
 
     def erf(self) -> Tensor:
-        return elementwise.Erf.apply(self)
+        return elementwise.Erf._apply1(self)
 
     def leaky_relu(self, negative_slope: float = 0.01) -> Tensor:
         return elementwise.leaky_relu(self, negative_slope)

@@ -12,8 +12,7 @@ fails half-way leaves every tensor as it was.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -81,8 +80,7 @@ def grad(
 
 def _roots(tensors: Sequence[Tensor], grads: Sequence[Tensor | None]) -> list[tuple[Tensor, Tensor]]:
     """Pair each output with its starting gradient, checking both."""
-    from ..tensor import Tensor
-
+    Tensor = function.Tensor
     if len(tensors) != len(grads):
         raise RuntimeError(f"got {len(grads)} gradients for {len(tensors)} outputs")
     roots = []
@@ -119,8 +117,16 @@ def _run(
     the node's output and the (input index, parent, gradient) it passed on.
     The backward-steps drawing in viz.py is built on it.
     """
-    with _gc_paused():
+    # The cycle collector is held off meanwhile: backward makes no reference
+    # cycles, but it allocates many small objects, and each burst would start
+    # a collection that walks the whole (possibly 100,000-node) graph again.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
         return _backpropagate(roots, retain_graph, create_graph, capture, observer)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _backpropagate(
@@ -133,9 +139,9 @@ def _backpropagate(
     grads: dict = {}
     for t, g in roots:
         _add(grads, t.grad_fn or t, g)
-    nodes = topological_order(k for k in grads if isinstance(k, Node))
+    nodes = topological_order([k for k in grads if isinstance(k, Node)])
     for node in nodes:
-        if node.released:
+        if node._saved is None:
             raise RuntimeError(
                 f"Trying to backward through the graph a second time ({node.name()} was "
                 "freed by an earlier backward). Pass retain_graph=True to the first "
@@ -154,47 +160,37 @@ def _backpropagate(
                     g = g if result is None else result
             if node in wanted:
                 captured[node] = g
-            edges = _propagate(node, g, grads)
-            if observer is not None:
+            if observer is None:
+                _propagate(node, g, grads)
+            else:
+                edges: list = []
+                _propagate(node, g, grads, edges)
                 observer(node, g, edges)
     if not retain_graph:
         for node in nodes:
-            node.release()
+            node._saved = None  # release what it saved
     if capture is not None:
         captured.update((k, v) for k, v in grads.items() if k in wanted)
         return captured
     return grads
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Hold Python's cycle collector off while backward runs.
+def _propagate(node: Node, grad: Tensor, grads: dict, edges: list | None = None) -> None:
+    """Run one node's backward and hand each input gradient to its producer.
 
-    Backward makes no reference cycles, but it allocates many small objects;
-    each allocation burst would trigger collections that walk the whole
-    (possibly 100,000-node) graph again and again. Collection resumes after.
+    Each (input index, parent, gradient) handed on is appended to `edges`, if given.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _propagate(node: Node, grad: Tensor, grads: dict) -> list[tuple[int, object, Tensor]]:
-    """Run one node's backward and hand each input gradient to its producer."""
     in_grads = node.function.backward(node, grad)
     if type(in_grads) is not tuple:
         in_grads = (in_grads,)
-    if len(in_grads) != len(node.parents):
+    parents = node.parents
+    if len(in_grads) != len(parents):
         raise RuntimeError(
             f"function {node.name()} returned an incorrect number of gradients "
-            f"(expected {len(node.parents)}, got {len(in_grads)})"
+            f"(expected {len(parents)}, got {len(in_grads)})"
         )
-    edges = []
-    for i, (parent, g) in enumerate(zip(node.parents, in_grads)):
+    for i, g in enumerate(in_grads):
+        parent = parents[i]
         if g is None or parent is None:
             continue
         x = node.inputs[i]
@@ -202,8 +198,8 @@ def _propagate(node: Node, grad: Tensor, grads: dict) -> list[tuple[int, object,
             g = _conform(g, x, node, i)
         previous = grads.get(parent)
         grads[parent] = g if previous is None else previous + g
-        edges.append((i, parent, g))
-    return edges
+        if edges is not None:
+            edges.append((i, parent, g))
 
 
 def _conform(g: object, x: Tensor, node: Node, i: int) -> Tensor:

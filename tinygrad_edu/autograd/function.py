@@ -52,28 +52,31 @@ class Node:
 
     # Slots for what every recorded node holds (fewer objects for the cycle
     # collector to walk); ctx attributes an op sets itself go to __dict__.
-    # inputs, parents and scope are set when the node is recorded.
-    __slots__ = ("inputs", "parents", "scope", "_to_save", "_saved", "_versions", "__dict__")
+    # `_saved` holds what `save_for_backward` was given, then (once recorded)
+    # the saved tensors, and None after backward has released them.
+    __slots__ = ("inputs", "parents", "scope", "_saved", "_versions", "__dict__")
     function: type[Function]
-    released = False
     _pre_hooks: list | None = None
 
     def save_for_backward(self, *values: Any) -> None:
         """Keep values that `backward` needs: inputs, the output, or constants."""
-        self._to_save = values
+        self._saved = values
 
     @property
     def saved_tensors(self) -> tuple[Tensor, ...]:
         """The saved values as Tensors, checked against later in-place changes."""
-        if self.released:
+        saved = self._saved
+        if saved is None:
             raise RuntimeError(
                 f"Trying to backward through the graph a second time: the values "
                 f"{self.name()} saved were freed by the first backward. "
                 "Pass retain_graph=True to the first backward to keep them."
             )
+        if not saved:
+            return ()
         tensors = []
-        for tensor, version in zip(getattr(self, "_saved", ()), getattr(self, "_versions", ())):
-            if isinstance(tensor, weakref.ref):
+        for tensor, version in zip(saved, self._versions):
+            if type(tensor) is weakref.ReferenceType:
                 tensor = tensor()
             if tensor._version != version:
                 raise RuntimeError(
@@ -90,6 +93,11 @@ class Node:
         """Per input: does a gradient need to flow to it?"""
         return tuple([p is not None for p in self.parents])
 
+    @property
+    def released(self) -> bool:
+        """True once backward has freed what this node saved."""
+        return self._saved is None
+
     def name(self) -> str:
         return type(self).__name__
 
@@ -101,27 +109,23 @@ class Node:
 
     def _save(self, out: Tensor, result: Any) -> None:
         """Turn the arrays given to `save_for_backward` into tensors, noting their versions."""
-        saved = []
-        for value in self._to_save:
+        saved, versions = [], []
+        for value in self._saved:
             for x in self.inputs:
                 if isinstance(x, Tensor) and x.data is value:
-                    saved.append(x)
                     break
             else:
                 if value is result or value is out.data:
                     # A weak reference: the output owns this node, and a strong
                     # one back would make a reference cycle per op.
                     saved.append(weakref.ref(out))
-                else:
-                    saved.append(Tensor._wrap(np.asarray(value)))
+                    versions.append(0)
+                    continue
+                x = Tensor._wrap(np.asarray(value))
+            saved.append(x)
+            versions.append(x._version)
         self._saved = tuple(saved)
-        self._versions = tuple([0 if isinstance(t, weakref.ref) else t._version for t in saved])
-        self._to_save = None
-
-    def release(self) -> None:
-        """Free the saved tensors after backward (unless the graph is retained)."""
-        self._saved = ()
-        self.released = True
+        self._versions = tuple(versions)
 
     def __repr__(self) -> str:
         return f"<{self.name()}>"
@@ -150,15 +154,36 @@ class Function:
     def apply(cls, *args: Any) -> Tensor:
         """Run the op on Tensors (or plain values) and record it when grad is on."""
         ctx = cls._node_class()
+        ctx._saved = ()
         result = cls.forward(ctx, *[x.data if isinstance(x, Tensor) else x for x in args])
-        # NumPy returns scalars, not arrays, from 0-d operations
-        out = Tensor._wrap(result if type(result) is np.ndarray else np.asarray(result))
-        if _state.enabled:
-            for x in args:
-                if isinstance(x, Tensor) and x.requires_grad:
-                    _record(ctx, args, out, result)
-                    break
-        return out
+        return _output(ctx, args, result)
+
+    # `apply` for exactly one or two Tensors: the library's elementwise ops go
+    # through these, which skip unpacking an argument list of unknown length.
+
+    @classmethod
+    def _apply1(cls, x: Tensor) -> Tensor:
+        ctx = cls._node_class()
+        ctx._saved = ()
+        return _output(ctx, (x,), cls.forward(ctx, x.data))
+
+    @classmethod
+    def _apply2(cls, a: Tensor, b: Tensor) -> Tensor:
+        ctx = cls._node_class()
+        ctx._saved = ()
+        return _output(ctx, (a, b), cls.forward(ctx, a.data, b.data))
+
+
+def _output(ctx: Node, args: tuple, result: Any) -> Tensor:
+    """Wrap what `forward` returned, recording `ctx` if any input requires grad."""
+    # NumPy returns scalars, not arrays, from 0-d operations
+    out = Tensor._wrap(result if type(result) is np.ndarray else np.asarray(result))
+    if _state.enabled:
+        for x in args:
+            if isinstance(x, Tensor) and x.requires_grad:
+                _record(ctx, args, out, result)
+                break
+    return out
 
 
 def _record(ctx: Node, args: tuple, out: Tensor, result: Any) -> None:
@@ -171,7 +196,7 @@ def _record(ctx: Node, args: tuple, out: Tensor, result: Any) -> None:
         [(x.grad_fn or x) if isinstance(x, Tensor) and x.requires_grad else None for x in args]
     )
     ctx.scope = _state.scope
-    if getattr(ctx, "_to_save", None) is not None:
+    if ctx._saved:
         ctx._save(out, result)
     out.requires_grad = True
     out.grad_fn = ctx

@@ -12,6 +12,7 @@ import warnings
 
 import numpy as np
 
+from ..ops import linalg
 from ..ops.elementwise import where
 from ..random import default_generator
 from ..tensor import Tensor
@@ -73,9 +74,11 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """y = x W^T + b.  Shapes: x (*, in), W (out, in), b (out,) -> y (*, out)."""
-    out = input @ weight.T
-    return out if bias is None else out + bias
+    """y = x W^T + b.  Shapes: x (*, in), W (out, in), b (out,) -> y (*, out).
+
+    One op in the graph (LinearBackward), like PyTorch's single addmm node.
+    """
+    return linalg.linear(input, weight, bias)
 
 
 # ---------------------------------------------------------------- helpers
@@ -231,12 +234,13 @@ def _index_target(input: Tensor, target: Tensor, ignore_index: int) -> tuple[np.
             f"target of shape {target.shape} does not match input of shape {input.shape}: "
             f"expected class indices of shape {expected}"
         )
-    flat = target.data.reshape(-1).astype(np.int64)
+    flat = target.data.reshape(-1)
     keep = flat != ignore_index
-    bad = keep & ((flat < 0) | (flat >= n_classes))
-    if bad.any():
-        raise IndexError(f"Target {int(flat[bad][0])} is out of bounds for {n_classes} classes")
-    return np.where(keep, flat, 0), keep, target.shape
+    counted = flat if keep.all() else flat[keep]
+    if counted.size and (counted.min() < 0 or counted.max() >= n_classes):
+        bad = counted[(counted < 0) | (counted >= n_classes)]
+        raise IndexError(f"Target {int(bad[0])} is out of bounds for {n_classes} classes")
+    return (flat if counted is flat else np.where(keep, flat, 0)), keep, target.shape
 
 
 def _class_weight(weight: Tensor | None, n_classes: int, like: Tensor) -> np.ndarray:
@@ -251,13 +255,13 @@ def _class_weight(weight: Tensor | None, n_classes: int, like: Tensor) -> np.nda
     return w
 
 
-def _weighted_reduce(losses: Tensor, weights: np.ndarray, reduction: str, shape: tuple) -> Tensor:
+def _weighted_reduce(losses: Tensor, total_weight: float, reduction: str, shape: tuple) -> Tensor:
     """mean divides by the total weight of the counted targets (the number of them if unweighted)."""
     if reduction == "none":
         return losses.reshape(*shape) if shape else losses.reshape(())
     if reduction == "sum":
         return losses.sum()
-    return losses.sum() / float(weights.sum())
+    return losses.sum() / total_weight
 
 
 def nll_loss(
@@ -280,11 +284,12 @@ def nll_loss(
         raise RuntimeError(f"nll_loss: expected an integer target of class indices, got dtype {target.dtype}")
     classes, keep, shape = _index_target(input, target, ignore_index)
     logp = _classes_last(input)
-    w = _class_weight(weight, logp.shape[1], input)[classes] * keep
     # advanced indexing: the gradient of a repeated row/column pair accumulates
     picked = logp[np.arange(logp.shape[0]), classes]
-    unweighted = weight is None and keep.all()  # then every w is 1: skip the product
-    return _weighted_reduce(-picked if unweighted else -(picked * Tensor._wrap(w)), w, reduction, shape)
+    if weight is None and keep.all():  # every w is 1: skip the product
+        return _weighted_reduce(-picked, float(len(classes)), reduction, shape)
+    w = _class_weight(weight, logp.shape[1], input)[classes] * keep
+    return _weighted_reduce(-(picked * Tensor._wrap(w)), float(w.sum()), reduction, shape)
 
 
 def cross_entropy(
@@ -337,5 +342,5 @@ def cross_entropy(
     w = _class_weight(weight, n_classes, input)
     rows = _classes_last(logp)
     smooth = -(rows * Tensor._wrap(w)).sum(1) * Tensor._wrap(keep.astype(input.dtype))
-    smooth = _weighted_reduce(smooth, w[classes] * keep, reduction, shape)
+    smooth = _weighted_reduce(smooth, float((w[classes] * keep).sum()), reduction, shape)
     return loss * (1.0 - label_smoothing) + smooth * (label_smoothing / n_classes)

@@ -17,6 +17,7 @@ from ..autograd.function import Function, Node
 from ..autograd.grad_mode import _state
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor
+from .movement import Expand
 from .special import erf as _erf
 
 # ---------------------------------------------------------------- operands
@@ -57,18 +58,21 @@ def as_operand(value: object, like: Tensor) -> Tensor:
 
 def broadcast_shape(*shapes: tuple[int, ...], op: str = "broadcast") -> tuple[int, ...]:
     """The shape that all `shapes` broadcast to, or a RuntimeError naming them."""
-    ndim = max(len(s) for s in shapes)
+    ndim = max(map(len, shapes))
     padded = [(1,) * (ndim - len(s)) + tuple(s) for s in shapes]
     result = []
     for axis, sizes in enumerate(zip(*padded)):
-        size = max(sizes)
-        if any(n not in (1, size) for n in sizes):
-            shown = " and ".join(str(tuple(s)) for s in shapes)
-            raise RuntimeError(
-                f"{op}: shapes {shown} are not broadcastable: sizes {sizes} "
-                f"at dimension {axis - ndim} (counting from the right)"
-            )
-        result.append(0 if 0 in sizes and size == 1 else size)
+        size = 1
+        for n in sizes:
+            if n != 1:
+                if size != 1 and n != size:
+                    shown = " and ".join(str(tuple(s)) for s in shapes)
+                    raise RuntimeError(
+                        f"{op}: shapes {shown} are not broadcastable: sizes {sizes} "
+                        f"at dimension {axis - ndim} (counting from the right)"
+                    )
+                size = n
+        result.append(size)
     return tuple(result)
 
 
@@ -87,8 +91,9 @@ def _promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
 
 
 def _expand_for_grad(t: Tensor, shape: tuple[int, ...]) -> Tensor:
-    if _state.enabled and t.requires_grad and t.shape != shape:
-        return t.expand(shape)
+    """`t` broadcast to `shape` by a recorded Expand, if it needs a gradient (`shape` is checked)."""
+    if _state.enabled and t.requires_grad and t.data.shape != shape:
+        return Expand.apply(t, shape)
     return t
 
 
@@ -102,10 +107,10 @@ def binary(fn: type[Function], a: object, b: object) -> Tensor:
         a, b = _promote(a, b)
     if a.data.shape != b.data.shape:
         if (b.data.ndim == 0 and not b.requires_grad) or (a.data.ndim == 0 and not a.requires_grad):
-            return fn.apply(a, b)  # a constant scalar: NumPy's broadcasting suffices
+            return fn._apply2(a, b)  # a constant scalar: NumPy's broadcasting suffices
         shape = broadcast_shape(a.shape, b.shape, op=fn.__name__)
         a, b = _expand_for_grad(a, shape), _expand_for_grad(b, shape)
-    return fn.apply(a, b)
+    return fn._apply2(a, b)
 
 
 def binary_op(fn: type[Function]) -> Callable[[Tensor, object], Tensor]:

@@ -1,9 +1,12 @@
-"""Matrix multiplication.
+"""Matrix multiplication, and the affine map of a linear layer.
 
 `MatMul` is the primitive for (..., n, k) @ (..., k, m) with equal batch
 dims. `matmul` adds PyTorch's conveniences around it: 1-D operands (a
 vector is a one-row or one-column matrix) and broadcast batch dims, each
 done with recorded reshape/expand, so the primitive's backward stays two lines.
+
+`Linear` is x W^T + b as one op (PyTorch's `F.linear`): a layer is then one
+node of the graph, not four (transpose, matmul, expand, add).
 """
 
 from __future__ import annotations
@@ -35,6 +38,9 @@ def matmul(a: Tensor, b: object) -> Tensor:
     """Matrix product with PyTorch's rules for 1-D operands and batch broadcasting."""
     if not isinstance(b, Tensor):
         b = Tensor(b)
+    x, y = a.data, b.data
+    if x.ndim == y.ndim == 2 and x.shape[1] == y.shape[0] and x.dtype is y.dtype:
+        return MatMul._apply2(a, b)  # the common case: two matrices, nothing to adjust
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(
             f"MatMul: both arguments need at least 1 dimension, got shapes {a.shape} and {b.shape}"
@@ -61,3 +67,49 @@ def matmul(a: Tensor, b: object) -> Tensor:
     if b.ndim == 1:
         out = out.squeeze(-1)
     return out
+
+
+class Linear(Function):
+    """y = x W^T + b;  dL/dx = dL/dy W,  dL/dW = dL/dy^T x,  dL/db = dL/dy summed over rows
+
+    x: (*, in), W: (out, in), b: (out,) or None -> y: (*, out). For dL/dW and
+    dL/db every leading dim of x is a batch of rows.
+    """
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray, w: np.ndarray, b: np.ndarray | None) -> np.ndarray:
+        ctx.save_for_backward(x, w)
+        y = x @ w.T
+        return y if b is None else y + b
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor | None, Tensor | None, Tensor | None]:
+        x, w = ctx.saved_tensors
+        need_x, need_w, need_b = ctx.needs_input_grad
+        return (
+            grad @ w if need_x else None,
+            _rows(grad).mT @ _rows(x) if need_w else None,
+            _rows(grad).sum(0) if need_b else None,
+        )
+
+
+def _rows(t: Tensor) -> Tensor:
+    """t as a matrix (rows, last dim): its leading dims flattened into rows."""
+    return t if t.ndim == 2 else t.reshape(-1, t.shape[-1])
+
+
+def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """x W^T + b for x (*, in), W (out, in), b (out,), checking the shapes."""
+    if weight.ndim != 2 or x.ndim == 0 or x.shape[-1] != weight.shape[1]:
+        raise RuntimeError(
+            f"linear: input of shape {x.shape} and weight of shape {weight.shape} cannot be "
+            "multiplied (need input (*, in_features) and weight (out_features, in_features))"
+        )
+    if bias is not None and bias.shape != weight.shape[:1]:
+        raise RuntimeError(
+            f"linear: bias of shape {bias.shape} does not match weight of shape {weight.shape} "
+            f"(need ({weight.shape[0]},))"
+        )
+    if x.dtype != weight.dtype:
+        x, weight = _promote(x, weight)
+    return Linear.apply(x, weight, bias)

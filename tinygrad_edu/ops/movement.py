@@ -18,6 +18,8 @@ def _shape_arg(shape: tuple) -> tuple[int, ...]:
     """Accept both f(2, 3) and f((2, 3)), as PyTorch does."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
+    if set(map(type, shape)) <= {int}:
+        return shape  # the usual case, checked without a Python-level loop
     for s in shape:
         if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
             raise TypeError(f"shape sizes must be ints, got {type(s).__name__} in {shape}")
@@ -84,6 +86,13 @@ class Expand(Function):
 
 def expand(x: Tensor, sizes: tuple) -> Tensor:
     sizes = _shape_arg(sizes)
+    if sizes == x.data.shape:
+        return x
+    if -1 not in sizes:
+        try:
+            return Expand.apply(x, sizes)  # NumPy checks the sizes as PyTorch would
+        except ValueError:
+            pass  # the checks below name the problem
     if len(sizes) < x.ndim:
         raise RuntimeError(
             f"expand: the target shape {sizes} has fewer dimensions than the tensor's {x.shape}"

@@ -23,6 +23,8 @@ def normalize_dims(dim: int | tuple | list | None, ndim: int) -> tuple[int, ...]
     """Reduction dims as a sorted tuple of non-negative ints (None means all)."""
     if dim is None:
         return tuple(range(ndim))
+    if type(dim) is int and ndim:
+        return (normalize_dim(dim, ndim),)
     dims = tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)
     result = tuple(normalize_dim(d, ndim) for d in dims)
     if len(set(result)) != len(result):
@@ -172,7 +174,8 @@ def softmax(x: Tensor, dim: int) -> Tensor:
 
 
 def log_softmax(x: Tensor, dim: int) -> Tensor:
-    """x - logsumexp(x) along dim."""
+    """x - logsumexp(x) along dim, computed as (x - m) - log(sum(exp(x - m))), m the max."""
     _check_float(x, "log_softmax")
     dims = (normalize_dim(dim, x.ndim),) if x.ndim else ()
-    return x - logsumexp(x, dims, keepdim=True)
+    shifted = x - _stable_shift(x, dims)
+    return shifted - sum(shifted.exp(), dims, keepdim=True).log()
