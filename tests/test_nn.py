@@ -268,6 +268,19 @@ def test_linear_forward_value_and_shape_error():
         layer(tg.randn(2, 4))
 
 
+def test_functional_linear_is_one_node_and_names_bad_shapes():
+    x, w, b = tg.randn(5, 3, requires_grad=True), tg.randn(2, 3, requires_grad=True), tg.randn(2)
+    y = F.linear(x, w, b)
+    assert y.grad_fn.name() == "LinearBackward" and y.shape == (5, 2)
+    with pytest.raises(RuntimeError, match=r"\(5, 3\).*\(3, 2\)"):
+        F.linear(x, w.T)
+    with pytest.raises(RuntimeError, match=r"bias of shape \(3,\).*\(2, 3\)"):
+        F.linear(x, w, tg.randn(3))
+    # an integer input takes the weight's float dtype, as it does in a matmul
+    ints = F.linear(tg.tensor([[1, 2, 3]]), w.detach())
+    np.testing.assert_allclose(ints.data, np.array([[1.0, 2.0, 3.0]], np.float32) @ w.data.T, rtol=1e-6)
+
+
 def test_linear_float64_gradcheck(float64):
     layer = nn.Linear(3, 2)
     assert layer.weight.dtype == np.float64
