@@ -141,7 +141,7 @@ def _backpropagate(
         _add(grads, t.grad_fn or t, g)
     nodes = topological_order([k for k in grads if isinstance(k, Node)])
     for node in nodes:
-        if node._saved is None:
+        if node.released:
             raise RuntimeError(
                 f"Trying to backward through the graph a second time ({node.name()} was "
                 "freed by an earlier backward). Pass retain_graph=True to the first "

@@ -91,7 +91,10 @@ def _promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
 
 
 def _expand_for_grad(t: Tensor, shape: tuple[int, ...]) -> Tensor:
-    """`t` broadcast to `shape` by a recorded Expand, if it needs a gradient (`shape` is checked)."""
+    """`t` broadcast to `shape` by a recorded Expand, if it needs a gradient.
+
+    `shape` comes from `broadcast_shape`, which has already checked it.
+    """
     if _state.enabled and t.requires_grad and t.data.shape != shape:
         return Expand.apply(t, shape)
     return t

@@ -38,33 +38,32 @@ def matmul(a: Tensor, b: object) -> Tensor:
     """Matrix product with PyTorch's rules for 1-D operands and batch broadcasting."""
     if not isinstance(b, Tensor):
         b = Tensor(b)
-    x, y = a.data, b.data
-    if x.ndim == y.ndim == 2 and x.shape[1] == y.shape[0] and x.dtype is y.dtype:
-        return MatMul._apply2(a, b)  # the common case: two matrices, nothing to adjust
-    if a.ndim == 0 or b.ndim == 0:
+    ndim_a, ndim_b = a.data.ndim, b.data.ndim
+    if ndim_a == 0 or ndim_b == 0:
         raise RuntimeError(
             f"MatMul: both arguments need at least 1 dimension, got shapes {a.shape} and {b.shape}"
         )
-    if a.dtype != b.dtype:
+    if a.data.dtype != b.data.dtype:
         a, b = _promote(a, b)
-    a2 = a.unsqueeze(0) if a.ndim == 1 else a
-    b2 = b.unsqueeze(-1) if b.ndim == 1 else b
-    if a2.shape[-1] != b2.shape[-2]:
+    a2 = a.unsqueeze(0) if ndim_a == 1 else a
+    b2 = b.unsqueeze(-1) if ndim_b == 1 else b
+    shape_a, shape_b = a2.data.shape, b2.data.shape
+    if shape_a[-1] != shape_b[-2]:
         raise RuntimeError(
             f"MatMul: shapes {a.shape} and {b.shape} cannot be multiplied "
-            f"({a2.shape[-1]} columns vs {b2.shape[-2]} rows)"
+            f"({shape_a[-1]} columns vs {shape_b[-2]} rows)"
         )
-    if a2.shape[:-2] != b2.shape[:-2]:
-        batch = broadcast_shape(a2.shape[:-2], b2.shape[:-2], op="MatMul")
+    if shape_a[:-2] != shape_b[:-2]:
+        batch = broadcast_shape(shape_a[:-2], shape_b[:-2], op="MatMul")
         if _state.enabled:
-            if a2.requires_grad and a2.shape[:-2] != batch:
-                a2 = a2.expand(batch + a2.shape[-2:])
-            if b2.requires_grad and b2.shape[:-2] != batch:
-                b2 = b2.expand(batch + b2.shape[-2:])
-    out = MatMul.apply(a2, b2)
-    if a.ndim == 1:
+            if a2.requires_grad and shape_a[:-2] != batch:
+                a2 = a2.expand(batch + shape_a[-2:])
+            if b2.requires_grad and shape_b[:-2] != batch:
+                b2 = b2.expand(batch + shape_b[-2:])
+    out = MatMul._apply2(a2, b2)
+    if ndim_a == 1:
         out = out.squeeze(-2)
-    if b.ndim == 1:
+    if ndim_b == 1:
         out = out.squeeze(-1)
     return out
 
@@ -86,10 +85,11 @@ class Linear(Function):
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor | None, Tensor | None, Tensor | None]:
         x, w = ctx.saved_tensors
         need_x, need_w, need_b = ctx.needs_input_grad
+        rows = _rows(grad)
         return (
             grad @ w if need_x else None,
-            _rows(grad).mT @ _rows(x) if need_w else None,
-            _rows(grad).sum(0) if need_b else None,
+            rows.mT @ _rows(x) if need_w else None,
+            rows.sum(0) if need_b else None,
         )
 
 
