@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from hypothesis import strategies as st
 
 import tinygrad_edu as tg
+from tinygrad_edu.ops.activation import SigmoidGrad, TanhGrad
 
 FINITE = st.floats(-3, 3, allow_nan=False, allow_infinity=False)
 POSITIVE = st.floats(0.2, 3, allow_nan=False, allow_infinity=False)
@@ -80,6 +81,10 @@ OPS = [
     Op("cos", lambda a: a.cos(), ("Cos",)),
     Op("tanh", lambda a: a.tanh(), ("Tanh",)),
     Op("sigmoid", lambda a: a.sigmoid(), ("Sigmoid",)),
+    # the fused backward ops, called directly (g, y): their own backward gives tanh's
+    # and sigmoid's second derivatives
+    Op("tanh_grad", TanhGrad.apply, ("TanhGrad",), arity=2, same_shape=True),
+    Op("sigmoid_grad", SigmoidGrad.apply, ("SigmoidGrad",), arity=2, same_shape=True),
     Op("relu", lambda a: a.relu(), ("Relu",), kinks=(0.0,)),
     Op("leaky_relu", lambda a: a.leaky_relu(0.1), ("Where", "Mul"), kinks=(0.0,)),
     Op("gelu", lambda a: a.gelu(), ("Erf",)),

@@ -429,25 +429,25 @@ class Tensor:
         return elementwise.Cos._apply1(self)
 
     def tanh(self) -> Tensor:
-        return elementwise.Tanh._apply1(self)
+        return activation.Tanh._apply1(self)
 
     def sigmoid(self) -> Tensor:
-        return elementwise.Sigmoid._apply1(self)
+        return activation.Sigmoid._apply1(self)
 
     def relu(self) -> Tensor:
-        return elementwise.Relu._apply1(self)
+        return activation.Relu._apply1(self)
 
     def erf(self) -> Tensor:
         return elementwise.Erf._apply1(self)
 
     def leaky_relu(self, negative_slope: float = 0.01) -> Tensor:
-        return elementwise.leaky_relu(self, negative_slope)
+        return activation.leaky_relu(self, negative_slope)
 
     def gelu(self, approximate: str = "none") -> Tensor:
-        return elementwise.gelu(self, approximate)
+        return activation.gelu(self, approximate)
 
     def softplus(self, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
-        return elementwise.Softplus.apply(self, beta, threshold)
+        return activation.Softplus.apply(self, beta, threshold)
 
     def clamp(self, min: float | None = None, max: float | None = None) -> Tensor:
         return elementwise.clamp(self, min, max)
@@ -584,5 +584,5 @@ def _arg(pick: Callable, x: Tensor, dim: int | None, keepdim: bool) -> Tensor:
 
 # function.py and the ops modules use Tensor, so they get it after it is defined.
 function.Tensor = Tensor
-from .ops import elementwise, linalg, movement, reduce  # noqa: E402
+from .ops import activation, elementwise, linalg, movement, reduce  # noqa: E402
 from .ops.elementwise import Add, Div, Mul, Sub, binary, binary_op  # noqa: E402

@@ -367,52 +367,6 @@ class Cos(Function):
         return -(grad * x.sin())
 
 
-class Tanh(Function):
-    """y = tanh x;  dy/dx = 1 - y^2"""
-
-    @staticmethod
-    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
-        y = np.tanh(x)
-        ctx.save_for_backward(y)
-        return y
-
-    @staticmethod
-    def backward(ctx: Node, grad: Tensor) -> Tensor:
-        (y,) = ctx.saved_tensors
-        return grad * (1.0 - y * y)
-
-
-class Sigmoid(Function):
-    """y = 1 / (1 + e^-x);  dy/dx = y (1 - y)"""
-
-    @staticmethod
-    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
-        # NOTE: e^-|x| never overflows; the two branches are the same function.
-        e = np.exp(-np.abs(x))
-        y = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
-        ctx.save_for_backward(y)
-        return y
-
-    @staticmethod
-    def backward(ctx: Node, grad: Tensor) -> Tensor:
-        (y,) = ctx.saved_tensors
-        return grad * y * (1.0 - y)
-
-
-class Relu(Function):
-    """y = max(x, 0);  dy/dx = 1 where x > 0, else 0   NOTE: 0 at x = 0, as in PyTorch"""
-
-    @staticmethod
-    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
-        ctx.save_for_backward(x)
-        return np.maximum(x, 0)
-
-    @staticmethod
-    def backward(ctx: Node, grad: Tensor) -> Tensor:
-        (x,) = ctx.saved_tensors
-        return grad * (x > 0)
-
-
 class Erf(Function):
     """y = erf x;  dy/dx = 2/sqrt(pi) e^(-x^2)"""
 
@@ -425,23 +379,6 @@ class Erf(Function):
     def backward(ctx: Node, grad: Tensor) -> Tensor:
         (x,) = ctx.saved_tensors
         return grad * (2.0 / np.sqrt(np.pi)) * (-(x * x)).exp()
-
-
-class Softplus(Function):
-    """y = ln(1 + e^(beta x)) / beta, and y = x where beta x > threshold;  dy/dx = sigmoid(beta x)"""
-
-    @staticmethod
-    def forward(ctx: Node, x: np.ndarray, beta: float, threshold: float) -> np.ndarray:
-        ctx.save_for_backward(x)
-        ctx.beta, ctx.threshold = beta, threshold
-        z = x * beta
-        return np.where(z > threshold, x, np.logaddexp(0, z) / beta).astype(x.dtype, copy=False)
-
-    @staticmethod
-    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None, None]:
-        (x,) = ctx.saved_tensors
-        z = x * ctx.beta
-        return where(z > ctx.threshold, grad, grad * z.sigmoid()), None, None
 
 
 class Clamp(Function):
@@ -494,21 +431,3 @@ class Clone(Function):
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> Tensor:
         return grad
-
-
-# ---------------------------------------------------------------- composites
-
-
-def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
-    """y = x where x > 0, else negative_slope * x."""
-    return where(x > 0, x, x * negative_slope)
-
-
-def gelu(x: Tensor, approximate: str = "none") -> Tensor:
-    """y = x * Phi(x), Phi the standard normal CDF; approximate="tanh" uses PyTorch's tanh formula."""
-    if approximate == "tanh":
-        inner = (x + x * x * x * 0.044715) * float(np.sqrt(2.0 / np.pi))
-        return x * 0.5 * (inner.tanh() + 1.0)
-    if approximate != "none":
-        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
-    return x * 0.5 * ((x * float(1.0 / np.sqrt(2.0))).erf() + 1.0)

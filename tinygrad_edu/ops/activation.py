@@ -1,0 +1,126 @@
+"""Activation functions, and the two ops that run the backward of tanh and sigmoid.
+
+tanh and sigmoid are what small networks apply most, so their backward is
+fused, as PyTorch's ``tanh_backward`` is: ``g (1 - y^2)`` is one op
+(`TanhGrad`), not three Tensor ops each with its own bookkeeping. A fused
+backward is still a `Function` written with Tensor ops, so a second
+derivative flows through it like through any other op.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import Function, Node
+from ..tensor import Tensor
+from .elementwise import where
+
+
+class Tanh(Function):
+    """y = tanh x;  dy/dx = 1 - y^2"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        y = np.tanh(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (y,) = ctx.saved_tensors
+        return TanhGrad._apply2(grad, y)
+
+
+class TanhGrad(Function):
+    """z = g (1 - y^2), the backward of tanh;  dz/dg = 1 - y^2,  dz/dy = -2 g y"""
+
+    @staticmethod
+    def forward(ctx: Node, g: np.ndarray, y: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(g, y)
+        return g * (1.0 - y * y)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        g, y = ctx.saved_tensors
+        need_g, need_y = ctx.needs_input_grad
+        return (TanhGrad._apply2(grad, y) if need_g else None), (grad * g * y * -2.0 if need_y else None)
+
+
+class Sigmoid(Function):
+    """y = 1 / (1 + e^-x);  dy/dx = y (1 - y)"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        # NOTE: e^-|x| never overflows; the two branches are the same function.
+        e = np.exp(-np.abs(x))
+        y = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (y,) = ctx.saved_tensors
+        return SigmoidGrad._apply2(grad, y)
+
+
+class SigmoidGrad(Function):
+    """z = g y (1 - y), the backward of sigmoid;  dz/dg = y (1 - y),  dz/dy = g (1 - 2y)"""
+
+    @staticmethod
+    def forward(ctx: Node, g: np.ndarray, y: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(g, y)
+        return g * y * (1.0 - y)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        g, y = ctx.saved_tensors
+        need_g, need_y = ctx.needs_input_grad
+        return (SigmoidGrad._apply2(grad, y) if need_g else None), (
+            grad * g * (1.0 - y * 2.0) if need_y else None
+        )
+
+
+class Relu(Function):
+    """y = max(x, 0);  dy/dx = 1 where x > 0, else 0   NOTE: 0 at x = 0, as in PyTorch"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.maximum(x, 0)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad * (x > 0)
+
+
+class Softplus(Function):
+    """y = ln(1 + e^(beta x)) / beta, and y = x where beta x > threshold;  dy/dx = sigmoid(beta x)"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray, beta: float, threshold: float) -> np.ndarray:
+        ctx.save_for_backward(x)
+        ctx.beta, ctx.threshold = beta, threshold
+        z = x * beta
+        return np.where(z > threshold, x, np.logaddexp(0, z) / beta).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None, None]:
+        (x,) = ctx.saved_tensors
+        z = x * ctx.beta
+        return where(z > ctx.threshold, grad, grad * z.sigmoid()), None, None
+
+
+def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """y = x where x > 0, else negative_slope * x."""
+    return where(x > 0, x, x * negative_slope)
+
+
+def gelu(x: Tensor, approximate: str = "none") -> Tensor:
+    """y = x * Phi(x), Phi the standard normal CDF; approximate="tanh" uses PyTorch's tanh formula."""
+    if approximate == "tanh":
+        inner = (x + x * x * x * 0.044715) * float(np.sqrt(2.0 / np.pi))
+        return x * 0.5 * (inner.tanh() + 1.0)
+    if approximate != "none":
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    return x * 0.5 * ((x * float(1.0 / np.sqrt(2.0))).erf() + 1.0)
