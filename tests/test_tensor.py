@@ -144,7 +144,9 @@ def test_unknown_dims_raise_index_error():
 def test_shape_mismatch_names_both_shapes_and_the_op():
     a, b = tg.zeros(2, 3), tg.zeros(4, 3)
     with pytest.raises(RuntimeError, match=r"Add.*\(2, 3\).*\(4, 3\)"):
-        a + b
+        a + b  # constants: NumPy broadcasts them, and its refusal is reworded
+    with pytest.raises(RuntimeError, match=r"Mul.*\(2, 3\).*\(4, 3\)"):
+        a.requires_grad_() * b  # recorded: checked before an Expand is made
     with pytest.raises(RuntimeError, match=r"MatMul.*\(2, 3\).*\(4, 3\)"):
         a @ b
     with pytest.raises(RuntimeError, match=r"cat.*\(2, 3\).*\(3, 4\)"):

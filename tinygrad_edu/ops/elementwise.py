@@ -1,10 +1,10 @@
 """Elementwise operations: each output element depends on one element of each input.
 
 Binary ops go through `binary`, the one place where operands are made
-Tensors of one dtype category and one shape. An operand that needs a gradient
+Tensors of one dtype category and broadcast. An operand that needs a gradient
 is broadcast with an explicit, recorded `expand`, whose backward sums the
 gradient back to the operand's shape; so no backward here ever has to
-un-broadcast by hand.
+un-broadcast by hand. Constants are left to NumPy's broadcasting.
 """
 
 from __future__ import annotations
@@ -58,21 +58,19 @@ def as_operand(value: object, like: Tensor) -> Tensor:
 
 def broadcast_shape(*shapes: tuple[int, ...], op: str = "broadcast") -> tuple[int, ...]:
     """The shape that all `shapes` broadcast to, or a RuntimeError naming them."""
-    ndim = max(map(len, shapes))
-    padded = [(1,) * (ndim - len(s)) + tuple(s) for s in shapes]
-    result = []
-    for axis, sizes in enumerate(zip(*padded)):
-        size = 1
-        for n in sizes:
-            if n != 1:
-                if size != 1 and n != size:
+    result = list(max(shapes, key=len))
+    ndim = len(result)
+    for shape in shapes:
+        for axis, n in enumerate(shape, ndim - len(shape)):  # aligned from the right
+            if n != result[axis] and n != 1:
+                if result[axis] != 1:
                     shown = " and ".join(str(tuple(s)) for s in shapes)
+                    sizes = tuple(s[axis - ndim] if ndim - axis <= len(s) else 1 for s in shapes)
                     raise RuntimeError(
                         f"{op}: shapes {shown} are not broadcastable: sizes {sizes} "
                         f"at dimension {axis - ndim} (counting from the right)"
                     )
-                size = n
-        result.append(size)
+                result[axis] = n
     return tuple(result)
 
 
@@ -93,7 +91,9 @@ def _promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
 def _expand_for_grad(t: Tensor, shape: tuple[int, ...]) -> Tensor:
     """`t` broadcast to `shape` by a recorded Expand, if it needs a gradient.
 
-    `shape` comes from `broadcast_shape`, which has already checked it.
+    A constant (or anything while recording is off) is left as it is: NumPy
+    broadcasts it, and no gradient has to be summed back to its shape.
+    `shape` has been checked by `broadcast_shape`.
     """
     if _state.enabled and t.requires_grad and t.data.shape != shape:
         return Expand.apply(t, shape)
@@ -108,12 +108,14 @@ def binary(fn: type[Function], a: object, b: object) -> Tensor:
         a = as_operand(a, b)
     if a.data.dtype != b.data.dtype:
         a, b = _promote(a, b)
-    if a.data.shape != b.data.shape:
-        if (b.data.ndim == 0 and not b.requires_grad) or (a.data.ndim == 0 and not a.requires_grad):
-            return fn._apply2(a, b)  # a constant scalar: NumPy's broadcasting suffices
-        shape = broadcast_shape(a.shape, b.shape, op=fn.__name__)
+    if a.data.shape != b.data.shape and _state.enabled and (a.requires_grad or b.requires_grad):
+        shape = broadcast_shape(a.data.shape, b.data.shape, op=fn.__name__)
         a, b = _expand_for_grad(a, shape), _expand_for_grad(b, shape)
-    return fn._apply2(a, b)
+    try:
+        return fn._apply2(a, b)
+    except ValueError:
+        broadcast_shape(a.data.shape, b.data.shape, op=fn.__name__)  # names both shapes if they clash
+        raise
 
 
 def binary_op(fn: type[Function]) -> Callable[[Tensor, object], Tensor]:
