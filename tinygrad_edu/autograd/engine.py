@@ -19,7 +19,7 @@ import numpy as np
 
 from . import function
 from .function import Node
-from .grad_mode import set_grad_enabled
+from .grad_mode import _state
 from .graph import topological_order
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ def _roots(tensors: Sequence[Tensor], grads: Sequence[Tensor | None]) -> list[tu
                     "grad can be implicitly created only for scalar outputs, but the "
                     f"output has shape {t.shape}; pass `gradient=` a tensor of that shape"
                 )
-            g = Tensor._wrap(np.ones_like(t.data))
+            g = Tensor._wrap(np.ones(t.data.shape, t.data.dtype))
         elif not isinstance(g, Tensor):
             g = Tensor(g, dtype=t.dtype)
         if g.shape != t.shape:
@@ -120,19 +120,21 @@ def _run(
     # The cycle collector is held off meanwhile: backward makes no reference
     # cycles, but it allocates many small objects, and each burst would start
     # a collection that walks the whole (possibly 100,000-node) graph again.
-    was_enabled = gc.isenabled()
+    # Backward formulas themselves are recorded only for create_graph.
+    was_collecting, was_recording = gc.isenabled(), _state.enabled
     gc.disable()
+    _state.enabled = create_graph
     try:
-        return _backpropagate(roots, retain_graph, create_graph, capture, observer)
+        return _backpropagate(roots, retain_graph, capture, observer)
     finally:
-        if was_enabled:
+        _state.enabled = was_recording
+        if was_collecting:
             gc.enable()
 
 
 def _backpropagate(
     roots: list[tuple[Tensor, Tensor]],
     retain_graph: bool,
-    create_graph: bool,
     capture: list | None,
     observer: Callable[[Node, Tensor, list], None] | None,
 ) -> dict:
@@ -149,23 +151,22 @@ def _backpropagate(
             )
     captured = {}
     wanted = set(capture) if capture is not None else ()
-    with set_grad_enabled(create_graph):
-        for node in nodes:
-            g = grads.pop(node, None)
-            if g is None:
-                continue
-            if node._pre_hooks:
-                for hook in node._pre_hooks:
-                    result = hook(g)
-                    g = g if result is None else result
-            if node in wanted:
-                captured[node] = g
-            if observer is None:
-                _propagate(node, g, grads)
-            else:
-                edges: list = []
-                _propagate(node, g, grads, edges)
-                observer(node, g, edges)
+    for node in nodes:
+        g = grads.pop(node, None)
+        if g is None:
+            continue
+        if node._pre_hooks:
+            for hook in node._pre_hooks:
+                result = hook(g)
+                g = g if result is None else result
+        if node in wanted:
+            captured[node] = g
+        if observer is None:
+            _propagate(node, g, grads)
+        else:
+            edges: list = []
+            _propagate(node, g, grads, edges)
+            observer(node, g, edges)
     if not retain_graph:
         for node in nodes:
             node._saved = None  # release what it saved

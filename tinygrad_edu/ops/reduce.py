@@ -15,7 +15,7 @@ import numpy as np
 
 from ..autograd.function import Function, Node
 from ..tensor import Tensor
-from .movement import normalize_dim
+from .movement import Expand, Reshape, normalize_dim
 
 MinMax = namedtuple("MinMax", ["values", "indices"])
 
@@ -47,8 +47,8 @@ class Sum(Function):
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None, None]:
-        kept = grad if ctx.keepdim else grad.reshape(_kept_shape(ctx.shape, ctx.dims))  # as if keepdim=True
-        return kept.expand(ctx.shape), None, None
+        kept = grad if ctx.keepdim else Reshape.apply(grad, _kept_shape(ctx.shape, ctx.dims))
+        return Expand.apply(kept, ctx.shape), None, None  # as if keepdim=True, then spread
 
 
 class Amax(Function):
