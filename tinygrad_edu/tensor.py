@@ -104,10 +104,10 @@ class Tensor:
     @property
     def mT(self) -> Tensor:
         """Transpose of the last two dims (a batch of matrices)."""
-        if self.ndim < 2:
+        n = self.data.ndim
+        if n < 2:
             raise RuntimeError(f"mT needs at least 2 dims, got shape {self.shape}")
-        dims = tuple(range(self.ndim - 2)) + (self.ndim - 1, self.ndim - 2)
-        return movement.Permute.apply(self, dims)
+        return movement.Permute.apply(self, (*range(n - 2), n - 1, n - 2))
 
     def size(self, dim: int | None = None) -> tuple[int, ...] | int:
         return self.shape if dim is None else self.shape[movement.normalize_dim(dim, self.ndim)]

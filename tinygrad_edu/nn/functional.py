@@ -255,13 +255,17 @@ def _class_weight(weight: Tensor | None, n_classes: int, like: Tensor) -> np.nda
     return w
 
 
-def _weighted_reduce(losses: Tensor, total_weight: float, reduction: str, shape: tuple) -> Tensor:
-    """mean divides by the total weight of the counted targets (the number of them if unweighted)."""
+def _weighted_reduce(picked: Tensor, total_weight: float, reduction: str, shape: tuple) -> Tensor:
+    """Reduce the losses -picked; mean divides by the total weight of the counted targets.
+
+    The minus is applied after the sum where it can be: one op on a number, not one per sample.
+    """
     if reduction == "none":
+        losses = -picked
         return losses.reshape(*shape) if shape else losses.reshape(())
     if reduction == "sum":
-        return losses.sum()
-    return losses.sum() / total_weight
+        return -picked.sum()
+    return picked.sum() / -total_weight
 
 
 def nll_loss(
@@ -287,9 +291,9 @@ def nll_loss(
     # advanced indexing: the gradient of a repeated row/column pair accumulates
     picked = logp[np.arange(logp.shape[0]), classes]
     if weight is None and keep.all():  # every w is 1: skip the product
-        return _weighted_reduce(-picked, float(len(classes)), reduction, shape)
+        return _weighted_reduce(picked, float(len(classes)), reduction, shape)
     w = _class_weight(weight, logp.shape[1], input)[classes] * keep
-    return _weighted_reduce(-(picked * Tensor._wrap(w)), float(w.sum()), reduction, shape)
+    return _weighted_reduce(picked * Tensor._wrap(w), float(w.sum()), reduction, shape)
 
 
 def cross_entropy(
@@ -341,6 +345,6 @@ def cross_entropy(
     classes, keep, shape = _index_target(input, target, ignore_index)
     w = _class_weight(weight, n_classes, input)
     rows = _classes_last(logp)
-    smooth = -(rows * Tensor._wrap(w)).sum(1) * Tensor._wrap(keep.astype(input.dtype))
+    smooth = (rows * Tensor._wrap(w)).sum(1) * Tensor._wrap(keep.astype(input.dtype))
     smooth = _weighted_reduce(smooth, float((w[classes] * keep).sum()), reduction, shape)
     return loss * (1.0 - label_smoothing) + smooth * (label_smoothing / n_classes)

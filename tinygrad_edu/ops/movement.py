@@ -119,12 +119,13 @@ class Permute(Function):
 
     @staticmethod
     def forward(ctx: Node, x: np.ndarray, dims: tuple[int, ...]) -> np.ndarray:
-        ctx.inverse = tuple(sorted(range(len(dims)), key=dims.__getitem__))
+        ctx.dims = dims
         return x.transpose(dims)
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None]:
-        return grad.permute(ctx.inverse), None
+        inverse = tuple(sorted(range(len(ctx.dims)), key=ctx.dims.__getitem__))
+        return Permute.apply(grad, inverse), None
 
 
 def permute(x: Tensor, dims: tuple) -> Tensor:
