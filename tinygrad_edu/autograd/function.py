@@ -156,7 +156,8 @@ class Function:
         ctx = cls._node_class()
         ctx._saved = ()
         result = cls.forward(ctx, *[x.data if isinstance(x, Tensor) else x for x in args])
-        return _output(ctx, args, result)
+        requires_grad = any([isinstance(x, Tensor) and x.requires_grad for x in args])
+        return _output(ctx, args, result, requires_grad)
 
     # `apply` for exactly one or two Tensors: the library's elementwise ops go
     # through these, which skip unpacking an argument list of unknown length.
@@ -165,24 +166,21 @@ class Function:
     def _apply1(cls, x: Tensor) -> Tensor:
         ctx = cls._node_class()
         ctx._saved = ()
-        return _output(ctx, (x,), cls.forward(ctx, x.data))
+        return _output(ctx, (x,), cls.forward(ctx, x.data), x.requires_grad)
 
     @classmethod
     def _apply2(cls, a: Tensor, b: Tensor) -> Tensor:
         ctx = cls._node_class()
         ctx._saved = ()
-        return _output(ctx, (a, b), cls.forward(ctx, a.data, b.data))
+        return _output(ctx, (a, b), cls.forward(ctx, a.data, b.data), a.requires_grad or b.requires_grad)
 
 
-def _output(ctx: Node, args: tuple, result: Any) -> Tensor:
-    """Wrap what `forward` returned, recording `ctx` if any input requires grad."""
+def _output(ctx: Node, args: tuple, result: Any, requires_grad: bool) -> Tensor:
+    """Wrap what `forward` returned, recording `ctx` if an input requires grad (and grad is on)."""
     # NumPy returns scalars, not arrays, from 0-d operations
     out = Tensor._wrap(result if type(result) is np.ndarray else np.asarray(result))
-    if _state.enabled:
-        for x in args:
-            if isinstance(x, Tensor) and x.requires_grad:
-                _record(ctx, args, out, result)
-                break
+    if requires_grad and _state.enabled:
+        _record(ctx, args, out, result)
     return out
 
 
