@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 from hypothesis import strategies as st
 
 import tinygrad_edu as tg
@@ -40,6 +41,17 @@ def _setitem(x: tg.Tensor, v: tg.Tensor) -> tg.Tensor:
     y = x * 1.0
     y[0] = v[0] * 2.0
     return y
+
+
+def _nll(x: tg.Tensor, reduction: str = "mean", weighted: bool = False) -> tg.Tensor:
+    """nll_loss of x (C,), (N, C) or (N, C, d), with targets that cycle through the classes."""
+    n_classes = x.shape[1] if x.ndim > 1 else x.shape[0]
+    shape = (x.shape[0], *x.shape[2:]) if x.ndim > 1 else ()
+    target = tg.tensor(np.arange(int(np.prod(shape))).reshape(shape) % n_classes)
+    if not weighted:
+        return tg.nn.functional.nll_loss(x, target, reduction=reduction)
+    weight = tg.tensor(np.arange(1.0, n_classes + 1.0))  # and class 1 is ignored
+    return tg.nn.functional.nll_loss(x, target, weight, ignore_index=1, reduction=reduction)
 
 
 def _inplace(x: tg.Tensor, y: tg.Tensor) -> tg.Tensor:
@@ -118,6 +130,10 @@ OPS = [
     Op("softmax", lambda a: a.softmax(-1), ("Exp", "Div"), min_dims=1),
     Op("log_softmax", lambda a: a.log_softmax(0), ("LogSoftmax",), min_dims=1),
     Op("log_softmax_last", lambda a: a.log_softmax(-1), ("LogSoftmax",), min_dims=2),
+    Op("nll_mean", _nll, ("NllLoss",), min_dims=1),
+    Op("nll_sum", lambda a: _nll(a, "sum"), ("NllLoss",), min_dims=1),
+    Op("nll_none", lambda a: _nll(a, "none"), ("NllLoss",), min_dims=1),
+    Op("nll_weighted", lambda a: _nll(a, "sum", weighted=True), ("NllLoss",), min_dims=1),
     Op("reshape", lambda a: a.reshape(-1) * a.reshape(-1), ("Reshape",)),
     Op("flatten", lambda a: a.flatten(), ("Reshape",)),
     Op("squeeze_unsqueeze", lambda a: a.unsqueeze(0).unsqueeze(-1).squeeze(0), ("Reshape",)),

@@ -1,7 +1,7 @@
 """Stateless functions behind the layers and losses (PyTorch's `torch.nn.functional`).
 
-Everything here is composed from Tensor operations, so it is differentiable
-(twice, too) without a backward of its own. Losses take
+Everything here is composed from Tensor operations (nll_loss from its own op,
+`NllLoss` in ops/reduce.py), so it is differentiable twice, too. Losses take
 ``reduction="mean" | "sum" | "none"``: the mean or sum of the per-element
 losses, or the per-element losses themselves.
 """
@@ -14,6 +14,7 @@ import numpy as np
 
 from ..ops import linalg
 from ..ops.elementwise import where
+from ..ops.reduce import NllLoss
 from ..random import default_generator
 from ..tensor import Tensor
 
@@ -256,13 +257,9 @@ def _class_weight(weight: Tensor | None, n_classes: int, like: Tensor) -> np.nda
 
 
 def _weighted_reduce(picked: Tensor, total_weight: float, reduction: str, shape: tuple) -> Tensor:
-    """Reduce the losses -picked; mean divides by the total weight of the counted targets.
-
-    The minus is applied after the sum where it can be: one op on a number, not one per sample.
-    """
+    """Reduce the losses -picked; mean divides by the total weight of the counted targets."""
     if reduction == "none":
-        losses = -picked
-        return losses.reshape(*shape) if shape else losses.reshape(())
+        return (-picked).reshape(shape)
     if reduction == "sum":
         return -picked.sum()
     return picked.sum() / -total_weight
@@ -288,12 +285,10 @@ def nll_loss(
         raise RuntimeError(f"nll_loss: expected an integer target of class indices, got dtype {target.dtype}")
     classes, keep, shape = _index_target(input, target, ignore_index)
     logp = _classes_last(input)
-    # advanced indexing: the gradient of a repeated row/column pair accumulates
-    picked = logp[np.arange(logp.shape[0]), classes]
-    if weight is None and keep.all():  # every w is 1: skip the product
-        return _weighted_reduce(picked, float(len(classes)), reduction, shape)
     w = _class_weight(weight, logp.shape[1], input)[classes] * keep
-    return _weighted_reduce(picked * Tensor._wrap(w), float(w.sum()), reduction, shape)
+    divisor = {"none": None, "sum": 1.0, "mean": float(w.sum())}[reduction]
+    loss = NllLoss.apply(logp, classes, w, divisor)
+    return loss.reshape(shape) if reduction == "none" else loss
 
 
 def cross_entropy(

@@ -1,10 +1,10 @@
-"""Reductions: sum, max, log_softmax and what is built from them (mean, var, logsumexp, softmax).
+"""Reductions: sum, max, log_softmax, nll and what is built from them (mean, var, logsumexp, softmax).
 
 `Sum` and `Amax` are the primitives: their backward spreads the gradient of
-each reduced element back over the elements it came from. `LogSoftmax` is one
-too, for speed (see its docstring). Everything else is composed from Tensor
-operations, so its gradient (and second derivative) follows from the chain
-rule without new formulas.
+each reduced element back over the elements it came from. `LogSoftmax` and
+`NllLoss`, the two halves of cross-entropy, are primitives too, for speed.
+Everything else is composed from Tensor operations, so its gradient (and
+second derivative) follows from the chain rule without new formulas.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import numpy as np
 
 from ..autograd.function import Function, Node
 from ..tensor import Tensor
-from .movement import Expand, Reshape, normalize_dim
+from .movement import Expand, IndexAdd, Reshape, normalize_dim
 
 MinMax = namedtuple("MinMax", ["values", "indices"])
 
@@ -205,3 +205,29 @@ def log_softmax(x: Tensor, dim: int) -> Tensor:
     """x - logsumexp(x) along dim, stable for logits of any magnitude."""
     _check_float(x, "log_softmax")
     return LogSoftmax.apply(x, (normalize_dim(dim, x.ndim),) if x.ndim else ())
+
+
+class NllLoss(Function):
+    """y = -sum_i w_i x[i, c_i] / divisor;  dL/dx[i, c_i] = -w_i g / divisor, 0 elsewhere
+
+    x: (N, C) log-probabilities, classes: (N,) class indices, w: (N,) the
+    weight of each sample's class (0 for an ignored sample). With divisor None
+    the result is per sample, y_i = -w_i x[i, c_i], and so is the gradient g.
+    One op, as PyTorch's NllLossBackward, instead of a pick, a product, a sum
+    and a division: the loss of every classification step runs it.
+    """
+
+    @staticmethod
+    def forward(
+        ctx: Node, x: np.ndarray, classes: np.ndarray, w: np.ndarray, divisor: float | None
+    ) -> np.ndarray:
+        ctx.shape, ctx.classes, ctx.w, ctx.divisor = x.shape, classes, w, divisor
+        losses = -w * x[np.arange(len(classes)), classes]
+        return losses if divisor is None else losses.sum() / divisor
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None, None, None]:
+        scale = -ctx.w if ctx.divisor is None else -ctx.w / ctx.divisor
+        per_sample = grad * Tensor._wrap(scale)  # dL/dx[i, c_i]
+        index = (np.arange(len(ctx.classes)), ctx.classes)
+        return IndexAdd.apply(per_sample, index, ctx.shape), None, None, None
