@@ -79,7 +79,9 @@ class Linear(Function):
     def forward(ctx: Node, x: np.ndarray, w: np.ndarray, b: np.ndarray | None) -> np.ndarray:
         ctx.save_for_backward(x, w)
         y = x @ w.T
-        return y if b is None else y + b
+        if b is not None:
+            y += b  # in place: y is a new array, so no second one is needed
+        return y
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor | None, Tensor | None, Tensor | None]:

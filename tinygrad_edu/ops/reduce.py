@@ -190,8 +190,8 @@ class LogSoftmax(Function):
     @staticmethod
     def forward(ctx: Node, x: np.ndarray, dims: tuple[int, ...]) -> np.ndarray:
         ctx.dims = dims
-        shifted = x - _max_shift(x, dims)
-        y = shifted - np.log(np.exp(shifted).sum(axis=dims, keepdims=True))
+        y = x - _max_shift(x, dims)
+        y -= np.log(np.exp(y).sum(axis=dims, keepdims=True))  # in place: y is a new array
         ctx.save_for_backward(y)
         return y
 
