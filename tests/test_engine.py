@@ -259,3 +259,13 @@ def test_grad_fn_names_the_op():
     x = f64([1.0])
     assert (x * 2.0).grad_fn.name() == "MulBackward"
     assert repr((x.reshape(1, 1) @ f64([[1.0]])).grad_fn) == "<MatMulBackward>"
+
+
+def test_tanh_backward_is_one_recorded_op_that_is_differentiable_again():
+    x = f64([0.3, -1.2])
+    (g,) = tg.autograd.grad(x.tanh().sum(), x, create_graph=True)
+    assert g.grad_fn.name() == "TanhGradBackward"  # g (1 - y^2) as one op, not three
+    np.testing.assert_allclose(g.data, 1 - np.tanh(x.data) ** 2)
+    (h,) = tg.autograd.grad(g.sum(), x)  # d/dx (1 - tanh^2) = -2 tanh (1 - tanh^2)
+    y = np.tanh(x.data)
+    np.testing.assert_allclose(h.data, -2 * y * (1 - y**2))

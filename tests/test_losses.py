@@ -258,3 +258,15 @@ def test_cross_entropy_matches_torch_if_installed():
         )
         got = F.binary_cross_entropy_with_logits(t(X), t(B), reduction=reduction)
         np.testing.assert_allclose(got.data, expected.numpy(), rtol=1e-10)
+
+
+def test_cross_entropy_records_two_nodes_as_pytorch_does():
+    z = t(LOGITS, True)
+    loss = F.cross_entropy(z, t(CLASSES))
+    assert loss.grad_fn.name() == "NllLossBackward"
+    (producer,) = [p for p in loss.grad_fn.parents if p is not None]
+    assert producer.name() == "LogSoftmaxBackward" and producer.parents[0] is z
+    loss.backward()  # softmax minus one-hot, over the batch size
+    expected = np.exp(log_softmax_np(LOGITS))
+    expected[np.arange(5), CLASSES] -= 1
+    np.testing.assert_allclose(z.grad.data, expected / 5, rtol=1e-12)
