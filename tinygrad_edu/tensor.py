@@ -320,7 +320,7 @@ class Tensor:
     def __setitem__(self, index: Any, value: Any) -> None:
         index = movement.check_index(index)
         if not isinstance(value, Tensor):
-            value = elementwise.as_operand(value, self)
+            value = broadcast.as_operand(value, self)
         self._inplace(lambda t, v: movement.IndexPut.apply(t, v, index), value)
 
     # ------------------------------------------------------------ operators
@@ -584,5 +584,6 @@ def _arg(pick: Callable, x: Tensor, dim: int | None, keepdim: bool) -> Tensor:
 
 # function.py and the ops modules use Tensor, so they get it after it is defined.
 function.Tensor = Tensor
-from .ops import activation, elementwise, linalg, movement, reduce  # noqa: E402
-from .ops.elementwise import Add, Div, Mul, Sub, binary, binary_op  # noqa: E402
+from .ops import activation, broadcast, elementwise, linalg, movement, reduce  # noqa: E402
+from .ops.broadcast import binary, binary_op  # noqa: E402
+from .ops.elementwise import Add, Div, Mul, Sub  # noqa: E402

@@ -16,7 +16,7 @@ import numpy as np
 from ..autograd.function import Function, Node
 from ..autograd.grad_mode import _state
 from ..tensor import Tensor
-from .elementwise import _promote, broadcast_shape
+from .broadcast import _promote, broadcast_shape
 
 
 class MatMul(Function):

@@ -1,0 +1,119 @@
+"""Broadcasting: how two operands of a binary op are made to fit, in one place.
+
+`binary` turns numbers into constant Tensors, promotes an integer operand to
+the other's float dtype, and broadcasts. An operand that needs a gradient is
+broadcast with an explicit, recorded `expand`, whose backward sums the
+gradient back to the operand's shape; so no backward ever has to
+un-broadcast by hand. Constants are left to NumPy's broadcasting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from ..autograd.function import Function
+from ..autograd.grad_mode import _state
+from ..dtypes import get_default_dtype
+from ..tensor import Tensor
+from .movement import Expand
+
+_constants: dict[tuple, Tensor] = {}
+
+
+def as_operand(value: object, like: Tensor) -> Tensor:
+    """A Python number or array as a constant Tensor to combine with `like`.
+
+    Python numbers take `like`'s dtype when it is a float (as in PyTorch:
+    float32 * 2.0 stays float32); a float with an integer tensor gives the
+    default float dtype.
+    """
+    if type(value) is float and like.data.dtype.kind == "f":
+        # Cached: backward formulas such as 1 - y*y meet the same numbers all the time.
+        key = (value, like.data.dtype)
+        constant = _constants.get(key)
+        if constant is None:
+            if len(_constants) > 4096:
+                _constants.clear()
+            constant = _constants[key] = Tensor._wrap(np.asarray(value, dtype=like.data.dtype))
+        return constant
+    if isinstance(value, (bool, int, float, np.number, np.bool_)):
+        kind = like.data.dtype.kind
+        if kind == "f":
+            dtype = like.dtype
+        elif isinstance(value, (float, np.floating)):
+            dtype = get_default_dtype()
+        elif isinstance(value, (bool, np.bool_)):
+            dtype = like.dtype
+        else:
+            dtype = like.dtype if kind in "iu" else np.dtype(np.int64)
+        return Tensor._wrap(np.asarray(value, dtype=dtype))
+    return Tensor(value)
+
+
+def broadcast_shape(*shapes: tuple[int, ...], op: str = "broadcast") -> tuple[int, ...]:
+    """The shape that all `shapes` broadcast to, or a RuntimeError naming them."""
+    result = list(max(shapes, key=len))
+    ndim = len(result)
+    for shape in shapes:
+        for axis, n in enumerate(shape, ndim - len(shape)):  # aligned from the right
+            if n != result[axis] and n != 1:
+                if result[axis] != 1:
+                    shown = " and ".join(str(tuple(s)) for s in shapes)
+                    sizes = tuple(s[axis - ndim] if ndim - axis <= len(s) else 1 for s in shapes)
+                    raise RuntimeError(
+                        f"{op}: shapes {shown} are not broadcastable: sizes {sizes} "
+                        f"at dimension {axis - ndim} (counting from the right)"
+                    )
+                result[axis] = n
+    return tuple(result)
+
+
+def _promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
+    """An integer operand meeting a float one becomes that float dtype (PyTorch's rule).
+
+    NumPy would give float64 for int64 with float32. Bools need no cast:
+    NumPy already keeps the float dtype for them.
+    """
+    ka, kb = a.data.dtype.kind, b.data.dtype.kind
+    if ka == "f" and kb in "iu":
+        b = Tensor._wrap(b.data.astype(a.dtype))
+    elif kb == "f" and ka in "iu":
+        a = Tensor._wrap(a.data.astype(b.dtype))
+    return a, b
+
+
+def _expand_for_grad(t: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """`t` broadcast to `shape` by a recorded Expand, if it needs a gradient.
+
+    A constant (or anything while recording is off) is left as it is: NumPy
+    broadcasts it, and no gradient has to be summed back to its shape.
+    `shape` has been checked by `broadcast_shape`.
+    """
+    if _state.enabled and t.requires_grad and t.data.shape != shape:
+        return Expand.apply(t, shape)
+    return t
+
+
+def binary(fn: type[Function], a: object, b: object) -> Tensor:
+    """Apply a two-input Function to Tensors or numbers, broadcasting explicitly."""
+    if not isinstance(b, Tensor):
+        b = as_operand(b, a)  # type: ignore[arg-type]
+    elif not isinstance(a, Tensor):
+        a = as_operand(a, b)
+    if a.data.dtype != b.data.dtype:
+        a, b = _promote(a, b)
+    if a.data.shape != b.data.shape and _state.enabled and (a.requires_grad or b.requires_grad):
+        shape = broadcast_shape(a.data.shape, b.data.shape, op=fn.__name__)
+        a, b = _expand_for_grad(a, shape), _expand_for_grad(b, shape)
+    try:
+        return fn._apply2(a, b)
+    except ValueError:
+        broadcast_shape(a.data.shape, b.data.shape, op=fn.__name__)  # names both shapes if they clash
+        raise
+
+
+def binary_op(fn: type[Function]) -> Callable[[Tensor, object], Tensor]:
+    """`binary` with `fn` fixed: the op of an in-place operator such as +=."""
+    return lambda a, b: binary(fn, a, b)
