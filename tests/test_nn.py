@@ -276,6 +276,8 @@ def test_functional_linear_is_one_node_and_names_bad_shapes():
         F.linear(x, w.T)
     with pytest.raises(RuntimeError, match=r"bias of shape \(3,\).*\(2, 3\)"):
         F.linear(x, w, tg.randn(3))
+    with pytest.raises(RuntimeError, match=r"bias of dtype float64.*weight of dtype float32"):
+        F.linear(x, w, b.double())  # as in PyTorch, not silently float32 or float64
     # an integer input takes the weight's float dtype, as it does in a matmul
     ints = F.linear(tg.tensor([[1, 2, 3]]), w.detach())
     np.testing.assert_allclose(ints.data, np.array([[1.0, 2.0, 3.0]], np.float32) @ w.data.T, rtol=1e-6)

@@ -114,4 +114,8 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         )
     if x.dtype != weight.dtype:
         x, weight = _promote(x, weight)
+    if bias is not None and bias.dtype != weight.dtype:
+        raise RuntimeError(
+            f"linear: bias of dtype {bias.dtype} does not match weight of dtype {weight.dtype}"
+        )
     return Linear.apply(x, weight, bias)
