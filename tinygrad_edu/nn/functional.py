@@ -256,13 +256,13 @@ def _class_weight(weight: Tensor | None, n_classes: int, like: Tensor) -> np.nda
     return w
 
 
-def _weighted_reduce(picked: Tensor, total_weight: float, reduction: str, shape: tuple) -> Tensor:
-    """Reduce the losses -picked; mean divides by the total weight of the counted targets."""
+def _weighted_reduce(negated: Tensor, total_weight: float, reduction: str, shape: tuple) -> Tensor:
+    """Reduce the losses -negated; mean divides by the total weight of the counted targets."""
     if reduction == "none":
-        return (-picked).reshape(shape)
+        return (-negated).reshape(shape)
     if reduction == "sum":
-        return -picked.sum()
-    return picked.sum() / -total_weight
+        return -negated.sum()
+    return negated.sum() / -total_weight
 
 
 def nll_loss(

@@ -221,13 +221,13 @@ class NllLoss(Function):
     def forward(
         ctx: Node, x: np.ndarray, classes: np.ndarray, w: np.ndarray, divisor: float | None
     ) -> np.ndarray:
-        ctx.shape, ctx.classes, ctx.w, ctx.divisor = x.shape, classes, w, divisor
-        losses = -w * x[np.arange(len(classes)), classes]
+        index = (np.arange(len(classes)), classes)  # (i, c_i) for every sample
+        ctx.shape, ctx.index, ctx.w, ctx.divisor = x.shape, index, w, divisor
+        losses = -w * x[index]
         return losses if divisor is None else losses.sum() / divisor
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None, None, None]:
         scale = -ctx.w if ctx.divisor is None else -ctx.w / ctx.divisor
         per_sample = grad * Tensor._wrap(scale)  # dL/dx[i, c_i]
-        index = (np.arange(len(ctx.classes)), ctx.classes)
-        return IndexAdd.apply(per_sample, index, ctx.shape), None, None, None
+        return IndexAdd.apply(per_sample, ctx.index, ctx.shape), None, None, None
