@@ -99,7 +99,7 @@ class Tensor:
     @property
     def T(self) -> Tensor:
         """All dims reversed (the matrix transpose for 2-D)."""
-        return movement.Permute.apply(self, tuple(range(self.ndim - 1, -1, -1)))
+        return movement.Permute._apply1(self, tuple(range(self.ndim - 1, -1, -1)))
 
     @property
     def mT(self) -> Tensor:
@@ -107,7 +107,7 @@ class Tensor:
         n = self.data.ndim
         if n < 2:
             raise RuntimeError(f"mT needs at least 2 dims, got shape {self.shape}")
-        return movement.Permute.apply(self, (*range(n - 2), n - 1, n - 2))
+        return movement.Permute._apply1(self, (*range(n - 2), n - 1, n - 2))
 
     def size(self, dim: int | None = None) -> tuple[int, ...] | int:
         return self.shape if dim is None else self.shape[movement.normalize_dim(dim, self.ndim)]
@@ -183,7 +183,7 @@ class Tensor:
     def to(self, dtype: Any) -> Tensor:
         """The tensor as another dtype (differentiable between float dtypes)."""
         dtype = np.dtype(dtype)
-        return self if dtype == self.dtype else elementwise.Cast.apply(self, dtype)
+        return self if dtype == self.dtype else elementwise.Cast._apply1(self, dtype)
 
     def float(self) -> Tensor:
         return self.to(np.float32)
@@ -447,7 +447,7 @@ class Tensor:
         return activation.gelu(self, approximate)
 
     def softplus(self, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
-        return activation.Softplus.apply(self, beta, threshold)
+        return activation.Softplus._apply1(self, beta, threshold)
 
     def clamp(self, min: float | None = None, max: float | None = None) -> Tensor:
         return elementwise.clamp(self, min, max)
@@ -460,7 +460,7 @@ class Tensor:
 
     def pow(self, exponent: Any) -> Tensor:
         if isinstance(exponent, (int, float)) and not isinstance(exponent, bool):
-            return elementwise.Pow.apply(self, float(exponent) if self.data.dtype.kind == "f" else exponent)
+            return elementwise.Pow._apply1(self, float(exponent) if self.data.dtype.kind == "f" else exponent)
         return binary(elementwise.Pow, self, exponent)
 
     # ------------------------------------------------------------ reductions
@@ -558,7 +558,7 @@ class Tensor:
         return movement.expand(self, (other.shape,))
 
     def __getitem__(self, index: Any) -> Tensor:
-        return movement.Index.apply(self, movement.check_index(index))
+        return movement.Index._apply1(self, movement.check_index(index))
 
     def matmul(self, other: Any) -> Tensor:
         return linalg.matmul(self, other)

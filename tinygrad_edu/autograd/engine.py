@@ -143,7 +143,7 @@ def _backpropagate(
         _add(grads, t.grad_fn or t, g)
     nodes = topological_order([k for k in grads if isinstance(k, Node)])
     for node in nodes:
-        if node.released:
+        if node._saved is None:
             raise RuntimeError(
                 f"Trying to backward through the graph a second time ({node.name()} was "
                 "freed by an earlier backward). Pass retain_graph=True to the first "
@@ -151,22 +151,41 @@ def _backpropagate(
             )
     captured = {}
     wanted = set(capture) if capture is not None else ()
+    Tensor = function.Tensor
     for node in nodes:
-        g = grads.pop(node, None)
-        if g is None:
-            continue
+        grad = grads.pop(node, None)
+        if grad is None:
+            continue  # no gradient reached this node
         if node._pre_hooks:
             for hook in node._pre_hooks:
-                result = hook(g)
-                g = g if result is None else result
+                result = hook(grad)
+                grad = grad if result is None else result
         if node in wanted:
-            captured[node] = g
-        if observer is None:
-            _propagate(node, g, grads)
-        else:
-            edges: list = []
-            _propagate(node, g, grads, edges)
-            observer(node, g, edges)
+            captured[node] = grad
+        in_grads = node.function.backward(node, grad)
+        if type(in_grads) is not tuple:
+            in_grads = (in_grads,)
+        parents, inputs = node.parents, node.inputs
+        if len(in_grads) != len(parents):
+            raise RuntimeError(
+                f"function {node.name()} returned an incorrect number of gradients "
+                f"(expected {len(parents)}, got {len(in_grads)})"
+            )
+        edges = [] if observer is not None else None
+        # hand each input's gradient to the node (or leaf) that produced the input
+        for i, g in enumerate(in_grads):
+            parent = parents[i]
+            if g is None or parent is None:
+                continue
+            x = inputs[i]
+            if type(g) is not Tensor or g.data.shape != x.data.shape or g.data.dtype is not x.data.dtype:
+                g = _conform(g, x, node, i)
+            previous = grads.get(parent)
+            grads[parent] = g if previous is None else previous + g
+            if edges is not None:
+                edges.append((i, parent, g))
+        if observer is not None:
+            observer(node, grad, edges)
     if not retain_graph:
         for node in nodes:
             node._saved = None  # release what it saved
@@ -176,35 +195,8 @@ def _backpropagate(
     return grads
 
 
-def _propagate(node: Node, grad: Tensor, grads: dict, edges: list | None = None) -> None:
-    """Run one node's backward and hand each input gradient to its producer.
-
-    Each (input index, parent, gradient) handed on is appended to `edges`, if given.
-    """
-    in_grads = node.function.backward(node, grad)
-    if type(in_grads) is not tuple:
-        in_grads = (in_grads,)
-    parents = node.parents
-    if len(in_grads) != len(parents):
-        raise RuntimeError(
-            f"function {node.name()} returned an incorrect number of gradients "
-            f"(expected {len(parents)}, got {len(in_grads)})"
-        )
-    for i, g in enumerate(in_grads):
-        parent = parents[i]
-        if g is None or parent is None:
-            continue
-        x = node.inputs[i]
-        if type(g) is not function.Tensor or g.data.shape != x.data.shape or g.data.dtype != x.data.dtype:
-            g = _conform(g, x, node, i)
-        previous = grads.get(parent)
-        grads[parent] = g if previous is None else previous + g
-        if edges is not None:
-            edges.append((i, parent, g))
-
-
 def _conform(g: object, x: Tensor, node: Node, i: int) -> Tensor:
-    """Make a custom op's gradient a Tensor of its input's shape and dtype."""
+    """Make an op's gradient a Tensor of its input's shape and dtype (a custom op may return less)."""
     if not isinstance(g, function.Tensor):
         g = function.Tensor._wrap(np.asarray(g, dtype=x.dtype))
     if g.shape != x.shape:

@@ -156,43 +156,48 @@ class Function:
         ctx = cls._node_class()
         ctx._saved = ()
         result = cls.forward(ctx, *[x.data if isinstance(x, Tensor) else x for x in args])
-        requires_grad = any([isinstance(x, Tensor) and x.requires_grad for x in args])
-        return _output(ctx, args, result, requires_grad)
+        out = Tensor._wrap(result if type(result) is np.ndarray else np.asarray(result))
+        if _state.enabled and any([isinstance(x, Tensor) and x.requires_grad for x in args]):
+            # where each input's gradient goes: its producer, itself (a leaf), or nowhere
+            parents = [(x.grad_fn or x) if isinstance(x, Tensor) and x.requires_grad else None for x in args]
+            _record(ctx, args, tuple(parents), out, result)
+        return out
 
-    # `apply` for exactly one or two Tensors: the library's elementwise ops go
-    # through these, which skip unpacking an argument list of unknown length.
+    # Shortcuts for the library's most common calls, the same steps as `apply`
+    # without walking an argument list of unknown length: one or two Tensors,
+    # followed by plain values (dims, shapes) that get no gradient.
 
     @classmethod
-    def _apply1(cls, x: Tensor) -> Tensor:
+    def _apply1(cls, x: Tensor, *consts: Any) -> Tensor:
         ctx = cls._node_class()
         ctx._saved = ()
-        return _output(ctx, (x,), cls.forward(ctx, x.data), x.requires_grad)
+        result = cls.forward(ctx, x.data, *consts) if consts else cls.forward(ctx, x.data)
+        out = Tensor._wrap(result if type(result) is np.ndarray else np.asarray(result))
+        if x.requires_grad and _state.enabled:
+            _record(ctx, (x,) + consts, (x.grad_fn or x,) + (None,) * len(consts), out, result)
+        return out
 
     @classmethod
-    def _apply2(cls, a: Tensor, b: Tensor) -> Tensor:
+    def _apply2(cls, a: Tensor, b: Tensor, *consts: Any) -> Tensor:
         ctx = cls._node_class()
         ctx._saved = ()
-        return _output(ctx, (a, b), cls.forward(ctx, a.data, b.data), a.requires_grad or b.requires_grad)
+        result = cls.forward(ctx, a.data, b.data, *consts) if consts else cls.forward(ctx, a.data, b.data)
+        out = Tensor._wrap(result if type(result) is np.ndarray else np.asarray(result))
+        if (a.requires_grad or b.requires_grad) and _state.enabled:
+            parents = (
+                (a.grad_fn or a) if a.requires_grad else None,
+                (b.grad_fn or b) if b.requires_grad else None,
+            )
+            _record(ctx, (a, b) + consts, parents + (None,) * len(consts), out, result)
+        return out
 
 
-def _output(ctx: Node, args: tuple, result: Any, requires_grad: bool) -> Tensor:
-    """Wrap what `forward` returned, recording `ctx` if an input requires grad (and grad is on)."""
-    # NumPy returns scalars, not arrays, from 0-d operations
-    out = Tensor._wrap(result if type(result) is np.ndarray else np.asarray(result))
-    if requires_grad and _state.enabled:
-        _record(ctx, args, out, result)
-    return out
-
-
-def _record(ctx: Node, args: tuple, out: Tensor, result: Any) -> None:
+def _record(ctx: Node, args: tuple, parents: tuple, out: Tensor, result: Any) -> None:
     """Attach `ctx` to the graph as the producer of `out`."""
     if out.data.dtype.kind != "f":
         return  # integer and boolean results carry no gradient
     ctx.inputs = args
-    # where each input's gradient goes: its producer, itself (a leaf), or nowhere
-    ctx.parents = tuple(
-        [(x.grad_fn or x) if isinstance(x, Tensor) and x.requires_grad else None for x in args]
-    )
+    ctx.parents = parents
     ctx.scope = _state.scope
     if ctx._saved:
         ctx._save(out, result)

@@ -54,7 +54,7 @@ class Reshape(Function):
 def reshape(x: Tensor, shape: tuple) -> Tensor:
     shape = _shape_arg(shape)
     try:
-        return Reshape.apply(x, shape)
+        return Reshape._apply1(x, shape)
     except ValueError:
         raise RuntimeError(
             f"reshape: shape {shape} is invalid for input of shape {x.shape} (size {x.data.size})"
@@ -90,7 +90,7 @@ def expand(x: Tensor, sizes: tuple) -> Tensor:
         return x
     if -1 not in sizes:
         try:
-            return Expand.apply(x, sizes)  # NumPy checks the sizes as PyTorch would
+            return Expand._apply1(x, sizes)  # NumPy checks the sizes as PyTorch would
         except ValueError:
             pass  # the checks below name the problem
     if len(sizes) < x.ndim:
@@ -111,7 +111,7 @@ def expand(x: Tensor, sizes: tuple) -> Tensor:
     if any(s < 0 for s in target):
         raise RuntimeError(f"expand: -1 is not allowed in a new leading dimension: {sizes}")
     target = tuple(target)
-    return x if target == x.shape else Expand.apply(x, target)
+    return x if target == x.shape else Expand._apply1(x, target)
 
 
 class Permute(Function):
@@ -125,7 +125,7 @@ class Permute(Function):
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None]:
         inverse = tuple(sorted(range(len(ctx.dims)), key=ctx.dims.__getitem__))
-        return Permute.apply(grad, inverse), None
+        return Permute._apply1(grad, inverse), None
 
 
 def permute(x: Tensor, dims: tuple) -> Tensor:
@@ -134,7 +134,7 @@ def permute(x: Tensor, dims: tuple) -> Tensor:
         raise RuntimeError(
             f"permute: dims {dims} are not a permutation of the {x.ndim} dims of shape {x.shape}"
         )
-    return Permute.apply(x, dims)
+    return Permute._apply1(x, dims)
 
 
 # ---------------------------------------------------------------- indexing
@@ -177,7 +177,7 @@ class Index(Function):
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None]:
-        return IndexAdd.apply(grad, ctx.index, ctx.shape), None
+        return IndexAdd._apply1(grad, ctx.index, ctx.shape), None
 
 
 class IndexAdd(Function):
@@ -195,7 +195,7 @@ class IndexAdd(Function):
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None, None]:
-        return Index.apply(grad, ctx.index), None, None
+        return Index._apply1(grad, ctx.index), None, None
 
 
 class IndexPut(Function):
@@ -217,7 +217,7 @@ class IndexPut(Function):
             keep[ctx.index] = False
             gx = grad * keep
         if need_v:
-            gv = Index.apply(grad, ctx.index)
+            gv = Index._apply1(grad, ctx.index)
         return gx, gv, None
 
 
@@ -238,7 +238,7 @@ class Cat(Function):
         start = 0
         for size in ctx.sizes:
             index = (slice(None),) * ctx.dim + (slice(start, start + size),)
-            pieces.append(Index.apply(grad, index))
+            pieces.append(Index._apply1(grad, index))
             start += size
         return tuple(pieces)
 
@@ -304,4 +304,4 @@ def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
     a, b = normalize_dim(dim0, x.ndim), normalize_dim(dim1, x.ndim)
     if x.ndim:
         dims[a], dims[b] = dims[b], dims[a]
-    return Permute.apply(x, tuple(dims))
+    return Permute._apply1(x, tuple(dims))
