@@ -14,7 +14,8 @@ import numpy as np
 from hypothesis import strategies as st
 
 import tinygrad_edu as tg
-from tinygrad_edu.ops.activation import SigmoidGrad, TanhGrad
+from tinygrad_edu.ops.activation import ReluGrad, SigmoidGrad, TanhGrad
+from tinygrad_edu.ops.reduce import LogSoftmaxGrad
 
 FINITE = st.floats(-3, 3, allow_nan=False, allow_infinity=False)
 POSITIVE = st.floats(0.2, 3, allow_nan=False, allow_infinity=False)
@@ -93,11 +94,12 @@ OPS = [
     Op("cos", lambda a: a.cos(), ("Cos",)),
     Op("tanh", lambda a: a.tanh(), ("Tanh",)),
     Op("sigmoid", lambda a: a.sigmoid(), ("Sigmoid",)),
-    # the fused backward ops, called directly (g, y): their own backward gives tanh's
-    # and sigmoid's second derivatives
+    # the fused backward ops, called directly (g, y): their own backward gives tanh's,
+    # sigmoid's, relu's and log_softmax's second derivatives
     Op("tanh_grad", TanhGrad.apply, ("TanhGrad",), arity=2, same_shape=True),
     Op("sigmoid_grad", SigmoidGrad.apply, ("SigmoidGrad",), arity=2, same_shape=True),
     Op("relu", lambda a: a.relu(), ("Relu",), kinks=(0.0,)),
+    Op("relu_grad", ReluGrad.apply, ("ReluGrad",), arity=2, same_shape=True, kinks=(0.0,)),
     Op("leaky_relu", lambda a: a.leaky_relu(0.1), ("Where", "Mul"), kinks=(0.0,)),
     Op("gelu", lambda a: a.gelu(), ("Erf",)),
     Op("gelu_tanh", lambda a: a.gelu(approximate="tanh"), ("Tanh",)),
@@ -130,6 +132,14 @@ OPS = [
     Op("softmax", lambda a: a.softmax(-1), ("Exp", "Div"), min_dims=1),
     Op("log_softmax", lambda a: a.log_softmax(0), ("LogSoftmax",), min_dims=1),
     Op("log_softmax_last", lambda a: a.log_softmax(-1), ("LogSoftmax",), min_dims=2),
+    Op(
+        "log_softmax_grad",
+        lambda g, y: LogSoftmaxGrad.apply(g, y, (g.ndim - 1,)),
+        ("LogSoftmaxGrad",),
+        arity=2,
+        same_shape=True,
+        min_dims=1,
+    ),
     Op("nll_mean", _nll, ("NllLoss",), min_dims=1),
     Op("nll_sum", lambda a: _nll(a, "sum"), ("NllLoss",), min_dims=1),
     Op("nll_none", lambda a: _nll(a, "none"), ("NllLoss",), min_dims=1),

@@ -1,8 +1,8 @@
-"""Activation functions, and the two ops that run the backward of tanh and sigmoid.
+"""Activation functions, and the ops that run the backward of tanh, sigmoid and relu.
 
-tanh and sigmoid are what small networks apply most, so their backward is
-fused, as PyTorch's ``tanh_backward`` is: ``g (1 - y^2)`` is one op
-(`TanhGrad`), not three Tensor ops each with its own bookkeeping. A fused
+tanh, sigmoid and relu are what small networks apply most, so their
+backward is fused, as PyTorch's ``tanh_backward`` is: ``g (1 - y^2)`` is one
+op (`TanhGrad`), not three Tensor ops each with its own bookkeeping. A fused
 backward is still a `Function` written with Tensor ops, so a second
 derivative flows through it like through any other op.
 """
@@ -91,7 +91,25 @@ class Relu(Function):
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> Tensor:
         (x,) = ctx.saved_tensors
-        return grad * (x > 0)
+        return ReluGrad._apply2(grad, x)
+
+
+class ReluGrad(Function):
+    """z = g where x > 0, else 0, the backward of relu;  dz/dg = 1 where x > 0, else 0,  dz/dx = 0"""
+
+    @staticmethod
+    def forward(ctx: Node, g: np.ndarray, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return g * (x > 0)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        (x,) = ctx.saved_tensors
+        need_g, need_x = ctx.needs_input_grad
+        return (
+            ReluGrad._apply2(grad, x) if need_g else None,
+            Tensor._wrap(np.zeros_like(x.data)) if need_x else None,
+        )
 
 
 class Softplus(Function):

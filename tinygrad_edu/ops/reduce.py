@@ -47,8 +47,8 @@ class Sum(Function):
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None, None]:
-        kept = grad if ctx.keepdim else Reshape.apply(grad, _kept_shape(ctx.shape, ctx.dims))
-        return Expand.apply(kept, ctx.shape), None, None  # as if keepdim=True, then spread
+        kept = grad if ctx.keepdim else Reshape._apply1(grad, _kept_shape(ctx.shape, ctx.dims))
+        return Expand._apply1(kept, ctx.shape), None, None  # as if keepdim=True, then spread
 
 
 class Amax(Function):
@@ -75,11 +75,11 @@ class Amax(Function):
 
 
 def sum(x: Tensor, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
-    return Sum.apply(x, normalize_dims(dim, x.ndim), keepdim)
+    return Sum._apply1(x, normalize_dims(dim, x.ndim), keepdim)
 
 
 def amax(x: Tensor, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
-    return Amax.apply(x, normalize_dims(dim, x.ndim), keepdim)
+    return Amax._apply1(x, normalize_dims(dim, x.ndim), keepdim)
 
 
 def amin(x: Tensor, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
@@ -115,7 +115,7 @@ def max_along(x: Tensor, dim: int, keepdim: bool, largest: bool) -> MinMax:
 def mean(x: Tensor, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
     _check_float(x, "mean")
     dims = normalize_dims(dim, x.ndim)
-    return Sum.apply(x, dims, keepdim) / _count(x, dims)
+    return Sum._apply1(x, dims, keepdim) / _count(x, dims)
 
 
 def var(
@@ -198,36 +198,64 @@ class LogSoftmax(Function):
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None]:
         (y,) = ctx.saved_tensors
-        return grad - y.exp() * Sum.apply(grad, ctx.dims, True), None
+        return LogSoftmaxGrad._apply2(grad, y, ctx.dims), None
+
+
+class LogSoftmaxGrad(Function):
+    """z = g - e^y sum(g) along dims, the backward of log_softmax;
+    dL/dg = G - sum(G e^y),  dL/dy = -G e^y sum(g)   (G = dL/dz, sums along dims, kept)
+
+    One op, as PyTorch's ``_log_softmax_backward_data``, instead of four.
+    """
+
+    @staticmethod
+    def forward(ctx: Node, g: np.ndarray, y: np.ndarray, dims: tuple[int, ...]) -> np.ndarray:
+        ctx.save_for_backward(g, y)
+        ctx.dims = dims
+        return g - np.exp(y) * g.sum(axis=dims, keepdims=True)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor | None, Tensor | None, None]:
+        g, y = ctx.saved_tensors
+        need_g, need_y, _ = ctx.needs_input_grad
+        grad_e = grad * y.exp()
+        return (
+            grad - Sum._apply1(grad_e, ctx.dims, True) if need_g else None,
+            -grad_e * Sum._apply1(g, ctx.dims, True) if need_y else None,
+            None,
+        )
 
 
 def log_softmax(x: Tensor, dim: int) -> Tensor:
     """x - logsumexp(x) along dim, stable for logits of any magnitude."""
     _check_float(x, "log_softmax")
-    return LogSoftmax.apply(x, (normalize_dim(dim, x.ndim),) if x.ndim else ())
+    return LogSoftmax._apply1(x, (normalize_dim(dim, x.ndim),) if x.ndim else ())
 
 
 class NllLoss(Function):
     """y = -sum_i w_i x[i, c_i] / divisor;  dL/dx[i, c_i] = -w_i g / divisor, 0 elsewhere
 
     x: (N, C) log-probabilities, classes: (N,) class indices, w: (N,) the
-    weight of each sample's class (0 for an ignored sample). With divisor None
-    the result is per sample, y_i = -w_i x[i, c_i], and so is the gradient g.
+    weight of each sample's class (0 for an ignored sample), or None when
+    every weight is 1. With divisor None the result is per sample,
+    y_i = -w_i x[i, c_i], and so is the gradient g.
     One op, as PyTorch's NllLossBackward, instead of a pick, a product, a sum
     and a division: the loss of every classification step runs it.
     """
 
     @staticmethod
     def forward(
-        ctx: Node, x: np.ndarray, classes: np.ndarray, w: np.ndarray, divisor: float | None
+        ctx: Node, x: np.ndarray, classes: np.ndarray, w: np.ndarray | None, divisor: float | None
     ) -> np.ndarray:
         index = (np.arange(len(classes)), classes)  # (i, c_i) for every sample
         ctx.shape, ctx.index, ctx.w, ctx.divisor = x.shape, index, w, divisor
-        losses = -w * x[index]
+        losses = -x[index] if w is None else -w * x[index]
         return losses if divisor is None else losses.sum() / divisor
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None, None, None]:
-        scale = -ctx.w if ctx.divisor is None else -ctx.w / ctx.divisor
-        per_sample = grad * Tensor._wrap(scale)  # dL/dx[i, c_i]
-        return IndexAdd.apply(per_sample, ctx.index, ctx.shape), None, None, None
+        scale = -1.0 if ctx.w is None else -ctx.w
+        if ctx.divisor is not None:
+            scale = scale / ctx.divisor
+        per_sample = grad * Tensor._wrap(np.asarray(scale, dtype=grad.dtype))  # dL/dx[i, c_i]
+        return IndexAdd._apply1(per_sample, ctx.index, ctx.shape), None, None, None
