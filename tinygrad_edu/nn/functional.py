@@ -221,7 +221,11 @@ def _classes_last(input: Tensor) -> Tensor:
 
 
 def _index_target(input: Tensor, target: Tensor, ignore_index: int) -> tuple[np.ndarray, np.ndarray, tuple]:
-    """Check class-index targets; returns (flat targets with ignored set to 0, keep mask, target shape)."""
+    """Check class-index targets.
+
+    Returns (flat targets with ignored ones set to 0, keep mask or None when
+    every target counts, target shape).
+    """
     n_classes = input.shape[0] if input.ndim == 1 else input.shape[1]
     expected = () if input.ndim == 1 else (input.shape[0], *input.shape[2:])
     if target.shape != expected:
@@ -241,7 +245,9 @@ def _index_target(input: Tensor, target: Tensor, ignore_index: int) -> tuple[np.
     if counted.size and (counted.min() < 0 or counted.max() >= n_classes):
         bad = counted[(counted < 0) | (counted >= n_classes)]
         raise IndexError(f"Target {int(bad[0])} is out of bounds for {n_classes} classes")
-    return (flat if counted is flat else np.where(keep, flat, 0)), keep, target.shape
+    if counted is flat:
+        return flat, None, target.shape
+    return np.where(keep, flat, 0), keep, target.shape
 
 
 def _class_weight(weight: Tensor | None, n_classes: int, like: Tensor) -> np.ndarray:
@@ -285,9 +291,15 @@ def nll_loss(
         raise RuntimeError(f"nll_loss: expected an integer target of class indices, got dtype {target.dtype}")
     classes, keep, shape = _index_target(input, target, ignore_index)
     logp = _classes_last(input)
-    w = _class_weight(weight, logp.shape[1], input)[classes] * keep
-    divisor = {"none": None, "sum": 1.0, "mean": float(w.sum())}[reduction]
-    loss = NllLoss.apply(logp, classes, w, divisor)
+    if weight is None and keep is None:
+        w, total = None, float(classes.size)  # every sample counts, with weight 1
+    else:
+        w = _class_weight(weight, logp.shape[1], input)[classes]
+        if keep is not None:
+            w = w * keep
+        total = float(w.sum())
+    divisor = {"none": None, "sum": 1.0, "mean": total}[reduction]
+    loss = NllLoss._apply1(logp, classes, w, divisor)
     return loss.reshape(shape) if reduction == "none" else loss
 
 
@@ -338,6 +350,8 @@ def cross_entropy(
         return loss
     # smoothing term: -sum_c w_c log p_c per counted sample, normalised like the nll term
     classes, keep, shape = _index_target(input, target, ignore_index)
+    if keep is None:
+        keep = np.ones(classes.shape, dtype=bool)
     w = _class_weight(weight, n_classes, input)
     rows = _classes_last(logp)
     smooth = (rows * Tensor._wrap(w)).sum(1) * Tensor._wrap(keep.astype(input.dtype))
