@@ -103,8 +103,9 @@ class Module:
 
     def __getattr__(self, name: str) -> Any:
         # Only reached when normal lookup fails: registered members live in the dicts.
+        attributes = self.__dict__
         for store in ("_parameters", "_buffers", "_modules"):
-            members = self.__dict__.get(store)
+            members = attributes.get(store)
             if members is not None and name in members:
                 return members[name]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")

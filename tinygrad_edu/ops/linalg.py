@@ -38,13 +38,16 @@ def matmul(a: Tensor, b: object) -> Tensor:
     """Matrix product with PyTorch's rules for 1-D operands and batch broadcasting."""
     if not isinstance(b, Tensor):
         b = Tensor(b)
-    ndim_a, ndim_b = a.data.ndim, b.data.ndim
+    if a.data.dtype != b.data.dtype:
+        a, b = _promote(a, b)
+    shape_a, shape_b = a.data.shape, b.data.shape
+    if len(shape_a) == 2 == len(shape_b) and shape_a[1] == shape_b[0]:
+        return MatMul._apply2(a, b)  # the usual case, two matrices that fit, with nothing to adjust
+    ndim_a, ndim_b = len(shape_a), len(shape_b)
     if ndim_a == 0 or ndim_b == 0:
         raise RuntimeError(
             f"MatMul: both arguments need at least 1 dimension, got shapes {a.shape} and {b.shape}"
         )
-    if a.data.dtype != b.data.dtype:
-        a, b = _promote(a, b)
     a2 = a.unsqueeze(0) if ndim_a == 1 else a
     b2 = b.unsqueeze(-1) if ndim_b == 1 else b
     shape_a, shape_b = a2.data.shape, b2.data.shape
@@ -102,19 +105,20 @@ def _rows(t: Tensor) -> Tensor:
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """x W^T + b for x (*, in), W (out, in), b (out,), checking the shapes."""
-    if weight.ndim != 2 or x.ndim == 0 or x.shape[-1] != weight.shape[1]:
+    x_shape, w_shape = x.data.shape, weight.data.shape
+    if len(w_shape) != 2 or not x_shape or x_shape[-1] != w_shape[1]:
         raise RuntimeError(
             f"linear: input of shape {x.shape} and weight of shape {weight.shape} cannot be "
             "multiplied (need input (*, in_features) and weight (out_features, in_features))"
         )
-    if bias is not None and bias.shape != weight.shape[:1]:
+    if bias is not None and bias.data.shape != w_shape[:1]:
         raise RuntimeError(
             f"linear: bias of shape {bias.shape} does not match weight of shape {weight.shape} "
-            f"(need ({weight.shape[0]},))"
+            f"(need ({w_shape[0]},))"
         )
-    if x.dtype != weight.dtype:
+    if x.data.dtype != weight.data.dtype:
         x, weight = _promote(x, weight)
-    if bias is not None and bias.dtype != weight.dtype:
+    if bias is not None and bias.data.dtype != weight.data.dtype:
         raise RuntimeError(
             f"linear: bias of dtype {bias.dtype} does not match weight of dtype {weight.dtype}"
         )
