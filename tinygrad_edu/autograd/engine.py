@@ -35,13 +35,18 @@ def backward(
     """Accumulate d(tensors)/d(leaf) into the `.grad` of every leaf that requires grad."""
     roots = _roots(tensors, grad_tensors)
     leaf_grads = _run(roots, create_graph if retain_graph is None else retain_graph, create_graph)
+    Tensor = function.Tensor
     for leaf, grad in leaf_grads.items():
-        for hook in leaf._hooks or ():
-            result = hook(grad)
-            grad = grad if result is None else result
-        if not create_graph:
-            grad = type(leaf)._wrap(np.array(grad.data))  # own memory, never a shared view
-        leaf.grad = grad if leaf.grad is None else leaf.grad + grad
+        if leaf._hooks:
+            for hook in leaf._hooks:
+                result = hook(grad)
+                grad = grad if result is None else result
+        if leaf.grad is not None:
+            leaf.grad = leaf.grad + grad  # a new tensor
+        elif create_graph:
+            leaf.grad = grad  # keeps its graph, to be differentiated again
+        else:
+            leaf.grad = Tensor._wrap(np.array(grad.data))  # own memory, never a shared view
 
 
 def grad(
@@ -93,7 +98,7 @@ def _roots(tensors: Sequence[Tensor], grads: Sequence[Tensor | None]) -> list[tu
                     "grad can be implicitly created only for scalar outputs, but the "
                     f"output has shape {t.shape}; pass `gradient=` a tensor of that shape"
                 )
-            g = Tensor._wrap(np.ones(t.data.shape, t.data.dtype))
+            g = Tensor._wrap(np.array(1, t.data.dtype).reshape(t.data.shape))  # the one element is 1
         elif not isinstance(g, Tensor):
             g = Tensor(g, dtype=t.dtype)
         if g.shape != t.shape:

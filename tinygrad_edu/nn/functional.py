@@ -240,6 +240,8 @@ def _index_target(input: Tensor, target: Tensor, ignore_index: int) -> tuple[np.
             f"expected class indices of shape {expected}"
         )
     flat = target.data.reshape(-1)
+    if flat.size and 0 <= flat.min() and flat.max() < n_classes and ignore_index not in range(n_classes):
+        return flat, None, target.shape  # the usual case, told by two reductions: all valid, none ignored
     keep = flat != ignore_index
     counted = flat if keep.all() else flat[keep]
     if counted.size and (counted.min() < 0 or counted.max() >= n_classes):

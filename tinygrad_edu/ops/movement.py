@@ -164,7 +164,7 @@ def check_index(index: object) -> tuple:
 
 
 def _is_basic(index: tuple) -> bool:
-    return all(not isinstance(i, np.ndarray) for i in index)
+    return not any([isinstance(i, np.ndarray) for i in index])
 
 
 class Index(Function):

@@ -9,6 +9,7 @@ second derivative) follows from the chain rule without new formulas.
 
 from __future__ import annotations
 
+import math
 from collections import namedtuple
 
 import numpy as np
@@ -153,7 +154,7 @@ def _max_shift(x: np.ndarray, dims: tuple[int, ...]) -> np.ndarray:
     the result, so it needs no gradient.
     """
     m = x.max(axis=dims, keepdims=True)
-    if not np.isfinite(m.sum()):  # (a sum that overflows only takes the careful path)
+    if not math.isfinite(m.sum()):  # (a sum that overflows only takes the careful path)
         m = np.where(np.isfinite(m), m, 0).astype(x.dtype)
     return m
 
