@@ -409,6 +409,59 @@ def test_add_param_group_with_its_own_lr_matches_reference():
     np.testing.assert_allclose(b.data, want_b, rtol=0, atol=ATOL)
 
 
+def _adam_alone(x, grads, lr, b1=0.9, b2=0.999, eps=1e-8):
+    """Adam on one array from its own first gradient (its own step count), amsgrad on."""
+    m, v, v_max = np.zeros_like(x), np.zeros_like(x), np.zeros_like(x)
+    for t, g in enumerate(grads, start=1):
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        v_max = np.maximum(v_max, v)
+        x = x - lr * (m / (1 - b1**t)) / (np.sqrt(v_max / (1 - b2**t)) + eps)
+    return x
+
+
+def test_adam_parameters_of_other_dtypes_and_step_counts_each_follow_their_equations():
+    # Adam updates the parameters of a group together, as one flat array; one of
+    # another dtype, or one that joined later (its own step count), goes in another.
+    a = tg.Tensor(X0[0].copy(), requires_grad=True)
+    b = tg.Tensor(X0[0].astype(np.float32), requires_grad=True)
+    c = tg.Tensor(X0[1].copy(), requires_grad=True)  # gets gradients from step 4 on
+    opt = optim.Adam([a, b, c], lr=0.05, amsgrad=True)
+    seen = {"a": [], "b": [], "c": []}
+    for t in range(1, STEPS + 1):
+        ga, gc = gradients([a.data, c.data], t)
+        gb = gradients([b.data.astype(np.float64)], t)[0].astype(np.float32)
+        a.grad, b.grad, c.grad = tg.Tensor(ga), tg.Tensor(gb), (tg.Tensor(gc) if t >= 4 else None)
+        seen["a"].append(ga), seen["b"].append(gb), seen["c"].extend([gc] if t >= 4 else [])
+        opt.step()
+    np.testing.assert_allclose(a.data, _adam_alone(X0[0], seen["a"], 0.05), rtol=0, atol=ATOL)
+    np.testing.assert_allclose(c.data, _adam_alone(X0[1], seen["c"], 0.05), rtol=0, atol=ATOL)
+    want_b = _adam_alone(X0[0].astype(np.float32), seen["b"], 0.05)
+    np.testing.assert_allclose(b.data, want_b, rtol=0, atol=1e-5)
+    assert b.data.dtype == opt.state[b]["exp_avg"].dtype == np.float32
+    assert [opt.state[p]["step"] for p in (a, b, c)] == [STEPS, STEPS, STEPS - 3]
+    assert opt.state[c]["max_exp_avg_sq"].shape == c.shape
+
+
+def test_adam_state_loaded_into_the_same_optimizer_replaces_its_moments():
+    params, opt, _ = run_library(lambda ps: optim.Adam(ps, lr=0.05), steps=5)
+    saved = copy.deepcopy(opt.state_dict())
+    after_five = [p.data.copy() for p in params]
+    for _ in range(5):  # move on, then go back to the saved state
+        for p, g in zip(params, gradients([p.data for p in params], 6)):
+            p.grad = tg.Tensor(g)
+        opt.step()
+    for p, x in zip(params, after_five):
+        p.data[...] = x
+    opt.load_state_dict(saved)
+    for p, g in zip(params, gradients([p.data for p in params], 6)):
+        p.grad = tg.Tensor(g)
+    opt.step()  # step 6, from the state after step 5
+    _, _, full = run_library(lambda ps: optim.Adam(ps, lr=0.05), steps=6)
+    for p, want in zip(params, full[-1]):
+        np.testing.assert_array_equal(p.data, want)
+
+
 def test_add_param_group_errors_leave_optimizer_unchanged():
     a = tg.Tensor(np.zeros(2), requires_grad=True)
     b = tg.Tensor(np.zeros(3), requires_grad=True)

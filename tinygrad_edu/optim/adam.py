@@ -5,9 +5,11 @@ Adam keeps, per parameter, an exponential moving average of the gradient
 start at zero, and divides one by the square root of the other. Each
 coordinate then moves by roughly ``lr``, whatever the gradient's scale.
 
-The update runs as a short sequence of in-place NumPy operations on the
-parameter's arrays, with one scratch array per parameter, so a step costs
-about as much as a hand-written NumPy Adam.
+The update runs as a short sequence of in-place NumPy operations on all the
+parameters of a group at once: their moments live in one flat array each
+(every parameter's state entry is a view into it), and their gradients are
+gathered into one. So a step makes about a dozen NumPy calls in all, not a
+dozen per parameter, and costs less than a hand-written per-parameter Adam.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ..tensor import Tensor
 from .optimizer import Optimizer, ParamsT, check_non_negative
 
 __all__ = ["Adam"]
@@ -94,6 +97,7 @@ class Adam(Optimizer):
             "decoupled_weight_decay": decoupled_weight_decay,
         }
         super().__init__(params, defaults)
+        self._flats: dict[tuple[int, ...], list[np.ndarray]] = {}
 
     def _step_group(self, group: dict[str, Any]) -> None:
         lr = group["lr"]
@@ -103,32 +107,24 @@ class Adam(Optimizer):
         amsgrad = group["amsgrad"]
         maximize = group["maximize"]
         decoupled = group["decoupled_weight_decay"]
+        names = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq") if amsgrad else ("exp_avg", "exp_avg_sq")
 
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            theta = p.data
-            state = self.state[p]
-            if not state:
-                state["step"] = 0
-                state["exp_avg"] = np.zeros_like(theta)
-                state["exp_avg_sq"] = np.zeros_like(theta)
-                if amsgrad:
-                    state["max_exp_avg_sq"] = np.zeros_like(theta)
-            state["step"] += 1
-            t = state["step"]
-            m = state["exp_avg"]
-            v = state["exp_avg_sq"]
-            scratch = np.empty_like(theta)
-
-            g = p.grad.data
+        for params in self._buckets(group["params"], names):
+            for p in params:
+                self.state[p]["step"] += 1
+            t = self.state[params[0]]["step"]
+            m, v, *v_max = self._flat(params, names)
+            # every gradient in one new array (so it may be changed in place), as m and v are
+            g = np.concatenate([p.grad.data.reshape(-1) for p in params])
+            scratch = np.empty_like(g)
             if maximize:
-                g = np.negative(g)
+                np.negative(g, out=g)
             if weight_decay != 0:
                 if decoupled:
-                    theta *= 1 - lr * weight_decay
+                    for p in params:
+                        p.data *= 1 - lr * weight_decay
                 else:
-                    g = g + weight_decay * theta
+                    g += weight_decay * np.concatenate([p.data.reshape(-1) for p in params])
 
             # m <- beta1 m + (1 - beta1) g
             m *= beta1
@@ -139,7 +135,7 @@ class Adam(Optimizer):
             scratch *= 1 - beta2
             v += scratch
             if amsgrad:
-                v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
+                v = np.maximum(v_max[0], v, out=v_max[0])
 
             # denominator sqrt(v) / sqrt(1 - beta2^t) + eps, then the step itself
             denom = np.sqrt(v, out=scratch)
@@ -147,5 +143,55 @@ class Adam(Optimizer):
             denom += eps
             step = np.divide(m, denom, out=scratch)
             step *= lr / (1 - beta1**t)
-            theta -= step
-            p._version += 1
+            offset = 0
+            for p in params:
+                p.data -= step[offset : offset + p.data.size].reshape(p.data.shape)
+                offset += p.data.size
+                p._version += 1
+
+    def _buckets(self, params: list[Tensor], names: tuple[str, ...]) -> list[list[Tensor]]:
+        """The parameters that have a gradient, in lists of one dtype and one step count.
+
+        Usually that is one list, updated at once; a parameter that joined
+        later (or skipped steps) has its own step count, hence its own list.
+        New parameters get zero state here.
+        """
+        buckets: dict[tuple, list[Tensor]] = {}
+        for p in params:
+            if p.grad is None:
+                continue
+            state = self.state[p]
+            if not state:
+                state["step"] = 0
+                for name in names:
+                    state[name] = np.zeros_like(p.data)
+            buckets.setdefault((p.data.dtype, state["step"]), []).append(p)
+        return list(buckets.values())
+
+    def _flat(self, params: list[Tensor], names: tuple[str, ...]) -> list[np.ndarray]:
+        """Each state array `names` of `params` as one flat array, of which the params' entries are views.
+
+        A NumPy call then updates every parameter of the list at once
+        (PyTorch's "foreach" idea): for small layers, most of a step is the
+        cost of each call, not the arithmetic. The flat arrays are reused
+        while every entry still views them; after `load_state_dict` (new
+        arrays) or for another list of parameters they are built again.
+        """
+        key = tuple(map(id, params))
+        flats = self._flats.get(key)
+        if flats is not None and all(
+            self.state[p][name].base is flat for name, flat in zip(names, flats) for p in params
+        ):
+            return flats
+        flats = []
+        for name in names:
+            flat = np.concatenate([self.state[p][name].reshape(-1) for p in params])
+            offset = 0
+            for p in params:
+                self.state[p][name] = flat[offset : offset + p.data.size].reshape(p.data.shape)
+                offset += p.data.size
+            flats.append(flat)
+        # a parameter's state lives in one flat array: forget older lists that held it
+        self._flats = {k: v for k, v in self._flats.items() if not set(k) & set(key)}
+        self._flats[key] = flats
+        return flats
