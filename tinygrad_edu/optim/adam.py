@@ -15,6 +15,7 @@ dozen per parameter, and costs less than a hand-written per-parameter Adam.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -115,7 +116,7 @@ class Adam(Optimizer):
             t = self.state[params[0]]["step"]
             m, v, *v_max = self._flat(params, names)
             # every gradient in one new array (so it may be changed in place), as m and v are
-            g = np.concatenate([p.grad.data.reshape(-1) for p in params])
+            g = _gather(p.grad.data for p in params)
             scratch = np.empty_like(g)
             if maximize:
                 np.negative(g, out=g)
@@ -124,7 +125,7 @@ class Adam(Optimizer):
                     for p in params:
                         p.data *= 1 - lr * weight_decay
                 else:
-                    g += weight_decay * np.concatenate([p.data.reshape(-1) for p in params])
+                    g += weight_decay * _gather(p.data for p in params)
 
             # m <- beta1 m + (1 - beta1) g
             m *= beta1
@@ -143,10 +144,8 @@ class Adam(Optimizer):
             denom += eps
             step = np.divide(m, denom, out=scratch)
             step *= lr / (1 - beta1**t)
-            offset = 0
-            for p in params:
-                p.data -= step[offset : offset + p.data.size].reshape(p.data.shape)
-                offset += p.data.size
+            for p, piece in _pieces(step, params):
+                p.data -= piece
                 p._version += 1
 
     def _buckets(self, params: list[Tensor], names: tuple[str, ...]) -> list[list[Tensor]]:
@@ -185,13 +184,24 @@ class Adam(Optimizer):
             return flats
         flats = []
         for name in names:
-            flat = np.concatenate([self.state[p][name].reshape(-1) for p in params])
-            offset = 0
-            for p in params:
-                self.state[p][name] = flat[offset : offset + p.data.size].reshape(p.data.shape)
-                offset += p.data.size
+            flat = _gather(self.state[p][name] for p in params)
+            for p, piece in _pieces(flat, params):
+                self.state[p][name] = piece
             flats.append(flat)
         # a parameter's state lives in one flat array: forget older lists that held it
         self._flats = {k: v for k, v in self._flats.items() if not set(k) & set(key)}
         self._flats[key] = flats
         return flats
+
+
+def _gather(arrays: Iterable[np.ndarray]) -> np.ndarray:
+    """The arrays flattened and joined end to end, in a new array."""
+    return np.concatenate([a.reshape(-1) for a in arrays])
+
+
+def _pieces(flat: np.ndarray, params: list[Tensor]) -> Iterator[tuple[Tensor, np.ndarray]]:
+    """(param, view of `flat` shaped like it) for each param, in the order `_gather` joined them."""
+    offset = 0
+    for p in params:
+        yield p, flat[offset : offset + p.data.size].reshape(p.data.shape)
+        offset += p.data.size
