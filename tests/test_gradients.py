@@ -122,6 +122,12 @@ def test_gradcheck_catches_a_wrong_backward() -> None:
         gradcheck(WrongSquare.apply, [x])
     assert gradcheck(WrongSquare.apply, [x], raise_exception=False) is False
 
+    # with no input requiring grad there is nothing to compare: an error, not a pass
+    constant = tg.tensor(np.array([1.0, -2.0]))
+    for check in (gradcheck, gradgradcheck):
+        with pytest.raises(ValueError, match="at least one input tensor to require gradient"):
+            check(WrongSquare.apply, [constant])
+
 
 def test_gradgradcheck_catches_a_backward_that_is_not_differentiable() -> None:
     class DetachedSquare(Function):

@@ -240,3 +240,52 @@ def test_matmul_variants_match_numpy():
     for sa, sb in cases:
         a, b = rng.standard_normal(sa), rng.standard_normal(sb)
         np.testing.assert_allclose((tg.tensor(a) @ tg.tensor(b)).data, a @ b)
+
+
+# ---------------------------------------------------------------- PyTorch's edge cases
+
+
+def test_float_ops_on_integers_give_the_default_float_dtype():
+    i = tg.tensor([-1, 0, 2])
+    np.testing.assert_allclose(i.sigmoid().data, 1 / (1 + np.exp([1.0, 0.0, -2.0])), rtol=1e-6)
+    for name in ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "erf"):
+        assert getattr(tg.tensor([1, 2]), name)().dtype == np.float32, name
+    assert (tg.tensor([1, 2]) ** 2.5).dtype == np.float32
+    assert (tg.tensor([1, 2]) ** 2).dtype == np.int64
+    with pytest.raises(RuntimeError, match="negative integer powers"):
+        tg.tensor([1, 2]) ** -1
+    lse = tg.tensor([[1, 2], [3, 4]]).logsumexp(1)
+    np.testing.assert_allclose(lse.data, [2.3132617, 4.3132617], rtol=1e-6)
+
+
+def test_float32_arange_does_not_drift():
+    np.testing.assert_array_equal(tg.arange(0, 1, 0.1).data, np.arange(0, 1, 0.1).astype(np.float32))
+    assert tg.arange(-3.3, 7.1, 0.37).data[-1] == np.float32(-3.3 + 28 * 0.37)
+
+
+def test_reduction_edge_cases_match_pytorch():
+    x = tg.tensor(np.arange(60.0).reshape(3, 4, 5))
+    assert x.sum(dim=()).item() == 1770.0  # an empty dim tuple reduces everything
+    assert x.amax(dim=(), keepdim=True).shape == (1, 1, 1)
+    assert x.argmax(keepdim=True).shape == (1, 1, 1) and x.argmax(keepdim=True).item() == 59
+    assert tg.zeros(0, 3).amax(1).shape == (0,)  # only an empty reduced dim is an error
+    with pytest.raises(RuntimeError, match="empty"):
+        tg.zeros(0, 3).amax(0)
+    with pytest.raises(IndexError, match="size 0"):
+        tg.zeros(0, 3).max(0)
+    with np.errstate(invalid="ignore"):
+        assert np.isnan(tg.tensor([np.inf, 1.0, 2.0]).softmax(0).data).all()
+        assert np.isnan(tg.tensor([np.inf, 1.0, 2.0]).log_softmax(0).data).all()
+    with np.errstate(divide="ignore"):
+        assert tg.tensor([-np.inf, -np.inf]).logsumexp(0).item() == -np.inf
+
+
+def test_std_of_constant_values_has_zero_gradient():
+    x = tg.tensor(np.ones(3), requires_grad=True)
+    s = x.std()
+    s.backward()
+    assert s.item() == 0.0
+    np.testing.assert_array_equal(x.grad.data, np.zeros(3))
+    y = tg.tensor(np.array([1.0, 2.0, 4.0]), requires_grad=True)
+    y.std().backward()  # elsewhere the usual (x - mean) / ((N - 1) std)
+    np.testing.assert_allclose(y.grad.data, (y.data - y.data.mean()) / (2 * y.data.std(ddof=1)))

@@ -411,34 +411,34 @@ class Tensor:
     # ------------------------------------------------------------ elementwise
 
     def exp(self) -> Tensor:
-        return elementwise.Exp._apply1(self)
+        return elementwise.Exp._apply1(_floating(self))
 
     def log(self) -> Tensor:
-        return elementwise.Log._apply1(self)
+        return elementwise.Log._apply1(_floating(self))
 
     def sqrt(self) -> Tensor:
-        return elementwise.Sqrt._apply1(self)
+        return elementwise.Sqrt._apply1(_floating(self))
 
     def abs(self) -> Tensor:
         return elementwise.Abs._apply1(self)
 
     def sin(self) -> Tensor:
-        return elementwise.Sin._apply1(self)
+        return elementwise.Sin._apply1(_floating(self))
 
     def cos(self) -> Tensor:
-        return elementwise.Cos._apply1(self)
+        return elementwise.Cos._apply1(_floating(self))
 
     def tanh(self) -> Tensor:
-        return activation.Tanh._apply1(self)
+        return activation.Tanh._apply1(_floating(self))
 
     def sigmoid(self) -> Tensor:
-        return activation.Sigmoid._apply1(self)
+        return activation.Sigmoid._apply1(_floating(self))
 
     def relu(self) -> Tensor:
         return activation.Relu._apply1(self)
 
     def erf(self) -> Tensor:
-        return elementwise.Erf._apply1(self)
+        return elementwise.Erf._apply1(_floating(self))
 
     def leaky_relu(self, negative_slope: float = 0.01) -> Tensor:
         return activation.leaky_relu(self, negative_slope)
@@ -460,7 +460,13 @@ class Tensor:
 
     def pow(self, exponent: Any) -> Tensor:
         if isinstance(exponent, (int, float)) and not isinstance(exponent, bool):
-            return elementwise.Pow._apply1(self, float(exponent) if self.data.dtype.kind == "f" else exponent)
+            if self.data.dtype.kind == "f" or isinstance(exponent, float):
+                return elementwise.Pow._apply1(_floating(self), float(exponent))
+            if exponent < 0:
+                raise RuntimeError(
+                    f"pow: integers to negative integer powers are not allowed, got {exponent}"
+                )
+            return elementwise.Pow._apply1(self, exponent)
         return binary(elementwise.Pow, self, exponent)
 
     # ------------------------------------------------------------ reductions
@@ -575,9 +581,19 @@ class _HookHandle:
             self._hooks.remove(self._hook)
 
 
+def _floating(t: Tensor) -> Tensor:
+    """`t` if it holds floats, else `t` as the default float dtype.
+
+    Ops such as exp and sigmoid give floats for integer input, as in PyTorch
+    (NumPy would give float64, and sigmoid's formula would give integers).
+    """
+    return t if t.data.dtype.kind == "f" else t.to(get_default_dtype())
+
+
 def _arg(pick: Callable, x: Tensor, dim: int | None, keepdim: bool) -> Tensor:
-    if dim is None:
-        return Tensor._wrap(np.asarray(pick(x.data)))
+    if dim is None:  # the index into the flattened tensor
+        index = np.asarray(pick(x.data))
+        return Tensor._wrap(index.reshape((1,) * x.ndim) if keepdim else index)
     d = movement.normalize_dim(dim, x.ndim)
     return Tensor._wrap(np.asarray(pick(x.data, axis=d, keepdims=keepdim)))
 

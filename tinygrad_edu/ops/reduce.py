@@ -15,15 +15,17 @@ from collections import namedtuple
 import numpy as np
 
 from ..autograd.function import Function, Node
+from ..dtypes import get_default_dtype
 from ..tensor import Tensor
+from . import elementwise
 from .movement import Expand, IndexAdd, Reshape, normalize_dim
 
 MinMax = namedtuple("MinMax", ["values", "indices"])
 
 
 def normalize_dims(dim: int | tuple | list | None, ndim: int) -> tuple[int, ...]:
-    """Reduction dims as a sorted tuple of non-negative ints (None means all)."""
-    if dim is None:
+    """Reduction dims as a sorted tuple of non-negative ints (None, like PyTorch's empty tuple, means all)."""
+    if dim is None or (isinstance(dim, (tuple, list)) and not dim):
         return tuple(range(ndim))
     if type(dim) is int and ndim:
         return (normalize_dim(dim, ndim),)
@@ -57,8 +59,8 @@ class Amax(Function):
 
     @staticmethod
     def forward(ctx: Node, x: np.ndarray, dims: tuple[int, ...], keepdim: bool) -> np.ndarray:
-        if x.size == 0:
-            raise RuntimeError(f"max: cannot reduce an empty tensor of shape {x.shape}")
+        if any(x.shape[d] == 0 for d in dims):
+            raise RuntimeError(f"max: cannot reduce an empty tensor of shape {x.shape} over dims {dims}")
         ctx.save_for_backward(x)
         ctx.dims, ctx.kept = dims, _kept_shape(x.shape, dims)
         ctx.values = x.max(axis=dims, keepdims=True)
@@ -101,6 +103,8 @@ def max_along(x: Tensor, dim: int, keepdim: bool, largest: bool) -> MinMax:
     d = normalize_dim(dim, x.ndim)
     if x.ndim == 0:
         return MinMax(x.clone(), Tensor._wrap(np.array(0)))
+    if x.shape[d] == 0:
+        raise IndexError(f"max(): cannot reduce dim {d} of size 0 (shape {x.shape})")
     pick = np.argmax if largest else np.argmin
     idx = pick(x.data, axis=d, keepdims=True)
     index = tuple(
@@ -144,28 +148,31 @@ def std(
     *,
     correction: int | None = None,
 ) -> Tensor:
-    return var(x, dim, unbiased, keepdim, correction=correction).sqrt()
-
-
-def _max_shift(x: np.ndarray, dims: tuple[int, ...]) -> np.ndarray:
-    """The max over dims (kept), 0 where it is infinite.
-
-    NOTE: subtracting it keeps exp() from overflowing; it cancels exactly in
-    the result, so it needs no gradient.
-    """
-    m = x.max(axis=dims, keepdims=True)
-    if not math.isfinite(m.sum()):  # (a sum that overflows only takes the careful path)
-        m = np.where(np.isfinite(m), m, 0).astype(x.dtype)
-    return m
+    v = var(x, dim, unbiased, keepdim, correction=correction)
+    # NOTE: d sqrt(v)/dv is infinite at v = 0, which would make the gradient
+    # inf * 0 = nan. PyTorch gives 0 there; so does this: where v is 0, the
+    # result is the constant 0 and sqrt only ever sees 1.
+    zero = v == 0
+    return elementwise.where(zero, 0.0, elementwise.where(zero, 1.0, v).sqrt())
 
 
 def _stable_shift(x: Tensor, dims: tuple[int, ...]) -> Tensor:
-    return Tensor._wrap(_max_shift(x.data, dims))
+    """The max over dims (kept), 0 where it is infinite.
+
+    NOTE: subtracting it keeps exp() from overflowing; it cancels exactly in
+    the result, so it needs no gradient. An infinite max is replaced, as
+    PyTorch's logsumexp does, so that a row of -inf gives -inf, not nan.
+    """
+    m = x.data.max(axis=dims, keepdims=True)
+    if not math.isfinite(m.sum()):  # (a sum that overflows only takes the careful path)
+        m = np.where(np.isfinite(m), m, 0).astype(x.dtype)
+    return Tensor._wrap(m)
 
 
 def logsumexp(x: Tensor, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
-    """log(sum(exp(x))) over dims, stable for large |x|."""
-    _check_float(x, "logsumexp")
+    """log(sum(exp(x))) over dims, stable for large |x| (integers become the default float dtype)."""
+    if x.data.dtype.kind != "f":
+        x = x.to(get_default_dtype())
     dims = normalize_dims(dim, x.ndim)
     m = _stable_shift(x, dims)
     out = sum((x - m).exp(), dims, keepdim=True).log() + m
@@ -176,7 +183,7 @@ def softmax(x: Tensor, dim: int) -> Tensor:
     """exp(x) / sum(exp(x)) along dim, stable for large |x|."""
     _check_float(x, "softmax")
     dims = (normalize_dim(dim, x.ndim),) if x.ndim else ()
-    e = (x - _stable_shift(x, dims)).exp()
+    e = (x - Tensor._wrap(x.data.max(axis=dims, keepdims=True))).exp()
     return e / sum(e, dims, keepdim=True)
 
 
@@ -191,7 +198,7 @@ class LogSoftmax(Function):
     @staticmethod
     def forward(ctx: Node, x: np.ndarray, dims: tuple[int, ...]) -> np.ndarray:
         ctx.dims = dims
-        y = x - _max_shift(x, dims)
+        y = x - x.max(axis=dims, keepdims=True)
         y -= np.log(np.exp(y).sum(axis=dims, keepdims=True))  # in place: y is a new array
         ctx.save_for_backward(y)
         return y

@@ -62,6 +62,18 @@ def _analytic_jacobian(out: Tensor, inputs: Sequence[Tensor], k: int) -> np.ndar
     return jac
 
 
+def _checked_inputs(inputs: Tensor | Sequence[Tensor]) -> tuple[Tensor, ...]:
+    """The inputs as a tuple, at least one of them requiring grad."""
+    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    if not any(isinstance(x, Tensor) and x.requires_grad for x in inputs):
+        # otherwise nothing would be compared, and a wrong backward would pass
+        raise ValueError(
+            "gradcheck expects at least one input tensor to require gradient, "
+            "but none of them have requires_grad=True"
+        )
+    return inputs
+
+
 def gradcheck(
     fn: Callable[..., Tensor | Sequence[Tensor]],
     inputs: Tensor | Sequence[Tensor],
@@ -76,7 +88,7 @@ def gradcheck(
     element, both values and their difference (or returns False when
     `raise_exception=False`).
     """
-    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    inputs = _checked_inputs(inputs)
     for k, x in enumerate(inputs):
         if isinstance(x, Tensor) and x.requires_grad and x.dtype != np.float64:
             warnings.warn(
@@ -126,7 +138,7 @@ def gradgradcheck(
     The upstream gradients `v` are random (seeded) unless given, and are
     checked as inputs too, as in PyTorch.
     """
-    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    inputs = _checked_inputs(inputs)
     outputs = _outputs(fn, inputs)
     if grad_outputs is None:
         rng = np.random.default_rng(seed)
