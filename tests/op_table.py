@@ -19,6 +19,7 @@ from tinygrad_edu.ops.reduce import LogSoftmaxGrad
 
 FINITE = st.floats(-3, 3, allow_nan=False, allow_infinity=False)
 POSITIVE = st.floats(0.2, 3, allow_nan=False, allow_infinity=False)
+PROBABILITY = st.floats(0.05, 0.95, allow_nan=False, allow_infinity=False)
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,14 @@ OPS = [
         arity=2,
         same_shape=True,
         min_dims=1,
+    ),
+    Op(
+        "binary_cross_entropy",
+        lambda x, y: tg.nn.functional.binary_cross_entropy(x, y, reduction="none"),
+        ("BinaryCrossEntropy",),
+        arity=2,
+        domain=PROBABILITY,
+        same_shape=True,
     ),
     Op("nll_mean", _nll, ("NllLoss",), min_dims=1),
     Op("nll_sum", lambda a: _nll(a, "sum"), ("NllLoss",), min_dims=1),

@@ -199,7 +199,24 @@ def test_bce_clamps_log_at_minus_100():
     loss = F.binary_cross_entropy(p, t(np.array([1.0, 0.0, 1.0])), reduction="none")
     np.testing.assert_allclose(loss.data, [100.0, 100.0, 0.0])
     loss.sum().backward()
-    assert np.isfinite(p.grad.data).all()
+    # PyTorch's (x - y) / max(x (1 - x), 1e-12): a saturated wrong prediction
+    # gets a large gradient (the clamp alone would give it 0), a right one 0
+    np.testing.assert_allclose(p.grad.data, [-1e12, 1e12, 0.0])
+
+
+def test_bce_with_logits_keeps_tiny_losses():
+    x = tg.tensor(np.array([40.0, -30.0]))
+    loss = F.binary_cross_entropy_with_logits(x, tg.tensor(np.array([1.0, 0.0])), reduction="none")
+    np.testing.assert_allclose(loss.data, np.log1p(np.exp(-np.array([40.0, 30.0]))), rtol=1e-12)
+
+
+def test_every_target_ignored_gives_zero_gradient():
+    x = tg.tensor(rng.standard_normal((3, 4)), requires_grad=True)
+    with np.errstate(invalid="ignore"):
+        loss = F.cross_entropy(x, tg.tensor([-100, -100, -100]))
+    assert np.isnan(loss.item())  # 0 / 0, as in PyTorch
+    loss.backward()
+    np.testing.assert_array_equal(x.grad.data, np.zeros((3, 4)))
 
 
 # ---------------------------------------------------------------- errors

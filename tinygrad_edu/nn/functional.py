@@ -12,6 +12,7 @@ import warnings
 
 import numpy as np
 
+from ..autograd.function import Function, Node
 from ..ops import linalg
 from ..ops.elementwise import where
 from ..ops.reduce import NllLoss
@@ -149,6 +150,32 @@ def _clamped_log(x: Tensor) -> Tensor:
     return where(big, where(big, x, 1.0).log(), -100.0)
 
 
+class BinaryCrossEntropy(Function):
+    """l = -[y log(x) + (1 - y) log(1 - x)], each log clamped at -100, per element;
+
+    dl/dx = (x - y) / max(x (1 - x), 1e-12),  dl/dy = log(1 - x) - log(x)  (clamped logs)
+
+    NOTE: dl/dx is PyTorch's formula, not the derivative of the clamped logs:
+    where a probability has saturated to 0 or 1, a wrong prediction still
+    gets a (large) gradient instead of the clamp's 0.
+    """
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x, y)
+        with np.errstate(divide="ignore"):
+            log_x, log_1mx = np.maximum(np.log(x), -100.0), np.maximum(np.log1p(-x), -100.0)
+        return (-(y * log_x + (1 - y) * log_1mx)).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        x, y = ctx.saved_tensors
+        need_x, need_y = ctx.needs_input_grad
+        gx = grad * (x - y) / (x * (1.0 - x)).maximum(1e-12) if need_x else None
+        gy = grad * (_clamped_log(1.0 - x) - _clamped_log(x)) if need_y else None
+        return gx, gy
+
+
 def binary_cross_entropy(
     input: Tensor, target: Tensor, weight: Tensor | None = None, reduction: str = "mean"
 ) -> Tensor:
@@ -165,7 +192,7 @@ def binary_cross_entropy(
         )
     if np.any((input.data < 0) | (input.data > 1)) or np.any(np.isnan(input.data)):
         raise RuntimeError("binary_cross_entropy: all elements of input should be between 0 and 1")
-    loss = -(target * _clamped_log(input) + (1.0 - target) * _clamped_log(1.0 - input))
+    loss = BinaryCrossEntropy.apply(input, target)
     if weight is not None:
         loss = loss * _as_tensor(weight, input)
     return _reduce(loss, reduction)
@@ -196,7 +223,7 @@ def binary_cross_entropy_with_logits(
     nonneg = input >= 0
     relu_x = where(nonneg, input, 0.0)
     abs_x = where(nonneg, input, -input)
-    log_term = ((-abs_x).exp() + 1.0).log()
+    log_term = (-abs_x).softplus()  # log(1 + e^-|x|), precise where e^-|x| is tiny
     if pos_weight is None:
         loss = relu_x - input * target + log_term
     else:

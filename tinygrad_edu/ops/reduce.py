@@ -263,7 +263,7 @@ class NllLoss(Function):
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None, None, None]:
         scale = -1.0 if ctx.w is None else -ctx.w
-        if ctx.divisor is not None:
+        if ctx.divisor:  # a divisor of 0 means every weight is 0: the gradient is 0, as in PyTorch
             scale = scale / ctx.divisor
         per_sample = grad * Tensor._wrap(np.asarray(scale, dtype=grad.dtype))  # dL/dx[i, c_i]
         return IndexAdd._apply1(per_sample, ctx.index, ctx.shape), None, None, None
