@@ -166,6 +166,18 @@ def test_no_grad_and_enable_grad_as_context_managers_and_decorators():
 
     assert not infer(x).requires_grad and tg.is_grad_enabled()
 
+    @tg.no_grad  # bare, as PyTorch also allows
+    def bare(t):
+        return t * 2.0
+
+    @tg.enable_grad
+    def recording(t):
+        return t * 2.0
+
+    assert bare.__name__ == "bare" and not bare(x).requires_grad and tg.is_grad_enabled()
+    with tg.no_grad():
+        assert recording(x).requires_grad
+
 
 def test_grad_mode_is_thread_local():
     results = {}
@@ -239,6 +251,14 @@ def test_custom_function_pattern_and_wrong_gradient_count():
 
     with pytest.raises(RuntimeError, match="TooManyBackward.*expected 1, got 2"):
         TooMany.apply(f64([1.0])).sum().backward()
+
+    class TwoOutputs(tg.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2.0, x * 3.0
+
+    with pytest.raises(TypeError, match="TwoOutputs.forward returned a tuple.*exactly one"):
+        TwoOutputs.apply(f64([1.0]))  # NumPy would silently stack the two into one array
 
 
 def test_custom_function_gradient_of_wrong_shape_is_reported():

@@ -290,3 +290,6 @@ def test_missing_dot_gives_install_instructions(tmp_path, monkeypatch):
         viz.render_graph(dot, str(tmp_path / "g"))
     assert "brew install graphviz" in str(info.value) and ".source" in str(info.value)
     assert isinstance(info.value.__cause__, graphviz.ExecutableNotFound)
+    for render in (lambda: dot.render(str(tmp_path / "g")), lambda: dot._repr_mimebundle_()):
+        with pytest.raises(RuntimeError, match="apt-get install graphviz"):
+            render()  # the Digraph's own rendering, and Jupyter's display, say it too

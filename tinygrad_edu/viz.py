@@ -12,10 +12,10 @@ order in which the engine visits the ops and the gradient sent along every
 edge. `format_backward_table` prints it, `draw_backward` draws it with the
 edges numbered by step, so the chain rule can be checked number by number.
 
-Every drawing is a plain `graphviz.Digraph`: it shows itself inline in Jupyter
-and saves with `.render(path, format="svg")`. Rendering needs the Graphviz
-`dot` program; `render_graph` says how to install it when it is missing, and
-the DOT text is always available as `.source`.
+Every drawing is a `graphviz.Digraph` (a `Drawing`): it shows itself inline
+in Jupyter and saves with `.render(path, format="svg")`. Rendering needs the
+Graphviz `dot` program; when it is missing, rendering says how to install it,
+and the DOT text is always available as `.source`.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from .tensor import Tensor
 
 __all__ = [
     "BackwardStep",
+    "Drawing",
     "GradEdge",
     "backward_steps",
     "draw_backward",
@@ -46,6 +47,28 @@ INSTALL_HINT = (
     "install Graphviz: apt-get install graphviz / brew install graphviz / "
     "conda install graphviz; the DOT source is available as .source"
 )
+
+
+class Drawing(graphviz.Digraph):
+    """A `graphviz.Digraph` whose rendering says how to install Graphviz when `dot` is missing."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        try:
+            return super().render(*args, **kwargs)
+        except graphviz.ExecutableNotFound as error:
+            raise _no_dot() from error
+
+    def pipe(self, *args: Any, **kwargs: Any) -> Any:  # what Jupyter's inline display calls
+        try:
+            return super().pipe(*args, **kwargs)
+        except graphviz.ExecutableNotFound as error:
+            raise _no_dot() from error
+
+
+def _no_dot() -> RuntimeError:
+    return RuntimeError(f"cannot render the graph: the Graphviz 'dot' program was not found; {INSTALL_HINT}")
+
+
 COLORS = {"param": "lightgreen", "input": "lightblue", "const": "lightgrey", "tensor": "white"}
 
 
@@ -137,7 +160,7 @@ def draw_graph(
     _check_rankdir(rankdir)
     if max_depth is not None and max_depth < 0:
         raise ValueError(f"max_depth must be >= 0, got {max_depth}")
-    dot = graphviz.Digraph("graph", graph_attr={"rankdir": rankdir})
+    dot = Drawing("graph", graph_attr={"rankdir": rankdir})
     if title:
         dot.attr(label=title, labelloc="t", fontsize="16")
     dot.attr("node", style="filled", fontname="Helvetica", fontsize="11")
@@ -342,7 +365,7 @@ def draw_backward(loss: Tensor, rankdir: str = "BT", title: str | None = None) -
     """Draw backprop: ops and leaves, edges numbered by step and labelled with gradients."""
     _check_rankdir(rankdir)
     steps = backward_steps(loss)
-    dot = graphviz.Digraph("backward", graph_attr={"rankdir": rankdir})
+    dot = Drawing("backward", graph_attr={"rankdir": rankdir})
     if title:
         dot.attr(label=title, labelloc="t", fontsize="16")
     dot.attr("node", style="filled", fontname="Helvetica", fontsize="11")
@@ -387,7 +410,5 @@ def render_graph(dot: graphviz.Digraph, path: str, format: str = "svg") -> str:
         raise ValueError(f"format must be 'svg', 'png' or 'pdf', got {format!r}")
     try:
         return dot.render(path, format=format, cleanup=True)
-    except graphviz.ExecutableNotFound as error:
-        raise RuntimeError(
-            f"cannot render the graph: the Graphviz 'dot' program was not found; {INSTALL_HINT}"
-        ) from error
+    except graphviz.ExecutableNotFound as error:  # a plain Digraph, not a Drawing
+        raise _no_dot() from error

@@ -156,7 +156,7 @@ class Function:
         ctx = cls._node_class()
         ctx._saved = ()
         result = cls.forward(ctx, *[x.data if isinstance(x, Tensor) else x for x in args])
-        out = Tensor._wrap(result if type(result) is np.ndarray else np.asarray(result))
+        out = Tensor._wrap(result if type(result) is np.ndarray else _as_output(cls, result))
         if _state.enabled and any([isinstance(x, Tensor) and x.requires_grad for x in args]):
             # where each input's gradient goes: its producer, itself (a leaf), or nowhere
             parents = [(x.grad_fn or x) if isinstance(x, Tensor) and x.requires_grad else None for x in args]
@@ -172,7 +172,7 @@ class Function:
         ctx = cls._node_class()
         ctx._saved = ()
         result = cls.forward(ctx, x.data, *consts) if consts else cls.forward(ctx, x.data)
-        out = Tensor._wrap(result if type(result) is np.ndarray else np.asarray(result))
+        out = Tensor._wrap(result if type(result) is np.ndarray else _as_output(cls, result))
         if x.requires_grad and _state.enabled:
             _record(ctx, (x,) + consts, (x.grad_fn or x,) + (None,) * len(consts), out, result)
         return out
@@ -182,7 +182,7 @@ class Function:
         ctx = cls._node_class()
         ctx._saved = ()
         result = cls.forward(ctx, a.data, b.data, *consts) if consts else cls.forward(ctx, a.data, b.data)
-        out = Tensor._wrap(result if type(result) is np.ndarray else np.asarray(result))
+        out = Tensor._wrap(result if type(result) is np.ndarray else _as_output(cls, result))
         if (a.requires_grad or b.requires_grad) and _state.enabled:
             parents = (
                 (a.grad_fn or a) if a.requires_grad else None,
@@ -190,6 +190,16 @@ class Function:
             )
             _record(ctx, (a, b) + consts, parents + (None,) * len(consts), out, result)
         return out
+
+
+def _as_output(cls: type[Function], result: Any) -> np.ndarray:
+    """What `forward` returned (a number or an array-like) as an array."""
+    if isinstance(result, (tuple, list)):
+        raise TypeError(
+            f"{cls.__name__}.forward returned a {type(result).__name__}: a Function has exactly one "
+            "output, one array (write one Function per output)"
+        )
+    return np.asarray(result)
 
 
 def _record(ctx: Node, args: tuple, parents: tuple, out: Tensor, result: Any) -> None:

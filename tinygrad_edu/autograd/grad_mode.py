@@ -52,19 +52,31 @@ class set_grad_enabled:
         return wrapper  # type: ignore[return-value]
 
 
-class no_grad(set_grad_enabled):
+class _FixedMode(set_grad_enabled):
+    """A mode without arguments: usable as `@no_grad` as well as `@no_grad()`, as in PyTorch."""
+
+    fixed_mode: bool
+
+    def __new__(cls, fn: F | None = None) -> Any:
+        if fn is not None:  # used bare as a decorator: fn is the decorated function
+            return cls()(fn)
+        return super().__new__(cls)
+
+    def __init__(self, fn: F | None = None) -> None:
+        super().__init__(self.fixed_mode)
+
+
+class no_grad(_FixedMode):
     """Operations inside do not record a graph: for inference and parameter updates.
 
     >>> with tg.no_grad():
     ...     w -= lr * w.grad
     """
 
-    def __init__(self) -> None:
-        super().__init__(False)
+    fixed_mode = False
 
 
-class enable_grad(set_grad_enabled):
+class enable_grad(_FixedMode):
     """Switch recording back on inside a `no_grad` region."""
 
-    def __init__(self) -> None:
-        super().__init__(True)
+    fixed_mode = True
