@@ -94,6 +94,9 @@ def test_state_dict_keys_shapes_and_copies():
     assert [v.shape for v in sd.values()] == [(32, 64), (32,), (10, 32), (10,)]
     sd["0.bias"][:] = 123.0  # a copy: the model must not change
     assert not np.any(model[0].bias.data == 123.0)
+    model[0].weight = nn.Parameter(tg.zeros(32, 64))  # replacing keeps the order
+    model[0] = nn.Linear(64, 32)
+    assert list(model.state_dict()) == ["0.weight", "0.bias", "2.weight", "2.bias"]
 
 
 def test_state_dict_buffers_persistent_only():

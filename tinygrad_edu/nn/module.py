@@ -73,7 +73,7 @@ class Module:
         if isinstance(value, (Parameter, Module)) and params is None:
             raise AttributeError("cannot assign parameters or modules before Module.__init__() call")
         if isinstance(value, Parameter):
-            self._forget(name)
+            self._forget(name, keep="_parameters")
             params[name] = value
         elif params is not None and name in params:
             if value is not None:
@@ -83,7 +83,7 @@ class Module:
                 )
             params[name] = None
         elif isinstance(value, Module):
-            self._forget(name)
+            self._forget(name, keep="_modules")
             modules[name] = value
         elif modules is not None and name in modules:
             if value is not None:
@@ -118,11 +118,16 @@ class Module:
                 return
         object.__delattr__(self, name)
 
-    def _forget(self, name: str) -> None:
-        """Remove `name` from wherever it is, before registering it somewhere else."""
+    def _forget(self, name: str, keep: str) -> None:
+        """Remove `name` from wherever it is, before registering it in the store `keep`.
+
+        In `keep` itself it stays put, so replacing a parameter keeps its place
+        in `parameters()` and `state_dict()`, as in PyTorch.
+        """
         self.__dict__.pop(name, None)
         for store in ("_parameters", "_buffers", "_modules"):
-            self.__dict__[store].pop(name, None)
+            if store != keep:
+                self.__dict__[store].pop(name, None)
         self._non_persistent_buffers.discard(name)
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
