@@ -289,3 +289,35 @@ def test_tanh_backward_is_one_recorded_op_that_is_differentiable_again():
     (h,) = tg.autograd.grad(g.sum(), x)  # d/dx (1 - tanh^2) = -2 tanh (1 - tanh^2)
     y = np.tanh(x.data)
     np.testing.assert_allclose(h.data, -2 * y * (1 - y**2))
+
+
+def test_views_share_the_version_counter_of_their_memory():
+    def saved_square(x):
+        y = x * 1.0
+        return y, (y * y).sum()
+
+    changes = {
+        "through a slice": lambda y: y[0:2].__iadd__(5.0),
+        "through detach": lambda y: y.detach().zero_(),
+        "of a sibling view": lambda y: y[2:].__imul__(2.0),
+    }
+    for change in changes.values():
+        y, loss = saved_square(f64([1.0, 2.0, 3.0, 4.0]))
+        change(y)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            loss.backward()  # the silent alternative: a gradient of the changed values
+
+    x = f64([1.0, 2.0, 3.0, 4.0])  # a saved view, its base changed afterwards
+    y = x * 1.0
+    v = y.reshape(2, 2)
+    loss = (v * v).sum()
+    with tg.no_grad():
+        y += 1.0
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        loss.backward()
+
+    x = f64([1.0, 2.0, 3.0])  # writing back through indexing stays differentiable
+    y = x * 2.0
+    y[0:2] += 5.0
+    (y * y).sum().backward()
+    np.testing.assert_allclose(x.grad.data, [28.0, 36.0, 24.0])  # 4 (2x + 5), 4 (2x + 5), 8x

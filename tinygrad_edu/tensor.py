@@ -52,7 +52,9 @@ class Tensor:
     tensor([2., 4.])
     """
 
-    __slots__ = ("data", "requires_grad", "grad", "grad_fn", "_version", "__dict__", "__weakref__")
+    # `_base`: the tensor whose memory this one views (detach, reshape, slicing...),
+    # or None. Tensors that share memory share the base's `_version` counter.
+    __slots__ = ("data", "requires_grad", "grad", "grad_fn", "_version", "_base", "__dict__", "__weakref__")
     __array_ufunc__ = None  # numpy defers to our reflected operators: array + tensor -> Tensor
     name: str | None = None  # shown in graph drawings
     _hooks: list | None = None
@@ -62,6 +64,7 @@ class Tensor:
         self.grad: Tensor | None = None
         self.grad_fn: Node | None = None
         self._version = 0
+        self._base: Tensor | None = None
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
@@ -75,6 +78,7 @@ class Tensor:
         t.grad = None
         t.grad_fn = None
         t._version = 0
+        t._base = None
         return t
 
     # ------------------------------------------------------------ attributes
@@ -212,8 +216,10 @@ class Tensor:
         engine.backward([self], [gradient], retain_graph, create_graph)
 
     def detach(self) -> Tensor:
-        """The same values (shared memory), cut from the graph."""
-        return Tensor._wrap(self.data)
+        """The same values (shared memory, and so the same version counter), cut from the graph."""
+        out = Tensor._wrap(self.data)
+        out._base = self if self._base is None else self._base
+        return out
 
     def clone(self) -> Tensor:
         """A copy with its own memory, still on the graph."""
@@ -272,8 +278,9 @@ class Tensor:
         The result is computed out of place first, so a failing op changes
         nothing. When the op is recorded, it runs on a snapshot (a clone) of
         self, so the graph keeps the old value, and self becomes the op's
-        output. Every change bumps `_version`, which lets backward notice a
-        tensor that was saved for it and changed since.
+        output. Every change bumps the version counter of self's memory
+        (shared with every view of it), which lets backward notice a tensor
+        that was saved for it and changed since.
         """
         recording = _state.enabled and (
             self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)
@@ -295,7 +302,7 @@ class Tensor:
         if not self.data.flags.writeable:
             raise RuntimeError(f"in-place operation on a read-only (expanded) tensor of shape {self.shape}")
         self.data[...] = out.data
-        self._version += 1
+        (self if self._base is None else self._base)._version += 1
         if out.grad_fn is not None:
             self.grad_fn, self.requires_grad = out.grad_fn, True
         return self

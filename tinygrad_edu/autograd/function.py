@@ -78,12 +78,14 @@ class Node:
         for tensor, version in zip(saved, self._versions):
             if type(tensor) is weakref.ReferenceType:
                 tensor = tensor()
-            if tensor._version != version:
+            # a view counts the changes made to its base
+            now = (tensor if tensor._base is None else tensor._base)._version
+            if now != version:
                 raise RuntimeError(
                     "one of the variables needed for gradient computation has been "
                     f"modified by an inplace operation: {self.name()} needs version "
                     f"{version} of a saved tensor of shape {tensor.shape}, which is "
-                    f"now at version {tensor._version}"
+                    f"now at version {now}"
                 )
             tensors.append(tensor)
         return tuple(tensors)
@@ -123,7 +125,7 @@ class Node:
                     continue
                 x = Tensor._wrap(np.asarray(value))
             saved.append(x)
-            versions.append(x._version)
+            versions.append((x if x._base is None else x._base)._version)
         self._saved = tuple(saved)
         self._versions = tuple(versions)
 
@@ -135,6 +137,10 @@ class Function:
     """Base class of differentiable operations; see the module docstring."""
 
     _node_class: type[Node] = Node
+    # True for ops whose result may be a view of their (one) input's memory,
+    # such as reshape and slicing: the result then shares the input's version
+    # counter, so an in-place change through either is seen by both.
+    view: bool = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -173,6 +179,8 @@ class Function:
         ctx._saved = ()
         result = cls.forward(ctx, x.data, *consts) if consts else cls.forward(ctx, x.data)
         out = Tensor._wrap(result if type(result) is np.ndarray else _as_output(cls, result))
+        if cls.view and result.base is not None and np.may_share_memory(result, x.data):
+            out._base = x if x._base is None else x._base
         if x.requires_grad and _state.enabled:
             _record(ctx, (x,) + consts, (x.grad_fn or x,) + (None,) * len(consts), out, result)
         return out

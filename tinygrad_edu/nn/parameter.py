@@ -28,6 +28,7 @@ class Parameter(Tensor):
         self.grad = None
         self.grad_fn = None
         self._version = 0
+        self._base = None
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)

@@ -41,6 +41,8 @@ def normalize_dim(dim: int, ndim: int) -> int:
 class Reshape(Function):
     """y = x with a new shape;  the gradient is reshaped back"""
 
+    view = True
+
     @staticmethod
     def forward(ctx: Node, x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         ctx.shape = x.shape
@@ -73,6 +75,8 @@ def sum_to_shape(g: Tensor, shape: tuple[int, ...]) -> Tensor:
 
 class Expand(Function):
     """y = x broadcast to a larger shape;  dL/dx = dL/dy summed over the broadcast dims"""
+
+    view = True
 
     @staticmethod
     def forward(ctx: Node, x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -116,6 +120,8 @@ def expand(x: Tensor, sizes: tuple) -> Tensor:
 
 class Permute(Function):
     """y = x with its dimensions reordered;  the gradient is permuted back"""
+
+    view = True
 
     @staticmethod
     def forward(ctx: Node, x: np.ndarray, dims: tuple[int, ...]) -> np.ndarray:
@@ -169,6 +175,8 @@ def _is_basic(index: tuple) -> bool:
 
 class Index(Function):
     """y = x[index];  dL/dx = zeros with dL/dy added at the indexed places"""
+
+    view = True
 
     @staticmethod
     def forward(ctx: Node, x: np.ndarray, index: tuple) -> np.ndarray:
