@@ -63,10 +63,9 @@ def arange(
     if dtype is None:
         all_ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
         dtype = np.int64 if all_ints else get_default_dtype()
-    if np.dtype(dtype).kind == "f":
-        # steps are added in float64, then rounded once (float32 steps would drift)
-        return _make(np.arange(start, end, step, dtype=np.float64).astype(dtype), requires_grad)
-    return _make(np.arange(start, end, step, dtype=dtype), requires_grad)
+    # float steps are added in float64, then rounded once (float32 steps would drift)
+    array = np.arange(start, end, step, dtype=np.float64 if np.dtype(dtype).kind == "f" else dtype)
+    return _make(array.astype(dtype, copy=False), requires_grad)
 
 
 def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:

@@ -218,8 +218,12 @@ class Tensor:
     def detach(self) -> Tensor:
         """The same values (shared memory, and so the same version counter), cut from the graph."""
         out = Tensor._wrap(self.data)
-        out._base = self if self._base is None else self._base
+        out._share_memory_of(self)
         return out
+
+    def _share_memory_of(self, other: Tensor) -> None:
+        """Mark self as a view of `other`'s memory: both then count changes on one version counter."""
+        self._base = other if other._base is None else other._base
 
     def clone(self) -> Tensor:
         """A copy with its own memory, still on the graph."""
@@ -351,10 +355,10 @@ class Tensor:
         return binary(Mul, other, self)
 
     def __truediv__(self, other: Any) -> Tensor:
-        return binary(Div, self.to(get_default_dtype()) if self.data.dtype.kind != "f" else self, other)
+        return binary(Div, _floating(self), other)
 
     def __rtruediv__(self, other: Any) -> Tensor:
-        return binary(Div, other, self.to(get_default_dtype()) if self.data.dtype.kind != "f" else self)
+        return binary(Div, other, _floating(self))
 
     def __pow__(self, exponent: Any) -> Tensor:
         return self.pow(exponent)
@@ -591,8 +595,9 @@ class _HookHandle:
 def _floating(t: Tensor) -> Tensor:
     """`t` if it holds floats, else `t` as the default float dtype.
 
-    Ops such as exp and sigmoid give floats for integer input, as in PyTorch
-    (NumPy would give float64, and sigmoid's formula would give integers).
+    Ops such as exp, sigmoid, division and logsumexp give floats for integer
+    input, as in PyTorch (NumPy would give float64, and sigmoid's formula
+    would give integers).
     """
     return t if t.data.dtype.kind == "f" else t.to(get_default_dtype())
 

@@ -180,7 +180,7 @@ class Function:
         result = cls.forward(ctx, x.data, *consts) if consts else cls.forward(ctx, x.data)
         out = Tensor._wrap(result if type(result) is np.ndarray else _as_output(cls, result))
         if cls.view and result.base is not None and np.may_share_memory(result, x.data):
-            out._base = x if x._base is None else x._base
+            out._share_memory_of(x)
         if x.requires_grad and _state.enabled:
             _record(ctx, (x,) + consts, (x.grad_fn or x,) + (None,) * len(consts), out, result)
         return out

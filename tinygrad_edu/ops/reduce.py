@@ -15,8 +15,7 @@ from collections import namedtuple
 import numpy as np
 
 from ..autograd.function import Function, Node
-from ..dtypes import get_default_dtype
-from ..tensor import Tensor
+from ..tensor import Tensor, _floating
 from . import elementwise
 from .movement import Expand, IndexAdd, Reshape, normalize_dim
 
@@ -171,8 +170,7 @@ def _stable_shift(x: Tensor, dims: tuple[int, ...]) -> Tensor:
 
 def logsumexp(x: Tensor, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
     """log(sum(exp(x))) over dims, stable for large |x| (integers become the default float dtype)."""
-    if x.data.dtype.kind != "f":
-        x = x.to(get_default_dtype())
+    x = _floating(x)
     dims = normalize_dims(dim, x.ndim)
     m = _stable_shift(x, dims)
     out = sum((x - m).exp(), dims, keepdim=True).log() + m
