@@ -262,6 +262,17 @@ def test_bce_rejects_non_probabilities():
         F.binary_cross_entropy(t(X), t(B))
 
 
+def test_loss_dtypes_follow_pytorch():
+    p32, b32 = t(P).float(), t(B).float()
+    with pytest.raises(RuntimeError, match="target of dtype float64 does not match input of dtype float32"):
+        F.binary_cross_entropy(p32, t(B))
+    # a weight of another dtype leaves the loss in the input's dtype
+    assert F.binary_cross_entropy(p32, b32, weight=t(np.ones(3))).dtype == np.float32
+    assert F.binary_cross_entropy_with_logits(p32, b32, pos_weight=t(np.ones(3))).dtype == np.float32
+    with pytest.raises(RuntimeError, match="weight of dtype float64 does not match input of dtype float32"):
+        F.cross_entropy(t(LOGITS).float(), t(CLASSES), weight=t(np.ones(4)))
+
+
 def test_cross_entropy_matches_torch_if_installed():
     torch = pytest.importorskip("torch")
     for reduction in REDUCTIONS:

@@ -281,9 +281,11 @@ def test_functional_linear_is_one_node_and_names_bad_shapes():
         F.linear(x, w, tg.randn(3))
     with pytest.raises(RuntimeError, match=r"bias of dtype float64.*weight of dtype float32"):
         F.linear(x, w, b.double())  # as in PyTorch, not silently float32 or float64
-    # an integer input takes the weight's float dtype, as it does in a matmul
-    ints = F.linear(tg.tensor([[1, 2, 3]]), w.detach())
-    np.testing.assert_allclose(ints.data, np.array([[1.0, 2.0, 3.0]], np.float32) @ w.data.T, rtol=1e-6)
+    # PyTorch promotes no input to the weight's dtype: a float64 or integer batch is an error
+    with pytest.raises(RuntimeError, match=r"input of dtype float64.*weight of dtype float32"):
+        F.linear(x.double(), w, b)
+    with pytest.raises(RuntimeError, match=r"input of dtype int64.*weight of dtype float32"):
+        nn.Linear(3, 2)(tg.tensor([[1, 2, 3]]))
 
 
 def test_linear_float64_gradcheck(float64):

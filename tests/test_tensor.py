@@ -258,6 +258,49 @@ def test_float_ops_on_integers_give_the_default_float_dtype():
     np.testing.assert_allclose(lse.data, [2.3132617, 4.3132617], rtol=1e-6)
 
 
+def test_promotion_follows_pytorch_where_numpy_differs():
+    f32, i64, i32 = tg.ones(3), tg.tensor([1, 2, 3]), tg.tensor([1, 2, 3], dtype=np.int32)
+    f64_0d, i64_0d = tg.tensor(2.0, dtype=np.float64), tg.tensor(2)
+    # a 0-d tensor of the same category does not widen a dimensioned one
+    assert (f32 * f64_0d).dtype == np.float32 and (i32 * i64_0d).dtype == np.int32
+    # it does lift a lower category
+    assert (i64 * f64_0d).dtype == np.float64 and (tg.tensor([True]) + i64_0d).dtype == np.int64
+    # among 0-d tensors, or dimensioned ones, the wider dtype wins; a float beats any integer
+    assert (tg.tensor(2.0) * f64_0d).dtype == np.float64 and (i64 * f32).dtype == np.float32
+    assert tg.where(tg.tensor([True, False, True]), f32, f64_0d).dtype == np.float32
+    assert tg.cat([i64, f32]).dtype == np.float32 and tg.stack([i64, f32]).dtype == np.float32
+    assert (f32 == tg.ones(3, dtype=np.float64)).dtype == np.bool_
+
+
+def test_a_promoted_operand_gets_its_gradient_in_its_own_dtype():
+    s = tg.tensor(2.0, dtype=np.float64, requires_grad=True)
+    x = tg.ones(3, requires_grad=True)
+    y = x * s
+    assert y.dtype == np.float32
+    y.sum().backward()
+    assert s.grad.dtype == np.float64 and s.grad.item() == 3.0
+    assert x.grad.dtype == np.float32 and np.all(x.grad.data == 2.0)
+
+
+def test_matmul_of_two_dtypes_is_an_error_as_in_pytorch():
+    a, b = tg.ones(2, 2), tg.ones(2, 2, dtype=np.float64)
+    with pytest.raises(RuntimeError, match="same dtype, got float32 and float64"):
+        a @ b
+    with pytest.raises(RuntimeError, match="same dtype, got int64 and float32"):
+        tg.ones(2, 2, dtype=np.int64) @ a
+    # a NumPy operand is promoted with the Tensor, as in the elementwise ops
+    assert (a @ np.ones(2)).dtype == np.float64 and (np.ones((1, 2)) @ a).dtype == np.float64
+
+
+def test_cat_and_clamp_edge_cases_match_pytorch():
+    with pytest.raises(RuntimeError, match=r"zero-dimensional tensor \(at position 1\)"):
+        tg.cat([tg.ones(2), tg.tensor(1.0)])
+    ints = tg.arange(3)
+    assert ints.clamp(0, 1).dtype == np.int64
+    np.testing.assert_array_equal(ints.clamp(0.5, 1.5).data, np.array([0.5, 1.0, 1.5], np.float32))
+    assert ints.clamp(min=0.5).dtype == np.float32
+
+
 def test_float32_arange_does_not_drift():
     np.testing.assert_array_equal(tg.arange(0, 1, 0.1).data, np.arange(0, 1, 0.1).astype(np.float32))
     assert tg.arange(-3.3, 7.1, 0.37).data[-1] == np.float32(-3.3 + 28 * 0.37)

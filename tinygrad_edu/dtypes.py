@@ -1,6 +1,8 @@
-"""Data types: NumPy's, with PyTorch's rule that floats default to float32."""
+"""Data types: NumPy's, with PyTorch's rules for the default float (float32) and for promotion."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
@@ -25,3 +27,40 @@ def set_default_dtype(dtype: np.dtype | type) -> None:
     if dtype.kind != "f":
         raise TypeError(f"only floating-point types are supported as the default type, got {dtype}")
     _default[0] = dtype
+
+
+# PyTorch orders dtypes in categories; a value of a higher category lifts the
+# result to it, whatever the bit widths.
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
+
+
+def promote_types(a: np.dtype, b: np.dtype) -> np.dtype:
+    """The dtype that holds both `a` and `b`, as `torch.promote_types`.
+
+    A float beats any integer and keeps its own width: int64 with float32 is
+    float32 (NumPy would say float64, to hold every int64 exactly).
+    """
+    if _CATEGORY[a.kind] != _CATEGORY[b.kind]:
+        return a if _CATEGORY[a.kind] > _CATEGORY[b.kind] else b
+    return np.promote_types(a, b)
+
+
+def result_type(*tensors: Any) -> np.dtype:
+    """The dtype of an elementwise op on `tensors`, by PyTorch's rule.
+
+    Tensors with dimensions decide. A 0-d tensor counts only if its category
+    (bool < integer < float) is higher than theirs:
+
+        float32 (3,) * float64 ()   -> float32
+        int64 (3,)   * float64 ()   -> float64
+        int32 (3,)   * int64 ()     -> int32
+    """
+    dims = zero = None
+    for t in tensors:
+        if t.ndim:
+            dims = t.dtype if dims is None else promote_types(dims, t.dtype)
+        else:
+            zero = t.dtype if zero is None else promote_types(zero, t.dtype)
+    if dims is None or zero is None:
+        return zero if dims is None else dims
+    return dims if _CATEGORY[dims.kind] >= _CATEGORY[zero.kind] else promote_types(dims, zero)

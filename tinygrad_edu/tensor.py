@@ -370,7 +370,7 @@ class Tensor:
         return linalg.matmul(self, other)
 
     def __rmatmul__(self, other: Any) -> Tensor:
-        return linalg.matmul(Tensor(other), self)
+        return linalg.matmul(other, self)
 
     def __neg__(self) -> Tensor:
         return elementwise.Neg._apply1(self)

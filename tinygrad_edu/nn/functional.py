@@ -106,6 +106,11 @@ def _as_tensor(value: object, like: Tensor) -> Tensor:
     return Tensor._wrap(array.astype(like.dtype) if array.dtype.kind == "f" else array)
 
 
+def _as_weight(value: object, like: Tensor) -> Tensor:
+    """A per-element loss weight in `like`'s dtype: PyTorch keeps the loss in the input's dtype."""
+    return _as_tensor(value, like).to(like.dtype)
+
+
 def _warn_shapes(op: str, input: Tensor, target: Tensor) -> None:
     if input.shape != target.shape:
         warnings.warn(
@@ -190,11 +195,16 @@ def binary_cross_entropy(
             f"Using a target size ({target.shape}) that is different to the input size ({input.shape}) "
             "is deprecated. Please ensure they have the same size."
         )
+    if target.dtype != input.dtype:
+        raise RuntimeError(
+            f"binary_cross_entropy: target of dtype {target.dtype} does not match "
+            f"input of dtype {input.dtype}"
+        )
     if np.any((input.data < 0) | (input.data > 1)) or np.any(np.isnan(input.data)):
         raise RuntimeError("binary_cross_entropy: all elements of input should be between 0 and 1")
     loss = BinaryCrossEntropy.apply(input, target)
     if weight is not None:
-        loss = loss * _as_tensor(weight, input)
+        loss = loss * _as_weight(weight, input)
     return _reduce(loss, reduction)
 
 
@@ -227,10 +237,10 @@ def binary_cross_entropy_with_logits(
     if pos_weight is None:
         loss = relu_x - input * target + log_term
     else:
-        log_weight = (_as_tensor(pos_weight, input) - 1.0) * target + 1.0
+        log_weight = (_as_weight(pos_weight, input) - 1.0) * target + 1.0
         loss = (1.0 - target) * input + log_weight * (relu_x - input + log_term)
     if weight is not None:
-        loss = loss * _as_tensor(weight, input)
+        loss = loss * _as_weight(weight, input)
     return _reduce(loss, reduction)
 
 
@@ -282,6 +292,8 @@ def _index_target(input: Tensor, target: Tensor, ignore_index: int) -> tuple[np.
 def _class_weight(weight: Tensor | None, n_classes: int, like: Tensor) -> np.ndarray:
     if weight is None:
         return np.ones(n_classes, dtype=like.dtype)
+    if isinstance(weight, Tensor) and weight.dtype != like.dtype:
+        raise RuntimeError(f"class weight of dtype {weight.dtype} does not match input of dtype {like.dtype}")
     w = np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=like.dtype)
     if w.shape != (n_classes,):
         raise RuntimeError(

@@ -1,7 +1,7 @@
 """Broadcasting: how two operands of a binary op are made to fit, in one place.
 
-`binary` turns numbers into constant Tensors, promotes an integer operand to
-the other's float dtype, and broadcasts. An operand that needs a gradient is
+`binary` turns numbers into constant Tensors, promotes the operands to one
+dtype by PyTorch's rule, and broadcasts. An operand that needs a gradient is
 broadcast with an explicit, recorded `expand`, whose backward sums the
 gradient back to the operand's shape; so no backward ever has to
 un-broadcast by hand. Constants are left to NumPy's broadcasting.
@@ -15,7 +15,7 @@ import numpy as np
 
 from ..autograd.function import Function
 from ..autograd.grad_mode import _state
-from ..dtypes import get_default_dtype
+from ..dtypes import get_default_dtype, result_type
 from ..tensor import Tensor
 from .movement import Expand
 
@@ -71,17 +71,14 @@ def broadcast_shape(*shapes: tuple[int, ...], op: str = "broadcast") -> tuple[in
 
 
 def _promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
-    """An integer operand meeting a float one becomes that float dtype (PyTorch's rule).
+    """Both operands cast to the dtype PyTorch gives their op (see `dtypes.result_type`).
 
-    NumPy would give float64 for int64 with float32. Bools need no cast:
-    NumPy already keeps the float dtype for them.
+    NumPy's rule differs: int64 with float32 gives float64 there, and a 0-d
+    float64 array makes a float32 one float64. The cast is recorded, so an
+    operand that needs a gradient gets it back in its own dtype.
     """
-    ka, kb = a.data.dtype.kind, b.data.dtype.kind
-    if ka == "f" and kb in "iu":
-        b = Tensor._wrap(b.data.astype(a.dtype))
-    elif kb == "f" and ka in "iu":
-        a = Tensor._wrap(a.data.astype(b.dtype))
-    return a, b
+    dtype = result_type(a, b)
+    return a.to(dtype), b.to(dtype)
 
 
 def _expand_for_grad(t: Tensor, shape: tuple[int, ...]) -> Tensor:

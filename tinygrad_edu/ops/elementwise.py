@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Function, Node
+from ..dtypes import get_default_dtype
 from ..tensor import Tensor
 from .broadcast import _expand_for_grad, _promote, as_operand, broadcast_shape
 from .special import erf as _erf
@@ -298,6 +299,8 @@ def clamp(x: Tensor, min: float | None = None, max: float | None = None) -> Tens
     """Limit every element to [min, max] (either bound may be None)."""
     if min is None and max is None:
         raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
+    if x.data.dtype.kind != "f" and any(isinstance(v, (float, np.floating)) for v in (min, max)):
+        x = x.to(get_default_dtype())  # integers clamped to a float bound become floats, as in PyTorch
     return Clamp.apply(x, min, max)
 
 

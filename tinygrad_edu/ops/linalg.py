@@ -34,12 +34,19 @@ class MatMul(Function):
         return (grad @ b.mT if need_a else None), (a.mT @ grad if need_b else None)
 
 
-def matmul(a: Tensor, b: object) -> Tensor:
-    """Matrix product with PyTorch's rules for 1-D operands and batch broadcasting."""
-    if not isinstance(b, Tensor):
-        b = Tensor(b)
-    if a.data.dtype != b.data.dtype:
-        a, b = _promote(a, b)
+def matmul(a: object, b: object) -> Tensor:
+    """Matrix product with PyTorch's rules for 1-D operands and batch broadcasting.
+
+    Two Tensors must have one dtype. An array or list operand is promoted
+    with the Tensor, as in the elementwise ops.
+    """
+    if not (isinstance(a, Tensor) and isinstance(b, Tensor)):
+        a, b = _promote(a if isinstance(a, Tensor) else Tensor(a), b if isinstance(b, Tensor) else Tensor(b))
+    elif a.data.dtype != b.data.dtype:
+        raise RuntimeError(
+            f"MatMul: expected both operands to have the same dtype, got {a.dtype} and {b.dtype} "
+            "(PyTorch does not promote here either; convert one with .to(dtype))"
+        )
     shape_a, shape_b = a.data.shape, b.data.shape
     if len(shape_a) == 2 == len(shape_b) and shape_a[1] == shape_b[0]:
         return MatMul._apply2(a, b)  # the usual case, two matrices that fit, with nothing to adjust
@@ -116,10 +123,10 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             f"linear: bias of shape {bias.shape} does not match weight of shape {weight.shape} "
             f"(need ({w_shape[0]},))"
         )
-    if x.data.dtype != weight.data.dtype:
-        x, weight = _promote(x, weight)
-    if bias is not None and bias.data.dtype != weight.data.dtype:
-        raise RuntimeError(
-            f"linear: bias of dtype {bias.dtype} does not match weight of dtype {weight.dtype}"
-        )
+    for name, t in (("input", x), ("bias", bias)):
+        if t is not None and t.data.dtype != weight.data.dtype:
+            raise RuntimeError(
+                f"linear: {name} of dtype {t.dtype} does not match weight of dtype {weight.dtype} "
+                "(convert the input with .to(dtype), or the model with .to(dtype))"
+            )
     return Linear.apply(x, weight, bias)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..autograd.function import Function, Node
+from ..dtypes import result_type
 from ..tensor import Tensor
 
 
@@ -256,6 +257,9 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
     if not tensors:
         raise RuntimeError("cat: expected a non-empty list of Tensors")
+    for i, t in enumerate(tensors):
+        if t.ndim == 0:
+            raise RuntimeError(f"cat: zero-dimensional tensor (at position {i}) cannot be concatenated")
     first = tensors[0]
     dim = normalize_dim(dim, first.ndim)
     for i, t in enumerate(tensors[1:], 1):
@@ -266,7 +270,8 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                 f"cat: sizes of tensors must match except in dimension {dim}; got {first.shape} "
                 f"for tensor 0 and {t.shape} for tensor {i}"
             )
-    return Cat.apply(dim, *tensors)
+    dtype = result_type(*tensors)
+    return Cat.apply(dim, *[t.to(dtype) for t in tensors])
 
 
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
