@@ -288,6 +288,25 @@ def test_functional_linear_is_one_node_and_names_bad_shapes():
         nn.Linear(3, 2)(tg.tensor([[1, 2, 3]]))
 
 
+def test_module_to_casts_float_parameters_in_place():
+    model = nn.Sequential(nn.Linear(3, 2), nn.Tanh(), nn.Linear(2, 1))
+    weight = model[0].weight
+    opt = tg.optim.SGD(model.parameters(), lr=0.1)
+    model(tg.ones(1, 3)).sum().backward()
+    assert model.to("cpu") is model and model.double() is model
+    assert weight is model[0].weight and weight.dtype == np.float64 and weight.grad.dtype == np.float64
+    assert model(tg.ones(4, 3, dtype=np.float64)).dtype == np.float64
+    opt.step()  # the optimizer made before the cast still updates the same parameters
+    assert all(p.dtype == np.float64 for p in model.parameters())
+    before = {k: v.copy() for k, v in model.state_dict().items()}
+    with pytest.raises(TypeError, match="floating point dtypes, but got desired dtype=int64"):
+        model.to(np.int64)
+    with pytest.raises(RuntimeError, match="device 'cuda'"):
+        model.to("cuda", np.float32)
+    assert all(np.array_equal(before[k], v) and v.dtype == np.float64 for k, v in model.state_dict().items())
+    assert model.float()[2].bias.dtype == np.float32 and model.to(dtype="float64")[2].bias.dtype == np.float64
+
+
 def test_linear_float64_gradcheck(float64):
     layer = nn.Linear(3, 2)
     assert layer.weight.dtype == np.float64

@@ -301,6 +301,18 @@ def test_cat_and_clamp_edge_cases_match_pytorch():
     assert ints.clamp(min=0.5).dtype == np.float32
 
 
+def test_to_takes_pytorchs_forms_and_only_the_cpu():
+    t = tg.ones(2, requires_grad=True)
+    assert t.to("cpu") is t and t.cpu() is t and t.device == "cpu"
+    assert t.to("cpu", np.float64).dtype == np.float64
+    assert t.to(device="cpu:0", dtype="float64").dtype == np.float64
+    assert t.to(tg.zeros(1, dtype=np.float64)).dtype == np.float64
+    copied = t.to("cpu", copy=True)
+    assert copied is not t and copied.data is not t.data and copied.requires_grad
+    with pytest.raises(RuntimeError, match="CPU only; device 'cuda' is not available"):
+        t.to("cuda")
+
+
 def test_float32_arange_does_not_drift():
     np.testing.assert_array_equal(tg.arange(0, 1, 0.1).data, np.arange(0, 1, 0.1).astype(np.float32))
     assert tg.arange(-3.3, 7.1, 0.37).data[-1] == np.float32(-3.3 + 28 * 0.37)

@@ -184,10 +184,27 @@ class Tensor:
             raise RuntimeError(f"Boolean value of Tensor with {self.data.size} values is ambiguous")
         return bool(self.item())
 
-    def to(self, dtype: Any) -> Tensor:
-        """The tensor as another dtype (differentiable between float dtypes)."""
-        dtype = np.dtype(dtype)
-        return self if dtype == self.dtype else elementwise.Cast._apply1(self, dtype)
+    def to(self, *args: Any, dtype: Any = None, device: Any = None, copy: bool = False) -> Tensor:
+        """The tensor as another dtype (differentiable between float dtypes).
+
+        Takes PyTorch's forms: ``to(dtype)``, ``to(other_tensor)`` (its dtype),
+        ``to(device)``, ``to(device, dtype)``, ``to(device=..., dtype=...)``.
+        The only device is the CPU, so ``"cpu"`` changes nothing and any other
+        device is an error.
+        """
+        dtype = parse_to(args, dtype, device)
+        if dtype is not None and dtype != self.dtype:
+            return elementwise.Cast._apply1(self, dtype)
+        return self.clone() if copy else self
+
+    def cpu(self) -> Tensor:
+        """The tensor itself: it already lives in the CPU's memory."""
+        return self
+
+    @property
+    def device(self) -> str:
+        """Always ``"cpu"``: NumPy computes on the CPU."""
+        return "cpu"
 
     def float(self) -> Tensor:
         return self.to(np.float32)
@@ -590,6 +607,36 @@ class _HookHandle:
     def remove(self) -> None:
         if self._hook in self._hooks:
             self._hooks.remove(self._hook)
+
+
+def parse_to(args: tuple, dtype: Any, device: Any) -> np.dtype | None:
+    """The dtype that a call of ``.to(*args, dtype=, device=)`` asks for, in PyTorch's forms.
+
+    An argument is a Tensor (take its dtype), a device ("cpu", "cuda:0": a
+    string that names no dtype) or a dtype. The only device is the CPU, so
+    naming another one is an error.
+    """
+    for arg in args:
+        if isinstance(arg, Tensor):
+            dtype = arg.dtype
+        elif isinstance(arg, str) and _names_no_dtype(arg):
+            device = arg
+        else:
+            dtype = arg
+    if device is not None and str(device).split(":")[0] != "cpu":
+        raise RuntimeError(
+            f"tinygrad_edu computes with NumPy on the CPU only; device {str(device)!r} is not available "
+            "(use 'cpu', or leave the device out)"
+        )
+    return None if dtype is None else np.dtype(dtype)
+
+
+def _names_no_dtype(name: str) -> bool:
+    try:
+        np.dtype(name)
+    except TypeError:
+        return True
+    return False
 
 
 def _floating(t: Tensor) -> Tensor:

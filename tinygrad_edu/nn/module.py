@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.grad_mode import _state
-from ..tensor import Tensor
+from ..tensor import Tensor, parse_to
 from .parameter import Parameter
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -254,6 +254,34 @@ class Module:
             module.apply(fn)
         fn(self)
         return self
+
+    def to(self, *args: Any, dtype: Any = None, device: Any = None) -> Module:
+        """Cast every float parameter and buffer (and gradient) to `dtype`, in place; returns self.
+
+        Takes the forms of `Tensor.to`: ``to(dtype)``, ``to(device)``,
+        ``to(device, dtype)``, ``to(tensor)`` and keywords. The parameters stay
+        the same objects, so an optimizer made before still holds them. The
+        only device is the CPU.
+        """
+        dtype = parse_to(args, dtype, device)
+        if dtype is None:
+            return self
+        if dtype.kind != "f":
+            raise TypeError(f"Module.to only accepts floating point dtypes, but got desired dtype={dtype}")
+        for tensor in [*self.parameters(), *self.buffers()]:
+            if tensor.dtype.kind == "f":
+                tensor.data = tensor.data.astype(dtype, copy=False)
+                if tensor.grad is not None:
+                    tensor.grad = Tensor._wrap(tensor.grad.data.astype(dtype, copy=False))
+        return self
+
+    def float(self) -> Module:
+        """Same as ``to(float32)``."""
+        return self.to(np.float32)
+
+    def double(self) -> Module:
+        """Same as ``to(float64)``."""
+        return self.to(np.float64)
 
     # ------------------------------------------------------------ modes and gradients
 
