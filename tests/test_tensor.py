@@ -210,7 +210,7 @@ def test_where_broadcasts_and_checks_the_condition():
     assert out.shape == (2, 3)
     out.sum().backward()
     np.testing.assert_array_equal(a.grad.data, [[3.0], [0.0]])
-    with pytest.raises(TypeError, match="bool"):
+    with pytest.raises(RuntimeError, match="boolean tensor, but got a tensor with dtype float32"):
         tg.where(tg.ones(2), a, a)
 
 
@@ -311,6 +311,11 @@ def test_to_takes_pytorchs_forms_and_only_the_cpu():
     assert copied is not t and copied.data is not t.data and copied.requires_grad
     with pytest.raises(RuntimeError, match="CPU only; device 'cuda' is not available"):
         t.to("cuda")
+
+
+def test_ragged_list_is_a_value_error_as_in_pytorch():
+    with pytest.raises(ValueError, match="cannot make a tensor from list"):
+        tg.tensor([[1, 2], [3]])
 
 
 def test_float32_arange_does_not_drift():

@@ -81,7 +81,8 @@ class TensorDataset(Dataset):
             wrapped.append(t)
         sizes = [t.shape[0] for t in wrapped]
         if len(set(sizes)) != 1:
-            raise ValueError(
+            # AssertionError is PyTorch's type for this; raised explicitly, so `python -O` keeps it
+            raise AssertionError(
                 "Size mismatch between tensors: first dimensions are " + ", ".join(str(s) for s in sizes)
             )
         self.tensors: tuple[Tensor, ...] = tuple(wrapped)
@@ -94,9 +95,9 @@ class TensorDataset(Dataset):
     def __len__(self) -> int:
         return self.tensors[0].shape[0]
 
-    def _gather(self, indices: np.ndarray) -> tuple[Tensor, ...]:
-        """All samples at ``indices`` at once, stacked along a new first dim."""
-        return tuple(Tensor(t.data[indices]) for t in self.tensors)
+    def _gather(self, indices: np.ndarray) -> list[Tensor]:
+        """All samples at ``indices`` at once, stacked along a new first dim (a batch, as collated)."""
+        return [Tensor(t.data[indices]) for t in self.tensors]
 
 
 class Subset(Dataset):
@@ -135,7 +136,7 @@ def default_collate(samples: list[Any]) -> Any:
 
     Tensors, arrays and numbers are stacked along a new first dimension into
     one Tensor (Python ints become int64, Python floats float64, as in
-    PyTorch); tuples and lists are collated element-wise into a tuple; dicts
+    PyTorch); tuples and lists are collated element-wise into a list; dicts
     key by key; strings are returned as a list.
     """
     first = samples[0]
@@ -153,7 +154,7 @@ def default_collate(samples: list[Any]) -> Any:
     if isinstance(first, (tuple, list)):
         if any(len(s) != len(first) for s in samples):
             raise RuntimeError("each element in list of batch should be of equal size")
-        return tuple(default_collate(list(field)) for field in zip(*samples))
+        return [default_collate(list(field)) for field in zip(*samples)]
     raise TypeError(f"default_collate cannot batch samples of type {type(first).__name__}")
 
 
@@ -180,7 +181,7 @@ class DataLoader:
     """Iterate over ``dataset`` in batches of ``batch_size`` samples.
 
     Each batch stacks its samples along a new first dimension; for a
-    :class:`TensorDataset` a batch is a tuple of Tensors, one per dataset
+    :class:`TensorDataset` a batch is a list of Tensors, one per dataset
     tensor. With ``shuffle=True`` every epoch (every ``iter(loader)``) uses a
     new permutation of the samples; pass ``generator`` or ``seed`` to fix the
     sequence of permutations, otherwise it follows ``tg.manual_seed``.

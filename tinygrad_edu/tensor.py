@@ -33,8 +33,8 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
     keeps_dtype = isinstance(data, (np.ndarray, np.generic))
     try:
         array = np.array(data, dtype=dtype)
-    except (ValueError, TypeError) as error:
-        raise TypeError(f"tensor: cannot make a tensor from {type(data).__name__}: {error}") from None
+    except (ValueError, TypeError) as error:  # ragged lists are a ValueError, as in PyTorch
+        raise type(error)(f"tensor: cannot make a tensor from {type(data).__name__}: {error}") from None
     if array.dtype.kind not in "biuf":
         raise TypeError(f"tensor: unsupported data of dtype {array.dtype} (need numbers or bools)")
     if dtype is None and not keeps_dtype and array.dtype.kind == "f":

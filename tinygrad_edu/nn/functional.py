@@ -371,7 +371,7 @@ def cross_entropy(
     logp = input.log_softmax(class_dim)
     if target.dtype.kind == "f":
         if target.shape != input.shape:
-            raise ValueError(
+            raise RuntimeError(
                 f"cross_entropy: class-probability target of shape {target.shape} "
                 f"must match input shape {input.shape}"
             )

@@ -148,7 +148,9 @@ def where(cond: object, a: object, b: object) -> Tensor:
     """Pick elementwise from `a` where `cond` is true, else from `b` (tg.where)."""
     cond = cond if isinstance(cond, Tensor) else Tensor(cond)
     if cond.data.dtype != np.bool_:
-        raise TypeError(f"where: expected a bool condition, got dtype {cond.dtype}")
+        raise RuntimeError(
+            f"where: expected the condition to be a boolean tensor, but got a tensor with dtype {cond.dtype}"
+        )
     like = a if isinstance(a, Tensor) else b if isinstance(b, Tensor) else None
     if like is None:
         a, b = Tensor(a), Tensor(b)
