@@ -214,6 +214,16 @@ def test_where_broadcasts_and_checks_the_condition():
         tg.where(tg.ones(2), a, a)
 
 
+def test_pytorchs_keyword_names_are_accepted():
+    assert tg.zeros(size=(2, 3)).shape == (2, 3) and tg.randn(size=[4]).shape == (4,)
+    assert tg.full(size=(2,), fill_value=1.5).dtype == np.float32
+    assert tg.ones_like(input=tg.zeros(3, dtype=np.float64)).dtype == np.float64
+    picked = tg.where(condition=tg.tensor([True, False]), input=tg.ones(2), other=tg.zeros(2))
+    assert picked.tolist() == [1.0, 0.0]
+    with pytest.raises(TypeError, match="either as arguments or as size="):
+        tg.zeros(2, size=(2,))
+
+
 def test_factories_and_manual_seed():
     tg.manual_seed(5)
     a = tg.randn(3, 2)

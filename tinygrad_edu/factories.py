@@ -11,10 +11,15 @@ from .random import default_generator
 from .tensor import Tensor
 
 
-def _size(size: tuple) -> tuple[int, ...]:
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = tuple(size[0])
-    return tuple(int(s) for s in size)
+def _size(shape: tuple, size: Any = None) -> tuple[int, ...]:
+    """The shape from ``f(2, 3)``, ``f((2, 3))`` or ``f(size=(2, 3))``."""
+    if size is not None:
+        if shape:
+            raise TypeError("pass the size either as arguments or as size=, not both")
+        shape = (size,)
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    return tuple(int(n) for n in shape)
 
 
 def _make(array: np.ndarray, requires_grad: bool) -> Tensor:
@@ -27,31 +32,31 @@ def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
 
-def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return _make(np.zeros(_size(size), dtype=dtype or get_default_dtype()), requires_grad)
+def zeros(*shape: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _make(np.zeros(_size(shape, size), dtype=dtype or get_default_dtype()), requires_grad)
 
 
-def ones(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return _make(np.ones(_size(size), dtype=dtype or get_default_dtype()), requires_grad)
+def ones(*shape: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _make(np.ones(_size(shape, size), dtype=dtype or get_default_dtype()), requires_grad)
 
 
 def full(size: Any, fill_value: float, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     if dtype is None:
         is_float = isinstance(fill_value, float)
         dtype = get_default_dtype() if is_float else np.bool_ if isinstance(fill_value, bool) else np.int64
-    return _make(np.full(_size((size,)), fill_value, dtype=dtype), requires_grad)
+    return _make(np.full(_size((), size), fill_value, dtype=dtype), requires_grad)
 
 
-def rand(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def rand(*shape: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Uniform samples in [0, 1) from the global generator (see `manual_seed`)."""
     dtype = np.dtype(dtype or get_default_dtype())
-    return _make(default_generator().random(_size(size), dtype=dtype), requires_grad)
+    return _make(default_generator().random(_size(shape, size), dtype=dtype), requires_grad)
 
 
-def randn(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def randn(*shape: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Standard normal samples from the global generator (see `manual_seed`)."""
     dtype = np.dtype(dtype or get_default_dtype())
-    return _make(default_generator().standard_normal(_size(size), dtype=dtype), requires_grad)
+    return _make(default_generator().standard_normal(_size(shape, size), dtype=dtype), requires_grad)
 
 
 def arange(
@@ -72,21 +77,21 @@ def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = F
     return _make(np.eye(n, m, dtype=dtype or get_default_dtype()), requires_grad)
 
 
-def zeros_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return _make(np.zeros(t.shape, dtype=dtype or t.dtype), requires_grad)
+def zeros_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _make(np.zeros(input.shape, dtype=dtype or input.dtype), requires_grad)
 
 
-def ones_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return _make(np.ones(t.shape, dtype=dtype or t.dtype), requires_grad)
+def ones_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _make(np.ones(input.shape, dtype=dtype or input.dtype), requires_grad)
 
 
-def full_like(t: Tensor, fill_value: float, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return _make(np.full(t.shape, fill_value, dtype=dtype or t.dtype), requires_grad)
+def full_like(input: Tensor, fill_value: float, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _make(np.full(input.shape, fill_value, dtype=dtype or input.dtype), requires_grad)
 
 
-def rand_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return rand(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def rand_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return rand(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
-def randn_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return randn(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def randn_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return randn(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)

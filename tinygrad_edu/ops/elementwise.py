@@ -144,13 +144,14 @@ class Where(Function):
         )
 
 
-def where(cond: object, a: object, b: object) -> Tensor:
-    """Pick elementwise from `a` where `cond` is true, else from `b` (tg.where)."""
-    cond = cond if isinstance(cond, Tensor) else Tensor(cond)
+def where(condition: object, input: object, other: object) -> Tensor:
+    """Pick elementwise from `input` where `condition` is true, else from `other` (tg.where)."""
+    cond = condition if isinstance(condition, Tensor) else Tensor(condition)
     if cond.data.dtype != np.bool_:
         raise RuntimeError(
             f"where: expected the condition to be a boolean tensor, but got a tensor with dtype {cond.dtype}"
         )
+    a, b = input, other
     like = a if isinstance(a, Tensor) else b if isinstance(b, Tensor) else None
     if like is None:
         a, b = Tensor(a), Tensor(b)
