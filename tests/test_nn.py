@@ -379,6 +379,37 @@ def test_dropout_reproducible():
     np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.parametrize(
+    "cls, kwargs", [(nn.ReLU, {}), (nn.LeakyReLU, {"negative_slope": 0.1}), (nn.Dropout, {})]
+)
+def test_inplace_layers_overwrite_their_input_and_keep_gradients_right(cls, kwargs):
+    x0 = np.linspace(-1.0, 1.0, 12).reshape(3, 4)  # no zeros, where these maps have kinks
+    tg.manual_seed(5)
+    want = cls(**kwargs)(tg.tensor(2 * x0)).data
+    x = tg.tensor(x0, requires_grad=True)
+    h = x * 2
+    tg.manual_seed(5)  # the same dropout mask
+    assert cls(**kwargs, inplace=True)(h) is h
+    np.testing.assert_allclose(h.data, want)
+    (h * h).sum().backward()
+    # d/dx sum f(2x)^2 = 4 f(2x) f'(2x), and f'(z) = f(z) / z for these piecewise-linear maps
+    np.testing.assert_allclose(x.grad.data, 4 * want * want / (2 * x0), rtol=1e-6)
+
+
+def test_inplace_activation_refuses_a_leaf_and_a_saved_value():
+    leaf = tg.randn(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf Variable"):
+        nn.ReLU(inplace=True)(leaf)
+    h = leaf * 2
+    saved = h * h  # Mul saves h
+    F.relu(h, inplace=True)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        saved.sum().backward()
+    assert repr(nn.ReLU(inplace=True)) == "ReLU(inplace=True)"
+    assert repr(nn.LeakyReLU(0.2, inplace=True)) == "LeakyReLU(negative_slope=0.2, inplace=True)"
+    assert repr(nn.Dropout(0.2, inplace=True)) == "Dropout(p=0.2, inplace=True)"
+
+
 # ---------------------------------------------------------------- scope and init
 
 

@@ -10,10 +10,17 @@ from .module import Module
 
 
 class ReLU(Module):
-    """y = max(x, 0), elementwise.  Shape: any -> same."""
+    """y = max(x, 0), elementwise.  Shape: any -> same.  inplace=True overwrites the input."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.relu(input)
+        return F.relu(input, self.inplace)
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
 
 
 class Sigmoid(Module):
@@ -31,17 +38,18 @@ class Tanh(Module):
 
 
 class LeakyReLU(Module):
-    """y = x where x > 0, else negative_slope * x.  Shape: any -> same."""
+    """y = x where x > 0, else negative_slope * x.  Shape: any -> same.  inplace=True overwrites the input."""
 
-    def __init__(self, negative_slope: float = 0.01) -> None:
+    def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
         super().__init__()
         self.negative_slope = negative_slope
+        self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.leaky_relu(input, self.negative_slope)
+        return F.leaky_relu(input, self.negative_slope, self.inplace)
 
     def extra_repr(self) -> str:
-        return f"negative_slope={self.negative_slope}"
+        return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
 
 
 class GELU(Module):
@@ -102,20 +110,22 @@ class LogSoftmax(Module):
 class Dropout(Module):
     """In training, zero each element with probability p and scale the rest by 1/(1-p); identity in eval.
 
-    Shape: any -> same. The mask comes from the global generator.
+    Shape: any -> same. The mask comes from the global generator. inplace=True
+    overwrites the input.
     """
 
-    def __init__(self, p: float = 0.5) -> None:
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
         if p < 0 or p > 1:
             raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
         self.p = p
+        self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.dropout(input, self.p, self.training)
+        return F.dropout(input, self.p, self.training, self.inplace)
 
     def extra_repr(self) -> str:
-        return f"p={self.p}, inplace=False"
+        return f"p={self.p}, inplace={self.inplace}"
 
 
 class Flatten(Module):

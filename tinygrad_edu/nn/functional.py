@@ -9,6 +9,7 @@ losses, or the per-element losses themselves.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 
@@ -24,9 +25,19 @@ _REDUCTIONS = ("mean", "sum", "none")
 # ---------------------------------------------------------------- activations
 
 
-def relu(input: Tensor) -> Tensor:
+def _in_place(input: Tensor, op: Callable[[Tensor], Tensor]) -> Tensor:
+    """`op(input)` written into `input`'s memory (``inplace=True``); input becomes the result.
+
+    It goes through the in-place operators' machinery, `Tensor._inplace`, and
+    its rules: a leaf that requires grad cannot change, and a backward that
+    needed the old value raises.
+    """
+    return input._inplace(lambda t, _: op(t), None)
+
+
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(x, 0)."""
-    return input.relu()
+    return _in_place(input, Tensor.relu) if inplace else input.relu()
 
 
 def sigmoid(input: Tensor) -> Tensor:
@@ -39,8 +50,10 @@ def tanh(input: Tensor) -> Tensor:
     return input.tanh()
 
 
-def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x where x > 0, else negative_slope * x."""
+    if inplace:
+        return _in_place(input, lambda t: t.leaky_relu(negative_slope))
     return input.leaky_relu(negative_slope)
 
 
@@ -59,7 +72,7 @@ def log_softmax(input: Tensor, dim: int) -> Tensor:
     return input.log_softmax(dim)
 
 
-def dropout(input: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Inverted dropout: zero each element with probability p and scale the rest by 1/(1-p).
 
     The expectation is unchanged, so evaluation (training=False) is the identity.
@@ -70,9 +83,11 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
     if not training or p == 0.0:
         return input
     if p == 1.0:
-        return input * 0.0
-    keep = default_generator().random(input.shape) >= p
-    return input * Tensor._wrap((keep / (1.0 - p)).astype(input.dtype))
+        scale = Tensor._wrap(np.zeros((), input.dtype))
+    else:
+        keep = default_generator().random(input.shape) >= p
+        scale = Tensor._wrap((keep / (1.0 - p)).astype(input.dtype))
+    return _in_place(input, lambda t: t * scale) if inplace else input * scale
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
