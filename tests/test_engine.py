@@ -151,6 +151,17 @@ def test_hooks_see_and_can_replace_gradients():
         tg.tensor([1.0]).register_hook(print)
 
 
+def test_retained_grad_is_the_gradient_after_every_hook():
+    x = f64([1.0, 2.0])
+    h = x * 3.0
+    h.register_hook(lambda g: g + 1.0)
+    h.retain_grad()
+    h.register_hook(lambda g: g * 10.0)  # registered after retain_grad, runs before it (as in PyTorch)
+    h.sum().backward()
+    np.testing.assert_array_equal(h.grad.data, [20.0, 20.0])
+    np.testing.assert_array_equal(x.grad.data, [60.0, 60.0])
+
+
 def test_no_grad_and_enable_grad_as_context_managers_and_decorators():
     x = f64([1.0])
     with tg.no_grad():

@@ -277,7 +277,7 @@ class Tensor:
             if tensor is not None and tensor.grad_fn is grad_fn:
                 tensor.grad = grad if tensor.grad is None else tensor.grad + grad
 
-        grad_fn.register_prehook(keep)
+        grad_fn.register_prehook(keep, retains_grad=True)
 
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> _HookHandle:
         """Call `hook(grad)` when this tensor's gradient is computed; a returned Tensor replaces it."""

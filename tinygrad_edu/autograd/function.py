@@ -57,6 +57,7 @@ class Node:
     __slots__ = ("inputs", "parents", "scope", "_saved", "_versions", "__dict__")
     function: type[Function]
     _pre_hooks: list | None = None
+    _retains_grad = False  # True once the last pre-hook is retain_grad's
 
     def save_for_backward(self, *values: Any) -> None:
         """Keep values that `backward` needs: inputs, the output, or constants."""
@@ -103,11 +104,21 @@ class Node:
     def name(self) -> str:
         return type(self).__name__
 
-    def register_prehook(self, hook: Any) -> None:
-        """Call `hook(grad)` with the gradient of this node's output before backward."""
+    def register_prehook(self, hook: Any, retains_grad: bool = False) -> None:
+        """Call `hook(grad)` with the gradient of this node's output before backward.
+
+        The hook of `retain_grad` (``retains_grad=True``) always runs last, so
+        `.grad` shows the gradient that every other hook has had its say on,
+        as in PyTorch.
+        """
         if self._pre_hooks is None:
             self._pre_hooks = []
-        self._pre_hooks.append(hook)
+        if retains_grad:
+            self._pre_hooks.append(hook)
+            self._retains_grad = True
+        else:
+            at = len(self._pre_hooks) - 1 if self._retains_grad else len(self._pre_hooks)
+            self._pre_hooks.insert(at, hook)
 
     def _save(self, out: Tensor, result: Any) -> None:
         """Turn the arrays given to `save_for_backward` into tensors, noting their versions."""
