@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import warnings
 
 import numpy as np
 import pytest
@@ -57,8 +58,12 @@ def test_non_leaf_grad_is_none_unless_retained():
     kept = x * 3.0
     kept.retain_grad()
     (h.sum() + kept.sum()).backward()
-    assert h.grad is None and not h.is_leaf
-    np.testing.assert_array_equal(kept.grad.data, [1.0, 1.0])
+    with pytest.warns(UserWarning, match=r"non-leaf tensor.*MulBackward.*retain_grad"):
+        assert h.grad is None and not h.is_leaf
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # neither a retained non-leaf nor a leaf warns
+        np.testing.assert_array_equal(kept.grad.data, [1.0, 1.0])
+        np.testing.assert_array_equal(x.grad.data, [5.0, 5.0])
 
 
 def test_second_backward_through_a_released_graph_raises():

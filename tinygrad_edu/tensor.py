@@ -11,6 +11,7 @@ and matmul (ops/linalg.py).
 
 from __future__ import annotations
 
+import warnings
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -54,14 +55,15 @@ class Tensor:
 
     # `_base`: the tensor whose memory this one views (detach, reshape, slicing...),
     # or None. Tensors that share memory share the base's `_version` counter.
-    __slots__ = ("data", "requires_grad", "grad", "grad_fn", "_version", "_base", "__dict__", "__weakref__")
+    # `_grad` is what the `grad` property shows.
+    __slots__ = ("data", "requires_grad", "_grad", "grad_fn", "_version", "_base", "__dict__", "__weakref__")
     __array_ufunc__ = None  # numpy defers to our reflected operators: array + tensor -> Tensor
     name: str | None = None  # shown in graph drawings
     _hooks: list | None = None
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         self.data: np.ndarray = _to_array(data, dtype)
-        self.grad: Tensor | None = None
+        self._grad: Tensor | None = None
         self.grad_fn: Node | None = None
         self._version = 0
         self._base: Tensor | None = None
@@ -75,7 +77,7 @@ class Tensor:
         t = _new(Tensor)
         t.data = data
         t.requires_grad = requires_grad
-        t.grad = None
+        t._grad = None
         t.grad_fn = None
         t._version = 0
         t._base = None
@@ -257,6 +259,24 @@ class Tensor:
             )
         self.requires_grad = bool(requires_grad)
         return self
+
+    @property
+    def grad(self) -> Tensor | None:
+        """dL/d(self), summed over backward calls: kept for leaves, and for non-leaves after retain_grad()."""
+        grad = self._grad
+        if grad is None and self.grad_fn is not None and not self.retains_grad:
+            warnings.warn(
+                f"reading .grad of a non-leaf tensor (made by an op, grad_fn={self.grad_fn}): backward "
+                "does not keep it, so it is None. Call .retain_grad() on this tensor before backward to "
+                "keep it, or read the .grad of a leaf (a tensor you made with requires_grad=True).",
+                UserWarning,
+                stacklevel=2,
+            )
+        return grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        self._grad = value
 
     @property
     def retains_grad(self) -> bool:

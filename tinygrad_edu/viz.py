@@ -103,8 +103,8 @@ def _tensor_label(t: Tensor | None, show_values: bool, show_grads: bool, op: str
     lines = [title, f"shape {tuple(t.shape)}  {t.dtype}"]
     if show_values:
         lines.append(f"value {_summary(t.data)}")
-    if show_grads and t.grad is not None:
-        lines.append(f"grad {_summary(t.grad.data)}")
+    if show_grads and t._grad is not None:  # not .grad, which warns about every non-leaf
+        lines.append(f"grad {_summary(t._grad.data)}")
     return "\\n".join(line.replace("\\", "\\\\").replace('"', "'") for line in lines)
 
 

@@ -25,7 +25,7 @@ class Parameter(Tensor):
         else:
             array = np.asarray(data)
         self.data = array
-        self.grad = None
+        self._grad = None
         self.grad_fn = None
         self._version = 0
         self._base = None
