@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import tinygrad_edu as tg
+from tinygrad_edu.testing import gradcheck, gradgradcheck
 
 
 def f64(values, requires_grad=True):
@@ -337,3 +338,49 @@ def test_views_share_the_version_counter_of_their_memory():
     y[0:2] += 5.0
     (y * y).sum().backward()
     np.testing.assert_allclose(x.grad.data, [28.0, 36.0, 24.0])  # 4 (2x + 5), 4 (2x + 5), 8x
+
+
+def test_an_inplace_change_through_a_view_is_recorded_on_what_it_views():
+    # PyTorch's CopySlices. Without it y's graph keeps y's old values, and each
+    # gradient below is silently that of the unchanged y.
+    def through_a_slice(x):
+        y = x * 1.0
+        r = y[:2]
+        r *= x[3]
+        return (y * y).sum()
+
+    def setitem_on_a_row(x):
+        m = x.reshape(2, 2) * 2.0
+        row = m[0]
+        row[1] = x[0] * x[2]
+        return (m * m.sum()).sum()
+
+    def through_a_view_of_a_view(x):
+        m = x.reshape(2, 2) * 1.0
+        m.reshape(4)[1:3] += x.sum()  # a slice of a reshape
+        m.T[0] *= x[1]  # a row of a transpose: the first column of m
+        return (m**3).sum()
+
+    def into_a_constant(x):
+        y = tg.zeros(4, dtype=np.float64)
+        r = y[1:3]
+        r += x[:2] * x[2]  # y had no graph; now it has one
+        return (y * y).sum()
+
+    for f in (through_a_slice, setitem_on_a_row, through_a_view_of_a_view, into_a_constant):
+        x = f64([0.5, -1.2, 2.0, 0.7])
+        assert gradcheck(f, [x]), f.__name__
+        assert gradgradcheck(f, [x]), f.__name__
+
+
+def test_an_inplace_change_through_a_view_of_a_leaf_is_refused_and_changes_nothing():
+    w = f64([1.0, 2.0, 3.0])
+    with pytest.raises(RuntimeError, match="view of a leaf Variable"):
+        w[0:2] *= 2.0
+    with pytest.raises(RuntimeError, match="view of a leaf Variable"):
+        w.reshape(3, 1)[0] += 1.0
+    np.testing.assert_array_equal(w.data, [1.0, 2.0, 3.0])
+    assert w._version == 0 and w.is_leaf
+    with tg.no_grad():  # the way to change a parameter in place
+        w[0:2] *= 2.0
+    np.testing.assert_array_equal(w.data, [2.0, 4.0, 3.0])

@@ -55,8 +55,20 @@ class Tensor:
 
     # `_base`: the tensor whose memory this one views (detach, reshape, slicing...),
     # or None. Tensors that share memory share the base's `_version` counter.
+    # `_view`: (parent, view Function, its arguments) for a view made by an op,
+    # so that an in-place change through it can be recorded on the parent.
     # `_grad` is what the `grad` property shows.
-    __slots__ = ("data", "requires_grad", "_grad", "grad_fn", "_version", "_base", "__dict__", "__weakref__")
+    __slots__ = (
+        "data",
+        "requires_grad",
+        "_grad",
+        "grad_fn",
+        "_version",
+        "_base",
+        "_view",
+        "__dict__",
+        "__weakref__",
+    )
     __array_ufunc__ = None  # numpy defers to our reflected operators: array + tensor -> Tensor
     name: str | None = None  # shown in graph drawings
     _hooks: list | None = None
@@ -67,6 +79,7 @@ class Tensor:
         self.grad_fn: Node | None = None
         self._version = 0
         self._base: Tensor | None = None
+        self._view: tuple | None = None
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
@@ -81,6 +94,7 @@ class Tensor:
         t.grad_fn = None
         t._version = 0
         t._base = None
+        t._view = None
         return t
 
     # ------------------------------------------------------------ attributes
@@ -331,6 +345,15 @@ class Tensor:
                 "a leaf Variable that requires grad is being used in an in-place operation "
                 "(wrap the update in `with tg.no_grad():`)"
             )
+        if recording and self._view is not None:
+            root = self
+            while root._view is not None:
+                root = root._view[0]
+            if root.requires_grad and root.grad_fn is None:
+                raise RuntimeError(
+                    "a view of a leaf Variable that requires grad is being used in an in-place "
+                    "operation (wrap the update in `with tg.no_grad():`)"
+                )
         out = op(self.clone() if recording else self, other)
         if out.shape != self.shape:
             raise RuntimeError(
@@ -346,7 +369,21 @@ class Tensor:
         (self if self._base is None else self._base)._version += 1
         if out.grad_fn is not None:
             self.grad_fn, self.requires_grad = out.grad_fn, True
+            self._write_back()
         return self
+
+    def _write_back(self) -> None:
+        """Record on every tensor this one is a view of that its memory changed (PyTorch's CopySlices).
+
+        After ``r = y[:2]; r *= 3`` the values of y changed through r. y's
+        grad_fn becomes "y with [:2] replaced by r", so a gradient through y
+        sees the change. Each view Function says how, in its `write_back`.
+        """
+        value = self
+        while value._view is not None:
+            parent, fn, consts = value._view
+            parent.grad_fn, parent.requires_grad = fn.write_back(parent, value, *consts).grad_fn, True
+            value = parent
 
     def __iadd__(self, other: Any) -> Tensor:
         return self._inplace(binary_op(Add), other)

@@ -150,7 +150,8 @@ class Function:
     _node_class: type[Node] = Node
     # True for ops whose result may be a view of their (one) input's memory,
     # such as reshape and slicing: the result then shares the input's version
-    # counter, so an in-place change through either is seen by both.
+    # counter, so an in-place change through either is seen by both, and
+    # `write_back` records such a change on the input.
     view: bool = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -166,6 +167,15 @@ class Function:
     def backward(ctx: Node, grad: Tensor) -> Tensor | None | tuple[Tensor | None, ...]:
         """Given dL/d(output), return dL/d(input) for each input (None where not needed)."""
         raise NotImplementedError
+
+    @staticmethod
+    def write_back(x: Tensor, y: Tensor, *consts: Any) -> Tensor:
+        """For a view op y = f(x, *consts): x's new value after y was changed in place.
+
+        Written with recorded Tensor ops; their node becomes x's grad_fn (see
+        `Tensor._write_back`). Only ops with ``view = True`` need it.
+        """
+        raise NotImplementedError(f"{y.grad_fn} cannot pass an in-place change back to its input")
 
     @classmethod
     def apply(cls, *args: Any) -> Tensor:
@@ -192,6 +202,7 @@ class Function:
         out = Tensor._wrap(result if type(result) is np.ndarray else _as_output(cls, result))
         if cls.view and result.base is not None and np.may_share_memory(result, x.data):
             out._share_memory_of(x)
+            out._view = (x, cls, consts)
         if x.requires_grad and _state.enabled:
             _record(ctx, (x,) + consts, (x.grad_fn or x,) + (None,) * len(consts), out, result)
         return out

@@ -29,6 +29,7 @@ class Parameter(Tensor):
         self.grad_fn = None
         self._version = 0
         self._base = None
+        self._view = None
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)

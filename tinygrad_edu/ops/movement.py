@@ -53,6 +53,10 @@ class Reshape(Function):
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None]:
         return grad.reshape(ctx.shape), None
 
+    @staticmethod
+    def write_back(x: Tensor, y: Tensor, shape: tuple[int, ...]) -> Tensor:
+        return y.reshape(x.shape)
+
 
 def reshape(x: Tensor, shape: tuple) -> Tensor:
     shape = _shape_arg(shape)
@@ -131,8 +135,16 @@ class Permute(Function):
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None]:
-        inverse = tuple(sorted(range(len(ctx.dims)), key=ctx.dims.__getitem__))
-        return Permute._apply1(grad, inverse), None
+        return Permute._apply1(grad, _inverse(ctx.dims)), None
+
+    @staticmethod
+    def write_back(x: Tensor, y: Tensor, dims: tuple[int, ...]) -> Tensor:
+        return Permute._apply1(y, _inverse(dims))
+
+
+def _inverse(dims: tuple[int, ...]) -> tuple[int, ...]:
+    """The permutation that undoes `dims`."""
+    return tuple(sorted(range(len(dims)), key=dims.__getitem__))
 
 
 def permute(x: Tensor, dims: tuple) -> Tensor:
@@ -187,6 +199,10 @@ class Index(Function):
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None]:
         return IndexAdd._apply1(grad, ctx.index, ctx.shape), None
+
+    @staticmethod
+    def write_back(x: Tensor, y: Tensor, index: tuple) -> Tensor:
+        return IndexPut.apply(x, y, index)
 
 
 class IndexAdd(Function):
