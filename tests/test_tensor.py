@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import tinygrad_edu as tg
+from tinygrad_edu.testing import gradcheck
 
 
 def test_dtype_rules():
@@ -183,6 +184,24 @@ def test_indexing_kinds_and_repeated_index_gradients():
     expected = np.zeros((3, 4))
     expected[0, 1], expected[2, 3] = 2.0, 1.0
     np.testing.assert_array_equal(t.grad.data, expected)
+
+
+def test_integers_beside_index_arrays_go_first_as_in_pytorch():
+    a = np.arange(24.0).reshape(2, 3, 4)
+    t = tg.tensor(a, requires_grad=True)
+    # NumPy would give shape (2, 3): the integer joins the index array and their dim moves first
+    np.testing.assert_array_equal(t[0, :, [1, 2]].data, a[0][:, [1, 2]])
+    np.testing.assert_array_equal(t[None, 1, [0, 2], ...].data, a[None, 1][:, [0, 2], ...])
+    np.testing.assert_array_equal(t[0, ..., [3]].data, a[0][..., [3]])
+    np.testing.assert_array_equal(t[:, 0, a[0, 0] > 1].data, a[:, 0][:, a[0, 0] > 1])
+    assert gradcheck(lambda x: x[1, :, [0, 0, 3]] ** 2, [t])
+    y = t * 1.0
+    y[0, :, [1, 2]] = tg.ones(3, 2, dtype=np.float64) * t[1, 0, 0]  # the same order when writing
+    expected = a.copy()
+    expected[0][:, [1, 2]] = a[1, 0, 0]
+    np.testing.assert_array_equal(y.data, expected)
+    y.sum().backward()
+    assert t.grad.data[1, 0, 0] == 7.0 and t.grad.data[0, 0, 1] == 0.0
 
 
 def test_wrong_index_types_raise():

@@ -404,6 +404,10 @@ class Tensor:
 
     def __setitem__(self, index: Any, value: Any) -> None:
         index = movement.check_index(index)
+        split = movement.integers_first(index)
+        if split is not None:
+            self[split[0]][split[1]] = value  # the integers give a view, which writes into self
+            return
         if not isinstance(value, Tensor):
             value = broadcast.as_operand(value, self)
         self._inplace(lambda t, v: movement.IndexPut.apply(t, v, index), value)
@@ -649,7 +653,11 @@ class Tensor:
         return movement.expand(self, (other.shape,))
 
     def __getitem__(self, index: Any) -> Tensor:
-        return movement.Index._apply1(self, movement.check_index(index))
+        index = movement.check_index(index)
+        split = movement.integers_first(index)
+        if split is not None:
+            return self[split[0]][split[1]]
+        return movement.Index._apply1(self, index)
 
     def matmul(self, other: Any) -> Tensor:
         return linalg.matmul(self, other)

@@ -182,6 +182,33 @@ def check_index(index: object) -> tuple:
     return tuple(checked)
 
 
+def integers_first(index: tuple) -> tuple[tuple, tuple] | None:
+    """Split an index that mixes integers with index arrays into (integers, the rest).
+
+    PyTorch applies the integers first, as plain indexing. NumPy counts an
+    integer beside an index array as one more index array, which can move
+    the result's dims: for x of shape (2, 3, 4), x[0, :, [1, 2]] has shape
+    (3, 2) in PyTorch and (2, 3) in NumPy. The first part keeps ``:`` where
+    the rest goes; None when the index has nothing to split.
+    """
+    if len(index) < 2:
+        return None
+    ints = [isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in index]
+    if not any(ints) or _is_basic(index):
+        return None
+    first, rest = [], []
+    for item, is_int in zip(index, ints):
+        if is_int:
+            first.append(item)
+        elif item is not None:
+            mask = isinstance(item, np.ndarray) and item.dtype == np.bool_
+            first += [item] if item is Ellipsis else [slice(None)] * (item.ndim if mask else 1)
+            rest.append(item)
+        else:
+            rest.append(item)
+    return tuple(first), tuple(rest)
+
+
 def _is_basic(index: tuple) -> bool:
     return not any([isinstance(i, np.ndarray) for i in index])
 
