@@ -168,6 +168,29 @@ def test_retained_grad_is_the_gradient_after_every_hook():
     np.testing.assert_array_equal(x.grad.data, [60.0, 60.0])
 
 
+def test_set_grad_enabled_as_a_call_a_block_and_a_decorator():
+    x = f64([1.0])
+    try:
+        tg.set_grad_enabled(False)  # a bare call switches at once, as in PyTorch
+        assert not tg.is_grad_enabled() and (x * 2.0).grad_fn is None
+    finally:
+        tg.set_grad_enabled(True)
+    assert (x * 2.0).grad_fn is not None
+    with tg.set_grad_enabled(False):
+        assert not tg.is_grad_enabled()
+    assert tg.is_grad_enabled()
+
+    @tg.set_grad_enabled(False)
+    def infer():
+        return tg.is_grad_enabled()
+
+    assert tg.is_grad_enabled() and infer() is False and tg.is_grad_enabled()
+    block = tg.no_grad()  # making a no_grad object switches nothing until it is entered
+    assert tg.is_grad_enabled()
+    with block:
+        assert not tg.is_grad_enabled()
+
+
 def test_no_grad_and_enable_grad_as_context_managers_and_decorators():
     x = f64([1.0])
     with tg.no_grad():

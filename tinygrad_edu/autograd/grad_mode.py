@@ -29,12 +29,11 @@ def is_grad_enabled() -> bool:
     return _state.enabled
 
 
-class set_grad_enabled:
-    """Context manager (and decorator) that sets gradient recording on or off."""
+class _GradMode:
+    """Recording set to `mode` inside a `with` block or a decorated function, and restored after."""
 
-    def __init__(self, mode: bool) -> None:
-        self.mode = bool(mode)
-        self._previous: list[bool] = []
+    mode: bool
+    _previous: list[bool]
 
     def __enter__(self) -> None:
         self._previous.append(_state.enabled)
@@ -44,18 +43,40 @@ class set_grad_enabled:
         _state.enabled = self._previous.pop()
 
     def __call__(self, fn: F) -> F:
+        mode = self.mode
+
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with set_grad_enabled(self.mode):
+            previous, _state.enabled = _state.enabled, mode
+            try:
                 return fn(*args, **kwargs)
+            finally:
+                _state.enabled = previous
 
         return wrapper  # type: ignore[return-value]
 
 
-class _FixedMode(set_grad_enabled):
-    """A mode without arguments: usable as `@no_grad` as well as `@no_grad()`, as in PyTorch."""
+class set_grad_enabled(_GradMode):
+    """Switch recording on or off, as PyTorch's: at once, or for a `with` block or a decorated function.
 
-    fixed_mode: bool
+    A bare call, ``tg.set_grad_enabled(False)``, switches until switched back.
+    """
+
+    def __init__(self, mode: bool) -> None:
+        self.mode = bool(mode)
+        self._previous = [_state.enabled]
+        _state.enabled = self.mode
+
+    def __enter__(self) -> None:
+        pass  # __init__ has switched already; __exit__ switches back
+
+    def __call__(self, fn: F) -> F:
+        _state.enabled = self._previous[0]  # as a decorator, the mode applies only inside fn
+        return super().__call__(fn)
+
+
+class _FixedMode(_GradMode):
+    """A mode without arguments: usable as `@no_grad` as well as `@no_grad()`, as in PyTorch."""
 
     def __new__(cls, fn: F | None = None) -> Any:
         if fn is not None:  # used bare as a decorator: fn is the decorated function
@@ -63,7 +84,7 @@ class _FixedMode(set_grad_enabled):
         return super().__new__(cls)
 
     def __init__(self, fn: F | None = None) -> None:
-        super().__init__(self.fixed_mode)
+        self._previous = []
 
 
 class no_grad(_FixedMode):
@@ -73,10 +94,10 @@ class no_grad(_FixedMode):
     ...     w -= lr * w.grad
     """
 
-    fixed_mode = False
+    mode = False
 
 
 class enable_grad(_FixedMode):
     """Switch recording back on inside a `no_grad` region."""
 
-    fixed_mode = True
+    mode = True
