@@ -407,3 +407,26 @@ def test_an_inplace_change_through_a_view_of_a_leaf_is_refused_and_changes_nothi
     with tg.no_grad():  # the way to change a parameter in place
         w[0:2] *= 2.0
     np.testing.assert_array_equal(w.data, [2.0, 4.0, 3.0])
+
+
+def test_changing_what_backward_needs_raises_or_cannot_matter():
+    x = f64([[1.0, 3.0], [4.0, 2.0]])
+    m = x.amax(1, keepdim=True)  # amax needs its output to find the winners
+    m -= 1.0
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        (x - m).exp().sum().backward()  # it used to give a nan gradient
+
+    x = f64([1.0, 2.0, 3.0])
+    mask = tg.tensor([True, False, True])
+    y = tg.where(mask, x * 2.0, x * 0.0)
+    mask[0] = False
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+
+    # an index is copied when it is used, so changing the index tensor later moves nothing
+    x = f64([1.0, 2.0, 3.0, 4.0])
+    i = tg.tensor([0, 1])
+    y = x[i]
+    i += 2
+    (y * tg.tensor([1.0, 10.0], dtype=np.float64)).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [1.0, 10.0, 0.0, 0.0])

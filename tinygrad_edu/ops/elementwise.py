@@ -130,13 +130,13 @@ class Where(Function):
 
     @staticmethod
     def forward(ctx: Node, cond: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        ctx.cond = cond
+        ctx.save_for_backward(cond)
         return np.where(cond, a, b)
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple[None, Tensor | None, Tensor | None]:
         _, need_a, need_b = ctx.needs_input_grad
-        cond = Tensor._wrap(ctx.cond)
+        (cond,) = ctx.saved_tensors
         return (
             None,
             where(cond, grad, 0.0) if need_a else None,

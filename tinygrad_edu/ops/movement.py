@@ -165,14 +165,16 @@ _INDEX_HELP = (
 
 
 def check_index(index: object) -> tuple:
-    """Validate an index and turn Tensors and lists in it into NumPy arrays."""
+    """Validate an index and turn Tensors, lists and arrays in it into NumPy arrays of its own.
+
+    Its own copies: backward scatters the gradient with the same index, so a
+    later in-place change to an index tensor must not move it.
+    """
     items = index if isinstance(index, tuple) else (index,)
     checked = []
     for item in items:
-        if isinstance(item, Tensor):
-            item = item.data
-        elif isinstance(item, list):
-            item = np.asarray(item)
+        if isinstance(item, (Tensor, list, np.ndarray)):
+            item = np.array(item.data if isinstance(item, Tensor) else item)
         if isinstance(item, np.ndarray):
             if item.dtype.kind not in "iub":
                 raise IndexError(f"{_INDEX_HELP}; got an array of dtype {item.dtype}")

@@ -60,18 +60,17 @@ class Amax(Function):
     def forward(ctx: Node, x: np.ndarray, dims: tuple[int, ...], keepdim: bool) -> np.ndarray:
         if any(x.shape[d] == 0 for d in dims):
             raise RuntimeError(f"max: cannot reduce an empty tensor of shape {x.shape} over dims {dims}")
-        ctx.save_for_backward(x)
         ctx.dims, ctx.kept = dims, _kept_shape(x.shape, dims)
-        ctx.values = x.max(axis=dims, keepdims=True)
-        return (
-            ctx.values if keepdim else ctx.values.reshape([n for i, n in enumerate(x.shape) if i not in dims])
-        )
+        values = x.max(axis=dims, keepdims=True)
+        y = values if keepdim else values.reshape([n for i, n in enumerate(x.shape) if i not in dims])
+        ctx.save_for_backward(x, y)  # y, not a copy: changing it in place makes backward raise
+        return y
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None, None]:
-        (x,) = ctx.saved_tensors
+        x, y = ctx.saved_tensors
         # NOTE: ties share the gradient, as PyTorch's amax and full max() do.
-        winners = x.data == ctx.values
+        winners = x.data == y.data.reshape(ctx.kept)
         share = winners / winners.sum(axis=ctx.dims, keepdims=True)
         return grad.reshape(ctx.kept) * share.astype(x.dtype), None, None
 
@@ -253,7 +252,7 @@ class NllLoss(Function):
     def forward(
         ctx: Node, x: np.ndarray, classes: np.ndarray, w: np.ndarray | None, divisor: float | None
     ) -> np.ndarray:
-        index = (np.arange(len(classes)), classes)  # (i, c_i) for every sample
+        index = (np.arange(len(classes)), classes.copy())  # (i, c_i) for every sample, kept as they are now
         ctx.shape, ctx.index, ctx.w, ctx.divisor = x.shape, index, w, divisor
         losses = -x[index] if w is None else -w * x[index]
         return losses if divisor is None else losses.sum() / divisor
