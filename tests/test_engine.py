@@ -430,3 +430,38 @@ def test_changing_what_backward_needs_raises_or_cannot_matter():
     i += 2
     (y * tg.tensor([1.0, 10.0], dtype=np.float64)).sum().backward()
     np.testing.assert_array_equal(x.grad.data, [1.0, 10.0, 0.0, 0.0])
+
+
+def test_forward_knows_needs_input_grad_and_keeps_only_what_backward_uses():
+    # b * 3 needs only the 3 for b's gradient, so b may change in place before backward
+    a = f64([1.0, 2.0])
+    b = a * 2.0
+    c = (b * 3.0) + (b / 4.0) + b @ tg.ones(2, 2, dtype=np.float64) + b.tanh() * 0.0
+    b += 1.0
+    c.sum().backward()
+    np.testing.assert_allclose(a.grad.data, [2 * (3.0 + 0.25 + 2.0)] * 2)
+    d = a * 2.0
+    e = d * d  # each factor is the other's gradient: changing d must raise
+    d += 1.0
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        e.sum().backward()
+
+    seen = []
+
+    class Scale(tg.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, k):
+            seen.append(ctx.needs_input_grad)  # known already, as in PyTorch
+            ctx.save_for_backward(k if ctx.needs_input_grad[0] else None)
+            return x * k
+
+        @staticmethod
+        def backward(ctx, grad):
+            (k,) = ctx.saved_tensors
+            return grad * k, None
+
+    x = f64([1.0, 2.0])
+    Scale.apply(x, tg.tensor(3.0, dtype=np.float64)).sum().backward()
+    with tg.no_grad():
+        Scale.apply(x, 2.0)
+    assert seen == [(True, False), (False, False)] and x.grad.tolist() == [3.0, 3.0]

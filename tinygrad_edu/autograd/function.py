@@ -19,6 +19,10 @@ graph is being recorded, creates the graph node. The node is also the `ctx`
 that `forward` and `backward` receive; its class is named after the op
 (``MulBackward``), so ``y.grad_fn`` reads like PyTorch's.
 
+``ctx.needs_input_grad`` says, already in `forward`, which inputs need a
+gradient, so forward can save only what backward will use (the library's Mul
+keeps x for y's gradient only when y needs one).
+
 `backward` is written with Tensor operations. With ``create_graph=True`` those
 operations are recorded too, which is what makes second derivatives work;
 otherwise they run with recording off and cost no more than NumPy calls
@@ -48,19 +52,22 @@ class Node:
              at the time of the call, the input itself for a leaf, or None
              for a non-Tensor argument. Keeping the producer (not the tensor)
              keeps the graph right even if the tensor is later changed in place.
+    needs_input_grad: per input, does a gradient need to flow to it? Set
+             before `forward` runs, so forward can save only what backward
+             will use (as in PyTorch).
     """
 
     # Slots for what every recorded node holds (fewer objects for the cycle
     # collector to walk); ctx attributes an op sets itself go to __dict__.
     # `_saved` holds what `save_for_backward` was given, then (once recorded)
     # the saved tensors, and None after backward has released them.
-    __slots__ = ("inputs", "parents", "scope", "_saved", "_versions", "__dict__")
+    __slots__ = ("inputs", "parents", "needs_input_grad", "scope", "_saved", "_versions", "__dict__")
     function: type[Function]
     _pre_hooks: list | None = None
     _retains_grad = False  # True once the last pre-hook is retain_grad's
 
     def save_for_backward(self, *values: Any) -> None:
-        """Keep values that `backward` needs: inputs, the output, or constants."""
+        """Keep values that `backward` needs: inputs, the output, constants, or None (nothing)."""
         self._saved = values
 
     @property
@@ -77,6 +84,9 @@ class Node:
             return ()
         tensors = []
         for tensor, version in zip(saved, self._versions):
+            if tensor is None:  # a placeholder: forward saved nothing in this place
+                tensors.append(None)
+                continue
             if type(tensor) is weakref.ReferenceType:
                 tensor = tensor()
             # a view counts the changes made to its base
@@ -90,11 +100,6 @@ class Node:
                 )
             tensors.append(tensor)
         return tuple(tensors)
-
-    @property
-    def needs_input_grad(self) -> tuple[bool, ...]:
-        """Per input: does a gradient need to flow to it?"""
-        return tuple([p is not None for p in self.parents])
 
     @property
     def released(self) -> bool:
@@ -124,6 +129,10 @@ class Node:
         """Turn the arrays given to `save_for_backward` into tensors, noting their versions."""
         saved, versions = [], []
         for value in self._saved:
+            if value is None:
+                saved.append(None)
+                versions.append(None)
+                continue
             for x in self.inputs:
                 if isinstance(x, Tensor) and x.data is value:
                     break
@@ -182,28 +191,34 @@ class Function:
         """Run the op on Tensors (or plain values) and record it when grad is on."""
         ctx = cls._node_class()
         ctx._saved = ()
+        if _state.enabled:
+            ctx.needs_input_grad = tuple([isinstance(x, Tensor) and x.requires_grad for x in args])
+        else:
+            ctx.needs_input_grad = (False,) * len(args)
         result = cls.forward(ctx, *[x.data if isinstance(x, Tensor) else x for x in args])
         out = Tensor._wrap(result if type(result) is np.ndarray else _as_output(cls, result))
-        if _state.enabled and any([isinstance(x, Tensor) and x.requires_grad for x in args]):
+        if any(ctx.needs_input_grad):
             # where each input's gradient goes: its producer, itself (a leaf), or nowhere
-            parents = [(x.grad_fn or x) if isinstance(x, Tensor) and x.requires_grad else None for x in args]
+            parents = [(x.grad_fn or x) if need else None for x, need in zip(args, ctx.needs_input_grad)]
             _record(ctx, args, tuple(parents), out, result)
         return out
 
     # Shortcuts for the library's most common calls, the same steps as `apply`
     # without walking an argument list of unknown length: one or two Tensors,
-    # followed by plain values (dims, shapes) that get no gradient.
+    # followed by a few plain values (dims, shapes) that get no gradient.
 
     @classmethod
     def _apply1(cls, x: Tensor, *consts: Any) -> Tensor:
         ctx = cls._node_class()
         ctx._saved = ()
+        need = x.requires_grad and _state.enabled
+        ctx.needs_input_grad = (_FIRST if need else _NONE)[len(consts)]
         result = cls.forward(ctx, x.data, *consts) if consts else cls.forward(ctx, x.data)
         out = Tensor._wrap(result if type(result) is np.ndarray else _as_output(cls, result))
         if cls.view and result.base is not None and np.may_share_memory(result, x.data):
             out._share_memory_of(x)
             out._view = (x, cls, consts)
-        if x.requires_grad and _state.enabled:
+        if need:
             _record(ctx, (x,) + consts, (x.grad_fn or x,) + (None,) * len(consts), out, result)
         return out
 
@@ -211,15 +226,21 @@ class Function:
     def _apply2(cls, a: Tensor, b: Tensor, *consts: Any) -> Tensor:
         ctx = cls._node_class()
         ctx._saved = ()
+        enabled = _state.enabled
+        need_a, need_b = enabled and a.requires_grad, enabled and b.requires_grad
+        ctx.needs_input_grad = (need_a, need_b) + (False,) * len(consts) if consts else (need_a, need_b)
         result = cls.forward(ctx, a.data, b.data, *consts) if consts else cls.forward(ctx, a.data, b.data)
         out = Tensor._wrap(result if type(result) is np.ndarray else _as_output(cls, result))
-        if (a.requires_grad or b.requires_grad) and _state.enabled:
-            parents = (
-                (a.grad_fn or a) if a.requires_grad else None,
-                (b.grad_fn or b) if b.requires_grad else None,
-            )
+        if need_a or need_b:
+            parents = ((a.grad_fn or a) if need_a else None, (b.grad_fn or b) if need_b else None)
             _record(ctx, (a, b) + consts, parents + (None,) * len(consts), out, result)
         return out
+
+
+# needs_input_grad of `_apply1` with k plain values after the tensor, made once:
+# _FIRST[k] when the tensor needs a gradient, else _NONE[k].
+_FIRST = [(True,) + (False,) * k for k in range(4)]
+_NONE = [(False,) * (k + 1) for k in range(4)]
 
 
 def _as_output(cls: type[Function], result: Any) -> np.ndarray:

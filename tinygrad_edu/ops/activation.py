@@ -36,7 +36,7 @@ class TanhGrad(Function):
 
     @staticmethod
     def forward(ctx: Node, g: np.ndarray, y: np.ndarray) -> np.ndarray:
-        ctx.save_for_backward(g, y)
+        ctx.save_for_backward(g if ctx.needs_input_grad[1] else None, y)
         return g * (1.0 - y * y)
 
     @staticmethod
@@ -68,7 +68,7 @@ class SigmoidGrad(Function):
 
     @staticmethod
     def forward(ctx: Node, g: np.ndarray, y: np.ndarray) -> np.ndarray:
-        ctx.save_for_backward(g, y)
+        ctx.save_for_backward(g if ctx.needs_input_grad[1] else None, y)
         return g * y * (1.0 - y)
 
     @staticmethod

@@ -24,7 +24,8 @@ class MatMul(Function):
 
     @staticmethod
     def forward(ctx: Node, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        ctx.save_for_backward(a, b)
+        need_a, need_b = ctx.needs_input_grad
+        ctx.save_for_backward(a if need_b else None, b if need_a else None)
         return a @ b
 
     @staticmethod
@@ -87,7 +88,8 @@ class Linear(Function):
 
     @staticmethod
     def forward(ctx: Node, x: np.ndarray, w: np.ndarray, b: np.ndarray | None) -> np.ndarray:
-        ctx.save_for_backward(x, w)
+        need_x, need_w, _ = ctx.needs_input_grad
+        ctx.save_for_backward(x if need_w else None, w if need_x else None)
         y = x @ w.T
         if b is not None:
             y += b  # in place: y is a new array, so no second one is needed
