@@ -292,6 +292,21 @@ class Tensor:
     def grad(self, value: Tensor | None) -> None:
         self._grad = value
 
+    def _clear_grad(self, set_to_none: bool) -> None:
+        """`zero_grad` of modules and optimizers, for one tensor: `.grad` to None, or to 0 in place.
+
+        In place, as PyTorch, so code that holds the gradient tensor sees the zeros.
+        """
+        grad = self._grad
+        if grad is None or set_to_none:
+            self._grad = None
+            return
+        if grad.grad_fn is not None:  # built with create_graph=True: new zeros, off its graph
+            self._grad = Tensor._wrap(np.zeros_like(grad.data))
+            return
+        grad.data.fill(0)
+        (grad if grad._base is None else grad._base)._version += 1
+
     @property
     def retains_grad(self) -> bool:
         """True for a non-leaf tensor whose `.grad` is kept (see `retain_grad`)."""

@@ -43,7 +43,7 @@ def backward(
                 grad = grad if result is None else result
         if leaf.grad is not None:
             leaf.grad = leaf.grad + grad  # a new tensor
-        elif create_graph:
+        elif create_graph and grad.grad_fn is not None:
             leaf.grad = grad  # keeps its graph, to be differentiated again
         else:
             leaf.grad = Tensor._wrap(np.array(grad.data))  # own memory, never a shared view

@@ -304,14 +304,9 @@ class Module:
         return self
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Clear every parameter's `.grad`: to None, or to fresh zeros.
-
-        Fresh zeros rather than zeroing in place: backward may hand the same
-        gradient Tensor to several leaves, and zeroing it would clear them all.
-        """
+        """Clear every parameter's `.grad`: to None, or to zeros in place (as `Optimizer.zero_grad`)."""
         for param in self.parameters():
-            if param.grad is not None:
-                param.grad = None if set_to_none else Tensor._wrap(np.zeros_like(param.grad.data))
+            param._clear_grad(set_to_none)
 
     # ------------------------------------------------------------ state dict
 

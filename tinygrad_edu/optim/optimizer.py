@@ -144,17 +144,7 @@ class Optimizer:
         """
         for group in self.param_groups:
             for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                if set_to_none:
-                    p.grad = None
-                    continue
-                if getattr(grad, "grad_fn", None) is not None:
-                    # A gradient built with create_graph=True: cut it from its graph.
-                    grad = p.grad = grad.detach()
-                grad.data.fill(0)
-                grad._version += 1
+                p._clear_grad(set_to_none)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Perform one update of every parameter that has a gradient.
