@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections import OrderedDict
 
 import numpy as np
@@ -86,14 +87,15 @@ def test_parameter_shares_memory_and_repr():
 # ---------------------------------------------------------------- state dict
 
 
-def test_state_dict_keys_shapes_and_copies():
+def test_state_dict_keys_shapes_and_shared_arrays():
     model = mlp()
     sd = model.state_dict()
     assert isinstance(sd, OrderedDict)
     assert list(sd) == ["0.weight", "0.bias", "2.weight", "2.bias"]
     assert [v.shape for v in sd.values()] == [(32, 64), (32,), (10, 32), (10,)]
-    sd["0.bias"][:] = 123.0  # a copy: the model must not change
-    assert not np.any(model[0].bias.data == 123.0)
+    snapshot = copy.deepcopy(sd)
+    sd["0.bias"][:] = 123.0  # the arrays themselves, as PyTorch's tensors share storage
+    assert np.all(model[0].bias.data == 123.0) and not np.any(snapshot["0.bias"] == 123.0)
     model[0].weight = nn.Parameter(tg.zeros(32, 64))  # replacing keeps the order
     model[0] = nn.Linear(64, 32)
     assert list(model.state_dict()) == ["0.weight", "0.bias", "2.weight", "2.bias"]

@@ -325,11 +325,15 @@ class Module:
         return out
 
     def state_dict(self, prefix: str = "", keep_vars: bool = False) -> OrderedDict[str, Any]:
-        """An OrderedDict of NumPy array copies (the Tensors themselves with keep_vars=True)."""
+        """The NumPy arrays behind the parameters and buffers by key (the Tensors with keep_vars=True).
+
+        Not copies, as in PyTorch: the arrays follow training. Take a snapshot
+        (of the best model so far, say) with ``copy.deepcopy(model.state_dict())``.
+        """
         tensors = self._state_tensors(prefix)
         if keep_vars:
             return tensors  # type: ignore[return-value]
-        return OrderedDict((key, tensor.data.copy()) for key, tensor in tensors.items())
+        return OrderedDict((key, tensor.data) for key, tensor in tensors.items())
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
         """Copy values into the parameters and buffers, in place; nothing changes if any check fails.
