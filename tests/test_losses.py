@@ -273,6 +273,16 @@ def test_loss_dtypes_follow_pytorch():
         F.cross_entropy(t(LOGITS).float(), t(CLASSES), weight=t(np.ones(4)))
 
 
+def test_loss_weights_are_buffers_as_in_pytorch():
+    w = tg.tensor([1.0, 2.0, 0.5, 1.0])
+    assert list(nn.CrossEntropyLoss(weight=w).state_dict()) == ["weight"]
+    assert list(nn.NLLLoss(weight=w).state_dict()) == ["weight"]
+    assert list(nn.BCEWithLogitsLoss(pos_weight=w).state_dict()) == ["pos_weight"]
+    assert list(nn.BCELoss().state_dict()) == []  # no weight, no key
+    loss = nn.CrossEntropyLoss(weight=w.tolist())  # a list is made a Tensor
+    assert isinstance(loss.weight, tg.Tensor) and loss.weight.tolist() == w.tolist()
+
+
 def test_cross_entropy_matches_torch_if_installed():
     torch = pytest.importorskip("torch")
     for reduction in REDUCTIONS:

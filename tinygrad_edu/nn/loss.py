@@ -14,6 +14,18 @@ class _Loss(Module):
         self.reduction = reduction
 
 
+class _WeightedLoss(_Loss):
+    """A loss with per-class (or per-element) weights, kept as a buffer, so in `state_dict` as in PyTorch."""
+
+    def __init__(self, weight: Tensor | None = None, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self.register_buffer("weight", _as_buffer(weight))
+
+
+def _as_buffer(value: object) -> Tensor | None:
+    return value if value is None or isinstance(value, Tensor) else Tensor(value)
+
+
 class MSELoss(_Loss):
     """mean/sum/none of (x - y)^2.  Shape: input (*), target same -> scalar, or (*) for "none"."""
 
@@ -28,26 +40,21 @@ class L1Loss(_Loss):
         return F.l1_loss(input, target, reduction=self.reduction)
 
 
-class BCELoss(_Loss):
+class BCELoss(_WeightedLoss):
     """-w [y log x + (1 - y) log(1 - x)] for probabilities x (logs clamped at -100)."""
-
-    def __init__(self, weight: Tensor | None = None, reduction: str = "mean") -> None:
-        super().__init__(reduction)
-        self.weight = weight
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
 
 
-class BCEWithLogitsLoss(_Loss):
+class BCEWithLogitsLoss(_WeightedLoss):
     """Sigmoid + BCE in one stable formula; pos_weight (C,) weighs the positive class."""
 
     def __init__(
         self, weight: Tensor | None = None, reduction: str = "mean", pos_weight: Tensor | None = None
     ) -> None:
-        super().__init__(reduction)
-        self.weight = weight
-        self.pos_weight = pos_weight
+        super().__init__(weight, reduction)
+        self.register_buffer("pos_weight", _as_buffer(pos_weight))
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.binary_cross_entropy_with_logits(
@@ -55,14 +62,13 @@ class BCEWithLogitsLoss(_Loss):
         )
 
 
-class NLLLoss(_Loss):
+class NLLLoss(_WeightedLoss):
     """-w[y] log_probs[y].  Shape: input (N, C), target (N,) class indices -> scalar, or (N,)."""
 
     def __init__(
         self, weight: Tensor | None = None, ignore_index: int = -100, reduction: str = "mean"
     ) -> None:
-        super().__init__(reduction)
-        self.weight = weight
+        super().__init__(weight, reduction)
         self.ignore_index = ignore_index
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
@@ -71,7 +77,7 @@ class NLLLoss(_Loss):
         )
 
 
-class CrossEntropyLoss(_Loss):
+class CrossEntropyLoss(_WeightedLoss):
     """log_softmax + NLL.  Shape: logits (N, C), target (N,) indices or (N, C) probabilities."""
 
     def __init__(
@@ -81,8 +87,7 @@ class CrossEntropyLoss(_Loss):
         reduction: str = "mean",
         label_smoothing: float = 0.0,
     ) -> None:
-        super().__init__(reduction)
-        self.weight = weight
+        super().__init__(weight, reduction)
         self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing
 
