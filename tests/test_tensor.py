@@ -358,8 +358,18 @@ def test_reduction_edge_cases_match_pytorch():
     assert x.amax(dim=(), keepdim=True).shape == (1, 1, 1)
     assert x.argmax(keepdim=True).shape == (1, 1, 1) and x.argmax(keepdim=True).item() == 59
     assert tg.zeros(0, 3).amax(1).shape == (0,)  # only an empty reduced dim is an error
-    with pytest.raises(RuntimeError, match="empty"):
+    with pytest.raises(IndexError, match="dim 0 to have non-zero size"):
         tg.zeros(0, 3).amax(0)
+    with pytest.raises(RuntimeError, match="empty; give a dim"):
+        tg.zeros(0, 3).max()
+    with pytest.raises(IndexError, match="dim 0 to have non-zero size"):
+        tg.zeros(0, 3).argmax(0)
+    with pytest.raises(IndexError, match="dim to be specified"):
+        tg.zeros(0, 3).argmin()
+    assert tg.zeros(0, 3).argmax(1).shape == (0,)
+    # the stable shifts start from -inf, so an empty dim works as in PyTorch
+    assert tg.zeros(0, 3).logsumexp(0).tolist() == [-np.inf] * 3
+    assert tg.zeros(0, 3).softmax(0).shape == (0, 3) and tg.zeros(0, 3).log_softmax(0).shape == (0, 3)
     with pytest.raises(IndexError, match="size 0"):
         tg.zeros(0, 3).max(0)
     with np.errstate(invalid="ignore"):

@@ -730,6 +730,11 @@ def _floating(t: Tensor) -> Tensor:
 
 
 def _arg(pick: Callable, x: Tensor, dim: int | None, keepdim: bool) -> Tensor:
+    if x.data.size == 0 and (dim is None or x.shape[movement.normalize_dim(dim, x.ndim)] == 0):
+        where = "dim to be specified" if dim is None else f"dim {dim} to have non-zero size"
+        raise IndexError(
+            f"{pick.__name__}(): Expected reduction {where} for an empty tensor (shape {x.shape})"
+        )
     if dim is None:  # the index into the flattened tensor
         index = np.asarray(pick(x.data))
         return Tensor._wrap(index.reshape((1,) * x.ndim) if keepdim else index)

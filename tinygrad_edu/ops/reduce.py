@@ -58,8 +58,13 @@ class Amax(Function):
 
     @staticmethod
     def forward(ctx: Node, x: np.ndarray, dims: tuple[int, ...], keepdim: bool) -> np.ndarray:
-        if any(x.shape[d] == 0 for d in dims):
-            raise RuntimeError(f"max: cannot reduce an empty tensor of shape {x.shape} over dims {dims}")
+        empty = [d for d in dims if x.shape[d] == 0]
+        if empty and len(dims) == x.ndim:
+            raise RuntimeError(f"max(): the tensor of shape {x.shape} is empty; give a dim to reduce over")
+        if empty:
+            raise IndexError(
+                f"amax(): Expected reduction dim {empty[0]} to have non-zero size (shape {x.shape})"
+            )
         ctx.dims, ctx.kept = dims, _kept_shape(x.shape, dims)
         values = x.max(axis=dims, keepdims=True)
         y = values if keepdim else values.reshape([n for i, n in enumerate(x.shape) if i not in dims])
@@ -161,7 +166,7 @@ def _stable_shift(x: Tensor, dims: tuple[int, ...]) -> Tensor:
     the result, so it needs no gradient. An infinite max is replaced, as
     PyTorch's logsumexp does, so that a row of -inf gives -inf, not nan.
     """
-    m = x.data.max(axis=dims, keepdims=True)
+    m = x.data.max(axis=dims, keepdims=True, initial=-np.inf)  # -inf over an empty dim
     if not math.isfinite(m.sum()):  # (a sum that overflows only takes the careful path)
         m = np.where(np.isfinite(m), m, 0).astype(x.dtype)
     return Tensor._wrap(m)
@@ -180,7 +185,7 @@ def softmax(x: Tensor, dim: int) -> Tensor:
     """exp(x) / sum(exp(x)) along dim, stable for large |x|."""
     _check_float(x, "softmax")
     dims = (normalize_dim(dim, x.ndim),) if x.ndim else ()
-    e = (x - Tensor._wrap(x.data.max(axis=dims, keepdims=True))).exp()
+    e = (x - Tensor._wrap(x.data.max(axis=dims, keepdims=True, initial=-np.inf))).exp()
     return e / sum(e, dims, keepdim=True)
 
 
@@ -195,7 +200,7 @@ class LogSoftmax(Function):
     @staticmethod
     def forward(ctx: Node, x: np.ndarray, dims: tuple[int, ...]) -> np.ndarray:
         ctx.dims = dims
-        y = x - x.max(axis=dims, keepdims=True)
+        y = x - x.max(axis=dims, keepdims=True, initial=-np.inf)  # (the initial allows an empty dim)
         y -= np.log(np.exp(y).sum(axis=dims, keepdims=True))  # in place: y is a new array
         ctx.save_for_backward(y)
         return y
