@@ -347,6 +347,16 @@ def test_ragged_list_is_a_value_error_as_in_pytorch():
         tg.tensor([[1, 2], [3]])
 
 
+def test_var_and_std_take_pytorchs_unbiased_forms():
+    a = np.array([[1.0, 2.0, 4.0], [3.0, 5.0, 9.0]])
+    x = tg.tensor(a)
+    np.testing.assert_allclose(x.var(False).item(), np.var(a))  # var(unbiased) over everything
+    np.testing.assert_allclose(x.std(1, False).data, np.std(a, axis=1))
+    np.testing.assert_allclose(x.var(0, True, True).data, np.var(a, axis=0, ddof=1, keepdims=True))
+    with pytest.raises(TypeError, match="either unbiased or correction"):
+        x.var(unbiased=False, correction=1)
+
+
 def test_float32_arange_does_not_drift():
     np.testing.assert_array_equal(tg.arange(0, 1, 0.1).data, np.arange(0, 1, 0.1).astype(np.float32))
     assert tg.arange(-3.3, 7.1, 0.37).data[-1] == np.float32(-3.3 + 28 * 0.37)

@@ -134,8 +134,16 @@ def var(
     *,
     correction: int | None = None,
 ) -> Tensor:
-    """sum((x - mean)^2) / (N - correction); correction=1 (Bessel's) by default."""
+    """sum((x - mean)^2) / (N - correction); correction=1 (Bessel's) by default.
+
+    As in PyTorch, ``var(False)`` means unbiased=False over all elements, and
+    `unbiased` and `correction` are two spellings of one thing: give one.
+    """
     _check_float(x, "var")
+    if isinstance(dim, bool):  # PyTorch's var(unbiased) form
+        dim, unbiased = None, dim
+    if unbiased is not None and correction is not None:
+        raise TypeError("var(): pass either unbiased or correction, not both")
     if correction is None:
         correction = 1 if unbiased is None else int(bool(unbiased))
     dims = normalize_dims(dim, x.ndim)
