@@ -465,3 +465,15 @@ def test_forward_knows_needs_input_grad_and_keeps_only_what_backward_uses():
     with tg.no_grad():
         Scale.apply(x, 2.0)
     assert seen == [(True, False), (False, False)] and x.grad.tolist() == [3.0, 3.0]
+
+
+def test_assigning_grad_checks_type_shape_and_dtype():
+    x = f64([1.0, 2.0])
+    x.grad = tg.ones(2, dtype=np.float64)
+    with pytest.raises(RuntimeError, match=r"shape \(3,\).*shape \(2,\)"):
+        x.grad = tg.ones(3, dtype=np.float64)
+    with pytest.raises(RuntimeError, match="dtype float32"):
+        x.grad = tg.ones(2)
+    with pytest.raises(TypeError, match="Tensor or None"):
+        x.grad = np.ones(2)
+    assert x.grad.tolist() == [1.0, 1.0]  # the failed assignments changed nothing

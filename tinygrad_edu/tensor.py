@@ -290,6 +290,14 @@ class Tensor:
 
     @grad.setter
     def grad(self, value: Tensor | None) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None, got {type(value).__name__}")
+            if value.data.shape != self.data.shape or value.data.dtype != self.data.dtype:
+                raise RuntimeError(
+                    f"assigned grad of shape {value.shape} and dtype {value.dtype} does not match "
+                    f"the tensor's shape {self.shape} and dtype {self.dtype}"
+                )
         self._grad = value
 
     def _clear_grad(self, set_to_none: bool) -> None:
