@@ -351,6 +351,15 @@ def test_activation_values():
     assert nn.Flatten()(tg.zeros(2, 3, 4)).shape == (2, 12)
 
 
+def test_softmax_without_dim_guesses_as_pytorch_and_warns():
+    t = tg.tensor([[-2.0, 0.5, 3.0]])
+    for call in (lambda: F.softmax(t), lambda: nn.Softmax()(t), lambda: F.log_softmax(t).exp()):
+        with pytest.warns(UserWarning, match="Implicit dimension choice") as caught:
+            out = call()
+        assert caught[0].filename == __file__  # the warning points at the caller's line
+        np.testing.assert_allclose(out.data.sum(1), [1.0], rtol=1e-6)  # dim 1 for a 2-d input
+
+
 def test_dropout_train_and_eval():
     x = tg.ones(200, 100)
     layer = nn.Dropout(0.25)

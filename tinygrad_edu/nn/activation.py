@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
-
 from ..tensor import Tensor
 from . import functional as F
 from .module import Module
@@ -68,15 +66,6 @@ class GELU(Module):
         return f"approximate={self.approximate!r}"
 
 
-def _implicit_dim(name: str, ndim: int) -> int:
-    warnings.warn(
-        f"Implicit dimension choice for {name} has been deprecated. "
-        "Change the call to include dim=X as an argument.",
-        stacklevel=3,
-    )
-    return 0 if ndim in (0, 1, 3) else 1
-
-
 class Softmax(Module):
     """y_i = exp(x_i) / sum_j exp(x_j) along dim.  Shape: any -> same."""
 
@@ -85,8 +74,7 @@ class Softmax(Module):
         self.dim = dim
 
     def forward(self, input: Tensor) -> Tensor:
-        dim = self.dim if self.dim is not None else _implicit_dim("softmax", input.ndim)
-        return F.softmax(input, dim)
+        return F.softmax(input, self.dim, _stacklevel=5)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
@@ -100,8 +88,7 @@ class LogSoftmax(Module):
         self.dim = dim
 
     def forward(self, input: Tensor) -> Tensor:
-        dim = self.dim if self.dim is not None else _implicit_dim("log_softmax", input.ndim)
-        return F.log_softmax(input, dim)
+        return F.log_softmax(input, self.dim, _stacklevel=5)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"

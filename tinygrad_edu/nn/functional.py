@@ -62,14 +62,24 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     return input.gelu(approximate)
 
 
-def softmax(input: Tensor, dim: int) -> Tensor:
+def _implicit_dim(name: str, ndim: int, stacklevel: int) -> int:
+    """PyTorch's deprecated guess of the dim when none is given (0 for 0-, 1- and 3-d input, else 1)."""
+    warnings.warn(
+        f"Implicit dimension choice for {name} has been deprecated. "
+        "Change the call to include dim=X as an argument.",
+        stacklevel=stacklevel,
+    )
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3) -> Tensor:
     """exp(x_i) / sum_j exp(x_j) along dim."""
-    return input.softmax(dim)
+    return input.softmax(_implicit_dim("softmax", input.ndim, _stacklevel) if dim is None else dim)
 
 
-def log_softmax(input: Tensor, dim: int) -> Tensor:
+def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3) -> Tensor:
     """x_i - log(sum_j exp(x_j)) along dim, stable for large |x|."""
-    return input.log_softmax(dim)
+    return input.log_softmax(_implicit_dim("log_softmax", input.ndim, _stacklevel) if dim is None else dim)
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
