@@ -162,9 +162,9 @@ def test_drop_last_with_shuffle_drops_only_the_tail():
     assert len(set(labels.tolist())) == 9
 
 
-@pytest.mark.parametrize("bad", [0, -2])
-def test_batch_size_must_be_positive(bad):
-    with pytest.raises(ValueError, match="batch_size"):
+@pytest.mark.parametrize("bad", [0, -2, 2.0, True])
+def test_batch_size_must_be_a_positive_int(bad):
+    with pytest.raises(ValueError, match="positive integer value, but got batch_size="):
         DataLoader(make_dataset(3), batch_size=bad)
 
 

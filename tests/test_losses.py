@@ -264,6 +264,8 @@ def test_bce_rejects_non_probabilities():
 
 def test_loss_dtypes_follow_pytorch():
     p32, b32 = t(P).float(), t(B).float()
+    with pytest.raises(RuntimeError, match="expected a float target"):
+        F.binary_cross_entropy_with_logits(p32, t(B).long())
     with pytest.raises(RuntimeError, match="target of dtype float64 does not match input of dtype float32"):
         F.binary_cross_entropy(p32, t(B))
     # a weight of another dtype leaves the loss in the input's dtype

@@ -120,6 +120,7 @@ def test_load_state_dict_round_trip_in_place():
     version = b[0].weight._version
     result = b.load_state_dict(a.state_dict())
     assert result.missing_keys == [] and result.unexpected_keys == []
+    assert repr(result) == "<All keys matched successfully>"
     assert b[0].weight.data is weight_array and b[0].weight._version == version + 1
     x = tg.randn(4, 64)
     np.testing.assert_array_equal(a(x).data, b(x).data)

@@ -253,6 +253,11 @@ def binary_cross_entropy_with_logits(
     target = _as_tensor(target, input)
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    if target.dtype.kind != "f":
+        raise RuntimeError(
+            f"binary_cross_entropy_with_logits: expected a float target (0/1 or probabilities), "
+            f"got dtype {target.dtype}"
+        )
     # NOTE: max(x, 0) and |x| both have a kink at 0; choosing the x >= 0 branch
     # for both makes their subgradients cancel correctly: d/dx = sigmoid(0) - y.
     nonneg = input >= 0

@@ -22,7 +22,14 @@ from ..autograd.grad_mode import _state
 from ..tensor import Tensor, parse_to
 from .parameter import Parameter
 
-IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+
+class IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
+    """What `load_state_dict` returns: the keys it missed and the keys it did not know."""
+
+    def __repr__(self) -> str:
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"  # as PyTorch prints it
+        return super().__repr__()
 
 
 def _addindent(text: str, spaces: int) -> str:
