@@ -41,12 +41,13 @@ def backward(
             for hook in leaf._hooks:
                 result = hook(grad)
                 grad = grad if result is None else result
-        if leaf.grad is not None:
-            leaf.grad = leaf.grad + grad  # a new tensor
+        # (`_grad`, not the checking `grad` setter: the engine's gradients have the leaf's shape and dtype)
+        if leaf._grad is not None:
+            leaf._grad = leaf._grad + grad  # a new tensor
         elif create_graph and grad.grad_fn is not None:
-            leaf.grad = grad  # keeps its graph, to be differentiated again
+            leaf._grad = grad  # keeps its graph, to be differentiated again
         else:
-            leaf.grad = Tensor._wrap(np.array(grad.data))  # own memory, never a shared view
+            leaf._grad = Tensor._wrap(np.array(grad.data))  # own memory, never a shared view
 
 
 def grad(
