@@ -367,6 +367,8 @@ def test_reduction_edge_cases_match_pytorch():
     assert x.sum(dim=()).item() == 1770.0  # an empty dim tuple reduces everything
     assert x.amax(dim=(), keepdim=True).shape == (1, 1, 1)
     assert x.argmax(keepdim=True).shape == (1, 1, 1) and x.argmax(keepdim=True).item() == 59
+    a, b = tg.tensor([1.0, 5.0]), tg.tensor([3.0, 2.0])
+    assert a.max(b).tolist() == [3.0, 5.0] and a.min(b).tolist() == [1.0, 2.0]  # the elementwise form
     assert tg.zeros(0, 3).amax(1).shape == (0,)  # only an empty reduced dim is an error
     with pytest.raises(IndexError, match="dim 0 to have non-zero size"):
         tg.zeros(0, 3).amax(0)

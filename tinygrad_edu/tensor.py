@@ -590,13 +590,17 @@ class Tensor:
         return reduce.mean(self, dim, keepdim)
 
     def max(self, dim: int | tuple | None = None, keepdim: bool = False) -> Any:
-        """max() and max(dims) give the values; max(int dim) gives (values, indices) as PyTorch."""
+        """As PyTorch: max() or max(dims) the values, max(int dim) (values, indices), max(x) elementwise."""
+        if isinstance(dim, Tensor):
+            return self.maximum(dim)
         if isinstance(dim, (int, np.integer)):
             return reduce.max_along(self, dim, keepdim, largest=True)
         return reduce.amax(self, dim, keepdim)
 
     def min(self, dim: int | tuple | None = None, keepdim: bool = False) -> Any:
-        """min() and min(dims) give the values; min(int dim) gives (values, indices) as PyTorch."""
+        """As PyTorch: min() or min(dims) the values, min(int dim) (values, indices), min(x) elementwise."""
+        if isinstance(dim, Tensor):
+            return self.minimum(dim)
         if isinstance(dim, (int, np.integer)):
             return reduce.max_along(self, dim, keepdim, largest=False)
         return reduce.amin(self, dim, keepdim)
