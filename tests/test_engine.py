@@ -179,6 +179,12 @@ def test_set_grad_enabled_as_a_call_a_block_and_a_decorator():
     with tg.set_grad_enabled(False):
         assert not tg.is_grad_enabled()
     assert tg.is_grad_enabled()
+    switch = tg.set_grad_enabled(False)
+    tg.set_grad_enabled(True)
+    for _ in range(2):  # an object used twice, as PyTorch allows
+        with switch:
+            assert not tg.is_grad_enabled()
+        assert tg.is_grad_enabled()
 
     @tg.set_grad_enabled(False)
     def infer():
@@ -404,6 +410,12 @@ def test_an_inplace_change_through_a_view_of_a_leaf_is_refused_and_changes_nothi
         w.reshape(3, 1)[0] += 1.0
     np.testing.assert_array_equal(w.data, [1.0, 2.0, 3.0])
     assert w._version == 0 and w.is_leaf
+    tg.manual_seed(0)
+    with pytest.raises(RuntimeError, match="leaf Variable"):
+        tg.nn.functional.dropout(w, 0.5, inplace=True)
+    after = tg.rand(1).item()
+    tg.manual_seed(0)
+    assert after == tg.rand(1).item()  # the failed call drew no dropout mask
     with tg.no_grad():  # the way to change a parameter in place
         w[0:2] *= 2.0
     np.testing.assert_array_equal(w.data, [2.0, 4.0, 3.0])

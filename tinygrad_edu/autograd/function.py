@@ -212,7 +212,7 @@ class Function:
         ctx = cls._node_class()
         ctx._saved = ()
         need = x.requires_grad and _state.enabled
-        ctx.needs_input_grad = (_FIRST if need else _NONE)[len(consts)]
+        ctx.needs_input_grad = ((need,) + (False,) * len(consts)) if consts else (need,)
         result = cls.forward(ctx, x.data, *consts) if consts else cls.forward(ctx, x.data)
         out = Tensor._wrap(result if type(result) is np.ndarray else _as_output(cls, result))
         if cls.view and result.base is not None and np.may_share_memory(result, x.data):
@@ -228,19 +228,13 @@ class Function:
         ctx._saved = ()
         enabled = _state.enabled
         need_a, need_b = enabled and a.requires_grad, enabled and b.requires_grad
-        ctx.needs_input_grad = (need_a, need_b) + (False,) * len(consts) if consts else (need_a, need_b)
+        ctx.needs_input_grad = ((need_a, need_b) + (False,) * len(consts)) if consts else (need_a, need_b)
         result = cls.forward(ctx, a.data, b.data, *consts) if consts else cls.forward(ctx, a.data, b.data)
         out = Tensor._wrap(result if type(result) is np.ndarray else _as_output(cls, result))
         if need_a or need_b:
             parents = ((a.grad_fn or a) if need_a else None, (b.grad_fn or b) if need_b else None)
             _record(ctx, (a, b) + consts, parents + (None,) * len(consts), out, result)
         return out
-
-
-# needs_input_grad of `_apply1` with k plain values after the tensor, made once:
-# _FIRST[k] when the tensor needs a gradient, else _NONE[k].
-_FIRST = [(True,) + (False,) * k for k in range(4)]
-_NONE = [(False,) * (k + 1) for k in range(4)]
 
 
 def _as_output(cls: type[Function], result: Any) -> np.ndarray:

@@ -63,15 +63,17 @@ class set_grad_enabled(_GradMode):
     """
 
     def __init__(self, mode: bool) -> None:
-        self.mode = bool(mode)
-        self._previous = [_state.enabled]
+        self.mode, self.prev = bool(mode), _state.enabled
         _state.enabled = self.mode
 
     def __enter__(self) -> None:
-        pass  # __init__ has switched already; __exit__ switches back
+        _state.enabled = self.mode
+
+    def __exit__(self, *exc: object) -> None:
+        _state.enabled = self.prev
 
     def __call__(self, fn: F) -> F:
-        _state.enabled = self._previous[0]  # as a decorator, the mode applies only inside fn
+        _state.enabled = self.prev  # as a decorator, the mode applies only inside fn
         return super().__call__(fn)
 
 

@@ -92,12 +92,14 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
         return input
-    if p == 1.0:
-        scale = Tensor._wrap(np.zeros((), input.dtype))
-    else:
-        keep = default_generator().random(input.shape) >= p
-        scale = Tensor._wrap((keep / (1.0 - p)).astype(input.dtype))
-    return _in_place(input, lambda t: t * scale) if inplace else input * scale
+
+    def drop(t: Tensor) -> Tensor:  # the mask is drawn only once the in-place checks have passed
+        if p == 1.0:
+            return t * Tensor._wrap(np.zeros((), t.dtype))
+        keep = default_generator().random(t.shape) >= p
+        return t * Tensor._wrap((keep / (1.0 - p)).astype(t.dtype))
+
+    return _in_place(input, drop) if inplace else drop(input)
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:

@@ -278,8 +278,8 @@ class Module:
         for tensor in [*self.parameters(), *self.buffers()]:
             if tensor.dtype.kind == "f":
                 tensor.data = tensor.data.astype(dtype, copy=False)
-                if tensor.grad is not None:
-                    tensor.grad = Tensor._wrap(tensor.grad.data.astype(dtype, copy=False))
+                if tensor._grad is not None:
+                    tensor._grad = Tensor._wrap(tensor._grad.data.astype(dtype, copy=False))
         return self
 
     def float(self) -> Module:

@@ -75,10 +75,11 @@ def _promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
 
     NumPy's rule differs: int64 with float32 gives float64 there, and a 0-d
     float64 array makes a float32 one float64. The cast is recorded, so an
-    operand that needs a gradient gets it back in its own dtype.
+    operand that needs a gradient gets it back in its own dtype. A bool
+    operand is left to NumPy, which never widens anything for one (x * mask).
     """
     dtype = result_type(a, b)
-    return a.to(dtype), b.to(dtype)
+    return tuple(t if t.data.dtype == dtype or t.data.dtype.kind == "b" else t.to(dtype) for t in (a, b))
 
 
 def _expand_for_grad(t: Tensor, shape: tuple[int, ...]) -> Tensor:

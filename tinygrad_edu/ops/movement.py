@@ -175,6 +175,8 @@ def check_index(index: object) -> tuple:
     for item in items:
         if isinstance(item, (Tensor, list, np.ndarray)):
             item = np.array(item.data if isinstance(item, Tensor) else item)
+            if item.ndim == 0 and item.dtype.kind in "iu":
+                item = int(item)  # a 0-d integer tensor indexes as an integer, as in PyTorch
         if isinstance(item, np.ndarray):
             if item.dtype.kind not in "iub":
                 raise IndexError(f"{_INDEX_HELP}; got an array of dtype {item.dtype}")
@@ -190,13 +192,20 @@ def integers_first(index: tuple) -> tuple[tuple, tuple] | None:
     PyTorch applies the integers first, as plain indexing. NumPy counts an
     integer beside an index array as one more index array, which can move
     the result's dims: for x of shape (2, 3, 4), x[0, :, [1, 2]] has shape
-    (3, 2) in PyTorch and (2, 3) in NumPy. The first part keeps ``:`` where
-    the rest goes; None when the index has nothing to split.
+    (3, 2) in PyTorch and (2, 3) in NumPy. Returns (the integers, with ``:``
+    for every dim the rest indexes; the rest), or None when NumPy's order is
+    already PyTorch's.
     """
     if len(index) < 2:
         return None
     ints = [isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in index]
     if not any(ints) or _is_basic(index):
+        return None
+    # NumPy agrees with PyTorch when the integers and arrays stand next to each other
+    advanced = [
+        i for i, (item, is_int) in enumerate(zip(index, ints)) if is_int or isinstance(item, np.ndarray)
+    ]
+    if advanced[-1] - advanced[0] == len(advanced) - 1:
         return None
     first, rest = [], []
     for item, is_int in zip(index, ints):

@@ -59,12 +59,11 @@ class Amax(Function):
     @staticmethod
     def forward(ctx: Node, x: np.ndarray, dims: tuple[int, ...], keepdim: bool) -> np.ndarray:
         empty = [d for d in dims if x.shape[d] == 0]
+        # (worded for max and min alike: amin is amax of -x)
         if empty and len(dims) == x.ndim:
-            raise RuntimeError(f"max(): the tensor of shape {x.shape} is empty; give a dim to reduce over")
+            raise RuntimeError(f"the tensor of shape {x.shape} is empty: give a dim to reduce over")
         if empty:
-            raise IndexError(
-                f"amax(): Expected reduction dim {empty[0]} to have non-zero size (shape {x.shape})"
-            )
+            raise IndexError(f"Expected reduction dim {empty[0]} to have non-zero size (shape {x.shape})")
         ctx.dims, ctx.kept = dims, _kept_shape(x.shape, dims)
         values = x.max(axis=dims, keepdims=True)
         y = values if keepdim else values.reshape([n for i, n in enumerate(x.shape) if i not in dims])
@@ -141,6 +140,8 @@ def var(
     """
     _check_float(x, "var")
     if isinstance(dim, bool):  # PyTorch's var(unbiased) form
+        if unbiased is not None:
+            raise TypeError("var(unbiased): the first argument is unbiased, so no second unbiased")
         dim, unbiased = None, dim
     if unbiased is not None and correction is not None:
         raise TypeError("var(): pass either unbiased or correction, not both")
