@@ -296,7 +296,7 @@ def test_module_to_casts_float_parameters_in_place():
     weight = model[0].weight
     opt = tg.optim.SGD(model.parameters(), lr=0.1)
     model(tg.ones(1, 3)).sum().backward()
-    assert model.to("cpu") is model and model.double() is model
+    assert model.to("cpu", non_blocking=True) is model and model.cpu() is model and model.double() is model
     assert weight is model[0].weight and weight.dtype == np.float64 and weight.grad.dtype == np.float64
     assert model(tg.ones(4, 3, dtype=np.float64)).dtype == np.float64
     opt.step()  # the optimizer made before the cast still updates the same parameters

@@ -342,6 +342,9 @@ def test_to_takes_pytorchs_forms_and_only_the_cpu():
     assert copied is not t and copied.data is not t.data and copied.requires_grad
     with pytest.raises(RuntimeError, match="CPU only; device 'cuda' is not available"):
         t.to("cuda")
+    assert t.to("cpu", non_blocking=True) is t
+    with pytest.raises(TypeError, match="more than one dtype: float16, float64"):
+        t.to(np.float64, dtype=np.float16)
 
 
 def test_ragged_list_is_a_value_error_as_in_pytorch():

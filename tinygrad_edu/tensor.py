@@ -200,13 +200,20 @@ class Tensor:
             raise RuntimeError(f"Boolean value of Tensor with {self.data.size} values is ambiguous")
         return bool(self.item())
 
-    def to(self, *args: Any, dtype: Any = None, device: Any = None, copy: bool = False) -> Tensor:
+    def to(
+        self,
+        *args: Any,
+        dtype: Any = None,
+        device: Any = None,
+        non_blocking: bool = False,
+        copy: bool = False,
+    ) -> Tensor:
         """The tensor as another dtype (differentiable between float dtypes).
 
         Takes PyTorch's forms: ``to(dtype)``, ``to(other_tensor)`` (its dtype),
         ``to(device)``, ``to(device, dtype)``, ``to(device=..., dtype=...)``.
         The only device is the CPU, so ``"cpu"`` changes nothing and any other
-        device is an error.
+        device is an error; `non_blocking` has nothing to do and is ignored.
         """
         dtype = parse_to(args, dtype, device)
         if dtype is not None and dtype != self.dtype:
@@ -708,19 +715,22 @@ def parse_to(args: tuple, dtype: Any, device: Any) -> np.dtype | None:
     string that names no dtype) or a dtype. The only device is the CPU, so
     naming another one is an error.
     """
+    dtypes = [] if dtype is None else [dtype]
     for arg in args:
         if isinstance(arg, Tensor):
-            dtype = arg.dtype
+            dtypes.append(arg.dtype)
         elif isinstance(arg, str) and _names_no_dtype(arg):
             device = arg
         else:
-            dtype = arg
+            dtypes.append(arg)
+    if len(dtypes) > 1:
+        raise TypeError(f"to() received more than one dtype: {', '.join(str(np.dtype(d)) for d in dtypes)}")
     if device is not None and str(device).split(":")[0] != "cpu":
         raise RuntimeError(
             f"tinygrad_edu computes with NumPy on the CPU only; device {str(device)!r} is not available "
             "(use 'cpu', or leave the device out)"
         )
-    return None if dtype is None else np.dtype(dtype)
+    return np.dtype(dtypes[0]) if dtypes else None
 
 
 def _names_no_dtype(name: str) -> bool:

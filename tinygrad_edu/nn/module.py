@@ -262,7 +262,7 @@ class Module:
         fn(self)
         return self
 
-    def to(self, *args: Any, dtype: Any = None, device: Any = None) -> Module:
+    def to(self, *args: Any, dtype: Any = None, device: Any = None, non_blocking: bool = False) -> Module:
         """Cast every float parameter and buffer (and gradient) to `dtype`, in place; returns self.
 
         Takes the forms of `Tensor.to`: ``to(dtype)``, ``to(device)``,
@@ -280,6 +280,10 @@ class Module:
                 tensor.data = tensor.data.astype(dtype, copy=False)
                 if tensor._grad is not None:
                     tensor._grad = Tensor._wrap(tensor._grad.data.astype(dtype, copy=False))
+        return self
+
+    def cpu(self) -> Module:
+        """Itself: every parameter already lives in the CPU's memory."""
         return self
 
     def float(self) -> Module:
