@@ -38,10 +38,8 @@ def backward(
     Tensor = function.Tensor
     for leaf, grad in leaf_grads.items():
         if leaf._hooks:
-            for hook in leaf._hooks:
-                result = hook(grad)
-                grad = grad if result is None else result
-        # (`_grad`, not the checking `grad` setter: the engine's gradients have the leaf's shape and dtype)
+            grad = _run_hooks(leaf._hooks, grad)
+        # `_grad`, not the `grad` setter: these gradients have been checked for shape and dtype
         if leaf._grad is not None:
             leaf._grad = leaf._grad + grad  # a new tensor
         elif create_graph and grad.grad_fn is not None:
@@ -163,9 +161,7 @@ def _backpropagate(
         if grad is None:
             continue  # no gradient reached this node
         if node._pre_hooks:
-            for hook in node._pre_hooks:
-                result = hook(grad)
-                grad = grad if result is None else result
+            grad = _run_hooks(node._pre_hooks, grad)
         if node in wanted:
             captured[node] = grad
         in_grads = node.function.backward(node, grad)
@@ -199,6 +195,30 @@ def _backpropagate(
         captured.update((k, v) for k, v in grads.items() if k in wanted)
         return captured
     return grads
+
+
+def _run_hooks(hooks: list, grad: Tensor) -> Tensor:
+    """Call each hook with the gradient; a Tensor it returns replaces it (same shape and dtype)."""
+    for hook in hooks:
+        result = hook(grad)
+        if result is None:
+            continue
+        if (
+            not isinstance(result, function.Tensor)
+            or result.shape != grad.shape
+            or result.dtype != grad.dtype
+        ):
+            got = (
+                f"{result.shape} {result.dtype}"
+                if isinstance(result, function.Tensor)
+                else type(result).__name__
+            )
+            raise RuntimeError(
+                f"hook {getattr(hook, '__name__', hook)!r} returned {got} for a gradient of shape "
+                f"{grad.shape} and dtype {grad.dtype}: a hook may change the values only"
+            )
+        grad = result
+    return grad
 
 
 def _conform(g: object, x: Tensor, node: Node, i: int) -> Tensor:
