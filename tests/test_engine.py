@@ -501,3 +501,59 @@ def test_a_hook_may_change_the_values_of_a_gradient_but_not_its_shape_or_dtype()
     h.register_hook(lambda g: g.float())
     with pytest.raises(RuntimeError, match="dtype float64: a hook may change the values only"):
         h.sum().backward()
+
+
+def test_a_view_whose_memory_changed_elsewhere_gets_its_graph_remade():
+    # as PyTorch: the gradient through a view sees every change to its memory,
+    # whether made through the base, through another view, or through itself
+    def base_changed_then_view_used(x):
+        y = x * 1.0
+        r = y[:2]
+        y *= x[2]
+        return (r * r).sum()
+
+    def base_changed_then_view_changed(x):
+        y = x * 1.0
+        r = y[:2]
+        y *= 2.0
+        r *= x[1]
+        return (y * y).sum()
+
+    def sibling_changed(x):
+        y = x * 1.0
+        a, b = y[:2], y[1:]
+        a *= x[0]
+        return (b**3).sum()
+
+    def through_a_transpose(x):
+        m = x.reshape(2, 2) * 1.0
+        t = m.T
+        m[0] *= x[3]
+        return (t * t).sum()
+
+    for f in (
+        base_changed_then_view_used,
+        base_changed_then_view_changed,
+        sibling_changed,
+        through_a_transpose,
+    ):
+        assert gradcheck(f, [f64([0.5, -1.2, 2.0, 0.7])]), f.__name__
+
+    # a parameter view taken before an optimizer-style update keeps working
+    w = f64([1.0, 2.0])
+    first = w[:1]
+    with tg.no_grad():
+        w -= 0.5
+    (first * 3.0).sum().backward()
+    assert w.grad.tolist() == [3.0, 0.0]
+
+
+def test_retain_grad_survives_in_place_changes():
+    x = f64([1.0, 2.0, 3.0])
+    y = x * 1.0
+    y.retain_grad()
+    r = y[:2]
+    r *= 3.0
+    y *= 2.0
+    (y * y).sum().backward()
+    np.testing.assert_allclose(y.grad.data, 2 * y.data)  # the gradient at y's latest value

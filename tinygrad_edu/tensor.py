@@ -56,7 +56,9 @@ class Tensor:
     # `_base`: the tensor whose memory this one views (detach, reshape, slicing...),
     # or None. Tensors that share memory share the base's `_version` counter.
     # `_view`: (parent, view Function, its arguments) for a view made by an op,
-    # so that an in-place change through it can be recorded on the parent.
+    # so that an in-place change through it can be recorded on the parent, and
+    # `_view_version`: the base's version when the view's graph was last right
+    # (None for a view made without recording, whose graph is never remade).
     # `_grad` is what the `grad` property shows.
     __slots__ = (
         "data",
@@ -66,6 +68,7 @@ class Tensor:
         "_version",
         "_base",
         "_view",
+        "_view_version",
         "__dict__",
         "__weakref__",
     )
@@ -334,14 +337,40 @@ class Tensor:
         if self.grad_fn is None or getattr(self, "_retains_grad", False):
             return
         self._retains_grad = True
-        grad_fn, ref = self.grad_fn, weakref.ref(self)
+        self._keep_grad_of(self.grad_fn)
+
+    def _keep_grad_of(self, grad_fn: Node) -> None:
+        """Have `grad_fn` store the gradient of its output in self.grad (while self is its output)."""
+        ref = weakref.ref(self)
 
         def keep(grad: Tensor) -> None:
             tensor = ref()
             if tensor is not None and tensor.grad_fn is grad_fn:
-                tensor.grad = grad if tensor.grad is None else tensor.grad + grad
+                tensor._grad = grad if tensor._grad is None else tensor._grad + grad
 
         grad_fn.register_prehook(keep, retains_grad=True)
+
+    def _set_grad_fn(self, grad_fn: Node | None) -> None:
+        """Make `grad_fn` this tensor's producer (after an in-place change), keeping a retain_grad."""
+        self.grad_fn, self.requires_grad = grad_fn, grad_fn is not None
+        if grad_fn is not None and getattr(self, "_retains_grad", False):
+            self._keep_grad_of(grad_fn)
+
+    def _refresh_view(self) -> None:
+        """Remake a view's graph from its parent's if their memory changed through another tensor.
+
+        After ``r = y[:2]; y *= 2``, r holds the doubled values but its graph
+        still reads the old y; PyTorch remakes it, and so does this, each
+        time a recorded op or backward is about to use r.
+        """
+        owner = self._base
+        if self._view_version is None or owner._version == self._view_version or not _state.enabled:
+            return
+        parent, fn, consts = self._view
+        if parent._view is not None:
+            parent._refresh_view()
+        self._set_grad_fn(fn._apply1(parent, *consts).grad_fn)
+        self._view_version = owner._version
 
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> _HookHandle:
         """Call `hook(grad)` when this tensor's gradient is computed; a returned Tensor replaces it."""
@@ -367,23 +396,20 @@ class Tensor:
         (shared with every view of it), which lets backward notice a tensor
         that was saved for it and changed since.
         """
+        if self._view is not None:
+            self._refresh_view()
         recording = _state.enabled and (
             self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)
         )
-        if recording and self.requires_grad and self.grad_fn is None:
+        root = self
+        while root._view is not None:
+            root = root._view[0]
+        if recording and root.requires_grad and root.grad_fn is None:
+            what = "a leaf Variable" if root is self else "a view of a leaf Variable"
             raise RuntimeError(
-                "a leaf Variable that requires grad is being used in an in-place operation "
+                f"{what} that requires grad is being used in an in-place operation "
                 "(wrap the update in `with tg.no_grad():`)"
             )
-        if recording and self._view is not None:
-            root = self
-            while root._view is not None:
-                root = root._view[0]
-            if root.requires_grad and root.grad_fn is None:
-                raise RuntimeError(
-                    "a view of a leaf Variable that requires grad is being used in an in-place "
-                    "operation (wrap the update in `with tg.no_grad():`)"
-                )
         out = op(self.clone() if recording else self, other)
         if out.shape != self.shape:
             raise RuntimeError(
@@ -398,7 +424,7 @@ class Tensor:
         self.data[...] = out.data
         (self if self._base is None else self._base)._version += 1
         if out.grad_fn is not None:
-            self.grad_fn, self.requires_grad = out.grad_fn, True
+            self._set_grad_fn(out.grad_fn)
             self._write_back()
         return self
 
@@ -411,8 +437,9 @@ class Tensor:
         """
         value = self
         while value._view is not None:
+            value._view_version = value._base._version  # its graph is right again
             parent, fn, consts = value._view
-            parent.grad_fn, parent.requires_grad = fn.write_back(parent, value, *consts).grad_fn, True
+            parent._set_grad_fn(fn.write_back(parent, value, *consts).grad_fn)
             value = parent
 
     def __iadd__(self, other: Any) -> Tensor:

@@ -89,6 +89,8 @@ def _roots(tensors: Sequence[Tensor], grads: Sequence[Tensor | None]) -> list[tu
         raise RuntimeError(f"got {len(grads)} gradients for {len(tensors)} outputs")
     roots = []
     for i, (t, g) in enumerate(zip(tensors, grads)):
+        if t._view is not None:
+            t._refresh_view()
         if not t.requires_grad:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
         if g is None:

@@ -64,7 +64,7 @@ class Node:
     __slots__ = ("inputs", "parents", "needs_input_grad", "scope", "_saved", "_versions", "__dict__")
     function: type[Function]
     _pre_hooks: list | None = None
-    _retains_grad = False  # True once the last pre-hook is retain_grad's
+    _last_hook_keeps_grad = False  # True once the last pre-hook is retain_grad's
 
     def save_for_backward(self, *values: Any) -> None:
         """Keep values that `backward` needs: inputs, the output, constants, or None (nothing)."""
@@ -120,9 +120,9 @@ class Node:
             self._pre_hooks = []
         if retains_grad:
             self._pre_hooks.append(hook)
-            self._retains_grad = True
+            self._last_hook_keeps_grad = True
         else:
-            at = len(self._pre_hooks) - 1 if self._retains_grad else len(self._pre_hooks)
+            at = len(self._pre_hooks) - 1 if self._last_hook_keeps_grad else len(self._pre_hooks)
             self._pre_hooks.insert(at, hook)
 
     def _save(self, out: Tensor, result: Any) -> None:
@@ -189,6 +189,9 @@ class Function:
     @classmethod
     def apply(cls, *args: Any) -> Tensor:
         """Run the op on Tensors (or plain values) and record it when grad is on."""
+        for x in args:
+            if isinstance(x, Tensor) and x._view is not None:
+                x._refresh_view()
         ctx = cls._node_class()
         ctx._saved = ()
         if _state.enabled:
@@ -203,12 +206,17 @@ class Function:
             _record(ctx, args, tuple(parents), out, result)
         return out
 
+    # (A view whose memory changed through another tensor gets its graph remade
+    # first: see Tensor._refresh_view.)
+
     # Shortcuts for the library's most common calls, the same steps as `apply`
     # without walking an argument list of unknown length: one or two Tensors,
     # followed by a few plain values (dims, shapes) that get no gradient.
 
     @classmethod
     def _apply1(cls, x: Tensor, *consts: Any) -> Tensor:
+        if x._view is not None:
+            x._refresh_view()
         ctx = cls._node_class()
         ctx._saved = ()
         need = x.requires_grad and _state.enabled
@@ -218,12 +226,17 @@ class Function:
         if cls.view and result.base is not None and np.may_share_memory(result, x.data):
             out._share_memory_of(x)
             out._view = (x, cls, consts)
+            out._view_version = out._base._version if _state.enabled else None
         if need:
             _record(ctx, (x,) + consts, (x.grad_fn or x,) + (None,) * len(consts), out, result)
         return out
 
     @classmethod
     def _apply2(cls, a: Tensor, b: Tensor, *consts: Any) -> Tensor:
+        if a._view is not None:
+            a._refresh_view()
+        if b._view is not None:
+            b._refresh_view()
         ctx = cls._node_class()
         ctx._saved = ()
         enabled = _state.enabled

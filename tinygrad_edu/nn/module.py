@@ -340,6 +340,8 @@ class Module:
 
         Not copies, as in PyTorch: the arrays follow training. Take a snapshot
         (of the best model so far, say) with ``copy.deepcopy(model.state_dict())``.
+        NOTE: writing into them, like writing into ``.data``, bypasses autograd's
+        version checks; load values with `load_state_dict` instead.
         """
         tensors = self._state_tensors(prefix)
         if keep_vars:
