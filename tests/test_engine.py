@@ -557,3 +557,18 @@ def test_retain_grad_survives_in_place_changes():
     y *= 2.0
     (y * y).sum().backward()
     np.testing.assert_allclose(y.grad.data, 2 * y.data)  # the gradient at y's latest value
+
+
+def test_relu_keeps_its_output_as_pytorch_so_its_input_may_change():
+    x = f64([-1.0, 2.0])
+    b = x * 1.0
+    a = b.relu()
+    b += 1.0
+    (a * a).sum().backward()
+    assert x.grad.tolist() == [0.0, 4.0]
+    h = x * 1.0
+    tg.nn.functional.relu(h, inplace=True)  # the saved output is now h itself...
+    loss = (h * 3.0).sum()
+    h += 1.0  # ...so changing h again is caught
+    with pytest.raises(RuntimeError, match="ReluBackward needs version"):
+        loss.backward()

@@ -425,6 +425,8 @@ class Tensor:
         (self if self._base is None else self._base)._version += 1
         if out.grad_fn is not None:
             self._set_grad_fn(out.grad_fn)
+            if out.grad_fn._saved:
+                out.grad_fn._output_moved(out, self)  # out is dropped now; self holds its values
             self._write_back()
         return self
 

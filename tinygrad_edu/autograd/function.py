@@ -149,6 +149,14 @@ class Node:
         self._saved = tuple(saved)
         self._versions = tuple(versions)
 
+    def _output_moved(self, out: Tensor, tensor: Tensor) -> None:
+        """The output this node saved now lives in `tensor` (an in-place op wrote it there)."""
+        owner = tensor if tensor._base is None else tensor._base
+        for i, saved in enumerate(self._saved):
+            if type(saved) is weakref.ReferenceType and saved() is out:
+                self._saved = (*self._saved[:i], weakref.ref(tensor), *self._saved[i + 1 :])
+                self._versions = (*self._versions[:i], owner._version, *self._versions[i + 1 :])
+
     def __repr__(self) -> str:
         return f"<{self.name()}>"
 

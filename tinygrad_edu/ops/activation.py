@@ -81,21 +81,26 @@ class SigmoidGrad(Function):
 
 
 class Relu(Function):
-    """y = max(x, 0);  dy/dx = 1 where x > 0, else 0   NOTE: 0 at x = 0, as in PyTorch"""
+    """y = max(x, 0);  dy/dx = 1 where y > 0, else 0   NOTE: 0 at x = 0, as in PyTorch
+
+    y > 0 exactly where x > 0, so relu keeps its output, as PyTorch does: x
+    may then change in place before backward.
+    """
 
     @staticmethod
     def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
-        ctx.save_for_backward(x)
-        return np.maximum(x, 0)
+        y = np.maximum(x, 0)
+        ctx.save_for_backward(y)
+        return y
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> Tensor:
-        (x,) = ctx.saved_tensors
-        return ReluGrad._apply2(grad, x)
+        (y,) = ctx.saved_tensors
+        return ReluGrad._apply2(grad, y)
 
 
 class ReluGrad(Function):
-    """z = g where x > 0, else 0, the backward of relu;  dz/dg = 1 where x > 0, else 0,  dz/dx = 0"""
+    """z = g where x > 0, else 0, the backward of relu (x: its input or output);  dz/dg = [x > 0]"""
 
     @staticmethod
     def forward(ctx: Node, g: np.ndarray, x: np.ndarray) -> np.ndarray:
