@@ -367,9 +367,7 @@ class Tensor:
         if self._view_version is None or owner._version == self._view_version or not _state.enabled:
             return
         parent, fn, consts = self._view
-        if parent._view is not None:
-            parent._refresh_view()
-        self._set_grad_fn(fn._apply1(parent, *consts).grad_fn)
+        self._set_grad_fn(fn._apply1(parent, *consts).grad_fn)  # (_apply1 refreshes the parent first)
         self._view_version = owner._version
 
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> _HookHandle:

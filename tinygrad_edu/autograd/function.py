@@ -199,7 +199,7 @@ class Function:
         """Run the op on Tensors (or plain values) and record it when grad is on."""
         for x in args:
             if isinstance(x, Tensor) and x._view is not None:
-                x._refresh_view()
+                x._refresh_view()  # a view whose memory changed elsewhere gets its graph remade first
         ctx = cls._node_class()
         ctx._saved = ()
         if _state.enabled:
@@ -213,9 +213,6 @@ class Function:
             parents = [(x.grad_fn or x) if need else None for x, need in zip(args, ctx.needs_input_grad)]
             _record(ctx, args, tuple(parents), out, result)
         return out
-
-    # (A view whose memory changed through another tensor gets its graph remade
-    # first: see Tensor._refresh_view.)
 
     # Shortcuts for the library's most common calls, the same steps as `apply`
     # without walking an argument list of unknown length: one or two Tensors,
