@@ -7,6 +7,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import tinygrad_edu as tg
 from tinygrad_edu.testing import gradcheck, gradgradcheck
@@ -572,3 +574,49 @@ def test_relu_keeps_its_output_as_pytorch_so_its_input_may_change():
     h += 1.0  # ...so changing h again is caught
     with pytest.raises(RuntimeError, match="ReluBackward needs version"):
         loss.backward()
+
+
+# A step of a random program over the tensors made so far: take a view of one
+# of them, or change one in place by a number that depends on x.
+VIEW_STEPS = st.one_of(
+    st.tuples(st.just("slice"), st.integers(0, 99), st.integers(0, 3), st.integers(1, 4)),
+    st.tuples(st.just("row"), st.integers(0, 99), st.integers(0, 3)),
+    st.tuples(st.just("transpose"), st.integers(0, 99)),
+    st.tuples(st.just("flatten"), st.integers(0, 99)),
+    st.tuples(st.sampled_from(["*=", "+=", "-="]), st.integers(0, 99), st.integers(0, 11)),
+)
+
+
+@given(steps=st.lists(VIEW_STEPS, min_size=1, max_size=6))
+def test_random_views_and_in_place_changes_have_the_gradients_of_their_values(steps):
+    """Whatever views are taken and changed, in whatever order, backward sees every change.
+
+    gradcheck compares with finite differences, which only see the values; a
+    graph that missed a change through a view, its base or a sibling fails it.
+    """
+
+    def program(x):
+        tensors = [x * 1.0]
+        for kind, pick, *args in steps:
+            t = tensors[pick % len(tensors)]
+            if kind == "slice" and t.ndim:
+                start = args[0] % t.shape[0]
+                tensors.append(t[start : start + args[1]])
+            elif kind == "row" and t.ndim:
+                tensors.append(t[args[0] % t.shape[0]])
+            elif kind == "transpose" and t.ndim == 2:
+                tensors.append(t.T)
+            elif kind == "flatten":
+                tensors.append(t.reshape(-1))  # a view, or a copy when t is a transpose
+            elif kind in ("*=", "+=", "-="):
+                factor = x.reshape(-1)[args[0]] * 0.5 + 1.0
+                if kind == "*=":
+                    t *= factor
+                elif kind == "+=":
+                    t += factor
+                else:
+                    t -= factor
+        return sum(((t * t).sum() for t in tensors), tg.tensor(0.0, dtype=np.float64))
+
+    x = f64(np.linspace(-1.0, 1.0, 12).reshape(4, 3))
+    assert gradcheck(program, [x])

@@ -232,6 +232,10 @@ class Index(Function):
     @staticmethod
     def forward(ctx: Node, x: np.ndarray, index: tuple) -> np.ndarray:
         ctx.index, ctx.shape = index, x.shape
+        if _is_basic(index) and Ellipsis not in index:
+            # NumPy gives a scalar copy for x[0] of a vector; with `...` it gives a 0-d
+            # view, which is PyTorch's result: r = y[0]; r *= 2 changes y
+            return x[index + (Ellipsis,)]
         return x[index]
 
     @staticmethod
