@@ -620,3 +620,59 @@ def test_random_views_and_in_place_changes_have_the_gradients_of_their_values(st
 
     x = f64(np.linspace(-1.0, 1.0, 12).reshape(4, 3))
     assert gradcheck(program, [x])
+
+
+def test_views_after_in_place_changes_behave_as_pytorchs():
+    x = f64([1.0, 2.0, 3.0, 4.0])
+    y = x * 1.0
+    r = y[:2]
+    r.retain_grad()
+    r *= 2.0
+    ((r * r).sum() + y.sum()).backward()
+    assert r.grad.tolist() == [4.0, 8.0]  # only r's own uses: the base's gradient is not r's
+    assert x.grad.tolist() == [10.0, 18.0, 1.0, 1.0]
+
+    x = f64([1.0, 2.0, 3.0, 4.0])
+    y = x * 1.0
+    r = y[:2]
+    y *= 2.0
+    r.register_hook(lambda g: g * 10.0)  # on r's remade graph, so it runs
+    (r * r).sum().backward()
+    assert x.grad.tolist() == [80.0, 160.0, 0.0, 0.0]
+    y = f64([1.0, 2.0, 3.0, 4.0]) * 1.0
+    r = y[:2]
+    y *= 2.0
+    steps = tg.viz.backward_steps(r, tg.ones(2, dtype=np.float64))  # pictures follow the same graph
+    assert steps[0].node.parents[0] is y.grad_fn
+
+    y = f64([1.0, 2.0, 3.0, 4.0]) * 1.0
+    r = y[:2]
+    out = r.sum()
+    y *= 2.0
+    with pytest.raises(RuntimeError, match="not have been used"):  # r's graph is new: out never used it
+        tg.autograd.grad(out, r, retain_graph=True)
+    assert tg.autograd.grad(r, r, tg.ones(2, dtype=np.float64))[0].tolist() == [1.0, 1.0]
+
+    d = tg.ones(4)
+    v = d[:2]
+    v.requires_grad_()  # a view made a leaf by hand stays one when its memory changes
+    (v * v).sum().backward()
+    with tg.no_grad():
+        v -= 0.5 * v.grad
+    (v * v).sum().backward()
+    assert v.grad.tolist() == [2.0, 2.0]
+
+    x = f64([1.0, 2.0, 3.0, 4.0])
+    t = y = x * 1.0
+    for _ in range(600):  # a long chain of views is remade with a loop, not recursion
+        t = t.reshape(2, 2).reshape(-1)
+    y *= 2.0
+    (t * t).sum().backward()
+    assert x.grad.tolist() == [8.0, 16.0, 24.0, 32.0]
+
+    y = f64([1.0, 2.0]) * 1.0
+    with tg.no_grad():
+        v = y[:1]
+    with pytest.raises(RuntimeError, match="view made in no_grad mode"):
+        v *= 2.0
+    assert y.tolist() == [1.0, 2.0]

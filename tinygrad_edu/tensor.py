@@ -332,6 +332,8 @@ class Tensor:
 
     def retain_grad(self) -> None:
         """Keep the gradient of this non-leaf tensor in `.grad` after backward."""
+        if self._view is not None:
+            self._refresh_view()
         if not self.requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is None or getattr(self, "_retains_grad", False):
@@ -363,15 +365,34 @@ class Tensor:
         still reads the old y; PyTorch remakes it, and so does this, each
         time a recorded op or backward is about to use r.
         """
-        owner = self._base
-        if self._view_version is None or owner._version == self._view_version or not _state.enabled:
+        if not self._stale():
             return
+        stale, parent = [self], self._view[0]
+        while parent._view is not None and parent._stale():  # (a loop: view chains may be long)
+            stale.append(parent)
+            parent = parent._view[0]
+        for view in reversed(stale):
+            view._remake_graph()
+
+    def _stale(self) -> bool:
+        """Is this view's graph older than the last change to its memory?"""
+        return (
+            _state.enabled
+            and self._view_version is not None
+            and self._view_version != self._base._version
+            and not (self.grad_fn is None and self.requires_grad)  # made a leaf by requires_grad_()
+        )
+
+    def _remake_graph(self) -> None:
+        """Take this view's graph from its parent's (which is up to date) again."""
         parent, fn, consts = self._view
-        self._set_grad_fn(fn._apply1(parent, *consts).grad_fn)  # (_apply1 refreshes the parent first)
-        self._view_version = owner._version
+        self._set_grad_fn(fn._apply1(parent, *consts).grad_fn)
+        self._view_version = self._base._version
 
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> _HookHandle:
         """Call `hook(grad)` when this tensor's gradient is computed; a returned Tensor replaces it."""
+        if self._view is not None:
+            self._refresh_view()
         if not self.requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self.grad_fn is not None:
@@ -402,6 +423,12 @@ class Tensor:
         root = self
         while root._view is not None:
             root = root._view[0]
+        made_without_grad = self._view is not None and self._view_version is None
+        if made_without_grad and _state.enabled and (recording or root.requires_grad):
+            raise RuntimeError(
+                "a view made in no_grad mode is being changed in place with grad mode on: its base "
+                "would not see the change. Take the view outside no_grad, or change it under no_grad."
+            )
         if recording and root.requires_grad and root.grad_fn is None:
             what = "a leaf Variable" if root is self else "a view of a leaf Variable"
             raise RuntimeError(
@@ -435,12 +462,17 @@ class Tensor:
         grad_fn becomes "y with [:2] replaced by r", so a gradient through y
         sees the change. Each view Function says how, in its `write_back`.
         """
-        value = self
+        views, value = [], self
         while value._view is not None:
-            value._view_version = value._base._version  # its graph is right again
+            value._view_version = value._base._version  # its graph (the change) is current: keep it
             parent, fn, consts = value._view
             parent._set_grad_fn(fn.write_back(parent, value, *consts).grad_fn)
+            views.append(value)
             value = parent
+        # Then, as in PyTorch, each view reads its graph from the base's new one: a
+        # gradient that reaches the base must not pass through the view's own node.
+        for view in reversed(views):
+            view._remake_graph()
 
     def __iadd__(self, other: Any) -> Tensor:
         return self._inplace(binary_op(Add), other)

@@ -68,6 +68,8 @@ def grad(
     if grad_outputs is None or isinstance(grad_outputs, Tensor):
         grad_outputs = [grad_outputs] * len(outputs)
     for x in inputs:
+        if x._view is not None:
+            x._refresh_view()  # a view's graph is remade before it is looked for
         if not x.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     keys = [x.grad_fn or x for x in inputs]
