@@ -450,10 +450,11 @@ def test_forward_knows_needs_input_grad_and_keeps_only_what_backward_uses():
     # b * 3 needs only the 3 for b's gradient, so b may change in place before backward
     a = f64([1.0, 2.0])
     b = a * 2.0
-    c = (b * 3.0) + (b / 4.0) + b @ tg.ones(2, 2, dtype=np.float64) + b.tanh() * 0.0
+    c = (b * 3.0) + (b / 4.0) + b @ tg.ones(2, 2, dtype=np.float64) + b.tanh() * 0.0 + 2.0 / b
     b += 1.0
     c.sum().backward()
-    np.testing.assert_allclose(a.grad.data, [2 * (3.0 + 0.25 + 2.0)] * 2)
+    # d(2 / b)/db = -2 / b^2 at the old b = [2, 4]; 2 / b is reciprocal(b) * 2, which keeps 1/b
+    np.testing.assert_allclose(a.grad.data, 2 * (3.0 + 0.25 + 2.0 - 2.0 / np.array([4.0, 16.0])))
     d = a * 2.0
     e = d * d  # each factor is the other's gradient: changing d must raise
     d += 1.0

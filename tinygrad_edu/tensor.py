@@ -525,6 +525,8 @@ class Tensor:
         return binary(Div, _floating(self), other)
 
     def __rtruediv__(self, other: Any) -> Tensor:
+        if isinstance(other, (int, float)):  # number / x is reciprocal(x) * number, as in PyTorch
+            return _floating(self).reciprocal() * other
         return binary(Div, other, _floating(self))
 
     def __pow__(self, exponent: Any) -> Tensor:
@@ -605,6 +607,9 @@ class Tensor:
 
     def cos(self) -> Tensor:
         return elementwise.Cos._apply1(_floating(self))
+
+    def reciprocal(self) -> Tensor:
+        return elementwise.Reciprocal._apply1(_floating(self))
 
     def tanh(self) -> Tensor:
         return activation.Tanh._apply1(_floating(self))

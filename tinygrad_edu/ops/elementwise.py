@@ -181,6 +181,25 @@ class Neg(Function):
         return -grad
 
 
+class Reciprocal(Function):
+    """y = 1/x;  dy/dx = -1/x^2 = -y^2
+
+    It keeps y, not x, as PyTorch's does, so ``c = 3 / b`` (computed as
+    reciprocal(b) * 3) lets b change in place before backward.
+    """
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        y = 1.0 / x
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (y,) = ctx.saved_tensors
+        return -(grad * y * y)
+
+
 class Exp(Function):
     """y = e^x;  dy/dx = e^x = y"""
 
