@@ -174,6 +174,18 @@ def test_repr_matches_pytorch():
     assert repr(mlp()) == expected
 
 
+def test_module_list_repr_folds_runs_of_equal_modules_as_pytorch():
+    layers = nn.ModuleList([nn.Linear(2, 2) for _ in range(3)] + [nn.ReLU(), nn.ReLU(), nn.Linear(2, 3)])
+    assert repr(layers) == (
+        "ModuleList(\n"
+        "  (0-2): 3 x Linear(in_features=2, out_features=2, bias=True)\n"
+        "  (3-4): 2 x ReLU()\n"
+        "  (5): Linear(in_features=2, out_features=3, bias=True)\n"
+        ")"
+    )
+    assert repr(nn.ModuleList()) == "ModuleList()"
+
+
 def test_repr_nested_and_extra():
     model = nn.Sequential(nn.Sequential(nn.Dropout(0.1)), nn.Softmax(dim=1), nn.Linear(2, 2, bias=False))
     assert repr(model) == (
