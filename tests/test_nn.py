@@ -174,6 +174,25 @@ def test_repr_matches_pytorch():
     assert repr(mlp()) == expected
 
 
+def test_gradient_clipping_as_torch_nn_utils():
+    a, b, unused = (nn.Parameter(tg.zeros(n, dtype=np.float64)) for n in (2, 3, 1))
+    a.grad, b.grad = tg.tensor([3.0, 4.0], dtype=np.float64), tg.tensor([0.0, 12.0, 0.0], dtype=np.float64)
+    held = a.grad
+    total = nn.utils.clip_grad_norm_([a, b, unused], max_norm=6.5)
+    assert total.item() == 13.0  # sqrt(9 + 16 + 144), the norm of all the elements together
+    scale = 6.5 / (13.0 + 1e-6)
+    np.testing.assert_allclose(a.grad.data, [3.0 * scale, 4.0 * scale])  # one factor for all
+    assert a.grad is held and unused.grad is None  # in place
+    assert nn.utils.clip_grad_norm_(b, max_norm=100.0).item() == 12.0 * scale  # below max_norm: unchanged
+    assert nn.utils.clip_grad_norm_(a, 1.0, norm_type="inf").item() == 4.0 * scale
+    a.grad = tg.tensor([3.0, -4.0], dtype=np.float64)
+    nn.utils.clip_grad_value_(a, 2.0)
+    assert a.grad.tolist() == [2.0, -2.0]
+    a.grad = tg.tensor([np.nan, 1.0], dtype=np.float64)
+    with pytest.raises(RuntimeError, match="norm of order 2.0 is nan"):
+        nn.utils.clip_grad_norm_(a, 1.0, error_if_nonfinite=True)
+
+
 def test_module_list_repr_folds_runs_of_equal_modules_as_pytorch():
     layers = nn.ModuleList([nn.Linear(2, 2) for _ in range(3)] + [nn.ReLU(), nn.ReLU(), nn.Linear(2, 3)])
     assert repr(layers) == (

@@ -1,6 +1,6 @@
 """Neural-network layers, losses, initialisers and the `Module` base class."""
 
-from . import functional, init
+from . import functional, init, utils
 from .activation import GELU, Dropout, Flatten, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from .container import ModuleList, Sequential
 from .linear import Identity, Linear
@@ -32,4 +32,5 @@ __all__ = [
     "Tanh",
     "functional",
     "init",
+    "utils",
 ]
