@@ -264,6 +264,10 @@ class Tensor:
         out._share_memory_of(self)
         return out
 
+    def _bump_version(self) -> None:
+        """Count one more in-place change of this tensor's memory (on the counter its views share)."""
+        (self if self._base is None else self._base)._version += 1
+
     def _share_memory_of(self, other: Tensor) -> None:
         """Mark self as a view of `other`'s memory: both then count changes on one version counter."""
         self._base = other if other._base is None else other._base
@@ -323,7 +327,7 @@ class Tensor:
             self._grad = Tensor._wrap(np.zeros_like(grad.data))
             return
         grad.data.fill(0)
-        (grad if grad._base is None else grad._base)._version += 1
+        grad._bump_version()
 
     @property
     def retains_grad(self) -> bool:
@@ -447,7 +451,7 @@ class Tensor:
         if not self.data.flags.writeable:
             raise RuntimeError(f"in-place operation on a read-only (expanded) tensor of shape {self.shape}")
         self.data[...] = out.data
-        (self if self._base is None else self._base)._version += 1
+        self._bump_version()
         if out.grad_fn is not None:
             self._set_grad_fn(out.grad_fn)
             if out.grad_fn._saved:

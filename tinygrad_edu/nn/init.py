@@ -23,7 +23,7 @@ from ..tensor import Tensor
 def _fill(tensor: Tensor, values: np.ndarray | float) -> Tensor:
     with no_grad():
         tensor.data[...] = values
-        tensor._version += 1
+        tensor._bump_version()
     return tensor
 
 

@@ -387,7 +387,7 @@ class Module:
         for key, array in values.items():
             tensor = own[key]
             tensor.data[...] = array
-            tensor._version += 1
+            tensor._bump_version()
         return IncompatibleKeys(missing, unexpected)
 
     # ------------------------------------------------------------ printing

@@ -47,7 +47,7 @@ def clip_grad_norm_(
     scale = min(1.0, max_norm / (float(total) + 1e-6))
     for g in grads:
         g.data *= scale
-        (g if g._base is None else g._base)._version += 1
+        g._bump_version()
     return Tensor(np.asarray(total, dtype=grads[0].dtype))
 
 
@@ -58,8 +58,7 @@ def clip_grad_value_(
     for p in _as_list(parameters):
         if p.grad is not None:
             np.clip(p.grad.data, -clip_value, clip_value, out=p.grad.data)
-            grad = p.grad
-            (grad if grad._base is None else grad._base)._version += 1
+            p.grad._bump_version()
 
 
 def _as_list(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:

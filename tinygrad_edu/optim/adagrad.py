@@ -116,4 +116,4 @@ class Adagrad(Optimizer):
             step = np.divide(g, denom, out=scratch)
             step *= clr
             theta -= step
-            p._version += 1
+            p._bump_version()

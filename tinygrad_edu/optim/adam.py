@@ -146,7 +146,7 @@ class Adam(Optimizer):
             step *= lr / (1 - beta1**t)
             for p, piece in _pieces(step, params):
                 p.data -= piece
-                p._version += 1
+                p._bump_version()
 
     def _buckets(self, params: list[Tensor], names: tuple[str, ...]) -> list[list[Tensor]]:
         """The parameters that have a gradient, in lists of one dtype and one step count.

@@ -140,4 +140,4 @@ class RMSprop(Optimizer):
                 step = np.divide(g, denom, out=scratch)
                 step *= lr
                 theta -= step
-            p._version += 1
+            p._bump_version()

@@ -129,4 +129,4 @@ class SGD(Optimizer):
                 d = np.add(g, momentum * buf, out=scratch) if nesterov else buf
 
             theta -= np.multiply(d, lr, out=scratch)
-            p._version += 1
+            p._bump_version()
