@@ -265,6 +265,21 @@ def test_sequential_indexing():
     assert list(model._modules) == ["0", "1", "2"] and isinstance(model[1], nn.Linear)
 
 
+def test_sequential_insert_extend_and_pop_as_pytorch():
+    first, relu, last, tanh = nn.Linear(1, 2), nn.ReLU(), nn.Linear(2, 3), nn.Tanh()
+    model = nn.Sequential(first, relu, last)
+    assert model.insert(1, tanh) is model and list(model) == [first, tanh, relu, last]
+    assert model.pop(0) is first and list(model._modules) == ["0", "1", "2"]
+    model.extend([nn.Sigmoid()]).insert(-1, nn.Identity())
+    assert [type(m).__name__ for m in model] == ["Tanh", "ReLU", "Linear", "Identity", "Sigmoid"]
+    assert list(model.state_dict()) == ["2.weight", "2.bias"]  # renumbered, as PyTorch does
+    with pytest.raises(IndexError, match="out of range"):
+        model.insert(9, nn.ReLU())
+    with pytest.raises(AssertionError, match="Module"):
+        model.insert(0, "relu")
+    assert len(model) == 5
+
+
 def test_sequential_ordered_dict_and_module_list():
     model = nn.Sequential(OrderedDict([("fc", nn.Linear(2, 3)), ("act", nn.ReLU())]))
     assert list(model.state_dict()) == ["fc.weight", "fc.bias"]
@@ -381,6 +396,11 @@ def test_activation_values():
     np.testing.assert_allclose(nn.Softmax(1)(t).data, e / e.sum(1, keepdims=True))
     np.testing.assert_allclose(nn.LogSoftmax(1)(t).data, np.log(e / e.sum(1, keepdims=True)))
     assert nn.Flatten()(tg.zeros(2, 3, 4)).shape == (2, 12)
+
+
+def test_functional_softplus():
+    out = F.softplus(tg.tensor([1.0, 30.0]), beta=2.0, threshold=10.0)  # linear past the threshold
+    np.testing.assert_allclose(out.data, [np.log1p(np.exp(2.0)) / 2.0, 30.0], rtol=1e-6)
 
 
 def test_softmax_without_dim_guesses_as_pytorch_and_warns():

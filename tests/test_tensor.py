@@ -235,6 +235,14 @@ def test_where_broadcasts_and_checks_the_condition():
         tg.where(tg.ones(2), a, a)
 
 
+def test_all_any_and_empty():
+    mask = tg.tensor([[True, False], [True, True]])
+    assert mask.all().item() is False and mask.all(1).tolist() == [False, True]
+    assert mask.any(0, keepdim=True).tolist() == [[True, True]] and not tg.tensor([1.0, 0.0]).all().item()
+    assert mask.all().dtype == np.bool_ and not mask.all().requires_grad
+    assert tg.empty(2, 3).shape == (2, 3) and tg.empty(size=(4,)).dtype == np.float32
+
+
 def test_pytorchs_keyword_names_are_accepted():
     assert tg.zeros(size=(2, 3)).shape == (2, 3) and tg.randn(size=[4]).shape == (4,)
     assert tg.full(size=(2,), fill_value=1.5).dtype == np.float32

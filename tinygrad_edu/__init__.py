@@ -14,6 +14,7 @@ from .dtypes import (
 )
 from .factories import (
     arange,
+    empty,
     eye,
     full,
     full_like,
@@ -43,6 +44,7 @@ __all__ = [
     "bool_",
     "cat",
     "data",
+    "empty",
     "enable_grad",
     "eye",
     "float16",

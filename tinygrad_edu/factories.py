@@ -36,6 +36,11 @@ def zeros(*shape: Any, size: Any = None, dtype: Any = None, requires_grad: bool 
     return _make(np.zeros(_size(shape, size), dtype=dtype or get_default_dtype()), requires_grad)
 
 
+def empty(*shape: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor whose values are whatever the memory held: fill it before use (nn.init does)."""
+    return _make(np.empty(_size(shape, size), dtype=dtype or get_default_dtype()), requires_grad)
+
+
 def ones(*shape: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     return _make(np.ones(_size(shape, size), dtype=dtype or get_default_dtype()), requires_grad)
 

@@ -715,6 +715,16 @@ class Tensor:
     def log_softmax(self, dim: int) -> Tensor:
         return reduce.log_softmax(self, dim)
 
+    def all(self, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
+        """True where every element (along dims) is nonzero; a bool tensor, no gradient."""
+        dims = reduce.normalize_dims(dim, self.ndim)
+        return Tensor._wrap(np.asarray(self.data.all(axis=dims, keepdims=keepdim)))
+
+    def any(self, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
+        """True where some element (along dims) is nonzero; a bool tensor, no gradient."""
+        dims = reduce.normalize_dims(dim, self.ndim)
+        return Tensor._wrap(np.asarray(self.data.any(axis=dims, keepdims=keepdim)))
+
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         return _arg(np.argmax, self, dim, keepdim)
 

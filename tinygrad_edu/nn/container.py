@@ -46,8 +46,10 @@ class Sequential(Module):
         doomed = keys[idx] if isinstance(idx, slice) else [keys[_check_index(idx, len(self))]]
         for key in doomed:
             delattr(self, key)
-        # renumber "0", "1", ... as PyTorch does, so keys stay contiguous
-        modules = list(self._modules.values())
+        self._renumber(list(self._modules.values()))
+
+    def _renumber(self, modules: list[Module]) -> None:
+        """Hold `modules` under the names "0", "1", ..., as PyTorch does after a removal or insertion."""
         self._modules.clear()
         for i, module in enumerate(modules):
             self._modules[str(i)] = module
@@ -62,6 +64,29 @@ class Sequential(Module):
         """Add a module at the end (named by its position); returns self."""
         self.add_module(str(len(self)), module)
         return self
+
+    def extend(self, modules: Iterable[Module]) -> Sequential:
+        """Append each module in turn; returns self."""
+        for module in modules:
+            self.append(module)
+        return self
+
+    def insert(self, index: int, module: Module) -> Sequential:
+        """Put `module` before position `index` (negative counts from the end); returns self."""
+        if not isinstance(module, Module):
+            raise AssertionError(f"module should be of type: Module, got {type(module).__name__}")
+        modules = list(self._modules.values())
+        if not -len(modules) <= index <= len(modules):
+            raise IndexError(f"Index out of range: {index}")
+        modules.insert(index, module)
+        self._renumber(modules)
+        return self
+
+    def pop(self, index: int | slice) -> Module:
+        """Remove the module at `index` and return it."""
+        module = self[index]
+        del self[index]
+        return module
 
     def forward(self, input: Any) -> Any:
         for module in self:

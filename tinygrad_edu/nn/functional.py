@@ -40,6 +40,11 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
     return _in_place(input, Tensor.relu) if inplace else input.relu()
 
 
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + e^(beta x)) / beta, and x itself where beta x > threshold."""
+    return input.softplus(beta, threshold)
+
+
 def sigmoid(input: Tensor) -> Tensor:
     """1 / (1 + e^-x)."""
     return input.sigmoid()
