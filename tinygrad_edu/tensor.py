@@ -336,8 +336,7 @@ class Tensor:
 
     def retain_grad(self) -> None:
         """Keep the gradient of this non-leaf tensor in `.grad` after backward."""
-        if self._view is not None:
-            self._refresh_view()
+        self._refresh_view()
         if not self.requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is None or getattr(self, "_retains_grad", False):
@@ -367,9 +366,10 @@ class Tensor:
 
         After ``r = y[:2]; y *= 2``, r holds the doubled values but its graph
         still reads the old y; PyTorch remakes it, and so does this, each
-        time a recorded op or backward is about to use r.
+        time a recorded op or backward is about to use r. Any other tensor is
+        left alone (the per-op paths check ``_view is not None`` inline first).
         """
-        if not self._stale():
+        if self._view is None or not self._stale():
             return
         stale, parent = [self], self._view[0]
         while parent._view is not None and parent._stale():  # (a loop: view chains may be long)
@@ -395,8 +395,7 @@ class Tensor:
 
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> _HookHandle:
         """Call `hook(grad)` when this tensor's gradient is computed; a returned Tensor replaces it."""
-        if self._view is not None:
-            self._refresh_view()
+        self._refresh_view()
         if not self.requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self.grad_fn is not None:
@@ -419,8 +418,7 @@ class Tensor:
         (shared with every view of it), which lets backward notice a tensor
         that was saved for it and changed since.
         """
-        if self._view is not None:
-            self._refresh_view()
+        self._refresh_view()
         recording = _state.enabled and (
             self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)
         )
@@ -717,13 +715,11 @@ class Tensor:
 
     def all(self, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
         """True where every element (along dims) is nonzero; a bool tensor, no gradient."""
-        dims = reduce.normalize_dims(dim, self.ndim)
-        return Tensor._wrap(np.asarray(self.data.all(axis=dims, keepdims=keepdim)))
+        return _logical(np.all, self, dim, keepdim)
 
     def any(self, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
         """True where some element (along dims) is nonzero; a bool tensor, no gradient."""
-        dims = reduce.normalize_dims(dim, self.ndim)
-        return Tensor._wrap(np.asarray(self.data.any(axis=dims, keepdims=keepdim)))
+        return _logical(np.any, self, dim, keepdim)
 
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         return _arg(np.argmax, self, dim, keepdim)
@@ -827,6 +823,10 @@ def _floating(t: Tensor) -> Tensor:
     would give integers).
     """
     return t if t.data.dtype.kind == "f" else t.to(get_default_dtype())
+
+
+def _logical(test: Callable, x: Tensor, dim: int | tuple | None, keepdim: bool) -> Tensor:
+    return Tensor._wrap(np.asarray(test(x.data, axis=reduce.normalize_dims(dim, x.ndim), keepdims=keepdim)))
 
 
 def _arg(pick: Callable, x: Tensor, dim: int | None, keepdim: bool) -> Tensor:

@@ -165,8 +165,7 @@ def draw_graph(
         dot.attr(label=title, labelloc="t", fontsize="16")
     dot.attr("node", style="filled", fontname="Helvetica", fontsize="11")
 
-    if tensor._view is not None:
-        tensor._refresh_view()  # draw the graph backward would use
+    tensor._refresh_view()  # draw the graph backward would use
     root = tensor.grad_fn
     nodes = topological_order([root]) if root is not None else []
     depth: dict[Node, int] = {root: 1} if root is not None else {}
@@ -296,8 +295,7 @@ def backward_steps(loss: Tensor, grad: Tensor | None = None) -> list[BackwardSte
     Call it before `loss.backward()` (or after `backward(retain_graph=True)`):
     a plain backward frees the values the replay needs.
     """
-    if loss._view is not None:
-        loss._refresh_view()  # step through the graph backward would use
+    loss._refresh_view()  # step through the graph backward would use
     if loss.grad_fn is None:
         raise RuntimeError("the tensor has no grad_fn: there is no recorded graph to step through")
     if grad is None:

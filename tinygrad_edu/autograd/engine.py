@@ -68,8 +68,7 @@ def grad(
     if grad_outputs is None or isinstance(grad_outputs, Tensor):
         grad_outputs = [grad_outputs] * len(outputs)
     for x in inputs:
-        if x._view is not None:
-            x._refresh_view()  # a view's graph is remade before it is looked for
+        x._refresh_view()  # a view's graph is remade before it is looked for
         if not x.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     keys = [x.grad_fn or x for x in inputs]
@@ -91,8 +90,7 @@ def _roots(tensors: Sequence[Tensor], grads: Sequence[Tensor | None]) -> list[tu
         raise RuntimeError(f"got {len(grads)} gradients for {len(tensors)} outputs")
     roots = []
     for i, (t, g) in enumerate(zip(tensors, grads)):
-        if t._view is not None:
-            t._refresh_view()
+        t._refresh_view()
         if not t.requires_grad:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
         if g is None:
