@@ -41,6 +41,32 @@ def test_diamond_graph_sums_both_paths():
     assert np.isclose(x.grad.item(), (2 * a_val + np.exp(a_val)) * 2.0)
 
 
+def test_each_node_runs_after_all_its_consumers_however_they_interleave():
+    # a is used by ops recorded early, in the middle and last; b's and c's
+    # branches join late. Run in any other order, a node would pass on a
+    # gradient that is still missing a consumer's part.
+    def f(x, w):
+        a = x * w
+        b = a.tanh()
+        c = (a * 3.0).sigmoid()
+        d = b * c + a
+        return (d * a).sum() + (c - b).sum()
+
+    x = f64(np.linspace(-1.0, 1.0, 6).reshape(2, 3))
+    w = f64(np.linspace(0.5, 1.5, 3))
+    assert gradcheck(f, (x, w))
+    assert gradgradcheck(f, (x, w))
+
+
+def test_backward_from_several_outputs_at_once():
+    x = f64([0.5, -1.0])
+    y = x.tanh()
+    z = y * x
+    tg.autograd.backward([z.sum(), y.sum()])  # y's node gets gradient from two roots
+    t = np.tanh([0.5, -1.0])
+    np.testing.assert_allclose(x.grad.data, (1 - t**2) * np.array([0.5, -1.0]) + t + (1 - t**2))
+
+
 def test_gradients_accumulate_in_leaves_across_backward_calls():
     x = f64([1.0, 2.0])
     (x * x).sum().backward()

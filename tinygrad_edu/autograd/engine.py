@@ -1,18 +1,22 @@
 """The backward engine: the chain rule applied over a recorded graph.
 
 Gradients are kept in a dict keyed by the node (or leaf tensor) they belong
-to. Nodes are visited in topological order (see `graph.py`), so by the time a
-node runs, all contributions to the gradient of its output have been summed.
-A node turns that gradient into one gradient per input (its Function's
-`backward`), which is added to the entry of the node that produced that input.
-Leaf gradients are written to `.grad` only at the end, so a backward that
-fails half-way leaves every tensor as it was.
+to. Every node is numbered when it is recorded (`seq`), and an op's inputs
+exist before it does, so a node's consumers always carry larger numbers than
+the node. Backward therefore takes the pending node with the largest number
+next (a heap, as PyTorch does): by then every consumer has run and all the
+contributions to the gradient of its output have been summed. A node turns
+that gradient into one gradient per input (its Function's `backward`), which
+is added to the entry of the node that produced that input. Leaf gradients
+are written to `.grad` only at the end, so a backward that fails half-way
+leaves every leaf as it was.
 """
 
 from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Sequence
+from heapq import heapify, heappop, heappush
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -20,19 +24,22 @@ import numpy as np
 from . import function
 from .function import Node
 from .grad_mode import _state
-from .graph import topological_order
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
 
 
 def backward(
-    tensors: Sequence[Tensor],
-    grad_tensors: Sequence[Tensor | None],
+    tensors: Tensor | Sequence[Tensor],
+    grad_tensors: Tensor | Sequence[Tensor | None] | None = None,
     retain_graph: bool | None = None,
     create_graph: bool = False,
 ) -> None:
-    """Accumulate d(tensors)/d(leaf) into the `.grad` of every leaf that requires grad."""
+    """Accumulate d(tensors)/d(leaf) into the `.grad` of every leaf that requires grad.
+
+    `grad_tensors` gives each output's dL/d(output); None (for one or all)
+    stands for 1, which only a one-element output may leave out.
+    """
     roots = _roots(tensors, grad_tensors)
     leaf_grads = _run(roots, create_graph if retain_graph is None else retain_graph, create_graph)
     Tensor = function.Tensor
@@ -63,16 +70,13 @@ def grad(
     """
     from ..tensor import Tensor
 
-    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
-    if grad_outputs is None or isinstance(grad_outputs, Tensor):
-        grad_outputs = [grad_outputs] * len(outputs)
     for x in inputs:
         x._refresh_view()  # a view's graph is remade before it is looked for
         if not x.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     keys = [x.grad_fn or x for x in inputs]
-    roots = _roots(outputs, list(grad_outputs))
+    roots = _roots(outputs, grad_outputs)
     found = _run(roots, create_graph if retain_graph is None else retain_graph, create_graph, keys)
     result = tuple(found.get(k) for k in keys)
     if not allow_unused and any(g is None for g in result):
@@ -83,9 +87,18 @@ def grad(
     return result
 
 
-def _roots(tensors: Sequence[Tensor], grads: Sequence[Tensor | None]) -> list[tuple[Tensor, Tensor]]:
-    """Pair each output with its starting gradient, checking both."""
+def _roots(
+    tensors: Tensor | Sequence[Tensor], grads: Tensor | Sequence[Tensor | None] | None
+) -> list[tuple[Tensor, Tensor]]:
+    """Pair each output with its starting gradient, checking both (either may be one Tensor)."""
     Tensor = function.Tensor
+    tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
+    if grads is None:
+        grads = [None] * len(tensors)
+    elif isinstance(grads, Tensor):
+        grads = [grads]
+    else:
+        grads = list(grads)
     if len(tensors) != len(grads):
         raise RuntimeError(f"got {len(grads)} gradients for {len(tensors)} outputs")
     roots = []
@@ -147,21 +160,23 @@ def _backpropagate(
     grads: dict = {}
     for t, g in roots:
         _add(grads, t.grad_fn or t, g)
-    nodes = topological_order([k for k in grads if isinstance(k, Node)])
-    for node in nodes:
+    # the nodes that have a gradient, as a heap of (-seq, node): the newest comes out first
+    ready = [(-node.seq, node) for node in grads if isinstance(node, Node)]
+    heapify(ready)
+    captured = {}
+    wanted = set(capture) if capture is not None else ()
+    done = []
+    Tensor = function.Tensor
+    while ready:
+        node = heappop(ready)[1]
+        grad = grads.pop(node)
         if node._saved is None:
             raise RuntimeError(
                 f"Trying to backward through the graph a second time ({node.name()} was "
                 "freed by an earlier backward). Pass retain_graph=True to the first "
                 "backward if you need to go through it again."
             )
-    captured = {}
-    wanted = set(capture) if capture is not None else ()
-    Tensor = function.Tensor
-    for node in nodes:
-        grad = grads.pop(node, None)
-        if grad is None:
-            continue  # no gradient reached this node
+        done.append(node)
         if node._pre_hooks:
             grad = _run_hooks(node._pre_hooks, grad)
         if node in wanted:
@@ -185,13 +200,18 @@ def _backpropagate(
             if type(g) is not Tensor or g.data.shape != x.data.shape or g.data.dtype is not x.data.dtype:
                 g = _conform(g, x, node, i)
             previous = grads.get(parent)
-            grads[parent] = g if previous is None else previous + g
+            if previous is None:
+                grads[parent] = g
+                if isinstance(parent, Node):
+                    heappush(ready, (-parent.seq, parent))
+            else:
+                grads[parent] = previous + g
             if edges is not None:
                 edges.append((i, parent, g))
         if observer is not None:
             observer(node, grad, edges)
     if not retain_graph:
-        for node in nodes:
+        for node in done:
             node._saved = None  # release what it saved
     if capture is not None:
         captured.update((k, v) for k, v in grads.items() if k in wanted)

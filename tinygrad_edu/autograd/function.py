@@ -31,12 +31,15 @@ wrapped in Tensors.
 
 from __future__ import annotations
 
+import itertools
 import weakref
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .grad_mode import _state
+
+_sequence = itertools.count()  # numbers recorded nodes in order (Node.seq)
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -55,13 +58,15 @@ class Node:
     needs_input_grad: per input, does a gradient need to flow to it? Set
              before `forward` runs, so forward can save only what backward
              will use (as in PyTorch).
+    seq:     the node's number in recording order: larger than the numbers
+             of the nodes its inputs came from (backward's order, engine.py).
     """
 
     # Slots for what every recorded node holds (fewer objects for the cycle
     # collector to walk); ctx attributes an op sets itself go to __dict__.
     # `_saved` holds what `save_for_backward` was given, then (once recorded)
     # the saved tensors, and None after backward has released them.
-    __slots__ = ("inputs", "parents", "needs_input_grad", "scope", "_saved", "_versions", "__dict__")
+    __slots__ = ("inputs", "parents", "needs_input_grad", "scope", "seq", "_saved", "_versions", "__dict__")
     function: type[Function]
     _pre_hooks: list | None = None
     _last_hook_keeps_grad = False  # True once the last pre-hook is retain_grad's
@@ -130,22 +135,20 @@ class Node:
         saved, versions = [], []
         for value in self._saved:
             if value is None:
-                saved.append(None)
-                versions.append(None)
-                continue
-            for x in self.inputs:
-                if isinstance(x, Tensor) and x.data is value:
-                    break
+                tensor = version = None
+            elif value is result or value is out.data:
+                # A weak reference: the output owns this node, and a strong
+                # one back would make a reference cycle per op.
+                tensor, version = weakref.ref(out), 0
             else:
-                if value is result or value is out.data:
-                    # A weak reference: the output owns this node, and a strong
-                    # one back would make a reference cycle per op.
-                    saved.append(weakref.ref(out))
-                    versions.append(0)
-                    continue
-                x = Tensor._wrap(np.asarray(value))
-            saved.append(x)
-            versions.append((x if x._base is None else x._base)._version)
+                for tensor in self.inputs:
+                    if isinstance(tensor, Tensor) and tensor.data is value:
+                        break
+                else:
+                    tensor = Tensor._wrap(np.asarray(value))  # made in forward: nothing else holds it
+                version = (tensor if tensor._base is None else tensor._base)._version
+            saved.append(tensor)
+            versions.append(version)
         self._saved = tuple(saved)
         self._versions = tuple(versions)
 
@@ -272,6 +275,7 @@ def _record(ctx: Node, args: tuple, parents: tuple, out: Tensor, result: Any) ->
     ctx.inputs = args
     ctx.parents = parents
     ctx.scope = _state.scope
+    ctx.seq = next(_sequence)
     if ctx._saved:
         ctx._save(out, result)
     out.requires_grad = True

@@ -1,4 +1,4 @@
-"""The graph walker shared by backward, `autograd.grad` and the graph drawing.
+"""A walk over a recorded graph in topological order, for the graph drawings (viz.py).
 
 A recorded graph is made of `Node`s; each node's `parents` point to the nodes
 (or leaf tensors) that produced its inputs. Walking it is iterative, with an
@@ -15,9 +15,9 @@ from .function import Node
 def topological_order(roots: Iterable[Node]) -> list[Node]:
     """Every node reachable from `roots`, each listed before the nodes it consumes.
 
-    This is the order backward visits them: a node runs only after every node
-    that uses its output has passed its gradient down (depth-first post-order,
-    reversed).
+    Backward's order is one such order: a node comes only after every node
+    that uses its output (depth-first post-order, reversed). The engine gets
+    it from the nodes' recording numbers instead, without a walk first.
     """
     order: list[Node] = []
     visited: set[Node] = set()
