@@ -287,6 +287,84 @@ def test_sequential_ordered_dict_and_module_list():
     assert len(layers) == 2 and [n for n, _ in layers.named_parameters()][2] == "1.weight"
 
 
+def test_module_list_is_a_list_as_pytorchs():
+    a, b, c, d = nn.Linear(1, 1), nn.ReLU(), nn.Linear(1, 2), nn.Tanh()
+    layers = nn.ModuleList([a, b, c])
+    assert layers.insert(0, d) is layers and list(layers) == [d, a, b, c]
+    assert layers.pop(-1) is c and list(layers) == [d, a, b]
+    del layers[0]
+    assert list(layers) == [a, b] and list(layers.state_dict()) == ["0.weight", "0.bias"]
+    layers += [c]
+    assert list(layers.state_dict()) == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    both = layers + nn.ModuleList([d])
+    assert type(both) is nn.ModuleList and list(both) == [a, b, c, d] and list(layers) == [a, b, c]
+    assert type(layers[1:]) is nn.ModuleList and list(layers[1:]) == [b, c]
+
+
+def test_sequentials_add_up_to_a_new_sequential():
+    first, second = nn.Sequential(nn.Linear(2, 3)), nn.Sequential(nn.ReLU(), nn.Linear(3, 1))
+    model = first + second
+    assert type(model) is nn.Sequential and len(model) == 3 and len(first) == 1
+    assert model(tg.ones(4, 2)).shape == (4, 1)
+    first += second
+    assert len(first) == 3 and first[2] is second[1]
+    with pytest.raises(ValueError, match="only objects of Sequential"):
+        first + [nn.ReLU()]
+
+
+def test_forward_hooks_see_and_may_replace_inputs_and_outputs():
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+    seen = {}
+    handle = model[1].register_forward_hook(lambda m, args, out: seen.update(relu=(m, args, out)))
+    x = tg.randn(5, 3)
+    y = model(x)
+    module, args, out = seen["relu"]
+    assert module is model[1] and len(args) == 1 and args[0].shape == (5, 4)
+    np.testing.assert_array_equal(out.data, np.maximum(args[0].data, 0))
+    handle.remove()
+    seen.clear()
+    model(x)
+    assert seen == {}
+    # a pre-hook may replace the input (a non-tuple is wrapped), a forward hook the output
+    model[2].register_forward_pre_hook(lambda m, args: args[0] * 0.0)
+    model.register_forward_hook(lambda m, args, out: out + 1.0)
+    np.testing.assert_allclose(model(x).data, np.broadcast_to(model[2].bias.data + 1.0, (5, 2)))
+    assert not np.allclose(model(x).data, y.data)
+
+
+def test_forward_hook_order_kwargs_and_handles_as_context_managers():
+    calls = []
+    layer = nn.Identity()
+    layer.register_forward_hook(lambda m, a, o: calls.append("second"))
+    layer.register_forward_hook(lambda m, a, o: calls.append("first"), prepend=True)
+
+    def pre(module, args, kwargs):
+        calls.append(f"pre {sorted(kwargs)}")
+        return args, kwargs
+
+    with layer.register_forward_pre_hook(pre, with_kwargs=True):
+        layer(tg.ones(1))
+    layer(tg.ones(1))  # the pre-hook is gone after its with block
+    assert calls == ["pre []", "first", "second", "first", "second"]
+    layer.register_forward_pre_hook(lambda m, a, k: "not a pair", with_kwargs=True)
+    with pytest.raises(RuntimeError, match="new_args, new_kwargs"):
+        layer(tg.ones(1))
+
+
+def test_a_hook_may_remove_itself_while_hooks_run():
+    layer, calls = nn.Identity(), []
+
+    def once(module, args, output):
+        calls.append("once")
+        handle.remove()
+
+    handle = layer.register_forward_hook(once)
+    layer.register_forward_hook(lambda m, a, o: calls.append("always"))
+    layer(tg.ones(1))
+    layer(tg.ones(1))
+    assert calls == ["once", "always", "always"]
+
+
 # ---------------------------------------------------------------- Linear
 
 

@@ -393,18 +393,18 @@ class Tensor:
         self._set_grad_fn(fn._apply1(parent, *consts).grad_fn)
         self._view_version = self._base._version
 
-    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> _HookHandle:
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle:
         """Call `hook(grad)` when this tensor's gradient is computed; a returned Tensor replaces it."""
         self._refresh_view()
         if not self.requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self.grad_fn is not None:
             self.grad_fn.register_prehook(hook)
-            return _HookHandle(self.grad_fn._pre_hooks, hook)
+            return RemovableHandle(self.grad_fn._pre_hooks, hook)
         if self._hooks is None:
             self._hooks = []
         self._hooks.append(hook)
-        return _HookHandle(self._hooks, hook)
+        return RemovableHandle(self._hooks, hook)
 
     # ------------------------------------------------------------ in place
 
@@ -771,15 +771,26 @@ class Tensor:
         return linalg.matmul(self, other)
 
 
-class _HookHandle:
-    """Returned by `register_hook`; `.remove()` takes the hook away again."""
+class RemovableHandle:
+    """Returned by the `register_*hook` methods: `.remove()` takes the hook away again.
 
-    def __init__(self, hooks: list, hook: Callable) -> None:
+    As a context manager, the hook is in place for the `with` block only.
+    """
+
+    def __init__(self, hooks: list, hook: Any) -> None:
         self._hooks, self._hook = hooks, hook
 
     def remove(self) -> None:
-        if self._hook in self._hooks:
-            self._hooks.remove(self._hook)
+        for i, hook in enumerate(self._hooks):
+            if hook is self._hook:  # by identity: two registrations of one function are two hooks
+                del self._hooks[i]
+                return
+
+    def __enter__(self) -> RemovableHandle:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.remove()
 
 
 def parse_to(args: tuple, dtype: Any, device: Any) -> np.dtype | None:

@@ -15,27 +15,29 @@ def _check_index(idx: int, size: int) -> int:
     return idx % size
 
 
-class Sequential(Module):
-    """Calls its modules in order, each on the previous one's output.
+def _only_sequential(other: object) -> Sequential:
+    if not isinstance(other, Sequential):
+        raise ValueError(
+            f"add operator supports only objects of Sequential class, but {type(other)} is given."
+        )
+    return other
 
-    ``Sequential(a, b, c)`` names them "0", "1", "2" (so state_dict keys read
-    "0.weight"); ``Sequential(OrderedDict([("fc", a), ...]))`` keeps the names.
-    Indexing by int gives a module, by slice a new Sequential of the same modules.
+
+class _ModuleSequence(Module):
+    """What Sequential and ModuleList share: modules in order, kept numbered "0", "1", ...
+
+    Removing or inserting a module renumbers the rest, as in PyTorch, so the
+    names (and state_dict keys) always follow the positions.
     """
-
-    def __init__(self, *args: Any) -> None:
-        super().__init__()
-        if len(args) == 1 and isinstance(args[0], OrderedDict):
-            for name, module in args[0].items():
-                self.add_module(name, module)
-        else:
-            for i, module in enumerate(args):
-                self.add_module(str(i), module)
 
     def __getitem__(self, idx: int | slice) -> Any:
         if isinstance(idx, slice):
-            return type(self)(OrderedDict(list(self._modules.items())[idx]))
+            return self._slice(idx)
         return list(self._modules.values())[_check_index(idx, len(self))]
+
+    def _slice(self, idx: slice) -> _ModuleSequence:
+        """The modules at `idx` as a new container of this kind (each kind keeps names its own way)."""
+        raise NotImplementedError
 
     def __setitem__(self, idx: int, module: Module) -> None:
         key = list(self._modules.keys())[_check_index(idx, len(self))]
@@ -60,18 +62,18 @@ class Sequential(Module):
     def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
-    def append(self, module: Module) -> Sequential:
+    def append(self, module: Module) -> Any:
         """Add a module at the end (named by its position); returns self."""
         self.add_module(str(len(self)), module)
         return self
 
-    def extend(self, modules: Iterable[Module]) -> Sequential:
+    def extend(self, modules: Iterable[Module]) -> Any:
         """Append each module in turn; returns self."""
         for module in modules:
             self.append(module)
         return self
 
-    def insert(self, index: int, module: Module) -> Sequential:
+    def insert(self, index: int, module: Module) -> Any:
         """Put `module` before position `index` (negative counts from the end); returns self."""
         if not isinstance(module, Module):
             raise AssertionError(f"module should be of type: Module, got {type(module).__name__}")
@@ -82,11 +84,45 @@ class Sequential(Module):
         self._renumber(modules)
         return self
 
-    def pop(self, index: int | slice) -> Module:
-        """Remove the module at `index` and return it."""
+    def pop(self, index: int | slice) -> Any:
+        """Remove the module (or, for a slice, the modules) at `index` and return it."""
         module = self[index]
         del self[index]
         return module
+
+    def __iadd__(self, modules: Iterable[Module]) -> Any:
+        return self.extend(modules)
+
+    def __add__(self, modules: Iterable[Module]) -> Any:
+        """A new container with this one's modules, then `modules`."""
+        return type(self)().extend(self).extend(modules)
+
+
+class Sequential(_ModuleSequence):
+    """Calls its modules in order, each on the previous one's output.
+
+    ``Sequential(a, b, c)`` names them "0", "1", "2" (so state_dict keys read
+    "0.weight"); ``Sequential(OrderedDict([("fc", a), ...]))`` keeps the names.
+    Indexing by int gives a module, by slice a new Sequential of the same modules.
+    """
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__()
+        if len(args) == 1 and isinstance(args[0], OrderedDict):
+            for name, module in args[0].items():
+                self.add_module(name, module)
+        else:
+            for i, module in enumerate(args):
+                self.add_module(str(i), module)
+
+    def _slice(self, idx: slice) -> Sequential:
+        return Sequential(OrderedDict(list(self._modules.items())[idx]))
+
+    def __add__(self, other: Sequential) -> Sequential:
+        return super().__add__(_only_sequential(other))
+
+    def __iadd__(self, other: Sequential) -> Sequential:
+        return super().__iadd__(_only_sequential(other))
 
     def forward(self, input: Any) -> Any:
         for module in self:
@@ -94,7 +130,7 @@ class Sequential(Module):
         return input
 
 
-class ModuleList(Module):
+class ModuleList(_ModuleSequence):
     """A list whose modules are registered (named "0", "1", ...); it has no forward of its own."""
 
     def __init__(self, modules: Iterable[Module] | None = None) -> None:
@@ -102,28 +138,8 @@ class ModuleList(Module):
         if modules is not None:
             self.extend(modules)
 
-    def __getitem__(self, idx: int | slice) -> Any:
-        if isinstance(idx, slice):
-            return type(self)(list(self._modules.values())[idx])
-        return self._modules[str(_check_index(idx, len(self)))]
-
-    def __setitem__(self, idx: int, module: Module) -> None:
-        setattr(self, str(_check_index(idx, len(self))), module)
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
-
-    def append(self, module: Module) -> ModuleList:
-        self.add_module(str(len(self)), module)
-        return self
-
-    def extend(self, modules: Iterable[Module]) -> ModuleList:
-        for module in modules:
-            self.append(module)
-        return self
+    def _slice(self, idx: slice) -> ModuleList:
+        return ModuleList(list(self)[idx])
 
     def __repr__(self) -> str:
         """As PyTorch prints it: a run of identical modules on one line, "(0-2): 3 x Linear(...)"."""

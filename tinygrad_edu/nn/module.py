@@ -8,6 +8,9 @@ names and keys match the equivalent PyTorch model ("0.weight", "fc.bias").
 
 Calling a module runs `forward` with the module recorded as the current
 scope, so every graph node made inside remembers which layer made it.
+Forward hooks (`register_forward_pre_hook`, `register_forward_hook`) see, and
+may replace, a module's inputs and output: the way to look at the
+activations of a hidden layer without changing the model's code.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.grad_mode import _state
-from ..tensor import Tensor, parse_to
+from ..tensor import RemovableHandle, Tensor, parse_to
 from .parameter import Parameter
 
 
@@ -30,6 +33,14 @@ class IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpect
         if not self.missing_keys and not self.unexpected_keys:
             return "<All keys matched successfully>"  # as PyTorch prints it
         return super().__repr__()
+
+
+def _add_hook(hooks: list, entry: tuple, prepend: bool) -> RemovableHandle:
+    if prepend:
+        hooks.insert(0, entry)
+    else:
+        hooks.append(entry)
+    return RemovableHandle(hooks, entry)
 
 
 def _addindent(text: str, spaces: int) -> str:
@@ -70,6 +81,9 @@ class Module:
         object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "_non_persistent_buffers", set())
         object.__setattr__(self, "_modules", OrderedDict())
+        # (hook, with_kwargs) pairs, in the order they run
+        object.__setattr__(self, "_forward_pre_hooks", [])
+        object.__setattr__(self, "_forward_hooks", [])
 
     # ------------------------------------------------------------ registration
 
@@ -178,12 +192,51 @@ class Module:
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        for hook, with_kwargs in list(self._forward_pre_hooks):  # (a copy: a hook may remove itself)
+            if with_kwargs:
+                result = hook(self, args, kwargs)
+                if result is not None:
+                    if not (isinstance(result, tuple) and len(result) == 2):
+                        raise RuntimeError(
+                            "forward pre-hook must return None or a tuple of (new_args, new_kwargs), "
+                            f"but got {result}."
+                        )
+                    args, kwargs = result
+            else:
+                result = hook(self, args)
+                if result is not None:
+                    args = result if isinstance(result, tuple) else (result,)
         previous = _state.scope
         _state.scope = self  # graph nodes made by forward record this module
         try:
-            return self.forward(*args, **kwargs)
+            output = self.forward(*args, **kwargs)
         finally:
             _state.scope = previous
+        for hook, with_kwargs in list(self._forward_hooks):
+            result = hook(self, args, kwargs, output) if with_kwargs else hook(self, args, output)
+            if result is not None:
+                output = result
+        return output
+
+    def register_forward_pre_hook(
+        self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False
+    ) -> RemovableHandle:
+        """Call ``hook(module, args)`` before each forward; a non-None result replaces args.
+
+        With ``with_kwargs=True`` the hook is ``hook(module, args, kwargs)`` and
+        returns None or a new ``(args, kwargs)``. ``prepend=True`` runs it first.
+        """
+        return _add_hook(self._forward_pre_hooks, (hook, with_kwargs), prepend)
+
+    def register_forward_hook(
+        self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False
+    ) -> RemovableHandle:
+        """Call ``hook(module, args, output)`` after each forward; a non-None result replaces output.
+
+        With ``with_kwargs=True`` the hook is ``hook(module, args, kwargs, output)``.
+        ``prepend=True`` runs it before the hooks already registered.
+        """
+        return _add_hook(self._forward_hooks, (hook, with_kwargs), prepend)
 
     # ------------------------------------------------------------ walking
 
