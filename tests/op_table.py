@@ -73,6 +73,18 @@ OPS = [
     Op("rsub_scalar", lambda a: 2.0 - a, ("Sub",)),
     Op("rdiv_scalar", lambda a: 2.0 / a, ("Reciprocal", "Mul"), domain=POSITIVE),
     Op("reciprocal", lambda a: a.reciprocal(), ("Reciprocal",), domain=POSITIVE),
+    # floor(a/b) jumps where a/b is a whole number: values in (1.3, 2.4), pairwise
+    # apart, keep a/b in (0.54, 1.85) and away from 1
+    Op(
+        "remainder",
+        lambda a, b: a % b,
+        ("Remainder",),
+        arity=2,
+        broadcast=True,
+        domain=st.floats(1.3, 2.4),
+        distinct=True,
+    ),
+    Op("remainder_scalar", lambda a: a % 1.7, ("Remainder",), kinks=(-1.7, 0.0, 1.7)),
     Op("pow_scalar", lambda a: a**2.5, ("Pow",), domain=POSITIVE),
     Op("pow_int", lambda a: a**3, ("Pow",)),
     Op("pow_tensor", lambda a, b: a**b, ("Pow",), arity=2, broadcast=True, domain=POSITIVE),

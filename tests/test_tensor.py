@@ -84,6 +84,21 @@ def test_comparisons_give_bool_tensors_without_grad():
     np.testing.assert_array_equal((t > 1).data, [False, True])
 
 
+def test_floor_division_and_remainder_as_pythons_and_pytorchs():
+    i = tg.tensor([7, -7])
+    assert (i // 2).tolist() == [3, -4] and (i // 2).dtype == np.int64
+    assert (i % 3).tolist() == [1, 2] and (7 // tg.tensor([2, -3])).tolist() == [3, -3]
+    assert (i // 2.0).dtype == np.float32 and (i % 2.5).tolist() == [2.0, 0.5]  # a float lifts ints
+    assert (7.5 % tg.tensor([2, -3])).tolist() == [1.5, -1.5]  # the sign of the divisor
+    x = tg.tensor([3.5, -2.5], requires_grad=True)
+    assert not (x // 2).requires_grad  # floor division carries no gradient
+    y = tg.tensor([1.5, 2.0], requires_grad=True)
+    (x % y).sum().backward()  # d/dx = 1, d/dy = -floor(x / y)
+    assert x.grad.tolist() == [1.0, 1.0] and y.grad.tolist() == [-2.0, 2.0]
+    with pytest.raises(RuntimeError, match=r"floor_divide: shapes \(2, 3\) and \(4,\)"):
+        tg.ones(2, 3) // tg.ones(4)
+
+
 def test_elementwise_values():
     x = tg.tensor(np.array([-2.0, -0.5, 0.0, 0.5, 2.0]))
     np.testing.assert_allclose(x.relu().data, np.maximum(x.data, 0))

@@ -531,6 +531,32 @@ class Tensor:
             return _floating(self).reciprocal() * other
         return binary(Div, other, _floating(self))
 
+    def __floordiv__(self, other: Any) -> Tensor:
+        return self.floor_divide(other)
+
+    def __rfloordiv__(self, other: Any) -> Tensor:
+        return broadcast.as_operand(other, self).floor_divide(self)
+
+    def floor_divide(self, other: Any) -> Tensor:
+        """floor(self / other) per element; integers stay integers.
+
+        It carries no gradient (PyTorch records it, then refuses to differentiate it).
+        """
+        if not isinstance(other, Tensor):
+            other = broadcast.as_operand(other, self)
+        a, b = broadcast.promote(self, other) if self.dtype != other.dtype else (self, other)
+        return a._no_grad_op(b, np.floor_divide)
+
+    def __mod__(self, other: Any) -> Tensor:
+        return binary(elementwise.Remainder, self, other)
+
+    def __rmod__(self, other: Any) -> Tensor:
+        return binary(elementwise.Remainder, other, self)
+
+    def remainder(self, other: Any) -> Tensor:
+        """self mod other with the sign of other, as Python's % (and PyTorch's remainder)."""
+        return binary(elementwise.Remainder, self, other)
+
     def __pow__(self, exponent: Any) -> Tensor:
         return self.pow(exponent)
 
@@ -551,37 +577,40 @@ class Tensor:
 
     # comparisons and logic: results are bool tensors that carry no gradient
 
-    def _compare(self, other: Any, fn: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> Tensor:
+    def _no_grad_op(self, other: Any, fn: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> Tensor:
+        """fn(self, other) by NumPy, with no gradient (comparisons, logic, floor division)."""
         other = other.data if isinstance(other, Tensor) else other
         try:
             return Tensor._wrap(np.asarray(fn(self.data, other)))
         except ValueError:
             shape = np.shape(other)
-            raise RuntimeError(f"comparison: shapes {self.shape} and {shape} are not broadcastable") from None
+            raise RuntimeError(
+                f"{fn.__name__}: shapes {self.shape} and {shape} are not broadcastable"
+            ) from None
 
     def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return self._compare(other, np.equal)
+        return self._no_grad_op(other, np.equal)
 
     def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return self._compare(other, np.not_equal)
+        return self._no_grad_op(other, np.not_equal)
 
     def __lt__(self, other: Any) -> Tensor:
-        return self._compare(other, np.less)
+        return self._no_grad_op(other, np.less)
 
     def __le__(self, other: Any) -> Tensor:
-        return self._compare(other, np.less_equal)
+        return self._no_grad_op(other, np.less_equal)
 
     def __gt__(self, other: Any) -> Tensor:
-        return self._compare(other, np.greater)
+        return self._no_grad_op(other, np.greater)
 
     def __ge__(self, other: Any) -> Tensor:
-        return self._compare(other, np.greater_equal)
+        return self._no_grad_op(other, np.greater_equal)
 
     def __and__(self, other: Any) -> Tensor:
-        return self._compare(other, np.logical_and if self.dtype == np.bool_ else np.bitwise_and)
+        return self._no_grad_op(other, np.logical_and if self.dtype == np.bool_ else np.bitwise_and)
 
     def __or__(self, other: Any) -> Tensor:
-        return self._compare(other, np.logical_or if self.dtype == np.bool_ else np.bitwise_or)
+        return self._no_grad_op(other, np.logical_or if self.dtype == np.bool_ else np.bitwise_or)
 
     def __invert__(self) -> Tensor:
         return Tensor._wrap(np.logical_not(self.data) if self.dtype == np.bool_ else ~self.data)

@@ -70,7 +70,7 @@ def broadcast_shape(*shapes: tuple[int, ...], op: str = "broadcast") -> tuple[in
     return tuple(result)
 
 
-def _promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
+def promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
     """Both operands cast to the dtype PyTorch gives their op (see `dtypes.result_type`).
 
     NumPy's rule differs: int64 with float32 gives float64 there, and a 0-d
@@ -101,7 +101,7 @@ def binary(fn: type[Function], a: object, b: object) -> Tensor:
     elif not isinstance(a, Tensor):
         a = as_operand(a, b)
     if a.data.dtype != b.data.dtype:
-        a, b = _promote(a, b)
+        a, b = promote(a, b)
     if _state.enabled and (a.requires_grad or b.requires_grad) and a.data.shape != b.data.shape:
         shape = broadcast_shape(a.data.shape, b.data.shape, op=fn.__name__)
         a, b = _expand_for_grad(a, shape), _expand_for_grad(b, shape)

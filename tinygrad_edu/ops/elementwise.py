@@ -12,7 +12,7 @@ import numpy as np
 from ..autograd.function import Function, Node
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor
-from .broadcast import _expand_for_grad, _promote, as_operand, broadcast_shape
+from .broadcast import _expand_for_grad, as_operand, broadcast_shape, promote
 from .special import erf as _erf
 
 # ---------------------------------------------------------------- arithmetic
@@ -73,6 +73,21 @@ class Div(Function):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
         return (grad / b if need_a else None), (-(grad * a) / (b * b) if need_b else None)
+
+
+class Remainder(Function):
+    """y = a mod b = a - b floor(a/b), with the sign of b (Python's %);  dy/da = 1, dy/db = -floor(a/b)"""
+
+    @staticmethod
+    def forward(ctx: Node, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        if ctx.needs_input_grad[1]:
+            ctx.save_for_backward(np.floor_divide(a, b))
+        return np.remainder(a, b)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        need_a, need_b = ctx.needs_input_grad
+        return (grad if need_a else None), (-(grad * ctx.saved_tensors[0]) if need_b else None)
 
 
 class Pow(Function):
@@ -161,7 +176,7 @@ def where(condition: object, input: object, other: object) -> Tensor:
     a = a if isinstance(a, Tensor) else as_operand(a, like)
     b = b if isinstance(b, Tensor) else as_operand(b, like)
     if a.dtype != b.dtype:
-        a, b = _promote(a, b)
+        a, b = promote(a, b)
     shape = broadcast_shape(cond.shape, a.shape, b.shape, op="Where")
     return Where.apply(cond, _expand_for_grad(a, shape), _expand_for_grad(b, shape))
 

@@ -16,7 +16,7 @@ import numpy as np
 from ..autograd.function import Function, Node
 from ..autograd.grad_mode import _state
 from ..tensor import Tensor
-from .broadcast import _promote, broadcast_shape
+from .broadcast import broadcast_shape, promote
 
 
 class MatMul(Function):
@@ -42,7 +42,7 @@ def matmul(a: object, b: object) -> Tensor:
     with the Tensor, as in the elementwise ops.
     """
     if not (isinstance(a, Tensor) and isinstance(b, Tensor)):
-        a, b = _promote(a if isinstance(a, Tensor) else Tensor(a), b if isinstance(b, Tensor) else Tensor(b))
+        a, b = promote(a if isinstance(a, Tensor) else Tensor(a), b if isinstance(b, Tensor) else Tensor(b))
     elif a.data.dtype != b.data.dtype:
         raise RuntimeError(
             f"MatMul: expected both operands to have the same dtype, got {a.dtype} and {b.dtype} "
