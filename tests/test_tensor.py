@@ -370,6 +370,36 @@ def test_to_takes_pytorchs_forms_and_only_the_cpu():
         t.to(np.float64, dtype=np.float16)
 
 
+def test_factories_and_linear_take_device_cpu_as_pytorch_code_passes_it():
+    device = "cpu"
+    made = [
+        tg.tensor([1.0], device=device),
+        tg.zeros(2, device=device),
+        tg.ones(2, device=device),
+        tg.empty(2, device=device),
+        tg.full((2,), 3.0, device=device),
+        tg.rand(2, device=device),
+        tg.randn(2, device=device),
+        tg.arange(3, device=device),
+        tg.eye(2, device=device),
+        tg.zeros_like(tg.ones(2), device=device),
+        tg.ones_like(tg.ones(2), device=device),
+        tg.full_like(tg.ones(2), 2.0, device=device),
+        tg.rand_like(tg.ones(2), device=device),
+        tg.randn_like(tg.ones(2), device=device),
+        tg.nn.Linear(2, 3, device=device, dtype=np.float64).weight,
+    ]
+    assert all(t.device == "cpu" for t in made) and made[-1].dtype == np.float64
+    tg.manual_seed(0)
+    expected = tg.randn(2).tolist()
+    tg.manual_seed(0)
+    with pytest.raises(RuntimeError, match="device 'cuda:0' is not available"):
+        tg.randn(2, device="cuda:0")
+    assert tg.randn(2).tolist() == expected  # the failed call drew nothing
+    with pytest.raises(RuntimeError, match="CPU only"):
+        tg.nn.Linear(2, 3, device="cuda")
+
+
 def test_ragged_list_is_a_value_error_as_in_pytorch():
     with pytest.raises(ValueError, match="cannot make a tensor from list"):
         tg.tensor([[1, 2], [3]])

@@ -1,4 +1,8 @@
-"""Functions that make new tensors: constants, ranges and random numbers."""
+"""Functions that make new tensors: constants, ranges and random numbers.
+
+Each takes PyTorch's `device=` so that PyTorch code runs unchanged; the only
+device is the CPU ("cpu"), and naming another raises.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import numpy as np
 
 from .dtypes import get_default_dtype
 from .random import default_generator
-from .tensor import Tensor
+from .tensor import Tensor, check_device
 
 
 def _size(shape: tuple, size: Any = None) -> tuple[int, ...]:
@@ -22,50 +26,71 @@ def _size(shape: tuple, size: Any = None) -> tuple[int, ...]:
     return tuple(int(n) for n in shape)
 
 
-def _make(array: np.ndarray, requires_grad: bool) -> Tensor:
+def _make(array: np.ndarray, requires_grad: bool, device: Any = None) -> Tensor:
+    check_device(device)
     t = Tensor._wrap(array)
     return t.requires_grad_(True) if requires_grad else t
 
 
-def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
+def tensor(data: Any, requires_grad: bool = False, dtype: Any = None, device: Any = None) -> Tensor:
     """Same as `Tensor(data, ...)` (copies `data`)."""
+    check_device(device)
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
 
-def zeros(*shape: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return _make(np.zeros(_size(shape, size), dtype=dtype or get_default_dtype()), requires_grad)
+def zeros(
+    *shape: Any, size: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    return _make(np.zeros(_size(shape, size), dtype=dtype or get_default_dtype()), requires_grad, device)
 
 
-def empty(*shape: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def empty(
+    *shape: Any, size: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     """A tensor whose values are whatever the memory held: fill it before use (nn.init does)."""
-    return _make(np.empty(_size(shape, size), dtype=dtype or get_default_dtype()), requires_grad)
+    return _make(np.empty(_size(shape, size), dtype=dtype or get_default_dtype()), requires_grad, device)
 
 
-def ones(*shape: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return _make(np.ones(_size(shape, size), dtype=dtype or get_default_dtype()), requires_grad)
+def ones(
+    *shape: Any, size: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    return _make(np.ones(_size(shape, size), dtype=dtype or get_default_dtype()), requires_grad, device)
 
 
-def full(size: Any, fill_value: float, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def full(
+    size: Any, fill_value: float, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     if dtype is None:
         is_float = isinstance(fill_value, float)
         dtype = get_default_dtype() if is_float else np.bool_ if isinstance(fill_value, bool) else np.int64
-    return _make(np.full(_size((), size), fill_value, dtype=dtype), requires_grad)
+    return _make(np.full(_size((), size), fill_value, dtype=dtype), requires_grad, device)
 
 
-def rand(*shape: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def rand(
+    *shape: Any, size: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     """Uniform samples in [0, 1) from the global generator (see `manual_seed`)."""
+    check_device(device)  # before drawing: a failed call leaves the generator as it was
     dtype = np.dtype(dtype or get_default_dtype())
     return _make(default_generator().random(_size(shape, size), dtype=dtype), requires_grad)
 
 
-def randn(*shape: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def randn(
+    *shape: Any, size: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     """Standard normal samples from the global generator (see `manual_seed`)."""
+    check_device(device)  # before drawing: a failed call leaves the generator as it was
     dtype = np.dtype(dtype or get_default_dtype())
     return _make(default_generator().standard_normal(_size(shape, size), dtype=dtype), requires_grad)
 
 
 def arange(
-    start: float, end: float | None = None, step: float = 1, dtype: Any = None, requires_grad: bool = False
+    start: float,
+    end: float | None = None,
+    step: float = 1,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """start, start+step, ... up to but not including end (int64 when all are ints)."""
     if end is None:
@@ -75,28 +100,32 @@ def arange(
         dtype = np.int64 if all_ints else get_default_dtype()
     # float steps are added in float64, then rounded once (float32 steps would drift)
     array = np.arange(start, end, step, dtype=np.float64 if np.dtype(dtype).kind == "f" else dtype)
-    return _make(array.astype(dtype, copy=False), requires_grad)
+    return _make(array.astype(dtype, copy=False), requires_grad, device)
 
 
-def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return _make(np.eye(n, m, dtype=dtype or get_default_dtype()), requires_grad)
+def eye(
+    n: int, m: int | None = None, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    return _make(np.eye(n, m, dtype=dtype or get_default_dtype()), requires_grad, device)
 
 
-def zeros_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return _make(np.zeros(input.shape, dtype=dtype or input.dtype), requires_grad)
+def zeros_like(input: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _make(np.zeros(input.shape, dtype=dtype or input.dtype), requires_grad, device)
 
 
-def ones_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return _make(np.ones(input.shape, dtype=dtype or input.dtype), requires_grad)
+def ones_like(input: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _make(np.ones(input.shape, dtype=dtype or input.dtype), requires_grad, device)
 
 
-def full_like(input: Tensor, fill_value: float, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return _make(np.full(input.shape, fill_value, dtype=dtype or input.dtype), requires_grad)
+def full_like(
+    input: Tensor, fill_value: float, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    return _make(np.full(input.shape, fill_value, dtype=dtype or input.dtype), requires_grad, device)
 
 
-def rand_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return rand(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+def rand_like(input: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return rand(input.shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
 
 
-def randn_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return randn(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+def randn_like(input: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return randn(input.shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)

@@ -839,12 +839,17 @@ def parse_to(args: tuple, dtype: Any, device: Any) -> np.dtype | None:
             dtypes.append(arg)
     if len(dtypes) > 1:
         raise TypeError(f"to() received more than one dtype: {', '.join(str(np.dtype(d)) for d in dtypes)}")
+    check_device(device)
+    return np.dtype(dtypes[0]) if dtypes else None
+
+
+def check_device(device: Any) -> None:
+    """Accept the `device=` of PyTorch code when it names the CPU (or is None); refuse any other."""
     if device is not None and str(device).split(":")[0] != "cpu":
         raise RuntimeError(
             f"tinygrad_edu computes with NumPy on the CPU only; device {str(device)!r} is not available "
             "(use 'cpu', or leave the device out)"
         )
-    return np.dtype(dtypes[0]) if dtypes else None
 
 
 def _names_no_dtype(name: str) -> bool:

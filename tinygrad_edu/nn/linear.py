@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..dtypes import get_default_dtype
-from ..tensor import Tensor
+from ..tensor import Tensor, check_device
 from . import functional as F
 from . import init
 from .module import Module
@@ -40,8 +40,11 @@ class Linear(Module):
     building a model makes its initial weights repeatable.
     """
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype: Any = None) -> None:
+    def __init__(
+        self, in_features: int, out_features: int, bias: bool = True, device: Any = None, dtype: Any = None
+    ) -> None:
         super().__init__()
+        check_device(device)
         if in_features < 0 or out_features < 0:
             raise ValueError(
                 f"Linear: features must be non-negative, got in={in_features}, out={out_features}"
