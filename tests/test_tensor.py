@@ -461,3 +461,100 @@ def test_std_of_constant_values_has_zero_gradient():
     y = tg.tensor(np.array([1.0, 2.0, 4.0]), requires_grad=True)
     y.std().backward()  # elsewhere the usual (x - mean) / ((N - 1) std)
     np.testing.assert_allclose(y.grad.data, (y.data - y.data.mean()) / (2 * y.data.std(ddof=1)))
+
+
+def test_pytorchs_function_forms_and_dtype_names():
+    x = tg.tensor([[1.0, 5.0, 3.0], [7.0, 2.0, 2.0]])
+    values, indices = tg.max(x, 1)  # `_, predicted = torch.max(outputs, 1)`
+    assert values.tolist() == [5.0, 7.0] and indices.tolist() == [1, 0]
+    assert tg.sum(x, dim=0).tolist() == x.sum(0).tolist() and tg.argmax(x, 1).tolist() == [1, 0]
+    np.testing.assert_allclose(tg.sigmoid(x).data, x.sigmoid().data)
+    assert tg.mm(x, x.t()).shape == (2, 2) and tg.numel(x) == 6 and tg.is_tensor(x)
+    assert not tg.is_tensor(x.data)
+    assert tg.long == np.int64 and tg.int == np.int32 and tg.float == np.float32
+    assert tg.double == np.float64 and tg.half == np.float16 and tg.bool == np.bool_
+    assert tg.tensor([0, 1], dtype=tg.long).dtype == np.int64 and x.to(tg.double).dtype == np.float64
+    assert tg.allclose(x, x + 1e-9) and not tg.allclose(x, x + 1e-3)
+    assert tg.equal(x, x.clone()) and not tg.equal(x, x.reshape(3, 2))
+
+
+def test_a_0d_tensor_formats_as_its_number():
+    loss = tg.tensor(0.25, requires_grad=True) * 1.0
+    assert f"{loss:.4f}" == "0.2500" and f"{loss}" == "0.25" and f"{tg.tensor(3):>3}" == "  3"
+    assert f"{tg.tensor([1.0])}" == repr(tg.tensor([1.0]))  # more than 0-d: the repr
+    with pytest.raises(TypeError):
+        f"{tg.tensor([1.0]):.2f}"
+
+
+def test_in_place_method_forms():
+    w = tg.ones(2, requires_grad=True)
+    (w * w).sum().backward()
+    with tg.no_grad():
+        assert w.sub_(0.1 * w.grad) is w  # the hand-written SGD step
+    assert w.tolist() == pytest.approx([0.8, 0.8]) and w.grad_fn is None
+    y = tg.zeros(3)
+    y.copy_([1.0, 2.0, 3.0]).add_(1.0, alpha=2.0).mul_(2.0).div_(4.0).clamp_(0.0, 2.0)
+    assert y.tolist() == [1.5, 2.0, 2.0]
+    y.fill_(7.0)
+    assert y.tolist() == [7.0, 7.0, 7.0] and y.zero_().tolist() == [0.0, 0.0, 0.0]
+    # recorded: the gradient of the result flows to copy_'s source, not to the old values
+    x = tg.tensor([1.0, 2.0], dtype=tg.float64, requires_grad=True)
+    src = tg.tensor([3.0, 4.0], dtype=tg.float64, requires_grad=True)
+    h = x * 2.0
+    h.copy_(src * src)
+    h.sum().backward()
+    assert src.grad.tolist() == [6.0, 8.0] and x.grad.tolist() == [0.0, 0.0]
+    with pytest.raises(RuntimeError, match="leaf Variable"):
+        x.add_(1.0)
+    tg.manual_seed(3)
+    u = tg.empty(1000).uniform_(-1.0, 1.0)
+    assert -1.0 <= u.min().item() and u.max().item() < 1.0
+    assert abs(tg.empty(4000).normal_(2.0, 0.5).mean().item() - 2.0) < 0.05
+
+
+def test_method_aliases_of_pytorch():
+    x = tg.tensor([[1.0, 5.0, 3.0], [7.0, 2.0, 2.0]])
+    assert x.eq(2.0).sum().item() == 2 and x.gt(2.0).tolist() == (x > 2.0).tolist()
+    assert x.ne(2.0).sum().item() == 4 and x.le(2.0).sum().item() == 3
+    assert x.add(1.0, alpha=2.0).tolist() == (x + 2.0).tolist() and x.sub(x).abs().sum().item() == 0
+    assert x.mul(2.0).div(2.0).neg().tolist() == (-x).tolist()
+    assert x.t().shape == (3, 2) and x.contiguous() is x and x.clip(2.0, 3.0).max().item() == 3.0
+    assert x.view_as(tg.zeros(3, 2)).shape == (3, 2) and x.type_as(tg.tensor([1])).dtype == np.int64
+    with pytest.raises(RuntimeError, match="<= 2 dimensions"):
+        tg.zeros(1, 1, 1).t()
+    assert x.flip(1)[0].tolist() == [3.0, 5.0, 1.0] and x.flip((0, 1))[0].tolist() == [2.0, 2.0, 7.0]
+    assert x.new_zeros(2).dtype == x.dtype and x.new_ones((1, 2)).tolist() == [[1.0, 1.0]]
+    r = tg.tensor([0.5, 1.5, -1.2, 2.7], requires_grad=True)
+    assert r.round().tolist() == [0.0, 2.0, -1.0, 3.0]  # halves to even
+    assert r.floor().tolist() == [0.0, 1.0, -2.0, 2.0] and r.ceil().tolist() == [1.0, 2.0, -1.0, 3.0]
+    assert not r.round().requires_grad and tg.tensor([np.nan, 1.0]).isnan().tolist() == [True, False]
+
+
+def test_flip_masked_fill_and_square_are_differentiable():
+    a = tg.tensor(np.linspace(-1.0, 1.0, 6).reshape(2, 3), requires_grad=True)
+    mask = tg.tensor([[True, False, False], [False, False, True]])
+    assert gradcheck(lambda t: t.flip(0, -1) * t, (a,))
+    assert gradcheck(lambda t: t.masked_fill(mask, 2.0) * t, (a,))
+    assert gradcheck(lambda t: t.square(), (a,))
+
+
+def test_new_factories_of_pytorch():
+    array = np.arange(3.0)
+    shared = tg.from_numpy(array)
+    array[0] = 9.0
+    assert shared.tolist() == [9.0, 1.0, 2.0] and shared.dtype == np.float64
+    assert tg.as_tensor(array).data is array and tg.as_tensor(array, dtype=tg.float32).data is not array
+    with pytest.raises(TypeError, match="expected np.ndarray"):
+        tg.from_numpy([1.0])
+    assert tg.linspace(-1, 1, 5).tolist() == [-1.0, -0.5, 0.0, 0.5, 1.0]
+    assert tg.linspace(0, 1, 3).dtype == np.float32
+    tg.manual_seed(0)
+    draws = tg.randint(2, 5, (100,))
+    assert draws.dtype == np.int64 and draws.shape == (100,) and set(draws.tolist()) == {2, 3, 4}
+    assert tg.randint(3, (2, 2)).shape == (2, 2) and tg.randint(3, size=(4,)).max().item() < 3
+    perm = tg.randperm(10)
+    assert sorted(perm.tolist()) == list(range(10)) and perm.dtype == np.int64
+    tg.manual_seed(0)
+    assert tg.randint(2, 5, (100,)).tolist() == draws.tolist()  # from the global generator
+    with pytest.raises(TypeError, match="needs a size"):
+        tg.randint(5)

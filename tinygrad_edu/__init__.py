@@ -1,5 +1,11 @@
 """tinygrad_edu: a small, readable automatic-differentiation framework on NumPy."""
 
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
 from . import autograd, data, nn, optim, testing, viz
 from .autograd import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .dtypes import (
@@ -14,16 +20,21 @@ from .dtypes import (
 )
 from .factories import (
     arange,
+    as_tensor,
     empty,
     eye,
+    from_numpy,
     full,
     full_like,
+    linspace,
     ones,
     ones_like,
     rand,
     rand_like,
+    randint,
     randn,
     randn_like,
+    randperm,
     tensor,
     zeros,
     zeros_like,
@@ -34,46 +45,178 @@ from .random import manual_seed
 from .serialization import load, save
 from .tensor import Tensor
 
+# PyTorch's dtype names (they shadow the builtins inside this namespace only, as torch's do)
+float, double, half = float32, float64, float16
+int, long, bool = int32, int64, bool_
+
+# PyTorch's function forms of Tensor methods: tg.sum(x, 1) is x.sum(1)
+abs = Tensor.abs
+exp = Tensor.exp
+log = Tensor.log
+sqrt = Tensor.sqrt
+sin = Tensor.sin
+cos = Tensor.cos
+sigmoid = Tensor.sigmoid
+tanh = Tensor.tanh
+relu = Tensor.relu
+softmax = Tensor.softmax
+log_softmax = Tensor.log_softmax
+logsumexp = Tensor.logsumexp
+sum = Tensor.sum
+mean = Tensor.mean
+var = Tensor.var
+std = Tensor.std
+max = Tensor.max
+min = Tensor.min
+argmax = Tensor.argmax
+argmin = Tensor.argmin
+amax = Tensor.amax
+amin = Tensor.amin
+all = Tensor.all
+any = Tensor.any
+maximum = Tensor.maximum
+minimum = Tensor.minimum
+clamp = Tensor.clamp
+clip = Tensor.clip
+pow = Tensor.pow
+remainder = Tensor.remainder
+floor_divide = Tensor.floor_divide
+round = Tensor.round
+floor = Tensor.floor
+ceil = Tensor.ceil
+isnan = Tensor.isnan
+square = Tensor.square
+matmul = Tensor.matmul
+mm = Tensor.matmul
+reshape = Tensor.reshape
+flatten = Tensor.flatten
+squeeze = Tensor.squeeze
+unsqueeze = Tensor.unsqueeze
+transpose = Tensor.transpose
+permute = Tensor.permute
+flip = Tensor.flip
+numel = Tensor.numel
+masked_fill = Tensor.masked_fill
+
+
+def is_tensor(obj: object) -> bool:
+    """True for a tg.Tensor (a Parameter included)."""
+    return isinstance(obj, Tensor)
+
+
+def allclose(
+    input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+) -> bool:
+    """|input - other| <= atol + rtol |other| everywhere (as torch.allclose)."""
+    return builtins.bool(np.allclose(input.data, other.data, rtol, atol, equal_nan))
+
+
+def equal(input: Tensor, other: Tensor) -> bool:
+    """Same shape and the same values."""
+    return input.shape == other.shape and builtins.bool(np.array_equal(input.data, other.data))
+
+
 __version__ = "0.1.0"
 
 __all__ = [
     "Function",
     "Tensor",
+    "abs",
+    "all",
+    "allclose",
+    "amax",
+    "amin",
+    "any",
     "arange",
+    "argmax",
+    "argmin",
+    "as_tensor",
     "autograd",
+    "bool",
     "bool_",
     "cat",
+    "ceil",
+    "clamp",
+    "clip",
+    "cos",
     "data",
+    "double",
     "empty",
     "enable_grad",
+    "equal",
+    "exp",
     "eye",
+    "flatten",
+    "flip",
+    "float",
     "float16",
     "float32",
     "float64",
+    "floor",
+    "floor_divide",
+    "from_numpy",
     "full",
     "full_like",
     "get_default_dtype",
+    "half",
+    "int",
     "int32",
     "int64",
     "is_grad_enabled",
+    "is_tensor",
+    "isnan",
+    "linspace",
     "load",
+    "log",
+    "log_softmax",
+    "logsumexp",
+    "long",
     "manual_seed",
+    "masked_fill",
+    "matmul",
+    "max",
+    "maximum",
+    "mean",
+    "min",
+    "minimum",
+    "mm",
     "nn",
     "no_grad",
+    "numel",
     "ones",
     "ones_like",
     "optim",
+    "permute",
+    "pow",
     "rand",
     "rand_like",
+    "randint",
     "randn",
     "randn_like",
+    "randperm",
+    "relu",
+    "remainder",
+    "reshape",
+    "round",
     "save",
     "set_default_dtype",
     "set_grad_enabled",
+    "sigmoid",
+    "sin",
+    "softmax",
+    "sqrt",
+    "square",
+    "squeeze",
     "stack",
-    "testing",
-    "viz",
+    "std",
+    "sum",
+    "tanh",
     "tensor",
+    "testing",
+    "transpose",
+    "unsqueeze",
+    "var",
+    "viz",
     "where",
     "zeros",
     "zeros_like",

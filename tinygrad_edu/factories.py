@@ -38,6 +38,23 @@ def tensor(data: Any, requires_grad: bool = False, dtype: Any = None, device: An
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
 
+def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
+    """`data` as a Tensor, sharing memory with a NumPy array (or Tensor) when no cast is needed."""
+    check_device(device)
+    if isinstance(data, Tensor):
+        return data if dtype is None or np.dtype(dtype) == data.dtype else data.to(dtype)
+    if isinstance(data, np.ndarray) and (dtype is None or np.dtype(dtype) == data.dtype):
+        return Tensor._wrap(data)
+    return Tensor(data, dtype=dtype)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A Tensor sharing `array`'s memory and dtype: a change to one shows in the other."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
+    return Tensor._wrap(array)
+
+
 def zeros(
     *shape: Any, size: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
@@ -101,6 +118,40 @@ def arange(
     # float steps are added in float64, then rounded once (float32 steps would drift)
     array = np.arange(start, end, step, dtype=np.float64 if np.dtype(dtype).kind == "f" else dtype)
     return _make(array.astype(dtype, copy=False), requires_grad, device)
+
+
+def linspace(
+    start: float,
+    end: float,
+    steps: int,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """`steps` evenly spaced values from start to end, both included."""
+    dtype = dtype or get_default_dtype()
+    return _make(np.linspace(start, end, steps).astype(dtype), requires_grad, device)
+
+
+def randint(
+    low: int, high: int | None = None, size: Any = None, dtype: Any = None, device: Any = None
+) -> Tensor:
+    """Integers drawn uniformly from [low, high) (``randint(high, size)`` starts at 0), int64."""
+    check_device(device)
+    if size is None:
+        low, high, size = 0, low, high  # randint(high, size)
+    elif high is None:
+        low, high = 0, low  # randint(high, size=size)
+    if size is None:
+        raise TypeError("randint() needs a size: randint(high, size) or randint(low, high, size)")
+    values = default_generator().integers(low, high, _size((), size))
+    return _make(values.astype(dtype or np.int64), False)
+
+
+def randperm(n: int, dtype: Any = None, device: Any = None) -> Tensor:
+    """0, ..., n-1 in a random order (int64), from the global generator."""
+    check_device(device)
+    return _make(default_generator().permutation(n).astype(dtype or np.int64), False)
 
 
 def eye(

@@ -77,9 +77,7 @@ def load(f: FileLike) -> Any:
         raise ValueError(f"{name!s} is not a tinygrad_edu save file: {e}") from e
     if not isinstance(archive, np.lib.npyio.NpzFile):
         # A bad file, not a bad argument: hence ValueError, as for any other bad file.
-        raise ValueError(  # noqa: TRY004
-            f"{name!s} is not a tinygrad_edu save file: it holds a single array"
-        )
+        raise ValueError(f"{name!s} is not a tinygrad_edu save file: it holds a single array")
     with archive:
         root = _read_manifest(archive, name)
         try:
@@ -175,7 +173,7 @@ def _decode(node: dict, archive: np.lib.npyio.NpzFile) -> Any:
         result = {}
         for key, child in node["items"]:
             if isinstance(key, bool) or not isinstance(key, (str, int)):
-                raise ValueError(f"a dict key is {key!r}, not a str or int")  # noqa: TRY004
+                raise ValueError(f"a dict key is {key!r}, not a str or int")
             result[key] = _decode(child, archive)
         return result
     raise ValueError(f"unknown node type {kind!r} in the manifest")

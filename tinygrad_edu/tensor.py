@@ -164,6 +164,12 @@ class Tensor:
             extra += ", requires_grad=True"
         return f"tensor({body}{extra})"
 
+    def __format__(self, spec: str) -> str:
+        """A 0-d tensor formats as its number (f"{loss:.4f}"), as in PyTorch; others as their repr."""
+        if self.data.ndim == 0:
+            return format(self.data.item(), spec)
+        return object.__format__(self, spec)
+
     # ------------------------------------------------------------ conversion
 
     def numpy(self) -> np.ndarray:
@@ -489,9 +495,50 @@ class Tensor:
         return self._inplace(binary_op(Div), other)
 
     def zero_(self) -> Tensor:
-        # where(False, t, 0) rather than t * 0: zero even where t is inf or nan
+        return self.fill_(0.0)
+
+    def fill_(self, value: float) -> Tensor:
+        """Every element set to `value`, in place."""
+        # where(False, t, v) rather than t * 0 + v: right even where t is inf or nan
         nowhere = Tensor._wrap(np.zeros(self.shape, dtype=bool))
-        return self._inplace(lambda t, _: elementwise.where(nowhere, t, 0.0), None)
+        return self._inplace(lambda t, v: elementwise.where(nowhere, t, v), value)
+
+    def copy_(self, src: Any) -> Tensor:
+        """src's values (broadcast to self's shape, cast to self's dtype) written into self.
+
+        The gradient of self afterwards flows to src, as in PyTorch.
+        """
+        nowhere = Tensor._wrap(np.zeros(self.shape, dtype=bool))
+        src = src if isinstance(src, Tensor) else Tensor(src)
+        return self._inplace(lambda t, v: elementwise.where(nowhere, t, v.to(t.dtype)), src)
+
+    # PyTorch's method forms of the in-place operators; alpha scales other first
+    def add_(self, other: Any, alpha: float = 1) -> Tensor:
+        return self.__iadd__(other if alpha == 1 else other * alpha)
+
+    def sub_(self, other: Any, alpha: float = 1) -> Tensor:
+        return self.__isub__(other if alpha == 1 else other * alpha)
+
+    def mul_(self, other: Any) -> Tensor:
+        return self.__imul__(other)
+
+    def div_(self, other: Any) -> Tensor:
+        return self.__itruediv__(other)
+
+    def clamp_(self, min: float | None = None, max: float | None = None) -> Tensor:
+        return self._inplace(lambda t, _: t.clamp(min, max), None)
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0) -> Tensor:
+        """Fill with samples of U(a, b) from the global generator (as `nn.init.uniform_`)."""
+        from .nn import init
+
+        return init.uniform_(self, a, b)
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0) -> Tensor:
+        """Fill with samples of N(mean, std^2) from the global generator (as `nn.init.normal_`)."""
+        from .nn import init
+
+        return init.normal_(self, mean, std)
 
     def __setitem__(self, index: Any, value: Any) -> None:
         index = movement.check_index(index)
@@ -606,6 +653,17 @@ class Tensor:
     def __ge__(self, other: Any) -> Tensor:
         return self._no_grad_op(other, np.greater_equal)
 
+    # PyTorch's method forms of the operators
+    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
+
+    def add(self, other: Any, alpha: float = 1) -> Tensor:
+        return self + (other if alpha == 1 else other * alpha)
+
+    def sub(self, other: Any, alpha: float = 1) -> Tensor:
+        return self - (other if alpha == 1 else other * alpha)
+
+    mul, div, neg = __mul__, __truediv__, __neg__
+
     def __and__(self, other: Any) -> Tensor:
         return self._no_grad_op(other, np.logical_and if self.dtype == np.bool_ else np.bitwise_and)
 
@@ -665,6 +723,30 @@ class Tensor:
 
     def clamp(self, min: float | None = None, max: float | None = None) -> Tensor:
         return elementwise.clamp(self, min, max)
+
+    clip = clamp
+
+    def square(self) -> Tensor:
+        return self * self
+
+    def masked_fill(self, mask: Tensor, value: Any) -> Tensor:
+        """`value` where `mask` is True, self elsewhere (mask broadcasts to self's shape)."""
+        return elementwise.where(mask, value, self)
+
+    # rounding and tests: piecewise constant, so no gradient (PyTorch's is zero)
+
+    def round(self, decimals: int = 0) -> Tensor:
+        """Nearest value with `decimals` digits; halves go to even, as in PyTorch."""
+        return Tensor._wrap(np.round(self.data, decimals))
+
+    def floor(self) -> Tensor:
+        return Tensor._wrap(np.floor(self.data))
+
+    def ceil(self) -> Tensor:
+        return Tensor._wrap(np.ceil(self.data))
+
+    def isnan(self) -> Tensor:
+        return Tensor._wrap(np.isnan(self.data))
 
     def maximum(self, other: Any) -> Tensor:
         return binary(elementwise.Maximum, self, other)
@@ -788,6 +870,40 @@ class Tensor:
 
     def expand_as(self, other: Tensor) -> Tensor:
         return movement.expand(self, (other.shape,))
+
+    def view_as(self, other: Tensor) -> Tensor:
+        return self.reshape(other.shape)
+
+    def type_as(self, other: Tensor) -> Tensor:
+        return self.to(other.dtype)
+
+    def t(self) -> Tensor:
+        """The transpose of a matrix (a tensor of at most 2 dims, as PyTorch's t())."""
+        if self.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
+        return self.T
+
+    def contiguous(self) -> Tensor:
+        """The tensor itself: there are no strides to make contiguous (see `view`)."""
+        return self
+
+    def flip(self, *dims: Any) -> Tensor:
+        """The elements in reverse order along each of `dims` (a view, as the slice ::-1)."""
+        dims = dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
+        axes = reduce.normalize_dims(tuple(dims), self.ndim)
+        return self[tuple(slice(None, None, -1) if d in axes else slice(None) for d in range(self.ndim))]
+
+    def new_zeros(self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+        """Zeros of `size`, in self's dtype unless `dtype` is given."""
+        from .factories import zeros
+
+        return zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_ones(self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+        """Ones of `size`, in self's dtype unless `dtype` is given."""
+        from .factories import ones
+
+        return ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
     def __getitem__(self, index: Any) -> Tensor:
         index = movement.check_index(index)
