@@ -122,6 +122,21 @@ def test_generic_dataset_is_collated_per_sample():
     np.testing.assert_array_equal(x.numpy()[:, 1], [9, 16, 25])
 
 
+def test_collate_fn_makes_each_batch_and_pytorchs_loader_arguments_are_taken():
+    seen = []
+
+    def collate(samples):
+        seen.append(len(samples))
+        return samples  # the list of (x, y) pairs, as given
+
+    loader = DataLoader(make_dataset(5), batch_size=2, num_workers=4, collate_fn=collate, pin_memory=True)
+    batches = list(loader)
+    assert seen == [2, 2, 1] and type(batches[0]) is list and len(batches[0][0]) == 2
+    assert batches[0][0][0].shape == (3,)  # one sample's x, not stacked
+    with pytest.raises(ValueError, match="num_workers option should be non-negative"):
+        DataLoader(make_dataset(5), num_workers=-1)
+
+
 def test_default_collate_dicts_floats_and_ragged():
     batch = default_collate([{"a": 1.5, "b": "s"}, {"a": 2.5, "b": "t"}])
     assert batch["a"].dtype == np.float64 and batch["a"].numpy().tolist() == [1.5, 2.5]

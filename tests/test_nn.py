@@ -490,6 +490,20 @@ def test_softmax_without_dim_guesses_as_pytorch_and_warns():
         np.testing.assert_allclose(out.data.sum(1), [1.0], rtol=1e-6)  # dim 1 for a 2-d input
 
 
+def test_one_hot_as_pytorchs():
+    rows = F.one_hot(tg.tensor([0, 2, 1]), 4)
+    assert rows.dtype == np.int64 and rows.tolist() == [[1, 0, 0, 0], [0, 0, 1, 0], [0, 1, 0, 0]]
+    assert F.one_hot(tg.tensor([[0], [2]])).shape == (2, 1, 3)  # num_classes from the largest
+    assert F.one_hot(tg.tensor(np.zeros(0, dtype=np.int64)), 3).shape == (0, 3)
+    for bad, message in [
+        (tg.tensor([0, 5]), "smaller than num_classes"),
+        (tg.tensor([-1]), "non-negative"),
+        (tg.tensor([1.0]), "LongTensor"),
+    ]:
+        with pytest.raises(RuntimeError, match=message):
+            F.one_hot(bad, 3)
+
+
 def test_dropout_train_and_eval():
     x = tg.ones(200, 100)
     layer = nn.Dropout(0.25)

@@ -187,8 +187,11 @@ class DataLoader:
     sequence of permutations, otherwise it follows ``tg.manual_seed``.
     ``drop_last=True`` drops a final batch smaller than ``batch_size``.
 
-    Unlike PyTorch there are no worker processes, samplers or ``collate_fn``:
-    batches are made in the calling thread by :func:`default_collate`.
+    ``collate_fn(samples)`` makes a batch from a list of samples, in place of
+    :func:`default_collate`. Batches are always made in the calling thread:
+    ``num_workers`` and ``pin_memory`` are accepted, so PyTorch code runs
+    unchanged, and change nothing (there are no worker processes and no GPU).
+    There are no samplers.
     """
 
     def __init__(
@@ -196,6 +199,9 @@ class DataLoader:
         dataset: Dataset,
         batch_size: int = 1,
         shuffle: bool = False,
+        num_workers: int = 0,
+        collate_fn: Callable[[list[Any]], Any] | None = None,
+        pin_memory: bool = False,
         drop_last: bool = False,
         generator: np.random.Generator | None = None,
         seed: int | None = None,
@@ -205,12 +211,20 @@ class DataLoader:
             raise ValueError(
                 f"batch_size should be a positive integer value, but got batch_size={batch_size}"
             )
+        if num_workers < 0:
+            raise ValueError(
+                "num_workers option should be non-negative; use num_workers=0 to disable multiprocessing."
+            )
         self.dataset = dataset
         self.batch_size = int(batch_size)
         self.shuffle = bool(shuffle)
+        self.num_workers = num_workers
+        self.collate_fn = default_collate if collate_fn is None else collate_fn
+        self.pin_memory = pin_memory
         self.drop_last = bool(drop_last)
         self.generator = _make_generator(generator, seed)
-        self._get_batch = _batch_getter(dataset)
+        # a whole batch by fancy indexing, where that gives what collating would
+        self._get_batch = _batch_getter(dataset) if collate_fn is None else None
 
     def __len__(self) -> int:
         n = len(self.dataset)
@@ -237,7 +251,7 @@ class DataLoader:
             if self._get_batch is not None:
                 yield self._get_batch(indices)
             else:
-                yield default_collate([self.dataset[int(i)] for i in indices])
+                yield self.collate_fn([self.dataset[int(i)] for i in indices])
 
 
 def random_split(

@@ -107,6 +107,25 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     return _in_place(input, drop) if inplace else drop(input)
 
 
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """Class indices (*,) as rows of 0s with a 1 at the class: (*, num_classes), int64.
+
+    ``num_classes=-1`` takes the largest index + 1. No gradient (indices have none).
+    """
+    if tensor.dtype != np.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    classes = tensor.data
+    if num_classes == -1:
+        if classes.size == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(classes.max()) + 1
+    if classes.size and classes.min() < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if classes.size and classes.max() >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    return Tensor._wrap((classes[..., None] == np.arange(num_classes)).astype(np.int64))
+
+
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """y = x W^T + b.  Shapes: x (*, in), W (out, in), b (out,) -> y (*, out).
 
