@@ -192,6 +192,19 @@ class Module:
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self._forward_pre_hooks:
+            args, kwargs = self._run_pre_hooks(args, kwargs)
+        previous = _state.scope
+        _state.scope = self  # graph nodes made by forward record this module
+        try:
+            output = self.forward(*args, **kwargs)
+        finally:
+            _state.scope = previous
+        if self._forward_hooks:
+            output = self._run_hooks(args, kwargs, output)
+        return output
+
+    def _run_pre_hooks(self, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
         for hook, with_kwargs in list(self._forward_pre_hooks):  # (a copy: a hook may remove itself)
             if with_kwargs:
                 result = hook(self, args, kwargs)
@@ -206,12 +219,9 @@ class Module:
                 result = hook(self, args)
                 if result is not None:
                     args = result if isinstance(result, tuple) else (result,)
-        previous = _state.scope
-        _state.scope = self  # graph nodes made by forward record this module
-        try:
-            output = self.forward(*args, **kwargs)
-        finally:
-            _state.scope = previous
+        return args, kwargs
+
+    def _run_hooks(self, args: tuple, kwargs: dict, output: Any) -> Any:
         for hook, with_kwargs in list(self._forward_hooks):
             result = hook(self, args, kwargs, output) if with_kwargs else hook(self, args, output)
             if result is not None:
