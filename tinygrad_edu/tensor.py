@@ -77,7 +77,11 @@ class Tensor:
     _hooks: list | None = None
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
-        self.data: np.ndarray = _to_array(data, dtype)
+        self._adopt(_to_array(data, dtype), requires_grad)
+
+    def _adopt(self, array: np.ndarray, requires_grad: bool) -> None:
+        """Set the fields every tensor starts with: a leaf around `array` (not copied)."""
+        self.data: np.ndarray = array
         self._grad: Tensor | None = None
         self.grad_fn: Node | None = None
         self._version = 0
@@ -89,7 +93,11 @@ class Tensor:
 
     @classmethod
     def _wrap(cls, data: np.ndarray, requires_grad: bool = False) -> Tensor:
-        """A Tensor around `data` without copying or checking (for the library's own use)."""
+        """A Tensor around `data` without copying or checking (for the library's own use).
+
+        The fields of `_adopt`, set here inline: every op makes one of these,
+        and the call would add to every op's cost.
+        """
         t = _new(Tensor)
         t.data = data
         t.requires_grad = requires_grad
@@ -512,12 +520,12 @@ class Tensor:
         src = src if isinstance(src, Tensor) else Tensor(src)
         return self._inplace(lambda t, v: elementwise.where(nowhere, t, v.to(t.dtype)), src)
 
-    # PyTorch's method forms of the in-place operators; alpha scales other first
+    # PyTorch's method forms of the in-place operators
     def add_(self, other: Any, alpha: float = 1) -> Tensor:
-        return self.__iadd__(other if alpha == 1 else other * alpha)
+        return self.__iadd__(_times(other, alpha))
 
     def sub_(self, other: Any, alpha: float = 1) -> Tensor:
-        return self.__isub__(other if alpha == 1 else other * alpha)
+        return self.__isub__(_times(other, alpha))
 
     def mul_(self, other: Any) -> Tensor:
         return self.__imul__(other)
@@ -657,10 +665,10 @@ class Tensor:
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
 
     def add(self, other: Any, alpha: float = 1) -> Tensor:
-        return self + (other if alpha == 1 else other * alpha)
+        return self + _times(other, alpha)
 
     def sub(self, other: Any, alpha: float = 1) -> Tensor:
-        return self - (other if alpha == 1 else other * alpha)
+        return self - _times(other, alpha)
 
     mul, div, neg = __mul__, __truediv__, __neg__
 
@@ -974,6 +982,11 @@ def _names_no_dtype(name: str) -> bool:
     except TypeError:
         return True
     return False
+
+
+def _times(other: Any, alpha: float) -> Any:
+    """`other` scaled by the `alpha=` of add/sub (left alone for the usual 1)."""
+    return other if alpha == 1 else other * alpha
 
 
 def _floating(t: Tensor) -> Tensor:

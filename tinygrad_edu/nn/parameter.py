@@ -24,15 +24,7 @@ class Parameter(Tensor):
             array = data.data
         else:
             array = np.asarray(data)
-        self.data = array
-        self._grad = None
-        self.grad_fn = None
-        self._version = 0
-        self._base = None
-        self._view = None
-        self.requires_grad = False
-        if requires_grad:
-            self.requires_grad_(True)
+        self._adopt(array, requires_grad)
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
