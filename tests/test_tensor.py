@@ -497,6 +497,10 @@ def test_in_place_method_forms():
     assert y.tolist() == [1.5, 2.0, 2.0]
     y.fill_(7.0)
     assert y.tolist() == [7.0, 7.0, 7.0] and y.zero_().tolist() == [0.0, 0.0, 0.0]
+    # integer and bool tensors too: the value is cast to their dtype, as in PyTorch
+    assert tg.tensor([1, 2]).zero_().tolist() == [0, 0] and tg.tensor([True]).zero_().tolist() == [False]
+    assert tg.tensor([1, 2]).fill_(7.5).tolist() == [7, 7]
+    assert tg.zeros(2, dtype=tg.float64).fill_(0.1).tolist() == [0.1, 0.1]  # no float32 detour
     # recorded: the gradient of the result flows to copy_'s source, not to the old values
     x = tg.tensor([1.0, 2.0], dtype=tg.float64, requires_grad=True)
     src = tg.tensor([3.0, 4.0], dtype=tg.float64, requires_grad=True)

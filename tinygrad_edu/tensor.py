@@ -507,17 +507,16 @@ class Tensor:
 
     def fill_(self, value: float) -> Tensor:
         """Every element set to `value`, in place."""
-        # where(False, t, v) rather than t * 0 + v: right even where t is inf or nan
-        nowhere = Tensor._wrap(np.zeros(self.shape, dtype=bool))
-        return self._inplace(lambda t, v: elementwise.where(nowhere, t, v), value)
+        return self.copy_(value)
 
     def copy_(self, src: Any) -> Tensor:
         """src's values (broadcast to self's shape, cast to self's dtype) written into self.
 
         The gradient of self afterwards flows to src, as in PyTorch.
         """
+        # where(False, t, v) rather than t * 0 + v: right even where t is inf or nan
         nowhere = Tensor._wrap(np.zeros(self.shape, dtype=bool))
-        src = src if isinstance(src, Tensor) else Tensor(src)
+        src = src if isinstance(src, Tensor) else broadcast.as_operand(src, self)
         return self._inplace(lambda t, v: elementwise.where(nowhere, t, v.to(t.dtype)), src)
 
     # PyTorch's method forms of the in-place operators
