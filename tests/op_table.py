@@ -56,6 +56,12 @@ def _nll(x: tg.Tensor, reduction: str = "mean", weighted: bool = False) -> tg.Te
     return tg.nn.functional.nll_loss(x, target, weight, ignore_index=1, reduction=reduction)
 
 
+def _gather(x: tg.Tensor) -> tg.Tensor:
+    """x.gather(-1, index) with an index that picks some places twice and some never."""
+    index = (np.arange(x.data.size).reshape(x.shape) * 7 + 1) % x.shape[-1]
+    return x.gather(-1, tg.tensor(index)) ** 2
+
+
 def _inplace(x: tg.Tensor, y: tg.Tensor) -> tg.Tensor:
     z = x * 1.0
     z += y
@@ -101,7 +107,9 @@ OPS = [
     ),
     Op("neg", lambda a: -a, ("Neg",)),
     Op("exp", lambda a: a.exp(), ("Exp",)),
+    Op("expm1", lambda a: a.expm1(), ("Expm1",)),
     Op("log", lambda a: a.log(), ("Log",), domain=POSITIVE),
+    Op("log1p", lambda a: a.log1p(), ("Log1p",), domain=st.floats(-0.7, 3)),
     Op("sqrt", lambda a: a.sqrt(), ("Sqrt",), domain=POSITIVE),
     Op("abs", lambda a: a.abs(), ("Abs",), kinks=(0.0,)),
     Op("sin", lambda a: a.sin(), ("Sin",)),
@@ -136,6 +144,22 @@ OPS = [
         min_dims=1,
         distinct=True,
         extra={"min_side": 2},
+    ),
+    # prod's second derivative is exact only where no element is 0 (see reduce.Prod)
+    Op("prod_all", lambda a: a.prod(), ("Prod",), kinks=(0.0,)),
+    Op("prod_dim", lambda a: a.prod(-1, keepdim=True), ("Prod",), min_dims=1, kinks=(0.0,)),
+    Op("cumsum", lambda a: a.cumsum(-1) * a, ("Cumsum",)),
+    Op("cumsum_dim0", lambda a: a.cumsum(0, dtype=tg.float64) ** 2, ("Cumsum",), min_dims=1),
+    # |x| has a kink at 0 and so has the norm of a slice of zeros
+    Op("norm", lambda a: a.norm(), ("Sqrt", "Where"), kinks=(0.0,)),
+    Op("norm_p3_dim", lambda a: a.norm(3, dim=-1), ("Pow", "Abs"), min_dims=1, kinks=(0.0,)),
+    Op(
+        "norm_inf",
+        lambda a: a.norm(float("inf"), dim=0),
+        ("Amax",),
+        min_dims=1,
+        domain=POSITIVE,
+        distinct=True,
     ),
     Op("amax_all", lambda a: a.max(), ("Amax",), distinct=True),
     Op("amax_dims", lambda a: a.amax((0, -1), keepdim=True), ("Amax",), min_dims=2, distinct=True),
@@ -177,6 +201,9 @@ OPS = [
     Op("index_int", lambda a: a[0], ("Index",), min_dims=1),
     Op("index_array_repeated", lambda a: a[[0, 0, -1]] ** 2, ("Index", "IndexAdd"), min_dims=1),
     Op("index_mask", lambda a: a[a.detach() > 0] * 3.0, ("Index", "IndexAdd"), kinks=(0.0,)),
+    Op("gather", _gather, ("Index", "IndexAdd"), min_dims=1),
+    Op("sort", lambda a: a.sort(0, descending=True).values * a, ("Index",), min_dims=1, distinct=True),
+    Op("topk", lambda a: a.topk(1, -1, largest=False).values ** 2, ("Index",), min_dims=1, distinct=True),
     Op("setitem", _setitem, ("IndexPut", "Clone"), arity=2, min_dims=1, same_shape=True),
     Op(
         "inplace",
@@ -188,6 +215,19 @@ OPS = [
     ),
     Op("cat", lambda a, b: tg.cat([a, b, a], 0), ("Cat",), arity=2, min_dims=1, same_shape=True),
     Op("stack", lambda a, b: tg.stack([a, b], -1), ("Cat", "Reshape"), arity=2, same_shape=True),
+    Op(
+        "split",
+        lambda a, b: tg.cat(a.split([1, 2], 0)[::-1]) * b,
+        ("Index", "Cat"),
+        arity=2,
+        same_shape=True,
+        extra={"min_side": 3},
+        min_dims=1,
+    ),
+    Op("chunk", lambda a: a.chunk(2, -1)[-1] ** 2, ("Index",), min_dims=1),
+    Op("unbind", lambda a: tg.stack(a.unbind(-1)[::-1], -1) * a, ("Index", "Cat"), min_dims=1),
+    Op("repeat", lambda a: a.repeat(2, *[2] * a.ndim) ** 2, ("Reshape", "Expand")),
+    Op("tile", lambda a: a.tile(3) * a.sum(), ("Reshape", "Expand")),
     Op("matmul_2d", lambda a, b: a @ b, ("MatMul",), arity=2, extra={"matmul": "2d"}),
     Op("matmul_vec", lambda a, b: a @ b, ("MatMul",), arity=2, extra={"matmul": "vec"}),
     Op("matmul_batch", lambda a, b: a @ b, ("MatMul", "Expand"), arity=2, extra={"matmul": "batch"}),

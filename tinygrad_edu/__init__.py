@@ -40,7 +40,7 @@ from .factories import (
     zeros_like,
 )
 from .ops.elementwise import where
-from .ops.movement import cat, stack
+from .ops.joining import cat, stack
 from .random import manual_seed
 from .serialization import load, save
 from .tensor import Tensor
@@ -53,6 +53,8 @@ int, long, bool = int32, int64, bool_
 abs = Tensor.abs
 exp = Tensor.exp
 log = Tensor.log
+log1p = Tensor.log1p
+expm1 = Tensor.expm1
 sqrt = Tensor.sqrt
 sin = Tensor.sin
 cos = Tensor.cos
@@ -62,6 +64,9 @@ relu = Tensor.relu
 softmax = Tensor.softmax
 log_softmax = Tensor.log_softmax
 logsumexp = Tensor.logsumexp
+prod = Tensor.prod
+cumsum = Tensor.cumsum
+norm = Tensor.norm
 sum = Tensor.sum
 mean = Tensor.mean
 var = Tensor.var
@@ -95,6 +100,14 @@ unsqueeze = Tensor.unsqueeze
 transpose = Tensor.transpose
 permute = Tensor.permute
 flip = Tensor.flip
+tile = Tensor.tile
+split = Tensor.split
+chunk = Tensor.chunk
+unbind = Tensor.unbind
+gather = Tensor.gather
+sort = Tensor.sort
+argsort = Tensor.argsort
+topk = Tensor.topk
 numel = Tensor.numel
 masked_fill = Tensor.masked_fill
 
@@ -130,21 +143,25 @@ __all__ = [
     "arange",
     "argmax",
     "argmin",
+    "argsort",
     "as_tensor",
     "autograd",
     "bool",
     "bool_",
     "cat",
     "ceil",
+    "chunk",
     "clamp",
     "clip",
     "cos",
+    "cumsum",
     "data",
     "double",
     "empty",
     "enable_grad",
     "equal",
     "exp",
+    "expm1",
     "eye",
     "flatten",
     "flip",
@@ -157,6 +174,7 @@ __all__ = [
     "from_numpy",
     "full",
     "full_like",
+    "gather",
     "get_default_dtype",
     "half",
     "int",
@@ -168,6 +186,7 @@ __all__ = [
     "linspace",
     "load",
     "log",
+    "log1p",
     "log_softmax",
     "logsumexp",
     "long",
@@ -182,12 +201,14 @@ __all__ = [
     "mm",
     "nn",
     "no_grad",
+    "norm",
     "numel",
     "ones",
     "ones_like",
     "optim",
     "permute",
     "pow",
+    "prod",
     "rand",
     "rand_like",
     "randint",
@@ -204,6 +225,8 @@ __all__ = [
     "sigmoid",
     "sin",
     "softmax",
+    "sort",
+    "split",
     "sqrt",
     "square",
     "squeeze",
@@ -213,7 +236,10 @@ __all__ = [
     "tanh",
     "tensor",
     "testing",
+    "tile",
+    "topk",
     "transpose",
+    "unbind",
     "unsqueeze",
     "var",
     "viz",

@@ -692,6 +692,12 @@ class Tensor:
     def log(self) -> Tensor:
         return elementwise.Log._apply1(_floating(self))
 
+    def log1p(self) -> Tensor:
+        return elementwise.Log1p._apply1(_floating(self))
+
+    def expm1(self) -> Tensor:
+        return elementwise.Expm1._apply1(_floating(self))
+
     def sqrt(self) -> Tensor:
         return elementwise.Sqrt._apply1(_floating(self))
 
@@ -785,7 +791,7 @@ class Tensor:
         if isinstance(dim, Tensor):
             return self.maximum(dim)
         if isinstance(dim, (int, np.integer)):
-            return reduce.max_along(self, dim, keepdim, largest=True)
+            return selection.max_along(self, dim, keepdim, largest=True)
         return reduce.amax(self, dim, keepdim)
 
     def min(self, dim: int | tuple | None = None, keepdim: bool = False) -> Any:
@@ -793,7 +799,7 @@ class Tensor:
         if isinstance(dim, Tensor):
             return self.minimum(dim)
         if isinstance(dim, (int, np.integer)):
-            return reduce.max_along(self, dim, keepdim, largest=False)
+            return selection.max_along(self, dim, keepdim, largest=False)
         return reduce.amin(self, dim, keepdim)
 
     def amax(self, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
@@ -822,6 +828,15 @@ class Tensor:
     ) -> Tensor:
         return reduce.std(self, dim, unbiased, keepdim, correction=correction)
 
+    def prod(self, dim: int | None = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+        return reduce.prod(self, dim, keepdim, dtype)
+
+    def cumsum(self, dim: int, *, dtype: Any = None) -> Tensor:
+        return reduce.cumsum(self, dim, dtype)
+
+    def norm(self, p: float | str = "fro", dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
+        return reduce.norm(self, p, dim, keepdim)
+
     def logsumexp(self, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
         return reduce.logsumexp(self, dim, keepdim)
 
@@ -844,6 +859,22 @@ class Tensor:
 
     def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         return _arg(np.argmin, self, dim, keepdim)
+
+    # ------------------------------------------------------------ selection
+
+    def gather(self, dim: int, index: Tensor) -> Tensor:
+        return selection.gather(self, dim, index)
+
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+        """(values, indices) along dim."""
+        return selection.sort(self, dim, descending, stable)
+
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+        return selection.argsort(self, dim, descending, stable)
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
+        """(values, indices) of the k largest (or smallest) along dim."""
+        return selection.topk(self, k, dim, largest, sorted)
 
     # ------------------------------------------------------------ shape
 
@@ -883,6 +914,21 @@ class Tensor:
 
     def type_as(self, other: Tensor) -> Tensor:
         return self.to(other.dtype)
+
+    def repeat(self, *sizes: Any) -> Tensor:
+        return movement.repeat(self, sizes)
+
+    def tile(self, *dims: Any) -> Tensor:
+        return movement.tile(self, dims)
+
+    def split(self, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+        return joining.split(self, split_size_or_sections, dim)
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+        return joining.chunk(self, chunks, dim)
+
+    def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
+        return joining.unbind(self, dim)
 
     def t(self) -> Tensor:
         """The transpose of a matrix (a tensor of at most 2 dims, as PyTorch's t())."""
@@ -1017,6 +1063,15 @@ def _arg(pick: Callable, x: Tensor, dim: int | None, keepdim: bool) -> Tensor:
 
 # function.py and the ops modules use Tensor, so they get it after it is defined.
 function.Tensor = Tensor
-from .ops import activation, broadcast, elementwise, linalg, movement, reduce  # noqa: E402
+from .ops import (  # noqa: E402
+    activation,
+    broadcast,
+    elementwise,
+    joining,
+    linalg,
+    movement,
+    reduce,
+    selection,
+)
 from .ops.broadcast import binary, binary_op  # noqa: E402
 from .ops.elementwise import Add, Div, Mul, Sub  # noqa: E402

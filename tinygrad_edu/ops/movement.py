@@ -1,17 +1,14 @@
-"""Operations that move elements without changing them: reshape, expand, permute, index, cat.
+"""Operations that move elements without changing them: reshape, expand, permute, index, repeat.
 
 Their backward moves the gradient back: reshape it, sum what was broadcast,
-permute it back, scatter it to the indexed places, or cut it into pieces.
+permute it back, or scatter it to the indexed places.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 
 from ..autograd.function import Function, Node
-from ..dtypes import result_type
 from ..tensor import Tensor
 
 
@@ -288,64 +285,6 @@ class IndexPut(Function):
         return gx, gv, None
 
 
-# ---------------------------------------------------------------- joining
-
-
-class Cat(Function):
-    """y = the inputs joined along `dim`;  each input gets its slice of dL/dy"""
-
-    @staticmethod
-    def forward(ctx: Node, dim: int, *xs: np.ndarray) -> np.ndarray:
-        ctx.dim, ctx.sizes = dim, [x.shape[dim] for x in xs]
-        return np.concatenate(xs, axis=dim)
-
-    @staticmethod
-    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor | None, ...]:
-        pieces: list[Tensor | None] = [None]
-        start = 0
-        for size in ctx.sizes:
-            index = (slice(None),) * ctx.dim + (slice(start, start + size),)
-            pieces.append(Index._apply1(grad, index))
-            start += size
-        return tuple(pieces)
-
-
-def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
-    """Join tensors along an existing dimension (tg.cat)."""
-    tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
-    if not tensors:
-        raise RuntimeError("cat: expected a non-empty list of Tensors")
-    for i, t in enumerate(tensors):
-        if t.ndim == 0:
-            raise RuntimeError(f"cat: zero-dimensional tensor (at position {i}) cannot be concatenated")
-    first = tensors[0]
-    dim = normalize_dim(dim, first.ndim)
-    for i, t in enumerate(tensors[1:], 1):
-        if t.ndim != first.ndim or any(
-            a != b for d, (a, b) in enumerate(zip(t.shape, first.shape)) if d != dim
-        ):
-            raise RuntimeError(
-                f"cat: sizes of tensors must match except in dimension {dim}; got {first.shape} "
-                f"for tensor 0 and {t.shape} for tensor {i}"
-            )
-    dtype = result_type(*tensors)
-    return Cat.apply(dim, *[t.to(dtype) for t in tensors])
-
-
-def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
-    """Join tensors of one shape along a new dimension (tg.stack)."""
-    tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
-    if not tensors:
-        raise RuntimeError("stack: expected a non-empty list of Tensors")
-    for i, t in enumerate(tensors[1:], 1):
-        if t.shape != tensors[0].shape:
-            raise RuntimeError(
-                f"stack expects each tensor to be equal size, but got {tensors[0].shape} "
-                f"at entry 0 and {t.shape} at entry {i}"
-            )
-    return cat([t.unsqueeze(dim) for t in tensors], dim)
-
-
 def squeeze(x: Tensor, dim: int | tuple | None = None) -> Tensor:
     if dim is None:
         dims = {i for i, n in enumerate(x.shape) if n == 1}
@@ -368,6 +307,30 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         raise RuntimeError(f"flatten: start_dim {start_dim} cannot come after end_dim {end_dim}")
     size = int(np.prod(x.shape[start : end + 1]))
     return reshape(x, (x.shape[:start] + (size,) + x.shape[end + 1 :],))
+
+
+def repeat(x: Tensor, sizes: tuple) -> Tensor:
+    """x tiled sizes[i] times along dim i (x first gains leading dims of 1 if sizes is longer).
+
+    Built from reshape and expand: (n,) repeated r times is (1, n) expanded
+    to (r, n), then flattened. So the gradient is expand's: the copies' gradients summed.
+    """
+    sizes = _shape_arg(sizes)
+    if len(sizes) < x.ndim:
+        raise RuntimeError(
+            f"repeat: number of dimensions of repeat dims ({len(sizes)}) can not be smaller than "
+            f"number of dimensions of tensor ({x.ndim})"
+        )
+    shape = (1,) * (len(sizes) - x.ndim) + x.shape
+    spaced = tuple(m for n in shape for m in (1, n))  # a dim of 1 before every dim
+    copies = tuple(m for r, n in zip(sizes, shape) for m in (r, n))
+    return reshape(x, (spaced,)).expand(copies).reshape(tuple(r * n for r, n in zip(sizes, shape)))
+
+
+def tile(x: Tensor, dims: tuple) -> Tensor:
+    """`repeat`, where dims shorter than x's shape count as 1 for the leading dims."""
+    dims = _shape_arg(dims)
+    return repeat(x, (1,) * (x.ndim - len(dims)) + dims)
 
 
 def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:

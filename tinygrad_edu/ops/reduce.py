@@ -1,16 +1,17 @@
-"""Reductions: sum, max, log_softmax, nll and what is built from them (mean, var, logsumexp, softmax).
+"""Reductions: sum, max, prod, log_softmax, nll, running sums, and what is built from them.
 
-`Sum` and `Amax` are the primitives: their backward spreads the gradient of
-each reduced element back over the elements it came from. `LogSoftmax` and
-`NllLoss`, the two halves of cross-entropy, are primitives too, for speed.
-Everything else is composed from Tensor operations, so its gradient (and
-second derivative) follows from the chain rule without new formulas.
+`Sum`, `Amax` and `Prod` are the primitives: their backward spreads the
+gradient of each reduced element back over the elements it came from.
+`Cumsum` keeps every partial sum. `LogSoftmax` and `NllLoss`, the two halves
+of cross-entropy, are primitives too, for speed. Everything else (mean, var,
+std, norm, logsumexp, softmax) is composed from Tensor operations, so its
+gradient (and second derivative) follows from the chain rule without new
+formulas.
 """
 
 from __future__ import annotations
 
 import math
-from collections import namedtuple
 
 import numpy as np
 
@@ -18,8 +19,6 @@ from ..autograd.function import Function, Node
 from ..tensor import Tensor, _floating
 from . import elementwise
 from .movement import Expand, IndexAdd, Reshape, normalize_dim
-
-MinMax = namedtuple("MinMax", ["values", "indices"])
 
 
 def normalize_dims(dim: int | tuple | list | None, ndim: int) -> tuple[int, ...]:
@@ -100,25 +99,6 @@ def _check_float(x: Tensor, op: str) -> None:
         raise RuntimeError(f"{op}(): expected a floating point tensor, got dtype {x.dtype}")
 
 
-def max_along(x: Tensor, dim: int, keepdim: bool, largest: bool) -> MinMax:
-    """(values, indices) of the max (or min) along one dim; the gradient goes to that index."""
-    d = normalize_dim(dim, x.ndim)
-    if x.ndim == 0:
-        return MinMax(x.clone(), Tensor._wrap(np.array(0)))
-    if x.shape[d] == 0:
-        raise IndexError(f"max(): cannot reduce dim {d} of size 0 (shape {x.shape})")
-    pick = np.argmax if largest else np.argmin
-    idx = pick(x.data, axis=d, keepdims=True)
-    index = tuple(
-        idx if i == d else np.arange(n).reshape([n if j == i else 1 for j in range(x.ndim)])
-        for i, n in enumerate(x.shape)
-    )
-    values = x[index]
-    if not keepdim:
-        values, idx = values.squeeze(d), idx.squeeze(d)
-    return MinMax(values, Tensor._wrap(idx))
-
-
 def mean(x: Tensor, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
     _check_float(x, "mean")
     dims = normalize_dims(dim, x.ndim)
@@ -160,12 +140,109 @@ def std(
     *,
     correction: int | None = None,
 ) -> Tensor:
-    v = var(x, dim, unbiased, keepdim, correction=correction)
-    # NOTE: d sqrt(v)/dv is infinite at v = 0, which would make the gradient
-    # inf * 0 = nan. PyTorch gives 0 there; so does this: where v is 0, the
-    # result is the constant 0 and sqrt only ever sees 1.
+    return _root(var(x, dim, unbiased, keepdim, correction=correction), 2)
+
+
+def _root(v: Tensor, n: float) -> Tensor:
+    """v^(1/n) for v >= 0, with gradient 0 where v is 0.
+
+    NOTE: d v^(1/n)/dv is infinite at v = 0, which would make the gradient
+    inf * 0 = nan. PyTorch gives 0 there; so does this: where v is 0, the
+    result is the constant 0 and the root only ever sees 1.
+    """
     zero = v == 0
-    return elementwise.where(zero, 0.0, elementwise.where(zero, 1.0, v).sqrt())
+    safe = elementwise.where(zero, 1.0, v)
+    return elementwise.where(zero, 0.0, safe.sqrt() if n == 2 else safe ** (1.0 / n))
+
+
+def norm(x: Tensor, p: float | str = "fro", dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
+    """The p-norm over dims, (sum |x|^p)^(1/p): "fro" (or 2) is the length, inf the largest |x|.
+
+    As in PyTorch, p = 0 counts the nonzero elements (no gradient), and an
+    all-zero slice has gradient 0 (see `_root`).
+    """
+    _check_float(x, "norm")
+    if p == "fro" or p == 2:
+        return _root(sum(x * x, dim, keepdim), 2)
+    if not isinstance(p, (int, float)):
+        raise ValueError(f"norm(): p must be a number, 'fro', or inf; got {p!r}")
+    if p == math.inf:
+        return amax(x.abs(), dim, keepdim)
+    if p == -math.inf:
+        return amin(x.abs(), dim, keepdim)
+    if p == 0:
+        return Tensor._wrap(
+            np.sum(x.data != 0, axis=normalize_dims(dim, x.ndim), keepdims=keepdim).astype(x.dtype)
+        )
+    if p == 1:
+        return sum(x.abs(), dim, keepdim)
+    return _root(sum(x.abs() ** float(p), dim, keepdim), p)
+
+
+# ---------------------------------------------------------------- running sums and products
+
+
+class Cumsum(Function):
+    """y_i = x_1 + ... + x_i along dim;  dL/dx_i = dL/dy_i + ... + dL/dy_n, a cumsum run from the end"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray, dim: int) -> np.ndarray:
+        ctx.dim = dim
+        return np.cumsum(x, axis=dim)  # (integers and booleans sum as int64, as in PyTorch)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None]:
+        d = ctx.dim
+        return Cumsum._apply1(grad.flip(d), d).flip(d), None
+
+
+def cumsum(x: Tensor, dim: int, dtype: object = None) -> Tensor:
+    """Running sums along `dim` (in `dtype` if given)."""
+    if dtype is not None:
+        x = x.to(dtype)
+    if x.ndim == 0:
+        return Cumsum._apply1(x.reshape(1), normalize_dim(dim, 1)).reshape(())
+    return Cumsum._apply1(x, normalize_dim(dim, x.ndim))
+
+
+class Prod(Function):
+    """y = x_1 x_2 ... x_n over dims;  dy/dx_i = the product of the others"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray, dims: tuple[int, ...], keepdim: bool) -> np.ndarray:
+        ctx.dims, ctx.kept = dims, _kept_shape(x.shape, dims)
+        ctx.save_for_backward(x)
+        return np.prod(x, axis=dims, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None, None]:
+        (x,) = ctx.saved_tensors
+        return grad.reshape(ctx.kept) * _product_of_others(x, ctx.dims), None, None
+
+
+def _product_of_others(x: Tensor, dims: tuple[int, ...]) -> Tensor:
+    """For each element, the product of the other elements of its slice, zeros included.
+
+    y / x would divide by zero. Instead, with p the product of the slice's
+    nonzero elements: no zero in the slice gives p / x; one zero gives p at
+    the zero and 0 elsewhere; two or more give 0 everywhere.
+    NOTE: written in Tensor ops, so second derivatives follow, exactly where
+    the slice holds no zero.
+    """
+    zero = x.data == 0
+    count = zero.sum(axis=dims, keepdims=True)
+    nonzero = elementwise.where(zero, 1.0, x)
+    p = Prod._apply1(nonzero, dims, True)
+    return elementwise.where(count == 0, p / nonzero, elementwise.where(zero & (count == 1), p, 0.0))
+
+
+def prod(x: Tensor, dim: int | None = None, keepdim: bool = False, dtype: object = None) -> Tensor:
+    """The product of the elements (along `dim` if given; in `dtype` if given)."""
+    if dtype is not None:
+        x = x.to(dtype)
+    if dim is not None and not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"prod(): dim must be an int or None, got {type(dim).__name__}")
+    return Prod._apply1(x, normalize_dims(dim, x.ndim), keepdim)
 
 
 def _stable_shift(x: Tensor, dims: tuple[int, ...]) -> Tensor:

@@ -1,0 +1,116 @@
+"""Joining tensors and cutting them apart: cat, stack, split, chunk, unbind.
+
+`Cat` is the one primitive; its backward cuts the gradient into the pieces
+its inputs were. Cutting a tensor is slicing it, so the pieces of `split`,
+`chunk` and `unbind` are views, and each piece's gradient flows back through
+indexing (movement.Index).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..autograd.function import Function, Node
+from ..dtypes import result_type
+from ..tensor import Tensor
+from .movement import Index, normalize_dim
+
+
+class Cat(Function):
+    """y = the inputs joined along `dim`;  each input gets its slice of dL/dy"""
+
+    @staticmethod
+    def forward(ctx: Node, dim: int, *xs: np.ndarray) -> np.ndarray:
+        ctx.dim, ctx.sizes = dim, [x.shape[dim] for x in xs]
+        return np.concatenate(xs, axis=dim)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor | None, ...]:
+        pieces: list[Tensor | None] = [None]
+        start = 0
+        for size in ctx.sizes:
+            index = (slice(None),) * ctx.dim + (slice(start, start + size),)
+            pieces.append(Index._apply1(grad, index))
+            start += size
+        return tuple(pieces)
+
+
+def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Join tensors along an existing dimension (tg.cat)."""
+    tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+    if not tensors:
+        raise RuntimeError("cat: expected a non-empty list of Tensors")
+    for i, t in enumerate(tensors):
+        if t.ndim == 0:
+            raise RuntimeError(f"cat: zero-dimensional tensor (at position {i}) cannot be concatenated")
+    first = tensors[0]
+    dim = normalize_dim(dim, first.ndim)
+    for i, t in enumerate(tensors[1:], 1):
+        if t.ndim != first.ndim or any(
+            a != b for d, (a, b) in enumerate(zip(t.shape, first.shape)) if d != dim
+        ):
+            raise RuntimeError(
+                f"cat: sizes of tensors must match except in dimension {dim}; got {first.shape} "
+                f"for tensor 0 and {t.shape} for tensor {i}"
+            )
+    dtype = result_type(*tensors)
+    return Cat.apply(dim, *[t.to(dtype) for t in tensors])
+
+
+def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Join tensors of one shape along a new dimension (tg.stack)."""
+    tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+    if not tensors:
+        raise RuntimeError("stack: expected a non-empty list of Tensors")
+    for i, t in enumerate(tensors[1:], 1):
+        if t.shape != tensors[0].shape:
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got {tensors[0].shape} "
+                f"at entry 0 and {t.shape} at entry {i}"
+            )
+    return cat([t.unsqueeze(dim) for t in tensors], dim)
+
+
+def _piece(x: Tensor, dim: int, start: int, size: int) -> Tensor:
+    return x[(slice(None),) * dim + (slice(start, start + size),)]
+
+
+def split(x: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+    """Cut x along `dim` into pieces of one size (the last may be smaller) or of the sizes listed."""
+    d = normalize_dim(dim, x.ndim)
+    n = x.shape[d]
+    if isinstance(split_size_or_sections, (int, np.integer)):
+        size = int(split_size_or_sections)
+        if size < 0 or (size == 0 and n):
+            raise RuntimeError(
+                f"split: split_size must be positive (0 only for a dimension of size 0), got {size} "
+                f"for dimension {d} of size {n}"
+            )
+        sizes = [size] * (n // size) + ([n % size] if n % size else []) if n else [0]
+    else:
+        sizes = [int(s) for s in split_size_or_sections]
+        if any(s < 0 for s in sizes) or sum(sizes) != n:
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size "
+                f"at dimension {d}), but got split_sizes={sizes}"
+            )
+    starts = np.cumsum([0, *sizes[:-1]])
+    return tuple(_piece(x, d, int(start), size) for start, size in zip(starts, sizes))
+
+
+def chunk(x: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    """Cut x along `dim` into at most `chunks` pieces of ceil(n / chunks) elements."""
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    n = x.shape[normalize_dim(dim, x.ndim)]
+    return split(x, -(-n // chunks), dim)
+
+
+def unbind(x: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
+    """The slices of x along `dim`, each without that dim: x[0], x[1], ... for dim 0."""
+    d = normalize_dim(dim, x.ndim)
+    if x.ndim == 0:
+        raise IndexError("unbind: a 0-d tensor has no dimension to unbind")
+    return tuple(x[(slice(None),) * d + (i,)] for i in range(x.shape[d]))

@@ -1,0 +1,118 @@
+"""Picking elements by computed positions: gather, sort, topk, and max/min along a dim.
+
+Each of these finds integer positions with NumPy (no gradient flows through
+an argsort) and then indexes with them. Indexing is a differentiable op
+(movement.Index), so the gradient needs no formula of its own: dL/dy goes
+back to the places that were picked, summed where a place was picked twice.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+import numpy as np
+
+from ..tensor import Tensor
+from .movement import normalize_dim
+
+# PyTorch's (values, indices) results, named after the op that made them
+ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])
+
+
+def _along(idx: np.ndarray, dim: int) -> tuple:
+    """The index that picks x[..., idx[i, j, k], ...] (idx at `dim`) for every position of idx.
+
+    Every other dim is indexed by its own position, an arange shaped to
+    broadcast against idx: the advanced-index form of a gather.
+    """
+    shape = idx.shape
+    return tuple(
+        idx if d == dim else np.arange(n).reshape([n if e == d else 1 for e in range(len(shape))])
+        for d, n in enumerate(shape)
+    )
+
+
+def gather(x: Tensor, dim: int, index: Tensor) -> Tensor:
+    """y[i][j] = x[index[i][j]][j] for dim 0 (x[i][index[i][j]] for dim 1, and so on).
+
+    x: (..., n, ...),  index: integers in [0, n), as many dims as x, each
+    other dim no longer than x's;  y: index's shape.
+    """
+    idx = np.asarray(index.data if isinstance(index, Tensor) else index)
+    d = normalize_dim(dim, x.ndim)
+    if idx.dtype.kind not in "iu":
+        raise RuntimeError(f"gather(): Expected dtype int32/int64 for index, got {idx.dtype}")
+    if idx.ndim != x.ndim and not (x.ndim == 0 and idx.ndim == 1):
+        raise RuntimeError(
+            f"gather(): Index tensor must have the same number of dimensions as input tensor "
+            f"(index {idx.shape}, input {x.shape})"
+        )
+    if x.ndim == 0:  # as a one-element vector
+        return gather(x.reshape(1), 0, idx.reshape(-1)).reshape(idx.shape)
+    if any(i > n for e, (i, n) in enumerate(zip(idx.shape, x.shape)) if e != d):
+        raise RuntimeError(
+            f"gather(): Size does not match at dimension {d}: expected index {idx.shape} to be "
+            f"no larger than self {x.shape} apart from dimension {d}"
+        )
+    bad = (idx < 0) | (idx >= x.shape[d])
+    if bad.any():
+        raise RuntimeError(
+            f"gather(): index {idx[bad][0]} is out of bounds for dimension {d} with size {x.shape[d]}"
+        )
+    return x[_along(idx, d)]
+
+
+def _argsort(x: Tensor, dim: int, descending: bool) -> np.ndarray:
+    """Positions that sort x along dim; equal elements keep their order (a stable sort)."""
+    data = x.data
+    if descending:
+        # negate rather than reverse: reversing would also reverse the order of ties
+        data = -data.astype(np.int64) if data.dtype.kind in "bu" else -data
+    return np.argsort(data, axis=dim, kind="stable")
+
+
+def sort(x: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> ValuesIndices:
+    """(values, indices): x sorted along `dim`, and where each value came from.
+
+    The sort is always stable (`stable` is accepted for PyTorch's sake).
+    """
+    if x.ndim == 0:
+        return ValuesIndices(x.clone(), Tensor._wrap(np.array(0)))
+    d = normalize_dim(dim, x.ndim)
+    idx = _argsort(x, d, descending)
+    return ValuesIndices(x[_along(idx, d)], Tensor._wrap(idx))
+
+
+def argsort(x: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+    """The indices of `sort`: positions that put x in order along `dim` (no gradient)."""
+    if x.ndim == 0:
+        return Tensor._wrap(np.array(0))
+    return Tensor._wrap(_argsort(x, normalize_dim(dim, x.ndim), descending))
+
+
+def topk(x: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> ValuesIndices:
+    """(values, indices) of the k largest (or smallest) elements along `dim`, largest first."""
+    size = x.shape[normalize_dim(dim, x.ndim)] if x.ndim else 1
+    if not 0 <= k <= size:
+        raise RuntimeError(f"topk(): selected index k out of range (k={k}, size {size} along dim {dim})")
+    if x.ndim == 0:
+        return sort(x)
+    d = normalize_dim(dim, x.ndim)
+    idx = _argsort(x, d, descending=largest)
+    idx = idx[(slice(None),) * d + (slice(0, k),)]
+    return ValuesIndices(x[_along(idx, d)], Tensor._wrap(idx))
+
+
+def max_along(x: Tensor, dim: int, keepdim: bool, largest: bool) -> ValuesIndices:
+    """(values, indices) of the max (or min) along one dim; the gradient goes to that index."""
+    d = normalize_dim(dim, x.ndim)
+    if x.ndim == 0:
+        return ValuesIndices(x.clone(), Tensor._wrap(np.array(0)))
+    if x.shape[d] == 0:
+        raise IndexError(f"max(): cannot reduce dim {d} of size 0 (shape {x.shape})")
+    pick = np.argmax if largest else np.argmin
+    idx = pick(x.data, axis=d, keepdims=True)
+    values = x[_along(idx, d)]
+    if not keepdim:
+        values, idx = values.squeeze(d), idx.squeeze(d)
+    return ValuesIndices(values, Tensor._wrap(idx))
