@@ -253,6 +253,25 @@ def test_no_grad_and_enable_grad_as_context_managers_and_decorators():
         assert recording(x).requires_grad
 
 
+def test_inference_mode_is_no_grad_for_evaluation_code():
+    x = f64([1.0])
+    with tg.inference_mode():
+        assert not tg.is_grad_enabled() and (x * 2.0).grad_fn is None
+        with tg.inference_mode(False):  # switched off again: recording as before
+            assert (x * 2.0).grad_fn is not None
+    assert tg.is_grad_enabled()
+
+    @tg.inference_mode
+    def bare(t):
+        return t * 2.0
+
+    @tg.inference_mode()
+    def called(t):
+        return t * 2.0
+
+    assert not bare(x).requires_grad and not called(x).requires_grad and tg.is_grad_enabled()
+
+
 def test_grad_mode_is_thread_local():
     results = {}
 

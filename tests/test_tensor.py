@@ -52,6 +52,11 @@ def test_attributes_and_conversions():
     assert t.sum().item() == 6.0
     with pytest.raises(RuntimeError, match="3 elements"):
         t.item()
+    # float() and int() raise PyTorch's ValueError, so `except ValueError` code behaves the same
+    for convert in (float, int):
+        with pytest.raises(ValueError, match=r"only one element tensors .*shape \(1, 3\)"):
+            convert(t)
+    assert float(tg.tensor([[2.5]])) == 2.5 and int(tg.tensor(7)) == 7
     assert "requires_grad=True" in repr(t) and "grad_fn=<SumBackward>" in repr(t.sum())
     assert np.asarray(t.detach()).shape == (1, 3)
 

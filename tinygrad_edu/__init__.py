@@ -7,7 +7,7 @@ import builtins
 import numpy as np
 
 from . import autograd, data, nn, optim, testing, viz
-from .autograd import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd import Function, enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .dtypes import (
     bool_,
     float16,
@@ -177,6 +177,7 @@ __all__ = [
     "gather",
     "get_default_dtype",
     "half",
+    "inference_mode",
     "int",
     "int32",
     "int64",

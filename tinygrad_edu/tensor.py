@@ -200,10 +200,18 @@ class Tensor:
         return self.data.tolist()
 
     def __float__(self) -> float:
-        return float(self.item())
+        return float(self._one_element())
 
     def __int__(self) -> int:
-        return int(self.item())
+        return int(self._one_element())
+
+    def _one_element(self) -> Scalar:
+        """The number in a one-element tensor, for float() and int() (a ValueError otherwise, as PyTorch)."""
+        if self.data.size != 1:
+            raise ValueError(
+                f"only one element tensors can be converted to Python scalars (this one has shape {self.shape})"
+            )
+        return self.data.item()
 
     def __index__(self) -> int:
         if self.data.dtype.kind not in "iu":

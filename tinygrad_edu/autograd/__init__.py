@@ -2,7 +2,7 @@
 
 from .engine import backward, grad
 from .function import Function, Node
-from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .graph import topological_order
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "backward",
     "enable_grad",
     "grad",
+    "inference_mode",
     "is_grad_enabled",
     "no_grad",
     "set_grad_enabled",

@@ -103,3 +103,20 @@ class enable_grad(_FixedMode):
     """Switch recording back on inside a `no_grad` region."""
 
     mode = True
+
+
+class inference_mode(_GradMode):
+    """PyTorch's mode for evaluation; here it is `no_grad` (or, with ``mode=False``, nothing).
+
+    PyTorch also marks the tensors made inside as inference tensors, which
+    autograd later refuses; here they are ordinary tensors without a graph.
+    """
+
+    def __new__(cls, mode: bool | F = True) -> Any:
+        if callable(mode):  # used bare as a decorator
+            return cls()(mode)
+        return super().__new__(cls)
+
+    def __init__(self, mode: bool = True) -> None:
+        self.mode = not mode  # recording is on only when inference mode is off
+        self._previous = []
