@@ -339,3 +339,16 @@ def test_digits_through_loader():
     np.testing.assert_array_equal(epoch_labels(ordered), labels[train.indices])
     x, y = next(iter(DataLoader(train, batch_size=64, shuffle=True, seed=0)))
     assert x.shape == (64, 64) and x.dtype == np.float64 and y.dtype == np.int64
+
+
+def test_random_split_takes_pytorchs_generator_idiom():
+    dataset = TensorDataset(tg.arange(10))
+
+    def split() -> list[list[int]]:
+        parts = random_split(dataset, [0.8, 0.2], generator=tg.Generator().manual_seed(42))
+        return [sorted(int(dataset[i][0]) for i in part.indices) for part in parts]
+
+    tg.manual_seed(1)
+    first = split()
+    tg.manual_seed(2)  # the global generator does not matter: the split comes from its own
+    assert split() == first and [len(p) for p in first] == [8, 2]

@@ -567,3 +567,23 @@ def test_new_factories_of_pytorch():
     assert tg.randint(2, 5, (100,)).tolist() == draws.tolist()  # from the global generator
     with pytest.raises(TypeError, match="needs a size"):
         tg.randint(5)
+
+
+def test_a_generator_of_ones_own_keeps_its_stream_apart_from_the_global_one():
+    g = tg.Generator().manual_seed(42)
+    assert g.initial_seed() == 42 and isinstance(g, np.random.Generator)
+    first = tg.randn(3, generator=g).tolist() + tg.randperm(5, generator=g).tolist()
+    tg.manual_seed(0)
+    global_draw = tg.rand(2).tolist()
+    g.manual_seed(42)  # restarting g repeats its stream, whatever the global generator did
+    assert tg.randn(3, generator=g).tolist() + tg.randperm(5, generator=g).tolist() == first
+    tg.manual_seed(0)
+    assert tg.rand(2).tolist() == global_draw  # and g's draws never touched the global stream
+    assert tg.randint(0, 10, (4,), generator=g).shape == (4,) and tg.rand(2, generator=g).shape == (2,)
+    assert tg.manual_seed(3) is tg.manual_seed(4)  # PyTorch's default generator: one object, reseeded
+    with pytest.raises(TypeError, match="generator must be a tg.Generator"):
+        tg.randn(2, generator=np.random.RandomState(0))
+    with pytest.raises(TypeError, match="manual_seed expects an int"):
+        g.manual_seed(1.5)
+    with pytest.raises(RuntimeError, match="cuda"):
+        tg.Generator(device="cuda")

@@ -41,7 +41,7 @@ from .factories import (
 )
 from .ops.elementwise import where
 from .ops.joining import cat, stack
-from .random import manual_seed
+from .random import Generator, manual_seed
 from .serialization import load, save
 from .tensor import Tensor
 
@@ -133,6 +133,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Function",
+    "Generator",
     "Tensor",
     "abs",
     "all",

@@ -9,8 +9,8 @@ a whole batch with one NumPy fancy-indexing call per tensor instead of a
 Python loop over samples; any other dataset is read sample by sample and
 collated.
 
-Shuffling is reproducible: pass ``generator`` (a ``numpy.random.Generator``)
-or ``seed``; with neither, each epoch's permutation is drawn from
+Shuffling is reproducible: pass ``generator`` (a ``tg.Generator``, or any
+``numpy.random.Generator``) or ``seed``; with neither, each epoch's permutation is drawn from
 tinygrad_edu's global generator, so ``tg.manual_seed(n)`` fixes it, as
 ``torch.manual_seed`` does for PyTorch's loader.
 
@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_edu.random import default_generator
+from tinygrad_edu.random import default_generator, generator_or_default
 from tinygrad_edu.tensor import Tensor
 
 __all__ = [
@@ -159,17 +159,11 @@ def default_collate(samples: list[Any]) -> Any:
 
 
 def _make_generator(generator: np.random.Generator | None, seed: int | None) -> np.random.Generator | None:
-    """Validate the ``generator``/``seed`` pair; None means "use the global one".
-
-    The global generator is looked up at each use, not kept, because
-    ``tg.manual_seed`` replaces it.
-    """
+    """Validate the ``generator``/``seed`` pair; None means "use the global one"."""
     if generator is not None and seed is not None:
         raise ValueError("pass either generator or seed, not both")
     if generator is not None:
-        if not isinstance(generator, np.random.Generator):
-            raise TypeError(f"generator must be a numpy.random.Generator, got {type(generator).__name__}")
-        return generator
+        return generator_or_default(generator)
     if seed is not None:
         if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
             raise TypeError(f"seed must be an int, got {type(seed).__name__}")

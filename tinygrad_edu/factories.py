@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from .dtypes import get_default_dtype
-from .random import default_generator
+from .random import generator_or_default
 from .tensor import Tensor, check_device
 
 
@@ -84,21 +84,32 @@ def full(
 
 
 def rand(
-    *shape: Any, size: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False
+    *shape: Any,
+    size: Any = None,
+    generator: np.random.Generator | None = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
 ) -> Tensor:
-    """Uniform samples in [0, 1) from the global generator (see `manual_seed`)."""
+    """Uniform samples in [0, 1) from `generator`, or the global one (see `manual_seed`)."""
     check_device(device)  # before drawing: a failed call leaves the generator as it was
     dtype = np.dtype(dtype or get_default_dtype())
-    return _make(default_generator().random(_size(shape, size), dtype=dtype), requires_grad)
+    return _make(generator_or_default(generator).random(_size(shape, size), dtype=dtype), requires_grad)
 
 
 def randn(
-    *shape: Any, size: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False
+    *shape: Any,
+    size: Any = None,
+    generator: np.random.Generator | None = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
 ) -> Tensor:
-    """Standard normal samples from the global generator (see `manual_seed`)."""
+    """Standard normal samples from `generator`, or the global one (see `manual_seed`)."""
     check_device(device)  # before drawing: a failed call leaves the generator as it was
     dtype = np.dtype(dtype or get_default_dtype())
-    return _make(default_generator().standard_normal(_size(shape, size), dtype=dtype), requires_grad)
+    draw = generator_or_default(generator).standard_normal
+    return _make(draw(_size(shape, size), dtype=dtype), requires_grad)
 
 
 def arange(
@@ -134,7 +145,13 @@ def linspace(
 
 
 def randint(
-    low: int, high: int | None = None, size: Any = None, dtype: Any = None, device: Any = None
+    low: int,
+    high: int | None = None,
+    size: Any = None,
+    *,
+    generator: np.random.Generator | None = None,
+    dtype: Any = None,
+    device: Any = None,
 ) -> Tensor:
     """Integers drawn uniformly from [low, high) (``randint(high, size)`` starts at 0), int64."""
     check_device(device)
@@ -144,14 +161,16 @@ def randint(
         low, high = 0, low  # randint(high, size=size)
     if size is None:
         raise TypeError("randint() needs a size: randint(high, size) or randint(low, high, size)")
-    values = default_generator().integers(low, high, _size((), size))
+    values = generator_or_default(generator).integers(low, high, _size((), size))
     return _make(values.astype(dtype or np.int64), False)
 
 
-def randperm(n: int, dtype: Any = None, device: Any = None) -> Tensor:
-    """0, ..., n-1 in a random order (int64), from the global generator."""
+def randperm(
+    n: int, *, generator: np.random.Generator | None = None, dtype: Any = None, device: Any = None
+) -> Tensor:
+    """0, ..., n-1 in a random order (int64), from `generator` or the global one."""
     check_device(device)
-    return _make(default_generator().permutation(n).astype(dtype or np.int64), False)
+    return _make(generator_or_default(generator).permutation(n).astype(dtype or np.int64), False)
 
 
 def eye(
