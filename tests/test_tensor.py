@@ -354,6 +354,10 @@ def test_matmul_of_two_dtypes_is_an_error_as_in_pytorch():
 def test_cat_and_clamp_edge_cases_match_pytorch():
     with pytest.raises(RuntimeError, match=r"zero-dimensional tensor \(at position 1\)"):
         tg.cat([tg.ones(2), tg.tensor(1.0)])
+    with pytest.raises(ValueError, match="non-empty list"):  # PyTorch's types: ValueError here,
+        tg.cat([])
+    with pytest.raises(RuntimeError, match="non-empty list"):  # RuntimeError for stack
+        tg.stack([])
     ints = tg.arange(3)
     assert ints.clamp(0, 1).dtype == np.int64
     np.testing.assert_array_equal(ints.clamp(0.5, 1.5).data, np.array([0.5, 1.0, 1.5], np.float32))

@@ -209,7 +209,8 @@ class Tensor:
         """The number in a one-element tensor, for float() and int() (a ValueError otherwise, as PyTorch)."""
         if self.data.size != 1:
             raise ValueError(
-                f"only one element tensors can be converted to Python scalars (this one has shape {self.shape})"
+                "only one element tensors can be converted to Python scalars "
+                f"(this one has shape {self.shape})"
             )
         return self.data.item()
 
