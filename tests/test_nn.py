@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 from collections import OrderedDict
 
 import numpy as np
@@ -75,6 +76,39 @@ def test_setattr_rules():
         m.register_buffer("a.b", tg.zeros(1))
     with pytest.raises(AttributeError):
         m.missing  # noqa: B018
+
+
+def test_get_submodule_parameter_and_buffer_by_dotted_path():
+    block = Block()
+    assert block.get_submodule("") is block
+    assert block.get_submodule("inner.1.1") is block.inner[1][1]
+    assert block.get_parameter("inner.0.bias") is block.inner[0].bias
+    assert block.get_parameter("layer1.weight") is block.layer1.weight
+    assert block.get_buffer("running") is block.running
+    assert block.get_buffer("scratch") is block.scratch  # non-persistent buffers too
+    # every name named_parameters and named_buffers gives leads back to its tensor
+    assert all(block.get_parameter(name) is p for name, p in block.named_parameters())
+    assert all(block.get_buffer(name) is b for name, b in block.named_buffers())
+
+
+@pytest.mark.parametrize(
+    "method, target, message",
+    [
+        ("get_submodule", "inner.7", "Sequential has no attribute `7`"),
+        ("get_submodule", "nope.0", "Block has no attribute `nope`"),
+        ("get_submodule", "layer1.weight", "`weight` is not an nn.Module"),
+        ("get_submodule", "training", "`training` is not an nn.Module"),
+        ("get_parameter", "inner.1.1.bias", "`bias` is not an nn.Parameter"),  # bias=False: None
+        ("get_parameter", "running", "`running` is not an nn.Parameter"),
+        ("get_parameter", "inner.0.nope", "Linear has no attribute `nope`"),
+        ("get_buffer", "layer1.weight", "`weight` is not a buffer"),
+        ("get_buffer", "inner.nope.running", "Sequential has no attribute `nope`"),
+    ],
+)
+def test_get_submodule_parameter_and_buffer_errors(method, target, message):
+    with pytest.raises(AttributeError) as error:
+        getattr(Block(), method)(target)
+    assert str(error.value) == message
 
 
 def test_parameter_shares_memory_and_repr():
@@ -191,6 +225,33 @@ def test_gradient_clipping_as_torch_nn_utils():
     a.grad = tg.tensor([np.nan, 1.0], dtype=np.float64)
     with pytest.raises(RuntimeError, match="norm of order 2.0 is nan"):
         nn.utils.clip_grad_norm_(a, 1.0, error_if_nonfinite=True)
+
+
+def test_parameters_to_vector_and_back():
+    model = nn.Sequential(nn.Linear(3, 2), nn.ReLU(), nn.Linear(2, 1))
+    params = list(model.parameters())
+    vec = nn.utils.parameters_to_vector(model.parameters())
+    assert vec.shape == (sum(p.numel() for p in params),)
+    np.testing.assert_array_equal(vec.data, np.concatenate([p.data.ravel() for p in params]))
+    new = tg.arange(float(vec.numel())) * 0.5
+    shapes = [p.shape for p in params]
+    nn.utils.vector_to_parameters(new, model.parameters())
+    assert [p.shape for p in model.parameters()] == shapes
+    assert all(p is q for p, q in zip(model.parameters(), params))  # the same Parameters, new values
+    np.testing.assert_array_equal(nn.utils.parameters_to_vector(model.parameters()).data, new.data)
+    new.data[0] = -7.0  # as in PyTorch the parameters now share vec's memory
+    assert params[0].data[0, 0] == -7.0
+
+
+def test_parameters_to_vector_carries_gradients_and_checks_its_input():
+    a, b = nn.Parameter(tg.tensor([1.0, 2.0])), nn.Parameter(tg.tensor([[3.0], [4.0]]))
+    (nn.utils.parameters_to_vector([a, b]) ** 2).sum().backward()
+    assert a.grad.tolist() == [2.0, 4.0] and b.grad.tolist() == [[6.0], [8.0]]
+    with pytest.raises(TypeError, match="expected Tensor, but got: list"):
+        nn.utils.vector_to_parameters([0.0, 0.0, 0.0], [a, b])
+    with pytest.raises(RuntimeError, match="invalid for input of size 1"):
+        nn.utils.vector_to_parameters(tg.zeros(3), [a, b])  # b's piece is 1 element short
+    assert a.tolist() == [1.0, 2.0]  # checked before anything changed
 
 
 def test_module_list_repr_folds_runs_of_equal_modules_as_pytorch():
@@ -310,6 +371,65 @@ def test_sequentials_add_up_to_a_new_sequential():
     assert len(first) == 3 and first[2] is second[1]
     with pytest.raises(ValueError, match="only objects of Sequential"):
         first + [nn.ReLU()]
+
+
+# ---------------------------------------------------------------- ModuleDict
+
+
+def test_module_dict_registers_in_insertion_order():
+    enc, act, dec = nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2)
+    layers = nn.ModuleDict({"enc": enc, "act": act})
+    layers["dec"] = dec
+    assert list(layers) == ["enc", "act", "dec"] and list(layers.keys()) == ["enc", "act", "dec"]
+    assert list(layers.values()) == [enc, act, dec] and list(layers.items())[2] == ("dec", dec)
+    assert len(layers) == 3 and "act" in layers and "nope" not in layers and layers["enc"] is enc
+    assert list(layers.state_dict()) == ["enc.weight", "enc.bias", "dec.weight", "dec.bias"]
+    assert [n for n, _ in layers.named_modules()] == ["", "enc", "act", "dec"]
+    assert [id(p) for p in layers.parameters()] == [
+        id(p) for p in (enc.weight, enc.bias, dec.weight, dec.bias)
+    ]
+    layers["enc"] = nn.Linear(4, 3)  # replacing keeps the key's place
+    assert list(layers) == ["enc", "act", "dec"] and layers["enc"] is not enc
+    pairs = nn.ModuleDict([("b", nn.Tanh()), ("a", nn.Sigmoid())])  # pairs keep their order, not sorted
+    assert list(pairs) == ["b", "a"]
+
+
+def test_module_dict_update_pop_del_and_clear():
+    relu, tanh, sig, lin = nn.ReLU(), nn.Tanh(), nn.Sigmoid(), nn.Linear(1, 1)
+    layers = nn.ModuleDict({"a": relu, "b": tanh})
+    layers.update({"c": sig, "a": lin})  # "a" replaced in place, "c" appended
+    assert list(layers.items()) == [("a", lin), ("b", tanh), ("c", sig)]
+    layers.update(nn.ModuleDict({"d": relu}))
+    layers.update([["e", tanh]])
+    assert list(layers) == ["a", "b", "c", "d", "e"]
+    assert layers.pop("b") is tanh and list(layers) == ["a", "c", "d", "e"]
+    del layers["a"]
+    assert list(layers) == ["c", "d", "e"] and list(layers.state_dict()) == []
+    layers.clear()
+    assert len(layers) == 0 and list(layers.parameters()) == [] and repr(layers) == "ModuleDict()"
+
+
+@pytest.mark.parametrize(
+    "act, error",
+    [
+        (lambda d: d["missing"], KeyError),
+        (lambda d: d.pop("missing"), KeyError),
+        (lambda d: d.__delitem__("missing"), KeyError),
+        (lambda d: d.__setitem__("x", "relu"), TypeError),  # not a Module
+        (lambda d: d.__setitem__("a.b", nn.ReLU()), KeyError),  # names hold no "."
+        (lambda d: d.__setitem__("keys", nn.ReLU()), KeyError),  # would hide the method
+        (lambda d: d.__setitem__(3, nn.ReLU()), TypeError),
+        (lambda d: d.update(5), TypeError),
+        (lambda d: d.update([5]), TypeError),
+        (lambda d: d.update([("x", nn.ReLU(), nn.Tanh())]), ValueError),
+        (lambda d: d(tg.ones(1)), NotImplementedError),  # a dict has no forward
+    ],
+)
+def test_module_dict_errors_as_pytorch(act, error):
+    layers = nn.ModuleDict({"relu": nn.ReLU()})
+    with pytest.raises(error):
+        act(layers)
+    assert list(layers) == ["relu"]
 
 
 def test_forward_hooks_see_and_may_replace_inputs_and_outputs():
@@ -457,6 +577,7 @@ def test_linear_float64_gradcheck(float64):
         lambda: nn.Softmax(dim=1),
         lambda: nn.LogSoftmax(dim=0),
         nn.Flatten,
+        lambda: nn.Unflatten(-1, (3, 1)),
         nn.Identity,
     ],
 )
@@ -474,6 +595,61 @@ def test_activation_values():
     np.testing.assert_allclose(nn.Softmax(1)(t).data, e / e.sum(1, keepdims=True))
     np.testing.assert_allclose(nn.LogSoftmax(1)(t).data, np.log(e / e.sum(1, keepdims=True)))
     assert nn.Flatten()(tg.zeros(2, 3, 4)).shape == (2, 12)
+
+
+@pytest.mark.parametrize(
+    "dim, sizes, shape",
+    [
+        (1, (3, 4), (2, 3, 4, 5)),
+        (1, (-1, 2), (2, 6, 2, 5)),
+        (-2, [2, 2, 3], (2, 2, 2, 3, 5)),
+        (-1, (5, 1), (2, 12, 5, 1)),
+        (0, (1, 2, -1), (1, 2, 1, 12, 5)),
+    ],
+)
+def test_unflatten_shapes(dim, sizes, shape):
+    x = np.arange(120.0).reshape(2, 12, 5)
+    y = nn.Unflatten(dim, sizes)(tg.tensor(x))
+    assert y.shape == shape
+    np.testing.assert_array_equal(y.data, x.reshape(shape))  # the elements keep their order
+
+
+def test_unflatten_undoes_flatten_and_passes_gradients():
+    model = nn.Sequential(nn.Linear(4, 6), nn.Unflatten(1, (2, 3)), nn.Flatten(), nn.Linear(6, 1))
+    x = tg.randn(5, 4)
+    assert model[1](model[0](x)).shape == (5, 2, 3)
+    model(x).sum().backward()
+    assert model[0].weight.grad.shape == (6, 4) and model[0].weight.grad.data.any()
+    np.testing.assert_allclose(model[0].bias.grad.data, 5 * model[3].weight.data[0], rtol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "dim, sizes, error",
+    [
+        (1, 6, TypeError),
+        (1, (2.0, 3), TypeError),
+        (1.0, (2, 3), TypeError),
+        (1, (), RuntimeError),
+        (1, (-1, -1), RuntimeError),
+        (1, (-2, -3), RuntimeError),
+    ],
+)
+def test_unflatten_checks_its_arguments_when_built(dim, sizes, error):
+    with pytest.raises(error):
+        nn.Unflatten(dim, sizes)
+
+
+@pytest.mark.parametrize(
+    "dim, sizes, error, message",
+    [
+        (1, (4, -1), RuntimeError, r"sizes \[4, -1\] don't multiply up to the size of dim 1 \(6\)"),
+        (-1, (2, 2), RuntimeError, r"sizes \[2, 2\] don't multiply up to the size of dim 1 \(6\)"),
+        (2, (6,), IndexError, "Dimension out of range"),
+    ],
+)
+def test_unflatten_sizes_must_fit_the_input(dim, sizes, error, message):
+    with pytest.raises(error, match=message):
+        nn.Unflatten(dim, sizes)(tg.ones(2, 6))
 
 
 def test_functional_softplus():
@@ -638,6 +814,80 @@ def test_init_is_not_recorded():
     assert p.is_leaf and p.grad_fn is None
 
 
+def test_erfinv_inverts_erf():
+    from tinygrad_edu.ops.special import erf, erfinv
+
+    x = np.concatenate([np.linspace(-3.5, 3.5, 2001), [1e-9, -3e-12]])  # beyond, y rounds too coarsely
+    np.testing.assert_allclose(erfinv(erf(x)), x, rtol=1e-9, atol=1e-15)
+    y = np.linspace(-0.999, 0.999, 2001)
+    np.testing.assert_allclose(erf(erfinv(y)), y, rtol=1e-14, atol=1e-15)
+    assert erfinv(np.array([-1.0, 1.0])).tolist() == [-np.inf, np.inf]
+
+
+def _truncated_normal_moments(mean: float, std: float, a: float, b: float) -> tuple[float, float]:
+    """The mean and std of N(mean, std^2) restricted to [a, b], from the textbook formulas."""
+    alpha, beta = (a - mean) / std, (b - mean) / std
+    pdf = [np.exp(-z * z / 2) / np.sqrt(2 * np.pi) for z in (alpha, beta)]
+    mass = 0.5 * (math.erf(beta / np.sqrt(2)) - math.erf(alpha / np.sqrt(2)))
+    shift = (pdf[0] - pdf[1]) / mass
+    variance = 1 + (alpha * pdf[0] - beta * pdf[1]) / mass - shift**2
+    return mean + std * shift, std * np.sqrt(variance)
+
+
+@pytest.mark.parametrize(
+    "mean, std, a, b", [(0.0, 1.0, -2.0, 2.0), (1.0, 2.0, 0.0, 3.0), (-1.0, 0.5, -1.2, 5.0)]
+)
+def test_trunc_normal_bounds_and_moments(mean, std, a, b):
+    w = tg.zeros(500, 400)
+    version = w._version
+    assert nn.init.trunc_normal_(w, mean=mean, std=std, a=a, b=b) is w and w._version == version + 1
+    assert a <= w.data.min() and w.data.max() <= b
+    expected_mean, expected_std = _truncated_normal_moments(mean, std, a, b)
+    assert abs(w.data.mean() - expected_mean) < 0.005 and abs(w.data.std() - expected_std) < 0.005
+    assert len(np.unique(w.data)) > 0.9 * w.numel()  # draws, not a few repeated values
+
+
+def test_trunc_normal_reproducible_and_errors():
+    tg.manual_seed(3)
+    first = nn.init.trunc_normal_(tg.zeros(4, 5), std=0.02).data.copy()
+    tg.manual_seed(3)
+    again = nn.init.trunc_normal_(tg.zeros(4, 5), std=0.02).data
+    np.testing.assert_array_equal(first, again)
+    assert not np.array_equal(first, nn.init.trunc_normal_(tg.zeros(4, 5), std=0.02).data)
+    with pytest.raises(RuntimeError):
+        nn.init.trunc_normal_(tg.zeros(3), a=1.0, b=-1.0)
+    with pytest.warns(UserWarning, match="more than 2 std"):
+        w = nn.init.trunc_normal_(tg.zeros(1000), mean=0.0, std=1.0, a=2.5, b=3.5)
+    assert 2.5 <= w.data.min() and w.data.max() <= 3.5
+
+
+@pytest.mark.parametrize("shape", [(3, 7), (7, 3), (5, 5), (4, 2, 3)])
+def test_orthogonal_rows_or_columns_are_orthonormal(shape):
+    w = nn.init.orthogonal_(tg.zeros(*shape, dtype=np.float64), gain=1.5)
+    m = w.data.reshape(shape[0], -1)  # dims after the first are flattened, as in PyTorch
+    gram = m @ m.T if m.shape[0] <= m.shape[1] else m.T @ m
+    np.testing.assert_allclose(gram, 1.5**2 * np.eye(len(gram)), atol=1e-12)
+
+
+def test_orthogonal_is_uniform_over_signs():
+    # QR alone fixes each column's sign by its own convention (LAPACK's makes W[0, 0] < 0 every
+    # time); the sign fix leaves W uniformly distributed, so W[0, 0] is positive half the time
+    tg.manual_seed(0)
+    for shape in [(3, 3), (2, 4), (4, 2)]:
+        corners = [nn.init.orthogonal_(tg.zeros(*shape)).data[0, 0] for _ in range(400)]
+        assert 0.4 < np.mean(np.array(corners) > 0) < 0.6
+
+
+def test_orthogonal_reproducible_and_errors():
+    tg.manual_seed(5)
+    first = nn.init.orthogonal_(tg.zeros(4, 6)).data.copy()
+    tg.manual_seed(5)
+    np.testing.assert_array_equal(first, nn.init.orthogonal_(tg.zeros(4, 6)).data)
+    with pytest.raises(ValueError, match="2 or more dimensions"):
+        nn.init.orthogonal_(tg.zeros(5))
+    assert nn.init.orthogonal_(tg.zeros(0, 3)).shape == (0, 3)  # nothing to fill
+
+
 def test_matches_torch_if_installed():
     torch = pytest.importorskip("torch")
     model = mlp()
@@ -648,3 +898,43 @@ def test_matches_torch_if_installed():
     np.testing.assert_allclose(
         model(tg.tensor(x)).data, reference(torch.from_numpy(x)).detach().numpy(), rtol=1e-5, atol=1e-6
     )
+
+
+def test_module_dict_and_unflatten_match_torch_if_installed():
+    torch = pytest.importorskip("torch")
+
+    def build(lib):
+        return lib.nn.ModuleDict(
+            {
+                "enc": lib.nn.Sequential(lib.nn.Linear(6, 6), lib.nn.Unflatten(1, (2, -1))),
+                "heads": lib.nn.ModuleDict([("b", lib.nn.Linear(3, 1)), ("a", lib.nn.Linear(3, 2))]),
+                "act": lib.nn.ReLU(),
+            }
+        )
+
+    ours, theirs = build(tg), build(torch)
+    assert repr(ours) == repr(theirs)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    assert [n for n, _ in ours.named_modules()] == [n for n, _ in theirs.named_modules()]
+    assert repr(nn.Unflatten(-1, [2, 3])) == repr(torch.nn.Unflatten(-1, [2, 3]))
+    x = np.arange(24.0).reshape(2, 3, 4)
+    for dim, sizes in [(1, (3, 1)), (-1, (2, -1)), (0, (-1, 1, 2))]:
+        expected = torch.nn.Unflatten(dim, sizes)(torch.from_numpy(x)).numpy()
+        np.testing.assert_array_equal(nn.Unflatten(dim, sizes)(tg.tensor(x)).data, expected)
+
+
+def test_erfinv_and_lookup_errors_match_torch_if_installed():
+    torch = pytest.importorskip("torch")
+    from tinygrad_edu.ops.special import erfinv
+
+    y = np.linspace(-1 + 1e-6, 1 - 1e-6, 10001)
+    np.testing.assert_allclose(erfinv(y), torch.special.erfinv(torch.from_numpy(y)).numpy(), rtol=1e-10)
+    ours = nn.Sequential(nn.Linear(2, 2, bias=False))
+    theirs = torch.nn.Sequential(torch.nn.Linear(2, 2, bias=False))
+    for method, target in [("get_submodule", "0.x"), ("get_parameter", "0.bias"), ("get_buffer", "0.weight")]:
+        messages = []
+        for model in (ours, theirs):
+            with pytest.raises(AttributeError) as error:
+                getattr(model, method)(target)
+            messages.append(str(error.value))
+        assert messages[0] == messages[1]

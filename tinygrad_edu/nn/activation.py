@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+
+from ..ops.movement import normalize_dim
 from ..tensor import Tensor
 from . import functional as F
 from .module import Module
@@ -128,3 +132,64 @@ class Flatten(Module):
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+def _check_unflattened_size(sizes: object) -> None:
+    """PyTorch's checks of Unflatten's sizes, made when the layer is built rather than at its first call."""
+    if not isinstance(sizes, (tuple, list)):
+        raise TypeError(f"unflattened_size must be a tuple of ints, but found type {type(sizes).__name__}")
+    for i, size in enumerate(sizes):
+        if not isinstance(size, int) or isinstance(size, bool):
+            raise TypeError(
+                "unflattened_size must be tuple of ints, "
+                f"but found element of type {type(size).__name__} at pos {i}"
+            )
+        if size < -1:
+            raise RuntimeError(f"unflatten: invalid size {size} at index {i} of {list(sizes)}")
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    if list(sizes).count(-1) > 1:
+        raise RuntimeError(f"unflatten: only one size can be inferred (-1), got {list(sizes)}")
+
+
+def _unflattened_shape(shape: tuple[int, ...], dim: int, sizes: Sequence[int]) -> tuple[int, ...]:
+    """`shape` with shape[dim] split into `sizes`, a -1 among them standing for what is left."""
+    if not shape:
+        raise RuntimeError(f"unflatten: dimension specified as {dim} but tensor has no dimensions")
+    dim = normalize_dim(dim, len(shape))
+    n, known = shape[dim], math.prod(s for s in sizes if s != -1)
+    if -1 in sizes and known == 0 and n == 0:
+        raise RuntimeError(
+            f"unflatten: the -1 in {list(sizes)} cannot be inferred: the dim has 0 elements, so any size fits"
+        )
+    if -1 in sizes and known and n % known == 0:
+        sizes = [n // known if s == -1 else s for s in sizes]
+    elif -1 in sizes or known != n:
+        raise RuntimeError(
+            f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} ({n}) "
+            "in the input tensor"
+        )
+    return shape[:dim] + tuple(sizes) + shape[dim + 1 :]
+
+
+class Unflatten(Module):
+    """Split dim into several, undoing Flatten.  Shape: (*, S, *) -> (*, U_1, ..., U_n, *), prod(U) = S.
+
+    One size may be -1, standing for what the others leave. After a Linear,
+    ``nn.Unflatten(1, (C, H, W))`` turns a batch of (N, C*H*W) vectors back
+    into (N, C, H, W) images. Sizes are checked when the layer is built.
+    """
+
+    def __init__(self, dim: int, unflattened_size: tuple[int, ...] | list[int]) -> None:
+        super().__init__()
+        if not isinstance(dim, int) or isinstance(dim, bool):
+            raise TypeError(f"Unflatten: dim must be an int, got {type(dim).__name__}")
+        _check_unflattened_size(unflattened_size)
+        self.dim = dim
+        self.unflattened_size = unflattened_size
+
+    def forward(self, input: Tensor) -> Tensor:
+        return input.reshape(_unflattened_shape(input.shape, self.dim, self.unflattened_size))
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

@@ -1,9 +1,9 @@
-"""Containers: `Sequential` (a pipeline of modules) and `ModuleList` (a list of them)."""
+"""Containers: `Sequential` (a pipeline of modules), `ModuleList` (a list of them), `ModuleDict` (a dict)."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
 from typing import Any
 
 from .module import Module, _addindent
@@ -157,3 +157,79 @@ class ModuleList(_ModuleSequence):
             for a, b, text in runs
         ]
         return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
+
+
+class ModuleDict(Module):
+    """A dict whose modules are registered under their keys, in insertion order; it has no forward of its own.
+
+    ``ModuleDict({"encoder": a, "decoder": b})``, or the same as a list of
+    (key, module) pairs, names the modules by their keys, so state_dict keys
+    read "encoder.weight". Assigning to a key already there replaces the
+    module in its place; a key must be a valid module name (a string without
+    ".", and not the name of a method such as "keys").
+    """
+
+    def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None) -> None:
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def __getitem__(self, key: str) -> Module:
+        return self._modules[key]
+
+    def __setitem__(self, key: str, module: Module) -> None:
+        self.add_module(key, module)
+
+    def __delitem__(self, key: str) -> None:
+        del self._modules[key]
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._modules
+
+    def keys(self) -> KeysView[str]:
+        return self._modules.keys()
+
+    def values(self) -> ValuesView[Module]:
+        return self._modules.values()
+
+    def items(self) -> ItemsView[str, Module]:
+        return self._modules.items()
+
+    def pop(self, key: str) -> Module:
+        """Remove the module under `key` and return it (KeyError if there is none)."""
+        module = self[key]
+        del self[key]
+        return module
+
+    def clear(self) -> None:
+        """Remove every module."""
+        self._modules.clear()
+
+    def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
+        """Add, or replace, the modules of a mapping or of (key, module) pairs, in their order."""
+        if isinstance(modules, (Mapping, ModuleDict)):  # a ModuleDict has items() but is no Mapping
+            pairs: Iterable = modules.items()
+        elif isinstance(modules, Iterable):
+            pairs = modules
+        else:
+            raise TypeError(
+                "ModuleDict.update should be called with an iterable of key/value pairs, "
+                f"but got {type(modules).__name__}"
+            )
+        for i, pair in enumerate(pairs):
+            if not isinstance(pair, Iterable):
+                raise TypeError(
+                    f"ModuleDict update sequence element #{i} should be Iterable; is {type(pair).__name__}"
+                )
+            pair = tuple(pair)
+            if len(pair) != 2:
+                raise ValueError(
+                    f"ModuleDict update sequence element #{i} has length {len(pair)}; 2 is required"
+                )
+            self[pair[0]] = pair[1]

@@ -16,6 +16,7 @@ import warnings
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
+from ..ops.special import erfinv
 from ..random import default_generator
 from ..tensor import Tensor
 
@@ -80,6 +81,53 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
     """Fill with samples of N(mean, std^2)."""
     return _fill(tensor, default_generator().normal(mean, std, tensor.shape))
+
+
+def trunc_normal_(
+    tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0
+) -> Tensor:
+    """Fill with samples of N(mean, std^2) conditioned on lying in [a, b].
+
+    By the inverse CDF, one uniform draw per element: with Phi the standard
+    normal CDF, u ~ U(Phi(alpha), Phi(beta)) for alpha = (a - mean) / std and
+    beta = (b - mean) / std, and x = mean + std * Phi^-1(u). Through erf,
+    Phi(z) = (1 + erf(z / sqrt(2))) / 2, so 2u - 1 is drawn and inverted by
+    erfinv. Warns when mean is more than 2 std outside [a, b]: there the
+    bounds' CDFs round towards 0 or 1 and lose the precision the draw needs.
+    """
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn(
+            "trunc_normal_: mean is more than 2 std from [a, b], so the values may not follow "
+            "the truncated normal distribution",
+            stacklevel=2,
+        )
+    if a > b:
+        raise RuntimeError(f"trunc_normal_ expects a <= b, but got a={a} > b={b}")
+    low, high = (math.erf((bound - mean) / (std * math.sqrt(2.0))) for bound in (a, b))
+    values = mean + std * math.sqrt(2.0) * erfinv(default_generator().uniform(low, high, tensor.shape))
+    return _fill(tensor, np.clip(values, a, b))  # rounding may step just outside [a, b]
+
+
+def orthogonal_(tensor: Tensor, gain: float = 1) -> Tensor:
+    """Fill with a (semi-)orthogonal matrix times gain (Saxe et al., 2013).
+
+    A tensor of shape (rows, *rest) is filled as a (rows, prod(rest)) matrix
+    W with orthonormal rows when rows <= cols (W W^T = gain^2 I), orthonormal
+    columns otherwise. W comes from the QR factorisation of a matrix of N(0, 1)
+    samples, each column of Q times the sign of R's diagonal entry: without
+    that, QR's own sign convention would make W not uniformly distributed.
+    """
+    if tensor.ndim < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    if tensor.numel() == 0:
+        return tensor
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows
+    sample = default_generator().normal(0.0, 1.0, (rows, cols))
+    # QR makes orthonormal columns, so a wide matrix is factored as its transpose
+    q, r = np.linalg.qr(sample.T if rows < cols else sample)
+    q *= np.sign(np.diag(r))
+    return _fill(tensor, gain * (q.T if rows < cols else q).reshape(tensor.shape))
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:

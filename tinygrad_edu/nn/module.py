@@ -62,6 +62,14 @@ def _check_name(owner: Module, name: Any, kind: str, store: dict) -> None:
         raise KeyError(f"attribute '{name}' already exists")
 
 
+def _attribute(module: Module, name: str) -> Any:
+    """``getattr(module, name)``, failing with the message of PyTorch's get_submodule family."""
+    try:
+        return getattr(module, name)
+    except AttributeError:
+        raise AttributeError(f"{module._get_name()} has no attribute `{name}`") from None
+
+
 class Module:
     """Base class for all layers; subclasses call ``super().__init__()`` then assign layers.
 
@@ -281,6 +289,41 @@ class Module:
     def children(self) -> Iterator[Module]:
         for _, module in self.named_children():
             yield module
+
+    def get_submodule(self, target: str) -> Module:
+        """The module at the dotted path `target`, named as in `named_modules` ("inner.1"); "" is self.
+
+        Walks one attribute at a time, so it costs the depth of the path, not
+        the size of the model. AttributeError names the first step that fails.
+        """
+        module = self
+        if target == "":
+            return module
+        for name in target.split("."):
+            module = _attribute(module, name)
+            if not isinstance(module, Module):
+                raise AttributeError(f"`{name}` is not an nn.Module")
+        return module
+
+    def get_parameter(self, target: str) -> Parameter:
+        """The parameter at the dotted path `target`, named as in `named_parameters` ("inner.0.weight")."""
+        _, name, value = self._get_member(target)
+        if not isinstance(value, Parameter):
+            raise AttributeError(f"`{name}` is not an nn.Parameter")
+        return value
+
+    def get_buffer(self, target: str) -> Tensor:
+        """The buffer at the dotted path `target`, named as in `named_buffers` ("norm.running_mean")."""
+        owner, name, value = self._get_member(target)
+        if name not in owner._buffers:
+            raise AttributeError(f"`{name}` is not a buffer")
+        return value
+
+    def _get_member(self, target: str) -> tuple[Module, str, Any]:
+        """The module that holds the last name of `target`, that name, and what it holds under it."""
+        path, _, name = target.rpartition(".")
+        owner = self.get_submodule(path)
+        return owner, name, _attribute(owner, name)
 
     def _named_members(
         self, store: str, prefix: str, recurse: bool, remove_duplicate: bool = True
