@@ -14,25 +14,60 @@ learning rate as ``group["initial_lr"]`` (the ``base_lrs``); every call to
 Most schedulers are written, as in PyTorch, in "chainable" form: the new
 rate is computed from the group's current rate, so two schedulers on one
 optimizer compose (their factors multiply).
+
+Here: the base class `LRScheduler`, and the schedules that are a function of
+the epoch: `StepLR`, `MultiStepLR`, `ExponentialLR`, `LinearLR`,
+`CosineAnnealingLR`, `LambdaLR`. Two schedulers of another kind live in
+`lr_cycle_plateau` and are re-exported here, so that
+``lr_scheduler.OneCycleLR`` works as in PyTorch: `OneCycleLR` (per batch,
+also cycles the momentum) and `ReduceLROnPlateau` (driven by a metric).
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 import types
 import warnings
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from .optimizer import Optimizer
 
-__all__ = ["CosineAnnealingLR", "ExponentialLR", "LRScheduler", "LambdaLR", "StepLR"]
+__all__ = [
+    "CosineAnnealingLR",
+    "ExponentialLR",
+    "LRScheduler",
+    "LambdaLR",
+    "LinearLR",
+    "MultiStepLR",
+    "OneCycleLR",
+    "ReduceLROnPlateau",
+    "StepLR",
+]
 
 _EPOCH_DEPRECATION_WARNING = (
     "The epoch parameter in `scheduler.step()` is deprecated: call `scheduler.step()` "
     "without it. When it is given, the closed form of the schedule is used where "
     "there is one."
 )
+
+
+def _check_optimizer(optimizer: object) -> None:
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+
+
+def _per_group(name: str, value: Any, optimizer: Optimizer) -> list[Any]:
+    """One value per param group: a list or tuple must have one entry per
+    group (``name`` is its plural, for the error); anything else is repeated."""
+    n_groups = len(optimizer.param_groups)
+    if isinstance(value, (list, tuple)):
+        if len(value) != n_groups:
+            raise ValueError(f"Expected {n_groups} {name}, but got {len(value)}")
+        return list(value)
+    return [value] * n_groups
 
 
 class LRScheduler:
@@ -49,8 +84,7 @@ class LRScheduler:
     """
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+        _check_optimizer(optimizer)
         self.optimizer = optimizer
         if last_epoch == -1:
             for group in optimizer.param_groups:
@@ -147,6 +181,45 @@ class StepLR(LRScheduler):
         return [base * self.gamma ** (self.last_epoch // self.step_size) for base in self.base_lrs]
 
 
+class MultiStepLR(LRScheduler):
+    r"""Multiply the learning rate by ``gamma`` at each epoch listed in ``milestones``.
+
+    .. math:: \eta_t = \eta_0 \cdot \gamma^{\,|\{m \in \text{milestones} \,:\, m \le t\}|}
+
+    A milestone listed twice counts twice (the rate is multiplied by
+    :math:`\gamma^2` there). A milestone 0 already applies when the scheduler
+    is created, since creating it sets the rates of epoch 0.
+
+    Args:
+        optimizer: the optimizer.
+        milestones: the epochs at which to decay, in increasing order (any
+            order works, as in PyTorch).
+        gamma: the factor applied at each milestone (default 0.1).
+        last_epoch: see `LRScheduler`.
+
+    Example: lr 0.05, milestones [30, 80], gamma 0.1 gives 0.05 for epochs
+    0-29, 0.005 for epochs 30-79 and 0.0005 from epoch 80 on.
+    """
+
+    def __init__(
+        self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1, last_epoch: int = -1
+    ) -> None:
+        # Epoch -> how many times it is listed; a Counter, as PyTorch saves it.
+        self.milestones = Counter(milestones)
+        self.gamma = gamma
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        if self.last_epoch not in self.milestones:
+            return self._group_lrs()
+        factor = self.gamma ** self.milestones[self.last_epoch]
+        return [lr * factor for lr in self._group_lrs()]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        passed = bisect.bisect_right(sorted(self.milestones.elements()), self.last_epoch)
+        return [base * self.gamma**passed for base in self.base_lrs]
+
+
 class ExponentialLR(LRScheduler):
     r"""Multiply the learning rate by ``gamma`` every epoch.
 
@@ -164,6 +237,66 @@ class ExponentialLR(LRScheduler):
 
     def _get_closed_form_lr(self) -> list[float]:
         return [base * self.gamma**self.last_epoch for base in self.base_lrs]
+
+
+class LinearLR(LRScheduler):
+    r"""Scale the learning rate by a factor that moves linearly from
+    ``start_factor`` to ``end_factor`` over ``total_iters`` epochs, then stays.
+
+    With :math:`s`, :math:`e` and :math:`T` for the two factors and ``total_iters``:
+
+    .. math:: \eta_t = \eta_0 \left(s + (e - s)\,\frac{\min(t, T)}{T}\right)
+
+    The usual use is a warm-up: ``LinearLR(opt, start_factor=0.1,
+    total_iters=5)`` climbs from a tenth of the rate to the full rate in 5
+    epochs. In chainable form, epoch 0 multiplies the current rate by
+    :math:`s`, and each epoch :math:`1 \le t \le T` by the ratio of
+    consecutive factors,
+
+    .. math:: \frac{s + (e - s)\,t / T}{s + (e - s)(t - 1) / T}
+              = 1 + \frac{e - s}{T s + (t - 1)(e - s)}
+
+    Args:
+        optimizer: the optimizer.
+        start_factor: the factor at epoch 0, in (0, 1] (default 1/3).
+        end_factor: the factor from epoch ``total_iters`` on, in [0, 1] (default 1).
+        total_iters: the number of epochs the change takes (default 5).
+        last_epoch: see `LRScheduler`.
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        start_factor: float = 1.0 / 3,
+        end_factor: float = 1.0,
+        total_iters: int = 5,
+        last_epoch: int = -1,
+    ) -> None:
+        # start_factor 0 is refused: the chainable ratio would divide by zero.
+        if not 0 < start_factor <= 1.0:
+            raise ValueError(
+                "Starting multiplicative factor expected to be greater than 0 and less or equal to 1."
+            )
+        if not 0 <= end_factor <= 1.0:
+            raise ValueError("Ending multiplicative factor expected to be between 0 and 1.")
+        self.start_factor = start_factor
+        self.end_factor = end_factor
+        self.total_iters = total_iters
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        t, s, e = self.last_epoch, self.start_factor, self.end_factor
+        if t == 0:
+            return [lr * s for lr in self._group_lrs()]
+        if self._is_initial or t > self.total_iters:
+            return self._group_lrs()
+        ratio = 1.0 + (e - s) / (self.total_iters * s + (t - 1) * (e - s))
+        return [lr * ratio for lr in self._group_lrs()]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        s, e = self.start_factor, self.end_factor
+        factor = s + (e - s) * min(self.total_iters, self.last_epoch) / self.total_iters
+        return [base * factor for base in self.base_lrs]
 
 
 class CosineAnnealingLR(LRScheduler):
@@ -243,13 +376,7 @@ class LambdaLR(LRScheduler):
         last_epoch: int = -1,
     ) -> None:
         self.optimizer = optimizer
-        n_groups = len(optimizer.param_groups)
-        if isinstance(lr_lambda, (list, tuple)):
-            if len(lr_lambda) != n_groups:
-                raise ValueError(f"Expected {n_groups} lr_lambdas, but got {len(lr_lambda)}")
-            self.lr_lambdas = list(lr_lambda)
-        else:
-            self.lr_lambdas = [lr_lambda] * n_groups
+        self.lr_lambdas = _per_group("lr_lambdas", lr_lambda, optimizer)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
@@ -272,3 +399,8 @@ class LambdaLR(LRScheduler):
         for fn, attributes in zip(self.lr_lambdas, lambdas):
             if attributes is not None:
                 fn.__dict__.update(attributes)
+
+
+# Imported last: that module builds on `LRScheduler` above. Re-exported so
+# that `lr_scheduler.OneCycleLR` and `lr_scheduler.ReduceLROnPlateau` work.
+from .lr_cycle_plateau import OneCycleLR, ReduceLROnPlateau  # noqa: E402
