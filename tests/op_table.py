@@ -213,6 +213,16 @@ OPS = [
     Op("gather", _gather, ("Index", "IndexAdd"), min_dims=1),
     Op("sort", lambda a: a.sort(0, descending=True).values * a, ("Index",), min_dims=1, distinct=True),
     Op("topk", lambda a: a.topk(1, -1, largest=False).values ** 2, ("Index",), min_dims=1, distinct=True),
+    Op(
+        "index_select",
+        lambda a: a.index_select(-1, tg.tensor([0, 0])) * 2.0,
+        ("Index", "IndexAdd"),
+        min_dims=1,
+    ),
+    Op("narrow_select", lambda a: a.narrow(0, 0, 1).select(0, 0) ** 2, ("Index",), min_dims=1),
+    Op("masked_select", lambda a: a.masked_select(a.detach() > 0) ** 2, ("Index",), kinks=(0.0,)),
+    Op("tril_triu", lambda a: a.tril(-1) * a + a.triu(1) ** 2, ("Where",), min_dims=2),
+    Op("unflatten", lambda a: a.reshape(-1).unflatten(0, (1, -1)) * a.reshape(-1), ("Reshape",)),
     Op("setitem", _setitem, ("IndexPut", "Clone"), arity=2, min_dims=1, same_shape=True),
     Op(
         "inplace",

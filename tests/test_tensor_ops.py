@@ -1,7 +1,8 @@
 """Ops a PyTorch user reaches for beyond API.md's list: their values, edge cases and errors.
 
-gather, sort, argsort, topk; split, chunk, unbind; repeat, tile; cumsum,
-prod, norm; log1p, expm1. Their gradients are checked against finite
+gather, sort, argsort, topk; select, narrow, index_select, masked_select,
+tril, triu; split, chunk, unbind, unflatten; repeat, tile; cumsum, prod,
+norm; log1p, expm1. Their gradients are checked against finite
 differences by the op table (tests/op_table.py); this file checks what the
 table cannot: values against NumPy, ties, zeros, dtypes and errors.
 """
@@ -167,6 +168,55 @@ def test_log1p_and_expm1_keep_precision_for_tiny_inputs():
     assert tg.tensor([1, 2]).log1p().dtype == np.float32  # integers give the default float dtype
 
 
+def test_select_narrow_index_select_masked_select():
+    x = tg.tensor(np.arange(12.0).reshape(3, 4), requires_grad=True)
+    assert x.select(1, -1).tolist() == [3.0, 7.0, 11.0] and tg.select(x, 0, 1).tolist() == [
+        4.0,
+        5.0,
+        6.0,
+        7.0,
+    ]
+    assert x.narrow(1, 1, 2).tolist() == [[1.0, 2.0], [5.0, 6.0], [9.0, 10.0]]
+    assert x.index_select(0, tg.tensor([2, 0, 2])).shape == (3, 4)
+    assert x.index_select(1, tg.tensor(3)).shape == (3, 1)  # a 0-d index counts as one position
+    assert x.masked_select(tg.tensor([True, False, False, True])).tolist() == [0.0, 3.0, 4.0, 7.0, 8.0, 11.0]
+    (x.index_select(0, tg.tensor([2, 0, 2])).sum() + x.narrow(1, 3, 1).sum()).backward()
+    np.testing.assert_array_equal(x.grad.data, [[1, 1, 1, 2], [0, 0, 0, 1], [2, 2, 2, 3]])
+    with pytest.raises(IndexError, match=r"select\(\): index 4 out of range"):
+        x.select(1, 4)
+    with pytest.raises(RuntimeError, match=r"start \(3\) \+ length \(2\) exceeds dimension size \(4\)"):
+        x.narrow(1, 3, 2)
+    with pytest.raises(IndexError, match="supposed to be a vector"):
+        x.index_select(1, tg.tensor([[0]]))
+    with pytest.raises(IndexError, match="index 4 is out of bounds for dimension 1"):
+        x.index_select(1, tg.tensor([4]))
+    with pytest.raises(RuntimeError, match="expected a boolean mask"):
+        x.masked_select(tg.tensor([1, 0, 0, 1]))
+
+
+def test_tril_triu_keep_a_triangle_and_its_gradient():
+    a = np.arange(1.0, 13.0).reshape(3, 4)
+    x = tg.tensor(a, requires_grad=True)
+    np.testing.assert_array_equal(x.tril().data, np.tril(a))
+    np.testing.assert_array_equal(tg.triu(x, 1).data, np.triu(a, 1))
+    np.testing.assert_array_equal(x.tril(-1).data, np.tril(a, -1))
+    np.testing.assert_array_equal(
+        tg.arange(8).reshape(2, 2, 2).triu().data, np.triu(np.arange(8).reshape(2, 2, 2))
+    )
+    x.triu().sum().backward()
+    np.testing.assert_array_equal(x.grad.data, np.triu(np.ones((3, 4))))
+    with pytest.raises(RuntimeError, match="at least 2 dimensions"):
+        tg.ones(3).tril()
+
+
+def test_unflatten_undoes_flatten():
+    x = tg.arange(24).reshape(2, 12)
+    assert x.unflatten(1, (3, -1)).shape == (2, 3, 4) and x.unflatten(-1, [2, 2, 3]).shape == (2, 2, 2, 3)
+    np.testing.assert_array_equal(x.unflatten(1, (3, 4)).flatten(1).data, x.data)
+    with pytest.raises(RuntimeError, match=r"sizes \[5, -1\] don't multiply up to the size of dim 1 \(12\)"):
+        x.unflatten(1, (5, -1))
+
+
 # Each case runs unchanged on torch and on tinygrad_edu (`lib` is either module).
 TORCH_CASES = {
     "gather": lambda x, lib: x.gather(1, lib.tensor([[0, 0, 3], [1, 2, 1], [3, 3, 3]])),
@@ -176,6 +226,13 @@ TORCH_CASES = {
     "chunk": lambda x, lib: x.chunk(3, 0)[2] ** 2,
     "unbind": lambda x, lib: x.unbind(1)[2] * 3,
     "repeat": lambda x, lib: x.repeat(2, 1, 3),
+    "index_select": lambda x, lib: x.index_select(1, lib.tensor([3, 0, 3])),
+    "narrow": lambda x, lib: x.narrow(0, 1, 2) * 2,
+    "select": lambda x, lib: x.select(1, -1) ** 2,
+    "masked_select": lambda x, lib: x.masked_select(x > 0),
+    "tril": lambda x, lib: x.tril(1) * x,
+    "triu": lambda x, lib: lib.triu(x, -1) ** 2,
+    "unflatten": lambda x, lib: x.unflatten(1, (2, -1)) * 3,
     "tile": lambda x, lib: x.tile((2,)),
     "cumsum": lambda x, lib: x.cumsum(1) * x,
     "prod": lambda x, lib: x.prod(1),

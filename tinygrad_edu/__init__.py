@@ -104,6 +104,13 @@ tile = Tensor.tile
 split = Tensor.split
 chunk = Tensor.chunk
 unbind = Tensor.unbind
+unflatten = Tensor.unflatten
+select = Tensor.select
+narrow = Tensor.narrow
+index_select = Tensor.index_select
+masked_select = Tensor.masked_select
+tril = Tensor.tril
+triu = Tensor.triu
 gather = Tensor.gather
 sort = Tensor.sort
 argsort = Tensor.argsort
@@ -178,6 +185,7 @@ __all__ = [
     "gather",
     "get_default_dtype",
     "half",
+    "index_select",
     "inference_mode",
     "int",
     "int32",
@@ -194,6 +202,7 @@ __all__ = [
     "long",
     "manual_seed",
     "masked_fill",
+    "masked_select",
     "matmul",
     "max",
     "maximum",
@@ -201,6 +210,7 @@ __all__ = [
     "min",
     "minimum",
     "mm",
+    "narrow",
     "nn",
     "no_grad",
     "norm",
@@ -222,6 +232,7 @@ __all__ = [
     "reshape",
     "round",
     "save",
+    "select",
     "set_default_dtype",
     "set_grad_enabled",
     "sigmoid",
@@ -241,7 +252,10 @@ __all__ = [
     "tile",
     "topk",
     "transpose",
+    "tril",
+    "triu",
     "unbind",
+    "unflatten",
     "unsqueeze",
     "var",
     "viz",

@@ -939,6 +939,27 @@ class Tensor:
     def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
         return joining.unbind(self, dim)
 
+    def unflatten(self, dim: int, sizes: Sequence[int]) -> Tensor:
+        return movement.unflatten(self, dim, sizes)
+
+    def select(self, dim: int, index: int) -> Tensor:
+        return selection.select(self, dim, index)
+
+    def narrow(self, dim: int, start: int, length: int) -> Tensor:
+        return selection.narrow(self, dim, start, length)
+
+    def index_select(self, dim: int, index: Tensor) -> Tensor:
+        return selection.index_select(self, dim, index)
+
+    def masked_select(self, mask: Tensor) -> Tensor:
+        return selection.masked_select(self, mask)
+
+    def tril(self, diagonal: int = 0) -> Tensor:
+        return selection.tril(self, diagonal)
+
+    def triu(self, diagonal: int = 0) -> Tensor:
+        return selection.triu(self, diagonal)
+
     def t(self) -> Tensor:
         """The transpose of a matrix (a tensor of at most 2 dims, as PyTorch's t())."""
         if self.ndim > 2:

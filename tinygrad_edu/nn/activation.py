@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
-
-from ..ops.movement import normalize_dim
 from ..tensor import Tensor
 from . import functional as F
 from .module import Module
@@ -152,26 +148,6 @@ def _check_unflattened_size(sizes: object) -> None:
         raise RuntimeError(f"unflatten: only one size can be inferred (-1), got {list(sizes)}")
 
 
-def _unflattened_shape(shape: tuple[int, ...], dim: int, sizes: Sequence[int]) -> tuple[int, ...]:
-    """`shape` with shape[dim] split into `sizes`, a -1 among them standing for what is left."""
-    if not shape:
-        raise RuntimeError(f"unflatten: dimension specified as {dim} but tensor has no dimensions")
-    dim = normalize_dim(dim, len(shape))
-    n, known = shape[dim], math.prod(s for s in sizes if s != -1)
-    if -1 in sizes and known == 0 and n == 0:
-        raise RuntimeError(
-            f"unflatten: the -1 in {list(sizes)} cannot be inferred: the dim has 0 elements, so any size fits"
-        )
-    if -1 in sizes and known and n % known == 0:
-        sizes = [n // known if s == -1 else s for s in sizes]
-    elif -1 in sizes or known != n:
-        raise RuntimeError(
-            f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} ({n}) "
-            "in the input tensor"
-        )
-    return shape[:dim] + tuple(sizes) + shape[dim + 1 :]
-
-
 class Unflatten(Module):
     """Split dim into several, undoing Flatten.  Shape: (*, S, *) -> (*, U_1, ..., U_n, *), prod(U) = S.
 
@@ -189,7 +165,7 @@ class Unflatten(Module):
         self.unflattened_size = unflattened_size
 
     def forward(self, input: Tensor) -> Tensor:
-        return input.reshape(_unflattened_shape(input.shape, self.dim, self.unflattened_size))
+        return input.unflatten(self.dim, self.unflattened_size)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

@@ -16,6 +16,7 @@ from ..autograd.function import Function, Node
 from ..dtypes import result_type
 from ..tensor import Tensor
 from .movement import Index, normalize_dim
+from .selection import narrow, select
 
 
 class Cat(Function):
@@ -73,10 +74,6 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     return cat([t.unsqueeze(dim) for t in tensors], dim)
 
 
-def _piece(x: Tensor, dim: int, start: int, size: int) -> Tensor:
-    return x[(slice(None),) * dim + (slice(start, start + size),)]
-
-
 def split(x: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
     """Cut x along `dim` into pieces of one size (the last may be smaller) or of the sizes listed."""
     d = normalize_dim(dim, x.ndim)
@@ -97,7 +94,7 @@ def split(x: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0) 
                 f"at dimension {d}), but got split_sizes={sizes}"
             )
     starts = np.cumsum([0, *sizes[:-1]])
-    return tuple(_piece(x, d, int(start), size) for start, size in zip(starts, sizes))
+    return tuple(narrow(x, d, int(start), size) for start, size in zip(starts, sizes))
 
 
 def chunk(x: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
@@ -113,4 +110,4 @@ def unbind(x: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
     d = normalize_dim(dim, x.ndim)
     if x.ndim == 0:
         raise IndexError("unbind: a 0-d tensor has no dimension to unbind")
-    return tuple(x[(slice(None),) * d + (i,)] for i in range(x.shape[d]))
+    return tuple(select(x, d, i) for i in range(x.shape[d]))

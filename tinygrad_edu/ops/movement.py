@@ -6,6 +6,9 @@ permute it back, or scatter it to the indexed places.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+
 import numpy as np
 
 from ..autograd.function import Function, Node
@@ -331,6 +334,26 @@ def tile(x: Tensor, dims: tuple) -> Tensor:
     """`repeat`, where dims shorter than x's shape count as 1 for the leading dims."""
     dims = _shape_arg(dims)
     return repeat(x, (1,) * (x.ndim - len(dims)) + dims)
+
+
+def unflatten(x: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
+    """x with dim `dim` split into dims of `sizes`, undoing a flatten; one size may be -1 (what is left)."""
+    if x.ndim == 0:
+        raise RuntimeError(f"unflatten: dimension specified as {dim} but tensor has no dimensions")
+    d = normalize_dim(dim, x.ndim)
+    n, known = x.shape[d], math.prod(s for s in sizes if s != -1)
+    if -1 in sizes and known == 0 and n == 0:
+        raise RuntimeError(
+            f"unflatten: the -1 in {list(sizes)} cannot be inferred: the dim has 0 elements, so any size fits"
+        )
+    if -1 in sizes and known and n % known == 0:
+        sizes = [n // known if s == -1 else s for s in sizes]
+    elif -1 in sizes or known != n:
+        raise RuntimeError(
+            f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {d} ({n}) "
+            "in the input tensor"
+        )
+    return reshape(x, (x.shape[:d] + tuple(sizes) + x.shape[d + 1 :],))
 
 
 def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:

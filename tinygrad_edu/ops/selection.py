@@ -1,9 +1,11 @@
-"""Picking elements by computed positions: gather, sort, topk, and max/min along a dim.
+"""Picking elements: by computed positions (gather, sort, topk, max/min along a dim),
+by given ones (select, narrow, index_select), by a mask (masked_select, tril, triu).
 
-Each of these finds integer positions with NumPy (no gradient flows through
-an argsort) and then indexes with them. Indexing is a differentiable op
-(movement.Index), so the gradient needs no formula of its own: dL/dy goes
-back to the places that were picked, summed where a place was picked twice.
+Each of these finds its positions with NumPy (no gradient flows through an
+argsort or a comparison) and then indexes with them. Indexing is a
+differentiable op (movement.Index), so the gradient needs no formula of its
+own: dL/dy goes back to the places that were picked, summed where a place
+was picked twice, and 0 where nothing was picked.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections import namedtuple
 import numpy as np
 
 from ..tensor import Tensor
+from . import elementwise
 from .movement import normalize_dim
 
 # PyTorch's (values, indices) results, named after the op that made them
@@ -116,3 +119,76 @@ def max_along(x: Tensor, dim: int, keepdim: bool, largest: bool) -> ValuesIndice
     if not keepdim:
         values, idx = values.squeeze(d), idx.squeeze(d)
     return ValuesIndices(values, Tensor._wrap(idx))
+
+
+def _at(dim: int, index: object) -> tuple:
+    """The index that applies `index` to dim `dim` and takes every other dim whole."""
+    return (slice(None),) * dim + (index,)
+
+
+def select(x: Tensor, dim: int, index: int) -> Tensor:
+    """The slice at `index` along `dim`, without that dim (x.select(0, i) is x[i])."""
+    d = normalize_dim(dim, x.ndim)
+    if not -x.shape[d] <= index < x.shape[d]:
+        raise IndexError(
+            f"select(): index {index} out of range for tensor of size {x.shape} at dimension {d}"
+        )
+    return x[_at(d, index)]
+
+
+def narrow(x: Tensor, dim: int, start: int, length: int) -> Tensor:
+    """The `length` elements from `start` along `dim` (a view)."""
+    d = normalize_dim(dim, x.ndim)
+    start = start + x.shape[d] if start < 0 else start
+    if not 0 <= start <= x.shape[d] or length < 0 or start + length > x.shape[d]:
+        raise RuntimeError(
+            f"narrow(): start ({start}) + length ({length}) exceeds dimension size ({x.shape[d]})"
+        )
+    return x[_at(d, slice(start, start + length))]
+
+
+def index_select(x: Tensor, dim: int, index: Tensor) -> Tensor:
+    """The slices at the positions in `index` (a vector of ints) along `dim`, in that order."""
+    idx = np.asarray(index.data if isinstance(index, Tensor) else index)
+    d = normalize_dim(dim, x.ndim)
+    if idx.ndim > 1 or idx.dtype.kind not in "iu":
+        raise IndexError(f"index_select(): Index is supposed to be a vector of ints, got shape {idx.shape}")
+    bad = (idx < 0) | (idx >= x.shape[d])
+    if bad.any():
+        raise IndexError(
+            f"index_select(): index {idx[bad][0]} is out of bounds for dimension {d} with size {x.shape[d]}"
+        )
+    return x[_at(d, idx.reshape(-1))]
+
+
+def masked_select(x: Tensor, mask: Tensor) -> Tensor:
+    """The elements of x where `mask` (broadcast to x's shape) is True, as a vector."""
+    m = np.asarray(mask.data if isinstance(mask, Tensor) else mask)
+    if m.dtype != np.bool_:
+        raise RuntimeError(f"masked_select: expected a boolean mask, got dtype {m.dtype}")
+    shape = np.broadcast_shapes(x.shape, m.shape)
+    return x.expand(shape)[np.broadcast_to(m, shape)]
+
+
+def _triangle(x: Tensor, diagonal: int, lower: bool) -> Tensor:
+    """x with 0 on one side of the `diagonal`-th diagonal of its last two dims."""
+    if x.ndim < 2:
+        op = "tril" if lower else "triu"
+        raise RuntimeError(f"{op}: input tensor must have at least 2 dimensions, got shape {x.shape}")
+    rows, cols = x.shape[-2:]
+    keep = (
+        np.tri(rows, cols, k=diagonal, dtype=bool)
+        if lower
+        else ~np.tri(rows, cols, k=diagonal - 1, dtype=bool)
+    )
+    return elementwise.where(keep, x, Tensor._wrap(np.zeros((), x.dtype)))
+
+
+def tril(x: Tensor, diagonal: int = 0) -> Tensor:
+    """x with the elements above the `diagonal`-th diagonal set to 0 (of the last two dims)."""
+    return _triangle(x, diagonal, lower=True)
+
+
+def triu(x: Tensor, diagonal: int = 0) -> Tensor:
+    """x with the elements below the `diagonal`-th diagonal set to 0 (of the last two dims)."""
+    return _triangle(x, diagonal, lower=False)
