@@ -328,24 +328,97 @@ def test_invalid_hyperparameters_raise_eagerly(cls, kwargs, message):
 
 def test_defaults_match_pytorch():
     p = tg.Tensor(np.zeros(2), requires_grad=True)
+    # PyTorch's keys in PyTorch's order (its state dicts show the order), implementation switches included
     expect = {
         optim.SGD: {"lr": 1e-3, "momentum": 0, "dampening": 0, "weight_decay": 0,
-                    "nesterov": False, "maximize": False},
+                    "nesterov": False, "maximize": False, "foreach": None,
+                    "differentiable": False, "fused": None},
         optim.Adam: {"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0,
-                     "amsgrad": False, "maximize": False},
+                     "amsgrad": False, "maximize": False, "foreach": None, "capturable": False,
+                     "differentiable": False, "fused": None, "decoupled_weight_decay": False},
         optim.AdamW: {"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 1e-2,
-                      "amsgrad": False, "maximize": False},
-        optim.RMSprop: {"lr": 1e-2, "alpha": 0.99, "eps": 1e-8, "weight_decay": 0,
-                        "momentum": 0, "centered": False, "maximize": False},
-        optim.Adagrad: {"lr": 1e-2, "lr_decay": 0, "weight_decay": 0,
-                        "initial_accumulator_value": 0, "eps": 1e-10, "maximize": False},
+                      "amsgrad": False, "maximize": False, "foreach": None, "capturable": False,
+                      "differentiable": False, "fused": None, "decoupled_weight_decay": True},
+        optim.RMSprop: {"lr": 1e-2, "momentum": 0, "alpha": 0.99, "eps": 1e-8, "centered": False,
+                        "weight_decay": 0, "capturable": False, "foreach": None, "maximize": False,
+                        "differentiable": False},
+        optim.Adagrad: {"lr": 1e-2, "lr_decay": 0, "eps": 1e-10, "weight_decay": 0,
+                        "initial_accumulator_value": 0, "foreach": None, "maximize": False,
+                        "differentiable": False, "fused": None},
     }  # fmt: skip
     for cls, defaults in expect.items():
-        group = cls([p]).param_groups[0]
-        assert {k: group[k] for k in defaults} == defaults, cls.__name__
+        opt = cls([p])
+        group = opt.param_groups[0]
+        assert opt.defaults == defaults and list(opt.defaults) == list(defaults), cls.__name__
+        assert list(group) == ["params", *defaults] and {k: group[k] for k in defaults} == defaults
         assert len(group["params"]) == 1 and group["params"][0] is p
     assert optim.AdamW([p]).param_groups[0]["decoupled_weight_decay"] is True
     assert optim.Adam([p]).param_groups[0]["decoupled_weight_decay"] is False
+
+
+# Each optimizer's implementation switches, as PyTorch's signature has them.
+SWITCHES = {
+    optim.SGD: ("foreach", "differentiable", "fused"),
+    optim.Adam: ("foreach", "capturable", "differentiable", "fused"),
+    optim.AdamW: ("foreach", "capturable", "differentiable", "fused"),
+    optim.RMSprop: ("capturable", "foreach", "differentiable"),
+    optim.Adagrad: ("foreach", "differentiable", "fused"),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_foreach_and_fused_are_accepted_and_change_nothing(name):
+    cls, _, cases = CASES[name]
+    kwargs = cases[-1]  # the case with the most flags set
+    _, _, want = run_library(lambda ps: cls(ps, **kwargs), steps=5)
+    choices = [{"foreach": True}, {"foreach": False}]
+    if "fused" in SWITCHES[cls]:
+        choices += [{"fused": True}, {"fused": False, "foreach": True}]
+    for choice in choices:
+        _, opt, got = run_library(lambda ps: cls(ps, **kwargs, **choice), steps=5)
+        assert {k: opt.param_groups[0][k] for k in choice} == choice
+        for a, b in zip(got[-1], want[-1]):
+            np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("cls", list(SWITCHES), ids=lambda c: c.__name__)
+def test_switches_that_cannot_be_honoured_raise(cls):
+    p = tg.Tensor(np.zeros(2), requires_grad=True)
+    with pytest.raises(RuntimeError, match="differentiable=True is not supported: .*outside autograd"):
+        cls([p], differentiable=True)
+    if "capturable" in SWITCHES[cls]:
+        with pytest.raises(AssertionError, match="capturable=True is not supported: .*CPU"):
+            cls([p], capturable=True)
+    else:  # as in PyTorch, an optimizer without the switch does not take it
+        with pytest.raises(TypeError, match="capturable"):
+            cls([p], capturable=False)
+    if "fused" in SWITCHES[cls]:  # PyTorch's own checks and messages
+        with pytest.raises(RuntimeError, match="^`fused` and `foreach` cannot be `True` together.$"):
+            cls([p], fused=True, foreach=True)
+        with pytest.raises(RuntimeError, match="^`fused` does not support `differentiable`$"):
+            cls([p], fused=True, differentiable=True)
+    else:
+        with pytest.raises(TypeError, match="fused"):
+            cls([p], fused=None)
+    # a group may not ask for them either, nor a loaded state dict; nothing changes then
+    opt = cls([p])
+    other = tg.Tensor(np.zeros(3), requires_grad=True)
+    with pytest.raises(RuntimeError, match="differentiable"):
+        opt.add_param_group({"params": [other], "differentiable": True})
+    saved = opt.state_dict()
+    saved["param_groups"][0]["differentiable"] = True
+    with pytest.raises(RuntimeError, match="differentiable"):
+        opt.load_state_dict(saved)
+    assert len(opt.param_groups) == 1 and opt.param_groups[0]["differentiable"] is False
+
+
+def test_defaults_and_group_keys_match_torch():
+    torch = pytest.importorskip("torch")
+    for cls in SWITCHES:
+        ours = cls([tg.Tensor(np.zeros(2), requires_grad=True)])
+        theirs = getattr(torch.optim, cls.__name__)([torch.zeros(2, requires_grad=True)])
+        assert ours.defaults == theirs.defaults and list(ours.defaults) == list(theirs.defaults)
+        assert list(ours.param_groups[0]) == list(theirs.param_groups[0]), cls.__name__
 
 
 def test_params_errors():
@@ -476,6 +549,86 @@ def test_add_param_group_errors_leave_optimizer_unchanged():
         optim.SGD([{"params": [a]}, {"params": [a]}])
     with pytest.warns(UserWarning, match="duplicate parameters"):
         optim.SGD([b, b])
+
+
+def test_named_parameters_are_optimized_and_their_names_kept():
+    model = tg.nn.Linear(3, 2)
+    opt = optim.SGD(model.named_parameters(), lr=0.1)
+    group = opt.param_groups[0]
+    assert group["params"][0] is model.weight and group["params"][1] is model.bias
+    assert group["param_names"] == ["weight", "bias"]
+    assert list(group)[:2] == ["params", "param_names"]  # PyTorch's place for the names
+    model.weight.grad, model.bias.grad = tg.ones(2, 3), tg.ones(2)
+    before = model.bias.data.copy()
+    opt.step()
+    np.testing.assert_allclose(model.bias.data, before - 0.1, rtol=0, atol=1e-7)
+    assert "param_names: ['weight', 'bias']" in repr(opt)
+    # pairs in param groups too; every group must then have names
+    a, b = tg.Tensor(np.zeros(2), requires_grad=True), tg.Tensor(np.zeros(3), requires_grad=True)
+    opt = optim.Adam([{"params": [("a", a)], "lr": 0.5}, {"params": [("b", b)]}])
+    assert [g["param_names"] for g in opt.param_groups] == [["a"], ["b"]]
+    assert list(opt.param_groups[0])[:3] == ["params", "lr", "param_names"]
+    c = tg.Tensor(np.zeros(1), requires_grad=True)
+    group = {"params": [c]}
+    with pytest.raises(
+        ValueError,
+        match="^all optimizer param groups should be with/without names. "
+        "cannot add param group without names to the optimizer$",
+    ):
+        opt.add_param_group(group)
+    assert len(opt.param_groups) == 2 and group == {"params": [c]}
+    with pytest.raises(ValueError, match="cannot add param group with names to the optimizer$"):
+        optim.SGD([a]).add_param_group({"params": [("c", c)]})
+    with pytest.raises(
+        ValueError, match="^all optimizer params should be with/without names. Some param names are missing$"
+    ):
+        optim.SGD([("a", a), b])
+    with pytest.raises(TypeError, match="optimizer can only optimize Tensors"):
+        optim.SGD([("a", np.zeros(2))])
+
+
+def test_named_state_dict_round_trip():
+    def named(cls, **kwargs):
+        return lambda ps: cls([(f"p{i}", p) for i, p in enumerate(ps)], **kwargs)
+
+    _, _, full = run_library(named(optim.Adam, lr=0.05), steps=20)
+    params, opt, _ = run_library(named(optim.Adam, lr=0.05), steps=10)
+    saved = opt.state_dict()
+    assert saved["param_groups"][0]["param_names"] == ["p0", "p1"]
+    assert list(saved["param_groups"][0])[0] == "param_names" and sorted(saved["state"]) == [0, 1]
+    saved = copy.deepcopy(saved)
+    fresh = [p.data.copy() for p in params]
+    _, resumed, rest = run_library(
+        lambda ps: _loaded(named(optim.Adam)(ps), saved), steps=10, x0=fresh, t0=11
+    )
+    for a, b in zip(rest[-1], full[-1]):
+        np.testing.assert_array_equal(a, b)
+    assert resumed.param_groups[0]["param_names"] == ["p0", "p1"]
+    # parameters are matched by position: saved names replace the group's, and a
+    # group keeps its own names where the state dict has none
+    p = tg.Tensor(np.zeros(2), requires_grad=True)
+    unnamed = optim.SGD([p])
+    unnamed.load_state_dict(optim.SGD([("w", p)]).state_dict())
+    assert unnamed.param_groups[0]["param_names"] == ["w"]
+    kept = optim.SGD([("w", p)])
+    kept.load_state_dict(optim.SGD([p], lr=0.5).state_dict())
+    assert kept.param_groups[0]["param_names"] == ["w"] and kept.param_groups[0]["lr"] == 0.5
+    renamed = optim.SGD([("w", p)])
+    renamed.load_state_dict(optim.SGD([("v", p)]).state_dict())
+    assert renamed.param_groups[0]["param_names"] == ["v"]
+
+
+def test_named_state_dict_matches_torch():
+    torch = pytest.importorskip("torch")
+    model, reference = tg.nn.Linear(3, 2), torch.nn.Linear(3, 2)
+    for cls in SWITCHES:
+        ours = cls([{"params": [("weight", model.weight)], "lr": 0.5}, {"params": [("bias", model.bias)]}])
+        theirs = getattr(torch.optim, cls.__name__)(
+            [{"params": [("weight", reference.weight)], "lr": 0.5}, {"params": [("bias", reference.bias)]}]
+        )
+        for group, ref in zip(ours.state_dict()["param_groups"], theirs.state_dict()["param_groups"]):
+            assert group == ref and list(group) == list(ref), cls.__name__
+        assert [list(g) for g in ours.param_groups] == [list(g) for g in theirs.param_groups]
 
 
 def test_changing_group_lr_between_steps_takes_effect():

@@ -43,7 +43,10 @@ class Adagrad(Optimizer):
         weight_decay: L2 penalty :math:`\lambda` (default 0).
         initial_accumulator_value: starting value of :math:`s` (default 0).
         eps: :math:`\epsilon` (default 1e-10).
+        foreach, fused: PyTorch's choice of implementation; accepted, and
+            without effect here (see `Optimizer`).
         maximize: ascend the objective instead of descending (default False).
+        differentiable: must stay False (see `Optimizer`).
 
     State per parameter: ``"step"``, ``"sum"`` (:math:`s`).
     """
@@ -56,8 +59,11 @@ class Adagrad(Optimizer):
         weight_decay: float = 0,
         initial_accumulator_value: float = 0,
         eps: float = 1e-10,
+        foreach: bool | None = None,
         *,
         maximize: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
     ) -> None:
         check_non_negative(
             lr=lr,
@@ -66,13 +72,17 @@ class Adagrad(Optimizer):
             initial_accumulator_value=initial_accumulator_value,
             eps=eps,
         )
+        # in PyTorch's order, which its state dicts show
         defaults = {
             "lr": lr,
             "lr_decay": lr_decay,
+            "eps": eps,
             "weight_decay": weight_decay,
             "initial_accumulator_value": initial_accumulator_value,
-            "eps": eps,
+            "foreach": foreach,
             "maximize": maximize,
+            "differentiable": differentiable,
+            "fused": fused,
         }
         super().__init__(params, defaults)
         for group in self.param_groups:

@@ -62,7 +62,10 @@ class Adam(Optimizer):
             (default 1e-8).
         weight_decay: :math:`\lambda` (default 0).
         amsgrad: use the AMSGrad variant (default False).
+        foreach, fused: PyTorch's choice of implementation; accepted, and
+            without effect here (see `Optimizer`).
         maximize: ascend the objective instead of descending (default False).
+        capturable, differentiable: must stay False (see `Optimizer`).
         decoupled_weight_decay: apply weight decay as AdamW does
             (default False).
 
@@ -79,7 +82,11 @@ class Adam(Optimizer):
         weight_decay: float = 0,
         amsgrad: bool = False,
         *,
+        foreach: bool | None = None,
         maximize: bool = False,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
         decoupled_weight_decay: bool = False,
     ) -> None:
         check_non_negative(lr=lr, eps=eps)
@@ -95,6 +102,10 @@ class Adam(Optimizer):
             "weight_decay": weight_decay,
             "amsgrad": amsgrad,
             "maximize": maximize,
+            "foreach": foreach,
+            "capturable": capturable,
+            "differentiable": differentiable,
+            "fused": fused,
             "decoupled_weight_decay": decoupled_weight_decay,
         }
         super().__init__(params, defaults)

@@ -45,6 +45,9 @@ class AdamW(Adam):
         weight_decay: :math:`\lambda` (default 1e-2, unlike Adam's 0).
         amsgrad: use the AMSGrad variant (default False).
         maximize: ascend the objective instead of descending (default False).
+        foreach, fused: PyTorch's choice of implementation; accepted, and
+            without effect here (see `Optimizer`).
+        capturable, differentiable: must stay False (see `Optimizer`).
 
     State per parameter: as `Adam`.
     """
@@ -59,6 +62,10 @@ class AdamW(Adam):
         amsgrad: bool = False,
         *,
         maximize: bool = False,
+        foreach: bool | None = None,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
     ) -> None:
         super().__init__(
             params,
@@ -67,6 +74,10 @@ class AdamW(Adam):
             eps=eps,
             weight_decay=weight_decay,
             amsgrad=amsgrad,
+            foreach=foreach,
             maximize=maximize,
+            capturable=capturable,
+            differentiable=differentiable,
+            fused=fused,
             decoupled_weight_decay=True,
         )

@@ -3,10 +3,11 @@
 An optimizer owns two things:
 
 - ``param_groups``: a list of dicts. Each holds ``"params"`` (a list of
-  Tensors) and one entry per hyperparameter (``"lr"``, ``"momentum"``...).
-  Groups let one model train its parts with different settings; a group's
-  values can be changed between steps (that is all a learning-rate scheduler
-  does).
+  Tensors), ``"param_names"`` when the parameters came with names (from
+  ``named_parameters()``), and one entry per hyperparameter (``"lr"``,
+  ``"momentum"``...). Groups let one model train its parts with different
+  settings; a group's values can be changed between steps (that is all a
+  learning-rate scheduler does).
 - ``state``: a dict from each parameter Tensor to that parameter's running
   quantities (``"step"``, ``"exp_avg"``, ``"momentum_buffer"``...), created
   lazily by the algorithm on the parameter's first update.
@@ -15,6 +16,9 @@ A subclass validates its hyperparameters, passes their defaults here and
 writes `_step_group`, which updates the parameters of one group. Updates
 work on the NumPy arrays behind the Tensors (``p.data``), in place, and bump
 ``p._version`` so that a graph that saved the old values notices the change.
+The defaults also hold PyTorch's switches between implementations of one
+update (``foreach``, ``fused``, ``differentiable``, ``capturable``); with a
+single implementation here, they are only kept and checked (see `Optimizer`).
 
 ``state_dict()`` / ``load_state_dict()`` use PyTorch's layout, with
 parameters replaced by their position (0, 1, 2... over all groups in order),
@@ -35,8 +39,9 @@ from ..tensor import Tensor
 
 __all__ = ["Optimizer", "ParamsT"]
 
-# What an optimizer accepts: Tensors, or dicts that each define a param group.
-ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]]
+# What an optimizer accepts: Tensors, (name, Tensor) pairs as `named_parameters()`
+# gives, or dicts that each define a param group.
+ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]] | Iterable[tuple[str, Tensor]]
 
 
 _LABELS = {"lr": "learning rate", "eps": "epsilon value"}
@@ -49,6 +54,26 @@ def check_non_negative(**hyperparameters: float) -> None:
             raise ValueError(f"Invalid {_LABELS.get(name, name + ' value')}: {value}")
 
 
+def _check_implementation(group: dict[str, Any]) -> None:
+    """Refuse the implementation switches that cannot be honoured here (see `Optimizer`)."""
+    if group.get("fused"):  # PyTorch's own checks, in its order
+        if group.get("differentiable"):
+            raise RuntimeError("`fused` does not support `differentiable`")
+        if group.get("foreach"):
+            raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+    if group.get("differentiable"):
+        raise RuntimeError(
+            "differentiable=True is not supported: tinygrad_edu updates the parameters' "
+            "NumPy arrays in place, outside autograd, so a step cannot be differentiated"
+        )
+    if group.get("capturable"):
+        # AssertionError is PyTorch's type for CPU tensors; raised explicitly, so `python -O` keeps it
+        raise AssertionError(
+            "capturable=True is not supported: it is for CUDA graph capture, and tinygrad_edu "
+            "runs on the CPU only"
+        )
+
+
 def _typename(obj: object) -> str:
     cls = type(obj)
     return cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
@@ -58,13 +83,35 @@ class Optimizer:
     """Base class of all optimizers.
 
     Args:
-        params: an iterable of Tensors, or of dicts defining parameter groups
-            (each dict has ``"params"`` and may override any default).
+        params: an iterable of Tensors, of (name, Tensor) pairs (what
+            ``model.named_parameters()`` gives), or of dicts defining
+            parameter groups (each dict has ``"params"``, Tensors or pairs,
+            and may override any default).
         defaults: the hyperparameters used by groups that do not set them.
 
     The order of the parameters must be the same from run to run (a group
     whose ``"params"`` is a set is refused), since ``state_dict`` refers to
-    parameters by position.
+    parameters by position. Names, when given, are kept in each group's
+    ``"param_names"`` and saved by ``state_dict``, for the reader: loading
+    still matches parameters by position. Either every group has names or
+    none has.
+
+    The defaults also hold PyTorch's implementation switches. PyTorch has up
+    to three implementations of each update: a loop over the tensors,
+    ``foreach`` (one call per operation for a whole list of tensors) and
+    ``fused`` (one kernel for the whole update). They compute the same
+    update, so with one NumPy implementation here any value of ``foreach``
+    and ``fused`` is accepted and changes nothing (PyTorch runs
+    ``fused=True`` on the CPU too); only the two together are refused, as
+    in PyTorch. Two other switches ask for what this library cannot give,
+    so turning them on raises:
+
+    - ``differentiable=True`` records the step in the autograd graph, so that
+      a gradient can flow through the update (as in meta-learning); here a
+      step writes into the NumPy arrays, outside autograd (RuntimeError).
+    - ``capturable=True`` keeps the step counts on the GPU for CUDA graphs;
+      PyTorch refuses it for CPU tensors, with an AssertionError at the first
+      step, and here every tensor is a CPU tensor (AssertionError, at once).
     """
 
     def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
@@ -92,7 +139,9 @@ class Optimizer:
 
         Hyperparameters missing from ``param_group`` take the optimizer's
         defaults. Useful for fine-tuning, where new layers join the training.
-        As in PyTorch, the dict itself becomes the group.
+        As in PyTorch, the dict itself becomes the group; (name, Tensor)
+        pairs in its ``"params"`` are split into ``"params"`` and
+        ``"param_names"``.
         """
         if not isinstance(param_group, dict):
             raise TypeError(f"param_group must be a dict, but got {_typename(param_group)}")
@@ -107,6 +156,13 @@ class Optimizer:
             )
         else:
             params = list(params)
+        names = [p[0] for p in params if isinstance(p, tuple)]
+        if names:
+            if len(names) != len(params):
+                raise ValueError(
+                    "all optimizer params should be with/without names. Some param names are missing"
+                )
+            params = [p for _, p in params]
 
         for p in params:
             if not isinstance(p, Tensor):
@@ -115,6 +171,7 @@ class Optimizer:
                 )
             if not (p.is_leaf or getattr(p, "retains_grad", False)):
                 raise ValueError("can't optimize a non-leaf Tensor")
+        _check_implementation({**self.defaults, **param_group})
 
         ids = [id(p) for p in params]
         if len(ids) != len(set(ids)):
@@ -124,12 +181,20 @@ class Optimizer:
                 UserWarning,
                 stacklevel=3,
             )
+        named = bool(names) or "param_names" in param_group
+        if any(("param_names" in group) != named for group in self.param_groups):
+            raise ValueError(
+                "all optimizer param groups should be with/without names. cannot add param group "
+                f"{'with' if named else 'without'} names to the optimizer"
+            )
         taken = {id(p) for group in self.param_groups for p in group["params"]}
         if not taken.isdisjoint(ids):
             raise ValueError("some parameters appear in more than one parameter group")
 
         # Validation passed: only now change the caller's dict.
         param_group["params"] = params
+        if names:
+            param_group["param_names"] = names
         for name, default in self.defaults.items():
             param_group.setdefault(name, default)
         self.param_groups.append(param_group)
@@ -200,9 +265,11 @@ class Optimizer:
         """Restore a state saved by `state_dict` (this or a matching optimizer).
 
         The groups must match in number and size; the hyperparameters come
-        from ``state_dict``. Arrays are copied (cast to each parameter's
-        dtype), so the dict and the optimizer never share memory. On error,
-        nothing is changed.
+        from ``state_dict``. Parameters are matched by position, whatever
+        their names: saved ``"param_names"`` replace a group's names, and a
+        group keeps its own where none were saved. Arrays are copied (cast to
+        each parameter's dtype), so the dict and the optimizer never share
+        memory. On error, nothing is changed.
         """
         groups = self.param_groups
         saved_groups = state_dict["param_groups"]
@@ -214,6 +281,7 @@ class Optimizer:
                     "loaded state dict contains a parameter group that doesn't match "
                     "the size of optimizer's group"
                 )
+            _check_implementation(saved)
         param_at = {
             index: p
             for group, saved in zip(groups, saved_groups)
@@ -232,6 +300,8 @@ class Optimizer:
         for group, saved in zip(groups, saved_groups):
             new_group = {k: copy.deepcopy(v) for k, v in saved.items() if k != "params"}
             new_group["params"] = group["params"]
+            if "param_names" in group:
+                new_group.setdefault("param_names", group["param_names"])
             new_groups.append(new_group)
 
         self.state = state

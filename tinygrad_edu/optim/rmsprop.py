@@ -51,7 +51,11 @@ class RMSprop(Optimizer):
         weight_decay: L2 penalty :math:`\lambda` (default 0).
         momentum: momentum factor :math:`\mu` (default 0).
         centered: normalize by the estimated variance (default False).
+        capturable: must stay False (see `Optimizer`).
+        foreach: PyTorch's choice of implementation; accepted, and without
+            effect here (see `Optimizer`).
         maximize: ascend the objective instead of descending (default False).
+        differentiable: must stay False (see `Optimizer`).
 
     State per parameter: ``"step"``, ``"square_avg"`` (:math:`v`),
     ``"momentum_buffer"`` (when momentum > 0), ``"grad_avg"`` (:math:`\bar g`,
@@ -67,18 +71,24 @@ class RMSprop(Optimizer):
         weight_decay: float = 0,
         momentum: float = 0,
         centered: bool = False,
-        *,
+        capturable: bool = False,
+        foreach: bool | None = None,
         maximize: bool = False,
+        differentiable: bool = False,
     ) -> None:
         check_non_negative(lr=lr, eps=eps, momentum=momentum, weight_decay=weight_decay, alpha=alpha)
+        # in PyTorch's order, which its state dicts show
         defaults = {
             "lr": lr,
+            "momentum": momentum,
             "alpha": alpha,
             "eps": eps,
-            "weight_decay": weight_decay,
-            "momentum": momentum,
             "centered": centered,
+            "weight_decay": weight_decay,
+            "capturable": capturable,
+            "foreach": foreach,
             "maximize": maximize,
+            "differentiable": differentiable,
         }
         super().__init__(params, defaults)
 

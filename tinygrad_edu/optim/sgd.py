@@ -51,6 +51,9 @@ class SGD(Optimizer):
         weight_decay: L2 penalty :math:`\lambda` (default 0).
         nesterov: use Nesterov momentum (needs momentum > 0, dampening 0).
         maximize: ascend the objective instead of descending (default False).
+        foreach, fused: PyTorch's choice of implementation; accepted, and
+            without effect here (see `Optimizer`).
+        differentiable: must stay False (see `Optimizer`).
 
     State per parameter: ``"momentum_buffer"`` (when momentum is not 0).
 
@@ -72,6 +75,9 @@ class SGD(Optimizer):
         nesterov: bool = False,
         *,
         maximize: bool = False,
+        foreach: bool | None = None,
+        differentiable: bool = False,
+        fused: bool | None = None,
     ) -> None:
         if lr < 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
@@ -88,6 +94,9 @@ class SGD(Optimizer):
             "weight_decay": weight_decay,
             "nesterov": nesterov,
             "maximize": maximize,
+            "foreach": foreach,
+            "differentiable": differentiable,
+            "fused": fused,
         }
         super().__init__(params, defaults)
 
