@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import namedtuple
 from unittest import mock
 
 import numpy as np
@@ -17,6 +18,7 @@ from tinygrad_edu.data import (
     Subset,
     TensorDataset,
     default_collate,
+    default_convert,
     load_digits,
     random_split,
 )
@@ -181,6 +183,73 @@ def test_drop_last_with_shuffle_drops_only_the_tail():
 def test_batch_size_must_be_a_positive_int(bad):
     with pytest.raises(ValueError, match="positive integer value, but got batch_size="):
         DataLoader(make_dataset(3), batch_size=bad)
+
+
+# --- batch_size=None: no batching -------------------------------------------
+
+
+def test_batch_size_none_yields_each_sample_converted_not_collated():
+    ds = make_dataset(5)
+    loader = DataLoader(ds, batch_size=None)
+    samples = list(loader)
+    assert len(loader) == len(samples) == 5 and loader.batch_size is None
+    for i, sample in enumerate(samples):
+        assert type(sample) is list and len(sample) == 2  # the tuple made a list, as in PyTorch
+        x, y = sample
+        assert x.shape == (3,) and x.dtype == np.float32 and y.shape == () and y.item() == i
+        np.testing.assert_array_equal(x.numpy(), ds.tensors[0].numpy()[i])
+    # shuffled: the permutation a batch_size=1 loader draws from the same seed
+    shuffled = [y.item() for _, y in DataLoader(ds, batch_size=None, shuffle=True, seed=3)]
+    assert shuffled == epoch_labels(DataLoader(ds, batch_size=1, shuffle=True, seed=3)).tolist()
+    assert sorted(shuffled) == list(range(5)) and shuffled != list(range(5))
+
+
+def test_batch_size_none_on_a_plain_list_and_with_collate_fn():
+    data = [3, 2.5, np.float32(1.5), np.arange(3), (np.int64(4), "a"), {"k": np.ones(2)}, "s", None]
+    out = list(DataLoader(data, batch_size=None))
+    assert out[:2] == [3, 2.5] and out[6:] == ["s", None]  # Python values stay as they are
+    assert isinstance(out[2], tg.Tensor) and out[2].dtype == np.float32 and out[2].shape == ()
+    assert isinstance(out[3], tg.Tensor) and out[3].tolist() == [0, 1, 2]
+    assert type(out[4]) is list and out[4][0].dtype == np.int64 and out[4][1] == "a"
+    assert isinstance(out[5]["k"], tg.Tensor) and out[5]["k"].dtype == np.float64
+    # a collate_fn is given one sample at a time
+    seen = list(DataLoader(make_dataset(3), batch_size=None, collate_fn=lambda sample: sample))
+    assert type(seen[0]) is tuple and seen[0][0].shape == (3,)
+    with pytest.raises(ValueError, match="^batch_size=None option disables auto-batching and is mutually"):
+        DataLoader(data, batch_size=None, drop_last=True)
+
+
+def test_default_convert_keeps_named_tuples_and_string_arrays():
+    Pair = namedtuple("Pair", "a b")
+    pair = default_convert(Pair(np.float64(1.0), 2))
+    assert type(pair) is Pair and isinstance(pair.a, tg.Tensor) and pair.b == 2
+    strings = np.array(["x", "y"])
+    assert default_convert(strings) is strings  # no Tensor holds strings
+    t = tg.ones(2)
+    assert default_convert(t) is t
+
+
+def test_batch_size_none_matches_torch():
+    torch = pytest.importorskip("torch")
+    tdata = pytest.importorskip("torch.utils.data")
+    x, y = np.arange(12, dtype=np.float32).reshape(4, 3), np.arange(4)
+    plain = [np.arange(2.0), (np.int32(5), 1.5, "a"), {"k": np.float32(2)}, 7]
+
+    def structure(value):
+        if isinstance(value, (tg.Tensor, torch.Tensor)):
+            return ("tensor", np.asarray(value.numpy()).tolist(), str(value.numpy().dtype))
+        if isinstance(value, dict):
+            return {k: structure(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return (type(value).__name__, [structure(v) for v in value])
+        return value
+
+    ours = DataLoader(TensorDataset(x, y), batch_size=None)
+    theirs = tdata.DataLoader(tdata.TensorDataset(torch.from_numpy(x), torch.from_numpy(y)), batch_size=None)
+    assert len(ours) == len(theirs) == 4
+    assert [structure(s) for s in ours] == [structure(s) for s in theirs]
+    ours, theirs = DataLoader(plain, batch_size=None), tdata.DataLoader(plain, batch_size=None)
+    assert len(ours) == len(theirs) and [structure(s) for s in ours] == [structure(s) for s in theirs]
 
 
 # --- shuffling -------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 A :class:`Dataset` maps an index to a sample. A :class:`DataLoader` walks a
 dataset in (optionally shuffled) order and stacks ``batch_size`` samples along
-a new first dimension, yielding Tensors.
+a new first dimension, yielding Tensors; with ``batch_size=None`` it yields the
+samples one by one, their arrays made Tensors.
 
 For a :class:`TensorDataset` (and a :class:`Subset` of one) the loader gathers
 a whole batch with one NumPy fancy-indexing call per tensor instead of a
@@ -40,6 +41,7 @@ __all__ = [
     "Subset",
     "TensorDataset",
     "default_collate",
+    "default_convert",
     "load_digits",
     "random_split",
 ]
@@ -158,6 +160,27 @@ def default_collate(samples: list[Any]) -> Any:
     raise TypeError(f"default_collate cannot batch samples of type {type(first).__name__}")
 
 
+def default_convert(sample: Any) -> Any:
+    """Make the arrays in one sample Tensors, without batching, as PyTorch's ``default_convert``.
+
+    What a :class:`DataLoader` with ``batch_size=None`` applies to each
+    sample. NumPy arrays and scalars become Tensors (keeping their dtype);
+    Tensors, Python numbers, strings and anything else are returned as they
+    are; dicts are converted value by value, named tuples field by field
+    (keeping their type), other tuples and lists element by element into a
+    list. Arrays of strings or objects stay arrays, as no Tensor can hold them.
+    """
+    if isinstance(sample, (np.ndarray, np.generic)) and sample.dtype.kind not in "OSUV":
+        return Tensor(np.asarray(sample))
+    if isinstance(sample, dict):
+        return {key: default_convert(value) for key, value in sample.items()}
+    if isinstance(sample, tuple) and hasattr(sample, "_fields"):
+        return type(sample)(*(default_convert(field) for field in sample))
+    if isinstance(sample, (tuple, list)):
+        return [default_convert(field) for field in sample]
+    return sample
+
+
 def _make_generator(generator: np.random.Generator | None, seed: int | None) -> np.random.Generator | None:
     """Validate the ``generator``/``seed`` pair; None means "use the global one"."""
     if generator is not None and seed is not None:
@@ -181,17 +204,24 @@ class DataLoader:
     sequence of permutations, otherwise it follows ``tg.manual_seed``.
     ``drop_last=True`` drops a final batch smaller than ``batch_size``.
 
+    ``batch_size=None`` turns batching off: the loader yields each sample on
+    its own, passed through :func:`default_convert` (a TensorDataset sample
+    becomes a list of Tensors without the batch dimension), and
+    ``len(loader)`` is the number of samples. ``drop_last`` must then be
+    False, since there is no last batch to drop.
+
     ``collate_fn(samples)`` makes a batch from a list of samples, in place of
-    :func:`default_collate`. Batches are always made in the calling thread:
-    ``num_workers`` and ``pin_memory`` are accepted, so PyTorch code runs
-    unchanged, and change nothing (there are no worker processes and no GPU).
-    There are no samplers.
+    :func:`default_collate`; with ``batch_size=None`` it is given one sample
+    at a time, in place of :func:`default_convert`. Batches are always made
+    in the calling thread: ``num_workers`` and ``pin_memory`` are accepted,
+    so PyTorch code runs unchanged, and change nothing (there are no worker
+    processes and no GPU). There are no samplers.
     """
 
     def __init__(
         self,
         dataset: Dataset,
-        batch_size: int = 1,
+        batch_size: int | None = 1,
         shuffle: bool = False,
         num_workers: int = 0,
         collate_fn: Callable[[list[Any]], Any] | None = None,
@@ -201,7 +231,12 @@ class DataLoader:
         seed: int | None = None,
     ) -> None:
         is_int = isinstance(batch_size, (int, np.integer)) and not isinstance(batch_size, bool)
-        if not is_int or batch_size <= 0:
+        if batch_size is None:
+            if drop_last:
+                raise ValueError(
+                    "batch_size=None option disables auto-batching and is mutually exclusive with drop_last"
+                )
+        elif not is_int or batch_size <= 0:
             raise ValueError(
                 f"batch_size should be a positive integer value, but got batch_size={batch_size}"
             )
@@ -210,18 +245,22 @@ class DataLoader:
                 "num_workers option should be non-negative; use num_workers=0 to disable multiprocessing."
             )
         self.dataset = dataset
-        self.batch_size = int(batch_size)
+        self.batch_size = None if batch_size is None else int(batch_size)
         self.shuffle = bool(shuffle)
         self.num_workers = num_workers
-        self.collate_fn = default_collate if collate_fn is None else collate_fn
+        if collate_fn is None:
+            collate_fn = default_convert if batch_size is None else default_collate
+        self.collate_fn = collate_fn
         self.pin_memory = pin_memory
         self.drop_last = bool(drop_last)
         self.generator = _make_generator(generator, seed)
         # a whole batch by fancy indexing, where that gives what collating would
-        self._get_batch = _batch_getter(dataset) if collate_fn is None else None
+        self._get_batch = _batch_getter(dataset) if self.collate_fn is default_collate else None
 
     def __len__(self) -> int:
         n = len(self.dataset)
+        if self.batch_size is None:
+            return n
         if self.drop_last:
             return n // self.batch_size
         return math.ceil(n / self.batch_size)
@@ -236,7 +275,10 @@ class DataLoader:
     def __iter__(self) -> Iterator[Any]:
         # The order is drawn here, not at the first next(), so that each
         # iter() call is one epoch with its own permutation.
-        return self._batches(self._order())
+        order = self._order()
+        if self.batch_size is None:
+            return (self.collate_fn(self.dataset[int(i)]) for i in order)
+        return self._batches(order)
 
     def _batches(self, order: np.ndarray) -> Iterator[Any]:
         stop = len(self) * self.batch_size if self.drop_last else len(order)
