@@ -118,6 +118,27 @@ def test_parameter_shares_memory_and_repr():
     assert repr(p) == "Parameter containing:\ntensor([1., 1.], requires_grad=True)"
 
 
+def test_deepcopy_of_a_parameter_drops_its_grad_as_pytorch_does():
+    model = nn.Sequential(nn.Linear(3, 2), nn.Linear(2, 2))
+    model[1].bias.requires_grad_(False)
+    model(tg.randn(4, 3)).sum().backward()
+    assert model[0].weight.grad is not None
+    clone = copy.deepcopy(model)
+    w = clone[0].weight
+    assert type(w) is nn.Parameter and w.grad is None and w.requires_grad
+    assert clone[1].bias.requires_grad is False  # requires_grad is kept
+    np.testing.assert_array_equal(w.data, model[0].weight.data)
+    assert not np.shares_memory(w.data, model[0].weight.data)
+    # one copy of a parameter used twice, through the memo
+    p = nn.Parameter(tg.ones(2))
+    a, b = copy.deepcopy([p, p])
+    assert a is b and a is not p
+    # a plain Tensor's deepcopy keeps its gradient (as in PyTorch)
+    t = tg.ones(2, requires_grad=True)
+    t.grad = tg.full((2,), 3.0)
+    assert copy.deepcopy(t).grad.tolist() == [3.0, 3.0]
+
+
 # ---------------------------------------------------------------- state dict
 
 
@@ -806,6 +827,46 @@ def test_init_gains_and_errors():
         nn.init.xavier_uniform_(tg.zeros(3))
     with pytest.raises(ValueError):
         nn.init.kaiming_uniform_(tg.zeros(3, 3), mode="fan_middle")
+
+
+RANDOM_INITS = [
+    ("uniform_", {"a": -1.0, "b": 2.0}),
+    ("normal_", {"mean": 1.0, "std": 0.5}),
+    ("trunc_normal_", {"std": 0.5}),
+    ("orthogonal_", {"gain": 2.0}),
+    ("xavier_uniform_", {}),
+    ("xavier_normal_", {}),
+    ("kaiming_uniform_", {"a": 5**0.5}),
+    ("kaiming_normal_", {"mode": "fan_out"}),
+]
+
+
+@pytest.mark.parametrize("name, kwargs", RANDOM_INITS, ids=[name for name, _ in RANDOM_INITS])
+def test_init_draws_from_the_generator_it_is_given(name, kwargs):
+    init = getattr(nn.init, name)
+    tg.manual_seed(0)
+    untouched = tg.rand(3).tolist()
+    g = tg.Generator().manual_seed(7)
+    tg.manual_seed(0)
+    first = init(tg.zeros(4, 6), **kwargs, generator=g).data.copy()
+    assert tg.rand(3).tolist() == untouched  # the global generator was not used
+    tg.manual_seed(1)
+    again = init(tg.zeros(4, 6), **kwargs, generator=g.manual_seed(7)).data
+    np.testing.assert_array_equal(first, again)  # g alone decides the values
+    tg.manual_seed(8)  # (seeded 7, the global stream would be g's)
+    assert not np.array_equal(first, init(tg.zeros(4, 6), **kwargs).data)  # default: the global one
+    with pytest.raises(TypeError, match="generator must be a tg.Generator"):
+        init(tg.zeros(4, 6), **kwargs, generator=np.random.RandomState(0))
+
+
+def test_init_generator_is_pytorchs_last_argument():
+    torch = pytest.importorskip("torch")
+    import inspect
+
+    for name, _ in RANDOM_INITS:
+        ours = list(inspect.signature(getattr(nn.init, name)).parameters.items())
+        theirs = list(inspect.signature(getattr(torch.nn.init, name)).parameters.items())
+        assert [(k, p.kind, p.default) for k, p in ours] == [(k, p.kind, p.default) for k, p in theirs]
 
 
 def test_init_is_not_recorded():

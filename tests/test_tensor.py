@@ -591,3 +591,25 @@ def test_a_generator_of_ones_own_keeps_its_stream_apart_from_the_global_one():
         g.manual_seed(1.5)
     with pytest.raises(RuntimeError, match="cuda"):
         tg.Generator(device="cuda")
+
+
+def test_uniform_and_normal_fill_from_the_generator_given():
+    g = tg.Generator()
+
+    def fill_from_g():
+        g.manual_seed(1)
+        return (
+            tg.empty(4).uniform_(-1.0, 1.0, generator=g).tolist() + tg.empty(3).normal_(generator=g).tolist()
+        )
+
+    tg.manual_seed(0)
+    global_draw = tg.rand(2).tolist()
+    filled = fill_from_g()
+    assert fill_from_g() == filled  # g's stream alone decides the values
+    tg.manual_seed(0)
+    fill_from_g()
+    assert tg.rand(2).tolist() == global_draw  # and the global stream is not touched
+    with pytest.raises(TypeError):  # keyword-only, as in PyTorch
+        tg.empty(2).uniform_(0.0, 1.0, g)
+    with pytest.raises(TypeError, match="generator must be a tg.Generator"):
+        tg.empty(2).normal_(generator=np.random.RandomState(0))

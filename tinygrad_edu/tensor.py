@@ -544,17 +544,21 @@ class Tensor:
     def clamp_(self, min: float | None = None, max: float | None = None) -> Tensor:
         return self._inplace(lambda t, _: t.clamp(min, max), None)
 
-    def uniform_(self, a: float = 0.0, b: float = 1.0) -> Tensor:
-        """Fill with samples of U(a, b) from the global generator (as `nn.init.uniform_`)."""
+    def uniform_(
+        self, a: float = 0.0, b: float = 1.0, *, generator: np.random.Generator | None = None
+    ) -> Tensor:
+        """Fill with samples of U(a, b) from `generator` or the global one (as `nn.init.uniform_`)."""
         from .nn import init
 
-        return init.uniform_(self, a, b)
+        return init.uniform_(self, a, b, generator)
 
-    def normal_(self, mean: float = 0.0, std: float = 1.0) -> Tensor:
-        """Fill with samples of N(mean, std^2) from the global generator (as `nn.init.normal_`)."""
+    def normal_(
+        self, mean: float = 0.0, std: float = 1.0, *, generator: np.random.Generator | None = None
+    ) -> Tensor:
+        """Fill with samples of N(mean, std^2) from `generator` or the global one (as `nn.init.normal_`)."""
         from .nn import init
 
-        return init.normal_(self, mean, std)
+        return init.normal_(self, mean, std, generator)
 
     def __setitem__(self, index: Any, value: Any) -> None:
         index = movement.check_index(index)

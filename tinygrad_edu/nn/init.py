@@ -2,7 +2,9 @@
 
 Each writes into the tensor's array with recording off, bumps `_version` (so a
 graph that saved the old values notices) and returns the tensor. Random ones
-draw from the global generator, so `tg.manual_seed(n)` makes them repeatable.
+draw from the global generator, so `tg.manual_seed(n)` makes them repeatable,
+or from the `generator=` they are given (a `tg.Generator`), which keeps their
+draws apart from everything else.
 
 For a weight of shape (out, in, *k), with receptive field r = prod(k):
 fan_in = in * r and fan_out = out * r.
@@ -17,7 +19,7 @@ import numpy as np
 
 from ..autograd.grad_mode import no_grad
 from ..ops.special import erfinv
-from ..random import default_generator
+from ..random import generator_or_default
 from ..tensor import Tensor
 
 
@@ -73,18 +75,27 @@ def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
     return fan_in if mode == "fan_in" else fan_out
 
 
-def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
-    """Fill with samples of U(a, b)."""
-    return _fill(tensor, default_generator().uniform(a, b, tensor.shape))
+def uniform_(
+    tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: np.random.Generator | None = None
+) -> Tensor:
+    """Fill with samples of U(a, b), drawn from `generator` (default: the global one)."""
+    return _fill(tensor, generator_or_default(generator).uniform(a, b, tensor.shape))
 
 
-def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
-    """Fill with samples of N(mean, std^2)."""
-    return _fill(tensor, default_generator().normal(mean, std, tensor.shape))
+def normal_(
+    tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: np.random.Generator | None = None
+) -> Tensor:
+    """Fill with samples of N(mean, std^2), drawn from `generator` (default: the global one)."""
+    return _fill(tensor, generator_or_default(generator).normal(mean, std, tensor.shape))
 
 
 def trunc_normal_(
-    tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0
+    tensor: Tensor,
+    mean: float = 0.0,
+    std: float = 1.0,
+    a: float = -2.0,
+    b: float = 2.0,
+    generator: np.random.Generator | None = None,
 ) -> Tensor:
     """Fill with samples of N(mean, std^2) conditioned on lying in [a, b].
 
@@ -94,6 +105,7 @@ def trunc_normal_(
     Phi(z) = (1 + erf(z / sqrt(2))) / 2, so 2u - 1 is drawn and inverted by
     erfinv. Warns when mean is more than 2 std outside [a, b]: there the
     bounds' CDFs round towards 0 or 1 and lose the precision the draw needs.
+    The uniform draws come from `generator` (default: the global one).
     """
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn(
@@ -103,12 +115,13 @@ def trunc_normal_(
         )
     if a > b:
         raise RuntimeError(f"trunc_normal_ expects a <= b, but got a={a} > b={b}")
+    rng = generator_or_default(generator)
     low, high = (math.erf((bound - mean) / (std * math.sqrt(2.0))) for bound in (a, b))
-    values = mean + std * math.sqrt(2.0) * erfinv(default_generator().uniform(low, high, tensor.shape))
+    values = mean + std * math.sqrt(2.0) * erfinv(rng.uniform(low, high, tensor.shape))
     return _fill(tensor, np.clip(values, a, b))  # rounding may step just outside [a, b]
 
 
-def orthogonal_(tensor: Tensor, gain: float = 1) -> Tensor:
+def orthogonal_(tensor: Tensor, gain: float = 1, generator: np.random.Generator | None = None) -> Tensor:
     """Fill with a (semi-)orthogonal matrix times gain (Saxe et al., 2013).
 
     A tensor of shape (rows, *rest) is filled as a (rows, prod(rest)) matrix
@@ -116,6 +129,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1) -> Tensor:
     columns otherwise. W comes from the QR factorisation of a matrix of N(0, 1)
     samples, each column of Q times the sign of R's diagonal entry: without
     that, QR's own sign convention would make W not uniformly distributed.
+    The samples come from `generator` (default: the global one).
     """
     if tensor.ndim < 2:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
@@ -123,7 +137,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1) -> Tensor:
         return tensor
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
-    sample = default_generator().normal(0.0, 1.0, (rows, cols))
+    sample = generator_or_default(generator).normal(0.0, 1.0, (rows, cols))
     # QR makes orthonormal columns, so a wide matrix is factored as its transpose
     q, r = np.linalg.qr(sample.T if rows < cols else sample)
     q *= np.sign(np.diag(r))
@@ -145,19 +159,21 @@ def ones_(tensor: Tensor) -> Tensor:
     return _fill(tensor, 1.0)
 
 
-def xavier_uniform_(tensor: Tensor, gain: float = 1.0) -> Tensor:
+def xavier_uniform_(
+    tensor: Tensor, gain: float = 1.0, generator: np.random.Generator | None = None
+) -> Tensor:
     """U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out))  (Glorot & Bengio, 2010)."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     a = math.sqrt(3.0) * std
-    return uniform_(tensor, -a, a)
+    return uniform_(tensor, -a, a, generator)
 
 
-def xavier_normal_(tensor: Tensor, gain: float = 1.0) -> Tensor:
+def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: np.random.Generator | None = None) -> Tensor:
     """N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
-    return normal_(tensor, 0.0, std)
+    return normal_(tensor, 0.0, std, generator)
 
 
 def _kaiming_std(tensor: Tensor, a: float, mode: str, nonlinearity: str) -> float | None:
@@ -169,7 +185,11 @@ def _kaiming_std(tensor: Tensor, a: float, mode: str, nonlinearity: str) -> floa
 
 
 def kaiming_uniform_(
-    tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinearity: str = "leaky_relu"
+    tensor: Tensor,
+    a: float = 0,
+    mode: str = "fan_in",
+    nonlinearity: str = "leaky_relu",
+    generator: np.random.Generator | None = None,
 ) -> Tensor:
     """U(-bound, bound) with bound = gain * sqrt(3 / fan)  (He et al., 2015).
 
@@ -179,14 +199,18 @@ def kaiming_uniform_(
     if std is None:
         return tensor
     bound = math.sqrt(3.0) * std
-    return uniform_(tensor, -bound, bound)
+    return uniform_(tensor, -bound, bound, generator)
 
 
 def kaiming_normal_(
-    tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinearity: str = "leaky_relu"
+    tensor: Tensor,
+    a: float = 0,
+    mode: str = "fan_in",
+    nonlinearity: str = "leaky_relu",
+    generator: np.random.Generator | None = None,
 ) -> Tensor:
     """N(0, std^2) with std = gain / sqrt(fan)."""
     std = _kaiming_std(tensor, a, mode, nonlinearity)
     if std is None:
         return tensor
-    return normal_(tensor, 0.0, std)
+    return normal_(tensor, 0.0, std, generator)

@@ -26,5 +26,17 @@ class Parameter(Tensor):
             array = np.asarray(data)
         self._adopt(array, requires_grad)
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Parameter:
+        """A new Parameter of the same type over a copy of the values, keeping ``requires_grad``.
+
+        As in PyTorch, only the values travel: the gradient, hooks and any
+        other attribute stay behind, so ``copy.deepcopy(model)`` starts with
+        no gradients. (``copy.deepcopy`` itself records the result in
+        ``memo``, so a parameter used twice, as tied weights are, comes out
+        as one copy.) A plain Tensor's deepcopy keeps its ``.grad``.
+        """
+        # order="K" keeps the memory layout (PyTorch's preserve_format)
+        return type(self)(self.data.copy(order="K"), self.requires_grad)
+
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
