@@ -110,8 +110,9 @@ def progress(iterable, desc: str):
 
 
 def show(bar, text: str) -> None:
-    if hasattr(bar, "set_postfix_str"):
-        bar.set_postfix_str(text)
+    """One line per epoch, so the falling loss stays on screen (above the bar, with tqdm)."""
+    if hasattr(bar, "write"):
+        bar.write(text)
     else:
         print(text)
 

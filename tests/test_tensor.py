@@ -613,3 +613,13 @@ def test_uniform_and_normal_fill_from_the_generator_given():
         tg.empty(2).uniform_(0.0, 1.0, g)
     with pytest.raises(TypeError, match="generator must be a tg.Generator"):
         tg.empty(2).normal_(generator=np.random.RandomState(0))
+
+
+def test_constructor_arguments_after_the_data_are_keywords_as_in_pytorch():
+    # torch.Tensor(2, 3) is an uninitialised 2x3 tensor; here it would silently have
+    # read 3 as requires_grad, so it is refused with the way to say it
+    with pytest.raises(TypeError, match=r"tg.zeros\(2, 3\)"):
+        tg.Tensor(2, 3)
+    with pytest.raises(TypeError):
+        tg.tensor(2.0, True)  # torch.tensor takes requires_grad by keyword only
+    assert tg.Tensor(2.0, requires_grad=True).requires_grad

@@ -293,3 +293,19 @@ def test_missing_dot_gives_install_instructions(tmp_path, monkeypatch):
     for render in (lambda: dot.render(str(tmp_path / "g")), lambda: dot._repr_mimebundle_()):
         with pytest.raises(RuntimeError, match="apt-get install graphviz"):
             render()  # the Digraph's own rendering, and Jupyter's display, say it too
+
+
+def test_backward_table_names_parameters_by_their_module_attribute():
+    from tinygrad_edu import nn
+
+    model = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1))
+    loss = model(tg.randn(4, 2)).pow(2).mean()
+    table = viz.format_backward_table(viz.backward_steps(loss))
+    assert table.count("dL/d(weight)") == 2 and table.count("dL/d(bias)") == 2
+    assert "dL/d(parameter)" not in table
+
+
+def test_draw_graph_of_a_list_says_it_wants_one_tensor():
+    x = tg.tensor([1.0], requires_grad=True)
+    with pytest.raises(TypeError, match="draw_graph expects one Tensor"):
+        viz.draw_graph([x * 2.0, x])

@@ -32,7 +32,7 @@ def _make(array: np.ndarray, requires_grad: bool, device: Any = None) -> Tensor:
     return t.requires_grad_(True) if requires_grad else t
 
 
-def tensor(data: Any, requires_grad: bool = False, dtype: Any = None, device: Any = None) -> Tensor:
+def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """Same as `Tensor(data, ...)` (copies `data`)."""
     check_device(device)
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)

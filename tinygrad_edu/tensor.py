@@ -76,7 +76,12 @@ class Tensor:
     name: str | None = None  # shown in graph drawings
     _hooks: list | None = None
 
-    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
+    def __init__(self, data: Any, *sizes: int, requires_grad: bool = False, dtype: Any = None) -> None:
+        if sizes:  # PyTorch's torch.Tensor(2, 3), an uninitialised tensor of that size
+            raise TypeError(
+                f"Tensor(data) takes the data only: for a tensor of size {(data, *sizes)} "
+                f"write tg.zeros{(data, *sizes)} or tg.empty{(data, *sizes)}"
+            )
         self._adopt(_to_array(data, dtype), requires_grad)
 
     def _adopt(self, array: np.ndarray, requires_grad: bool) -> None:

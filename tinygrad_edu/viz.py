@@ -158,6 +158,10 @@ def draw_graph(
     that produced `tensor` is step 1); what lies beyond is shown as a "…" node.
     """
     _check_rankdir(rankdir)
+    if not isinstance(tensor, Tensor):
+        raise TypeError(
+            f"draw_graph expects one Tensor (draw each output on its own), got {type(tensor).__name__}"
+        )
     if max_depth is not None and max_depth < 0:
         raise ValueError(f"max_depth must be >= 0, got {max_depth}")
     dot = Drawing("graph", graph_attr={"rankdir": rankdir})
@@ -333,7 +337,13 @@ def _edge_name(edge: GradEdge, step: BackwardStep) -> str:
     if isinstance(edge.target, Node):
         fallback = f"{_op_name(edge.target)} output"
     else:
-        fallback = "parameter" if _is_parameter(edge.target) else f"input {edge.input_index} of {step.op}"
+        # a parameter is named by its module ("weight"), as in the graph drawing
+        scope = getattr(step.node, "scope", None)
+        fallback = (
+            _param_name(edge.target, scope)
+            if _is_parameter(edge.target)
+            else f"input {edge.input_index} of {step.op}"
+        )
     return _dname(edge.tensor, fallback)
 
 
