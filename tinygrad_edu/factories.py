@@ -6,6 +6,7 @@ device is the CPU ("cpu"), and naming another raises.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -92,9 +93,7 @@ def rand(
     requires_grad: bool = False,
 ) -> Tensor:
     """Uniform samples in [0, 1) from `generator`, or the global one (see `manual_seed`)."""
-    check_device(device)  # before drawing: a failed call leaves the generator as it was
-    dtype = np.dtype(dtype or get_default_dtype())
-    return _make(generator_or_default(generator).random(_size(shape, size), dtype=dtype), requires_grad)
+    return _sample(np.random.Generator.random, _size(shape, size), generator, dtype, device, requires_grad)
 
 
 def randn(
@@ -106,10 +105,22 @@ def randn(
     requires_grad: bool = False,
 ) -> Tensor:
     """Standard normal samples from `generator`, or the global one (see `manual_seed`)."""
+    draw = np.random.Generator.standard_normal
+    return _sample(draw, _size(shape, size), generator, dtype, device, requires_grad)
+
+
+def _sample(
+    draw: Callable,
+    shape: tuple,
+    generator: np.random.Generator | None,
+    dtype: Any,
+    device: Any,
+    requires_grad: bool,
+) -> Tensor:
+    """`draw(generator, shape, dtype=...)` in the default float dtype unless `dtype` is given."""
     check_device(device)  # before drawing: a failed call leaves the generator as it was
     dtype = np.dtype(dtype or get_default_dtype())
-    draw = generator_or_default(generator).standard_normal
-    return _make(draw(_size(shape, size), dtype=dtype), requires_grad)
+    return _make(draw(generator_or_default(generator), shape, dtype=dtype), requires_grad)
 
 
 def arange(

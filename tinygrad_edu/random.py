@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from .tensor import check_device
+
 _INITIAL_SEED = 67280421310721
 
 
@@ -31,8 +33,6 @@ class Generator(np.random.Generator):
     """
 
     def __init__(self, device: Any = "cpu") -> None:
-        from .tensor import check_device
-
         check_device(device)
         super().__init__(np.random.PCG64(_INITIAL_SEED))
         self._seed = _INITIAL_SEED

@@ -35,13 +35,35 @@ def _along(idx: np.ndarray, dim: int) -> tuple:
     )
 
 
+def _at(dim: int, index: object) -> tuple:
+    """The index that applies `index` to dim `dim` and takes every other dim whole."""
+    return (slice(None),) * dim + (index,)
+
+
+def _check_in_range(idx: np.ndarray, size: int, dim: int, op: str, error: type[Exception]) -> None:
+    """Refuse positions outside [0, size): NumPy would wrap negative ones around (PyTorch's error type)."""
+    bad = (idx < 0) | (idx >= size)
+    if bad.any():
+        raise error(f"{op}(): index {idx[bad][0]} is out of bounds for dimension {dim} with size {size}")
+
+
+def _itself(x: Tensor) -> ValuesIndices:
+    """A 0-d tensor sorted, or its max: its own value, at position 0."""
+    return ValuesIndices(x.clone(), Tensor._wrap(np.array(0)))
+
+
+def _picked(x: Tensor, idx: np.ndarray, dim: int) -> ValuesIndices:
+    """(the elements of x at positions idx along dim, those positions)."""
+    return ValuesIndices(x[_along(idx, dim)], Tensor._wrap(idx))
+
+
 def gather(x: Tensor, dim: int, index: Tensor) -> Tensor:
     """y[i][j] = x[index[i][j]][j] for dim 0 (x[i][index[i][j]] for dim 1, and so on).
 
     x: (..., n, ...),  index: integers in [0, n), as many dims as x, each
     other dim no longer than x's;  y: index's shape.
     """
-    idx = np.asarray(index.data if isinstance(index, Tensor) else index)
+    idx = np.asarray(index)  # (a Tensor gives its array)
     d = normalize_dim(dim, x.ndim)
     if idx.dtype.kind not in "iu":
         raise RuntimeError(f"gather(): Expected dtype int32/int64 for index, got {idx.dtype}")
@@ -57,11 +79,7 @@ def gather(x: Tensor, dim: int, index: Tensor) -> Tensor:
             f"gather(): Size does not match at dimension {d}: expected index {idx.shape} to be "
             f"no larger than self {x.shape} apart from dimension {d}"
         )
-    bad = (idx < 0) | (idx >= x.shape[d])
-    if bad.any():
-        raise RuntimeError(
-            f"gather(): index {idx[bad][0]} is out of bounds for dimension {d} with size {x.shape[d]}"
-        )
+    _check_in_range(idx, x.shape[d], d, "gather", RuntimeError)
     return x[_along(idx, d)]
 
 
@@ -80,10 +98,9 @@ def sort(x: Tensor, dim: int = -1, descending: bool = False, stable: bool = Fals
     The sort is always stable (`stable` is accepted for PyTorch's sake).
     """
     if x.ndim == 0:
-        return ValuesIndices(x.clone(), Tensor._wrap(np.array(0)))
+        return _itself(x)
     d = normalize_dim(dim, x.ndim)
-    idx = _argsort(x, d, descending)
-    return ValuesIndices(x[_along(idx, d)], Tensor._wrap(idx))
+    return _picked(x, _argsort(x, d, descending), d)
 
 
 def argsort(x: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
@@ -95,35 +112,27 @@ def argsort(x: Tensor, dim: int = -1, descending: bool = False, stable: bool = F
 
 def topk(x: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> ValuesIndices:
     """(values, indices) of the k largest (or smallest) elements along `dim`, largest first."""
-    size = x.shape[normalize_dim(dim, x.ndim)] if x.ndim else 1
+    d = normalize_dim(dim, x.ndim)
+    size = x.shape[d] if x.ndim else 1
     if not 0 <= k <= size:
         raise RuntimeError(f"topk(): selected index k out of range (k={k}, size {size} along dim {dim})")
     if x.ndim == 0:
-        return sort(x)
-    d = normalize_dim(dim, x.ndim)
-    idx = _argsort(x, d, descending=largest)
-    idx = idx[(slice(None),) * d + (slice(0, k),)]
-    return ValuesIndices(x[_along(idx, d)], Tensor._wrap(idx))
+        return _itself(x)
+    return _picked(x, _argsort(x, d, descending=largest)[_at(d, slice(0, k))], d)
 
 
 def max_along(x: Tensor, dim: int, keepdim: bool, largest: bool) -> ValuesIndices:
     """(values, indices) of the max (or min) along one dim; the gradient goes to that index."""
     d = normalize_dim(dim, x.ndim)
     if x.ndim == 0:
-        return ValuesIndices(x.clone(), Tensor._wrap(np.array(0)))
+        return _itself(x)
     if x.shape[d] == 0:
         raise IndexError(f"max(): cannot reduce dim {d} of size 0 (shape {x.shape})")
     pick = np.argmax if largest else np.argmin
-    idx = pick(x.data, axis=d, keepdims=True)
-    values = x[_along(idx, d)]
+    values, indices = _picked(x, pick(x.data, axis=d, keepdims=True), d)
     if not keepdim:
-        values, idx = values.squeeze(d), idx.squeeze(d)
-    return ValuesIndices(values, Tensor._wrap(idx))
-
-
-def _at(dim: int, index: object) -> tuple:
-    """The index that applies `index` to dim `dim` and takes every other dim whole."""
-    return (slice(None),) * dim + (index,)
+        values, indices = values.squeeze(d), indices.squeeze(d)
+    return ValuesIndices(values, indices)
 
 
 def select(x: Tensor, dim: int, index: int) -> Tensor:
@@ -149,21 +158,17 @@ def narrow(x: Tensor, dim: int, start: int, length: int) -> Tensor:
 
 def index_select(x: Tensor, dim: int, index: Tensor) -> Tensor:
     """The slices at the positions in `index` (a vector of ints) along `dim`, in that order."""
-    idx = np.asarray(index.data if isinstance(index, Tensor) else index)
+    idx = np.asarray(index)  # (a Tensor gives its array)
     d = normalize_dim(dim, x.ndim)
     if idx.ndim > 1 or idx.dtype.kind not in "iu":
         raise IndexError(f"index_select(): Index is supposed to be a vector of ints, got shape {idx.shape}")
-    bad = (idx < 0) | (idx >= x.shape[d])
-    if bad.any():
-        raise IndexError(
-            f"index_select(): index {idx[bad][0]} is out of bounds for dimension {d} with size {x.shape[d]}"
-        )
+    _check_in_range(idx, x.shape[d], d, "index_select", IndexError)
     return x[_at(d, idx.reshape(-1))]
 
 
 def masked_select(x: Tensor, mask: Tensor) -> Tensor:
     """The elements of x where `mask` (broadcast to x's shape) is True, as a vector."""
-    m = np.asarray(mask.data if isinstance(mask, Tensor) else mask)
+    m = np.asarray(mask)
     if m.dtype != np.bool_:
         raise RuntimeError(f"masked_select: expected a boolean mask, got dtype {m.dtype}")
     shape = np.broadcast_shapes(x.shape, m.shape)
