@@ -39,6 +39,8 @@ import numpy as np
 
 from .grad_mode import _state
 
+_new = object.__new__
+
 _sequence = itertools.count()  # numbers recorded nodes in order (Node.seq)
 
 if TYPE_CHECKING:
@@ -89,22 +91,24 @@ class Node:
             return ()
         tensors = []
         for tensor, version in zip(saved, self._versions):
-            if tensor is None:  # a placeholder: forward saved nothing in this place
-                tensors.append(None)
-                continue
-            if type(tensor) is weakref.ReferenceType:
-                tensor = tensor()
-            # a view counts the changes made to its base
-            now = (tensor if tensor._base is None else tensor._base)._version
-            if now != version:
-                raise RuntimeError(
-                    "one of the variables needed for gradient computation has been "
-                    f"modified by an inplace operation: {self.name()} needs version "
-                    f"{version} of a saved tensor of shape {tensor.shape}, which is "
-                    f"now at version {now}"
-                )
+            if tensor is not None:  # (None: forward saved nothing in this place)
+                if type(tensor) is weakref.ReferenceType:
+                    tensor = tensor()
+                # a view counts the changes made to its base
+                if (tensor._version if tensor._base is None else tensor._base._version) != version:
+                    self._modified(tensor, version)
             tensors.append(tensor)
         return tuple(tensors)
+
+    def _modified(self, tensor: Tensor, version: int) -> None:
+        """Raise: `tensor`, saved at `version`, has been changed in place since."""
+        now = (tensor if tensor._base is None else tensor._base)._version
+        raise RuntimeError(
+            "one of the variables needed for gradient computation has been "
+            f"modified by an inplace operation: {self.name()} needs version "
+            f"{version} of a saved tensor of shape {tensor.shape}, which is "
+            f"now at version {now}"
+        )
 
     @property
     def released(self) -> bool:
@@ -220,6 +224,8 @@ class Function:
     # Shortcuts for the library's most common calls, the same steps as `apply`
     # without walking an argument list of unknown length: one or two Tensors,
     # followed by a few plain values (dims, shapes) that get no gradient.
+    # Every op runs through them, forward and backward, so they make the
+    # output Tensor in place (as `Tensor._wrap` does) instead of calling out.
 
     @classmethod
     def _apply1(cls, x: Tensor, *consts: Any) -> Tensor:
@@ -230,8 +236,11 @@ class Function:
         need = x.requires_grad and _state.enabled
         ctx.needs_input_grad = ((need,) + (False,) * len(consts)) if consts else (need,)
         result = cls.forward(ctx, x.data, *consts) if consts else cls.forward(ctx, x.data)
-        out = Tensor._wrap(result if type(result) is np.ndarray else _as_output(cls, result))
-        if cls.view and result.base is not None and np.may_share_memory(result, x.data):
+        out = _new(Tensor)
+        out.data = result if type(result) is np.ndarray else _as_output(cls, result)
+        out.requires_grad, out._version = False, 0
+        out._grad = out.grad_fn = out._base = out._view = None
+        if cls.view and out.data.base is not None and np.may_share_memory(out.data, x.data):
             out._share_memory_of(x)
             out._view = (x, cls, consts)
             out._view_version = out._base._version if _state.enabled else None
@@ -247,11 +256,15 @@ class Function:
             b._refresh_view()
         ctx = cls._node_class()
         ctx._saved = ()
-        enabled = _state.enabled
-        need_a, need_b = enabled and a.requires_grad, enabled and b.requires_grad
+        need_a = need_b = False
+        if (a.requires_grad or b.requires_grad) and _state.enabled:  # (the thread-local flag costs a lookup)
+            need_a, need_b = a.requires_grad, b.requires_grad
         ctx.needs_input_grad = ((need_a, need_b) + (False,) * len(consts)) if consts else (need_a, need_b)
         result = cls.forward(ctx, a.data, b.data, *consts) if consts else cls.forward(ctx, a.data, b.data)
-        out = Tensor._wrap(result if type(result) is np.ndarray else _as_output(cls, result))
+        out = _new(Tensor)
+        out.data = result if type(result) is np.ndarray else _as_output(cls, result)
+        out.requires_grad, out._version = False, 0
+        out._grad = out.grad_fn = out._base = out._view = None
         if need_a or need_b:
             parents = ((a.grad_fn or a) if need_a else None, (b.grad_fn or b) if need_b else None)
             _record(ctx, (a, b) + consts, parents + (None,) * len(consts), out, result)

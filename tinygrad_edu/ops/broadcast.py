@@ -102,7 +102,7 @@ def binary(fn: type[Function], a: object, b: object) -> Tensor:
         a = as_operand(a, b)
     if a.data.dtype != b.data.dtype:
         a, b = promote(a, b)
-    if _state.enabled and (a.requires_grad or b.requires_grad) and a.data.shape != b.data.shape:
+    if a.data.shape != b.data.shape and _state.enabled and (a.requires_grad or b.requires_grad):
         shape = broadcast_shape(a.data.shape, b.data.shape, op=fn.__name__)
         a, b = _expand_for_grad(a, shape), _expand_for_grad(b, shape)
     try:
