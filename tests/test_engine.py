@@ -353,6 +353,23 @@ def test_custom_function_pattern_and_wrong_gradient_count():
     with pytest.raises(TypeError, match="TwoOutputs.forward returned a tuple.*exactly one"):
         TwoOutputs.apply(f64([1.0]))  # NumPy would silently stack the two into one array
 
+    class TensorMinded(tg.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x.exp()  # a common slip: forward gets arrays, which have no .exp()
+
+    with pytest.raises(AttributeError, match="TensorMinded.forward receives NumPy arrays.*np.exp"):
+        TensorMinded.apply(f64([1.0]))
+
+    class Typo(tg.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return ctx.missing  # any other AttributeError passes through untouched
+
+    with pytest.raises(AttributeError, match="missing") as caught:
+        Typo.apply(f64([1.0]))
+    assert "receives NumPy arrays" not in str(caught.value)
+
 
 def test_custom_function_gradient_of_wrong_shape_is_reported():
     class Bad(tg.Function):

@@ -213,7 +213,15 @@ class Function:
             ctx.needs_input_grad = tuple([isinstance(x, Tensor) and x.requires_grad for x in args])
         else:
             ctx.needs_input_grad = (False,) * len(args)
-        result = cls.forward(ctx, *[x.data if isinstance(x, Tensor) else x for x in args])
+        try:
+            result = cls.forward(ctx, *[x.data if isinstance(x, Tensor) else x for x in args])
+        except AttributeError as error:
+            if "'numpy.ndarray' object has no attribute" not in str(error):
+                raise
+            raise AttributeError(  # a user's forward that treats its arguments as Tensors
+                f"{error}: {cls.__name__}.forward receives NumPy arrays, not Tensors, so it "
+                "computes with NumPy (np.exp(x), not x.exp()); backward receives Tensors"
+            ) from error
         out = Tensor._wrap(result if type(result) is np.ndarray else _as_output(cls, result))
         if any(ctx.needs_input_grad):
             # where each input's gradient goes: its producer, itself (a leaf), or nowhere
