@@ -7,11 +7,23 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: demo test bench lint docs notebooks graphviz clean
+.PHONY: help demo test bench lint docs notebooks graphviz clean
 
-$(VENV)/.installed: pyproject.toml
+help:
+	@echo "make demo    train the digits example end to end (installs what it needs)"
+	@echo "make test    run the whole test suite (installs what it needs)"
+	@echo "make bench   time the engine against NumPy by hand (and PyTorch if installed)"
+	@echo "make docs    build the documentation site;  make lint: ruff;  make clean"
+
+# The demo needs the package and the examples' extras (figures, progress bar);
+# everything else (tests, docs) installs the rest on top.
+$(VENV)/.demo: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[examples]"
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.demo
 	$(PY) -m pip install --quiet -e ".[dev,examples,docs]"
 	touch $@
 
@@ -25,7 +37,7 @@ graphviz:
 	  elif command -v brew >/dev/null 2>&1; then brew install graphviz; \
 	  else echo "Please install Graphviz (https://graphviz.org/download/)"; exit 1; fi; }
 
-demo: $(VENV)/.installed graphviz
+demo: $(VENV)/.demo graphviz
 	$(PY) examples/digits.py
 
 test: $(VENV)/.installed graphviz
