@@ -247,6 +247,43 @@ def test_shape_errors_name_shapes():
         F.mse_loss(t(X), t(Y[:, :2]))
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda z, y: F.cross_entropy(z, y),
+        lambda z, y: nn.CrossEntropyLoss()(z, y),
+        lambda z, y: F.cross_entropy(z.reshape(5, 4, 1), y.reshape(5, 1)),  # (N, C, d) with (N, d)
+        lambda z, y: F.cross_entropy(z[0], y[0]),  # one sample: (C,) with ()
+    ],
+)
+def test_float_class_indices_are_refused_with_the_fix(call):
+    as_floats = t(CLASSES.astype(np.float32))  # a beginner's labels, read as floats
+    with pytest.raises(RuntimeError, match=r"expected target dtype to be Long .* got float32") as error:
+        call(t(LOGITS), as_floats)
+    assert "target.long()" in str(error.value) and "class probabilities" in str(error.value)
+    expected = call(t(LOGITS), t(CLASSES)).data
+    np.testing.assert_allclose(call(t(LOGITS), as_floats.long()).data, expected, rtol=1e-12)
+
+
+def test_float_targets_of_the_input_shape_are_still_probabilities():
+    soft = rng.dirichlet(np.ones(4), size=5)
+    expected = -(soft * log_softmax_np(LOGITS)).sum(1).mean()
+    np.testing.assert_allclose(F.cross_entropy(t(LOGITS), t(soft)).data, expected, rtol=1e-12)
+    np.testing.assert_allclose(nn.CrossEntropyLoss()(t(LOGITS), t(soft)).data, expected, rtol=1e-12)
+    with pytest.raises(RuntimeError, match=r"nll_loss: expected target dtype to be Long .*target.long\(\)"):
+        F.nll_loss(t(log_softmax_np(LOGITS)), t(CLASSES.astype(np.float64)))
+
+
+def test_float_class_index_error_type_matches_torch_if_installed():
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError, match="expected target dtype to be Long"):
+        torch.nn.functional.cross_entropy(
+            torch.from_numpy(LOGITS), torch.from_numpy(CLASSES.astype(np.float64))
+        )
+    with pytest.raises(RuntimeError, match="expected target dtype to be Long"):
+        F.cross_entropy(t(LOGITS), t(CLASSES.astype(np.float64)))
+
+
 def test_out_of_range_class_index():
     bad = CLASSES.copy()
     bad[0] = 4

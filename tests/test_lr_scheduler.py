@@ -2,7 +2,9 @@
 formulas written out here (closed forms, and the recursive cosine form),
 chaining, resuming, state dicts, misuse warnings and errors; OneCycleLR's
 momentum; ReduceLROnPlateau's bookkeeping; and, when PyTorch is installed,
-the same sequences from PyTorch."""
+the same sequences from PyTorch. CyclicLR and CosineAnnealingWarmRestarts
+are tested in test_lr_cyclic.py, SequentialLR and ChainedScheduler in
+test_lr_composite.py."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from tinygrad_edu.optim.lr_scheduler import (
     LRScheduler,
     MultiStepLR,
     OneCycleLR,
+    PolynomialLR,
     ReduceLROnPlateau,
     StepLR,
 )
@@ -60,6 +63,11 @@ def test_public_names():
         "LambdaLR",
         "OneCycleLR",
         "ReduceLROnPlateau",
+        "PolynomialLR",
+        "CyclicLR",
+        "CosineAnnealingWarmRestarts",
+        "SequentialLR",
+        "ChainedScheduler",
     }
     for name in lr_scheduler.__all__:
         assert issubclass(getattr(lr_scheduler, name), LRScheduler)
@@ -196,8 +204,23 @@ def test_resuming_with_last_epoch_continues_the_schedule():
         lambda o: MultiStepLR(o, milestones=[3, 8, 8, 12], gamma=0.5),
         lambda o: LinearLR(o, start_factor=0.2, total_iters=10),
         lambda o: OneCycleLR(o, max_lr=[1.0, 0.4], total_steps=20),
+        lambda o: PolynomialLR(o, total_iters=12, power=1.5),
+        lambda o: lr_scheduler.CyclicLR(
+            o, base_lr=0.01, max_lr=[0.2, 0.1], step_size_up=3, mode="triangular2"
+        ),
+        lambda o: lr_scheduler.CosineAnnealingWarmRestarts(o, T_0=2, T_mult=2, eta_min=0.001),
     ],
-    ids=["StepLR", "ExponentialLR", "CosineAnnealingLR", "MultiStepLR", "LinearLR", "OneCycleLR"],
+    ids=[
+        "StepLR",
+        "ExponentialLR",
+        "CosineAnnealingLR",
+        "MultiStepLR",
+        "LinearLR",
+        "OneCycleLR",
+        "PolynomialLR",
+        "CyclicLR",
+        "CosineAnnealingWarmRestarts",
+    ],
 )
 def test_state_dict_round_trip(make):
     full = run(make, epochs=17)
@@ -385,6 +408,53 @@ def test_linear_lr_resuming_keeps_the_rate_then_continues():
     opt.step()
     sched.step()
     assert sched.get_last_lr() == pytest.approx([linear_closed(lr, 0.2, 1.0, 6, 4) for lr in LRS], rel=1e-13)
+
+
+# PolynomialLR
+
+
+def polynomial_closed(base, T, power, t):
+    return base * (1 - min(t, T) / T) ** power
+
+
+@pytest.mark.parametrize("T, power", [(5, 1.0), (8, 0.5), (10, 2.0), (1, 1.0), (6, 0.9)])
+def test_polynomial_lr_matches_closed_form_and_stays_at_zero(T, power):
+    got = run(lambda o: PolynomialLR(o, total_iters=T, power=power), epochs=15)
+    want = [[polynomial_closed(lr, T, power, t) for lr in LRS] for t in range(16)]
+    np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-18)
+    assert np.all(got[T:] == 0.0)  # exactly 0 from total_iters on
+
+
+def test_polynomial_lr_defaults_are_five_epochs_in_a_straight_line():
+    opt = make_optimizer()
+    for g in opt.param_groups:
+        g["lr"] = 0.05
+    got = run(lambda o: PolynomialLR(o), epochs=6, opt=opt)
+    np.testing.assert_allclose(got[:, 0], [0.05, 0.04, 0.03, 0.02, 0.01, 0.0, 0.0], rtol=1e-13, atol=1e-18)
+
+
+def test_polynomial_lr_epoch_argument_uses_closed_form():
+    opt = make_optimizer()
+    sched = PolynomialLR(opt, total_iters=4, power=2.0)
+    opt.step()
+    for epoch, factor in [(1, 0.75**2), (3, 0.25**2), (9, 0.0), (0, 1.0)]:
+        with pytest.warns(UserWarning, match="deprecated"):
+            sched.step(epoch)
+        assert sched.get_last_lr() == pytest.approx([lr * factor for lr in LRS], rel=1e-15)
+
+
+def test_polynomial_lr_chains_with_a_warm_up():
+    opt = make_optimizer()
+    warmup = LinearLR(opt, start_factor=0.5, total_iters=2)
+    decay = PolynomialLR(opt, total_iters=6, power=1.0)
+    lrs = [opt.param_groups[0]["lr"]]
+    for _ in range(8):
+        opt.step()
+        warmup.step()
+        decay.step()
+        lrs.append(opt.param_groups[0]["lr"])
+    want = [linear_closed(LRS[0], 0.5, 1.0, 2, t) * polynomial_closed(1.0, 6, 1.0, t) for t in range(9)]
+    np.testing.assert_allclose(lrs, want, rtol=1e-13, atol=1e-18)
 
 
 # OneCycleLR
@@ -764,6 +834,9 @@ def torch_optimizer(torch, cls="SGD"):
         ("OneCycleLR", {"max_lr": 0.5, "epochs": 5, "steps_per_epoch": 6, "anneal_strategy": "linear"}),
         ("OneCycleLR", {"max_lr": 2.0, "total_steps": 30, "pct_start": 0.25, "three_phase": True}),
         ("OneCycleLR", {"max_lr": 1.0, "total_steps": 33, "div_factor": 10.0, "final_div_factor": 100.0}),
+        ("PolynomialLR", {}),
+        ("PolynomialLR", {"total_iters": 12, "power": 0.9}),
+        ("PolynomialLR", {"total_iters": 40, "power": 2.0}),
     ],
 )
 def test_matches_torch(name, kwargs):
@@ -840,6 +913,7 @@ def test_reduce_lr_on_plateau_matches_torch(kwargs):
         ("LinearLR", {"start_factor": 0.5}),
         ("OneCycleLR", {"max_lr": 1.0, "total_steps": 10, "three_phase": True}),
         ("OneCycleLR", {"max_lr": 1.0, "total_steps": 10, "cycle_momentum": False}),
+        ("PolynomialLR", {"total_iters": 3, "power": 2.0}),
     ],
 )
 def test_state_dict_matches_torch(name, kwargs):

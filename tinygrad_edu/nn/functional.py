@@ -3,7 +3,8 @@
 Everything here is composed from Tensor operations (nll_loss from its own op,
 `NllLoss` in ops/reduce.py), so it is differentiable twice, too. Losses take
 ``reduction="mean" | "sum" | "none"``: the mean or sum of the per-element
-losses, or the per-element losses themselves.
+losses, or the per-element losses themselves. `pad` lives in `padding` and
+is re-exported here, where PyTorch has it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,29 @@ from ..ops.elementwise import where
 from ..ops.reduce import NllLoss
 from ..random import default_generator
 from ..tensor import Tensor
+from .padding import pad
+
+__all__ = [
+    "BinaryCrossEntropy",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "dropout",
+    "gelu",
+    "l1_loss",
+    "leaky_relu",
+    "linear",
+    "log_softmax",
+    "mse_loss",
+    "nll_loss",
+    "one_hot",
+    "pad",
+    "relu",
+    "sigmoid",
+    "softmax",
+    "softplus",
+    "tanh",
+]
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -345,6 +369,19 @@ def _index_target(input: Tensor, target: Tensor, ignore_index: int) -> tuple[np.
     return np.where(keep, flat, 0), keep, target.shape
 
 
+def _not_class_indices(op: str, target: Tensor, input: Tensor | None = None) -> RuntimeError:
+    """The error for class-index targets of a non-integer dtype, with the fix."""
+    message = (
+        f"{op}: expected target dtype to be Long (int64 class indices), but got {target.dtype} "
+        f"with shape {target.shape}. Class indices must be integers: convert them with target.long()"
+    )
+    if input is not None:
+        message += (
+            f"; a float target is read as class probabilities only with the input's shape {input.shape}"
+        )
+    return RuntimeError(message)
+
+
 def _class_weight(weight: Tensor | None, n_classes: int, like: Tensor) -> np.ndarray:
     if weight is None:
         return np.ones(n_classes, dtype=like.dtype)
@@ -385,7 +422,7 @@ def nll_loss(
     _check_reduction(reduction)
     target = _as_tensor(target, input)
     if target.dtype.kind not in "iu":
-        raise RuntimeError(f"nll_loss: expected an integer target of class indices, got dtype {target.dtype}")
+        raise _not_class_indices("nll_loss", target)
     classes, keep, shape = _index_target(input, target, ignore_index)
     logp = _classes_last(input)
     if weight is None and keep is None:
@@ -425,6 +462,10 @@ def cross_entropy(
     class_dim = 0 if input.ndim == 1 else 1
     n_classes = input.shape[class_dim]
     logp = input.log_softmax(class_dim)
+    if target.dtype.kind == "f" and target.ndim == input.ndim - 1:
+        # NOTE: class indices stored as floats (say, labels loaded from a CSV)
+        # are the usual mistake here; probabilities have the input's shape.
+        raise _not_class_indices("cross_entropy", target, input)
     if target.dtype.kind == "f":
         if target.shape != input.shape:
             raise RuntimeError(

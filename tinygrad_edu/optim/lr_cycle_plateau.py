@@ -6,7 +6,7 @@
   cuts the rate when the metric stops improving.
 
 Both are re-exported by `tinygrad_edu.optim.lr_scheduler`, where PyTorch has
-them, and build on its `LRScheduler`.
+them, and build on `LRScheduler` (in `lr_base`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import math
 import warnings
 from typing import Any, Literal, SupportsFloat
 
-from .lr_scheduler import _EPOCH_DEPRECATION_WARNING, LRScheduler, _check_optimizer, _per_group
+from .lr_base import _EPOCH_DEPRECATION_WARNING, LRScheduler, _check_optimizer, _per_group
 from .optimizer import Optimizer
 
 __all__ = ["OneCycleLR", "ReduceLROnPlateau"]

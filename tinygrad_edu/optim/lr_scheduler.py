@@ -15,12 +15,20 @@ Most schedulers are written, as in PyTorch, in "chainable" form: the new
 rate is computed from the group's current rate, so two schedulers on one
 optimizer compose (their factors multiply).
 
-Here: the base class `LRScheduler`, and the schedules that are a function of
-the epoch: `StepLR`, `MultiStepLR`, `ExponentialLR`, `LinearLR`,
-`CosineAnnealingLR`, `LambdaLR`. Two schedulers of another kind live in
-`lr_cycle_plateau` and are re-exported here, so that
-``lr_scheduler.OneCycleLR`` works as in PyTorch: `OneCycleLR` (per batch,
-also cycles the momentum) and `ReduceLROnPlateau` (driven by a metric).
+Here: the schedules that are a function of the epoch, `StepLR`,
+`MultiStepLR`, `ExponentialLR`, `LinearLR`, `PolynomialLR`,
+`CosineAnnealingLR` and `LambdaLR`. The other schedulers live in modules of
+their own and are re-exported here, so that every name PyTorch has in
+``torch.optim.lr_scheduler`` is found here too:
+
+- `lr_base`: the base class `LRScheduler`;
+- `lr_cycle_plateau`: `OneCycleLR` (one cycle per training, stepped per
+  batch, also cycles the momentum) and `ReduceLROnPlateau` (driven by a
+  metric);
+- `lr_cyclic`: `CyclicLR` (the rate goes back and forth between two bounds)
+  and `CosineAnnealingWarmRestarts` (cosine annealing that restarts);
+- `lr_composite`: `SequentialLR` (one scheduler after another) and
+  `ChainedScheduler` (several at once).
 """
 
 from __future__ import annotations
@@ -28,132 +36,32 @@ from __future__ import annotations
 import bisect
 import math
 import types
-import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from .lr_base import LRScheduler, _per_group
+from .lr_composite import ChainedScheduler, SequentialLR
+from .lr_cycle_plateau import OneCycleLR, ReduceLROnPlateau
+from .lr_cyclic import CosineAnnealingWarmRestarts, CyclicLR
 from .optimizer import Optimizer
 
 __all__ = [
+    "ChainedScheduler",
     "CosineAnnealingLR",
+    "CosineAnnealingWarmRestarts",
+    "CyclicLR",
     "ExponentialLR",
     "LRScheduler",
     "LambdaLR",
     "LinearLR",
     "MultiStepLR",
     "OneCycleLR",
+    "PolynomialLR",
     "ReduceLROnPlateau",
+    "SequentialLR",
     "StepLR",
 ]
-
-_EPOCH_DEPRECATION_WARNING = (
-    "The epoch parameter in `scheduler.step()` is deprecated: call `scheduler.step()` "
-    "without it. When it is given, the closed form of the schedule is used where "
-    "there is one."
-)
-
-
-def _check_optimizer(optimizer: object) -> None:
-    if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
-
-
-def _per_group(name: str, value: Any, optimizer: Optimizer) -> list[Any]:
-    """One value per param group: a list or tuple must have one entry per
-    group (``name`` is its plural, for the error); anything else is repeated."""
-    n_groups = len(optimizer.param_groups)
-    if isinstance(value, (list, tuple)):
-        if len(value) != n_groups:
-            raise ValueError(f"Expected {n_groups} {name}, but got {len(value)}")
-        return list(value)
-    return [value] * n_groups
-
-
-class LRScheduler:
-    """Base class of the schedulers.
-
-    Args:
-        optimizer: the optimizer whose learning rates are changed.
-        last_epoch: index of the last epoch done; -1 (the default) starts the
-            schedule. Any other value resumes it, and then every group must
-            already have ``"initial_lr"``.
-
-    A subclass writes `get_lr`, returning the learning rate of each group for
-    epoch ``self.last_epoch``.
-    """
-
-    def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
-        _check_optimizer(optimizer)
-        self.optimizer = optimizer
-        if last_epoch == -1:
-            for group in optimizer.param_groups:
-                group.setdefault("initial_lr", group["lr"])
-        else:
-            for i, group in enumerate(optimizer.param_groups):
-                if "initial_lr" not in group:
-                    raise KeyError(
-                        f"param 'initial_lr' is not specified in param_groups[{i}] when resuming an optimizer"
-                    )
-        self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
-        self.last_epoch = last_epoch
-        # The constructor takes the first step (to epoch 0, or to the resumed
-        # epoch); `_is_initial` tells `get_lr` not to change the rates then.
-        self._step_count = 0
-        self._is_initial = True
-        try:
-            self.step()
-        finally:
-            self._is_initial = False
-
-    def get_lr(self) -> list[float]:
-        """The learning rate of each group at epoch ``last_epoch``."""
-        raise NotImplementedError
-
-    def get_last_lr(self) -> list[float]:
-        """The learning rates the last `step` set, one per param group."""
-        return list(self._last_lr)
-
-    def step(self, epoch: int | None = None) -> None:
-        """Advance to the next epoch and set the learning rates for it."""
-        # Only the base class's `step` records that it ran; an optimizer that
-        # overrides `step` would get a false warning, so it gets none.
-        if (
-            self._step_count == 1
-            and type(self.optimizer).step is Optimizer.step
-            and not self.optimizer._opt_called
-        ):
-            warnings.warn(
-                "Detected call of `lr_scheduler.step()` before `optimizer.step()`. "
-                "Call them in the opposite order: `optimizer.step()` before "
-                "`lr_scheduler.step()`; otherwise the first value of the learning "
-                "rate schedule is skipped.",
-                UserWarning,
-                stacklevel=2,
-            )
-        self._step_count += 1
-        if epoch is None:
-            self.last_epoch += 1
-            values = self.get_lr()
-        else:
-            warnings.warn(_EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
-            self.last_epoch = epoch
-            closed_form = getattr(self, "_get_closed_form_lr", None)
-            values = closed_form() if closed_form is not None else self.get_lr()
-        for group, lr in zip(self.optimizer.param_groups, values):
-            group["lr"] = lr
-        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
-
-    def state_dict(self) -> dict[str, Any]:
-        """Every attribute except the optimizer (save the optimizer separately)."""
-        return {key: value for key, value in self.__dict__.items() if key != "optimizer"}
-
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore attributes saved by `state_dict`."""
-        self.__dict__.update(state_dict)
-
-    def _group_lrs(self) -> list[float]:
-        return [group["lr"] for group in self.optimizer.param_groups]
 
 
 class StepLR(LRScheduler):
@@ -299,6 +207,49 @@ class LinearLR(LRScheduler):
         return [base * factor for base in self.base_lrs]
 
 
+class PolynomialLR(LRScheduler):
+    r"""Decay the learning rate to 0 along a polynomial in ``total_iters`` epochs, then keep it at 0.
+
+    With :math:`T` = ``total_iters`` and :math:`p` = ``power``:
+
+    .. math:: \eta_t = \eta_0 \left(1 - \frac{\min(t, T)}{T}\right)^p
+
+    ``power=1`` (the default) is a straight line down to 0; a power below 1
+    keeps the rate high for longer, one above 1 drops it sooner. In
+    chainable form, each epoch :math:`1 \le t \le T` multiplies the current
+    rate by the ratio of consecutive factors,
+
+    .. math:: \left(\frac{1 - t / T}{1 - (t - 1) / T}\right)^p
+
+    Args:
+        optimizer: the optimizer.
+        total_iters: the number of epochs the decay takes (default 5).
+        power: the power of the polynomial (default 1.0).
+        last_epoch: see `LRScheduler`.
+
+    Example: lr 0.05, total_iters 4, power 1 gives 0.05, 0.0375, 0.025,
+    0.0125, then 0 from epoch 4 on.
+    """
+
+    def __init__(
+        self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1
+    ) -> None:
+        self.total_iters = total_iters
+        self.power = power
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        t, T = self.last_epoch, self.total_iters
+        if self._is_initial or t > T:
+            return self._group_lrs()
+        ratio = ((1.0 - t / T) / (1.0 - (t - 1) / T)) ** self.power
+        return [lr * ratio for lr in self._group_lrs()]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        factor = (1.0 - min(self.total_iters, self.last_epoch) / self.total_iters) ** self.power
+        return [base * factor for base in self.base_lrs]
+
+
 class CosineAnnealingLR(LRScheduler):
     r"""Anneal the learning rate from its initial value to ``eta_min`` along a cosine.
 
@@ -399,8 +350,3 @@ class LambdaLR(LRScheduler):
         for fn, attributes in zip(self.lr_lambdas, lambdas):
             if attributes is not None:
                 fn.__dict__.update(attributes)
-
-
-# Imported last: that module builds on `LRScheduler` above. Re-exported so
-# that `lr_scheduler.OneCycleLR` and `lr_scheduler.ReduceLROnPlateau` work.
-from .lr_cycle_plateau import OneCycleLR, ReduceLROnPlateau  # noqa: E402
