@@ -62,6 +62,32 @@ def _gather(x: tg.Tensor) -> tg.Tensor:
     return x.gather(-1, tg.tensor(index)) ** 2
 
 
+def _rotations(shape: tuple[int, ...]) -> np.ndarray:
+    """An index for dim -1 whose rows name distinct places: row r is (r, r+1, ...) mod n, less one."""
+    n = shape[-1]
+    rows = np.arange(int(np.prod(shape[:-1]))).reshape(shape[:-1] + (1,))
+    return ((rows + np.arange(n)) % n)[..., : max(n - 1, 1)]
+
+
+def _scatter(x: tg.Tensor, src: tg.Tensor) -> tg.Tensor:
+    """x.scatter(-1, index, src) with no place written twice, some places of x kept and src's
+    last column unused. (Where a place is written twice only one value lands, yet each gets
+    the gradient, as in PyTorch: finite differences would disagree.)"""
+    return x.scatter(-1, tg.tensor(_rotations(x.shape)), src) ** 2
+
+
+def _scatter_add(x: tg.Tensor, src: tg.Tensor) -> tg.Tensor:
+    """x.scatter_add(-1, index, src) with an index that names some places twice and some never."""
+    index = (np.arange(x.data.size).reshape(x.shape) * 7 + 1) % x.shape[-1]
+    return x.scatter_add(-1, tg.tensor(index), src) ** 2
+
+
+def _einsum_diagonal(a: tg.Tensor) -> tg.Tensor:
+    """The diagonal and the trace of a square (outer-product) matrix: repeated subscripts."""
+    m = a.unsqueeze(-1) * a.unsqueeze(-2).sin()
+    return tg.einsum("...ii->...i", m) * tg.einsum("...ii", m).unsqueeze(-1)
+
+
 def _inplace(x: tg.Tensor, y: tg.Tensor) -> tg.Tensor:
     z = x * 1.0
     z += y
@@ -219,6 +245,15 @@ OPS = [
         ("Index", "IndexAdd"),
         min_dims=1,
     ),
+    Op("scatter", _scatter, ("IndexPut", "Index"), arity=2, min_dims=1, same_shape=True),
+    # 1.5 written along the first row of dim 0 (a's first element, for a vector)
+    Op(
+        "scatter_value",
+        lambda a: a.scatter(0, tg.zeros(*(1,) * (a.ndim - 1), a.shape[-1], dtype=tg.int64), 1.5) * a,
+        ("IndexPut",),
+        min_dims=1,
+    ),
+    Op("scatter_add", _scatter_add, ("IndexAdd", "Add"), arity=2, min_dims=1, same_shape=True),
     Op("narrow_select", lambda a: a.narrow(0, 0, 1).select(0, 0) ** 2, ("Index",), min_dims=1),
     Op("masked_select", lambda a: a.masked_select(a.detach() > 0) ** 2, ("Index",), kinks=(0.0,)),
     Op("tril_triu", lambda a: a.tril(-1) * a + a.triu(1) ** 2, ("Where",), min_dims=2),
@@ -250,6 +285,60 @@ OPS = [
     Op("matmul_2d", lambda a, b: a @ b, ("MatMul",), arity=2, extra={"matmul": "2d"}),
     Op("matmul_vec", lambda a, b: a @ b, ("MatMul",), arity=2, extra={"matmul": "vec"}),
     Op("matmul_batch", lambda a, b: a @ b, ("MatMul", "Expand"), arity=2, extra={"matmul": "batch"}),
+    # (B, n, k) @ (B, k, n): the second operand is the first's shape, transposed
+    Op("bmm", lambda a, b: tg.bmm(a, b.mT), ("MatMul",), arity=2, min_dims=3, same_shape=True),
+    Op(
+        "einsum_matmul",
+        lambda a, b: tg.einsum("...ij,...kj->...ik", a, b),
+        ("Einsum",),
+        arity=2,
+        min_dims=2,
+        same_shape=True,
+    ),
+    # k is in one operand only: summed before the product
+    Op(
+        "einsum_private",
+        lambda a, b: tg.einsum("...ij,...kj->...i", a, b.exp()),
+        ("Einsum", "Sum"),
+        arity=2,
+        min_dims=2,
+        same_shape=True,
+    ),
+    Op(
+        "einsum_broadcast",
+        lambda a, b: tg.einsum("...,...->...", a, b) * tg.einsum("...,...->", a, b.exp()),
+        ("Einsum", "Expand"),
+        arity=2,
+        broadcast=True,
+    ),
+    Op(
+        "einsum_three",
+        lambda a, b, c: tg.einsum("...ij,...kj,...kl->...il", a, b, c),
+        ("Einsum",),
+        arity=3,
+        min_dims=2,
+        same_shape=True,
+    ),
+    Op("einsum_diagonal", _einsum_diagonal, ("Einsum", "Index", "Permute"), min_dims=1),
+    Op("einsum_sum", lambda a: tg.einsum("...i->", a) * a, ("Einsum", "Sum"), min_dims=1),
     Op("linear", tg.nn.functional.linear, ("Linear",), arity=3, extra={"matmul": "linear"}),
     Op("linear_no_bias", tg.nn.functional.linear, ("Linear",), arity=2, extra={"matmul": "linear"}),
+    # pad, constant mode: the last dim grows, the one before loses its first row and gains one
+    Op(
+        "pad_constant",
+        lambda a: tg.nn.functional.pad(a, (1, 2, -1, 1)[: 2 * min(a.ndim, 2)], value=0.5) ** 2,
+        ("Cat", "Index", "IndexAdd", "Clone"),
+        extra={"min_side": 2},
+    ),
+    Op(
+        "pad_reflect_replicate_circular",
+        lambda a: (
+            tg.nn.functional.pad(a, (1, 1), mode="reflect")
+            * tg.nn.functional.pad(a, (2, 0), mode="replicate")
+            + tg.nn.functional.pad(a, (1, 1), mode="circular") ** 2
+        ),
+        ("Index", "IndexAdd"),
+        min_dims=2,
+        extra={"min_side": 2},
+    ),
 ]

@@ -623,3 +623,114 @@ def test_constructor_arguments_after_the_data_are_keywords_as_in_pytorch():
     with pytest.raises(TypeError):
         tg.tensor(2.0, True)  # torch.tensor takes requires_grad by keyword only
     assert tg.Tensor(2.0, requires_grad=True).requires_grad
+
+
+def test_type_names_the_dtype_as_pytorch_does_under_this_packages_name():
+    x = tg.tensor([1.5, 2.5], requires_grad=True)
+    assert x.type() == "tinygrad_edu.FloatTensor"
+    names = {
+        tg.float16: "HalfTensor",
+        tg.float64: "DoubleTensor",
+        np.int8: "CharTensor",
+        np.uint8: "ByteTensor",
+        np.int16: "ShortTensor",
+        tg.int32: "IntTensor",
+        tg.int64: "LongTensor",
+        tg.bool: "BoolTensor",
+    }
+    for dtype, name in names.items():
+        assert tg.zeros(1).to(dtype).type() == f"tinygrad_edu.{name}"
+    # with a dtype or a name, a conversion, as .to() (and self when nothing changes)
+    double = x.type(tg.float64)
+    assert double.dtype == np.float64 and double.grad_fn is not None
+    assert x.type("tinygrad_edu.LongTensor").tolist() == [1, 2] and x.type(tg.float32) is x
+    with pytest.raises(ValueError, match=r"invalid type: 'torch.FloatTensor' \(the type names are"):
+        x.type("torch.FloatTensor")
+
+
+def test_reductions_take_numpys_axis_for_dim_as_pytorch_does():
+    a = np.arange(12.0).reshape(3, 4)
+    x = tg.tensor(a)
+    for name in ["sum", "mean", "amax", "amin", "var", "std", "prod", "logsumexp", "argmax", "argmin"]:
+        np.testing.assert_array_equal(getattr(x, name)(axis=1).data, getattr(x, name)(dim=1).data)
+    for name in ["cumsum", "softmax", "log_softmax"]:
+        np.testing.assert_array_equal(getattr(x, name)(axis=0).data, getattr(x, name)(0).data)
+    assert x.sum(axis=(0, 1)).item() == a.sum() and tg.mean(x, axis=0, keepdim=True).shape == (1, 4)
+    assert x.max(axis=1).indices.tolist() == [3, 3, 3] and x.min(axis=0).values.tolist() == a[0].tolist()
+    assert (x > 5).all(axis=1).tolist() == [False, False, True] and (x > 5).any(axis=0).tolist() == [True] * 4
+    with pytest.raises(TypeError, match="sum\\(\\) got both dim and axis"):
+        x.sum(1, axis=0)
+    with pytest.raises(TypeError, match="softmax\\(\\) missing required argument 'dim'"):
+        x.softmax()
+
+
+def test_cuda_is_never_available():
+    assert tg.cuda.is_available() is False and tg.cuda.device_count() == 0
+    device = "cuda" if tg.cuda.is_available() else "cpu"  # PyTorch's idiom picks the CPU
+    assert tg.zeros(2, device=device).to(device).device == "cpu"
+
+
+@pytest.fixture
+def print_options():
+    """Printing as set in the test, back to the default afterwards."""
+    yield tg.set_printoptions
+    tg.set_printoptions(profile="default")
+
+
+def test_set_printoptions_shows_fewer_digits_and_profile_default_restores_the_output(print_options):
+    x = tg.tensor([0.123456789, 1.0, 2.5])
+    default = repr(x)
+    assert default == "tensor([0.12345679, 1.        , 2.5       ])"  # NumPy's 8 digits
+    print_options(precision=4)
+    assert repr(x) == "tensor([0.1235, 1.    , 2.5   ])"
+    print_options(sci_mode=True)  # precision is kept; each call sets sci_mode
+    assert repr(x) == "tensor([1.2346e-01, 1.0000e+00, 2.5000e+00])"
+    print_options(sci_mode=False)
+    assert repr(tg.tensor([1e-9, 1.0])) == "tensor([0., 1.])"
+    print_options(profile="default")
+    assert repr(x) == default and repr(tg.tensor([1e-9, 1.0])) == "tensor([1.e-09, 1.e+00])"
+
+
+def test_set_printoptions_summarising_and_line_width(print_options):
+    long = tg.arange(10)
+    print_options(threshold=5)
+    assert repr(long) == "tensor([0, 1, 2, ..., 7, 8, 9])"
+    print_options(edgeitems=1)
+    assert repr(long) == "tensor([0, ..., 9])"
+    print_options(profile="short")  # a profile resets the rest: 2 digits, 2 edge items
+    assert repr(tg.tensor([0.123456789])) == "tensor([0.12])" and repr(long) == repr(tg.arange(10))
+    print_options(profile="full", linewidth=30)
+    assert repr(tg.arange(1001)).count("...") == 0 and max(map(len, repr(long).split("\n"))) <= 30
+    with pytest.raises(ValueError, match="profile must be one of"):
+        print_options(profile="long")
+
+
+def test_in_place_numpy_update_of_data_with_a_tensor_computes_off_the_graph():
+    w = tg.tensor([1.0, 2.0], requires_grad=True)
+    (w * w).sum().backward()
+    data, version = w.data, w._version
+    w.data -= 0.25 * w.grad  # NumPy's np.subtract(w.data, Tensor, out=(w.data,))
+    assert w.data is data and w.tolist() == [0.5, 1.0]
+    assert w.is_leaf and w.requires_grad and w._version == version  # as PyTorch's .data: unseen by autograd
+    a = np.ones(2, dtype=np.float32)
+    a *= tg.tensor([2.0, 3.0])
+    assert type(a) is np.ndarray and a.tolist() == [2.0, 3.0]
+    ints = np.ones(2, dtype=np.int64)
+    with pytest.raises(TypeError, match="Cannot cast ufunc 'add' output"):  # NumPy's casting rule
+        ints += tg.tensor([0.5, 0.5])
+
+
+def test_other_numpy_ufuncs_with_a_tensor_are_the_tensors_operators():
+    t = tg.tensor([1.0, 2.0], requires_grad=True)
+    for result, expected in [
+        (np.array([1.0, 1.0]) - t, [0.0, -1.0]),
+        (np.float64(2.0) * t, [2.0, 4.0]),
+        (np.array([2.0, 2.0]) ** t, [2.0, 4.0]),
+        (np.add(t, np.array([1.0, 1.0])), [2.0, 3.0]),
+    ]:
+        assert isinstance(result, tg.Tensor) and result.grad_fn is not None
+        np.testing.assert_allclose(result.data, expected)
+    assert (np.array([0.0, 3.0]) < t).tolist() == [True, False]  # t > array
+    assert (np.array([1.0, 3.0]) == t).tolist() == [True, False]
+    with pytest.raises(TypeError, match="exp"):
+        np.exp(t)

@@ -1,8 +1,8 @@
 """Ops a PyTorch user reaches for beyond API.md's list: their values, edge cases and errors.
 
-gather, sort, argsort, topk; select, narrow, index_select, masked_select,
-tril, triu; split, chunk, unbind, unflatten; repeat, tile; cumsum, prod,
-norm; log1p, expm1. Their gradients are checked against finite
+gather, scatter, scatter_add, sort, argsort, topk; select, narrow,
+index_select, masked_select, tril, triu; split, chunk, unbind, unflatten;
+repeat, tile; cumsum, prod, norm; log1p, expm1; bmm, einsum. Their gradients are checked against finite
 differences by the op table (tests/op_table.py); this file checks what the
 table cannot: values against NumPy, ties, zeros, dtypes and errors.
 """
@@ -45,6 +45,313 @@ def test_gather_errors_name_the_problem(index, message):
     with pytest.raises(RuntimeError, match=message):
         x.gather(1, tg.tensor(index))
     assert x.grad_fn is None and x.grad is None
+
+
+INDEX = np.array([[0, 1, 2, 0], [2, 0, 1, 1]])  # column 0 writes rows 0 and 2, column 3 row 0 and 1
+
+
+def test_scatter_writes_where_gather_would_read_and_splits_the_gradient():
+    x = tg.tensor(np.arange(12.0).reshape(3, 4), requires_grad=True)
+    src = tg.tensor(np.arange(100.0, 112.0).reshape(3, 4), requires_grad=True)  # its last row is unused
+    y = x.scatter(0, tg.tensor(INDEX), src)
+    expected = x.data.copy()
+    np.put_along_axis(expected, INDEX, src.data[:2], axis=0)
+    np.testing.assert_array_equal(y.data, expected)
+    assert y.dtype == np.float64 and y.grad_fn is not None
+    g = np.arange(1.0, 13.0).reshape(3, 4)
+    y.backward(tg.tensor(g))
+    written = np.zeros((3, 4), dtype=bool)
+    np.put_along_axis(written, INDEX, True, axis=0)
+    np.testing.assert_array_equal(x.grad.data, np.where(written, 0.0, g))  # overwritten: no gradient
+    np.testing.assert_array_equal(src.grad.data[:2], np.take_along_axis(g, INDEX, axis=0))
+    np.testing.assert_array_equal(src.grad.data[2], [0.0, 0.0, 0.0, 0.0])
+    # along dim 1, the function form, and a 0-d self taken as a one-element vector (as PyTorch)
+    row = tg.scatter(tg.zeros(2, 3), 1, tg.tensor([[2], [0]]), tg.tensor([[5.0], [6.0]]))
+    assert row.tolist() == [[0.0, 0.0, 5.0], [6.0, 0.0, 0.0]]
+    assert tg.tensor(1.0).scatter(0, tg.tensor(0), tg.tensor(5.0)).item() == 5.0
+    assert tg.zeros(3).scatter(0, tg.tensor(1), tg.tensor(5.0)).tolist() == [0.0, 5.0, 0.0]
+
+
+def test_scatter_of_a_value_takes_selfs_dtype():
+    index = tg.tensor([[0, 2]])
+    assert tg.zeros(2, 3).scatter(1, index, 2.5).tolist() == [[2.5, 0.0, 2.5], [0.0, 0.0, 0.0]]
+    assert tg.zeros(2, 3).scatter(1, index, value=2.5).tolist() == [[2.5, 0.0, 2.5], [0.0, 0.0, 0.0]]
+    ints = tg.zeros(3, dtype=tg.int64).scatter(0, tg.tensor([1]), 2.7)
+    assert ints.dtype == np.int64 and ints.tolist() == [0, 2, 0]  # cast as PyTorch casts: truncated
+    assert tg.zeros(3, dtype=tg.bool).scatter(0, tg.tensor([1]), True).tolist() == [False, True, False]
+    x = tg.ones(3, requires_grad=True)
+    x.scatter(0, tg.tensor([0, 2]), 0.5).sum().backward()
+    assert x.grad.tolist() == [0.0, 1.0, 0.0]
+
+
+def test_scatter_gives_every_copy_of_a_repeated_place_the_gradient_as_pytorch():
+    src = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = tg.zeros(3).scatter(0, tg.tensor([1, 1, 1]), src)
+    assert y.data[1] in (1.0, 2.0, 3.0) and y.data[0] == y.data[2] == 0.0  # one of them lands
+    y.backward(tg.tensor([0.0, 7.0, 0.0]))
+    assert src.grad.tolist() == [7.0, 7.0, 7.0]
+
+
+def test_scatter_add_adds_repeated_places_up():
+    x = tg.tensor(np.ones((3, 4)), requires_grad=True)
+    src = tg.tensor(np.arange(8.0).reshape(2, 4), requires_grad=True)
+    y = tg.scatter_add(x, 0, tg.tensor(INDEX), src)
+    expected = np.ones((3, 4))
+    np.add.at(expected, (INDEX, np.arange(4)), src.data)
+    np.testing.assert_array_equal(y.data, expected)
+    assert tg.zeros(3).scatter_add(0, tg.tensor([1, 1, 0]), tg.tensor([1.0, 2.0, 4.0])).tolist() == [
+        4.0,
+        3.0,
+        0.0,
+    ]
+    g = np.arange(1.0, 13.0).reshape(3, 4)
+    y.backward(tg.tensor(g))
+    np.testing.assert_array_equal(x.grad.data, g)
+    np.testing.assert_array_equal(src.grad.data, np.take_along_axis(g, INDEX, axis=0))
+    ints = tg.zeros(3, dtype=tg.int64).scatter_add(0, tg.tensor([1, 1]), tg.tensor([2, 3]))
+    assert ints.dtype == np.int64 and ints.tolist() == [0, 5, 0]
+
+
+def test_scatter_in_place_forms():
+    b = tg.zeros(3, 4)
+    assert b.scatter_(0, tg.tensor(INDEX), 2.0) is b
+    expected = np.zeros((3, 4), np.float32)
+    np.put_along_axis(expected, INDEX, 2.0, axis=0)
+    np.testing.assert_array_equal(b.data, expected)
+    b.scatter_add_(0, tg.tensor(INDEX), tg.ones(2, 4))
+    np.add.at(expected, (INDEX, np.arange(4)), 1.0)
+    np.testing.assert_array_equal(b.data, expected)
+    b.scatter_(1, tg.tensor([[3], [3], [3]]), tg.full((3, 1), 9.0))
+    assert b[:, 3].tolist() == [9.0, 9.0, 9.0]
+    # on a non-leaf the gradient is the out-of-place op's
+    w = tg.tensor(np.arange(1.0, 5.0), requires_grad=True)
+    src = tg.tensor(np.array([10.0, 20.0]), requires_grad=True)
+    y = w * 2.0
+    y.scatter_(0, tg.tensor([3, 0]), src)
+    y.scatter_add_(0, tg.tensor([1, 1]), src)
+    assert y.tolist() == [20.0, 34.0, 6.0, 10.0]
+    (y * tg.tensor([1.0, 2.0, 3.0, 4.0])).sum().backward()
+    assert w.grad.tolist() == [0.0, 4.0, 6.0, 0.0] and src.grad.tolist() == [6.0, 3.0]
+    leaf = tg.zeros(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        leaf.scatter_(0, tg.tensor([0]), 1.0)
+    # a tensor saved for backward and then scattered into makes backward raise
+    z = tg.ones(3, requires_grad=True) * 1.0
+    out = z * z
+    z.scatter_(0, tg.tensor([0]), 5.0)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        out.sum().backward()
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda x, s: x.scatter(0, tg.tensor([[0.0]]), s), RuntimeError, "scatter.*int32/int64 for index"),
+        (lambda x, s: x.scatter(0, tg.tensor(np.array([[0]], np.int16)), s), RuntimeError, "got int16"),
+        (lambda x, s: x.scatter(0, tg.tensor([[0]]), s.float()), RuntimeError, "self.dtype to be equal"),
+        (lambda x, s: x.scatter(0, tg.tensor([0]), s), RuntimeError, r"same number of dimensions as self"),
+        (
+            lambda x, s: x.scatter(0, tg.tensor([[0]]), tg.ones(4, dtype=tg.float64)),
+            RuntimeError,
+            r"as src tensor \(index \(1, 1\)",
+        ),
+        (
+            lambda x, s: x.scatter(0, tg.zeros(4, 4, dtype=tg.int64), s),
+            RuntimeError,
+            r"index \(4, 4\) to be no larger than self \(3, 4\) apart from dimension 0 .*src \(2, 4\)",
+        ),
+        (
+            lambda x, s: x.scatter(1, tg.zeros(4, 1, dtype=tg.int64), tg.ones(5, 5, dtype=tg.float64)),
+            RuntimeError,
+            r"index \(4, 1\) to be no larger than self \(3, 4\) apart from dimension 1",
+        ),
+        (
+            lambda x, s: x.scatter(1, tg.zeros(2, 5, dtype=tg.int64), s),
+            RuntimeError,
+            r"index \(2, 5\) to be no larger than self \(3, 4\) apart from dimension 1",
+        ),
+        (
+            lambda x, s: x.scatter(0, tg.tensor([[5]]), s),
+            RuntimeError,
+            "index 5 is out of bounds for dimension 0",
+        ),
+        (lambda x, s: x.scatter(0, tg.tensor([[-1]]), s), RuntimeError, "index -1 is out of bounds"),
+        (lambda x, s: x.scatter(2, tg.tensor([[0]]), s), IndexError, "Dimension out of range"),
+        (lambda x, s: x.scatter(0, tg.tensor([[0]])), TypeError, "exactly one of src"),
+        (lambda x, s: x.scatter(0, tg.tensor([[0]]), s, value=1.0), TypeError, "exactly one of src"),
+        (
+            lambda x, s: x.scatter_add(0, tg.tensor([[0]]), 1.0),
+            TypeError,
+            "'src' .* must be Tensor, not float",
+        ),
+        (
+            lambda x, s: x.scatter_add(0, tg.tensor([[3]]), s),
+            RuntimeError,
+            r"scatter_add\(\): index 3 is out",
+        ),
+        (lambda x, s: x.scatter_(0, tg.tensor([[3]]), s), RuntimeError, r"index 3 is out of bounds"),
+    ],
+)
+def test_scatter_errors_name_the_problem(call, error, message):
+    x = tg.tensor(np.zeros((3, 4)), requires_grad=True) * 1.0
+    src = tg.tensor(np.ones((2, 4)), requires_grad=True)
+    before = x.data.copy()
+    with pytest.raises(error, match=message):
+        call(x, src)
+    np.testing.assert_array_equal(x.data, before)  # nothing written
+
+
+def test_bmm_multiplies_batches_of_matrices_and_broadcasts_nothing():
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((2, 3, 4)), rng.standard_normal((2, 4, 5))
+    x, y = tg.tensor(a, requires_grad=True), tg.tensor(b, requires_grad=True)
+    z = tg.bmm(x, y)
+    np.testing.assert_allclose(z.data, a @ b, rtol=1e-12)
+    assert z.grad_fn.name() == "MatMulBackward"
+    g = rng.standard_normal((2, 3, 5))
+    z.backward(tg.tensor(g))
+    np.testing.assert_allclose(x.grad.data, g @ b.transpose(0, 2, 1), rtol=1e-12)
+    np.testing.assert_allclose(y.grad.data, a.transpose(0, 2, 1) @ g, rtol=1e-12)
+    assert x.bmm(y).shape == (2, 3, 5) and tg.bmm(tg.zeros(0, 3, 4), tg.zeros(0, 4, 5)).shape == (0, 3, 5)
+    ints = tg.ones(1, 2, 2, dtype=tg.int64).bmm(tg.ones(1, 2, 2, dtype=tg.int64))
+    assert ints.dtype == np.int64 and ints.tolist() == [[[2, 2], [2, 2]]]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "error", "message"),
+    [
+        ((3, 4), (2, 4, 5), RuntimeError, r"batch1 must be a 3D tensor, got shape \(3, 4\)"),
+        ((2, 3, 4), (1, 2, 4, 5), RuntimeError, "batch2 must be a 3D tensor"),
+        ((2, 3, 4), (3, 4, 5), RuntimeError, r"to be: \[2, 4\] but got: \[3, 4\]"),
+        ((2, 3, 4), (1, 4, 5), RuntimeError, r"to be: \[2, 4\] but got: \[1, 4\]"),  # no broadcasting
+        ((2, 3, 4), (2, 3, 5), RuntimeError, r"to be: \[2, 4\] but got: \[2, 3\] \(batch1 \(2, 3, 4\)"),
+    ],
+)
+def test_bmm_errors_are_pytorchs(a, b, error, message):
+    with pytest.raises(error, match=message):
+        tg.bmm(tg.zeros(*a), tg.zeros(*b))
+
+
+def test_bmm_refuses_two_dtypes_and_non_tensors():
+    with pytest.raises(RuntimeError, match="same dtype, got float32 and float64"):
+        tg.bmm(tg.zeros(1, 2, 2), tg.zeros(1, 2, 2, dtype=tg.float64))
+    with pytest.raises(TypeError, match=r"'mat2' \(position 2\) must be Tensor, not list"):
+        tg.bmm(tg.zeros(1, 2, 2), [[[1.0, 0.0], [0.0, 1.0]]])
+
+
+EINSUM_CASES = [
+    ("ij,jk->ik", [(3, 4), (4, 5)]),
+    ("ij,jk", [(3, 4), (4, 5)]),  # implicit: the letters that appear once, alphabetically
+    ("ji", [(3, 4)]),  # implicit output "ij": a transpose
+    ("iJ", [(3, 4)]),  # upper case sorts first: "Ji"
+    ("ii", [(3, 3)]),  # trace
+    ("ii->i", [(3, 3)]),  # diagonal
+    ("iij->j", [(3, 3, 2)]),
+    ("iji->j", [(3, 2, 3)]),
+    ("ij->", [(3, 4)]),
+    ("i,i", [(4,), (4,)]),
+    ("i,j->ij", [(3,), (4,)]),
+    (" bij , bjk -> bik ", [(2, 3, 4), (2, 4, 5)]),
+    ("ij,kj,kl->il", [(2, 3), (4, 3), (4, 2)]),
+    ("ij,ij->ij", [(3, 1), (3, 4)]),  # a size-1 dim broadcasts
+    ("...ij->...ji", [(2, 3, 4)]),
+    ("...ii->...i", [(2, 3, 3)]),
+    ("i...,i...->...", [(2, 3, 4), (2, 1, 4)]),
+    ("...i,...i", [(2, 3), (3,)]),  # implicit: the ellipsis dims first
+    ("...,...->...", [(2, 3, 4), (3, 1)]),  # "..." dims align from the right
+    ("i...", [(2, 3, 5)]),
+    ("...i->i", [(2, 3)]),  # ellipsis dims left out of the output are summed
+    ("ij->...", [(3, 4)]),
+    (",i->i", [(), (4,)]),
+    ("", [()]),
+    ("ij,jk->ik", [(3, 0), (0, 5)]),
+]
+
+
+@pytest.mark.parametrize(("equation", "shapes"), EINSUM_CASES, ids=[c[0] for c in EINSUM_CASES])
+def test_einsum_values_match_numpy(equation, shapes):
+    rng = np.random.default_rng(0)
+    arrays = [rng.standard_normal(s) for s in shapes]
+    y = tg.einsum(equation, *[tg.tensor(a) for a in arrays])
+    # NumPy needs PyTorch's implicit "..." spelled out, a letter for summed "..." dims, no spaces
+    numpy_equation = {"...i,...i": "...i,...i->...", "i...": "i...->...i", "...i->i": "ai->i"}
+    numpy_equation = numpy_equation.get(equation, equation)
+    expected = np.einsum(numpy_equation.replace(" ", ""), *arrays)
+    assert y.shape == np.shape(expected) and y.dtype == np.float64
+    np.testing.assert_allclose(y.data, expected, rtol=1e-12, atol=1e-12)
+
+
+def test_einsum_gradient_of_each_operand_is_an_einsum():
+    rng = np.random.default_rng(1)
+    a, b = rng.standard_normal((3, 4)), rng.standard_normal((4, 5))
+    x, y = tg.tensor(a, requires_grad=True), tg.tensor(b, requires_grad=True)
+    z = tg.einsum("ij,jk->ik", x, y)
+    assert z.grad_fn.name() == "EinsumBackward"
+    g = rng.standard_normal((3, 5))
+    gx, gy = tg.autograd.grad(z, [x, y], tg.tensor(g), create_graph=True)
+    np.testing.assert_allclose(gx.data, g @ b.T, rtol=1e-12)
+    np.testing.assert_allclose(gy.data, a.T @ g, rtol=1e-12)
+    assert gx.grad_fn.name() == "EinsumBackward" and gy.grad_fn.name() == "EinsumBackward"
+    m = tg.tensor(rng.standard_normal((3, 3)), requires_grad=True)
+    tg.einsum("ii->i", m).backward(tg.tensor([1.0, 2.0, 3.0]))
+    np.testing.assert_array_equal(m.grad.data, np.diag([1.0, 2.0, 3.0]))  # the diagonal only
+    # a dim of size 1 broadcasts, also against a letter that is summed: each gradient has its operand's shape
+    u = tg.tensor(np.ones((3, 4)), requires_grad=True)
+    v = tg.tensor(np.arange(3.0).reshape(3, 1), requires_grad=True)
+    tg.einsum("ij,ij->i", u, v).sum().backward()
+    np.testing.assert_array_equal(u.grad.data, np.broadcast_to(v.data, (3, 4)))
+    np.testing.assert_array_equal(v.grad.data, np.full((3, 1), 4.0))
+    # the result owns its memory, also where it only reorders one operand's dims
+    t = tg.tensor(a)
+    transposed = tg.einsum("ij->ji", t)
+    transposed += 1.0
+    np.testing.assert_array_equal(t.data, a)
+
+
+def test_einsum_takes_a_list_and_keeps_integers():
+    a, b = tg.arange(6).reshape(2, 3), tg.arange(3)
+    assert tg.einsum("ij,j", [a, b]).tolist() == [5, 14] and tg.einsum("ij,j", a, b).dtype == np.int64
+
+
+@pytest.mark.parametrize(
+    ("equation", "shapes", "error", "message"),
+    [
+        ("ii", [(3, 4)], RuntimeError, "subscript i is repeated for operand 0 but the sizes don't match"),
+        ("ij,jk", [(3, 4), (3, 4)], RuntimeError, "subscript j has size 3 for operand 1 .* size 4"),
+        ("ij,jk", [(3, 4)], RuntimeError, "fewer operands were provided"),
+        ("ij", [(3, 4), (4, 5)], RuntimeError, "more operands were provided"),
+        (
+            "ijk",
+            [(3, 4)],
+            RuntimeError,
+            r"subscripts in the equation \(3\) does not match .* \(2\) for operand 0",
+        ),
+        ("ijk...", [(3, 4)], RuntimeError, r"\(3\) is more than the number of dimensions \(2\)"),
+        ("ij->ii", [(3, 4)], RuntimeError, "output subscript i appears more than once"),
+        ("ij->k", [(3, 4)], RuntimeError, "output subscript k does not appear"),
+        ("i1->i", [(3,)], RuntimeError, "invalid subscript given at index 1"),
+        ("ij - > ji", [(3, 4)], RuntimeError, "invalid subscript given at index 3"),
+        ("ij->j->i", [(3, 4)], RuntimeError, "more than one output"),
+        ("...i...->i", [(3, 4)], RuntimeError, "ellipsis was already found"),
+        ("..i->i", [(3, 4)], RuntimeError, "not part of any ellipsis"),
+        ("...i,...i->...i", [(2, 3), (4, 3)], RuntimeError, "covered by the ellipsis has size 4"),
+        ("...", [(1,) * 53], RuntimeError, "needs more than the 52 letters"),
+    ],
+)
+def test_einsum_errors_name_the_problem(equation, shapes, error, message):
+    with pytest.raises(error, match=message):
+        tg.einsum(equation, *[tg.zeros(*s) for s in shapes])
+
+
+def test_einsum_refuses_other_arguments():
+    with pytest.raises(RuntimeError, match="same dtype, got float32, float64"):
+        tg.einsum("i,i", tg.zeros(2), tg.zeros(2, dtype=tg.float64))
+    with pytest.raises(TypeError, match="expected Tensor as operand 0, but got list"):
+        tg.einsum("i", [1.0, 2.0], tg.zeros(2))
+    with pytest.raises(ValueError, match="at least one operand"):
+        tg.einsum("i")
+    with pytest.raises(TypeError, match="is not supported"):
+        tg.einsum(tg.zeros(2), [0])
 
 
 def test_sort_is_stable_both_ways_and_topk_takes_the_first_k():
@@ -242,6 +549,19 @@ TORCH_CASES = {
     "norm_inf": lambda x, lib: x.norm(float("inf"), dim=0),
     "log1p": lambda x, lib: (x * x).log1p(),
     "expm1": lambda x, lib: x.expm1(),
+    "scatter": lambda x, lib: x.scatter(1, lib.tensor([[0, 2], [3, 1], [1, 0]]), x[:, 1:3] * 2),
+    "scatter_value": lambda x, lib: x.scatter(0, lib.tensor([[2, 0, 1, 1]]), 7.0) * x,
+    "scatter_add": lambda x, lib: x.scatter_add(1, lib.tensor([[0, 0], [3, 3], [1, 2]]), x[:, :2] ** 2),
+    "bmm": lambda x, lib: lib.bmm(lib.stack([x, x * 2]), lib.stack([x.T, x.T.exp()])),
+    "einsum_matmul": lambda x, lib: lib.einsum("ij,kj->ik", x, x.exp()),
+    "einsum_implicit": lambda x, lib: lib.einsum("ji,jk", x, x.sin()),
+    "einsum_trace": lambda x, lib: lib.einsum("ii", x[:, :3]) * x,
+    "einsum_diagonal": lambda x, lib: lib.einsum("ii->i", x[:, 1:] ** 2),
+    "einsum_ellipsis": lambda x, lib: lib.einsum("...j,...j->...", x, x.cos()),
+    "einsum_three": lambda x, lib: lib.einsum("ij,kj,kl->il", x, x.exp(), x),
+    "einsum_broadcast": lambda x, lib: lib.einsum("ij,ij->j", x[:, :1], x),
+    "sum_axis": lambda x, lib: x.sum(axis=1) * x.mean(axis=0, keepdim=True).T,
+    "softmax_axis": lambda x, lib: x.softmax(axis=0) * x.logsumexp(axis=1, keepdim=True),
 }
 
 

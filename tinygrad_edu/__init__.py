@@ -6,7 +6,7 @@ import builtins
 
 import numpy as np
 
-from . import autograd, data, nn, optim, testing, viz
+from . import autograd, cuda, data, nn, optim, testing, viz
 from .autograd import Function, enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .dtypes import (
     bool_,
@@ -39,11 +39,12 @@ from .factories import (
     zeros,
     zeros_like,
 )
+from .ops.einsum import einsum
 from .ops.elementwise import where
 from .ops.joining import cat, stack
 from .random import Generator, manual_seed
 from .serialization import load, save
-from .tensor import Tensor
+from .tensor import Tensor, set_printoptions
 
 # PyTorch's dtype names (they shadow the builtins inside this namespace only, as torch's do)
 float, double, half = float32, float64, float16
@@ -93,6 +94,7 @@ isnan = Tensor.isnan
 square = Tensor.square
 matmul = Tensor.matmul
 mm = Tensor.matmul
+bmm = Tensor.bmm
 reshape = Tensor.reshape
 flatten = Tensor.flatten
 squeeze = Tensor.squeeze
@@ -112,6 +114,8 @@ masked_select = Tensor.masked_select
 tril = Tensor.tril
 triu = Tensor.triu
 gather = Tensor.gather
+scatter = Tensor.scatter
+scatter_add = Tensor.scatter_add
 sort = Tensor.sort
 argsort = Tensor.argsort
 topk = Tensor.topk
@@ -154,6 +158,7 @@ __all__ = [
     "argsort",
     "as_tensor",
     "autograd",
+    "bmm",
     "bool",
     "bool_",
     "cat",
@@ -162,9 +167,11 @@ __all__ = [
     "clamp",
     "clip",
     "cos",
+    "cuda",
     "cumsum",
     "data",
     "double",
+    "einsum",
     "empty",
     "enable_grad",
     "equal",
@@ -232,9 +239,12 @@ __all__ = [
     "reshape",
     "round",
     "save",
+    "scatter",
+    "scatter_add",
     "select",
     "set_default_dtype",
     "set_grad_enabled",
+    "set_printoptions",
     "sigmoid",
     "sin",
     "softmax",

@@ -15,6 +15,45 @@ bool_ = np.dtype(np.bool_)
 
 _default = [float32]
 
+# PyTorch's legacy type names (torch.FloatTensor, ...), under this package's name: what
+# `Tensor.type()` returns, for every dtype that PyTorch also has.
+_TYPE_NAMES = {
+    np.dtype(dtype): f"tinygrad_edu.{name}Tensor"
+    for dtype, name in [
+        (np.float16, "Half"),
+        (np.float32, "Float"),
+        (np.float64, "Double"),
+        (np.int8, "Char"),
+        (np.int16, "Short"),
+        (np.int32, "Int"),
+        (np.int64, "Long"),
+        (np.uint8, "Byte"),
+        (np.uint16, "UInt16"),
+        (np.uint32, "UInt32"),
+        (np.uint64, "UInt64"),
+        (np.bool_, "Bool"),
+    ]
+}
+
+
+def type_name(dtype: np.dtype) -> str:
+    """The type name of a tensor of `dtype`: "tinygrad_edu.FloatTensor" for float32, as torch.FloatTensor.
+
+    A dtype that PyTorch lacks (NumPy's float128) is named after NumPy's name for it.
+    """
+    return _TYPE_NAMES.get(dtype) or f"tinygrad_edu.{dtype.name}Tensor"
+
+
+def from_type_name(name: str) -> np.dtype:
+    """The dtype that a type name such as "tinygrad_edu.DoubleTensor" stands for."""
+    for dtype, known in _TYPE_NAMES.items():
+        if known == name:
+            return dtype
+    raise ValueError(
+        f"invalid type: {name!r} (the type names are {', '.join(_TYPE_NAMES.values())}; "
+        "or give a dtype such as tg.float64)"
+    )
+
 
 def get_default_dtype() -> np.dtype:
     """The dtype of tensors made from Python floats and of float factories."""

@@ -11,9 +11,11 @@ and matmul (ops/linalg.py).
 
 from __future__ import annotations
 
+import sys
 import warnings
 import weakref
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -21,7 +23,7 @@ import numpy as np
 from .autograd import engine, function
 from .autograd.function import Node
 from .autograd.grad_mode import _state
-from .dtypes import get_default_dtype
+from .dtypes import from_type_name, get_default_dtype, type_name
 
 Scalar = int | float | bool
 _new = object.__new__
@@ -72,7 +74,6 @@ class Tensor:
         "__dict__",
         "__weakref__",
     )
-    __array_ufunc__ = None  # numpy defers to our reflected operators: array + tensor -> Tensor
     name: str | None = None  # shown in graph drawings
     _hooks: list | None = None
 
@@ -167,7 +168,7 @@ class Tensor:
     __hash__ = object.__hash__
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="tensor(")
+        body = np.array2string(self.data, separator=", ", prefix="tensor(", **_print_options)
         extra = ""
         if self.dtype not in (get_default_dtype(), np.int64, np.bool_):
             extra += f", dtype={self.dtype}"
@@ -195,6 +196,28 @@ class Tensor:
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         return self.data if dtype is None else self.data.astype(dtype)
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        """What a NumPy ufunc does when one of its operands is a Tensor.
+
+        An in-place update of a plain array, such as ``w.data -= lr * w.grad``
+        (NumPy runs it as ``np.subtract(w.data, lr * w.grad, out=(w.data,))``),
+        computes with the Tensors' arrays, off the graph. Any other call is
+        the Tensor's operator: ``array + tensor`` is ``tensor.__radd__(array)``,
+        a Tensor on the graph, as ``2.0 + tensor`` is. A ufunc that no
+        operator stands for (``np.exp(tensor)``) raises a TypeError: write
+        ``tensor.exp()``.
+        """
+        out = kwargs.get("out", ())
+        if method == "__call__" and out and all(isinstance(o, np.ndarray) for o in out):
+            return ufunc(*[x.data if isinstance(x, Tensor) else x for x in inputs], **kwargs)
+        names = _OPERATORS.get(ufunc)
+        if method != "__call__" or names is None or kwargs or len(inputs) != 2:
+            return NotImplemented
+        left, right = inputs
+        if isinstance(left, Tensor):
+            return getattr(left, names[0])(right)
+        return getattr(right, names[1])(left)
 
     def item(self) -> Scalar:
         if self.data.size != 1:
@@ -259,6 +282,21 @@ class Tensor:
     def device(self) -> str:
         """Always ``"cpu"``: NumPy computes on the CPU."""
         return "cpu"
+
+    def type(self, dtype: Any = None, non_blocking: bool = False) -> str | Tensor:
+        """With no dtype, the tensor's type name; with one, the tensor as that dtype (as `to`).
+
+        The names are PyTorch's with this package's name in front:
+        "tinygrad_edu.FloatTensor" for float32, "tinygrad_edu.DoubleTensor"
+        for float64, "tinygrad_edu.LongTensor" for int64 (PyTorch's
+        "torch.FloatTensor", ...). `dtype` may be such a name or a dtype;
+        `non_blocking` has nothing to do and is ignored.
+        """
+        if dtype is None:
+            return type_name(self.dtype)
+        if isinstance(dtype, str) and _names_no_dtype(dtype):
+            dtype = from_type_name(dtype)
+        return self.to(dtype)
 
     def float(self) -> Tensor:
         return self.to(np.float32)
@@ -549,6 +587,14 @@ class Tensor:
     def clamp_(self, min: float | None = None, max: float | None = None) -> Tensor:
         return self._inplace(lambda t, _: t.clamp(min, max), None)
 
+    def scatter_(
+        self, dim: int, index: Tensor, src: Tensor | float | None = None, *, value: float | None = None
+    ) -> Tensor:
+        return self._inplace(lambda t, v: selection.scatter(t, dim, index, v, value), src)
+
+    def scatter_add_(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
+        return self._inplace(lambda t, v: selection.scatter_add(t, dim, index, v), src)
+
     def uniform_(
         self, a: float = 0.0, b: float = 1.0, *, generator: np.random.Generator | None = None
     ) -> Tensor:
@@ -797,34 +843,37 @@ class Tensor:
         return binary(elementwise.Pow, self, exponent)
 
     # ------------------------------------------------------------ reductions
+    # `axis=` is NumPy's name for `dim`, which PyTorch's reductions accept too (give one of the two)
 
-    def sum(self, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
-        return reduce.sum(self, dim, keepdim)
+    def sum(self, dim: int | tuple | None = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        return reduce.sum(self, _dim(dim, axis, "sum"), keepdim)
 
-    def mean(self, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
-        return reduce.mean(self, dim, keepdim)
+    def mean(self, dim: int | tuple | None = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        return reduce.mean(self, _dim(dim, axis, "mean"), keepdim)
 
-    def max(self, dim: int | tuple | None = None, keepdim: bool = False) -> Any:
+    def max(self, dim: int | tuple | None = None, keepdim: bool = False, *, axis: Any = None) -> Any:
         """As PyTorch: max() or max(dims) the values, max(int dim) (values, indices), max(x) elementwise."""
+        dim = _dim(dim, axis, "max")
         if isinstance(dim, Tensor):
             return self.maximum(dim)
         if isinstance(dim, (int, np.integer)):
             return selection.max_along(self, dim, keepdim, largest=True)
         return reduce.amax(self, dim, keepdim)
 
-    def min(self, dim: int | tuple | None = None, keepdim: bool = False) -> Any:
+    def min(self, dim: int | tuple | None = None, keepdim: bool = False, *, axis: Any = None) -> Any:
         """As PyTorch: min() or min(dims) the values, min(int dim) (values, indices), min(x) elementwise."""
+        dim = _dim(dim, axis, "min")
         if isinstance(dim, Tensor):
             return self.minimum(dim)
         if isinstance(dim, (int, np.integer)):
             return selection.max_along(self, dim, keepdim, largest=False)
         return reduce.amin(self, dim, keepdim)
 
-    def amax(self, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
-        return reduce.amax(self, dim, keepdim)
+    def amax(self, dim: int | tuple | None = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        return reduce.amax(self, _dim(dim, axis, "amax"), keepdim)
 
-    def amin(self, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
-        return reduce.amin(self, dim, keepdim)
+    def amin(self, dim: int | tuple | None = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        return reduce.amin(self, _dim(dim, axis, "amin"), keepdim)
 
     def var(
         self,
@@ -833,8 +882,9 @@ class Tensor:
         keepdim: bool = False,
         *,
         correction: int | None = None,
+        axis: Any = None,
     ) -> Tensor:
-        return reduce.var(self, dim, unbiased, keepdim, correction=correction)
+        return reduce.var(self, _dim(dim, axis, "var"), unbiased, keepdim, correction=correction)
 
     def std(
         self,
@@ -843,45 +893,58 @@ class Tensor:
         keepdim: bool = False,
         *,
         correction: int | None = None,
+        axis: Any = None,
     ) -> Tensor:
-        return reduce.std(self, dim, unbiased, keepdim, correction=correction)
+        return reduce.std(self, _dim(dim, axis, "std"), unbiased, keepdim, correction=correction)
 
-    def prod(self, dim: int | None = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
-        return reduce.prod(self, dim, keepdim, dtype)
+    def prod(
+        self, dim: int | None = None, keepdim: bool = False, *, dtype: Any = None, axis: Any = None
+    ) -> Tensor:
+        return reduce.prod(self, _dim(dim, axis, "prod"), keepdim, dtype)
 
-    def cumsum(self, dim: int, *, dtype: Any = None) -> Tensor:
-        return reduce.cumsum(self, dim, dtype)
+    def cumsum(self, dim: int | None = None, *, dtype: Any = None, axis: Any = None) -> Tensor:
+        return reduce.cumsum(self, _dim(dim, axis, "cumsum", required=True), dtype)
 
     def norm(self, p: float | str = "fro", dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
         return reduce.norm(self, p, dim, keepdim)
 
-    def logsumexp(self, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
-        return reduce.logsumexp(self, dim, keepdim)
+    def logsumexp(self, dim: int | tuple | None = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        return reduce.logsumexp(self, _dim(dim, axis, "logsumexp"), keepdim)
 
-    def softmax(self, dim: int) -> Tensor:
-        return reduce.softmax(self, dim)
+    def softmax(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+        return reduce.softmax(self, _dim(dim, axis, "softmax", required=True))
 
-    def log_softmax(self, dim: int) -> Tensor:
-        return reduce.log_softmax(self, dim)
+    def log_softmax(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+        return reduce.log_softmax(self, _dim(dim, axis, "log_softmax", required=True))
 
-    def all(self, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
+    def all(self, dim: int | tuple | None = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
         """True where every element (along dims) is nonzero; a bool tensor, no gradient."""
-        return _logical(np.all, self, dim, keepdim)
+        return _logical(np.all, self, _dim(dim, axis, "all"), keepdim)
 
-    def any(self, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
+    def any(self, dim: int | tuple | None = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
         """True where some element (along dims) is nonzero; a bool tensor, no gradient."""
-        return _logical(np.any, self, dim, keepdim)
+        return _logical(np.any, self, _dim(dim, axis, "any"), keepdim)
 
-    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
-        return _arg(np.argmax, self, dim, keepdim)
+    def argmax(self, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None) -> Tensor:
+        return _arg(np.argmax, self, _dim(dim, axis, "argmax"), keepdim)
 
-    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
-        return _arg(np.argmin, self, dim, keepdim)
+    def argmin(self, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None) -> Tensor:
+        return _arg(np.argmin, self, _dim(dim, axis, "argmin"), keepdim)
 
     # ------------------------------------------------------------ selection
 
     def gather(self, dim: int, index: Tensor) -> Tensor:
         return selection.gather(self, dim, index)
+
+    def scatter(
+        self, dim: int, index: Tensor, src: Tensor | float | None = None, *, value: float | None = None
+    ) -> Tensor:
+        """self with src's elements (or `value`) written at the places `index` names along dim."""
+        return selection.scatter(self, dim, index, src, value)
+
+    def scatter_add(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
+        """self with src's elements added at the places `index` names along dim (repeats add up)."""
+        return selection.scatter_add(self, dim, index, src)
 
     def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
         """(values, indices) along dim."""
@@ -1007,6 +1070,10 @@ class Tensor:
     def matmul(self, other: Any) -> Tensor:
         return linalg.matmul(self, other)
 
+    def bmm(self, mat2: Tensor) -> Tensor:
+        """Batched matrix product of two 3-D tensors, (B, n, k) @ (B, k, m), with no broadcasting."""
+        return linalg.bmm(self, mat2)
+
 
 class RemovableHandle:
     """Returned by the `register_*hook` methods: `.remove()` takes the hook away again.
@@ -1028,6 +1095,80 @@ class RemovableHandle:
 
     def __exit__(self, *exc_info: object) -> None:
         self.remove()
+
+
+# The ufuncs behind Python's operators, with the Tensor's method for each side: np.add(a, t)
+# (which array + tensor runs) is t.__radd__(a), np.less(a, t) is t > a.
+_OPERATORS = {
+    np.add: ("__add__", "__radd__"),
+    np.subtract: ("__sub__", "__rsub__"),
+    np.multiply: ("__mul__", "__rmul__"),
+    np.true_divide: ("__truediv__", "__rtruediv__"),
+    np.floor_divide: ("__floordiv__", "__rfloordiv__"),
+    np.remainder: ("__mod__", "__rmod__"),
+    np.power: ("__pow__", "__rpow__"),
+    np.matmul: ("__matmul__", "__rmatmul__"),
+    np.equal: ("__eq__", "__eq__"),
+    np.not_equal: ("__ne__", "__ne__"),
+    np.less: ("__lt__", "__gt__"),
+    np.less_equal: ("__le__", "__ge__"),
+    np.greater: ("__gt__", "__lt__"),
+    np.greater_equal: ("__ge__", "__le__"),
+}
+
+# The options of np.array2string that tensors print with, where they differ from
+# NumPy's own (set by `set_printoptions`; empty: NumPy's defaults, 8 digits).
+_print_options: dict[str, Any] = {}
+_PROFILES: dict[str, dict[str, Any]] = {
+    "default": {},
+    "short": {"precision": 2, "edgeitems": 2},
+    "full": {"threshold": sys.maxsize},
+}
+
+
+def set_printoptions(
+    precision: int | None = None,
+    threshold: int | None = None,
+    edgeitems: int | None = None,
+    linewidth: int | None = None,
+    profile: str | None = None,
+    sci_mode: bool | None = None,
+) -> None:
+    """How tensors print, as `torch.set_printoptions`: ``tg.set_printoptions(precision=4)``.
+
+    precision: digits after the decimal point, at most (trailing zeros are
+        left out, as NumPy prints: ``tensor([0.1235, 1.    ])``).
+    threshold: the number of elements above which only the first and last
+        `edgeitems` of each dim are shown.
+    linewidth: characters per line.
+    profile: "default", "short" (precision 2, 2 edge items) or "full" (no
+        summarising); it resets the other options first.
+    sci_mode: True always prints scientific notation, False never does,
+        None (the default) leaves the choice to NumPy. Each call sets it.
+
+    An option left at None keeps its value. The default is NumPy's, 8 digits,
+    not PyTorch's 4; ``profile="default"`` returns to it.
+    """
+    if profile is not None:
+        if profile not in _PROFILES:
+            raise ValueError(f"set_printoptions(): profile must be one of {list(_PROFILES)}, got {profile!r}")
+        _print_options.clear()
+        _print_options.update(_PROFILES[profile])
+    given = {
+        "precision": precision,
+        "threshold": threshold,
+        "edgeitems": edgeitems,
+        "max_line_width": linewidth,
+    }
+    _print_options.update({name: value for name, value in given.items() if value is not None})
+    _print_options.pop("suppress_small", None)
+    _print_options.pop("formatter", None)
+    if sci_mode is False:
+        _print_options["suppress_small"] = True
+    elif sci_mode:
+        digits = _print_options.get("precision", np.get_printoptions()["precision"])
+        scientific = partial(np.format_float_scientific, precision=digits, unique=False)
+        _print_options["formatter"] = {"float_kind": scientific}
 
 
 def parse_to(args: tuple, dtype: Any, device: Any) -> np.dtype | None:
@@ -1066,6 +1207,17 @@ def _names_no_dtype(name: str) -> bool:
     except TypeError:
         return True
     return False
+
+
+def _dim(dim: Any, axis: Any, op: str, required: bool = False) -> Any:
+    """The dims a reduction was given, as `dim` or as `axis` (NumPy's name, which PyTorch accepts)."""
+    if axis is None:
+        if dim is None and required:
+            raise TypeError(f"{op}() missing required argument 'dim' (or its other name, axis)")
+        return dim
+    if dim is not None:
+        raise TypeError(f"{op}() got both dim and axis, two names for one argument: give one")
+    return axis
 
 
 def _times(other: Any, alpha: float) -> Any:

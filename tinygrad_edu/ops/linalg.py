@@ -5,6 +5,10 @@ dims. `matmul` adds PyTorch's conveniences around it: 1-D operands (a
 vector is a one-row or one-column matrix) and broadcast batch dims, each
 done with recorded reshape/expand, so the primitive's backward stays two lines.
 
+`bmm` is the strict batched form, PyTorch's: two 3-D operands with equal
+batch sizes, nothing broadcast. `einsum` (ops/einsum.py) writes any product,
+sum or trace of tensors as one equation.
+
 `Linear` is x W^T + b as one op (PyTorch's `F.linear`): a layer is then one
 node of the graph, not four (transpose, matmul, expand, add).
 """
@@ -77,6 +81,33 @@ def matmul(a: object, b: object) -> Tensor:
     if ndim_b == 1:
         out = out.squeeze(-1)
     return out
+
+
+def bmm(a: Tensor, b: Tensor) -> Tensor:
+    """A batch of matrix products: y[i] = a[i] @ b[i] for a (B, n, k) and b (B, k, m), giving (B, n, m).
+
+    Unlike matmul (and `@`), nothing is broadcast: both operands must be 3-D,
+    with the same batch size B and matching inner sizes k, as in PyTorch.
+    """
+    for position, (name, t) in enumerate((("input", a), ("mat2", b)), 1):
+        if not isinstance(t, Tensor):
+            raise TypeError(
+                f"bmm(): argument '{name}' (position {position}) must be Tensor, not {type(t).__name__}"
+            )
+    for name, t in (("batch1", a), ("batch2", b)):
+        if t.data.ndim != 3:
+            raise RuntimeError(f"bmm(): {name} must be a 3D tensor, got shape {t.shape}")
+    if b.shape[:2] != (a.shape[0], a.shape[2]):
+        raise RuntimeError(
+            f"bmm(): Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{a.shape[0]}, {a.shape[2]}] but got: [{b.shape[0]}, {b.shape[1]}] "
+            f"(batch1 {a.shape}, batch2 {b.shape})"
+        )
+    if a.data.dtype != b.data.dtype:
+        raise RuntimeError(
+            f"bmm(): expected both operands to have the same dtype, got {a.dtype} and {b.dtype}"
+        )
+    return MatMul._apply2(a, b)
 
 
 class Linear(Function):

@@ -1,11 +1,14 @@
 """Picking elements: by computed positions (gather, sort, topk, max/min along a dim),
-by given ones (select, narrow, index_select), by a mask (masked_select, tril, triu).
+by given ones (select, narrow, index_select), by a mask (masked_select, tril, triu);
+and the way back, placing elements at given positions (scatter, scatter_add).
 
 Each of these finds its positions with NumPy (no gradient flows through an
 argsort or a comparison) and then indexes with them. Indexing is a
 differentiable op (movement.Index), so the gradient needs no formula of its
 own: dL/dy goes back to the places that were picked, summed where a place
-was picked twice, and 0 where nothing was picked.
+was picked twice, and 0 where nothing was picked. Scattering is indexed
+assignment (movement.IndexPut) or indexed addition (movement.IndexAdd), whose
+gradients are gathers.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from . import elementwise
-from .movement import normalize_dim
+from .movement import IndexAdd, IndexPut, normalize_dim
 
 # PyTorch's (values, indices) results, named after the op that made them
 ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])
@@ -81,6 +84,87 @@ def gather(x: Tensor, dim: int, index: Tensor) -> Tensor:
         )
     _check_in_range(idx, x.shape[d], d, "gather", RuntimeError)
     return x[_along(idx, d)]
+
+
+def scatter(
+    x: Tensor, dim: int, index: Tensor, src: Tensor | float | None = None, value: float | None = None
+) -> Tensor:
+    """y = x with y[index[i][j]][j] = src[i][j] for dim 0 (y[i][index[i][j]] = src[i][j] for dim 1, ...).
+
+    gather's way back: element (i, j) of src goes to the place that
+    x.gather(dim, index) would read element (i, j) from. `value` (a number)
+    instead of src writes that number at every place index names. Where index
+    names a place twice, one of the values lands there (PyTorch does not say which).
+    dL/dx = dL/dy with the written places zeroed;  dL/dsrc = dL/dy gathered at index
+    (0 for elements of src beyond index's shape).
+    """
+    if (src is None) == (value is None):
+        raise TypeError("scatter(): expected exactly one of src (a Tensor or a number) and value (a number)")
+    if not isinstance(src, Tensor):  # a number: that value at every place index names
+        src = Tensor._wrap(np.full(np.shape(index), src if value is None else value, dtype=x.dtype))
+    return _scatter("scatter", x, dim, index, src)
+
+
+def scatter_add(x: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
+    """y = x with src[i][j] added to y[index[i][j]][j] for dim 0 (and so on, as scatter).
+
+    Where index names a place twice, both values are added there.
+    dL/dx = dL/dy;  dL/dsrc = dL/dy gathered at index (0 beyond index's shape).
+    """
+    if not isinstance(src, Tensor):
+        raise TypeError(
+            f"scatter_add(): argument 'src' (position 3) must be Tensor, not {type(src).__name__}"
+        )
+    return _scatter("scatter_add", x, dim, index, src)
+
+
+def _scatter(op: str, x: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
+    """Write (op "scatter") or add (op "scatter_add") src's elements into x where index says.
+
+    Written with the ops of indexing: y = x with y[places] = src (IndexPut),
+    or x + (zeros with src added at places) (IndexAdd), where `places` is the
+    advanced index of gather's positions.
+    """
+    idx = np.array(index)  # a copy: a later change to the index must not move the gradient
+    if 0 in (x.ndim, idx.ndim, src.ndim) and max(x.ndim, idx.ndim, src.ndim) <= 1:
+        # PyTorch takes a 0-d tensor here as a one-element vector
+        return _scatter(op, x.reshape(-1), dim, idx.reshape(-1), src.reshape(-1)).reshape(x.shape)
+    d = _check_scatter(op, x, dim, idx, src)
+    if src.shape != idx.shape:
+        src = src[tuple(slice(0, n) for n in idx.shape)]  # only the part that index covers is used
+    places = _along(idx, d)
+    if op == "scatter":
+        return IndexPut.apply(x, src, places)
+    return x + IndexAdd._apply1(src, places, x.shape)
+
+
+def _check_scatter(op: str, x: Tensor, dim: int, idx: np.ndarray, src: Tensor) -> int:
+    """Refuse what PyTorch refuses, saying why; the dim as a non-negative int.
+
+    x: (..., n, ...);  idx: integers in [0, n), as many dims as x and src,
+    no longer than src in any dim and no longer than x apart from `dim`.
+    """
+    if idx.dtype not in (np.int32, np.int64):
+        raise RuntimeError(f"{op}(): Expected dtype int32/int64 for index, got {idx.dtype}")
+    if src.data.dtype != x.data.dtype:
+        raise RuntimeError(
+            f"{op}(): Expected self.dtype to be equal to src.dtype, got {x.dtype} and {src.dtype}"
+        )
+    for name, other in (("self", x), ("src", src)):
+        if idx.ndim != other.ndim:
+            raise RuntimeError(
+                f"{op}(): Index tensor must have the same number of dimensions as {name} tensor "
+                f"(index {idx.shape}, {name} {other.shape})"
+            )
+    d = normalize_dim(dim, x.ndim)
+    longer_than_x = any(i > n for e, (i, n) in enumerate(zip(idx.shape, x.shape)) if e != d)
+    if longer_than_x or any(i > n for i, n in zip(idx.shape, src.shape)):
+        raise RuntimeError(
+            f"{op}(): Expected index {idx.shape} to be no larger than self {x.shape} apart from "
+            f"dimension {d} and to be no larger size than src {src.shape}"
+        )
+    _check_in_range(idx, x.shape[d], d, op, RuntimeError)
+    return d
 
 
 def _argsort(x: Tensor, dim: int, descending: bool) -> np.ndarray:
