@@ -140,3 +140,23 @@ class LRScheduler:
 
     def _group_lrs(self) -> list[float]:
         return [group["lr"] for group in self.optimizer.param_groups]
+
+
+def _start_momentum_cycle(optimizer: Optimizer, highs: list[float], lows: list[float], fresh: bool) -> bool:
+    """For the schedulers that cycle momentum (OneCycleLR, CyclicLR): is it Adam's
+    beta1 that cycles? On a fresh start each group is set to its highest momentum."""
+    use_beta1 = "betas" in optimizer.defaults
+    if fresh:
+        for group, high, low in zip(optimizer.param_groups, highs, lows):
+            _set_momentum(group, high, use_beta1)
+            group["max_momentum"] = high
+            group["base_momentum"] = low
+    return use_beta1
+
+
+def _set_momentum(group: dict[str, Any], value: float, use_beta1: bool) -> None:
+    """Set a group's momentum: Adam's beta1, or the `momentum` of SGD and RMSprop."""
+    if use_beta1:
+        group["betas"] = (value, *group["betas"][1:])
+    else:
+        group["momentum"] = value

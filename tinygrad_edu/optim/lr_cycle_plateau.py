@@ -15,7 +15,14 @@ import math
 import warnings
 from typing import Any, Literal, SupportsFloat
 
-from .lr_base import _EPOCH_DEPRECATION_WARNING, LRScheduler, _check_optimizer, _per_group
+from .lr_base import (
+    _EPOCH_DEPRECATION_WARNING,
+    LRScheduler,
+    _check_optimizer,
+    _per_group,
+    _set_momentum,
+    _start_momentum_cycle,
+)
 from .optimizer import Optimizer
 
 __all__ = ["OneCycleLR", "ReduceLROnPlateau"]
@@ -184,14 +191,9 @@ class OneCycleLR(LRScheduler):
                 group["min_lr"] = group["initial_lr"] / final_div_factor
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
-            self.use_beta1 = "betas" in optimizer.defaults
             max_momentums = _per_group("max_momentums", max_momentum, optimizer)
             base_momentums = _per_group("base_momentums", base_momentum, optimizer)
-            if last_epoch == -1:
-                for group, high, low in zip(optimizer.param_groups, max_momentums, base_momentums):
-                    self._set_momentum(group, high)
-                    group["max_momentum"] = high
-                    group["base_momentum"] = low
+            self.use_beta1 = _start_momentum_cycle(optimizer, max_momentums, base_momentums, last_epoch == -1)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
@@ -209,7 +211,7 @@ class OneCycleLR(LRScheduler):
             lrs.append(anneal(group[phase["start_lr"]], group[phase["end_lr"]], pct))
             if self.cycle_momentum:
                 momentum = anneal(group[phase["start_momentum"]], group[phase["end_momentum"]], pct)
-                self._set_momentum(group, momentum)
+                _set_momentum(group, momentum, self.use_beta1)
         return lrs
 
     def _phase_at(self, step: int) -> tuple[dict[str, Any], float]:
@@ -221,12 +223,6 @@ class OneCycleLR(LRScheduler):
                 return phase, (step - start) / (phase["end_step"] - start)
             start = phase["end_step"]
         raise AssertionError("unreachable: the last phase always matches")
-
-    def _set_momentum(self, group: dict[str, Any], value: float) -> None:
-        if self.use_beta1:
-            group["betas"] = (value, *group["betas"][1:])
-        else:
-            group["momentum"] = value
 
 
 class ReduceLROnPlateau(LRScheduler):

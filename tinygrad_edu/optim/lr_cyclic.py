@@ -19,7 +19,7 @@ import types
 from collections.abc import Callable
 from typing import Any, Literal
 
-from .lr_base import LRScheduler, _check_optimizer, _per_group
+from .lr_base import LRScheduler, _check_optimizer, _per_group, _set_momentum, _start_momentum_cycle
 from .optimizer import Optimizer
 
 __all__ = ["CosineAnnealingWarmRestarts", "CyclicLR"]
@@ -141,14 +141,9 @@ class CyclicLR(LRScheduler):
         self._init_scale_fn()
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
-            self.use_beta1 = "betas" in optimizer.defaults
             self.base_momentums = base_momentums
             self.max_momentums = max_momentums
-            if last_epoch == -1:
-                for group, high, low in zip(optimizer.param_groups, max_momentums, base_momentums):
-                    self._set_momentum(group, high)
-                    group["max_momentum"] = high
-                    group["base_momentum"] = low
+            self.use_beta1 = _start_momentum_cycle(optimizer, max_momentums, base_momentums, last_epoch == -1)
         # NOTE: as in PyTorch, the first step uses the groups' "initial_lr"
         # (base_lr, unless a scheduler before this one recorded another);
         # only then does `base_lrs` become base_lr.
@@ -183,14 +178,8 @@ class CyclicLR(LRScheduler):
         lrs = [base + (top - base) * height * scale for base, top in zip(self.base_lrs, self.max_lrs)]
         if self.cycle_momentum:
             for group, low, high in zip(self.optimizer.param_groups, self.base_momentums, self.max_momentums):
-                self._set_momentum(group, high - (high - low) * height * scale)
+                _set_momentum(group, high - (high - low) * height * scale, self.use_beta1)
         return lrs
-
-    def _set_momentum(self, group: dict[str, Any], value: float) -> None:
-        if self.use_beta1:
-            group["betas"] = (value, *group["betas"][1:])
-        else:
-            group["momentum"] = value
 
     def state_dict(self) -> dict[str, Any]:
         """Attributes except the optimizer; for ``scale_fn``, the attribute dict
