@@ -118,6 +118,25 @@ def test_parameter_shares_memory_and_repr():
     assert repr(p) == "Parameter containing:\ntensor([1., 1.], requires_grad=True)"
 
 
+def test_assigning_a_parameters_data_stores_an_array_as_pytorch_idiom_expects():
+    model = nn.Linear(3, 2)
+    model(tg.randn(4, 3)).sum().backward()
+    before = {name: p.data.copy() for name, p in model.named_parameters()}
+    for p in model.parameters():
+        p.data = p.data - 0.1 * p.grad  # the right side is a Tensor here
+    for name, p in model.named_parameters():
+        assert type(p.data) is np.ndarray
+        np.testing.assert_allclose(p.data, before[name] - 0.1 * p.grad.data)
+    assert all(type(v) is np.ndarray for v in model.state_dict().values())
+    assert "Parameter containing" in repr(model.weight)
+    zeros = tg.zeros(2, 3)
+    model.weight.data = zeros
+    assert model.weight.data is zeros.data  # shares the Tensor's memory, as PyTorch shares storage
+    with pytest.raises(TypeError, match="Parameter.data must be a Tensor or a NumPy array, not list"):
+        model.weight.data = [1.0, 2.0]
+    assert model.weight.data is zeros.data  # a refused assignment changes nothing
+
+
 def test_deepcopy_of_a_parameter_drops_its_grad_as_pytorch_does():
     model = nn.Sequential(nn.Linear(3, 2), nn.Linear(2, 2))
     model[1].bias.requires_grad_(False)

@@ -26,6 +26,21 @@ class Parameter(Tensor):
             array = np.asarray(data)
         self._adopt(array, requires_grad)
 
+    # On a Tensor `data` is a plain slot, read by every op; on a Parameter it is
+    # a property, so that PyTorch's ``p.data = p.data - lr * p.grad`` (whose
+    # right side is a Tensor here) stores an array, not a Tensor in the slot.
+    @property
+    def data(self) -> np.ndarray:
+        return _data_slot.__get__(self)
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        if isinstance(value, Tensor):
+            value = value.data  # shares the Tensor's array, as PyTorch shares storage
+        elif not isinstance(value, np.ndarray):
+            raise TypeError(f"Parameter.data must be a Tensor or a NumPy array, not {type(value).__name__}")
+        _data_slot.__set__(self, value)
+
     def __deepcopy__(self, memo: dict[int, Any]) -> Parameter:
         """A new Parameter of the same type over a copy of the values, keeping ``requires_grad``.
 
@@ -40,3 +55,6 @@ class Parameter(Tensor):
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
+
+
+_data_slot = Tensor.__dict__["data"]  # the slot's own descriptor, which the property wraps
