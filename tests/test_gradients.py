@@ -129,6 +129,17 @@ def test_gradcheck_catches_a_wrong_backward() -> None:
             check(WrongSquare.apply, [constant])
 
 
+def test_gradcheck_says_what_a_function_returned_when_it_is_not_tensors() -> None:
+    x = tg.tensor(np.array([1.0, -2.0]), requires_grad=True)
+    for fn, got in [
+        (lambda t: 3.0, "float"),
+        (lambda t: t.data * 2, "ndarray"),
+        (lambda t: (t * 2, t.data), "Tensor, ndarray"),
+    ]:
+        with pytest.raises(TypeError, match=f"must return a Tensor or a tuple of Tensors.*returned {got} "):
+            gradcheck(fn, [x])
+
+
 def test_gradgradcheck_catches_a_backward_that_is_not_differentiable() -> None:
     class DetachedSquare(Function):
         @staticmethod

@@ -353,3 +353,16 @@ def test_npz_members_are_standard_npy(tmp_path):
     with zipfile.ZipFile(path) as zf:
         assert sorted(zf.namelist()) == ["__manifest__.npy", "a0.npy"]
     assert math.isclose(float(np.load(path)["a0"].sum()), 3.0)
+
+
+def test_load_accepts_pytorchs_cpu_map_location_and_weights_only(tmp_path):
+    path = tmp_path / "state.npz"
+    tg.save({"w": np.arange(3.0)}, path)
+    for kwargs in (
+        {"map_location": "cpu"},
+        {"weights_only": True},
+        {"map_location": "cpu:0", "weights_only": False},
+    ):
+        np.testing.assert_array_equal(tg.load(path, **kwargs)["w"], np.arange(3.0))
+    with pytest.raises(RuntimeError, match="device 'cuda' is not available"):
+        tg.load(path, map_location="cuda")

@@ -30,7 +30,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from tinygrad_edu.tensor import Tensor
+from tinygrad_edu.tensor import Tensor, check_device
 
 __all__ = ["load", "save"]
 
@@ -63,13 +63,17 @@ def save(obj: Any, f: FileLike) -> None:
             np.savez(fh, allow_pickle=False, **arrays)
 
 
-def load(f: FileLike) -> Any:
+def load(f: FileLike, map_location: Any = None, *, weights_only: bool | None = None) -> Any:
     """Read an object written by :func:`save`; array leaves come back as
     NumPy arrays with their dtype and shape, tuples as tuples.
 
     Raises ``ValueError`` if ``f`` is not such a file (including any file
-    that would need pickle to read).
+    that would need pickle to read). PyTorch's ``map_location="cpu"`` and
+    ``weights_only=True`` are accepted, so loading code runs unchanged:
+    everything is on the CPU, and a file holds nothing but data anyway
+    (``weights_only`` changes nothing). Any other device raises.
     """
+    check_device(map_location)
     name = f if isinstance(f, (str, os.PathLike)) else getattr(f, "name", "file object")
     try:
         archive = np.load(f, allow_pickle=False)

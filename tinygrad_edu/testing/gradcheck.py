@@ -26,7 +26,14 @@ class GradcheckError(RuntimeError):
 
 def _outputs(fn: Callable, inputs: Sequence[Tensor]) -> tuple[Tensor, ...]:
     out = fn(*inputs)
-    return (out,) if isinstance(out, Tensor) else tuple(out)
+    outputs = (out,) if isinstance(out, Tensor) else tuple(out) if isinstance(out, (tuple, list)) else None
+    if outputs is None or not all(isinstance(o, Tensor) for o in outputs):
+        got = type(out).__name__ if outputs is None else ", ".join(type(o).__name__ for o in outputs)
+        raise TypeError(
+            f"gradcheck: the function must return a Tensor or a tuple of Tensors computed from its "
+            f"inputs, but it returned {got} (a NumPy result or a plain number has no graph to check)"
+        )
+    return outputs
 
 
 def _numeric_jacobian(
