@@ -13,7 +13,8 @@ help:
 	@echo "make demo    train the digits example end to end (installs what it needs)"
 	@echo "make test    run the whole test suite (installs what it needs)"
 	@echo "make bench   time the engine against NumPy by hand (and PyTorch if installed)"
-	@echo "make docs    build the documentation site;  make lint: ruff;  make clean"
+	@echo "make docs    build the documentation site (make notebooks: the tutorials as Jupyter notebooks)"
+	@echo "make lint    ruff;  make clean: remove .venv and everything the commands wrote"
 
 # The demo needs the package and the examples' extras (figures, progress bar);
 # everything else (tests, docs) installs the rest on top.
@@ -58,4 +59,4 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check tinygrad_edu tests examples benchmarks
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info out site
