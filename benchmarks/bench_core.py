@@ -28,12 +28,23 @@ import tinygrad_edu as tg  # noqa: E402
 
 def best_of(fn: Callable[[], object], repeat: int) -> float:
     """Smallest wall time of `repeat` runs, in seconds (the least disturbed run)."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+    return interleaved_best({"fn": fn}, repeat)["fn"]
+
+
+def interleaved_best(fns: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
+    """Each function's smallest wall time, in seconds, over `rounds` rounds that run them in turn.
+
+    On a shared machine a slow spell then slows every implementation alike,
+    rather than only the one that happened to be running, so the ratios hold
+    steady even while the absolute times swing.
+    """
+    best = dict.fromkeys(fns, float("inf"))
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return best
 
 
 def numpy_chain(x0: np.ndarray, c: np.ndarray, n: int) -> np.ndarray:
@@ -98,7 +109,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ops", type=int, default=2000, help="length of the 4x4 chain")
     parser.add_argument("--deep", type=int, default=100_000, help="length of the scalar chain")
-    parser.add_argument("--repeat", type=int, default=7, help="runs per measurement (best is kept)")
+    parser.add_argument("--repeat", type=int, default=30, help="rounds of the 4x4 chain (best kept)")
     args = parser.parse_args()
 
     rng = np.random.default_rng(0)
@@ -106,21 +117,25 @@ def main() -> None:
     n = args.ops
     assert np.allclose(numpy_chain(x0, c, n), tg_chain(x0, c, n)), "tinygrad_edu disagrees with NumPy"
 
-    rows = [("NumPy by hand (floor)", best_of(lambda: numpy_chain(x0, c, n), args.repeat))]
-    rows.append(("tinygrad_edu", best_of(lambda: tg_chain(x0, c, n), args.repeat)))
+    fns = {
+        "NumPy by hand (floor)": lambda: numpy_chain(x0, c, n),
+        "tinygrad_edu": lambda: tg_chain(x0, c, n),
+        "forward": lambda: tg_forward(x0, c, n),
+    }
     try:
         import torch  # noqa: F401
 
         torch.set_num_threads(1)
-        rows.append(("PyTorch eager", best_of(lambda: torch_chain(x0, c, n), args.repeat)))
+        fns["PyTorch eager"] = lambda: torch_chain(x0, c, n)
     except ImportError:
         pass
-    floor = rows[0][1]
+    best = interleaved_best(fns, args.repeat)
+    fwd = best.pop("forward")
+    floor = best["NumPy by hand (floor)"]
     print(f"Chain of {n} elementwise ops (mul, add, tanh) on 4x4 float64, forward + backward")
     print(f"{'implementation':<24}{'us/op':>10}{'x floor':>10}")
-    for name, seconds in rows:
+    for name, seconds in best.items():
         print(f"{name:<24}{seconds / n * 1e6:>10.2f}{seconds / floor:>10.2f}")
-    fwd = best_of(lambda: tg_forward(x0, c, n), args.repeat)
     print(f"(tinygrad_edu forward alone: {fwd / n * 1e6:.2f} us/op)")
 
     deep = args.deep

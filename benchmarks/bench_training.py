@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
 from collections.abc import Callable
 
 # One BLAS thread for every implementation: on a small shared machine, BLAS
@@ -21,6 +20,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
+from bench_core import interleaved_best  # noqa: E402  (benchmarks/ is on the path when run as a script)
 
 import tinygrad_edu as tg  # noqa: E402
 from tinygrad_edu import nn, optim  # noqa: E402
@@ -29,15 +29,13 @@ from tinygrad_edu.data import load_digits  # noqa: E402
 SIZES = [64, 128, 64, 10]
 
 
-def best_ms(step: Callable[[], object], repeat: int, warmup: int = 3) -> float:
-    for _ in range(warmup):
-        step()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
-    return min(times) * 1e3
+def best_ms(steps: dict[str, Callable[[], object]], repeat: int, warmup: int = 3) -> dict[str, float]:
+    """Each step's smallest time in ms, the steps taken in turn in each of `repeat` rounds
+    (so a slow spell of a shared machine slows them alike; see bench_core.interleaved_best)."""
+    for step in steps.values():
+        for _ in range(warmup):
+            step()
+    return {name: seconds * 1e3 for name, seconds in interleaved_best(steps, repeat).items()}
 
 
 class NumpyMLP:
@@ -111,16 +109,17 @@ def main() -> None:
             loss.backward()
             opt.step()
 
-        rows = [("NumPy by hand (floor)", best_ms(lambda x=x, y=y: floor.step(x, y), args.repeat))]
-        rows.append(("tinygrad_edu", best_ms(tg_step, args.repeat)))
-        torch_row = _torch_row(x, y, args.repeat)
-        if torch_row:
-            rows.append(torch_row)
-        for name, ms in rows:
-            print(f"{batch:>6}  {name:<24}{ms:>9.3f}{ms / rows[0][1]:>10.2f}")
+        steps = {"NumPy by hand (floor)": lambda x=x, y=y: floor.step(x, y), "tinygrad_edu": tg_step}
+        torch_step = _torch_step(x, y)
+        if torch_step:
+            steps["PyTorch eager"] = torch_step
+        times = best_ms(steps, args.repeat)
+        for name, ms in times.items():
+            print(f"{batch:>6}  {name:<24}{ms:>9.3f}{ms / times['NumPy by hand (floor)']:>10.2f}")
 
 
-def _torch_row(x: np.ndarray, y: np.ndarray, repeat: int) -> tuple[str, float] | None:
+def _torch_step(x: np.ndarray, y: np.ndarray) -> Callable[[], None] | None:
+    """The same step in PyTorch eager, when PyTorch is installed."""
     try:
         import torch
     except ImportError:
@@ -141,7 +140,7 @@ def _torch_row(x: np.ndarray, y: np.ndarray, repeat: int) -> tuple[str, float] |
         torch.nn.functional.cross_entropy(model(xt), yt).backward()
         opt.step()
 
-    return ("PyTorch eager", best_ms(step, repeat))
+    return step
 
 
 if __name__ == "__main__":
