@@ -101,12 +101,12 @@ def train(args: argparse.Namespace) -> dict:
 
 
 def progress(iterable, desc: str):
-    """A tqdm progress bar when tqdm is installed, else the plain iterable."""
+    """A tqdm progress bar when tqdm is installed (and output is a terminal), else the plain iterable."""
     try:
         from tqdm import tqdm
     except ImportError:
         return iterable
-    return tqdm(iterable, desc=desc)
+    return tqdm(iterable, desc=desc, disable=None)  # None: no bar when output is not a terminal
 
 
 def show(bar, text: str) -> None:
