@@ -142,7 +142,7 @@ def _run(
     # Backward formulas themselves are recorded only for create_graph.
     was_collecting, was_recording = gc.isenabled(), _state.enabled
     gc.disable()
-    _state.enabled = create_graph
+    _state.enabled = bool(create_graph)
     try:
         return _backpropagate(roots, retain_graph, capture, observer)
     finally:

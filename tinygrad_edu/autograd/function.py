@@ -232,8 +232,9 @@ class Function:
     # Shortcuts for the library's most common calls, the same steps as `apply`
     # without walking an argument list of unknown length: one or two Tensors,
     # followed by a few plain values (dims, shapes) that get no gradient.
-    # Every op runs through them, forward and backward, so they make the
-    # output Tensor in place (as `Tensor._wrap` does) instead of calling out.
+    # Every op runs through them, forward and backward, so they do the work
+    # of `Tensor._wrap` and `_record` in place instead of calling them: each
+    # call saved is a few per cent of a chain of small ops (bench_core.py).
 
     @classmethod
     def _apply1(cls, x: Tensor, *consts: Any) -> Tensor:
@@ -252,8 +253,15 @@ class Function:
             out._share_memory_of(x)
             out._view = (x, cls, consts)
             out._view_version = out._base._version if _state.enabled else None
-        if need:
-            _record(ctx, (x,) + consts, (x.grad_fn or x,) + (None,) * len(consts), out, result)
+        if need and out.data.dtype.kind == "f":  # (as `_record`)
+            ctx.inputs = (x, *consts) if consts else (x,)
+            ctx.parents = (x.grad_fn or x,) + (None,) * len(consts)
+            ctx.scope = _state.scope
+            ctx.seq = next(_sequence)
+            if ctx._saved:
+                ctx._save(out, result)
+            out.requires_grad = True
+            out.grad_fn = ctx
         return out
 
     @classmethod
@@ -273,9 +281,16 @@ class Function:
         out.data = result if type(result) is np.ndarray else _as_output(cls, result)
         out.requires_grad, out._version = False, 0
         out._grad = out.grad_fn = out._base = out._view = None
-        if need_a or need_b:
+        if (need_a or need_b) and out.data.dtype.kind == "f":  # (as `_record`)
+            ctx.inputs = (a, b, *consts) if consts else (a, b)
             parents = ((a.grad_fn or a) if need_a else None, (b.grad_fn or b) if need_b else None)
-            _record(ctx, (a, b) + consts, parents + (None,) * len(consts), out, result)
+            ctx.parents = parents + (None,) * len(consts) if consts else parents
+            ctx.scope = _state.scope
+            ctx.seq = next(_sequence)
+            if ctx._saved:
+                ctx._save(out, result)
+            out.requires_grad = True
+            out.grad_fn = ctx
         return out
 
 
@@ -290,7 +305,7 @@ def _as_output(cls: type[Function], result: Any) -> np.ndarray:
 
 
 def _record(ctx: Node, args: tuple, parents: tuple, out: Tensor, result: Any) -> None:
-    """Attach `ctx` to the graph as the producer of `out`."""
+    """Attach `ctx` to the graph as the producer of `out` (`_apply1`/`_apply2` do the same inline)."""
     if out.data.dtype.kind != "f":
         return  # integer and boolean results carry no gradient
     ctx.inputs = args
