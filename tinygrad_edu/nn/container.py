@@ -222,14 +222,17 @@ class ModuleDict(Module):
                 "ModuleDict.update should be called with an iterable of key/value pairs, "
                 f"but got {type(modules).__name__}"
             )
-        for i, pair in enumerate(pairs):
-            if not isinstance(pair, Iterable):
-                raise TypeError(
-                    f"ModuleDict update sequence element #{i} should be Iterable; is {type(pair).__name__}"
-                )
-            pair = tuple(pair)
-            if len(pair) != 2:
-                raise ValueError(
-                    f"ModuleDict update sequence element #{i} has length {len(pair)}; 2 is required"
-                )
-            self[pair[0]] = pair[1]
+        for key, module in _key_value_pairs("ModuleDict", pairs):
+            self[key] = module
+
+
+def _key_value_pairs(kind: str, pairs: Iterable) -> Iterator[tuple[Any, Any]]:
+    """Each element of `pairs` as a (key, value) pair, or the error PyTorch's dict update gives."""
+    for i, pair in enumerate(pairs):
+        if not isinstance(pair, Iterable):
+            got = type(pair).__name__
+            raise TypeError(f"{kind} update sequence element #{i} should be Iterable; is {got}")
+        pair = tuple(pair)
+        if len(pair) != 2:
+            raise ValueError(f"{kind} update sequence element #{i} has length {len(pair)}; 2 is required")
+        yield pair

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator, KeysView, Mapping
 from typing import Any
 
 from ..tensor import Tensor
+from .container import _key_value_pairs
 from .module import Module, _check_name
 from .parameter import Parameter
 
@@ -237,17 +238,8 @@ class ParameterDict(Module):
             pairs = ((key, parameters[key]) for key in sorted(parameters))
         else:
             pairs = parameters
-        for i, pair in enumerate(pairs):
-            if not isinstance(pair, Iterable):
-                raise TypeError(
-                    f"ParameterDict update sequence element #{i} should be Iterable; is {type(pair).__name__}"
-                )
-            pair = tuple(pair)
-            if len(pair) != 2:
-                raise ValueError(
-                    f"ParameterDict update sequence element #{i} has length {len(pair)}; 2 is required"
-                )
-            self[pair[0]] = pair[1]
+        for key, value in _key_value_pairs("ParameterDict", pairs):
+            self[key] = value
 
     def extra_repr(self) -> str:
         return "\n".join(f"  ({key}): {_describe(value)}" for key, value in self.items())
