@@ -53,6 +53,17 @@ def run(make_scheduler, epochs, opt=None):
     return np.array(seen)
 
 
+def chained_lrs(opt, schedulers, steps):
+    """Group 0's rate before the first step and after each step of every scheduler in turn."""
+    lrs = [opt.param_groups[0]["lr"]]
+    for _ in range(steps):
+        opt.step()
+        for sched in schedulers:
+            sched.step()
+        lrs.append(opt.param_groups[0]["lr"])
+    return lrs
+
+
 def test_public_names():
     assert set(lr_scheduler.__all__) >= {
         "StepLR",
@@ -152,12 +163,7 @@ def test_schedulers_chain_by_multiplying():
     opt = make_optimizer()
     first = StepLR(opt, step_size=3, gamma=0.5)
     second = ExponentialLR(opt, gamma=0.9)
-    lrs = []
-    for _ in range(10):
-        opt.step()
-        first.step()
-        second.step()
-        lrs.append(opt.param_groups[0]["lr"])
+    lrs = chained_lrs(opt, [first, second], 10)[1:]
     want = [LRS[0] * 0.5 ** (e // 3) * 0.9**e for e in range(1, 11)]
     np.testing.assert_allclose(lrs, want, rtol=1e-13)
 
@@ -377,12 +383,7 @@ def test_linear_warm_up_chains_with_exponential_decay():
     opt = make_optimizer()
     warmup = LinearLR(opt, start_factor=0.1, total_iters=4)
     decay = ExponentialLR(opt, gamma=0.9)
-    lrs = [opt.param_groups[0]["lr"]]
-    for _ in range(10):
-        opt.step()
-        warmup.step()
-        decay.step()
-        lrs.append(opt.param_groups[0]["lr"])
+    lrs = chained_lrs(opt, [warmup, decay], 10)
     want = [linear_closed(LRS[0], 0.1, 1.0, 4, t) * 0.9**t for t in range(11)]
     np.testing.assert_allclose(lrs, want, rtol=1e-13)
 
@@ -447,12 +448,7 @@ def test_polynomial_lr_chains_with_a_warm_up():
     opt = make_optimizer()
     warmup = LinearLR(opt, start_factor=0.5, total_iters=2)
     decay = PolynomialLR(opt, total_iters=6, power=1.0)
-    lrs = [opt.param_groups[0]["lr"]]
-    for _ in range(8):
-        opt.step()
-        warmup.step()
-        decay.step()
-        lrs.append(opt.param_groups[0]["lr"])
+    lrs = chained_lrs(opt, [warmup, decay], 8)
     want = [linear_closed(LRS[0], 0.5, 1.0, 2, t) * polynomial_closed(1.0, 6, 1.0, t) for t in range(9)]
     np.testing.assert_allclose(lrs, want, rtol=1e-13, atol=1e-18)
 
