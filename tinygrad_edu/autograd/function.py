@@ -67,8 +67,10 @@ class Node:
     # Slots for what every recorded node holds (fewer objects for the cycle
     # collector to walk); ctx attributes an op sets itself go to __dict__.
     # `_saved` holds what `save_for_backward` was given, then (once recorded)
-    # the saved tensors, and None after backward has released them.
-    __slots__ = ("inputs", "parents", "needs_input_grad", "scope", "seq", "_saved", "_versions", "__dict__")
+    # each saved tensor followed by its version at the time, in one flat
+    # tuple (t0, v0, t1, v1, ...; one object per node instead of two), and
+    # None after backward has released them.
+    __slots__ = ("inputs", "parents", "needs_input_grad", "scope", "seq", "_saved", "__dict__")
     function: type[Function]
     _pre_hooks: list | None = None
     _last_hook_keeps_grad = False  # True once the last pre-hook is retain_grad's
@@ -90,7 +92,8 @@ class Node:
         if not saved:
             return ()
         tensors = []
-        for tensor, version in zip(saved, self._versions):
+        pairs = iter(saved)
+        for tensor, version in zip(pairs, pairs):
             if tensor is not None:  # (None: forward saved nothing in this place)
                 if type(tensor) is weakref.ReferenceType:
                     tensor = tensor()
@@ -136,33 +139,31 @@ class Node:
 
     def _save(self, out: Tensor, result: Any) -> None:
         """Turn the arrays given to `save_for_backward` into tensors, noting their versions."""
-        saved, versions = [], []
+        pairs: list = []
         for value in self._saved:
             if value is None:
-                tensor = version = None
+                pairs += (None, None)
             elif value is result or value is out.data:
                 # A weak reference: the output owns this node, and a strong
                 # one back would make a reference cycle per op.
-                tensor, version = weakref.ref(out), 0
+                pairs += (weakref.ref(out), 0)
             else:
                 for tensor in self.inputs:
                     if isinstance(tensor, Tensor) and tensor.data is value:
                         break
                 else:
                     tensor = Tensor._wrap(np.asarray(value))  # made in forward: nothing else holds it
-                version = (tensor if tensor._base is None else tensor._base)._version
-            saved.append(tensor)
-            versions.append(version)
-        self._saved = tuple(saved)
-        self._versions = tuple(versions)
+                pairs += (tensor, (tensor if tensor._base is None else tensor._base)._version)
+        self._saved = tuple(pairs)
 
     def _output_moved(self, out: Tensor, tensor: Tensor) -> None:
         """The output this node saved now lives in `tensor` (an in-place op wrote it there)."""
         owner = tensor if tensor._base is None else tensor._base
-        for i, saved in enumerate(self._saved):
-            if type(saved) is weakref.ReferenceType and saved() is out:
-                self._saved = (*self._saved[:i], weakref.ref(tensor), *self._saved[i + 1 :])
-                self._versions = (*self._versions[:i], owner._version, *self._versions[i + 1 :])
+        saved = list(self._saved)
+        for i in range(0, len(saved), 2):
+            if type(saved[i]) is weakref.ReferenceType and saved[i]() is out:
+                saved[i], saved[i + 1] = weakref.ref(tensor), owner._version
+        self._saved = tuple(saved)
 
     def __repr__(self) -> str:
         return f"<{self.name()}>"
