@@ -544,6 +544,27 @@ def test_forward_knows_needs_input_grad_and_keeps_only_what_backward_uses():
     assert seen == [(True, False), (False, False)] and x.grad.tolist() == [3.0, 3.0]
 
 
+def test_an_op_that_records_nothing_keeps_nothing_alive():
+    # Library ops that record nothing share one throwaway ctx (function._Unrecorded),
+    # which must forget what forward hands it: x ** 3 saves x unconditionally.
+    import weakref
+
+    from tinygrad_edu.autograd.function import _UNRECORDED
+
+    x = tg.tensor(np.arange(3.0))
+    memory = weakref.ref(x.data)
+    with tg.no_grad():
+        y = f64([1.0, 2.0, 3.0]) ** x  # (the recording-off path, with an input that needs grad)
+    z = x**3.0
+    assert y.grad_fn is None and z.grad_fn is None
+    del x
+    assert memory() is None
+    ctx = _UNRECORDED[2]
+    ctx.index = np.zeros(3)  # as Index.forward does
+    ctx.save_for_backward(np.zeros(3))
+    assert not hasattr(ctx, "index") and ctx._saved == () and ctx.needs_input_grad == (False, False)
+
+
 def test_assigning_grad_checks_type_shape_and_dtype():
     x = f64([1.0, 2.0])
     x.grad = tg.ones(2, dtype=np.float64)

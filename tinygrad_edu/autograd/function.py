@@ -169,6 +169,34 @@ class Node:
         return f"<{self.name()}>"
 
 
+class _Unrecorded(Node):
+    """The ctx of a library op that records nothing (no input needs a gradient).
+
+    Such a ctx is read by nobody after forward, so one shared instance per
+    number of arguments serves every call, instead of a new node per op
+    (the backward of every op runs this way when no graph is to be created).
+    It forgets whatever forward writes to it: nothing it was handed stays
+    alive, and no two calls, even in two threads, see each other's writes.
+    Users' ops, through `Function.apply`, always get a node of their own.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, n_args: int) -> None:
+        object.__setattr__(self, "needs_input_grad", (False,) * n_args)
+        object.__setattr__(self, "_saved", ())
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        pass
+
+    def save_for_backward(self, *values: Any) -> None:
+        pass
+
+
+# by number of arguments (the library's ops take fewer than 8)
+_UNRECORDED = tuple(_Unrecorded(n) for n in range(8))
+
+
 class Function:
     """Base class of differentiable operations; see the module docstring."""
 
@@ -241,10 +269,13 @@ class Function:
     def _apply1(cls, x: Tensor, *consts: Any) -> Tensor:
         if x._view is not None:
             x._refresh_view()
-        ctx = cls._node_class()
-        ctx._saved = ()
         need = x.requires_grad and _state.enabled
-        ctx.needs_input_grad = ((need,) + (False,) * len(consts)) if consts else (need,)
+        if need:
+            ctx = cls._node_class()
+            ctx._saved = ()
+            ctx.needs_input_grad = ((True,) + (False,) * len(consts)) if consts else (True,)
+        else:
+            ctx = _UNRECORDED[1 + len(consts)]
         result = cls.forward(ctx, x.data, *consts) if consts else cls.forward(ctx, x.data)
         out = _new(Tensor)
         out.data = result if type(result) is np.ndarray else _as_output(cls, result)
@@ -271,12 +302,20 @@ class Function:
             a._refresh_view()
         if b._view is not None:
             b._refresh_view()
-        ctx = cls._node_class()
-        ctx._saved = ()
         need_a = need_b = False
         if (a.requires_grad or b.requires_grad) and _state.enabled:  # (the thread-local flag costs a lookup)
             need_a, need_b = a.requires_grad, b.requires_grad
-        ctx.needs_input_grad = ((need_a, need_b) + (False,) * len(consts)) if consts else (need_a, need_b)
+        if need_a or need_b:
+            ctx = cls._node_class()
+            ctx._saved = ()
+            if consts:
+                ctx.needs_input_grad = (need_a, need_b) + (False,) * len(consts)
+            else:  # a literal tuple: nothing to allocate
+                ctx.needs_input_grad = (
+                    ((True, True) if need_b else (True, False)) if need_a else (False, True)
+                )
+        else:
+            ctx = _UNRECORDED[2 + len(consts)]
         result = cls.forward(ctx, a.data, b.data, *consts) if consts else cls.forward(ctx, a.data, b.data)
         out = _new(Tensor)
         out.data = result if type(result) is np.ndarray else _as_output(cls, result)
