@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from ..tensor import Tensor
 from . import functional as F
+from .loss_functions import _check_reduction
 from .module import Module
 
 
 class _Loss(Module):
     def __init__(self, reduction: str = "mean") -> None:
         super().__init__()
-        F._check_reduction(reduction)
+        _check_reduction(reduction)
         self.reduction = reduction
 
 
