@@ -1,9 +1,10 @@
-"""Tests for tinygrad_edu.data: datasets, DataLoader, random_split, load_digits."""
+"""Tests for tinygrad_edu.data: datasets, samplers, DataLoader, random_split, load_digits."""
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections import namedtuple
+from collections import Counter, namedtuple
 from unittest import mock
 
 import numpy as np
@@ -13,10 +14,16 @@ from hypothesis import strategies as st
 
 import tinygrad_edu as tg
 from tinygrad_edu.data import (
+    BatchSampler,
     DataLoader,
     Dataset,
+    RandomSampler,
+    Sampler,
+    SequentialSampler,
     Subset,
+    SubsetRandomSampler,
     TensorDataset,
+    WeightedRandomSampler,
     default_collate,
     default_convert,
     load_digits,
@@ -309,6 +316,373 @@ def test_generator_and_seed_are_exclusive_and_checked():
         DataLoader(make_dataset(3), shuffle=True, seed=1, generator=np.random.default_rng(1))
     with pytest.raises(TypeError):
         DataLoader(make_dataset(3), shuffle=True, generator=np.random.RandomState(1))
+
+
+def test_seeded_shuffling_draws_one_permutation_per_epoch():
+    # Pins the batches of a seeded loader: epoch k is the k-th permutation the seed's stream draws.
+    loader = DataLoader(make_dataset(23), batch_size=5, shuffle=True, seed=7)
+    rng = np.random.default_rng(7)
+    for _ in range(3):
+        assert epoch_labels(loader).tolist() == rng.permutation(23).tolist()
+    # iter() draws the epoch, not the first next(): the first iterator made has the first permutation
+    for batch_size in [5, None]:
+        loader = DataLoader(make_dataset(23), batch_size=batch_size, shuffle=True, seed=7)
+        first, second = iter(loader), iter(loader)
+        list(second)
+        labels = [np.atleast_1d(y.numpy()) for _, y in first]
+        assert np.concatenate(labels).tolist() == np.random.default_rng(7).permutation(23).tolist()
+    tg.manual_seed(5)
+    default = DataLoader(make_dataset(23), batch_size=4, shuffle=True)
+    assert epoch_labels(default).tolist() == tg.Generator().manual_seed(5).permutation(23).tolist()
+
+
+# --- samplers --------------------------------------------------------------
+
+
+def test_sequential_sampler_yields_python_ints_in_order():
+    sampler = SequentialSampler(make_dataset(6))
+    assert list(sampler) == list(range(6)) and len(sampler) == 6
+    assert all(type(i) is int for i in sampler)
+
+
+def test_random_sampler_permutes_each_epoch_anew():
+    sampler = RandomSampler(range(30), generator=np.random.default_rng(0))
+    first, second = list(sampler), list(sampler)
+    assert sorted(first) == sorted(second) == list(range(30)) and len(sampler) == 30
+    assert first != second and first != list(range(30))
+    assert all(type(i) is int for i in first)
+
+
+def test_random_sampler_is_reproducible_from_its_generator_or_the_global_seed():
+    def epochs(**kwargs):
+        sampler = RandomSampler(range(20), **kwargs)
+        return [list(sampler) for _ in range(2)]
+
+    assert epochs(generator=tg.Generator().manual_seed(3)) == epochs(generator=tg.Generator().manual_seed(3))
+    assert epochs(generator=tg.Generator().manual_seed(3)) != epochs(generator=tg.Generator().manual_seed(4))
+    tg.manual_seed(8)
+    first = epochs()
+    tg.manual_seed(8)
+    assert epochs() == first
+
+
+@pytest.mark.parametrize("num_samples", [3, 10, 25])
+def test_random_sampler_num_samples_without_replacement_chains_permutations(num_samples):
+    drawn = list(RandomSampler(range(10), num_samples=num_samples, generator=np.random.default_rng(1)))
+    assert len(drawn) == num_samples
+    for start in range(0, num_samples, 10):  # every run of 10 is part of one permutation
+        block = drawn[start : start + 10]
+        assert len(set(block)) == len(block)
+    assert max(Counter(drawn).values()) == math.ceil(num_samples / 10)
+
+
+def test_random_sampler_with_replacement_repeats_indices():
+    sampler = RandomSampler(range(5), replacement=True, num_samples=200, generator=np.random.default_rng(2))
+    drawn = list(sampler)
+    assert len(sampler) == len(drawn) == 200
+    assert set(drawn) == set(range(5))  # all show up, so many repeat...
+    assert len(set(Counter(drawn).values())) > 1  # ...and not 40 times each, as 40 permutations would
+    assert len(list(RandomSampler(range(5), replacement=True, generator=np.random.default_rng(2)))) == 5
+
+
+def test_random_sampler_follows_a_growing_data_source():
+    data = list(range(4))
+    sampler = RandomSampler(data)
+    data.extend([4, 5])
+    assert len(sampler) == 6 and sorted(sampler) == list(range(6))
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"replacement": 1}, TypeError, "^replacement should be a boolean value, but got replacement=1$"),
+        (
+            {"num_samples": 0},
+            ValueError,
+            "^num_samples should be a positive integer value, but got num_samples=0$",
+        ),
+        ({"num_samples": 2.5}, ValueError, "num_samples=2.5$"),
+        ({"generator": np.random.RandomState(0)}, TypeError, "generator must be a tg.Generator"),
+    ],
+)
+def test_random_sampler_checks_its_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        RandomSampler(range(3), **kwargs)
+
+
+def test_random_sampler_on_an_empty_data_set_raises_as_in_pytorch():
+    with pytest.raises(ValueError, match="num_samples=0$"):
+        RandomSampler([])
+    with pytest.raises(ValueError, match="num_samples=0$"):
+        DataLoader(make_dataset(0), shuffle=True)
+
+
+def test_subset_random_sampler_shuffles_exactly_the_given_indices():
+    indices = [7, 2, 9, 4, 11, 0]
+    sampler = SubsetRandomSampler(indices, generator=np.random.default_rng(0))
+    epochs = [list(sampler) for _ in range(4)]
+    assert all(sorted(e) == sorted(indices) for e in epochs) and len(sampler) == 6
+    assert len({tuple(e) for e in epochs}) > 1  # a new order per epoch
+    loader = DataLoader(make_dataset(12), batch_size=4, sampler=SubsetRandomSampler(indices))
+    assert sorted(epoch_labels(loader).tolist()) == sorted(indices) and len(loader) == 2
+
+
+def test_weighted_random_sampler_draws_in_proportion_to_the_weights():
+    sampler = WeightedRandomSampler([1.0, 0.0, 3.0, 4.0], 8000, generator=np.random.default_rng(0))
+    counts = np.bincount(list(sampler), minlength=4) / 8000
+    assert len(sampler) == 8000 and counts[1] == 0
+    np.testing.assert_allclose(counts, [0.125, 0.0, 0.375, 0.5], atol=0.02)
+
+
+def test_weighted_random_sampler_without_replacement():
+    rng = np.random.default_rng(0)
+    sampler = WeightedRandomSampler([0.0, 1.0, 0.0, 1000.0, 1.0], 5, replacement=False, generator=rng)
+    epochs = [list(sampler) for _ in range(200)]
+    assert all(sorted(e) == list(range(5)) for e in epochs)  # each index once
+    assert all(e[3:] == [0, 2] for e in epochs)  # weight 0 only once the others are used up
+    assert Counter(e[0] for e in epochs)[3] > 190  # the heavy index nearly always first
+    assert len(list(WeightedRandomSampler([1.0, 2.0, 3.0], 2, replacement=False))) == 2
+
+
+def test_weighted_random_sampler_balances_classes_through_a_loader():
+    labels = np.array([0] * 90 + [1] * 10)
+    weights = 1.0 / np.bincount(labels)[labels]  # one over the size of each sample's class
+    sampler = WeightedRandomSampler(weights, num_samples=4000, generator=np.random.default_rng(0))
+    loader = DataLoader(TensorDataset(np.zeros((100, 2)), labels), batch_size=100, sampler=sampler)
+    drawn = np.concatenate([y.numpy() for _, y in loader])
+    assert len(loader) == 40 and abs(drawn.mean() - 0.5) < 0.05
+
+
+@pytest.mark.parametrize(
+    "weights, num_samples, replacement, message",
+    [
+        ([0.0, 0.0], 1, True, r"sum of probabilities <= 0"),
+        ([1.0, -1.0], 1, True, r"`inf`, `nan` or element < 0"),
+        ([1.0, np.nan], 1, True, r"`inf`, `nan` or element < 0"),
+        ([1.0, np.inf], 1, True, r"`inf`, `nan` or element < 0"),
+        ([1.0, 2.0], 3, False, r"cannot sample n_sample > prob_dist.size\(-1\) samples without replacement"),
+    ],
+)
+def test_weighted_random_sampler_checks_the_weights_when_drawing(weights, num_samples, replacement, message):
+    sampler = WeightedRandomSampler(weights, num_samples, replacement=replacement)  # as PyTorch: no error yet
+    with pytest.raises(RuntimeError, match=message):
+        list(sampler)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (([1.0, 2.0], 0), "^num_samples should be a positive integer value, but got num_samples=0$"),
+        (([1.0, 2.0], True), "num_samples=True$"),
+        (([1.0, 2.0], 2, 1), "^replacement should be a boolean value, but got replacement=1$"),
+        (([[1.0, 2.0]], 2), r"^weights should be a 1d sequence but given weights have shape \(1, 2\)$"),
+    ],
+)
+def test_weighted_random_sampler_checks_its_arguments(args, message):
+    with pytest.raises(ValueError, match=message):
+        WeightedRandomSampler(*args)
+
+
+def reference_batches(indices, batch_size, drop_last):
+    batches = [indices[i : i + batch_size] for i in range(0, len(indices), batch_size)]
+    return [b for b in batches if len(b) == batch_size] if drop_last else batches
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(0, 30), batch_size=st.integers(1, 8), drop_last=st.booleans(), own=st.booleans())
+def test_batch_sampler_chunks_any_iterable(n, batch_size, drop_last, own):
+    # own: a sampler of the library's (one array, sliced); else a plain iterable (taken lazily)
+    sampler = SequentialSampler(range(n)) if own else range(n)
+    batches = list(BatchSampler(sampler, batch_size, drop_last))
+    assert batches == reference_batches(list(range(n)), batch_size, drop_last)
+    assert len(BatchSampler(sampler, batch_size, drop_last)) == len(batches)
+    assert all(type(b) is list and all(type(i) is int for i in b) for b in batches)
+
+
+def test_batch_sampler_takes_an_iterator_lazily():
+    batches = BatchSampler(itertools.count(), 3, drop_last=False)  # an endless sampler
+    assert list(itertools.islice(batches, 2)) == [[0, 1, 2], [3, 4, 5]]
+
+
+@pytest.mark.parametrize(
+    "batch_size, drop_last, message",
+    [
+        (0, False, "^batch_size should be a positive integer value, but got batch_size=0$"),
+        (True, False, "batch_size=True$"),
+        (2, 1, "^drop_last should be a boolean value, but got drop_last=1$"),
+    ],
+)
+def test_batch_sampler_checks_its_arguments(batch_size, drop_last, message):
+    with pytest.raises(ValueError, match=message):
+        BatchSampler(range(4), batch_size, drop_last)
+
+
+def test_sampler_base_class_is_generic_and_has_no_length():
+    class Evens(Sampler[int]):
+        def __init__(self, n):
+            self.n = n
+
+        def __iter__(self):
+            return iter(range(0, self.n, 2))
+
+    assert list(Evens(7)) == [0, 2, 4, 6]
+    assert not hasattr(Sampler, "__len__")
+    with pytest.raises(NotImplementedError):
+        iter(Sampler())
+    loader = DataLoader(make_dataset(7), batch_size=3, sampler=Evens(7))
+    assert [y.numpy().tolist() for _, y in loader] == [[0, 2, 4], [6]]
+    with pytest.raises(TypeError):
+        len(loader)  # Evens has no __len__
+
+
+# --- DataLoader with samplers ----------------------------------------------
+
+
+@pytest.mark.parametrize("dataset", [make_dataset(10), SquaresDataset(10)], ids=["tensors", "generic"])
+def test_loader_follows_any_iterable_of_indices_as_sampler(dataset):
+    order = [3, 1, 4, 1, 5, 9, 2]
+    loader = DataLoader(dataset, batch_size=3, sampler=order)
+    assert len(loader) == 3 and loader.sampler is order
+    assert [b[1].numpy().tolist() for b in loader] == [[3, 1, 4], [1, 5, 9], [2]]
+    dropped = DataLoader(dataset, batch_size=3, sampler=order, drop_last=True)
+    assert len(dropped) == 2 and epoch_labels(dropped).tolist() == order[:6]
+    single = DataLoader(dataset, batch_size=None, sampler=order)
+    assert len(single) == 7 and [int(y) for _, y in single] == order
+
+
+def test_loader_with_a_sampler_still_gathers_whole_batches():
+    ds = make_dataset(20)
+    sampler = RandomSampler(ds, generator=np.random.default_rng(0))
+    with mock.patch.object(TensorDataset, "__getitem__", side_effect=AssertionError):
+        batches = list(DataLoader(ds, batch_size=8, sampler=sampler))
+        custom = list(DataLoader(ds, batch_size=8, sampler=[5, 2, 7]))
+    assert sorted(np.concatenate([y.numpy() for _, y in batches]).tolist()) == list(range(20))
+    assert custom[0][1].numpy().tolist() == [5, 2, 7]
+
+
+def test_shuffle_is_a_random_sampler_with_the_loaders_generator():
+    ds = make_dataset(17)
+    shuffled = DataLoader(ds, batch_size=4, shuffle=True, seed=3)
+    assert type(shuffled.sampler) is RandomSampler and type(shuffled.batch_sampler) is BatchSampler
+    sampled = DataLoader(ds, batch_size=4, sampler=RandomSampler(ds, generator=np.random.default_rng(3)))
+    for _ in range(2):
+        assert epoch_labels(shuffled).tolist() == epoch_labels(sampled).tolist()
+    plain = DataLoader(ds, batch_size=4)
+    assert type(plain.sampler) is SequentialSampler and plain.batch_sampler.sampler is plain.sampler
+
+
+def test_sampler_subclass_overriding_iter_is_honoured():
+    class Reversed(SequentialSampler):
+        def __iter__(self):
+            return reversed(range(len(self.data_source)))
+
+    loader = DataLoader(make_dataset(5), batch_size=2, sampler=Reversed(range(5)))
+    assert epoch_labels(loader).tolist() == [4, 3, 2, 1, 0]
+
+
+def test_loader_with_a_batch_sampler_uses_its_batches():
+    ds = make_dataset(10)
+    batches = [[0, 9], [4, 5, 6], [2]]
+    loader = DataLoader(ds, batch_sampler=batches)
+    assert len(loader) == 3 and loader.batch_size is None and loader.drop_last is False
+    assert [b[1].numpy().tolist() for b in loader] == batches
+    assert [b[1].numpy().tolist() for b in DataLoader(SquaresDataset(10), batch_sampler=batches)] == batches
+    chunked = DataLoader(ds, batch_sampler=BatchSampler(SubsetRandomSampler([1, 3, 5, 7, 8]), 2, True))
+    labels = [b[1].numpy().tolist() for b in chunked]
+    assert len(chunked) == len(labels) == 2 and all(len(b) == 2 for b in labels)
+    assert set(sum(labels, [])) <= {1, 3, 5, 7, 8}
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"sampler": [0, 1], "shuffle": True}, "^sampler option is mutually exclusive with shuffle$"),
+        (
+            {"batch_sampler": [[0]], "batch_size": 2},
+            "^batch_sampler option is mutually exclusive with batch_size, ",
+        ),
+        ({"batch_sampler": [[0]], "batch_size": None}, "^batch_sampler option is mutually exclusive"),
+        ({"batch_sampler": [[0]], "shuffle": True}, "^batch_sampler option is mutually exclusive"),
+        ({"batch_sampler": [[0]], "sampler": [0]}, "^batch_sampler option is mutually exclusive"),
+        ({"batch_sampler": [[0]], "drop_last": True}, "^batch_sampler option is mutually exclusive"),
+    ],
+)
+def test_sampler_options_that_exclude_each_other(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        DataLoader(make_dataset(4), **kwargs)
+
+
+def sampler_cases(library):
+    """Loader arguments with samplers, built from ``library``: PyTorch's torch.utils.data or ours."""
+    return [
+        ("sequential", {"batch_size": 3, "sampler": library.SequentialSampler(range(10))}),
+        ("list", {"batch_size": 4, "sampler": [9, 0, 8, 1, 7, 2]}),
+        ("list_drop", {"batch_size": 4, "sampler": [9, 0, 8, 1, 7, 2], "drop_last": True}),
+        ("no_batch", {"batch_size": None, "sampler": [3, 3, 1]}),
+        ("batch_sampler", {"batch_sampler": library.BatchSampler(range(10), 4, False)}),
+        ("batch_sampler_drop", {"batch_sampler": library.BatchSampler(range(10), 4, True)}),
+        ("batch_lists", {"batch_sampler": [[1, 2], [0], [9, 8, 7]]}),
+    ]
+
+
+def test_sampled_batches_and_lengths_match_torch():
+    torch = pytest.importorskip("torch")
+    tdata = pytest.importorskip("torch.utils.data")
+    x, y = np.arange(30, dtype=np.float32).reshape(10, 3), np.arange(10)
+    our_ds, their_ds = TensorDataset(x, y), tdata.TensorDataset(torch.from_numpy(x), torch.from_numpy(y))
+    for (name, ours_kw), (_, theirs_kw) in zip(sampler_cases(tg.data), sampler_cases(tdata)):
+        mine, theirs = DataLoader(our_ds, **ours_kw), tdata.DataLoader(their_ds, **theirs_kw)
+        assert len(mine) == len(theirs), name
+        assert (mine.batch_size, mine.drop_last) == (theirs.batch_size, theirs.drop_last), name
+        got = [[t.numpy().tolist() for t in batch] for batch in mine]
+        want = [[t.numpy().tolist() for t in batch] for batch in theirs]
+        assert got == want, name
+
+
+def test_samplers_match_torch():
+    tdata = pytest.importorskip("torch.utils.data")
+    for n, batch_size, drop_last in itertools.product([0, 1, 7, 12], [1, 3, 5], [False, True]):
+        ours = BatchSampler(SequentialSampler(range(n)), batch_size, drop_last)
+        theirs = tdata.BatchSampler(tdata.SequentialSampler(range(n)), batch_size, drop_last)
+        assert list(ours) == list(theirs) and len(ours) == len(theirs)
+    # Random draws differ; what they can hold, their number and their types agree.
+    for make, can_hold, distinct in [
+        (lambda lib: lib.RandomSampler(range(9)), range(9), True),
+        (lambda lib: lib.RandomSampler(range(9), num_samples=20), range(9), False),
+        (lambda lib: lib.RandomSampler(range(9), True, 4), range(9), False),
+        (lambda lib: lib.SubsetRandomSampler([4, 8, 1]), [4, 8, 1], True),
+        (lambda lib: lib.WeightedRandomSampler([1, 0, 2], 5), [0, 2], False),
+        (lambda lib: lib.WeightedRandomSampler([1, 0, 2], 2, False), [0, 2], True),
+    ]:
+        ours, theirs = make(tg.data), make(tdata)
+        drawn, their_drawn = list(ours), list(theirs)
+        assert len(ours) == len(theirs) == len(drawn) == len(their_drawn)
+        for indices in (drawn, their_drawn):
+            assert all(type(i) is int for i in indices) and set(indices) <= set(can_hold)
+            assert not distinct or len(set(indices)) == len(indices)
+
+
+def test_sampler_errors_match_torch():
+    tdata = pytest.importorskip("torch.utils.data")
+
+    calls = [
+        lambda lib: lib.RandomSampler([]),
+        lambda lib: lib.RandomSampler(range(3), replacement="yes"),
+        lambda lib: lib.WeightedRandomSampler([1.0, 2.0], -1),
+        lambda lib: lib.WeightedRandomSampler(np.ones((2, 2)), 1),
+        lambda lib: lib.BatchSampler(range(3), 0, False),
+        lambda lib: lib.BatchSampler(range(3), 2, None),
+        lambda lib: list(lib.WeightedRandomSampler([0.0, 0.0], 1)),
+        lambda lib: list(lib.WeightedRandomSampler([1.0, 2.0], 3, replacement=False)),
+        lambda lib: lib.DataLoader(list(range(4)), sampler=[0], shuffle=True),
+        lambda lib: lib.DataLoader(list(range(4)), batch_sampler=[[0]], drop_last=True),
+    ]
+    for call in calls:
+        with pytest.raises(Exception) as theirs:
+            call(tdata)
+        with pytest.raises(theirs.type) as mine:
+            call(tg.data)
+        assert str(mine.value) == str(theirs.value)
 
 
 # --- random_split ----------------------------------------------------------

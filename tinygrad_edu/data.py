@@ -1,19 +1,23 @@
-"""Datasets and mini-batch loading, shaped like ``torch.utils.data``.
+"""Datasets, samplers and mini-batch loading, shaped like ``torch.utils.data``.
 
-A :class:`Dataset` maps an index to a sample. A :class:`DataLoader` walks a
-dataset in (optionally shuffled) order and stacks ``batch_size`` samples along
-a new first dimension, yielding Tensors; with ``batch_size=None`` it yields the
+A :class:`Dataset` maps an index to a sample. A sampler says which indices an
+epoch visits, in which order (:class:`RandomSampler` and the others live in
+`sampler.py` and are re-exported here). A :class:`DataLoader` walks a
+dataset in the order of its sampler and stacks ``batch_size`` samples along a
+new first dimension, yielding Tensors; with ``batch_size=None`` it yields the
 samples one by one, their arrays made Tensors.
 
 For a :class:`TensorDataset` (and a :class:`Subset` of one) the loader gathers
 a whole batch with one NumPy fancy-indexing call per tensor instead of a
 Python loop over samples; any other dataset is read sample by sample and
-collated.
+collated. The library's samplers draw an epoch's indices as one array, so
+neither is there a Python loop over indices.
 
-Shuffling is reproducible: pass ``generator`` (a ``tg.Generator``, or any
-``numpy.random.Generator``) or ``seed``; with neither, each epoch's permutation is drawn from
-tinygrad_edu's global generator, so ``tg.manual_seed(n)`` fixes it, as
-``torch.manual_seed`` does for PyTorch's loader.
+Random order is reproducible: pass ``generator`` (a ``tg.Generator``, or any
+``numpy.random.Generator``) to a sampler, or ``generator`` or ``seed`` to a
+shuffling loader; with neither, each epoch is drawn from tinygrad_edu's
+global generator, so ``tg.manual_seed(n)`` fixes it, as ``torch.manual_seed``
+does for PyTorch's loader.
 
 ``load_digits()`` returns the 8x8 handwritten digits data set, which ships
 inside the package (see ``datasets/DATA_LICENSE.md``).
@@ -26,20 +30,36 @@ import gzip
 import itertools
 import math
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import resources
 from typing import Any
 
 import numpy as np
 
-from tinygrad_edu.random import default_generator, generator_or_default
+from tinygrad_edu.random import default_generator
+from tinygrad_edu.sampler import (
+    BatchSampler,
+    RandomSampler,
+    Sampler,
+    SequentialSampler,
+    SubsetRandomSampler,
+    WeightedRandomSampler,
+    _epoch_batches,
+    _make_generator,
+)
 from tinygrad_edu.tensor import Tensor
 
 __all__ = [
+    "BatchSampler",
     "DataLoader",
     "Dataset",
+    "RandomSampler",
+    "Sampler",
+    "SequentialSampler",
     "Subset",
+    "SubsetRandomSampler",
     "TensorDataset",
+    "WeightedRandomSampler",
     "default_collate",
     "default_convert",
     "load_digits",
@@ -181,17 +201,30 @@ def default_convert(sample: Any) -> Any:
     return sample
 
 
-def _make_generator(generator: np.random.Generator | None, seed: int | None) -> np.random.Generator | None:
-    """Validate the ``generator``/``seed`` pair; None means "use the global one"."""
-    if generator is not None and seed is not None:
-        raise ValueError("pass either generator or seed, not both")
-    if generator is not None:
-        return generator_or_default(generator)
-    if seed is not None:
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-            raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-        return np.random.default_rng(int(seed))
-    return None
+def _check_loader_options(
+    batch_size: int | None,
+    shuffle: bool,
+    sampler: object,
+    batch_sampler: object,
+    num_workers: int,
+    drop_last: bool,
+) -> None:
+    """The DataLoader's errors for arguments that contradict each other, in PyTorch's order."""
+    if num_workers < 0:
+        raise ValueError(
+            "num_workers option should be non-negative; use num_workers=0 to disable multiprocessing."
+        )
+    if sampler is not None and shuffle:
+        raise ValueError("sampler option is mutually exclusive with shuffle")
+    if batch_sampler is not None:
+        if batch_size != 1 or shuffle or sampler is not None or drop_last:
+            raise ValueError(
+                "batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last"
+            )
+    elif batch_size is None and drop_last:
+        raise ValueError(
+            "batch_size=None option disables auto-batching and is mutually exclusive with drop_last"
+        )
 
 
 class DataLoader:
@@ -199,10 +232,20 @@ class DataLoader:
 
     Each batch stacks its samples along a new first dimension; for a
     :class:`TensorDataset` a batch is a list of Tensors, one per dataset
-    tensor. With ``shuffle=True`` every epoch (every ``iter(loader)``) uses a
-    new permutation of the samples; pass ``generator`` or ``seed`` to fix the
-    sequence of permutations, otherwise it follows ``tg.manual_seed``.
-    ``drop_last=True`` drops a final batch smaller than ``batch_size``.
+    tensor. ``drop_last=True`` drops a final batch smaller than
+    ``batch_size``.
+
+    The order comes from ``sampler``: by default a :class:`SequentialSampler`,
+    or, with ``shuffle=True``, a :class:`RandomSampler` that draws a new
+    permutation every epoch (every ``iter(loader)``); pass ``generator`` or
+    ``seed`` to fix the sequence of permutations, otherwise it follows
+    ``tg.manual_seed``. A ``sampler`` of your own (any iterable of indices)
+    replaces both, so it cannot be combined with ``shuffle``, and
+    ``generator`` and ``seed`` do not apply to it. ``batch_sampler``, an
+    iterable of lists of indices such as a :class:`BatchSampler`, makes the
+    batches itself, in place of ``batch_size``, ``shuffle``, ``sampler`` and
+    ``drop_last``. ``len(loader)`` is the length of the batch sampler (of the
+    sampler with ``batch_size=None``).
 
     ``batch_size=None`` turns batching off: the loader yields each sample on
     its own, passed through :func:`default_convert` (a TensorDataset sample
@@ -215,7 +258,7 @@ class DataLoader:
     at a time, in place of :func:`default_convert`. Batches are always made
     in the calling thread: ``num_workers`` and ``pin_memory`` are accepted,
     so PyTorch code runs unchanged, and change nothing (there are no worker
-    processes and no GPU). There are no samplers.
+    processes and no GPU).
     """
 
     def __init__(
@@ -223,6 +266,8 @@ class DataLoader:
         dataset: Dataset,
         batch_size: int | None = 1,
         shuffle: bool = False,
+        sampler: Iterable[Any] | None = None,
+        batch_sampler: Iterable[Sequence[Any]] | None = None,
         num_workers: int = 0,
         collate_fn: Callable[[list[Any]], Any] | None = None,
         pin_memory: bool = False,
@@ -230,64 +275,46 @@ class DataLoader:
         generator: np.random.Generator | None = None,
         seed: int | None = None,
     ) -> None:
-        is_int = isinstance(batch_size, (int, np.integer)) and not isinstance(batch_size, bool)
-        if batch_size is None:
-            if drop_last:
-                raise ValueError(
-                    "batch_size=None option disables auto-batching and is mutually exclusive with drop_last"
-                )
-        elif not is_int or batch_size <= 0:
-            raise ValueError(
-                f"batch_size should be a positive integer value, but got batch_size={batch_size}"
-            )
-        if num_workers < 0:
-            raise ValueError(
-                "num_workers option should be non-negative; use num_workers=0 to disable multiprocessing."
-            )
+        _check_loader_options(batch_size, shuffle, sampler, batch_sampler, num_workers, drop_last)
         self.dataset = dataset
-        self.batch_size = None if batch_size is None else int(batch_size)
         self.shuffle = bool(shuffle)
         self.num_workers = num_workers
-        if collate_fn is None:
-            collate_fn = default_convert if batch_size is None else default_collate
-        self.collate_fn = collate_fn
         self.pin_memory = pin_memory
-        self.drop_last = bool(drop_last)
         self.generator = _make_generator(generator, seed)
+        if sampler is None and shuffle:
+            sampler = RandomSampler(dataset, generator=self.generator)
+        elif sampler is None:
+            sampler = SequentialSampler(dataset)
+        if batch_sampler is not None:  # it makes the batches: batch_size and drop_last have no say
+            batch_size, drop_last = None, False
+        elif batch_size is not None:
+            batch_sampler = BatchSampler(sampler, batch_size, drop_last)
+        self.sampler = sampler
+        self.batch_sampler = batch_sampler
+        self.batch_size = None if batch_size is None else int(batch_size)
+        self.drop_last = drop_last
+        if collate_fn is None:
+            collate_fn = default_convert if batch_sampler is None else default_collate
+        self.collate_fn = collate_fn
         # a whole batch by fancy indexing, where that gives what collating would
-        self._get_batch = _batch_getter(dataset) if self.collate_fn is default_collate else None
+        self._get_batch = _batch_getter(dataset) if collate_fn is default_collate else None
 
     def __len__(self) -> int:
-        n = len(self.dataset)
-        if self.batch_size is None:
-            return n
-        if self.drop_last:
-            return n // self.batch_size
-        return math.ceil(n / self.batch_size)
-
-    def _order(self) -> np.ndarray:
-        n = len(self.dataset)
-        if not self.shuffle:
-            return np.arange(n)
-        generator = self.generator if self.generator is not None else default_generator()
-        return generator.permutation(n)
+        return len(self.sampler if self.batch_sampler is None else self.batch_sampler)  # type: ignore[arg-type]
 
     def __iter__(self) -> Iterator[Any]:
-        # The order is drawn here, not at the first next(), so that each
-        # iter() call is one epoch with its own permutation.
-        order = self._order()
-        if self.batch_size is None:
-            return (self.collate_fn(self.dataset[int(i)]) for i in order)
-        return self._batches(order)
+        # The order is drawn here, not at the first next(): each iter() is one epoch.
+        if self.batch_sampler is None:
+            return (self.collate_fn(self.dataset[i]) for i in self.sampler)
+        return self._batches(_epoch_batches(self.batch_sampler))
 
-    def _batches(self, order: np.ndarray) -> Iterator[Any]:
-        stop = len(self) * self.batch_size if self.drop_last else len(order)
-        for start in range(0, stop, self.batch_size):
-            indices = order[start : start + self.batch_size]
+    def _batches(self, index_batches: Iterator[Any]) -> Iterator[Any]:
+        for indices in index_batches:
             if self._get_batch is not None:
-                yield self._get_batch(indices)
+                yield self._get_batch(np.asarray(indices))
             else:
-                yield self.collate_fn([self.dataset[int(i)] for i in indices])
+                keys = indices.tolist() if isinstance(indices, np.ndarray) else indices
+                yield self.collate_fn([self.dataset[i] for i in keys])
 
 
 def random_split(
