@@ -1,5 +1,5 @@
 """Tests for tinygrad_edu.optim.lr_scheduler: learning-rate sequences against
-formulas written out here (closed forms, and the recursive cosine form),
+formulas written out here (closed forms, products, and the recursive cosine form),
 chaining, resuming, state dicts, misuse warnings and errors; OneCycleLR's
 momentum; ReduceLROnPlateau's bookkeeping; and, when PyTorch is installed,
 the same sequences from PyTorch. CyclicLR and CosineAnnealingWarmRestarts
@@ -9,6 +9,7 @@ test_lr_composite.py."""
 from __future__ import annotations
 
 import math
+import re
 import warnings
 
 import numpy as np
@@ -17,11 +18,13 @@ import pytest
 import tinygrad_edu as tg
 from tinygrad_edu.optim import SGD, Adagrad, Adam, lr_scheduler
 from tinygrad_edu.optim.lr_scheduler import (
+    ConstantLR,
     CosineAnnealingLR,
     ExponentialLR,
     LambdaLR,
     LinearLR,
     LRScheduler,
+    MultiplicativeLR,
     MultiStepLR,
     OneCycleLR,
     PolynomialLR,
@@ -79,6 +82,8 @@ def test_public_names():
         "CosineAnnealingWarmRestarts",
         "SequentialLR",
         "ChainedScheduler",
+        "ConstantLR",
+        "MultiplicativeLR",
     }
     for name in lr_scheduler.__all__:
         assert issubclass(getattr(lr_scheduler, name), LRScheduler)
@@ -215,6 +220,8 @@ def test_resuming_with_last_epoch_continues_the_schedule():
             o, base_lr=0.01, max_lr=[0.2, 0.1], step_size_up=3, mode="triangular2"
         ),
         lambda o: lr_scheduler.CosineAnnealingWarmRestarts(o, T_0=2, T_mult=2, eta_min=0.001),
+        lambda o: ConstantLR(o, factor=0.4, total_iters=9),
+        lambda o: MultiplicativeLR(o, lr_lambda=lambda e: 1.0 - 0.02 * e),
     ],
     ids=[
         "StepLR",
@@ -226,6 +233,8 @@ def test_resuming_with_last_epoch_continues_the_schedule():
         "PolynomialLR",
         "CyclicLR",
         "CosineAnnealingWarmRestarts",
+        "ConstantLR",
+        "MultiplicativeLR",
     ],
 )
 def test_state_dict_round_trip(make):
@@ -409,6 +418,145 @@ def test_linear_lr_resuming_keeps_the_rate_then_continues():
     opt.step()
     sched.step()
     assert sched.get_last_lr() == pytest.approx([linear_closed(lr, 0.2, 1.0, 6, 4) for lr in LRS], rel=1e-13)
+
+
+# ConstantLR
+
+
+def constant_closed(base, factor, T, t):
+    return base * factor if t < T else base
+
+
+@pytest.mark.parametrize("factor, T", [(1 / 3, 5), (0.5, 3), (0.25, 1), (0.7, 12), (1.0, 4)])
+def test_constant_lr_scales_until_total_iters_then_restores(factor, T):
+    got = run(lambda o: ConstantLR(o, factor=factor, total_iters=T), epochs=15)
+    want = [[constant_closed(lr, factor, T, t) for lr in LRS] for t in range(16)]
+    np.testing.assert_allclose(got, want, rtol=1e-15, atol=0)
+
+
+def test_constant_lr_defaults_are_a_third_for_five_epochs():
+    got = run(lambda o: ConstantLR(o), epochs=7)
+    np.testing.assert_allclose(got[:5], [[lr / 3 for lr in LRS]] * 5, rtol=1e-15)
+    np.testing.assert_allclose(got[5:], [LRS] * 3, rtol=1e-15)
+
+
+def test_constant_lr_with_zero_total_iters_never_restores_when_stepped():
+    # PyTorch's chainable form: epoch 0 scales, and no later epoch equals total_iters.
+    got = run(lambda o: ConstantLR(o, factor=0.5, total_iters=0), epochs=4)
+    np.testing.assert_allclose(got, [[lr * 0.5 for lr in LRS]] * 5, rtol=1e-15)
+
+
+@pytest.mark.parametrize("factor", [0.0, -0.5, 1.01, float("nan")])
+def test_constant_lr_rejects_factors_outside_zero_to_one(factor):
+    with pytest.raises(ValueError, match="^Constant multiplicative factor expected to be between 0 and 1.$"):
+        ConstantLR(make_optimizer(), factor=factor)
+
+
+def test_constant_lr_epoch_argument_uses_closed_form():
+    opt = make_optimizer()
+    sched = ConstantLR(opt, factor=0.5, total_iters=4)
+    opt.step()
+    for epoch, factor in [(3, 0.5), (4, 1.0), (9, 1.0), (0, 0.5)]:  # total_iters itself is restored
+        with pytest.warns(UserWarning, match="deprecated"):
+            sched.step(epoch)
+        assert sched.get_last_lr() == pytest.approx([lr * factor for lr in LRS], rel=1e-15)
+
+
+def test_constant_lr_chains_with_exponential_decay():
+    opt = make_optimizer()
+    warmup = ConstantLR(opt, factor=0.2, total_iters=3)
+    decay = ExponentialLR(opt, gamma=0.9)
+    lrs = chained_lrs(opt, [warmup, decay], 8)
+    want = [constant_closed(LRS[0], 0.2, 3, t) * 0.9**t for t in range(9)]
+    np.testing.assert_allclose(lrs, want, rtol=1e-13)
+
+
+def test_constant_lr_resuming_restores_at_total_iters():
+    opt = make_optimizer()
+    for g in opt.param_groups:
+        g["initial_lr"] = g["lr"]
+        g["lr"] = g["lr"] * 0.5  # where epoch 2 left it
+    sched = ConstantLR(opt, factor=0.5, total_iters=4, last_epoch=2)
+    assert sched.last_epoch == 3 and sched.get_last_lr() == pytest.approx([lr * 0.5 for lr in LRS])
+    opt.step()
+    sched.step()
+    assert sched.get_last_lr() == pytest.approx(list(LRS), rel=1e-15)
+
+
+# MultiplicativeLR
+
+
+def test_multiplicative_lr_multiplies_the_previous_rate_from_epoch_one():
+    calls = []
+
+    def shrinking(epoch):
+        calls.append(epoch)
+        return 1.0 / (1.0 + 0.1 * epoch)
+
+    got = run(lambda o: MultiplicativeLR(o, lr_lambda=[lambda e: 0.9, shrinking]), epochs=10)
+    want = [
+        [LRS[0] * 0.9**t, LRS[1] * math.prod(1.0 / (1.0 + 0.1 * s) for s in range(1, t + 1))]
+        for t in range(11)
+    ]
+    np.testing.assert_allclose(got, want, rtol=1e-14, atol=0)
+    assert calls == list(range(1, 11))  # never called for epoch 0: creating the scheduler keeps the rate
+
+
+def test_multiplicative_lr_with_a_constant_is_exponential_lr():
+    got = run(lambda o: MultiplicativeLR(o, lr_lambda=lambda e: 0.95), epochs=12)
+    np.testing.assert_array_equal(got, run(lambda o: ExponentialLR(o, gamma=0.95), epochs=12))
+
+
+def test_multiplicative_lr_chains_with_step_lr():
+    opt = make_optimizer()
+    first = MultiplicativeLR(opt, lr_lambda=lambda e: 0.8)
+    second = StepLR(opt, step_size=2, gamma=0.5)
+    lrs = chained_lrs(opt, [first, second], 7)
+    np.testing.assert_allclose(lrs, [LRS[0] * 0.8**t * 0.5 ** (t // 2) for t in range(8)], rtol=1e-13)
+
+
+def test_multiplicative_lr_epoch_argument_multiplies_the_current_rate():
+    opt = make_optimizer()
+    sched = MultiplicativeLR(opt, lr_lambda=lambda e: 1.0 / (e + 1))
+    opt.step()
+    with pytest.warns(UserWarning, match="deprecated"):
+        sched.step(4)
+    assert sched.last_epoch == 4 and sched.get_last_lr() == pytest.approx([lr / 5 for lr in LRS], rel=1e-15)
+
+
+def test_multiplicative_lr_resuming_keeps_the_rate_then_continues():
+    opt = make_optimizer()
+    for g in opt.param_groups:
+        g["initial_lr"] = g["lr"]
+        g["lr"] = g["lr"] * 0.5
+    sched = MultiplicativeLR(opt, lr_lambda=lambda e: 0.9, last_epoch=6)
+    assert sched.last_epoch == 7 and sched.get_last_lr() == [lr * 0.5 for lr in LRS]
+    opt.step()
+    sched.step()
+    assert sched.get_last_lr() == pytest.approx([lr * 0.5 * 0.9 for lr in LRS], rel=1e-15)
+
+
+def test_multiplicative_lr_checks_its_functions():
+    with pytest.raises(ValueError, match="^Expected 2 lr_lambdas, but got 1$"):
+        MultiplicativeLR(make_optimizer(), lr_lambda=[lambda e: 0.9])
+    with pytest.raises(TypeError, match="^lr_lambda should be a function, but got float$"):
+        MultiplicativeLR(make_optimizer(), lr_lambda=[lambda e: 0.9, 0.9])
+    with pytest.raises(TypeError, match="^list is not an Optimizer$"):
+        MultiplicativeLR([], lr_lambda=lambda e: 0.9)
+
+
+def test_multiplicative_lr_state_dict_saves_callable_objects_not_functions():
+    opt = make_optimizer()
+    sched = MultiplicativeLR(opt, lr_lambda=[Warmup(5), lambda e: 0.9])
+    for _ in range(3):
+        opt.step()
+        sched.step()
+    state = sched.state_dict()
+    assert state["lr_lambdas"] == [{"epochs": 5}, None] and state["last_epoch"] == 3
+    warmup = Warmup(100)
+    sched2 = MultiplicativeLR(make_optimizer(), lr_lambda=[warmup, lambda e: 0.9])
+    sched2.load_state_dict(state)
+    assert warmup.epochs == 5 and sched2.get_last_lr() == sched.get_last_lr()
 
 
 # PolynomialLR
@@ -833,6 +981,10 @@ def torch_optimizer(torch, cls="SGD"):
         ("PolynomialLR", {}),
         ("PolynomialLR", {"total_iters": 12, "power": 0.9}),
         ("PolynomialLR", {"total_iters": 40, "power": 2.0}),
+        ("ConstantLR", {}),
+        ("ConstantLR", {"factor": 0.5, "total_iters": 3}),
+        ("ConstantLR", {"factor": 0.1, "total_iters": 0}),
+        ("MultiplicativeLR", {"lr_lambda": [lambda e: 0.9, lambda e: 1 - 0.01 * e]}),
     ],
 )
 def test_matches_torch(name, kwargs):
@@ -910,6 +1062,8 @@ def test_reduce_lr_on_plateau_matches_torch(kwargs):
         ("OneCycleLR", {"max_lr": 1.0, "total_steps": 10, "three_phase": True}),
         ("OneCycleLR", {"max_lr": 1.0, "total_steps": 10, "cycle_momentum": False}),
         ("PolynomialLR", {"total_iters": 3, "power": 2.0}),
+        ("ConstantLR", {"factor": 0.25}),
+        ("MultiplicativeLR", {"lr_lambda": [lambda e: 0.9, lambda e: 0.8]}),
     ],
 )
 def test_state_dict_matches_torch(name, kwargs):
@@ -929,3 +1083,38 @@ def test_state_dict_matches_torch(name, kwargs):
     for ours_group, their_group in zip(opt.param_groups, their_opt.param_groups):
         for key in ["initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum", "momentum"]:
             assert ours_group.get(key) == their_group.get(key)
+
+
+@pytest.mark.parametrize("factor", [1 / 3, 0.37, 0.123456789, 0.7])
+def test_constant_lr_equals_torch_to_the_last_bit(factor):
+    torch = pytest.importorskip("torch")
+    epochs = [None] * 7 + [2, 9, 0, 5]  # stepping, then step(epoch) (PyTorch's closed form)
+    results = []
+    for opt, module in [(make_optimizer(), lr_scheduler), (torch_optimizer(torch), torch.optim.lr_scheduler)]:
+        sched = module.ConstantLR(opt, factor=factor, total_iters=5)
+        lrs = [sched.get_last_lr()]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # step(epoch) is deprecated in both
+            for epoch in epochs:
+                opt.step()
+                sched.step(epoch)
+                lrs.append(sched.get_last_lr())
+        results.append(lrs)
+    assert results[0] == results[1]
+
+
+@pytest.mark.parametrize(
+    "name, kwargs",
+    [
+        ("ConstantLR", {"factor": -0.1}),
+        ("ConstantLR", {"factor": 1.5}),
+        ("MultiplicativeLR", {"lr_lambda": [lambda e: 0.9] * 3}),
+        ("MultiplicativeLR", {"lr_lambda": 0.9}),
+    ],
+)
+def test_errors_match_torch(name, kwargs):
+    torch = pytest.importorskip("torch")
+    with pytest.raises((ValueError, TypeError)) as theirs:
+        getattr(torch.optim.lr_scheduler, name)(torch_optimizer(torch), **kwargs)
+    with pytest.raises(theirs.type, match=f"^{re.escape(str(theirs.value))}$"):
+        getattr(lr_scheduler, name)(make_optimizer(), **kwargs)

@@ -15,9 +15,10 @@ Most schedulers are written, as in PyTorch, in "chainable" form: the new
 rate is computed from the group's current rate, so two schedulers on one
 optimizer compose (their factors multiply).
 
-Here: the schedules that are a function of the epoch, `StepLR`,
-`MultiStepLR`, `ExponentialLR`, `LinearLR`, `PolynomialLR`,
-`CosineAnnealingLR` and `LambdaLR`. The other schedulers live in modules of
+Here: the schedules that follow the epoch count, `StepLR`, `MultiStepLR`,
+`ConstantLR`, `ExponentialLR`, `LinearLR`, `PolynomialLR`,
+`CosineAnnealingLR`, and the two driven by a function of the epoch,
+`LambdaLR` and `MultiplicativeLR`. The other schedulers live in modules of
 their own and are re-exported here, so that every name PyTorch has in
 ``torch.optim.lr_scheduler`` is found here too:
 
@@ -40,7 +41,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from .lr_base import LRScheduler, _per_group
+from .lr_base import LRScheduler, _check_optimizer, _per_group
 from .lr_composite import ChainedScheduler, SequentialLR
 from .lr_cycle_plateau import OneCycleLR, ReduceLROnPlateau
 from .lr_cyclic import CosineAnnealingWarmRestarts, CyclicLR
@@ -48,6 +49,7 @@ from .optimizer import Optimizer
 
 __all__ = [
     "ChainedScheduler",
+    "ConstantLR",
     "CosineAnnealingLR",
     "CosineAnnealingWarmRestarts",
     "CyclicLR",
@@ -56,6 +58,7 @@ __all__ = [
     "LambdaLR",
     "LinearLR",
     "MultiStepLR",
+    "MultiplicativeLR",
     "OneCycleLR",
     "PolynomialLR",
     "ReduceLROnPlateau",
@@ -145,6 +148,50 @@ class ExponentialLR(LRScheduler):
 
     def _get_closed_form_lr(self) -> list[float]:
         return [base * self.gamma**self.last_epoch for base in self.base_lrs]
+
+
+class ConstantLR(LRScheduler):
+    r"""Multiply the learning rate by ``factor`` until epoch ``total_iters``, then restore it.
+
+    With :math:`f` = ``factor`` and :math:`T` = ``total_iters``:
+
+    .. math:: \eta_t = \eta_0 \, f \quad (t < T), \qquad \eta_t = \eta_0 \quad (t \ge T)
+
+    A warm-up at a constant low rate: ``ConstantLR(opt, factor=0.5,
+    total_iters=4)`` trains epochs 0-3 at half the rate and the rest at the
+    full rate. In chainable form, epoch 0 multiplies the current rate by
+    :math:`f` and epoch :math:`T` divides it by :math:`f` again; so with
+    ``total_iters=0``, as in PyTorch, the rate stays multiplied by :math:`f`
+    when stepped (``step(epoch)``'s closed form gives :math:`\eta_0`).
+
+    Args:
+        optimizer: the optimizer.
+        factor: the factor before epoch ``total_iters``, in (0, 1] (default 1/3).
+        total_iters: the epoch at which the rate is restored (default 5).
+        last_epoch: see `LRScheduler`.
+    """
+
+    def __init__(
+        self, optimizer: Optimizer, factor: float = 1.0 / 3, total_iters: int = 5, last_epoch: int = -1
+    ) -> None:
+        # PyTorch accepts factor 0 here and divides by it at epoch total_iters.
+        if not 0 < factor <= 1.0:
+            raise ValueError("Constant multiplicative factor expected to be between 0 and 1.")
+        self.factor = factor
+        self.total_iters = total_iters
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        if self.last_epoch == 0:
+            return [lr * self.factor for lr in self._group_lrs()]
+        if self.last_epoch == self.total_iters:
+            # times the reciprocal rather than divided: PyTorch's rounding, to the last bit
+            return [lr * (1.0 / self.factor) for lr in self._group_lrs()]
+        return self._group_lrs()
+
+    def _get_closed_form_lr(self) -> list[float]:
+        factor = 1.0 if self.last_epoch >= self.total_iters else self.factor
+        return [base * factor for base in self.base_lrs]
 
 
 class LinearLR(LRScheduler):
@@ -301,24 +348,10 @@ class CosineAnnealingLR(LRScheduler):
         return [self.eta_min + (base - self.eta_min) * cosine for base in self.base_lrs]
 
 
-class LambdaLR(LRScheduler):
-    r"""Set the learning rate to the initial one times a function of the epoch.
-
-    .. math:: \eta_t = \eta_0 \cdot \lambda(t)
-
-    Args:
-        optimizer: the optimizer.
-        lr_lambda: a function of the epoch (an int) returning a factor, or a
-            list of such functions, one per param group.
-        last_epoch: see `LRScheduler`.
-
-    Example: a linear warm-up over 10 epochs::
-
-        LambdaLR(opt, lr_lambda=lambda epoch: min(1.0, (epoch + 1) / 10))
-
-    `state_dict` cannot save plain functions or lambdas; for callable
-    objects it saves their attributes.
-    """
+class _LambdaScheduler(LRScheduler):
+    """What `LambdaLR` and `MultiplicativeLR` share: one function of the epoch
+    per param group, and a state dict that keeps the attributes of callable
+    objects (plain functions and lambdas cannot be saved)."""
 
     def __init__(
         self,
@@ -326,12 +359,12 @@ class LambdaLR(LRScheduler):
         lr_lambda: Callable[[int], float] | Sequence[Callable[[int], float]],
         last_epoch: int = -1,
     ) -> None:
-        self.optimizer = optimizer
+        _check_optimizer(optimizer)
         self.lr_lambdas = _per_group("lr_lambdas", lr_lambda, optimizer)
+        for fn in self.lr_lambdas:
+            if not callable(fn):
+                raise TypeError(f"lr_lambda should be a function, but got {type(fn).__name__}")
         super().__init__(optimizer, last_epoch)
-
-    def get_lr(self) -> list[float]:
-        return [base * fn(self.last_epoch) for fn, base in zip(self.lr_lambdas, self.base_lrs)]
 
     def state_dict(self) -> dict[str, Any]:
         """Attributes except the optimizer; for ``lr_lambdas``, the attribute
@@ -350,3 +383,53 @@ class LambdaLR(LRScheduler):
         for fn, attributes in zip(self.lr_lambdas, lambdas):
             if attributes is not None:
                 fn.__dict__.update(attributes)
+
+
+class LambdaLR(_LambdaScheduler):
+    r"""Set the learning rate to the initial one times a function of the epoch.
+
+    .. math:: \eta_t = \eta_0 \cdot \lambda(t)
+
+    Args:
+        optimizer: the optimizer.
+        lr_lambda: a function of the epoch (an int) returning a factor, or a
+            list of such functions, one per param group.
+        last_epoch: see `LRScheduler`.
+
+    Example: a linear warm-up over 10 epochs::
+
+        LambdaLR(opt, lr_lambda=lambda epoch: min(1.0, (epoch + 1) / 10))
+
+    `state_dict` cannot save plain functions or lambdas; for callable
+    objects it saves their attributes.
+    """
+
+    def get_lr(self) -> list[float]:
+        return [base * fn(self.last_epoch) for fn, base in zip(self.lr_lambdas, self.base_lrs)]
+
+
+class MultiplicativeLR(_LambdaScheduler):
+    r"""Multiply the learning rate by a function of the epoch at every epoch after the first.
+
+    .. math:: \eta_t = \eta_{t-1} \cdot \lambda(t) = \eta_0 \prod_{s=1}^{t} \lambda(s)
+
+    Where `LambdaLR`'s function gives the factor to the initial rate, this
+    one's gives the factor to the previous epoch's rate: ``lr_lambda=lambda
+    epoch: 0.95`` is ``ExponentialLR(opt, gamma=0.95)``. Creating the
+    scheduler keeps the rates (and calls no function); ``step(epoch)``
+    multiplies the current rate by :math:`\lambda(\text{epoch})`, as there is
+    no closed form.
+
+    Args:
+        optimizer: the optimizer.
+        lr_lambda: a function of the epoch (an int) returning a factor, or a
+            list of such functions, one per param group.
+        last_epoch: see `LRScheduler`.
+
+    `state_dict` saves the lambdas as `LambdaLR`'s does.
+    """
+
+    def get_lr(self) -> list[float]:
+        if self._is_initial:
+            return self._group_lrs()
+        return [lr * fn(self.last_epoch) for fn, lr in zip(self.lr_lambdas, self._group_lrs())]
