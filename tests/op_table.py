@@ -14,6 +14,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 import tinygrad_edu as tg
+from tinygrad_edu.autograd.function import once_differentiable
 from tinygrad_edu.ops.activation import ReluGrad, SigmoidGrad, TanhGrad
 from tinygrad_edu.ops.reduce import LogSoftmaxGrad
 
@@ -80,6 +81,55 @@ def _scatter_add(x: tg.Tensor, src: tg.Tensor) -> tg.Tensor:
     """x.scatter_add(-1, index, src) with an index that names some places twice and some never."""
     index = (np.arange(x.data.size).reshape(x.shape) * 7 + 1) % x.shape[-1]
     return x.scatter_add(-1, tg.tensor(index), src) ** 2
+
+
+def _index_add(x: tg.Tensor, src: tg.Tensor) -> tg.Tensor:
+    """x.index_add(-1, index, src, alpha=-1.5) with index (0, 0, 1, 1, ...): repeated positions,
+    and (for a length over 2) places that get nothing."""
+    n = x.shape[-1] if x.ndim else 1
+    return x.index_add(-1, tg.tensor(np.arange(n) // 2), src, alpha=-1.5) ** 2
+
+
+def _index_add_inplace(x: tg.Tensor, src: tg.Tensor) -> tg.Tensor:
+    """(x * 1).index_add_(0, index, source) with a source twice x's length along dim 0, whose
+    index names every place twice."""
+    y = x * 1.0
+    n = x.shape[0]
+    y.index_add_(0, tg.tensor(np.arange(2 * n) % n), tg.cat([src, src.exp()]))
+    return y * x
+
+
+class ScaledExp(tg.Function):
+    """y = w e^x in PyTorch 2's style: forward without ctx, and setup_context saving an input
+    and the output;  dL/dx = dL/dy y,  dL/dw = dL/dy e^x (the engine sums it back to w's shape)."""
+
+    @staticmethod
+    def forward(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+        return w * np.exp(x)
+
+    @staticmethod
+    def setup_context(ctx, inputs: tuple, output: np.ndarray) -> None:
+        ctx.save_for_backward(inputs[0], output)
+
+    @staticmethod
+    def backward(ctx, grad: tg.Tensor) -> tuple[tg.Tensor, tg.Tensor]:
+        x, y = ctx.saved_tensors
+        return grad * y, grad * x.exp()
+
+
+class NumpySquare(tg.Function):
+    """y = x^2 with a backward in NumPy, marked once_differentiable: dL/dx = 2 x dL/dy, once."""
+
+    @staticmethod
+    def forward(ctx, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return x * x
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, grad: tg.Tensor) -> tg.Tensor:
+        (x,) = ctx.saved_tensors
+        return tg.tensor(2.0 * x.data * grad.data)  # (.data: the NumPy array)
 
 
 def _einsum_diagonal(a: tg.Tensor) -> tg.Tensor:
@@ -254,6 +304,15 @@ OPS = [
         min_dims=1,
     ),
     Op("scatter_add", _scatter_add, ("IndexAdd", "Add"), arity=2, min_dims=1, same_shape=True),
+    Op("index_add", _index_add, ("IndexAdd", "Add", "Mul"), arity=2, same_shape=True),
+    Op(
+        "index_add_inplace",
+        _index_add_inplace,
+        ("IndexAdd", "Add", "Cat", "Clone"),
+        arity=2,
+        min_dims=1,
+        same_shape=True,
+    ),
     Op("narrow_select", lambda a: a.narrow(0, 0, 1).select(0, 0) ** 2, ("Index",), min_dims=1),
     Op("masked_select", lambda a: a.masked_select(a.detach() > 0) ** 2, ("Index",), kinks=(0.0,)),
     Op("tril_triu", lambda a: a.tril(-1) * a + a.triu(1) ** 2, ("Where",), min_dims=2),
@@ -321,6 +380,17 @@ OPS = [
     ),
     Op("einsum_diagonal", _einsum_diagonal, ("Einsum", "Index", "Permute"), min_dims=1),
     Op("einsum_sum", lambda a: tg.einsum("...i->", a) * a, ("Einsum", "Sum"), min_dims=1),
+    # users' Functions: PyTorch 2's setup_context, with broadcast inputs whose gradients `apply`
+    # sums back; and a backward marked once_differentiable, so first derivatives only. (Its
+    # DelayedError nodes appear only in a graph of the gradient, whose backward they make raise,
+    # by design: test_engine checks that; there is no derivative of theirs to compare.)
+    Op("setup_context", ScaledExp.apply, ("ScaledExp",), arity=2, broadcast=True),
+    Op(
+        "once_differentiable",
+        lambda a: NumpySquare.apply(a) * a,
+        ("NumpySquare", "DelayedError"),
+        second_order=False,
+    ),
     Op("linear", tg.nn.functional.linear, ("Linear",), arity=3, extra={"matmul": "linear"}),
     Op("linear_no_bias", tg.nn.functional.linear, ("Linear",), arity=2, extra={"matmul": "linear"}),
     # pad, constant mode: the last dim grows, the one before loses its first row and gains one

@@ -385,6 +385,230 @@ def test_custom_function_gradient_of_wrong_shape_is_reported():
         Bad.apply(f64(np.ones((2, 3)))).backward()
 
 
+def test_setup_context_gets_forwards_arrays_and_saves_as_forward_would():
+    seen = []
+
+    class Cube(tg.Function):  # PyTorch 2's style: forward without ctx
+        @staticmethod
+        def forward(x, k):
+            return k * x**3
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            seen.append((inputs, output, ctx.needs_input_grad))
+            x, k = inputs
+            ctx.k = k
+            ctx.save_for_backward(x, output)  # an input and the output, as forward could
+
+        @staticmethod
+        def backward(ctx, grad):
+            x, y = ctx.saved_tensors
+            return grad * 3.0 * y / x, None
+
+    x = f64([1.0, 2.0])
+    y = Cube.apply(x, 2.0)
+    (inputs, output, needs) = seen[0]
+    assert inputs[0] is x.data and inputs[1] == 2.0 and output is y.data and needs == (True, False)
+    assert y.grad_fn.name() == "CubeBackward" and y.tolist() == [2.0, 16.0]
+    (g,) = tg.autograd.grad(y.sum(), x, create_graph=True)
+    assert g.tolist() == [6.0, 24.0]  # 3 k x^2
+    (h,) = tg.autograd.grad(g.sum(), x)  # through the saved output: 6 k x
+    assert h.tolist() == [12.0, 24.0]
+    assert gradcheck(lambda t: Cube.apply(t, 2.0), [x]) and gradgradcheck(lambda t: Cube.apply(t, 2.0), [x])
+    with tg.no_grad():  # called without recording too, as in PyTorch
+        assert Cube.apply(x, 1.0).grad_fn is None and seen[-1][2] == (False, False)
+    # what it saved is checked against in-place changes as forward's saves are
+    z = x * 1.0
+    y = Cube.apply(z, 1.0)
+    z += 1.0
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+
+    class WithCtx(Cube):  # forward must not take ctx once setup_context is defined (as PyTorch)
+        @staticmethod
+        def forward(ctx, x, k):
+            return x
+
+    with pytest.raises(TypeError, match="missing 1 required positional argument"):
+        WithCtx.apply(x, 1.0)
+
+    class TensorMinded(Cube):
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            ctx.save_for_backward(inputs[0].detach())
+
+    with pytest.raises(AttributeError, match="forward and setup_context receive NumPy arrays"):
+        TensorMinded.apply(x, 1.0)
+
+
+def test_mark_non_differentiable_gives_an_output_off_the_graph():
+    calls = []
+
+    class Floor(tg.Function):
+        @staticmethod
+        def forward(ctx, x):
+            y = np.floor(x)
+            ctx.mark_non_differentiable(y)
+            return y
+
+        @staticmethod
+        def backward(ctx, grad):
+            calls.append(grad)
+            return grad
+
+    x = f64([1.5, -0.5])
+    y = Floor.apply(x)
+    assert not y.requires_grad and y.grad_fn is None and y.is_leaf and y.tolist() == [1.0, -1.0]
+    (y * x).sum().backward()  # no gradient through y
+    assert x.grad.tolist() == [1.0, -1.0] and calls == []
+    with pytest.raises(RuntimeError, match="does not require grad and does not have a grad_fn"):
+        Floor.apply(x).sum().backward()
+
+    class Total(tg.Function):  # in setup_context, on the NumPy scalar forward returned
+        @staticmethod
+        def forward(x):
+            return x.sum()
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            ctx.mark_non_differentiable(output)
+
+    assert not Total.apply(x).requires_grad
+
+    class MarksItsInput(Floor):  # not the output: ignored, as PyTorch ignores it
+        @staticmethod
+        def forward(ctx, x):
+            ctx.mark_non_differentiable(x)
+            return np.floor(x)
+
+    assert MarksItsInput.apply(x).grad_fn.name() == "MarksItsInputBackward"
+
+    class MarksANumber(Floor):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.mark_non_differentiable(3)
+            return x
+
+    with pytest.raises(RuntimeError, match="only accepts the arrays forward returns, but got int"):
+        MarksANumber.apply(x)
+
+
+def _square(lib):
+    """y = x^2, x saved, with a backward marked once_differentiable (for tinygrad_edu or torch)."""
+    recording = []
+
+    class Square(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        @lib.autograd.function.once_differentiable
+        def backward(ctx, grad):
+            recording.append(lib.is_grad_enabled())
+            (x,) = ctx.saved_tensors
+            return 2.0 * x * grad
+
+    return Square, recording
+
+
+def test_once_differentiable_backward_runs_once_and_refuses_a_second_time():
+    Square, recording = _square(tg)
+    assert Square.backward.__name__ == "backward"
+    x = f64([3.0, -1.0])
+    (g,) = tg.autograd.grad(Square.apply(x).sum(), x)
+    assert g.tolist() == [6.0, -2.0] and recording == [False]
+    # the incoming gradient is on a graph (it depends on x): the gradient we get is too,
+    # and going back through it raises, with autograd.grad and with backward alike
+    (g,) = tg.autograd.grad((Square.apply(x) * x).sum(), x, create_graph=True)
+    assert g.tolist() == [27.0, 3.0] and recording[-1] is False  # 3 x^2, computed without recording
+    assert g.grad_fn is not None
+    with pytest.raises(RuntimeError, match="differentiate twice a function that was marked with @once"):
+        tg.autograd.grad(g.sum(), x)
+    (Square.apply(x) * x).sum().backward(create_graph=True)
+    first = x.grad
+    with pytest.raises(RuntimeError, match="marked with @once_differentiable"):
+        first.sum().backward()
+    assert x.grad is first  # the failed backward changed nothing
+    # at the start of backward the incoming gradient is on no graph: the result is on none
+    (g,) = tg.autograd.grad(Square.apply(x).sum(), x, create_graph=True)
+    assert not g.requires_grad
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        tg.autograd.grad(g.sum(), x)
+
+    class Scale(tg.Function):  # a tuple with None in it passes through
+        @staticmethod
+        def forward(ctx, x, k):
+            ctx.k = k
+            return x * k
+
+        @staticmethod
+        @tg.autograd.function.once_differentiable
+        def backward(ctx, grad):
+            return grad * ctx.k, None
+
+    (g,) = tg.autograd.grad((Scale.apply(x, 2.0) * x).sum(), x, create_graph=True)
+    assert g.tolist() == [12.0, -4.0]
+    with pytest.raises(RuntimeError, match="marked with @once_differentiable"):
+        g.sum().backward()
+
+
+def test_function_extras_behave_as_torchs():
+    torch = pytest.importorskip("torch")
+
+    def observe(lib):
+        Square, recording = _square(lib)
+        x = lib.tensor([3.0, -1.0], dtype=lib.float64, requires_grad=True)
+        (first,) = lib.autograd.grad(Square.apply(x).sum(), x)
+        (root,) = lib.autograd.grad(Square.apply(x).sum(), x, create_graph=True)
+        with warnings.catch_warnings():  # torch's about the cycle x.grad makes with x
+            warnings.simplefilter("ignore")
+            (Square.apply(x) * x).sum().backward(create_graph=True)
+        try:
+            x.grad.sum().backward()
+            error = None
+        except RuntimeError as caught:
+            error = str(caught)
+
+        class Floor(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                y = x // 1.0
+                ctx.mark_non_differentiable(y)
+                return y
+
+        class Cube(lib.autograd.Function):
+            @staticmethod
+            def forward(x):
+                return x * x * x
+
+            @staticmethod
+            def setup_context(ctx, inputs, output):
+                ctx.save_for_backward(inputs[0], output)
+
+            @staticmethod
+            def backward(ctx, grad):
+                x, y = ctx.saved_tensors
+                return 3.0 * grad * y / x
+
+        floor = Floor.apply(x)
+        (g,) = lib.autograd.grad(Cube.apply(x).sum(), x, create_graph=True)
+        (h,) = lib.autograd.grad(g.sum(), x)
+        return {
+            "first": first.tolist(),
+            "root_requires_grad": root.requires_grad,
+            "error": error,
+            "recording": recording,
+            "floor": (floor.requires_grad, floor.grad_fn is None, floor.is_leaf),
+            "setup_context": (g.tolist(), h.tolist()),
+        }
+
+    ours = observe(tg)
+    assert ours["error"] is not None and ours["floor"] == (False, True, True)
+    assert ours == observe(torch)
+
+
 def test_grad_fn_names_the_op():
     x = f64([1.0])
     assert (x * 2.0).grad_fn.name() == "MulBackward"

@@ -1,6 +1,6 @@
 """Ops a PyTorch user reaches for beyond API.md's list: their values, edge cases and errors.
 
-gather, scatter, scatter_add, sort, argsort, topk; select, narrow,
+gather, scatter, scatter_add, index_add, sort, argsort, topk; select, narrow,
 index_select, masked_select, tril, triu; split, chunk, unbind, unflatten;
 repeat, tile; cumsum, prod, norm; log1p, expm1; bmm, einsum. Their gradients are checked against finite
 differences by the op table (tests/op_table.py); this file checks what the
@@ -199,6 +199,105 @@ def test_scatter_errors_name_the_problem(call, error, message):
     with pytest.raises(error, match=message):
         call(x, src)
     np.testing.assert_array_equal(x.data, before)  # nothing written
+
+
+def test_index_add_adds_slices_where_index_says_and_repeats_add_up():
+    x = tg.tensor(np.ones((3, 4)), requires_grad=True)
+    source = tg.tensor(np.arange(12.0).reshape(3, 4), requires_grad=True)
+    index = np.array([2, 0, 2])  # row 2 gets two rows of source, row 1 none
+    y = x.index_add(0, tg.tensor(index), source, alpha=-0.5)
+    expected = np.ones((3, 4))
+    np.add.at(expected, index, -0.5 * source.data)
+    np.testing.assert_array_equal(y.data, expected)
+    g = np.arange(1.0, 13.0).reshape(3, 4)
+    y.backward(tg.tensor(g))
+    np.testing.assert_array_equal(x.grad.data, g)  # dL/dx = dL/dy
+    np.testing.assert_array_equal(source.grad.data, -0.5 * g[index])  # alpha dL/dy[index]
+    # along dim 1 and -1, the function form, a 0-d index, a 0-d self, an empty index
+    cols = tg.index_add(tg.zeros(2, 3), 1, tg.tensor([2, 2, 0]), tg.ones(2, 3), alpha=2)
+    assert cols.tolist() == [[2.0, 0.0, 4.0]] * 2
+    assert tg.zeros(2, 3).index_add(-1, tg.tensor([1]), tg.ones(2, 1)).tolist() == [[0.0, 1.0, 0.0]] * 2
+    assert tg.zeros(3).index_add(0, tg.tensor(1), tg.ones(1)).tolist() == [0.0, 1.0, 0.0]
+    assert tg.tensor(1.0).index_add(0, tg.tensor([0]), tg.tensor(2.0)).item() == 3.0
+    empty = tg.tensor(np.array([], dtype=np.int64))
+    assert tg.ones(2).index_add(0, empty, tg.ones(0)).tolist() == [1.0, 1.0]
+    # on integers alpha is truncated first, as in PyTorch: 0.5 adds nothing, -1.7 adds -1 times
+    ints = tg.zeros(3, dtype=tg.int64)
+    assert ints.index_add(0, tg.tensor([1, 1]), tg.tensor([2, 3]), alpha=2).tolist() == [0, 10, 0]
+    assert ints.index_add(0, tg.tensor([1, 1]), tg.tensor([2, 3]), alpha=0.5).tolist() == [0, 0, 0]
+    small = tg.zeros(3, dtype=tg.int32).index_add(0, tg.tensor([1]), tg.tensor(np.int32([2])), alpha=-1.7)
+    assert small.dtype == np.int32 and small.tolist() == [0, -2, 0]
+    # only source on the graph: its gradient still comes back
+    src = tg.tensor(np.array([1.0, 2.0]), requires_grad=True)
+    tg.zeros(3, dtype=tg.float64).index_add(0, tg.tensor([0, 0]), src, alpha=3).sum().backward()
+    assert src.grad.tolist() == [3.0, 3.0]
+
+
+def test_index_add_in_place_forms():
+    b = tg.zeros(2, 3)
+    assert b.index_add_(1, tg.tensor([0, 0]), tg.ones(2, 2)) is b
+    assert b.tolist() == [[2.0, 0.0, 0.0]] * 2
+    # on a non-leaf the gradient is the out-of-place op's
+    w = tg.tensor(np.arange(1.0, 4.0), requires_grad=True)
+    src = tg.tensor(np.array([10.0, 20.0]), requires_grad=True)
+    y = w * 2.0
+    y.index_add_(0, tg.tensor([2, 2]), src, alpha=0.5)
+    assert y.tolist() == [2.0, 4.0, 21.0]
+    (y * tg.tensor([1.0, 2.0, 3.0])).sum().backward()
+    assert w.grad.tolist() == [2.0, 4.0, 6.0] and src.grad.tolist() == [1.5, 1.5]
+    leaf = tg.zeros(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        leaf.index_add_(0, tg.tensor([0]), tg.ones(1))
+    z = tg.ones(3, requires_grad=True) * 1.0
+    out = z * z
+    z.index_add_(0, tg.tensor([0]), tg.ones(1))
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        out.sum().backward()
+    with pytest.raises(TypeError, match="takes 4 positional arguments"):  # alpha is keyword-only
+        tg.zeros(3).index_add(0, tg.tensor([0]), tg.ones(1), 2)
+
+
+# (call(x, source, lib), error, message): x is (3, 4) float64, source (2, 4) float64
+INDEX_ADD_ERRORS = [
+    (lambda x, s, lib: x.index_add(0, lib.tensor([[0, 1]]), s), IndexError, "supposed to be a vector"),
+    (lambda x, s, lib: x.index_add(0, lib.tensor([[0.0, 1.0]]), s), IndexError, "got dim: 2"),
+    (lambda x, s, lib: x.index_add(0, lib.tensor([0.0, 1.0]), s), RuntimeError, "int32/int64 for index"),
+    (lambda x, s, lib: x.index_add(0, lib.tensor([True, False]), s), RuntimeError, "got: bool"),
+    (lambda x, s, lib: x.index_add(0, lib.tensor([0, 1]), s.float()), RuntimeError, "same scalar type"),
+    (
+        lambda x, s, lib: x.index_add(0, lib.tensor([0, 1, 2]), s),
+        RuntimeError,
+        r"Number of indices \(3\) should be equal to source.size\(dim\): \(2\)",
+    ),
+    (
+        lambda x, s, lib: x.index_add(0, lib.tensor([0, 1]), s[:, :3]),
+        RuntimeError,
+        r"source tensor shape must match self tensor shape.*\(3, 4\) source.shape = \(2, 3\)",
+    ),
+    (lambda x, s, lib: x.index_add(0, lib.tensor([0, 1]), s[None]), RuntimeError, "must match self"),
+    (lambda x, s, lib: x.index_add(0, lib.tensor([0, 3]), s), RuntimeError, "index 3 is out of bounds"),
+    (lambda x, s, lib: x.index_add(0, lib.tensor([-1, 0]), s), RuntimeError, "index -1 is out of bounds"),
+    (lambda x, s, lib: x.index_add(2, lib.tensor([0, 1]), s), IndexError, "Dimension out of range"),
+    (lambda x, s, lib: x.index_add(0, lib.tensor([0, 1]), 1.0), TypeError, "'source' .* not float"),
+    (lambda x, s, lib: x.index_add_(0, lib.tensor([0, 5]), s), RuntimeError, "index 5 is out of bounds"),
+]
+
+
+@pytest.mark.parametrize(("call", "error", "message"), INDEX_ADD_ERRORS)
+def test_index_add_errors_name_the_problem(call, error, message):
+    x = tg.tensor(np.zeros((3, 4)), requires_grad=True) * 1.0
+    source = tg.tensor(np.ones((2, 4)), requires_grad=True)
+    with pytest.raises(error, match=message):
+        call(x, source, tg)
+    assert x.tolist() == np.zeros((3, 4)).tolist() and x.grad_fn.name() == "MulBackward"
+
+
+def test_index_add_errors_are_torchs_types():
+    torch = pytest.importorskip("torch")
+    for call, error, _ in INDEX_ADD_ERRORS:
+        x = torch.zeros(3, 4, dtype=torch.float64, requires_grad=True) * 1.0
+        with pytest.raises(error):
+            call(x, torch.ones(2, 4, dtype=torch.float64, requires_grad=True), torch)
 
 
 def test_bmm_multiplies_batches_of_matrices_and_broadcasts_nothing():
@@ -552,6 +651,8 @@ TORCH_CASES = {
     "scatter": lambda x, lib: x.scatter(1, lib.tensor([[0, 2], [3, 1], [1, 0]]), x[:, 1:3] * 2),
     "scatter_value": lambda x, lib: x.scatter(0, lib.tensor([[2, 0, 1, 1]]), 7.0) * x,
     "scatter_add": lambda x, lib: x.scatter_add(1, lib.tensor([[0, 0], [3, 3], [1, 2]]), x[:, :2] ** 2),
+    "index_add": lambda x, lib: x.index_add(1, lib.tensor([3, 0, 3]), x[:, :3] ** 2, alpha=-0.5),
+    "index_add_": lambda x, lib: (x * 1.0).index_add_(0, lib.tensor([2, 2]), x[:2].exp(), alpha=2),
     "bmm": lambda x, lib: lib.bmm(lib.stack([x, x * 2]), lib.stack([x.T, x.T.exp()])),
     "einsum_matmul": lambda x, lib: lib.einsum("ij,kj->ik", x, x.exp()),
     "einsum_implicit": lambda x, lib: lib.einsum("ji,jk", x, x.sin()),

@@ -116,6 +116,7 @@ triu = Tensor.triu
 gather = Tensor.gather
 scatter = Tensor.scatter
 scatter_add = Tensor.scatter_add
+index_add = Tensor.index_add
 sort = Tensor.sort
 argsort = Tensor.argsort
 topk = Tensor.topk
@@ -192,6 +193,7 @@ __all__ = [
     "gather",
     "get_default_dtype",
     "half",
+    "index_add",
     "index_select",
     "inference_mode",
     "int",

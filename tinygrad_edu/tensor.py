@@ -595,6 +595,10 @@ class Tensor:
     def scatter_add_(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
         return self._inplace(lambda t, v: selection.scatter_add(t, dim, index, v), src)
 
+    def index_add_(self, dim: int, index: Tensor, source: Tensor, *, alpha: float = 1) -> Tensor:
+        """`index_add` written into self."""
+        return self._inplace(lambda t, v: selection.index_add(t, dim, index, v, alpha), source)
+
     def uniform_(
         self, a: float = 0.0, b: float = 1.0, *, generator: np.random.Generator | None = None
     ) -> Tensor:
@@ -945,6 +949,10 @@ class Tensor:
     def scatter_add(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
         """self with src's elements added at the places `index` names along dim (repeats add up)."""
         return selection.scatter_add(self, dim, index, src)
+
+    def index_add(self, dim: int, index: Tensor, source: Tensor, *, alpha: float = 1) -> Tensor:
+        """self with alpha * source's i-th slice along dim added to slice index[i] (repeats add up)."""
+        return selection.index_add(self, dim, index, source, alpha)
 
     def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
         """(values, indices) along dim."""

@@ -1,4 +1,8 @@
-"""Automatic differentiation: the Function pattern, the engine and gradient mode."""
+"""Automatic differentiation: the Function pattern, the engine and gradient mode.
+
+As in PyTorch, the decorator for a backward that can run only once is
+`tg.autograd.function.once_differentiable`, in the `function` module.
+"""
 
 from .engine import backward, grad
 from .function import Function, Node

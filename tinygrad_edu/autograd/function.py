@@ -27,17 +27,29 @@ keeps x for y's gradient only when y needs one).
 operations are recorded too, which is what makes second derivatives work;
 otherwise they run with recording off and cost no more than NumPy calls
 wrapped in Tensors.
+
+PyTorch 2's extras work too. A Function may split forward in two: a
+``forward(*args)`` without ctx that only computes, and a
+``setup_context(ctx, inputs, output)`` that `apply` calls right after it
+with the same arrays, to save what backward needs. An output that is not
+differentiable (an index, a count) is declared with
+``ctx.mark_non_differentiable(output)``. A backward that is not written
+with Tensor ops (it uses NumPy, say) is decorated with
+`once_differentiable`, so that differentiating it again raises instead of
+giving a wrong answer.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import weakref
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .grad_mode import _state
+from .grad_mode import _state, is_grad_enabled, no_grad
 
 _new = object.__new__
 
@@ -74,10 +86,26 @@ class Node:
     function: type[Function]
     _pre_hooks: list | None = None
     _last_hook_keeps_grad = False  # True once the last pre-hook is retain_grad's
+    _non_differentiable: tuple = ()  # what forward passed to mark_non_differentiable
 
     def save_for_backward(self, *values: Any) -> None:
         """Keep values that `backward` needs: inputs, the output, constants, or None (nothing)."""
         self._saved = values
+
+    def mark_non_differentiable(self, *outputs: np.ndarray) -> None:
+        """Declare forward's output not differentiable: it gets requires_grad=False and no grad_fn.
+
+        For results that carry no gradient, such as indices or counts. Called
+        in forward (or setup_context) with the array forward returns; an array
+        that is not the output is ignored, as PyTorch ignores a marked input.
+        """
+        for value in outputs:
+            if not isinstance(value, (np.ndarray, np.generic)):
+                raise RuntimeError(
+                    "mark_non_differentiable only accepts the arrays forward returns, "
+                    f"but got {type(value).__name__}"
+                )
+        self._non_differentiable = outputs
 
     @property
     def saved_tensors(self) -> tuple[Tensor, ...]:
@@ -207,13 +235,34 @@ class Function:
     # `write_back` records such a change on the input.
     view: bool = False
 
+    # What `apply` calls with (ctx, *arrays): forward itself, or, for a Function
+    # that defines setup_context (PyTorch 2's style, whose forward takes no ctx),
+    # forward and then setup_context. Chosen once per class, so that apply pays
+    # nothing per call for the choice.
+    _run_forward: Callable[..., Any]
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._node_class = type(f"{cls.__name__}Backward", (Node,), {"function": cls})
+        if cls.setup_context is Function.setup_context:
+            cls._run_forward = cls.forward
+        else:
+            cls._run_forward = functools.partial(_forward_then_setup_context, cls)
 
     @staticmethod
     def forward(ctx: Node, *args: Any) -> np.ndarray:
-        """Compute the result from NumPy arrays (Tensor inputs arrive unwrapped)."""
+        """Compute the result from NumPy arrays (Tensor inputs arrive unwrapped).
+
+        Without ctx, ``forward(*args)``, when the Function defines `setup_context`.
+        """
+        raise NotImplementedError
+
+    @staticmethod
+    def setup_context(ctx: Node, inputs: tuple, output: Any) -> None:
+        """Optional: fill ctx after a ctx-less forward; `inputs` and `output` are what forward saw.
+
+        inputs: forward's arguments (arrays for the Tensors);  output: what forward returned.
+        """
         raise NotImplementedError
 
     @staticmethod
@@ -243,16 +292,20 @@ class Function:
         else:
             ctx.needs_input_grad = (False,) * len(args)
         try:
-            result = cls.forward(ctx, *[x.data if isinstance(x, Tensor) else x for x in args])
+            result = cls._run_forward(ctx, *[x.data if isinstance(x, Tensor) else x for x in args])
         except AttributeError as error:
             if "'numpy.ndarray' object has no attribute" not in str(error):
                 raise
+            split = cls._run_forward is not cls.forward  # (a forward and a setup_context)
+            where = "forward and setup_context receive" if split else "forward receives"
             raise AttributeError(  # a user's forward that treats its arguments as Tensors
-                f"{error}: {cls.__name__}.forward receives NumPy arrays, not Tensors, so it "
+                f"{error}: {cls.__name__}.{where} NumPy arrays, not Tensors, so it "
                 "computes with NumPy (np.exp(x), not x.exp()); backward receives Tensors"
             ) from error
         out = Tensor._wrap(result if type(result) is np.ndarray else _as_output(cls, result))
-        if any(ctx.needs_input_grad):
+        if any(ctx.needs_input_grad) and not (
+            ctx._non_differentiable and _is_output(ctx._non_differentiable, result, out)
+        ):
             # where each input's gradient goes: its producer, itself (a leaf), or nowhere
             parents = [(x.grad_fn or x) if need else None for x, need in zip(args, ctx.needs_input_grad)]
             _record(ctx, args, tuple(parents), out, result)
@@ -344,6 +397,18 @@ def _as_output(cls: type[Function], result: Any) -> np.ndarray:
     return np.asarray(result)
 
 
+def _forward_then_setup_context(cls: type[Function], ctx: Node, *args: Any) -> Any:
+    """PyTorch 2's split forward: compute without ctx, then let setup_context fill ctx."""
+    output = cls.forward(*args)
+    cls.setup_context(ctx, args, output)
+    return output
+
+
+def _is_output(marked: tuple, result: Any, out: Tensor) -> bool:
+    """Is one of the `marked` values forward's output (what it returned, or its array)?"""
+    return any(value is result or value is out.data for value in marked)
+
+
 def _record(ctx: Node, args: tuple, parents: tuple, out: Tensor, result: Any) -> None:
     """Attach `ctx` to the graph as the producer of `out` (`_apply1`/`_apply2` do the same inline)."""
     if out.data.dtype.kind != "f":
@@ -356,3 +421,60 @@ def _record(ctx: Node, args: tuple, parents: tuple, out: Tensor, result: Any) ->
         ctx._save(out, result)
     out.requires_grad = True
     out.grad_fn = ctx
+
+
+# ------------------------------------------------------------ once_differentiable
+
+
+class DelayedError(Function):
+    """y = g for a gradient g computed by a `once_differentiable` backward; dL/dg: an error.
+
+    g was computed off the graph, so the graph cannot say how it depends on
+    the inputs. This node stands where that dependence would be: a backward
+    that reaches it raises, rather than passing on a derivative that is
+    silently missing a term.
+    """
+
+    @staticmethod
+    def forward(ctx: Node, g: np.ndarray) -> np.ndarray:
+        return g
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> None:
+        raise RuntimeError(
+            "trying to differentiate twice a function that was marked with @once_differentiable"
+        )
+
+
+def once_differentiable(backward: Callable[[Node, Tensor], Any]) -> Callable[[Node, Tensor], Any]:
+    """Decorate a Function's `backward` that can be differentiated only once (PyTorch's decorator).
+
+    For a backward that is not written with Tensor ops (NumPy, say), so
+    recording it would be meaningless. It runs with recording off. When the
+    graph of the gradient is wanted (``create_graph=True``) and the incoming
+    gradient is itself on a graph, each gradient it returns is recorded as a
+    `DelayedError`: going back through it raises PyTorch's RuntimeError.
+    (An incoming gradient that is on no graph, as at the start of backward,
+    gives gradients on no graph either, as in PyTorch.)
+    """
+
+    @functools.wraps(backward)
+    def wrapper(ctx: Node, grad: Tensor) -> Any:
+        creating_graph = is_grad_enabled()  # (the engine records backward for create_graph only)
+        with no_grad():
+            grads = backward(ctx, grad)
+        if not (creating_graph and isinstance(grad, Tensor) and grad.requires_grad):
+            return grads
+        if type(grads) is tuple:
+            return tuple(_behind_error(g) for g in grads)
+        return _behind_error(grads)
+
+    return wrapper
+
+
+def _behind_error(g: Any) -> Any:
+    """A gradient Tensor as the output of a DelayedError; anything else (None, a number) as it is."""
+    if not isinstance(g, Tensor):
+        return g
+    # a new leaf that requires grad: it makes `apply` record the DelayedError node
+    return DelayedError.apply(Tensor._wrap(g.data, requires_grad=True))

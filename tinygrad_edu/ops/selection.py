@@ -1,6 +1,7 @@
 """Picking elements: by computed positions (gather, sort, topk, max/min along a dim),
 by given ones (select, narrow, index_select), by a mask (masked_select, tril, triu);
-and the way back, placing elements at given positions (scatter, scatter_add).
+and the way back, placing elements at given positions (scatter, scatter_add,
+index_add).
 
 Each of these finds its positions with NumPy (no gradient flows through an
 argsort or a comparison) and then indexes with them. Indexing is a
@@ -165,6 +166,55 @@ def _check_scatter(op: str, x: Tensor, dim: int, idx: np.ndarray, src: Tensor) -
         )
     _check_in_range(idx, x.shape[d], d, op, RuntimeError)
     return d
+
+
+def index_add(x: Tensor, dim: int, index: Tensor, source: Tensor, alpha: float = 1) -> Tensor:
+    """y = x with alpha * source[..., i, ...] added to y[..., index[i], ...] (i along dim).
+
+    index_select's way back. x: (..., n, ...);  index: (k,) integers in [0, n);
+    source: x's shape with k at dim. Where index repeats a position, every
+    slice sent there is added. On integer tensors alpha is truncated first.
+    dL/dx = dL/dy;  dL/dsource = alpha * dL/dy.index_select(dim, index).
+    """
+    if not isinstance(source, Tensor):
+        raise TypeError(
+            f"index_add(): argument 'source' (position 3) must be Tensor, not {type(source).__name__}"
+        )
+    idx = np.array(index)  # a copy: a later change to the index must not move the gradient
+    d = normalize_dim(dim, x.ndim)
+    _check_index_add(x, d, idx, source)
+    if x.ndim == 0:  # a 0-d self (with a 0-d source) as a one-element vector, as PyTorch takes it
+        return index_add(x.reshape(1), 0, idx.reshape(1), source.reshape(1), alpha).reshape(())
+    if alpha != 1:
+        # alpha in x's dtype first: PyTorch truncates it on integer tensors (alpha=1.5 adds once)
+        source = source * Tensor._wrap(np.asarray(alpha, dtype=x.dtype))
+    return x + IndexAdd._apply1(source, _at(d, idx.reshape(-1)), x.shape)
+
+
+def _check_index_add(x: Tensor, d: int, idx: np.ndarray, source: Tensor) -> None:
+    """Refuse what PyTorch refuses, with its exception types, in its order."""
+    if idx.ndim > 1:
+        raise IndexError(
+            f"index_add(): Index is supposed to be a vector, but got dim: {idx.ndim} with shape {idx.shape}"
+        )
+    if idx.dtype not in (np.int32, np.int64):
+        raise RuntimeError(f"index_add(): Expected dtype int32/int64 for index but got: {idx.dtype}")
+    if source.dtype != x.dtype:
+        raise RuntimeError(
+            f"index_add(): self ({x.dtype}) and source ({source.dtype}) must have the same scalar type"
+        )
+    k = source.shape[d] if source.ndim == x.ndim > 0 else 1  # (a 0-d source is one slice)
+    if source.ndim == x.ndim and idx.size != k:
+        raise RuntimeError(
+            f"index_add(): Number of indices ({idx.size}) should be equal to source.size(dim): "
+            f"({k}), for dim: {d}"
+        )
+    if source.ndim != x.ndim or any(a != b for e, (a, b) in enumerate(zip(x.shape, source.shape)) if e != d):
+        raise RuntimeError(
+            "index_add(): source tensor shape must match self tensor shape, excluding the specified "
+            f"dimension. Got self.shape = {x.shape} source.shape = {source.shape}"
+        )
+    _check_in_range(idx, x.shape[d] if x.ndim else 1, d, "index_add", RuntimeError)
 
 
 def _argsort(x: Tensor, dim: int, descending: bool) -> np.ndarray:
