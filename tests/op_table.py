@@ -132,6 +132,20 @@ class NumpySquare(tg.Function):
         return tg.tensor(2.0 * x.data * grad.data)  # (.data: the NumPy array)
 
 
+def _through_hooked_module(a: tg.Tensor, b: tg.Tensor) -> tg.Tensor:
+    """a b + tanh(b^2) through a module with backward hooks: its hook nodes pass gradients on unchanged."""
+
+    class Pair(tg.nn.Module):
+        def forward(self, a: tg.Tensor, b: tg.Tensor) -> tuple[tg.Tensor, tg.Tensor]:
+            return a * b, (b * b).tanh()
+
+    module = Pair()
+    module.register_full_backward_pre_hook(lambda m, grad_output: None)
+    module.register_full_backward_hook(lambda m, grad_input, grad_output: None)
+    p, q = module(a, b)
+    return p + q
+
+
 def _einsum_diagonal(a: tg.Tensor) -> tg.Tensor:
     """The diagonal and the trace of a square (outer-product) matrix: repeated subscripts."""
     m = a.unsqueeze(-1) * a.unsqueeze(-2).sin()
@@ -207,6 +221,13 @@ OPS = [
     # through float32 and back: a larger step keeps float32 rounding out of the differences
     Op("cast", lambda a: a.float().double() * a, ("Cast",), eps=1e-2),
     Op("clone", lambda a: a.clone() * a, ("Clone",)),
+    Op(
+        "module_backward_hooks",
+        _through_hooked_module,
+        ("BackwardHookJoin", "BackwardHookTap"),
+        arity=2,
+        same_shape=True,
+    ),
     Op("sum_all", lambda a: a.sum(), ("Sum",)),
     Op("sum_dim", lambda a: a.sum(-1, keepdim=True), ("Sum",), min_dims=1),
     Op("sum_dims", lambda a: a.sum((0, -1)), ("Sum",), min_dims=2),

@@ -513,7 +513,10 @@ class Tensor:
                 f"result type {out.dtype} can't be cast to the desired output type {self.dtype}"
             )
         if not self.data.flags.writeable:
-            raise RuntimeError(f"in-place operation on a read-only (expanded) tensor of shape {self.shape}")
+            raise RuntimeError(
+                f"in-place operation on a read-only tensor of shape {self.shape} (an expanded tensor, or "
+                "an input or output of a module with backward hooks): clone() it first"
+            )
         self.data[...] = out.data
         self._bump_version()
         if out.grad_fn is not None:

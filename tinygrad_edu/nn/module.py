@@ -10,7 +10,10 @@ Calling a module runs `forward` with the module recorded as the current
 scope, so every graph node made inside remembers which layer made it.
 Forward hooks (`register_forward_pre_hook`, `register_forward_hook`) see, and
 may replace, a module's inputs and output: the way to look at the
-activations of a hidden layer without changing the model's code.
+activations of a hidden layer without changing the model's code. Backward
+hooks (`register_full_backward_pre_hook`, `register_full_backward_hook`) do
+the same for the gradients at a module's outputs and inputs; how they reach
+into the graph is in backward_hooks.py.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import numpy as np
 
 from ..autograd.grad_mode import _state
 from ..tensor import RemovableHandle, Tensor, parse_to
+from .backward_hooks import Grads, HookedCall
 from .parameter import Parameter
 
 
@@ -92,6 +96,9 @@ class Module:
         # (hook, with_kwargs) pairs, in the order they run
         object.__setattr__(self, "_forward_pre_hooks", [])
         object.__setattr__(self, "_forward_hooks", [])
+        # (hook, is_pre_hook) pairs: full and pre-hooks in one list, so that a
+        # call without backward hooks pays for one check only
+        object.__setattr__(self, "_backward_hooks", [])
 
     # ------------------------------------------------------------ registration
 
@@ -202,6 +209,10 @@ class Module:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self._forward_pre_hooks:
             args, kwargs = self._run_pre_hooks(args, kwargs)
+        hooked = None
+        if self._backward_hooks:
+            hooked = HookedCall(self)  # hook nodes go around the positional inputs and the outputs
+            args = hooked.wrap_inputs(args)
         previous = _state.scope
         _state.scope = self  # graph nodes made by forward record this module
         try:
@@ -210,6 +221,8 @@ class Module:
             _state.scope = previous
         if self._forward_hooks:
             output = self._run_hooks(args, kwargs, output)
+        if hooked is not None:
+            output = hooked.wrap_outputs(output)
         return output
 
     def _run_pre_hooks(self, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
@@ -255,6 +268,46 @@ class Module:
         ``prepend=True`` runs it before the hooks already registered.
         """
         return _add_hook(self._forward_hooks, (hook, with_kwargs), prepend)
+
+    def register_full_backward_pre_hook(
+        self, hook: Callable[[Module, Grads], Grads | None], prepend: bool = False
+    ) -> RemovableHandle:
+        """Call ``hook(module, grad_output)`` once the gradients of this module's outputs are known.
+
+        ``grad_output[j]`` is dL/d(output j), of that output's shape: one entry
+        for a module that returns a Tensor, one per element when it returns a
+        tuple, None for an element that is not a Tensor or got no gradient.
+        A returned tuple of the same length replaces grad_output in the rest
+        of backward (the module's parameters and inputs get the new one).
+        The hook runs before `register_full_backward_hook`'s hooks, and
+        ``prepend=True`` runs it before the pre-hooks already registered.
+
+        While it is registered, forward sees (and the caller gets) read-only
+        views of the module's tensors that require grad: changing them in
+        place raises, as in PyTorch.
+        """
+        return _add_hook(self._backward_hooks, (hook, True), prepend)
+
+    def register_full_backward_hook(
+        self, hook: Callable[[Module, Grads, Grads], Grads | None], prepend: bool = False
+    ) -> RemovableHandle:
+        """Call ``hook(module, grad_input, grad_output)`` once the gradients of the module's inputs are known.
+
+        ``grad_input[i]`` is dL/d(args[i]) for the i-th positional argument of
+        forward, of its shape (keyword arguments get none): zeros for a Tensor
+        that does not require grad or got no gradient, None for an argument
+        that is not a Tensor. ``grad_output`` is as in
+        `register_full_backward_pre_hook`, after the pre-hooks. A returned
+        tuple of the same length replaces grad_input: the inputs' producers
+        (or the inputs' ``.grad``) receive it. When no input requires grad
+        the hook runs with the output gradients instead, grad_input all None,
+        and may return only None. ``prepend=True`` runs it first.
+
+        While it is registered, forward sees (and the caller gets) read-only
+        views of the module's tensors that require grad: changing them in
+        place raises, as in PyTorch.
+        """
+        return _add_hook(self._backward_hooks, (hook, False), prepend)
 
     # ------------------------------------------------------------ walking
 
