@@ -37,6 +37,7 @@ def test_gather_picks_along_a_dim_and_scatters_the_gradient_back():
         ([[0], [-1]], "index -1 is out of bounds"),
         ([0, 1], "same number of dimensions"),
         ([[0.0]], "Expected dtype int32/int64 for index"),
+        (np.array([[0], [1]], dtype=np.int16), "Expected dtype int32/int64 for index, got int16"),
         ([[0], [0], [0]], r"expected index \(3, 1\) to be no larger than self \(2, 3\)"),
     ],
 )
@@ -682,3 +683,38 @@ def test_values_and_gradients_match_torch(name):
     y.backward(tg.tensor(upstream))
     np.testing.assert_allclose(y.data, yt.detach().numpy(), rtol=1e-12)
     np.testing.assert_allclose(x.grad.data, xt.grad.numpy(), rtol=1e-12, atol=1e-15)
+
+
+def test_reductions_take_numpys_keepdims_spelling_and_sum_and_mean_a_dtype():
+    x = tg.tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+    for name in [
+        "sum",
+        "mean",
+        "amax",
+        "amin",
+        "logsumexp",
+        "std",
+        "var",
+        "prod",
+        "all",
+        "any",
+        "argmax",
+        "argmin",
+    ]:
+        kept = getattr(x, name)(1, keepdims=True)
+        assert kept.shape == (2, 1), name
+        np.testing.assert_array_equal(kept.data, getattr(x, name)(1, keepdim=True).data)
+        assert getattr(x, name)(1, keepdims=False).shape == (2,), name
+    values, indices = x.max(1, keepdims=True)
+    assert values.shape == indices.shape == (2, 1) and x.min(axis=0, keepdims=True).values.shape == (1, 3)
+    with pytest.raises(TypeError, match="both keepdim and keepdims"):
+        x.sum(1, True, keepdims=True)
+    # dtype= casts first, as PyTorch: an integer sum in float, the mean of integers
+    counts = tg.tensor([[1, 2], [3, 4]])
+    total = counts.sum(dtype=tg.float64)
+    assert total.dtype == np.float64 and total.item() == 10.0
+    assert tg.mean(counts, 0, dtype=tg.float32).tolist() == [2.0, 3.0]
+    y = x.sum(0, dtype=tg.float32)
+    assert y.dtype == np.float32
+    y.sum().backward()  # the cast is recorded: the gradient comes back in x's dtype
+    assert x.grad.dtype == np.float64 and x.grad.tolist() == [[1.0] * 3] * 2

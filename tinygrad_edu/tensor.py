@@ -850,37 +850,82 @@ class Tensor:
         return binary(elementwise.Pow, self, exponent)
 
     # ------------------------------------------------------------ reductions
-    # `axis=` is NumPy's name for `dim`, which PyTorch's reductions accept too (give one of the two)
+    # `axis=` and `keepdims=` are NumPy's names for `dim` and `keepdim`, which PyTorch's
+    # reductions accept too (give one of each pair)
 
-    def sum(self, dim: int | tuple | None = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
-        return reduce.sum(self, _dim(dim, axis, "sum"), keepdim)
+    def sum(
+        self,
+        dim: int | tuple | None = None,
+        keepdim: bool = False,
+        *,
+        dtype: Any = None,
+        axis: Any = None,
+        keepdims: bool | None = None,
+    ) -> Tensor:
+        return reduce.sum(self, _dim(dim, axis, "sum"), _keep(keepdim, keepdims, "sum"), dtype)
 
-    def mean(self, dim: int | tuple | None = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
-        return reduce.mean(self, _dim(dim, axis, "mean"), keepdim)
+    def mean(
+        self,
+        dim: int | tuple | None = None,
+        keepdim: bool = False,
+        *,
+        dtype: Any = None,
+        axis: Any = None,
+        keepdims: bool | None = None,
+    ) -> Tensor:
+        return reduce.mean(self, _dim(dim, axis, "mean"), _keep(keepdim, keepdims, "mean"), dtype)
 
-    def max(self, dim: int | tuple | None = None, keepdim: bool = False, *, axis: Any = None) -> Any:
+    def max(
+        self,
+        dim: int | tuple | None = None,
+        keepdim: bool = False,
+        *,
+        axis: Any = None,
+        keepdims: bool | None = None,
+    ) -> Any:
         """As PyTorch: max() or max(dims) the values, max(int dim) (values, indices), max(x) elementwise."""
         dim = _dim(dim, axis, "max")
         if isinstance(dim, Tensor):
             return self.maximum(dim)
         if isinstance(dim, (int, np.integer)):
-            return selection.max_along(self, dim, keepdim, largest=True)
-        return reduce.amax(self, dim, keepdim)
+            return selection.max_along(self, dim, _keep(keepdim, keepdims, "max"), largest=True)
+        return reduce.amax(self, dim, _keep(keepdim, keepdims, "max"))
 
-    def min(self, dim: int | tuple | None = None, keepdim: bool = False, *, axis: Any = None) -> Any:
+    def min(
+        self,
+        dim: int | tuple | None = None,
+        keepdim: bool = False,
+        *,
+        axis: Any = None,
+        keepdims: bool | None = None,
+    ) -> Any:
         """As PyTorch: min() or min(dims) the values, min(int dim) (values, indices), min(x) elementwise."""
         dim = _dim(dim, axis, "min")
         if isinstance(dim, Tensor):
             return self.minimum(dim)
         if isinstance(dim, (int, np.integer)):
-            return selection.max_along(self, dim, keepdim, largest=False)
-        return reduce.amin(self, dim, keepdim)
+            return selection.max_along(self, dim, _keep(keepdim, keepdims, "min"), largest=False)
+        return reduce.amin(self, dim, _keep(keepdim, keepdims, "min"))
 
-    def amax(self, dim: int | tuple | None = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
-        return reduce.amax(self, _dim(dim, axis, "amax"), keepdim)
+    def amax(
+        self,
+        dim: int | tuple | None = None,
+        keepdim: bool = False,
+        *,
+        axis: Any = None,
+        keepdims: bool | None = None,
+    ) -> Tensor:
+        return reduce.amax(self, _dim(dim, axis, "amax"), _keep(keepdim, keepdims, "amax"))
 
-    def amin(self, dim: int | tuple | None = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
-        return reduce.amin(self, _dim(dim, axis, "amin"), keepdim)
+    def amin(
+        self,
+        dim: int | tuple | None = None,
+        keepdim: bool = False,
+        *,
+        axis: Any = None,
+        keepdims: bool | None = None,
+    ) -> Tensor:
+        return reduce.amin(self, _dim(dim, axis, "amin"), _keep(keepdim, keepdims, "amin"))
 
     def var(
         self,
@@ -890,8 +935,11 @@ class Tensor:
         *,
         correction: int | None = None,
         axis: Any = None,
+        keepdims: bool | None = None,
     ) -> Tensor:
-        return reduce.var(self, _dim(dim, axis, "var"), unbiased, keepdim, correction=correction)
+        return reduce.var(
+            self, _dim(dim, axis, "var"), unbiased, _keep(keepdim, keepdims, "var"), correction=correction
+        )
 
     def std(
         self,
@@ -901,13 +949,22 @@ class Tensor:
         *,
         correction: int | None = None,
         axis: Any = None,
+        keepdims: bool | None = None,
     ) -> Tensor:
-        return reduce.std(self, _dim(dim, axis, "std"), unbiased, keepdim, correction=correction)
+        return reduce.std(
+            self, _dim(dim, axis, "std"), unbiased, _keep(keepdim, keepdims, "std"), correction=correction
+        )
 
     def prod(
-        self, dim: int | None = None, keepdim: bool = False, *, dtype: Any = None, axis: Any = None
+        self,
+        dim: int | None = None,
+        keepdim: bool = False,
+        *,
+        dtype: Any = None,
+        axis: Any = None,
+        keepdims: bool | None = None,
     ) -> Tensor:
-        return reduce.prod(self, _dim(dim, axis, "prod"), keepdim, dtype)
+        return reduce.prod(self, _dim(dim, axis, "prod"), _keep(keepdim, keepdims, "prod"), dtype)
 
     def cumsum(self, dim: int | None = None, *, dtype: Any = None, axis: Any = None) -> Tensor:
         return reduce.cumsum(self, _dim(dim, axis, "cumsum", required=True), dtype)
@@ -915,8 +972,15 @@ class Tensor:
     def norm(self, p: float | str = "fro", dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
         return reduce.norm(self, p, dim, keepdim)
 
-    def logsumexp(self, dim: int | tuple | None = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
-        return reduce.logsumexp(self, _dim(dim, axis, "logsumexp"), keepdim)
+    def logsumexp(
+        self,
+        dim: int | tuple | None = None,
+        keepdim: bool = False,
+        *,
+        axis: Any = None,
+        keepdims: bool | None = None,
+    ) -> Tensor:
+        return reduce.logsumexp(self, _dim(dim, axis, "logsumexp"), _keep(keepdim, keepdims, "logsumexp"))
 
     def softmax(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
         return reduce.softmax(self, _dim(dim, axis, "softmax", required=True))
@@ -924,19 +988,47 @@ class Tensor:
     def log_softmax(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
         return reduce.log_softmax(self, _dim(dim, axis, "log_softmax", required=True))
 
-    def all(self, dim: int | tuple | None = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+    def all(
+        self,
+        dim: int | tuple | None = None,
+        keepdim: bool = False,
+        *,
+        axis: Any = None,
+        keepdims: bool | None = None,
+    ) -> Tensor:
         """True where every element (along dims) is nonzero; a bool tensor, no gradient."""
-        return _logical(np.all, self, _dim(dim, axis, "all"), keepdim)
+        return _logical(np.all, self, _dim(dim, axis, "all"), _keep(keepdim, keepdims, "all"))
 
-    def any(self, dim: int | tuple | None = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+    def any(
+        self,
+        dim: int | tuple | None = None,
+        keepdim: bool = False,
+        *,
+        axis: Any = None,
+        keepdims: bool | None = None,
+    ) -> Tensor:
         """True where some element (along dims) is nonzero; a bool tensor, no gradient."""
-        return _logical(np.any, self, _dim(dim, axis, "any"), keepdim)
+        return _logical(np.any, self, _dim(dim, axis, "any"), _keep(keepdim, keepdims, "any"))
 
-    def argmax(self, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None) -> Tensor:
-        return _arg(np.argmax, self, _dim(dim, axis, "argmax"), keepdim)
+    def argmax(
+        self,
+        dim: int | None = None,
+        keepdim: bool = False,
+        *,
+        axis: int | None = None,
+        keepdims: bool | None = None,
+    ) -> Tensor:
+        return _arg(np.argmax, self, _dim(dim, axis, "argmax"), _keep(keepdim, keepdims, "argmax"))
 
-    def argmin(self, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None) -> Tensor:
-        return _arg(np.argmin, self, _dim(dim, axis, "argmin"), keepdim)
+    def argmin(
+        self,
+        dim: int | None = None,
+        keepdim: bool = False,
+        *,
+        axis: int | None = None,
+        keepdims: bool | None = None,
+    ) -> Tensor:
+        return _arg(np.argmin, self, _dim(dim, axis, "argmin"), _keep(keepdim, keepdims, "argmin"))
 
     # ------------------------------------------------------------ selection
 
@@ -1229,6 +1321,15 @@ def _dim(dim: Any, axis: Any, op: str, required: bool = False) -> Any:
     if dim is not None:
         raise TypeError(f"{op}() got both dim and axis, two names for one argument: give one")
     return axis
+
+
+def _keep(keepdim: bool, keepdims: bool | None, op: str) -> bool:
+    """`keepdim`, or `keepdims` (NumPy's name, which PyTorch accepts too)."""
+    if keepdims is None:
+        return keepdim
+    if keepdim:
+        raise TypeError(f"{op}() got both keepdim and keepdims, two names for one argument: give one")
+    return keepdims
 
 
 def _times(other: Any, alpha: float) -> Any:

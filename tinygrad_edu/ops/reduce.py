@@ -78,7 +78,10 @@ class Amax(Function):
         return grad.reshape(ctx.kept) * share.astype(x.dtype), None, None
 
 
-def sum(x: Tensor, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
+def sum(x: Tensor, dim: int | tuple | None = None, keepdim: bool = False, dtype: object = None) -> Tensor:
+    """The sum of the elements (along `dim` if given; in `dtype` if given, cast before summing)."""
+    if dtype is not None:
+        x = x.to(dtype)
     return Sum._apply1(x, normalize_dims(dim, x.ndim), keepdim)
 
 
@@ -99,7 +102,10 @@ def _check_float(x: Tensor, op: str) -> None:
         raise RuntimeError(f"{op}(): expected a floating point tensor, got dtype {x.dtype}")
 
 
-def mean(x: Tensor, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
+def mean(x: Tensor, dim: int | tuple | None = None, keepdim: bool = False, dtype: object = None) -> Tensor:
+    """The mean of the elements (along `dim` if given; in `dtype` if given, cast first)."""
+    if dtype is not None:
+        x = x.to(dtype)
     _check_float(x, "mean")
     dims = normalize_dims(dim, x.ndim)
     return Sum._apply1(x, dims, keepdim) / _count(x, dims)

@@ -69,7 +69,7 @@ def gather(x: Tensor, dim: int, index: Tensor) -> Tensor:
     """
     idx = np.asarray(index)  # (a Tensor gives its array)
     d = normalize_dim(dim, x.ndim)
-    if idx.dtype.kind not in "iu":
+    if idx.dtype not in (np.int32, np.int64):  # as PyTorch, which refuses int16 and uint8 too
         raise RuntimeError(f"gather(): Expected dtype int32/int64 for index, got {idx.dtype}")
     if idx.ndim != x.ndim and not (x.ndim == 0 and idx.ndim == 1):
         raise RuntimeError(
