@@ -266,26 +266,6 @@ class Warmup:
         return min(1.0, (epoch + 1) / self.epochs)
 
 
-def test_lambda_lr_state_dict_saves_callable_objects_not_functions():
-    opt = make_optimizer()
-    sched = LambdaLR(opt, lr_lambda=[Warmup(5), lambda e: 1.0])
-    for _ in range(3):
-        opt.step()
-        sched.step()
-    state = sched.state_dict()
-    assert state["lr_lambdas"] == [{"epochs": 5}, None] and state["last_epoch"] == 3
-
-    warmup = Warmup(100)
-    sched2 = LambdaLR(make_optimizer(), lr_lambda=[warmup, lambda e: 1.0])
-    sched2.load_state_dict(state)
-    assert warmup.epochs == 5 and sched2.last_epoch == 3
-    assert state["lr_lambdas"] == [{"epochs": 5}, None]  # the dict is left intact
-    sched2.optimizer.step()
-    sched2.step()
-    assert sched2.get_last_lr()[0] == pytest.approx(LRS[0] * 1.0)
-    assert sched2.get_last_lr()[1] == pytest.approx(LRS[1])
-
-
 def test_warns_when_scheduler_steps_before_optimizer():
     sched = StepLR(make_optimizer(), step_size=2)
     with pytest.warns(UserWarning, match=r"before `optimizer.step\(\)`"):
@@ -545,18 +525,27 @@ def test_multiplicative_lr_checks_its_functions():
         MultiplicativeLR([], lr_lambda=lambda e: 0.9)
 
 
-def test_multiplicative_lr_state_dict_saves_callable_objects_not_functions():
+@pytest.mark.parametrize("scheduler", [LambdaLR, MultiplicativeLR])
+def test_lambda_schedulers_state_dict_saves_callable_objects_not_functions(scheduler):
     opt = make_optimizer()
-    sched = MultiplicativeLR(opt, lr_lambda=[Warmup(5), lambda e: 0.9])
+    sched = scheduler(opt, lr_lambda=[Warmup(5), lambda e: 0.9])
     for _ in range(3):
         opt.step()
         sched.step()
     state = sched.state_dict()
     assert state["lr_lambdas"] == [{"epochs": 5}, None] and state["last_epoch"] == 3
+
     warmup = Warmup(100)
-    sched2 = MultiplicativeLR(make_optimizer(), lr_lambda=[warmup, lambda e: 0.9])
+    sched2 = scheduler(make_optimizer(), lr_lambda=[warmup, lambda e: 0.9])
     sched2.load_state_dict(state)
-    assert warmup.epochs == 5 and sched2.get_last_lr() == sched.get_last_lr()
+    assert warmup.epochs == 5 and sched2.last_epoch == 3
+    assert sched2.get_last_lr() == sched.get_last_lr()
+    assert state["lr_lambdas"] == [{"epochs": 5}, None]  # the dict is left intact
+    sched2.optimizer.load_state_dict(opt.state_dict())  # (MultiplicativeLR goes on from the group's rate)
+    for scheduled in (sched, sched2):
+        scheduled.optimizer.step()
+        scheduled.step()
+    assert sched2.get_last_lr() == pytest.approx(sched.get_last_lr())  # the loaded Warmup(5) in use
 
 
 # PolynomialLR
