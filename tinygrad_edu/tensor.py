@@ -168,6 +168,8 @@ class Tensor:
     __hash__ = object.__hash__
 
     def __repr__(self) -> str:
+        if type(self.data) is not np.ndarray:
+            raise function.data_holds_a_tensor()
         body = np.array2string(self.data, separator=", ", prefix="tensor(", **_print_options)
         extra = ""
         if self.dtype not in (get_default_dtype(), np.int64, np.bool_):
@@ -192,6 +194,8 @@ class Tensor:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
             )
+        if type(self.data) is not np.ndarray:
+            raise function.data_holds_a_tensor()
         return self.data
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:

@@ -293,6 +293,9 @@ class Function:
             ctx.needs_input_grad = (False,) * len(args)
         try:
             result = cls._run_forward(ctx, *[x.data if isinstance(x, Tensor) else x for x in args])
+        except TypeError as error:
+            _check_data(error, args)
+            raise
         except AttributeError as error:
             if "'numpy.ndarray' object has no attribute" not in str(error):
                 raise
@@ -302,7 +305,7 @@ class Function:
                 f"{error}: {cls.__name__}.{where} NumPy arrays, not Tensors, so it "
                 "computes with NumPy (np.exp(x), not x.exp()); backward receives Tensors"
             ) from error
-        out = Tensor._wrap(result if type(result) is np.ndarray else _as_output(cls, result))
+        out = Tensor._wrap(result if type(result) is np.ndarray else _as_output(cls, result, args))
         if any(ctx.needs_input_grad) and not (
             ctx._non_differentiable and _is_output(ctx._non_differentiable, result, out)
         ):
@@ -329,9 +332,13 @@ class Function:
             ctx.needs_input_grad = ((True,) + (False,) * len(consts)) if consts else (True,)
         else:
             ctx = _UNRECORDED[1 + len(consts)]
-        result = cls.forward(ctx, x.data, *consts) if consts else cls.forward(ctx, x.data)
+        try:  # (free in Python 3.11+ while nothing is raised)
+            result = cls.forward(ctx, x.data, *consts) if consts else cls.forward(ctx, x.data)
+        except TypeError as error:
+            _check_data(error, (x,))
+            raise
         out = _new(Tensor)
-        out.data = result if type(result) is np.ndarray else _as_output(cls, result)
+        out.data = result if type(result) is np.ndarray else _as_output(cls, result, (x,))
         out.requires_grad, out._version = False, 0
         out._grad = out.grad_fn = out._base = out._view = None
         if cls.view and out.data.base is not None and np.may_share_memory(out.data, x.data):
@@ -369,9 +376,13 @@ class Function:
                 )
         else:
             ctx = _UNRECORDED[2 + len(consts)]
-        result = cls.forward(ctx, a.data, b.data, *consts) if consts else cls.forward(ctx, a.data, b.data)
+        try:
+            result = cls.forward(ctx, a.data, b.data, *consts) if consts else cls.forward(ctx, a.data, b.data)
+        except TypeError as error:
+            _check_data(error, (a, b))
+            raise
         out = _new(Tensor)
-        out.data = result if type(result) is np.ndarray else _as_output(cls, result)
+        out.data = result if type(result) is np.ndarray else _as_output(cls, result, (a, b))
         out.requires_grad, out._version = False, 0
         out._grad = out.grad_fn = out._base = out._view = None
         if (need_a or need_b) and out.data.dtype.kind == "f":  # (as `_record`)
@@ -387,14 +398,38 @@ class Function:
         return out
 
 
-def _as_output(cls: type[Function], result: Any) -> np.ndarray:
+def _as_output(cls: type[Function], result: Any, args: tuple) -> np.ndarray:
     """What `forward` returned (a number or an array-like) as an array."""
+    if isinstance(result, Tensor):  # forward met a Tensor where it expects an array: whose?
+        _check_data(None, args)
     if isinstance(result, (tuple, list)):
         raise TypeError(
             f"{cls.__name__}.forward returned a {type(result).__name__}: a Function has exactly one "
             "output, one array (write one Function per output)"
         )
     return np.asarray(result)
+
+
+def data_holds_a_tensor() -> TypeError:
+    """The error for a tensor whose `.data` was given a Tensor instead of an array.
+
+    On a plain Tensor `.data` is a slot that every op reads, too hot a path
+    for a property that would check each assignment (Parameters have one), so
+    the mistake is caught where it shows: an op, or printing the tensor.
+    """
+    return TypeError(
+        "a tensor's .data holds a Tensor, not a NumPy array: a Tensor was assigned to it, as by "
+        "`w.data = w.data - lr * w.grad` (w.grad is a Tensor, so the right side is one). Assign an "
+        "array (`w.data = w.data - lr * w.grad.data`) or update in place (`w.data -= lr * w.grad`, "
+        "or `with tg.no_grad(): w -= lr * w.grad`)"
+    )
+
+
+def _check_data(error: Exception | None, args: tuple) -> None:
+    """Raise `data_holds_a_tensor` (from `error`) if one of the Tensors in `args` has such data."""
+    for x in args:
+        if isinstance(x, Tensor) and type(x.data) is not np.ndarray:
+            raise data_holds_a_tensor() from error
 
 
 def _forward_then_setup_context(cls: type[Function], ctx: Node, *args: Any) -> Any:
