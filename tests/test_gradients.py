@@ -129,6 +129,19 @@ def test_gradcheck_catches_a_wrong_backward() -> None:
             check(WrongSquare.apply, [constant])
 
 
+def test_gradcheck_perturbs_any_memory_layout_and_always_puts_the_input_back() -> None:
+    # a transposed (non-contiguous) input: its elements are perturbed in its own memory
+    xt = tg.tensor(np.arange(6.0).reshape(2, 3)).T.detach().requires_grad_()
+    assert not xt.data.flags.c_contiguous
+    assert gradcheck(lambda t: (t * t * t).sum(0), [xt])
+    # a function that raises at a perturbed point leaves the input as it was
+    x = tg.tensor(np.array([0.5, 1.0]), requires_grad=True)
+    target = tg.tensor(np.array([0.0, 1.0]))
+    with pytest.raises(RuntimeError, match="between 0 and 1"):
+        gradcheck(lambda p: tg.nn.functional.binary_cross_entropy(p, target), [x])
+    assert x.tolist() == [0.5, 1.0]
+
+
 def test_gradcheck_says_what_a_function_returned_when_it_is_not_tensors() -> None:
     x = tg.tensor(np.array([1.0, -2.0]), requires_grad=True)
     for fn, got in [

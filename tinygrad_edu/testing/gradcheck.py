@@ -43,15 +43,18 @@ def _numeric_jacobian(
     x = inputs[k].data
     n_out = _outputs(fn, inputs)[out_index].data.size
     jac = np.zeros((n_out, x.size))
-    flat = x.reshape(-1)  # a view: perturbing it perturbs the input in place
-    # Grad mode stays on: `fn` may itself differentiate (see gradgradcheck).
-    for j in range(x.size):
-        original = flat[j]
-        flat[j] = original + eps
-        plus = _outputs(fn, inputs)[out_index].data.astype(np.float64).reshape(-1)
-        flat[j] = original - eps
-        minus = _outputs(fn, inputs)[out_index].data.astype(np.float64).reshape(-1)
-        flat[j] = original
+    # Each element is perturbed in the input's own memory (whatever its layout),
+    # and put back even when `fn` raises. Grad mode stays on: `fn` may itself
+    # differentiate (see gradgradcheck).
+    for j, at in enumerate(np.ndindex(x.shape)):  # (C order, as the analytic side's reshape)
+        original = x[at]
+        try:
+            x[at] = original + eps
+            plus = _outputs(fn, inputs)[out_index].data.astype(np.float64).reshape(-1)
+            x[at] = original - eps
+            minus = _outputs(fn, inputs)[out_index].data.astype(np.float64).reshape(-1)
+        finally:
+            x[at] = original
         jac[:, j] = (plus - minus) / (2 * eps)
     return jac
 
