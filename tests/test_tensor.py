@@ -720,7 +720,7 @@ def test_in_place_numpy_update_of_data_with_a_tensor_computes_off_the_graph():
         ints += tg.tensor([0.5, 0.5])
 
 
-def test_a_tensor_assigned_to_a_plain_tensors_data_is_reported_where_it_shows():
+def test_a_tensor_assigned_to_a_plain_tensors_data_is_reported_where_it_shows(tmp_path):
     # `.data` is a plain slot on a Tensor (a Parameter checks assignments): the slip
     # w.data = w.data - lr * w.grad (a Tensor on the right) is caught at the next use
     class Double(tg.Function):
@@ -736,12 +736,15 @@ def test_a_tensor_assigned_to_a_plain_tensors_data_is_reported_where_it_shows():
     (w * w).sum().backward()
     w.data = w.data - 0.25 * w.grad
     uses = [repr, lambda t: t * t, lambda t: 3.0 - t, lambda t: t.tanh(), lambda t: t.sum(), lambda t: t @ t]
-    uses += [lambda t: t.detach().numpy(), Double.apply]
+    uses += [lambda t: t.detach().numpy(), Double.apply, lambda t: t.clone()]
     for use in uses:
         with pytest.raises(
             TypeError, match=r"\.data holds a Tensor.*w\.data = w\.data - lr \* w\.grad\.data"
         ):
             use(w)
+    memmapped = tg.nn.Parameter(np.zeros(2))
+    memmapped.data = np.lib.format.open_memmap(str(tmp_path / "w.npy"), mode="w+", shape=(2,))
+    assert "tensor([0., 0.]" in repr(memmapped)  # an ndarray subclass is fine
     w.data = w.data.data  # an array again: everything works
     assert repr(w).startswith("tensor([0.5") and w.tolist() == [0.5, 1.0]
     assert (w * w).tolist() == [0.25, 1.0] and w.tanh().grad_fn is not None

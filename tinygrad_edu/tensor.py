@@ -168,7 +168,7 @@ class Tensor:
     __hash__ = object.__hash__
 
     def __repr__(self) -> str:
-        if type(self.data) is not np.ndarray:
+        if isinstance(self.data, Tensor):
             raise function.data_holds_a_tensor()
         body = np.array2string(self.data, separator=", ", prefix="tensor(", **_print_options)
         extra = ""
@@ -194,7 +194,7 @@ class Tensor:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
             )
-        if type(self.data) is not np.ndarray:
+        if isinstance(self.data, Tensor):
             raise function.data_holds_a_tensor()
         return self.data
 

@@ -293,10 +293,8 @@ class Function:
             ctx.needs_input_grad = (False,) * len(args)
         try:
             result = cls._run_forward(ctx, *[x.data if isinstance(x, Tensor) else x for x in args])
-        except TypeError as error:
+        except (TypeError, AttributeError) as error:
             _check_data(error, args)
-            raise
-        except AttributeError as error:
             if "'numpy.ndarray' object has no attribute" not in str(error):
                 raise
             split = cls._run_forward is not cls.forward  # (a forward and a setup_context)
@@ -334,7 +332,7 @@ class Function:
             ctx = _UNRECORDED[1 + len(consts)]
         try:  # (free in Python 3.11+ while nothing is raised)
             result = cls.forward(ctx, x.data, *consts) if consts else cls.forward(ctx, x.data)
-        except TypeError as error:
+        except (TypeError, AttributeError) as error:
             _check_data(error, (x,))
             raise
         out = _new(Tensor)
@@ -378,7 +376,7 @@ class Function:
             ctx = _UNRECORDED[2 + len(consts)]
         try:
             result = cls.forward(ctx, a.data, b.data, *consts) if consts else cls.forward(ctx, a.data, b.data)
-        except TypeError as error:
+        except (TypeError, AttributeError) as error:
             _check_data(error, (a, b))
             raise
         out = _new(Tensor)
@@ -428,7 +426,7 @@ def data_holds_a_tensor() -> TypeError:
 def _check_data(error: Exception | None, args: tuple) -> None:
     """Raise `data_holds_a_tensor` (from `error`) if one of the Tensors in `args` has such data."""
     for x in args:
-        if isinstance(x, Tensor) and type(x.data) is not np.ndarray:
+        if isinstance(x, Tensor) and isinstance(x.data, Tensor):
             raise data_holds_a_tensor() from error
 
 
