@@ -482,6 +482,7 @@ def test_pytorchs_function_forms_and_dtype_names():
     assert not tg.is_tensor(x.data)
     assert tg.long == np.int64 and tg.int == np.int32 and tg.float == np.float32
     assert tg.double == np.float64 and tg.half == np.float16 and tg.bool == np.bool_
+    assert (tg.int8, tg.int16, tg.short, tg.uint8) == (np.int8, np.int16, np.int16, np.uint8)
     assert tg.tensor([0, 1], dtype=tg.long).dtype == np.int64 and x.to(tg.double).dtype == np.float64
     assert tg.allclose(x, x + 1e-9) and not tg.allclose(x, x + 1e-3)
     assert tg.equal(x, x.clone()) and not tg.equal(x, x.reshape(3, 2))

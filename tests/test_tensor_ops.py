@@ -714,6 +714,9 @@ def test_reductions_take_numpys_keepdims_spelling_and_sum_and_mean_a_dtype():
     total = counts.sum(dtype=tg.float64)
     assert total.dtype == np.float64 and total.item() == 10.0
     assert tg.mean(counts, 0, dtype=tg.float32).tolist() == [2.0, 3.0]
+    for small in (tg.int32, tg.int16, tg.bool):  # NumPy would widen these to int64
+        assert counts.sum(dtype=small).dtype == small and counts.prod(1, dtype=small).dtype == small
+    assert counts.int().sum().dtype == np.int64  # without dtype=, integers sum as int64, as PyTorch
     y = x.sum(0, dtype=tg.float32)
     assert y.dtype == np.float32
     y.sum().backward()  # the cast is recorded: the gradient comes back in x's dtype

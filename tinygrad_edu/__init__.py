@@ -14,9 +14,12 @@ from .dtypes import (
     float32,
     float64,
     get_default_dtype,
+    int8,
+    int16,
     int32,
     int64,
     set_default_dtype,
+    uint8,
 )
 from .factories import (
     arange,
@@ -48,7 +51,7 @@ from .tensor import Tensor, set_printoptions
 
 # PyTorch's dtype names (they shadow the builtins inside this namespace only, as torch's do)
 float, double, half = float32, float64, float16
-int, long, bool = int32, int64, bool_
+int, long, short, bool = int32, int64, int16, bool_
 
 # PyTorch's function forms of Tensor methods: tg.sum(x, 1) is x.sum(1)
 abs = Tensor.abs
@@ -197,6 +200,8 @@ __all__ = [
     "index_select",
     "inference_mode",
     "int",
+    "int8",
+    "int16",
     "int32",
     "int64",
     "is_grad_enabled",
@@ -247,6 +252,7 @@ __all__ = [
     "set_default_dtype",
     "set_grad_enabled",
     "set_printoptions",
+    "short",
     "sigmoid",
     "sin",
     "softmax",
@@ -266,6 +272,7 @@ __all__ = [
     "transpose",
     "tril",
     "triu",
+    "uint8",
     "unbind",
     "unflatten",
     "unsqueeze",

@@ -80,9 +80,11 @@ class Amax(Function):
 
 def sum(x: Tensor, dim: int | tuple | None = None, keepdim: bool = False, dtype: object = None) -> Tensor:
     """The sum of the elements (along `dim` if given; in `dtype` if given, cast before summing)."""
-    if dtype is not None:
-        x = x.to(dtype)
-    return Sum._apply1(x, normalize_dims(dim, x.ndim), keepdim)
+    if dtype is None:
+        return Sum._apply1(x, normalize_dims(dim, x.ndim), keepdim)
+    x = x.to(dtype)
+    # and after: NumPy sums small integers and bools as int64
+    return Sum._apply1(x, normalize_dims(dim, x.ndim), keepdim).to(dtype)
 
 
 def amax(x: Tensor, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
@@ -248,7 +250,8 @@ def prod(x: Tensor, dim: int | None = None, keepdim: bool = False, dtype: object
         x = x.to(dtype)
     if dim is not None and not isinstance(dim, (int, np.integer)):
         raise TypeError(f"prod(): dim must be an int or None, got {type(dim).__name__}")
-    return Prod._apply1(x, normalize_dims(dim, x.ndim), keepdim)
+    out = Prod._apply1(x, normalize_dims(dim, x.ndim), keepdim)
+    return out if dtype is None else out.to(dtype)  # (as sum: NumPy widens small integers)
 
 
 def _stable_shift(x: Tensor, dims: tuple[int, ...]) -> Tensor:
