@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_edu.random import default_generator
+from tinygrad_edu.random import default_generator, generator_or_seed
 from tinygrad_edu.sampler import (
     BatchSampler,
     RandomSampler,
@@ -45,7 +45,6 @@ from tinygrad_edu.sampler import (
     SubsetRandomSampler,
     WeightedRandomSampler,
     _epoch_batches,
-    _make_generator,
 )
 from tinygrad_edu.tensor import Tensor
 
@@ -280,7 +279,7 @@ class DataLoader:
         self.shuffle = bool(shuffle)
         self.num_workers = num_workers
         self.pin_memory = pin_memory
-        self.generator = _make_generator(generator, seed)
+        self.generator = generator_or_seed(generator, seed)
         if sampler is None and shuffle:
             sampler = RandomSampler(dataset, generator=self.generator)
         elif sampler is None:
@@ -347,7 +346,7 @@ def random_split(
         raise ValueError(
             f"Sum of input lengths ({sum(counts)}) does not equal the length of the input dataset ({n})"
         )
-    rng = _make_generator(generator, seed)
+    rng = generator_or_seed(generator, seed)
     order = (rng if rng is not None else default_generator()).permutation(n)
     bounds = np.cumsum([0, *counts])
     return [Subset(dataset, order[lo:hi]) for lo, hi in itertools.pairwise(bounds)]

@@ -70,3 +70,20 @@ def generator_or_default(generator: np.random.Generator | None) -> np.random.Gen
             f"generator must be a tg.Generator (or numpy.random.Generator), got {type(generator).__name__}"
         )
     return generator
+
+
+def generator_or_seed(generator: np.random.Generator | None, seed: int | None) -> np.random.Generator | None:
+    """The generator a ``generator=``/``seed=`` pair names (give at most one); None: the global one.
+
+    For the data loaders and samplers, whose draws follow ``tg.manual_seed``
+    unless given their own generator (or a seed to make one from).
+    """
+    if generator is not None and seed is not None:
+        raise ValueError("pass either generator or seed, not both")
+    if generator is not None:
+        return generator_or_default(generator)
+    if seed is not None:
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+            raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+        return np.random.default_rng(int(seed))
+    return None

@@ -18,20 +18,7 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 
-from tinygrad_edu.random import generator_or_default
-
-
-def _make_generator(generator: np.random.Generator | None, seed: int | None) -> np.random.Generator | None:
-    """Validate the ``generator``/``seed`` pair; None means "use the global one"."""
-    if generator is not None and seed is not None:
-        raise ValueError("pass either generator or seed, not both")
-    if generator is not None:
-        return generator_or_default(generator)
-    if seed is not None:
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-            raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-        return np.random.default_rng(int(seed))
-    return None
+from tinygrad_edu.random import generator_or_default, generator_or_seed
 
 
 def _check_positive_int(name: str, value: object) -> None:
@@ -119,7 +106,7 @@ class RandomSampler(_ArraySampler):
         self.data_source = data_source
         self.replacement = replacement
         self._num_samples = num_samples
-        self.generator = _make_generator(generator, seed=None)
+        self.generator = generator_or_seed(generator, seed=None)
         _check_positive_int("num_samples", self.num_samples)
 
     @property
@@ -149,7 +136,7 @@ class SubsetRandomSampler(_ArraySampler):
 
     def __init__(self, indices: Sequence[int], generator: np.random.Generator | None = None) -> None:
         self.indices = indices
-        self.generator = _make_generator(generator, seed=None)
+        self.generator = generator_or_seed(generator, seed=None)
 
     def _draw(self) -> np.ndarray:
         order = generator_or_default(self.generator).permutation(len(self.indices))
@@ -190,7 +177,7 @@ class WeightedRandomSampler(_ArraySampler):
         self.weights = weights
         self.num_samples = int(num_samples)
         self.replacement = replacement
-        self.generator = _make_generator(generator, seed=None)
+        self.generator = generator_or_seed(generator, seed=None)
 
     def _draw(self) -> np.ndarray:
         weights, generator = self.weights, generator_or_default(self.generator)

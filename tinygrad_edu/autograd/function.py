@@ -120,7 +120,7 @@ class Node:
         if not saved:
             return ()
         tensors = []
-        pairs = iter(saved)
+        pairs = iter(saved)  # (t0, v0, t1, v1, ...): zip over one iterator twice takes two at a time
         for tensor, version in zip(pairs, pairs):
             if tensor is not None:  # (None: forward saved nothing in this place)
                 if type(tensor) is weakref.ReferenceType:
@@ -254,6 +254,9 @@ class Function:
         """Compute the result from NumPy arrays (Tensor inputs arrive unwrapped).
 
         Without ctx, ``forward(*args)``, when the Function defines `setup_context`.
+        The library's own ops (run through `_apply1`/`_apply2`) may write to ctx
+        but never read back what they wrote: when nothing is recorded they get
+        the shared `_Unrecorded` ctx, which forgets every write.
         """
         raise NotImplementedError
 
@@ -366,12 +369,15 @@ class Function:
         if need_a or need_b:
             ctx = cls._node_class()
             ctx._saved = ()
+            # literal tuples where possible: nothing to allocate
             if consts:
                 ctx.needs_input_grad = (need_a, need_b) + (False,) * len(consts)
-            else:  # a literal tuple: nothing to allocate
-                ctx.needs_input_grad = (
-                    ((True, True) if need_b else (True, False)) if need_a else (False, True)
-                )
+            elif need_a and need_b:
+                ctx.needs_input_grad = (True, True)
+            elif need_a:
+                ctx.needs_input_grad = (True, False)
+            else:
+                ctx.needs_input_grad = (False, True)
         else:
             ctx = _UNRECORDED[2 + len(consts)]
         try:

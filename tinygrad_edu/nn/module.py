@@ -284,7 +284,8 @@ class Module:
 
         While it is registered, forward sees (and the caller gets) read-only
         views of the module's tensors that require grad: changing them in
-        place raises, as in PyTorch.
+        place raises, as in PyTorch (which allows it inside ``no_grad``;
+        here it raises there too).
         """
         return _add_hook(self._backward_hooks, (hook, True), prepend)
 
@@ -305,7 +306,8 @@ class Module:
 
         While it is registered, forward sees (and the caller gets) read-only
         views of the module's tensors that require grad: changing them in
-        place raises, as in PyTorch.
+        place raises, as in PyTorch (which allows it inside ``no_grad``;
+        here it raises there too).
         """
         return _add_hook(self._backward_hooks, (hook, False), prepend)
 
