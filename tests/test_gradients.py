@@ -121,6 +121,9 @@ def test_gradcheck_catches_a_wrong_backward() -> None:
     with pytest.raises(tg.testing.GradcheckError, match=r"input 0 \(x\).*element \(0,\).*analytic 1\.0"):
         gradcheck(WrongSquare.apply, [x])
     assert gradcheck(WrongSquare.apply, [x], raise_exception=False) is False
+    assert (
+        tg.autograd.gradcheck is gradcheck and tg.autograd.gradgradcheck is gradgradcheck
+    )  # PyTorch's place
 
     # with no input requiring grad there is nothing to compare: an error, not a pass
     constant = tg.tensor(np.array([1.0, -2.0]))

@@ -737,7 +737,8 @@ def test_a_tensor_assigned_to_a_plain_tensors_data_is_reported_where_it_shows(tm
     (w * w).sum().backward()
     w.data = w.data - 0.25 * w.grad
     uses = [repr, lambda t: t * t, lambda t: 3.0 - t, lambda t: t.tanh(), lambda t: t.sum(), lambda t: t @ t]
-    uses += [lambda t: t.detach().numpy(), Double.apply, lambda t: t.clone()]
+    uses += [lambda t: t.detach().numpy(), Double.apply, lambda t: t.clone(), lambda t: t.numpy()]
+    uses += [lambda t: t.sum().item(), float, lambda t: t.tolist(), lambda t: t[0].item()]
     for use in uses:
         with pytest.raises(
             TypeError, match=r"\.data holds a Tensor.*w\.data = w\.data - lr \* w\.grad\.data"

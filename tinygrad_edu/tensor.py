@@ -168,9 +168,7 @@ class Tensor:
     __hash__ = object.__hash__
 
     def __repr__(self) -> str:
-        if isinstance(self.data, Tensor):
-            raise function.data_holds_a_tensor()
-        body = np.array2string(self.data, separator=", ", prefix="tensor(", **_print_options)
+        body = np.array2string(self._array(), separator=", ", prefix="tensor(", **_print_options)
         extra = ""
         if self.dtype not in (get_default_dtype(), np.int64, np.bool_):
             extra += f", dtype={self.dtype}"
@@ -190,10 +188,15 @@ class Tensor:
 
     def numpy(self) -> np.ndarray:
         """The underlying array (shared, not copied)."""
+        data = self._array()
         if self.requires_grad:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
             )
+        return data
+
+    def _array(self) -> np.ndarray:
+        """`.data`, checked: a Tensor assigned to it by mistake is reported here, where it would show."""
         if isinstance(self.data, Tensor):
             raise function.data_holds_a_tensor()
         return self.data
@@ -224,12 +227,13 @@ class Tensor:
         return getattr(right, names[1])(left)
 
     def item(self) -> Scalar:
-        if self.data.size != 1:
-            raise RuntimeError(f"a Tensor with {self.data.size} elements cannot be converted to Scalar")
-        return self.data.item()
+        data = self._array()
+        if data.size != 1:
+            raise RuntimeError(f"a Tensor with {data.size} elements cannot be converted to Scalar")
+        return data.item()
 
     def tolist(self) -> Any:
-        return self.data.tolist()
+        return self._array().tolist()
 
     def __float__(self) -> float:
         return float(self._one_element())
@@ -239,12 +243,13 @@ class Tensor:
 
     def _one_element(self) -> Scalar:
         """The number in a one-element tensor, for float() and int() (a ValueError otherwise, as PyTorch)."""
-        if self.data.size != 1:
+        data = self._array()
+        if data.size != 1:
             raise ValueError(
                 "only one element tensors can be converted to Python scalars "
                 f"(this one has shape {self.shape})"
             )
-        return self.data.item()
+        return data.item()
 
     def __index__(self) -> int:
         if self.data.dtype.kind not in "iu":

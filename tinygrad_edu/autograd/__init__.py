@@ -1,8 +1,11 @@
 """Automatic differentiation: the Function pattern, the engine and gradient mode.
 
 As in PyTorch, the decorator for a backward that can run only once is
-`tg.autograd.function.once_differentiable`, in the `function` module.
+`tg.autograd.function.once_differentiable`, in the `function` module, and
+`gradcheck`/`gradgradcheck` are found here too (they live in `tg.testing`).
 """
+
+from typing import Any
 
 from .engine import backward, grad
 from .function import Function, Node
@@ -21,3 +24,13 @@ __all__ = [
     "set_grad_enabled",
     "topological_order",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # tg.autograd.gradcheck, as torch.autograd.gradcheck; imported on first use,
+    # since the testing package needs the Tensor class, which needs this package
+    if name in ("gradcheck", "gradgradcheck"):
+        from .. import testing
+
+        return getattr(testing, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

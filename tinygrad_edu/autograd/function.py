@@ -304,7 +304,7 @@ class Function:
             where = "forward and setup_context receive" if split else "forward receives"
             raise AttributeError(  # a user's forward that treats its arguments as Tensors
                 f"{error}: {cls.__name__}.{where} NumPy arrays, not Tensors, so it "
-                "computes with NumPy (np.exp(x), not x.exp()); backward receives Tensors"
+                "computes with NumPy functions (np.exp(x), say, not x.exp()); backward receives Tensors"
             ) from error
         out = Tensor._wrap(result if type(result) is np.ndarray else _as_output(cls, result, args))
         if any(ctx.needs_input_grad) and not (
