@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .grad_mode import _state, is_grad_enabled, no_grad
+from .grad_mode import _state
 
 _new = object.__new__
 
@@ -462,58 +462,5 @@ def _record(ctx: Node, args: tuple, parents: tuple, out: Tensor, result: Any) ->
     out.grad_fn = ctx
 
 
-# ------------------------------------------------------------ once_differentiable
-
-
-class DelayedError(Function):
-    """y = g for a gradient g computed by a `once_differentiable` backward; dL/dg: an error.
-
-    g was computed off the graph, so the graph cannot say how it depends on
-    the inputs. This node stands where that dependence would be: a backward
-    that reaches it raises, rather than passing on a derivative that is
-    silently missing a term.
-    """
-
-    @staticmethod
-    def forward(ctx: Node, g: np.ndarray) -> np.ndarray:
-        return g
-
-    @staticmethod
-    def backward(ctx: Node, grad: Tensor) -> None:
-        raise RuntimeError(
-            "trying to differentiate twice a function that was marked with @once_differentiable"
-        )
-
-
-def once_differentiable(backward: Callable[[Node, Tensor], Any]) -> Callable[[Node, Tensor], Any]:
-    """Decorate a Function's `backward` that can be differentiated only once (PyTorch's decorator).
-
-    For a backward that is not written with Tensor ops (NumPy, say), so
-    recording it would be meaningless. It runs with recording off. When the
-    graph of the gradient is wanted (``create_graph=True``) and the incoming
-    gradient is itself on a graph, each gradient it returns is recorded as a
-    `DelayedError`: going back through it raises PyTorch's RuntimeError.
-    (An incoming gradient that is on no graph, as at the start of backward,
-    gives gradients on no graph either, as in PyTorch.)
-    """
-
-    @functools.wraps(backward)
-    def wrapper(ctx: Node, grad: Tensor) -> Any:
-        creating_graph = is_grad_enabled()  # (the engine records backward for create_graph only)
-        with no_grad():
-            grads = backward(ctx, grad)
-        if not (creating_graph and isinstance(grad, Tensor) and grad.requires_grad):
-            return grads
-        if type(grads) is tuple:
-            return tuple(_behind_error(g) for g in grads)
-        return _behind_error(grads)
-
-    return wrapper
-
-
-def _behind_error(g: Any) -> Any:
-    """A gradient Tensor as the output of a DelayedError; anything else (None, a number) as it is."""
-    if not isinstance(g, Tensor):
-        return g
-    # a new leaf that requires grad: it makes `apply` record the DelayedError node
-    return DelayedError.apply(Tensor._wrap(g.data, requires_grad=True))
+# PyTorch's path for it is torch.autograd.function.once_differentiable, so it is found here too
+from .once_differentiable import once_differentiable  # noqa: E402, F401
