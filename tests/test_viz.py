@@ -309,3 +309,19 @@ def test_draw_graph_of_a_list_says_it_wants_one_tensor():
     x = tg.tensor([1.0], requires_grad=True)
     with pytest.raises(TypeError, match="draw_graph expects one Tensor"):
         viz.draw_graph([x * 2.0, x])
+
+
+def test_backward_hooks_leave_the_forward_drawing_as_it_was():
+    # a module's backward hooks add hand-on ops at its ends; the drawing looks through them
+    nn = tg.nn
+    tg.manual_seed(0)
+    mlp = nn.Sequential(nn.Linear(3, 4), nn.Sigmoid(), nn.Linear(4, 2))
+    x = tg.randn(5, 3, requires_grad=True)
+    plain = [viz.draw_graph(mlp(x)).source, viz.draw_graph(mlp(x).sum(), max_depth=2).source]
+    for layer in mlp:
+        layer.register_full_backward_hook(lambda m, grad_input, grad_output: None)
+    mlp.register_full_backward_pre_hook(lambda m, grad_output: None)
+    y = mlp(x)  # its grad_fn is a hook node
+    assert y.grad_fn.name() == "BackwardHookTapBackward"
+    hooked = [viz.draw_graph(y).source, viz.draw_graph(y.sum(), max_depth=2).source]
+    assert hooked == plain and "BackwardHook" not in hooked[0]

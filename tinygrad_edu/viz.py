@@ -128,14 +128,33 @@ def _module_label(module: Any) -> str:
     return name
 
 
-def _producer_outputs(nodes: list[Node]) -> dict[Node, Tensor]:
-    """For each node, the tensor it produced, found among its consumers' inputs."""
+def _producer_outputs(nodes: list[Node], inputs_of: Any = None) -> dict[Node, Tensor]:
+    """For each node, the tensor it produced, found among its consumers' inputs.
+
+    inputs_of(node): the node's (input, parent) pairs; by default the recorded ones.
+    """
     out: dict[Node, Tensor] = {}
     for node in nodes:
-        for x, parent in zip(node.inputs, node.parents):
+        pairs = zip(node.inputs, node.parents) if inputs_of is None else inputs_of(node)
+        for x, parent in pairs:
             if isinstance(parent, Node) and isinstance(x, Tensor) and x.grad_fn is parent:
                 out.setdefault(parent, x)
     return out
+
+
+def _drawn_inputs(node: Node) -> list[tuple[Any, Any]]:
+    """The node's (input, parent) pairs, looking through ops the drawings leave out.
+
+    A module's backward hooks put ops that hand a tensor on unchanged
+    (``Function.drawn = False``) around its inputs and outputs; the drawing
+    shows the module's own tensors and ops, as if no hook were there.
+    """
+    pairs = []
+    for x, parent in zip(node.inputs, node.parents):
+        while isinstance(parent, Node) and not parent.function.drawn:
+            x, parent = parent.function.passed_on(parent)
+        pairs.append((x, parent))
+    return pairs
 
 
 def _check_rankdir(rankdir: str) -> None:
@@ -171,14 +190,17 @@ def draw_graph(
 
     tensor._refresh_view()  # draw the graph backward would use
     root = tensor.grad_fn
-    nodes = topological_order([root]) if root is not None else []
+    while root is not None and not root.function.drawn:  # (the output of a module with backward hooks)
+        root = root.function.passed_on(root)[1]
+    nodes = [n for n in topological_order([root]) if n.function.drawn] if root is not None else []
+    inputs = {node: _drawn_inputs(node) for node in nodes}
     depth: dict[Node, int] = {root: 1} if root is not None else {}
     for node in nodes:  # consumers come first, so each depth is final when reached
-        for parent in node.parents:
+        for _, parent in inputs[node]:
             if isinstance(parent, Node):
                 depth[parent] = min(depth.get(parent, 1 << 30), depth[node] + 1)
     drawn = [n for n in nodes if max_depth is None or depth[n] <= max_depth]
-    outputs = _producer_outputs(drawn)
+    outputs = _producer_outputs(drawn, inputs.get)
     if root is not None:
         outputs[root] = tensor
 
@@ -210,13 +232,13 @@ def draw_graph(
         cut(root_id)
     param_scopes: dict[int, set[Any]] = {}
     for node in drawn:
-        for x in node.inputs:
+        for x, _ in inputs[node]:
             if isinstance(x, Tensor) and _is_parameter(x) and x.grad_fn is None:
                 param_scopes.setdefault(id(x), set()).add(node.scope)
     for node in drawn:
         op_id = add(node, "op", _op_name(node), node.scope, shape="ellipse", fillcolor="lightyellow")
         edges.append((op_id, tensor_node(outputs.get(node), node, node.scope)))
-        for x, parent in zip(node.inputs, node.parents):
+        for x, parent in inputs[node]:
             if isinstance(parent, Node):
                 t_id = tensor_node(
                     outputs.get(parent, x if isinstance(x, Tensor) else None), parent, parent.scope

@@ -234,6 +234,10 @@ class Function:
     # counter, so an in-place change through either is seen by both, and
     # `write_back` records such a change on the input.
     view: bool = False
+    # False for ops that only hand a tensor on (the module hook nodes of
+    # nn/backward_hooks.py): the graph drawing leaves them out and draws the
+    # tensor they hand on, `passed_on(node)`, in their place.
+    drawn: bool = True
 
     # What `apply` calls with (ctx, *arrays): forward itself, or, for a Function
     # that defines setup_context (PyTorch 2's style, whose forward takes no ctx),
@@ -271,6 +275,11 @@ class Function:
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> Tensor | None | tuple[Tensor | None, ...]:
         """Given dL/d(output), return dL/d(input) for each input (None where not needed)."""
+        raise NotImplementedError
+
+    @staticmethod
+    def passed_on(node: Node) -> tuple[Any, Any]:
+        """For an op with ``drawn = False``: (the tensor its output carries on, that tensor's parent)."""
         raise NotImplementedError
 
     @staticmethod

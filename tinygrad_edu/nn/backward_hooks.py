@@ -45,6 +45,8 @@ Grads = tuple[Tensor | None, ...]  # one entry per positional input (or output);
 class BackwardHookJoin(Function):
     """token = 0, a scalar made from n tensors;  dL/d(tensor_i): what `on_grads` makes of the Taps' slots."""
 
+    drawn = False  # (graph drawings show the module's tensors, not its hook nodes)
+
     @staticmethod
     def forward(ctx: Node, on_grads: Callable[[list], list], slots: list, *arrays: np.ndarray) -> np.ndarray:
         ctx.on_grads, ctx.slots = on_grads, slots
@@ -59,6 +61,14 @@ class BackwardHookJoin(Function):
 
 class BackwardHookTap(Function):
     """y = x, read-only, its differentiable input being the Join's token;  dL/dy to slot i, 0 to the token."""
+
+    drawn = False
+
+    @staticmethod
+    def passed_on(node: Node) -> tuple[Tensor, Any]:
+        """The tensor this Tap hands on, and its parent: the Join's input in the Tap's slot."""
+        join, slot = node.parents[0], node.inputs[3]
+        return join.inputs[2 + slot], join.parents[2 + slot]
 
     @staticmethod
     def forward(ctx: Node, token: np.ndarray, array: np.ndarray, slots: list, i: int) -> np.ndarray:
