@@ -196,9 +196,20 @@ class Tensor:
         return data
 
     def _array(self) -> np.ndarray:
-        """`.data`, checked: a Tensor assigned to it by mistake is reported here, where it would show."""
+        """`.data`, checked to be an array, for the places where a mistake would show.
+
+        On a plain Tensor `.data` is a slot that every op reads, too hot a path
+        for a property that would check each assignment (Parameters have one),
+        so a Tensor assigned there by mistake is reported here: when the tensor
+        is printed or read, and by an op whose forward fails on it.
+        """
         if isinstance(self.data, Tensor):
-            raise function.data_holds_a_tensor()
+            raise TypeError(
+                "a tensor's .data holds a Tensor, not a NumPy array: a Tensor was assigned to it, as by "
+                "`w.data = w.data - lr * w.grad` (w.grad is a Tensor, so the right side is one). Assign an "
+                "array (`w.data = w.data - lr * w.grad.data`) or update in place (`w.data -= lr * w.grad`, "
+                "or `with tg.no_grad(): w -= lr * w.grad`)"
+            )
         return self.data
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
@@ -893,12 +904,12 @@ class Tensor:
         keepdims: bool | None = None,
     ) -> Any:
         """As PyTorch: max() or max(dims) the values, max(int dim) (values, indices), max(x) elementwise."""
-        dim = _dim(dim, axis, "max")
+        dim, keepdim = _dim(dim, axis, "max"), _keep(keepdim, keepdims, "max")
         if isinstance(dim, Tensor):
             return self.maximum(dim)
         if isinstance(dim, (int, np.integer)):
-            return selection.max_along(self, dim, _keep(keepdim, keepdims, "max"), largest=True)
-        return reduce.amax(self, dim, _keep(keepdim, keepdims, "max"))
+            return selection.max_along(self, dim, keepdim, largest=True)
+        return reduce.amax(self, dim, keepdim)
 
     def min(
         self,
@@ -909,12 +920,12 @@ class Tensor:
         keepdims: bool | None = None,
     ) -> Any:
         """As PyTorch: min() or min(dims) the values, min(int dim) (values, indices), min(x) elementwise."""
-        dim = _dim(dim, axis, "min")
+        dim, keepdim = _dim(dim, axis, "min"), _keep(keepdim, keepdims, "min")
         if isinstance(dim, Tensor):
             return self.minimum(dim)
         if isinstance(dim, (int, np.integer)):
-            return selection.max_along(self, dim, _keep(keepdim, keepdims, "min"), largest=False)
-        return reduce.amin(self, dim, _keep(keepdim, keepdims, "min"))
+            return selection.max_along(self, dim, keepdim, largest=False)
+        return reduce.amin(self, dim, keepdim)
 
     def amax(
         self,

@@ -306,7 +306,7 @@ class Function:
         try:
             result = cls._run_forward(ctx, *[x.data if isinstance(x, Tensor) else x for x in args])
         except (TypeError, AttributeError) as error:
-            _check_data(error, args)
+            _check_data(args)
             if "'numpy.ndarray' object has no attribute" not in str(error):
                 raise
             split = cls._run_forward is not cls.forward  # (a forward and a setup_context)
@@ -344,8 +344,8 @@ class Function:
             ctx = _UNRECORDED[1 + len(consts)]
         try:  # (free in Python 3.11+ while nothing is raised)
             result = cls.forward(ctx, x.data, *consts) if consts else cls.forward(ctx, x.data)
-        except (TypeError, AttributeError) as error:
-            _check_data(error, (x,))
+        except (TypeError, AttributeError):
+            _check_data((x,))
             raise
         out = _new(Tensor)
         out.data = result if type(result) is np.ndarray else _as_output(cls, result, (x,))
@@ -391,8 +391,8 @@ class Function:
             ctx = _UNRECORDED[2 + len(consts)]
         try:
             result = cls.forward(ctx, a.data, b.data, *consts) if consts else cls.forward(ctx, a.data, b.data)
-        except (TypeError, AttributeError) as error:
-            _check_data(error, (a, b))
+        except (TypeError, AttributeError):
+            _check_data((a, b))
             raise
         out = _new(Tensor)
         out.data = result if type(result) is np.ndarray else _as_output(cls, result, (a, b))
@@ -414,7 +414,7 @@ class Function:
 def _as_output(cls: type[Function], result: Any, args: tuple) -> np.ndarray:
     """What `forward` returned (a number or an array-like) as an array."""
     if isinstance(result, Tensor):  # forward met a Tensor where it expects an array: whose?
-        _check_data(None, args)
+        _check_data(args)
     if isinstance(result, (tuple, list)):
         raise TypeError(
             f"{cls.__name__}.forward returned a {type(result).__name__}: a Function has exactly one "
@@ -423,26 +423,11 @@ def _as_output(cls: type[Function], result: Any, args: tuple) -> np.ndarray:
     return np.asarray(result)
 
 
-def data_holds_a_tensor() -> TypeError:
-    """The error for a tensor whose `.data` was given a Tensor instead of an array.
-
-    On a plain Tensor `.data` is a slot that every op reads, too hot a path
-    for a property that would check each assignment (Parameters have one), so
-    the mistake is caught where it shows: an op, or printing the tensor.
-    """
-    return TypeError(
-        "a tensor's .data holds a Tensor, not a NumPy array: a Tensor was assigned to it, as by "
-        "`w.data = w.data - lr * w.grad` (w.grad is a Tensor, so the right side is one). Assign an "
-        "array (`w.data = w.data - lr * w.grad.data`) or update in place (`w.data -= lr * w.grad`, "
-        "or `with tg.no_grad(): w -= lr * w.grad`)"
-    )
-
-
-def _check_data(error: Exception | None, args: tuple) -> None:
-    """Raise `data_holds_a_tensor` (from `error`) if one of the Tensors in `args` has such data."""
+def _check_data(args: tuple) -> None:
+    """Raise if one of the Tensors in `args` has a Tensor in `.data` (see `Tensor._array`)."""
     for x in args:
-        if isinstance(x, Tensor) and isinstance(x.data, Tensor):
-            raise data_holds_a_tensor() from error
+        if isinstance(x, Tensor):
+            x._array()
 
 
 def _forward_then_setup_context(cls: type[Function], ctx: Node, *args: Any) -> Any:
