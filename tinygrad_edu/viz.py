@@ -20,6 +20,7 @@ and the DOT text is always available as `.source`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -128,7 +129,9 @@ def _module_label(module: Any) -> str:
     return name
 
 
-def _producer_outputs(nodes: list[Node], inputs_of: Any = None) -> dict[Node, Tensor]:
+def _producer_outputs(
+    nodes: list[Node], inputs_of: Callable[[Node], list[tuple[Any, Any]]] | None = None
+) -> dict[Node, Tensor]:
     """For each node, the tensor it produced, found among its consumers' inputs.
 
     inputs_of(node): the node's (input, parent) pairs; by default the recorded ones.
@@ -142,19 +145,21 @@ def _producer_outputs(nodes: list[Node], inputs_of: Any = None) -> dict[Node, Te
     return out
 
 
-def _drawn_inputs(node: Node) -> list[tuple[Any, Any]]:
-    """The node's (input, parent) pairs, looking through ops the drawings leave out.
+def _look_through(x: Any, parent: Any) -> tuple[Any, Any]:
+    """(tensor, parent) with the ops the drawings leave out looked through.
 
     A module's backward hooks put ops that hand a tensor on unchanged
     (``Function.drawn = False``) around its inputs and outputs; the drawing
     shows the module's own tensors and ops, as if no hook were there.
     """
-    pairs = []
-    for x, parent in zip(node.inputs, node.parents):
-        while isinstance(parent, Node) and not parent.function.drawn:
-            x, parent = parent.function.passed_on(parent)
-        pairs.append((x, parent))
-    return pairs
+    while isinstance(parent, Node) and not parent.function.drawn:
+        x, parent = parent.function.passed_on(parent)
+    return x, parent
+
+
+def _drawn_inputs(node: Node) -> list[tuple[Any, Any]]:
+    """The node's (input, parent) pairs, as the drawing shows them (see `_look_through`)."""
+    return [_look_through(x, parent) for x, parent in zip(node.inputs, node.parents)]
 
 
 def _check_rankdir(rankdir: str) -> None:
@@ -189,9 +194,7 @@ def draw_graph(
     dot.attr("node", style="filled", fontname="Helvetica", fontsize="11")
 
     tensor._refresh_view()  # draw the graph backward would use
-    root = tensor.grad_fn
-    while root is not None and not root.function.drawn:  # (the output of a module with backward hooks)
-        root = root.function.passed_on(root)[1]
+    _, root = _look_through(tensor, tensor.grad_fn)  # (a module with backward hooks may have made it)
     nodes = [n for n in topological_order([root]) if n.function.drawn] if root is not None else []
     inputs = {node: _drawn_inputs(node) for node in nodes}
     depth: dict[Node, int] = {root: 1} if root is not None else {}

@@ -80,11 +80,10 @@ class Amax(Function):
 
 def sum(x: Tensor, dim: int | tuple | None = None, keepdim: bool = False, dtype: object = None) -> Tensor:
     """The sum of the elements (along `dim` if given; in `dtype` if given, cast before summing)."""
-    if dtype is None:
-        return Sum._apply1(x, normalize_dims(dim, x.ndim), keepdim)
-    x = x.to(dtype)
-    # and after: NumPy sums small integers and bools as int64
-    return Sum._apply1(x, normalize_dims(dim, x.ndim), keepdim).to(dtype)
+    if dtype is not None:
+        x = x.to(dtype)
+    out = Sum._apply1(x, normalize_dims(dim, x.ndim), keepdim)
+    return out if dtype is None else out.to(dtype)  # and after: NumPy sums small integers as int64
 
 
 def amax(x: Tensor, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
