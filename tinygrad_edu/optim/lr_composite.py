@@ -43,23 +43,28 @@ def _check_schedulers(kind: str, schedulers: Sequence[LRScheduler], optimizer: O
             )
 
 
-def _state_with_schedulers(owner: LRScheduler, schedulers: Sequence[LRScheduler]) -> dict[str, Any]:
-    """Attributes except the optimizer, with the schedulers as their own state dicts."""
-    state = {k: v for k, v in owner.__dict__.items() if k not in ("optimizer", "_schedulers")}
-    state["_schedulers"] = [scheduler.state_dict() for scheduler in schedulers]
-    return state
+class _OfSchedulers(LRScheduler):
+    """What SequentialLR and ChainedScheduler share: schedulers inside (``_schedulers``),
+    saved in the state dict as their own state dicts."""
+
+    _schedulers: Sequence[LRScheduler]
+
+    def state_dict(self) -> dict[str, Any]:
+        """Attributes except the optimizer; ``"_schedulers"`` holds each scheduler's state dict."""
+        state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
+        state["_schedulers"] = [scheduler.state_dict() for scheduler in self._schedulers]
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore attributes and the state of every scheduler inside."""
+        saved = dict(state_dict)
+        states = saved.pop("_schedulers")
+        self.__dict__.update(saved)
+        for scheduler, state in zip(self._schedulers, states):
+            scheduler.load_state_dict(state)
 
 
-def _load_with_schedulers(owner: LRScheduler, state_dict: dict[str, Any]) -> None:
-    """Undo `_state_with_schedulers`: restore attributes, then each scheduler's state."""
-    saved = dict(state_dict)
-    states = saved.pop("_schedulers")
-    owner.__dict__.update(saved)
-    for scheduler, state in zip(owner._schedulers, states):  # type: ignore[attr-defined]
-        scheduler.load_state_dict(state)
-
-
-class SequentialLR(LRScheduler):
+class SequentialLR(_OfSchedulers):
     """Run ``schedulers`` one after another, switching at the epochs in ``milestones``.
 
     Scheduler :math:`k` (from 0) is in charge from epoch ``milestones[k-1]``
@@ -132,16 +137,8 @@ class SequentialLR(LRScheduler):
             scheduler.step()
         self._last_lr = scheduler.get_last_lr()
 
-    def state_dict(self) -> dict[str, Any]:
-        """Attributes except the optimizer; ``"_schedulers"`` holds each scheduler's state dict."""
-        return _state_with_schedulers(self, self._schedulers)
 
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore attributes and the state of every scheduler inside."""
-        _load_with_schedulers(self, state_dict)
-
-
-class ChainedScheduler(LRScheduler):
+class ChainedScheduler(_OfSchedulers):
     """Step several schedulers together: one `step` calls each one's `step`, in order.
 
     For chainable schedulers the factors multiply: ``ChainedScheduler([a, b])``
@@ -173,11 +170,3 @@ class ChainedScheduler(LRScheduler):
         for scheduler in self._schedulers:
             scheduler.step()
         self._last_lr = self._group_lrs()
-
-    def state_dict(self) -> dict[str, Any]:
-        """Attributes except the optimizer; ``"_schedulers"`` holds each scheduler's state dict."""
-        return _state_with_schedulers(self, self._schedulers)
-
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore attributes and the state of every scheduler inside."""
-        _load_with_schedulers(self, state_dict)
