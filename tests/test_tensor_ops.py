@@ -301,6 +301,17 @@ def test_index_add_errors_are_torchs_types():
             call(x, torch.ones(2, 4, dtype=torch.float64, requires_grad=True), torch)
 
 
+@pytest.mark.parametrize("lib_name", ["tinygrad_edu", "torch"])
+def test_index_add_into_a_vector_raises_index_error_as_torch(lib_name):
+    lib = pytest.importorskip(lib_name)
+    x = lib.zeros(3, dtype=lib.float64)
+    for index in (3, -1):
+        message = "out of range" if lib_name == "torch" else f"index {index} is out of bounds"
+        with pytest.raises(IndexError, match=message):
+            x.index_add(0, lib.tensor([index]), lib.ones(1, dtype=lib.float64))
+    assert x.tolist() == [0.0, 0.0, 0.0]
+
+
 def test_bmm_multiplies_batches_of_matrices_and_broadcasts_nothing():
     rng = np.random.default_rng(0)
     a, b = rng.standard_normal((2, 3, 4)), rng.standard_normal((2, 4, 5))
@@ -683,6 +694,42 @@ def test_values_and_gradients_match_torch(name):
     y.backward(tg.tensor(upstream))
     np.testing.assert_allclose(y.data, yt.detach().numpy(), rtol=1e-12)
     np.testing.assert_allclose(x.grad.data, xt.grad.numpy(), rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("lib_name", ["tinygrad_edu", "torch"])
+def test_reducing_to_integers_a_tensor_that_needs_grad_is_refused_as_in_torch(lib_name):
+    lib = pytest.importorskip(lib_name)
+    ours = lib_name == "tinygrad_edu"
+    x = lib.tensor([1.5, 2.0, 3.0], requires_grad=True)
+    calls = [
+        lambda: x.sum(dtype=lib.int64),
+        lambda: x.sum(0, dtype=lib.int32),
+        lambda: x.prod(dtype=lib.int64),
+        lambda: x.cumsum(0, dtype=lib.int64),
+        lambda: x.sum(dtype=lib.bool),
+    ]
+    for call in calls:
+        with pytest.raises(RuntimeError, match=r"requires grad.*x\.detach\(\)" if ours else ""):
+            call()
+        with lib.no_grad():
+            assert call().dtype in (lib.int64, lib.int32, lib.bool)
+    assert x.detach().sum(dtype=lib.int64).item() == 6  # 1 + 2 + 3: the cast comes first
+    for grad_mode in (lib.enable_grad, lib.no_grad):  # mean has no integer result at all
+        with grad_mode(), pytest.raises(RuntimeError, match="floating point dtype" if ours else ""):
+            x.mean(dtype=lib.int64)
+    assert x.grad is None and x.tolist() == [1.5, 2.0, 3.0]
+
+
+@pytest.mark.parametrize("lib_name", ["tinygrad_edu", "torch"])
+def test_max_and_min_of_two_tensors_refuse_keepdim_as_torch(lib_name):
+    lib = pytest.importorskip(lib_name)
+    a, b = lib.tensor([[1.0, 5.0]]), lib.tensor([[3.0, 2.0]])
+    for name in ("max", "min"):
+        with pytest.raises(TypeError, match=rf"{name}\(dim\), a reduction" if lib is tg else ""):
+            getattr(a, name)(b, keepdim=True)
+        with pytest.raises(TypeError):
+            getattr(lib, name)(a, b, keepdim=True)
+    assert a.max(b).tolist() == [[3.0, 5.0]] and a.min(b).tolist() == [[1.0, 2.0]]
 
 
 def test_reductions_take_numpys_keepdims_spelling_and_sum_and_mean_a_dtype():

@@ -906,6 +906,8 @@ class Tensor:
         """As PyTorch: max() or max(dims) the values, max(int dim) (values, indices), max(x) elementwise."""
         dim, keepdim = _dim(dim, axis, "max"), _keep(keepdim, keepdims, "max")
         if isinstance(dim, Tensor):
+            if keepdim:
+                raise TypeError("max(other) is elementwise: keepdim belongs to max(dim), a reduction")
             return self.maximum(dim)
         if isinstance(dim, (int, np.integer)):
             return selection.max_along(self, dim, keepdim, largest=True)
@@ -922,6 +924,8 @@ class Tensor:
         """As PyTorch: min() or min(dims) the values, min(int dim) (values, indices), min(x) elementwise."""
         dim, keepdim = _dim(dim, axis, "min"), _keep(keepdim, keepdims, "min")
         if isinstance(dim, Tensor):
+            if keepdim:
+                raise TypeError("min(other) is elementwise: keepdim belongs to min(dim), a reduction")
             return self.minimum(dim)
         if isinstance(dim, (int, np.integer)):
             return selection.max_along(self, dim, keepdim, largest=False)

@@ -16,6 +16,7 @@ import math
 import numpy as np
 
 from ..autograd.function import Function, Node
+from ..autograd.grad_mode import is_grad_enabled
 from ..tensor import Tensor, _floating
 from . import elementwise
 from .movement import Expand, IndexAdd, Reshape, normalize_dim
@@ -78,10 +79,26 @@ class Amax(Function):
         return grad.reshape(ctx.kept) * share.astype(x.dtype), None, None
 
 
+def _in_dtype(x: Tensor, dtype: object, op: str) -> Tensor:
+    """`x` cast to a reduction's `dtype=` (if given), which must keep a needed gradient.
+
+    As in PyTorch, an integer or bool `dtype` is an error while `x` needs a
+    gradient: the result could carry none (x.detach() or no_grad() say so).
+    """
+    if dtype is None:
+        return x
+    cast = x.to(dtype)
+    if cast.data.dtype.kind != "f" and x.requires_grad and is_grad_enabled():
+        raise RuntimeError(
+            f"{op}(dtype={cast.dtype}): the input requires grad, but {cast.dtype} values carry "
+            "no gradient; reduce x.detach() instead, or call it under tg.no_grad()"
+        )
+    return cast
+
+
 def sum(x: Tensor, dim: int | tuple | None = None, keepdim: bool = False, dtype: object = None) -> Tensor:
     """The sum of the elements (along `dim` if given; in `dtype` if given, cast before summing)."""
-    if dtype is not None:
-        x = x.to(dtype)
+    x = _in_dtype(x, dtype, "sum")
     out = Sum._apply1(x, normalize_dims(dim, x.ndim), keepdim)
     return out if dtype is None else out.to(dtype)  # and after: NumPy sums small integers as int64
 
@@ -105,8 +122,9 @@ def _check_float(x: Tensor, op: str) -> None:
 
 def mean(x: Tensor, dim: int | tuple | None = None, keepdim: bool = False, dtype: object = None) -> Tensor:
     """The mean of the elements (along `dim` if given; in `dtype` if given, cast first)."""
-    if dtype is not None:
-        x = x.to(dtype)
+    if dtype is not None and np.dtype(dtype).kind != "f":
+        raise RuntimeError(f"mean(): dtype must be a floating point dtype, got {np.dtype(dtype)}")
+    x = _in_dtype(x, dtype, "mean")
     _check_float(x, "mean")
     dims = normalize_dims(dim, x.ndim)
     return Sum._apply1(x, dims, keepdim) / _count(x, dims)
@@ -205,8 +223,7 @@ class Cumsum(Function):
 
 def cumsum(x: Tensor, dim: int, dtype: object = None) -> Tensor:
     """Running sums along `dim` (in `dtype` if given)."""
-    if dtype is not None:
-        x = x.to(dtype)
+    x = _in_dtype(x, dtype, "cumsum")
     if x.ndim == 0:
         return Cumsum._apply1(x.reshape(1), normalize_dim(dim, 1)).reshape(())
     return Cumsum._apply1(x, normalize_dim(dim, x.ndim))
@@ -245,8 +262,7 @@ def _product_of_others(x: Tensor, dims: tuple[int, ...]) -> Tensor:
 
 def prod(x: Tensor, dim: int | None = None, keepdim: bool = False, dtype: object = None) -> Tensor:
     """The product of the elements (along `dim` if given; in `dtype` if given)."""
-    if dtype is not None:
-        x = x.to(dtype)
+    x = _in_dtype(x, dtype, "prod")
     if dim is not None and not isinstance(dim, (int, np.integer)):
         raise TypeError(f"prod(): dim must be an int or None, got {type(dim).__name__}")
     out = Prod._apply1(x, normalize_dims(dim, x.ndim), keepdim)

@@ -214,7 +214,9 @@ def _check_index_add(x: Tensor, d: int, idx: np.ndarray, source: Tensor) -> None
             "index_add(): source tensor shape must match self tensor shape, excluding the specified "
             f"dimension. Got self.shape = {x.shape} source.shape = {source.shape}"
         )
-    _check_in_range(idx, x.shape[d] if x.ndim else 1, d, "index_add", RuntimeError)
+    # (PyTorch adds into a vector by another route, which raises IndexError instead)
+    error = IndexError if x.ndim <= 1 else RuntimeError
+    _check_in_range(idx, x.shape[d] if x.ndim else 1, d, "index_add", error)
 
 
 def _argsort(x: Tensor, dim: int, descending: bool) -> np.ndarray:
