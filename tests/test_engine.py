@@ -371,6 +371,27 @@ def test_custom_function_pattern_and_wrong_gradient_count():
     assert "receives NumPy arrays" not in str(caught.value)
 
 
+def test_saved_tensors_read_in_forward_are_empty_as_in_torch():
+    # nothing is saved until forward returns; a forward that looks anyway sees ()
+    seen = []
+
+    class Peek(tg.Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            ctx.save_for_backward(x, y, x * y)
+            seen.append(ctx.saved_tensors)
+            return x * y
+
+        @staticmethod
+        def backward(ctx, grad):
+            x, y, _ = ctx.saved_tensors
+            return grad * y, grad * x
+
+    x, y = f64([2.0]), f64([5.0])
+    Peek.apply(x, y).sum().backward()
+    assert seen == [()] and x.grad.item() == 5.0 and y.grad.item() == 2.0
+
+
 def test_custom_function_gradient_of_wrong_shape_is_reported():
     class Bad(tg.Function):
         @staticmethod

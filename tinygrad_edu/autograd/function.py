@@ -121,14 +121,19 @@ class Node:
             return ()
         tensors = []
         pairs = iter(saved)  # (t0, v0, t1, v1, ...): zip over one iterator twice takes two at a time
-        for tensor, version in zip(pairs, pairs):
-            if tensor is not None:  # (None: forward saved nothing in this place)
-                if type(tensor) is weakref.ReferenceType:
-                    tensor = tensor()
-                # a view counts the changes made to its base
-                if (tensor._version if tensor._base is None else tensor._base._version) != version:
-                    self._modified(tensor, version)
-            tensors.append(tensor)
+        try:
+            for tensor, version in zip(pairs, pairs):
+                if tensor is not None:  # (None: forward saved nothing in this place)
+                    if type(tensor) is weakref.ReferenceType:
+                        tensor = tensor()
+                    # a view counts the changes made to its base
+                    if (tensor._version if tensor._base is None else tensor._base._version) != version:
+                        self._modified(tensor, version)
+                tensors.append(tensor)
+        except AttributeError:
+            if not hasattr(self, "seq"):  # read in forward: nothing is saved until forward returns
+                return ()  # (as in PyTorch)
+            raise
         return tuple(tensors)
 
     def _modified(self, tensor: Tensor, version: int) -> None:
