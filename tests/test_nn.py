@@ -1018,3 +1018,34 @@ def test_erfinv_and_lookup_errors_match_torch_if_installed():
                 getattr(model, method)(target)
             messages.append(str(error.value))
         assert messages[0] == messages[1]
+
+
+def _scheduler_before_optimizer() -> None:
+    sgd = tg.optim.SGD([nn.Parameter(tg.ones(2))], lr=0.1)
+    tg.optim.lr_scheduler.StepLR(sgd, 1).step()
+
+
+def _hooked_first_layer_backward() -> None:
+    layer = nn.Linear(3, 2)
+    layer.register_full_backward_hook(lambda module, grad_input, grad_output: None)
+    layer(tg.ones(1, 3)).sum().backward()  # its input needs no gradient: the hook warns
+
+
+# calls that warn from different depths of the library, each written in this file
+WARNING_CALLS = {
+    "softmax deep in a Sequential": lambda: nn.Sequential(nn.Linear(2, 3), nn.Softmax())(tg.ones(1, 2)),
+    "loss module with broadcast target": lambda: nn.MSELoss()(tg.ones(3, 1), tg.ones(3)),
+    "loss function": lambda: F.l1_loss(tg.ones(3, 1), tg.ones(3)),
+    ".grad of a non-leaf": lambda: (tg.ones(2, requires_grad=True) * 2).grad,
+    "optimizer with a parameter twice": lambda: tg.optim.SGD([p := nn.Parameter(tg.ones(2)), p], lr=0.1),
+    "init of an empty tensor": lambda: nn.init.kaiming_uniform_(tg.empty(0, 3)),
+    "scheduler stepped first": _scheduler_before_optimizer,
+    "module backward hook, in backward": _hooked_first_layer_backward,
+}
+
+
+@pytest.mark.parametrize("call", WARNING_CALLS.values(), ids=WARNING_CALLS.keys())
+def test_warnings_point_at_the_users_line_not_inside_the_library(call):
+    with pytest.warns(UserWarning) as caught:
+        call()
+    assert [w.filename for w in caught] == [__file__] * len(caught)

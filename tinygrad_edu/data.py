@@ -29,7 +29,6 @@ import functools
 import gzip
 import itertools
 import math
-import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import resources
 from typing import Any
@@ -47,6 +46,8 @@ from tinygrad_edu.sampler import (
     _epoch_batches,
 )
 from tinygrad_edu.tensor import Tensor
+
+from .warning import warn
 
 __all__ = [
     "BatchSampler",
@@ -337,7 +338,7 @@ def random_split(
             counts[i % len(counts)] += 1
         for i, count in enumerate(counts):
             if count == 0:
-                warnings.warn(f"Length of split at index {i} is 0", stacklevel=2)
+                warn(f"Length of split at index {i} is 0")
     else:
         counts = [int(length) for length in lengths]
         if any(c != length or c < 0 for c, length in zip(counts, lengths)):

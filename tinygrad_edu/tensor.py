@@ -12,7 +12,6 @@ and matmul (ops/linalg.py).
 from __future__ import annotations
 
 import sys
-import warnings
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
@@ -24,6 +23,7 @@ from .autograd import engine, function
 from .autograd.function import Node
 from .autograd.grad_mode import _state
 from .dtypes import from_type_name, get_default_dtype, type_name
+from .warning import warn
 
 Scalar = int | float | bool
 _new = object.__new__
@@ -379,12 +379,10 @@ class Tensor:
         """dL/d(self), summed over backward calls: kept for leaves, and for non-leaves after retain_grad()."""
         grad = self._grad
         if grad is None and self.grad_fn is not None and not self.retains_grad:
-            warnings.warn(
+            warn(
                 f"reading .grad of a non-leaf tensor (made by an op, grad_fn={self.grad_fn}): backward "
                 "does not keep it, so it is None. Call .retain_grad() on this tensor before backward to "
-                "keep it, or read the .grad of a leaf (a tensor you made with requires_grad=True).",
-                UserWarning,
-                stacklevel=2,
+                "keep it, or read the .grad of a leaf (a tensor you made with requires_grad=True)."
             )
         return grad
 

@@ -26,7 +26,6 @@ as it does in PyTorch.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +34,7 @@ import numpy as np
 from ..autograd.function import Function, Node
 from ..autograd.grad_mode import _state
 from ..tensor import Tensor
+from ..warning import warn
 
 if TYPE_CHECKING:
     from .module import Module
@@ -110,11 +110,9 @@ class HookedCall:
         """What the caller gets: a Tap in place of the output, or of each tensor of a tuple, needing grad."""
         single = isinstance(output, Tensor)
         if not single and not isinstance(output, tuple):
-            warnings.warn(
+            warn(
                 f"{self.module._get_name()} returned a {type(output).__name__}: its backward hooks run only "
-                "for a module that returns a Tensor or a tuple of Tensors",
-                UserWarning,
-                stacklevel=3,
+                "for a module that returns a Tensor or a tuple of Tensors"
             )
             return output
         values = (output,) if single else output
@@ -158,11 +156,9 @@ class HookedCall:
         """No input needs a gradient, so no input Join will run: full hooks fire now, grad_input all None."""
         grad_input: Grads = (None,) * len(self.inputs)
         if self.hooks:
-            warnings.warn(
+            warn(
                 f"the full backward hooks of {self.module._get_name()} run with its output gradients: "
-                "none of its inputs requires grad, so grad_input is all None",
-                UserWarning,
-                stacklevel=2,
+                "none of its inputs requires grad, so grad_input is all None"
             )
         for hook in self.hooks:
             result = hook(self.module, grad_input, self.grad_output)

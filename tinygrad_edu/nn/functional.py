@@ -7,7 +7,6 @@ twice, too. The loss functions live in `loss_functions` and `pad` in
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 
 import numpy as np
@@ -15,6 +14,7 @@ import numpy as np
 from ..ops import linalg
 from ..random import default_generator
 from ..tensor import Tensor
+from ..warning import warn
 from .loss_functions import (
     BinaryCrossEntropy,
     binary_cross_entropy,
@@ -93,24 +93,23 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     return input.gelu(approximate)
 
 
-def _implicit_dim(name: str, ndim: int, stacklevel: int) -> int:
+def _implicit_dim(name: str, ndim: int) -> int:
     """PyTorch's deprecated guess of the dim when none is given (0 for 0-, 1- and 3-d input, else 1)."""
-    warnings.warn(
+    warn(
         f"Implicit dimension choice for {name} has been deprecated. "
-        "Change the call to include dim=X as an argument.",
-        stacklevel=stacklevel,
+        "Change the call to include dim=X as an argument."
     )
     return 0 if ndim in (0, 1, 3) else 1
 
 
-def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3) -> Tensor:
+def softmax(input: Tensor, dim: int | None = None) -> Tensor:
     """exp(x_i) / sum_j exp(x_j) along dim."""
-    return input.softmax(_implicit_dim("softmax", input.ndim, _stacklevel) if dim is None else dim)
+    return input.softmax(_implicit_dim("softmax", input.ndim) if dim is None else dim)
 
 
-def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3) -> Tensor:
+def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:
     """x_i - log(sum_j exp(x_j)) along dim, stable for large |x|."""
-    return input.log_softmax(_implicit_dim("log_softmax", input.ndim, _stacklevel) if dim is None else dim)
+    return input.log_softmax(_implicit_dim("log_softmax", input.ndim) if dim is None else dim)
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:

@@ -13,7 +13,6 @@ fan_in = in * r and fan_out = out * r.
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 
@@ -21,6 +20,7 @@ from ..autograd.grad_mode import no_grad
 from ..ops.special import erfinv
 from ..random import generator_or_default
 from ..tensor import Tensor
+from ..warning import warn
 
 
 def _fill(tensor: Tensor, values: np.ndarray | float) -> Tensor:
@@ -108,10 +108,9 @@ def trunc_normal_(
     The uniform draws come from `generator` (default: the global one).
     """
     if mean < a - 2 * std or mean > b + 2 * std:
-        warnings.warn(
+        warn(
             "trunc_normal_: mean is more than 2 std from [a, b], so the values may not follow "
-            "the truncated normal distribution",
-            stacklevel=2,
+            "the truncated normal distribution"
         )
     if a > b:
         raise RuntimeError(f"trunc_normal_ expects a <= b, but got a={a} > b={b}")
@@ -178,7 +177,7 @@ def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: np.random.Gener
 
 def _kaiming_std(tensor: Tensor, a: float, mode: str, nonlinearity: str) -> float | None:
     if 0 in tensor.shape:
-        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)
+        warn("Initializing zero-element tensors is a no-op")
         return None
     fan = _calculate_correct_fan(tensor, mode)
     return calculate_gain(nonlinearity, a) / math.sqrt(fan)

@@ -9,14 +9,13 @@ The loss modules (`nn.MSELoss`, ...) in loss.py call these.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from ..autograd.function import Function, Node
 from ..ops.elementwise import where
 from ..ops.reduce import NllLoss
 from ..tensor import Tensor
+from ..warning import warn
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -50,11 +49,10 @@ def _as_weight(value: object, like: Tensor) -> Tensor:
 
 def _warn_shapes(op: str, input: Tensor, target: Tensor) -> None:
     if input.shape != target.shape:
-        warnings.warn(
+        warn(
             f"{op}: using a target size ({target.shape}) that is different to the input size "
             f"({input.shape}). This will likely lead to incorrect results due to broadcasting. "
-            "Please ensure they have the same size.",
-            stacklevel=3,
+            "Please ensure they have the same size."
         )
 
 

@@ -12,9 +12,9 @@ class, as PyTorch's ``torch.optim.lr_scheduler`` has it), `lr_cycle_plateau`,
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
+from ..warning import warn
 from .optimizer import Optimizer
 
 _EPOCH_DEPRECATION_WARNING = (
@@ -100,17 +100,15 @@ class LRScheduler:
             and type(self.optimizer).step is Optimizer.step
             and not self.optimizer._opt_called
         ):
-            warnings.warn(
+            warn(
                 "Detected call of `lr_scheduler.step()` before `optimizer.step()`. "
                 "Call them in the opposite order: `optimizer.step()` before "
                 "`lr_scheduler.step()`; otherwise the first value of the learning "
-                "rate schedule is skipped.",
-                UserWarning,
-                stacklevel=2,
+                "rate schedule is skipped."
             )
         self._step_count += 1
         if epoch is not None:
-            warnings.warn(_EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+            warn(_EPOCH_DEPRECATION_WARNING)
         self._update_lr(epoch)
 
     def _update_lr(self, epoch: int | None = None) -> None:

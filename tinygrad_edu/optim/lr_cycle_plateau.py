@@ -12,9 +12,9 @@ them, and build on `LRScheduler` (in `lr_base`).
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any, Literal, SupportsFloat
 
+from ..warning import warn
 from .lr_base import (
     _EPOCH_DEPRECATION_WARNING,
     LRScheduler,
@@ -323,7 +323,7 @@ class ReduceLROnPlateau(LRScheduler):
         if epoch is None:
             epoch = self.last_epoch + 1
         else:
-            warnings.warn(_EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+            warn(_EPOCH_DEPRECATION_WARNING)
         self.last_epoch = epoch
 
         if self._is_better(current):

@@ -28,7 +28,6 @@ so a checkpoint does not depend on object identity.
 from __future__ import annotations
 
 import copy
-import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -36,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
+from ..warning import warn
 
 __all__ = ["Optimizer", "ParamsT"]
 
@@ -175,11 +175,9 @@ class Optimizer:
 
         ids = [id(p) for p in params]
         if len(ids) != len(set(ids)):
-            warnings.warn(
+            warn(
                 "optimizer contains a parameter group with duplicate parameters; "
-                "in future, this will cause an error",
-                UserWarning,
-                stacklevel=3,
+                "in future, this will cause an error"
             )
         named = bool(names) or "param_names" in param_group
         if any(("param_names" in group) != named for group in self.param_groups):

@@ -11,13 +11,13 @@ Use float64 inputs: in float32 the differences drown in rounding.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from ..autograd.engine import grad as autograd_grad
 from ..tensor import Tensor
+from ..warning import warn
 
 
 class GradcheckError(RuntimeError):
@@ -101,10 +101,9 @@ def gradcheck(
     inputs = _checked_inputs(inputs)
     for k, x in enumerate(inputs):
         if isinstance(x, Tensor) and x.requires_grad and x.dtype != np.float64:
-            warnings.warn(
+            warn(
                 f"gradcheck: input {k} requires grad but is {x.dtype}, not float64; "
-                "finite differences will be inaccurate",
-                stacklevel=2,
+                "finite differences will be inaccurate"
             )
     outputs = _outputs(fn, inputs)
     for o, out in enumerate(outputs):
