@@ -579,6 +579,13 @@ def test_sampler_subclass_overriding_iter_is_honoured():
     loader = DataLoader(make_dataset(5), batch_size=2, sampler=Reversed(range(5)))
     assert epoch_labels(loader).tolist() == [4, 3, 2, 1, 0]
 
+    class LastFirst(BatchSampler):  # a batch sampler's own order counts as much
+        def __iter__(self):
+            return reversed(list(super().__iter__()))
+
+    loader = DataLoader(make_dataset(5), batch_sampler=LastFirst(SequentialSampler(range(5)), 2, False))
+    assert [b[1].numpy().tolist() for b in loader] == [[4], [2, 3], [0, 1]]
+
 
 def test_loader_with_a_batch_sampler_uses_its_batches():
     ds = make_dataset(10)

@@ -44,10 +44,10 @@ from tinygrad_edu.sampler import (
     SubsetRandomSampler,
     WeightedRandomSampler,
     _epoch_batches,
+    uses_own,
 )
 from tinygrad_edu.tensor import Tensor
-
-from .warning import warn
+from tinygrad_edu.warning import warn
 
 __all__ = [
     "BatchSampler",
@@ -143,10 +143,9 @@ def _batch_getter(dataset: Dataset) -> Callable[[np.ndarray], Any] | None:
     The fast path is taken only where ``__getitem__`` is the library's own, so
     a subclass that transforms its samples still sees every call.
     """
-    cls = type(dataset)
-    if isinstance(dataset, TensorDataset) and cls.__getitem__ is TensorDataset.__getitem__:
+    if uses_own(dataset, TensorDataset, "__getitem__"):
         return dataset._gather
-    if isinstance(dataset, Subset) and cls.__getitem__ is Subset.__getitem__:
+    if uses_own(dataset, Subset, "__getitem__"):
         inner = _batch_getter(dataset.dataset)
         if inner is not None:
             return lambda indices: inner(dataset.indices[indices])

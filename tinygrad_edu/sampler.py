@@ -57,11 +57,20 @@ class _ArraySampler(Sampler[int]):
         return iter(self._draw().tolist())
 
 
+def uses_own(obj: object, cls: type, method: str) -> bool:
+    """Is `obj` a `cls` whose `method` is `cls`'s own, not a subclass's override?
+
+    The loaders' fast paths (a whole epoch or batch at once) skip the method,
+    so they are taken only where that skips nothing a user wrote.
+    """
+    return isinstance(obj, cls) and getattr(type(obj), method) is getattr(cls, method)
+
+
 def _epoch_array(sampler: Iterable[Any]) -> np.ndarray | None:
     """One epoch of ``sampler``'s indices as an array, or None where the
     sampler must be iterated: any but the library's own, and a subclass of
     one that overrides ``__iter__``."""
-    if isinstance(sampler, _ArraySampler) and type(sampler).__iter__ is _ArraySampler.__iter__:
+    if uses_own(sampler, _ArraySampler, "__iter__"):
         return sampler._draw()
     return None
 
@@ -242,6 +251,6 @@ class BatchSampler(Sampler[list[int]]):
 
 def _epoch_batches(batch_sampler: Iterable[Any]) -> Iterator[Any]:
     """The batches of indices of one epoch, as arrays where the library draws them."""
-    if isinstance(batch_sampler, BatchSampler) and type(batch_sampler).__iter__ is BatchSampler.__iter__:
+    if uses_own(batch_sampler, BatchSampler, "__iter__"):
         return batch_sampler._index_batches()
     return iter(batch_sampler)
