@@ -381,6 +381,34 @@ def test_foreach_and_fused_are_accepted_and_change_nothing(name):
             np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.parametrize("name", list(CASES))
+@pytest.mark.parametrize("corrupt", ["grad", "param", "grad dtype"])
+def test_a_step_that_cannot_update_every_parameter_updates_none(name, corrupt):
+    cls, _, cases = CASES[name]
+    a, b = tg.nn.Parameter(tg.ones(3)), tg.nn.Parameter(tg.ones(2))
+    opt = cls([a, b], **cases[-1])
+    a.grad, b.grad = tg.full((3,), 0.5), tg.full((2,), 0.5)
+    opt.step()  # so that every optimizer has state to keep
+    params, state = [a.data.copy(), b.data.copy()], opt.state_dict()
+    if corrupt == "grad":
+        b.grad.data = np.ones(5, np.float32)  # behind the grad setter, which would refuse it
+    elif corrupt == "param":
+        b.data = np.ones(4, np.float32)
+        params[1] = b.data.copy()
+    else:
+        b.grad.data = np.ones(2, np.int64)
+    with pytest.raises(
+        RuntimeError, match=rf"{name}.step\(\): parameter 1 of group 0 .* nothing was updated"
+    ):
+        opt.step()
+    assert [a.data.tolist(), b.data.tolist()] == [p.tolist() for p in params]
+    after = opt.state_dict()
+    assert after["param_groups"] == state["param_groups"]
+    for key, values in state["state"].items():
+        for field, value in values.items():
+            np.testing.assert_array_equal(after["state"][key][field], value, err_msg=f"{key} {field}")
+
+
 @pytest.mark.parametrize("cls", list(SWITCHES), ids=lambda c: c.__name__)
 def test_switches_that_cannot_be_honoured_raise(cls):
     p = tg.Tensor(np.zeros(2), requires_grad=True)

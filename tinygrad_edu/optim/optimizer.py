@@ -227,9 +227,29 @@ class Optimizer:
             with enable_grad():
                 loss = closure()
         self._opt_called = True
+        self._check_grads()
         for group in self.param_groups:
             self._step_group(group)
         return loss
+
+    def _check_grads(self) -> None:
+        """Raise, before anything is updated, if a gradient no longer fits its parameter.
+
+        The `grad` setter checks every assignment, but `.data` can be replaced
+        behind it (``p.grad.data = ...``, ``p.data = ...``); the update would
+        then fail half-way, with some parameters and their state changed.
+        """
+        for i, group in enumerate(self.param_groups):
+            for k, p in enumerate(group["params"]):
+                if p.grad is None:
+                    continue
+                theta, g = p._array(), p.grad._array()
+                if g.shape != theta.shape or g.dtype.kind != "f":
+                    raise RuntimeError(
+                        f"{type(self).__name__}.step(): parameter {k} of group {i} has shape "
+                        f"{theta.shape} but its gradient is {g.dtype} of shape {g.shape} "
+                        "(.data was replaced behind the grad setter?); nothing was updated"
+                    )
 
     def _step_group(self, group: dict[str, Any]) -> None:
         """Update the parameters of one group (written by each algorithm)."""
