@@ -834,6 +834,26 @@ def test_a_hook_may_change_the_values_of_a_gradient_but_not_its_shape_or_dtype()
         h.sum().backward()
 
 
+@pytest.mark.parametrize("failure", ["wrong shape", "raises"])
+def test_a_failing_leaf_hook_leaves_every_grad_and_the_graph_as_they_were(failure):
+    a, b = f64([1.0, 2.0, 3.0]), f64([4.0, 5.0, 6.0])
+
+    def bad(g):
+        if failure == "raises":
+            raise ValueError("the hook's own error")
+        return g[:2]
+
+    handle = b.register_hook(bad)
+    s = (a * b).sum()
+    with pytest.raises((RuntimeError, ValueError), match="hook|own error"):
+        s.backward()
+    assert a.grad is None and b.grad is None  # a's gradient was ready too, but not written
+    handle.remove()
+    b.register_hook(lambda g: g * 2.0)
+    s.backward()  # the graph was not freed by the failed call
+    assert a.grad.tolist() == [4.0, 5.0, 6.0] and b.grad.tolist() == [2.0, 4.0, 6.0]
+
+
 def test_a_view_whose_memory_changed_elsewhere_gets_its_graph_remade():
     # as PyTorch: the gradient through a view sees every change to its memory,
     # whether made through the base, through another view, or through itself

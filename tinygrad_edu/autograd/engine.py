@@ -8,8 +8,9 @@ next (a heap, as PyTorch does): by then every consumer has run and all the
 contributions to the gradient of its output have been summed. A node turns
 that gradient into one gradient per input (its Function's `backward`), which
 is added to the entry of the node that produced that input. Leaf gradients
-are written to `.grad` only at the end, so a backward that fails half-way
-leaves every leaf as it was.
+are written to `.grad` only at the end, after the leaves' hooks have run,
+and saved values are released only then, so a backward that fails half-way
+(in an op or in a hook) leaves every leaf and the graph as they were.
 """
 
 from __future__ import annotations
@@ -43,9 +44,7 @@ def backward(
     roots = _roots(tensors, grad_tensors)
     leaf_grads = _run(roots, create_graph if retain_graph is None else retain_graph, create_graph)
     Tensor = function.Tensor
-    for leaf, grad in leaf_grads.items():
-        if leaf._hooks:
-            grad = _run_hooks(leaf._hooks, grad)
+    for leaf, grad in leaf_grads.items():  # (their hooks have run: `_backpropagate`)
         # `_grad`, not the `grad` setter: these gradients have been checked for shape and dtype
         if leaf._grad is not None:
             leaf._grad = leaf._grad + grad  # a new tensor
@@ -210,13 +209,18 @@ def _backpropagate(
                 edges.append((i, parent, g))
         if observer is not None:
             observer(node, grad, edges)
+    if capture is not None:
+        captured.update((k, v) for k, v in grads.items() if k in wanted)
+    else:
+        # the hooks of leaves, before any .grad is written or anything released:
+        # a hook that fails leaves every leaf and the graph as they were
+        for leaf, g in grads.items():
+            if leaf._hooks:
+                grads[leaf] = _run_hooks(leaf._hooks, g)
     if not retain_graph:
         for node in done:
             node._saved = None  # release what it saved
-    if capture is not None:
-        captured.update((k, v) for k, v in grads.items() if k in wanted)
-        return captured
-    return grads
+    return grads if capture is None else captured
 
 
 def _run_hooks(hooks: list, grad: Tensor) -> Tensor:
