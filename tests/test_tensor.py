@@ -526,6 +526,28 @@ def test_in_place_method_forms():
     assert abs(tg.empty(4000).normal_(2.0, 0.5).mean().item() - 2.0) < 0.05
 
 
+@pytest.mark.parametrize("fill", ["uniform_", "normal_"])
+def test_random_fills_are_in_place_ops_with_torchs_refusals(fill):
+    w = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        getattr(w, fill)()
+    with pytest.raises(NotImplementedError, match=f"{fill}: .* need a float tensor, not int64"):
+        getattr(tg.tensor([1, 2, 3]), fill)()
+    bad = (2.0, 1.0) if fill == "uniform_" else (0.0, -1.0)
+    with pytest.raises(RuntimeError, match=r"\[from, to\) range|std >= 0.0"):
+        getattr(w, fill)(*bad)
+    with pytest.raises(RuntimeError, match=r"\[from, to\) range|std >= 0.0"):
+        getattr(tg.nn.init, fill)(w, *bad)
+    assert w.tolist() == [1.0, 2.0, 3.0] and w._version == 0  # every refusal left w alone
+    h = w * 1.0
+    getattr(h, fill)()  # a non-leaf: its new values do not depend on w
+    h.sum().backward()
+    assert w.grad.tolist() == [0.0, 0.0, 0.0] and h.tolist() != [1.0, 2.0, 3.0]
+    with tg.no_grad():
+        getattr(w, fill)(0.0, 0.5)
+    assert w._version == 1 and w.requires_grad and w.grad_fn is None
+
+
 def test_method_aliases_of_pytorch():
     x = tg.tensor([[1.0, 5.0, 3.0], [7.0, 2.0, 2.0]])
     assert x.eq(2.0).sum().item() == 2 and x.gt(2.0).tolist() == (x > 2.0).tolist()

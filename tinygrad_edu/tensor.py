@@ -623,18 +623,22 @@ class Tensor:
     def uniform_(
         self, a: float = 0.0, b: float = 1.0, *, generator: np.random.Generator | None = None
     ) -> Tensor:
-        """Fill with samples of U(a, b) from `generator` or the global one (as `nn.init.uniform_`)."""
+        """Fill with samples of U(a, b) from `generator` or the global one (as `nn.init.uniform_`).
+
+        An in-place op like `copy_`: refused on a leaf that requires grad (use
+        `nn.init.uniform_`, or no_grad), and no gradient flows to the old values.
+        """
         from .nn import init
 
-        return init.uniform_(self, a, b, generator)
+        return self.copy_(init.uniform_samples(self, a, b, generator))
 
     def normal_(
         self, mean: float = 0.0, std: float = 1.0, *, generator: np.random.Generator | None = None
     ) -> Tensor:
-        """Fill with samples of N(mean, std^2) from `generator` or the global one (as `nn.init.normal_`)."""
+        """Fill with samples of N(mean, std^2) from `generator` or the global one (as `uniform_`)."""
         from .nn import init
 
-        return init.normal_(self, mean, std, generator)
+        return self.copy_(init.normal_samples(self, mean, std, generator))
 
     def __setitem__(self, index: Any, value: Any) -> None:
         index = movement.check_index(index)

@@ -79,14 +79,39 @@ def uniform_(
     tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: np.random.Generator | None = None
 ) -> Tensor:
     """Fill with samples of U(a, b), drawn from `generator` (default: the global one)."""
-    return _fill(tensor, generator_or_default(generator).uniform(a, b, tensor.shape))
+    return _fill(tensor, uniform_samples(tensor, a, b, generator))
 
 
 def normal_(
     tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: np.random.Generator | None = None
 ) -> Tensor:
     """Fill with samples of N(mean, std^2), drawn from `generator` (default: the global one)."""
-    return _fill(tensor, generator_or_default(generator).normal(mean, std, tensor.shape))
+    return _fill(tensor, normal_samples(tensor, mean, std, generator))
+
+
+def uniform_samples(tensor: Tensor, a: float, b: float, generator: np.random.Generator | None) -> np.ndarray:
+    """Samples of U(a, b) to fill `tensor` with, refusing what PyTorch refuses."""
+    _check_floating(tensor, "uniform_")
+    if a > b:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
+    return generator_or_default(generator).uniform(a, b, tensor.shape)
+
+
+def normal_samples(
+    tensor: Tensor, mean: float, std: float, generator: np.random.Generator | None
+) -> np.ndarray:
+    """Samples of N(mean, std^2) to fill `tensor` with, refusing what PyTorch refuses."""
+    _check_floating(tensor, "normal_")
+    if std < 0:
+        raise RuntimeError(f"normal_ expects std >= 0.0, but found std {std}")
+    return generator_or_default(generator).normal(mean, std, tensor.shape)
+
+
+def _check_floating(tensor: Tensor, op: str) -> None:
+    if tensor.data.dtype.kind != "f":  # (NumPy would round the samples to integers)
+        raise NotImplementedError(
+            f"{op}: random samples of a continuous distribution need a float tensor, not {tensor.dtype}"
+        )
 
 
 def trunc_normal_(
