@@ -347,3 +347,53 @@ def test_cross_entropy_records_two_nodes_as_pytorch_does():
     expected = np.exp(log_softmax_np(LOGITS))
     expected[np.arange(5), CLASSES] -= 1
     np.testing.assert_allclose(z.grad.data, expected / 5, rtol=1e-12)
+
+
+@pytest.mark.parametrize("lib_name", ["tinygrad_edu", "torch"])
+def test_cross_entropy_where_every_target_is_ignored_gives_nan_and_zero_gradients(lib_name):
+    lib = pytest.importorskip(lib_name)
+    x = lib.tensor([[1.0, 2.0, 3.0], [0.5, 0.0, -1.0]], dtype=lib.float64, requires_grad=True)
+    for smoothing in (0.0, 0.1):
+        loss = lib.nn.functional.cross_entropy(x, lib.tensor([-100, -100]), label_smoothing=smoothing)
+        loss.backward()
+        assert np.isnan(loss.item()) and x.grad.tolist() == [[0.0] * 3] * 2, smoothing
+        x.grad = None
+
+
+@pytest.mark.parametrize("lib_name", ["tinygrad_edu", "torch"])
+def test_loss_weights_are_constants_that_fit_the_input_as_in_torch(lib_name):
+    lib = pytest.importorskip(lib_name)
+    fn = lib.nn.functional
+    p, t = lib.tensor([0.2, 0.7]), lib.tensor([0.0, 1.0])
+    trainable = lib.ones(2, requires_grad=True)
+    ours = lib_name == "tinygrad_edu"
+    calls = [
+        (
+            lambda: fn.binary_cross_entropy(p, t, weight=trainable),
+            "not differentiable with respect to weight",
+        ),
+        (lambda: fn.binary_cross_entropy_with_logits(p, t, weight=trainable), "respect to weight"),
+        (lambda: fn.binary_cross_entropy_with_logits(p, t, pos_weight=trainable), "respect to pos_weight"),
+        (
+            lambda: fn.nll_loss(lib.ones(1, 3), lib.tensor([0]), weight=lib.ones(3, requires_grad=True)),
+            "weight",
+        ),
+        (
+            lambda: fn.binary_cross_entropy(p, t, weight=lib.ones(3, 2), reduction="none"),
+            r"\(3, 2\) does not",
+        ),
+        (
+            lambda: fn.binary_cross_entropy_with_logits(p, t, pos_weight=lib.ones(3, 2)),
+            "broadcast to the input",
+        ),
+        (
+            lambda: fn.cross_entropy(lib.ones(1, 3), lib.tensor([[0.2, 0.3, 0.5]]), ignore_index=0),
+            "ignore_index",
+        ),
+    ]
+    for call, message in calls:
+        with pytest.raises(RuntimeError, match=message if ours else ""):
+            call()
+    with lib.no_grad():  # without recording, a weight that requires grad is just numbers
+        assert fn.binary_cross_entropy(p, t, weight=trainable).item() > 0
+    assert trainable.grad is None

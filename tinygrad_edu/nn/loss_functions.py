@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Function, Node
+from ..autograd.grad_mode import is_grad_enabled
 from ..ops.elementwise import where
 from ..ops.reduce import NllLoss
 from ..tensor import Tensor
@@ -42,9 +43,28 @@ def _as_tensor(value: object, like: Tensor) -> Tensor:
     return Tensor._wrap(array.astype(like.dtype) if array.dtype.kind == "f" else array)
 
 
-def _as_weight(value: object, like: Tensor) -> Tensor:
-    """A per-element loss weight in `like`'s dtype: PyTorch keeps the loss in the input's dtype."""
-    return _as_tensor(value, like).to(like.dtype)
+def _as_weight(value: object, like: Tensor, op: str, name: str) -> Tensor:
+    """A per-element loss weight in `like`'s dtype: PyTorch keeps the loss in the input's dtype.
+
+    It must broadcast to the input's shape (a larger one would make more
+    losses than inputs) and, like a class weight, is a constant of the loss.
+    """
+    weight = _constant_weight(_as_tensor(value, like), op, name)
+    if np.broadcast_shapes(weight.shape, like.shape) != like.shape:
+        raise RuntimeError(
+            f"{op}: {name} of shape {weight.shape} does not broadcast to the input's shape {like.shape}"
+        )
+    return weight.to(like.dtype)
+
+
+def _constant_weight(weight: object, op: str, name: str) -> object:
+    """`weight` itself, refused if it requires grad: the losses give no gradient for it (as PyTorch)."""
+    if isinstance(weight, Tensor) and weight.requires_grad and is_grad_enabled():
+        raise RuntimeError(
+            f"{op} is not differentiable with respect to {name}, so {name} cannot require grad "
+            f"(pass {name}.detach())"
+        )
+    return weight
 
 
 def _warn_shapes(op: str, input: Tensor, target: Tensor) -> None:
@@ -139,8 +159,11 @@ def binary_cross_entropy(
         raise RuntimeError("binary_cross_entropy: all elements of input should be between 0 and 1")
     loss = BinaryCrossEntropy.apply(input, target)
     if weight is not None:
-        loss = loss * _as_weight(weight, input)
+        loss = loss * _as_weight(weight, input, "binary_cross_entropy", "weight")
     return _reduce(loss, reduction)
+
+
+_WITH_LOGITS = "binary_cross_entropy_with_logits"
 
 
 def binary_cross_entropy_with_logits(
@@ -177,10 +200,10 @@ def binary_cross_entropy_with_logits(
     if pos_weight is None:
         loss = relu_x - input * target + log_term
     else:
-        log_weight = (_as_weight(pos_weight, input) - 1.0) * target + 1.0
+        log_weight = (_as_weight(pos_weight, input, _WITH_LOGITS, "pos_weight") - 1.0) * target + 1.0
         loss = (1.0 - target) * input + log_weight * (relu_x - input + log_term)
     if weight is not None:
-        loss = loss * _as_weight(weight, input)
+        loss = loss * _as_weight(weight, input, _WITH_LOGITS, "weight")
     return _reduce(loss, reduction)
 
 
@@ -242,9 +265,10 @@ def _not_class_indices(op: str, target: Tensor, input: Tensor | None = None) -> 
     return RuntimeError(message)
 
 
-def _class_weight(weight: Tensor | None, n_classes: int, like: Tensor) -> np.ndarray:
+def _class_weight(weight: Tensor | None, n_classes: int, like: Tensor, op: str) -> np.ndarray:
     if weight is None:
         return np.ones(n_classes, dtype=like.dtype)
+    _constant_weight(weight, op, "weight")
     if isinstance(weight, Tensor) and weight.dtype != like.dtype:
         raise RuntimeError(f"class weight of dtype {weight.dtype} does not match input of dtype {like.dtype}")
     w = np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=like.dtype)
@@ -262,6 +286,8 @@ def _weighted_reduce(negated: Tensor, total_weight: float, reduction: str, shape
         return (-negated).reshape(shape)
     if reduction == "sum":
         return -negated.sum()
+    if total_weight == 0:  # every target ignored: nan, as PyTorch, but zero gradients, not 0/0's nan
+        return negated.sum() * 0.0 + float("nan")
     return negated.sum() / -total_weight
 
 
@@ -288,7 +314,7 @@ def nll_loss(
     if weight is None and keep is None:
         w, total = None, float(classes.size)  # every sample counts, with weight 1
     else:
-        w = _class_weight(weight, logp.shape[1], input)[classes]
+        w = _class_weight(weight, logp.shape[1], input, "nll_loss")[classes]
         if keep is not None:
             w = w * keep
         total = float(w.sum())
@@ -327,6 +353,8 @@ def cross_entropy(
         # are the usual mistake here; probabilities have the input's shape.
         raise _not_class_indices("cross_entropy", target, input)
     if target.dtype.kind == "f":
+        if ignore_index != -100:  # (a probability target has no class to ignore)
+            raise RuntimeError("cross_entropy: ignore_index is not supported for class-probability targets")
         if target.shape != input.shape:
             raise RuntimeError(
                 f"cross_entropy: class-probability target of shape {target.shape} "
@@ -334,7 +362,7 @@ def cross_entropy(
             )
         if label_smoothing > 0:
             target = target * (1.0 - label_smoothing) + label_smoothing / n_classes
-        w = _class_weight(weight, n_classes, input).reshape(
+        w = _class_weight(weight, n_classes, input, "cross_entropy").reshape(
             (n_classes,) + (1,) * (input.ndim - class_dim - 1)
         )
         losses = -(logp * target * Tensor._wrap(w)).sum(class_dim)
@@ -350,7 +378,7 @@ def cross_entropy(
     classes, keep, shape = _index_target(input, target, ignore_index)
     if keep is None:
         keep = np.ones(classes.shape, dtype=bool)
-    w = _class_weight(weight, n_classes, input)
+    w = _class_weight(weight, n_classes, input, "cross_entropy")
     rows = _classes_last(logp)
     smooth = (rows * Tensor._wrap(w)).sum(1) * Tensor._wrap(keep.astype(input.dtype))
     smooth = _weighted_reduce(smooth, float((w[classes] * keep).sum()), reduction, shape)
