@@ -1049,3 +1049,22 @@ def test_warnings_point_at_the_users_line_not_inside_the_library(call):
     with pytest.warns(UserWarning) as caught:
         call()
     assert [w.filename for w in caught] == [__file__] * len(caught)
+
+
+@pytest.mark.parametrize("lib_name", ["tinygrad_edu", "torch"])
+def test_some_activations_refuse_integers_and_softmax_checks_a_0d_dim_as_torch(lib_name):
+    lib = pytest.importorskip(lib_name)
+    fn, ints = lib.nn.functional, lib.tensor([1, 2, -3])
+    for call in (fn.softplus, fn.gelu, fn.leaky_relu):
+        with pytest.raises(NotImplementedError):
+            call(ints)  # NumPy would have given rounded integers
+    assert fn.relu(ints).tolist() == [1, 2, 0] and fn.sigmoid(ints).dtype == lib.float32
+    with pytest.raises(RuntimeError):
+        fn.gelu(lib.ones(2), approximate="bogus")
+    scalar = lib.tensor(1.0)
+    for dim in (1, -2):
+        with pytest.raises(IndexError, match="Dimension out of range"):
+            fn.softmax(scalar, dim=dim)
+        with pytest.raises(IndexError, match="Dimension out of range"):
+            scalar.log_softmax(dim)
+    assert fn.softmax(scalar, dim=-1).item() == 1.0 and scalar.log_softmax(0).item() == 0.0

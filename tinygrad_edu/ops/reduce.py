@@ -294,7 +294,7 @@ def logsumexp(x: Tensor, dim: int | tuple | None = None, keepdim: bool = False) 
 def softmax(x: Tensor, dim: int) -> Tensor:
     """exp(x) / sum(exp(x)) along dim, stable for large |x|."""
     _check_float(x, "softmax")
-    dims = (normalize_dim(dim, x.ndim),) if x.ndim else ()
+    dims = _softmax_dims(x, dim)
     e = (x - Tensor._wrap(x.data.max(axis=dims, keepdims=True, initial=-np.inf))).exp()
     return e / sum(e, dims, keepdim=True)
 
@@ -349,7 +349,13 @@ class LogSoftmaxGrad(Function):
 def log_softmax(x: Tensor, dim: int) -> Tensor:
     """x - logsumexp(x) along dim, stable for logits of any magnitude."""
     _check_float(x, "log_softmax")
-    return LogSoftmax._apply1(x, (normalize_dim(dim, x.ndim),) if x.ndim else ())
+    return LogSoftmax._apply1(x, _softmax_dims(x, dim))
+
+
+def _softmax_dims(x: Tensor, dim: int) -> tuple[int, ...]:
+    """(dim,) checked and made non-negative; () for a 0-d tensor, which takes dim 0 or -1 only."""
+    dim = normalize_dim(dim, x.ndim)
+    return (dim,) if x.ndim else ()
 
 
 class NllLoss(Function):
