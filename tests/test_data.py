@@ -802,3 +802,13 @@ def test_random_split_takes_pytorchs_generator_idiom():
     first = split()
     tg.manual_seed(2)  # the global generator does not matter: the split comes from its own
     assert split() == first and [len(p) for p in first] == [8, 2]
+
+
+def test_default_collate_keeps_namedtuples_and_subset_takes_a_list_as_torch():
+    Pair = namedtuple("Pair", "x y")
+    batch = default_collate([Pair(1, 2.0), Pair(3, 4.0)])
+    assert type(batch) is Pair and batch.x.tolist() == [1, 3] and batch.y.tolist() == [2.0, 4.0]
+    assert default_collate([("a", 1), ("b", 2)])[0] == ("a", "b")  # strings come as they are
+    subset = Subset(TensorDataset(tg.arange(10.0)), [4, 2, 7])
+    (values,) = subset[[0, 2]]
+    assert values.tolist() == [4.0, 7.0] and subset[1][0].item() == 2.0

@@ -129,7 +129,9 @@ class Subset(Dataset):
         self.dataset = dataset
         self.indices = np.asarray(indices, dtype=np.int64).reshape(-1)
 
-    def __getitem__(self, index: int) -> Any:
+    def __getitem__(self, index: int | list[int]) -> Any:
+        if isinstance(index, list):  # several samples at once, as PyTorch's Subset allows
+            return self.dataset[[int(self.indices[i]) for i in index]]
         return self.dataset[int(self.indices[index])]
 
     def __len__(self) -> int:
@@ -157,8 +159,9 @@ def default_collate(samples: list[Any]) -> Any:
 
     Tensors, arrays and numbers are stacked along a new first dimension into
     one Tensor (Python ints become int64, Python floats float64, as in
-    PyTorch); tuples and lists are collated element-wise into a list; dicts
-    key by key; strings are returned as a list.
+    PyTorch); tuples and lists are collated element-wise into a list (a
+    namedtuple into its own type, so ``batch.x`` works); dicts key by key;
+    strings are returned as they come.
     """
     first = samples[0]
     if isinstance(first, Tensor):
@@ -169,13 +172,14 @@ def default_collate(samples: list[Any]) -> Any:
             batch = batch.astype(np.int64)  # NOTE: the platform int may be 32-bit.
         return Tensor(batch)
     if isinstance(first, str):
-        return list(samples)
+        return samples
     if isinstance(first, dict):
         return {key: default_collate([s[key] for s in samples]) for key in first}
     if isinstance(first, (tuple, list)):
         if any(len(s) != len(first) for s in samples):
             raise RuntimeError("each element in list of batch should be of equal size")
-        return [default_collate(list(field)) for field in zip(*samples)]
+        fields = [default_collate(field) for field in zip(*samples)]
+        return type(first)(*fields) if hasattr(first, "_fields") else fields
     raise TypeError(f"default_collate cannot batch samples of type {type(first).__name__}")
 
 
