@@ -879,3 +879,20 @@ def test_matches_torch(name, kwargs):
         for p, ours in zip(params, history[t - 1]):
             np.testing.assert_allclose(ours, p.detach().numpy(), rtol=0, atol=ATOL)
     assert math.isfinite(float(params[0].detach().sum()))
+
+
+def test_adagrad_starts_every_accumulator_from_the_constructors_value_as_torch():
+    # PyTorch ignores a group's own initial_accumulator_value; the updates here equal PyTorch's
+    a, b, c = (tg.nn.Parameter(tg.ones(1, dtype=tg.float64)) for _ in range(3))
+    opt = optim.Adagrad(
+        [{"params": [a]}, {"params": [b], "initial_accumulator_value": 3.0}],
+        lr=0.1,
+        initial_accumulator_value=1.0,
+    )
+    opt.add_param_group({"params": [c], "initial_accumulator_value": 5.0})
+    for p in (a, b, c):
+        p.grad = tg.ones(1, dtype=tg.float64)
+    opt.step()
+    want = 1.0 - 0.1 / (math.sqrt(2.0) + 1e-10)  # sum = 1 + g^2 = 2 for all three
+    assert [p.item() for p in (a, b, c)] == pytest.approx([want] * 3, rel=1e-15)
+    assert [g["initial_accumulator_value"] for g in opt.param_groups] == [1.0, 3.0, 5.0]

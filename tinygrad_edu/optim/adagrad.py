@@ -87,12 +87,14 @@ class Adagrad(Optimizer):
         super().__init__(params, defaults)
         for group in self.param_groups:
             for p in group["params"]:
-                self._init_state(p, group)
+                self._init_state(p)
 
-    def _init_state(self, p: Any, group: dict[str, Any]) -> dict[str, Any]:
+    def _init_state(self, p: Any) -> dict[str, Any]:
         state = self.state[p]
         state["step"] = 0
-        state["sum"] = np.full_like(p.data, group["initial_accumulator_value"])
+        # NOTE: the constructor's value, even for a group that names its own
+        # (PyTorch does the same, and updates here equal PyTorch's)
+        state["sum"] = np.full_like(p.data, self.defaults["initial_accumulator_value"])
         return state
 
     def _step_group(self, group: dict[str, Any]) -> None:
@@ -108,7 +110,7 @@ class Adagrad(Optimizer):
             theta = p.data
             state = self.state[p]
             if not state:  # a parameter added later with add_param_group
-                state = self._init_state(p, group)
+                state = self._init_state(p)
             state["step"] += 1
             clr = lr / (1 + (state["step"] - 1) * lr_decay)
             scratch = np.empty_like(theta)
