@@ -200,7 +200,7 @@ def test_load_state_dict_round_trip_in_place():
     np.testing.assert_array_equal(a(x).data, b(x).data)
 
 
-@pytest.mark.parametrize("problem", ["missing", "unexpected", "shape"])
+@pytest.mark.parametrize("problem", ["missing", "unexpected", "shape", "strings", "none"])
 def test_load_state_dict_errors_leave_module_unchanged(problem):
     model = mlp()
     before = {k: v.copy() for k, v in model.state_dict().items()}
@@ -211,12 +211,18 @@ def test_load_state_dict_errors_leave_module_unchanged(problem):
     elif problem == "unexpected":
         sd["3.weight"] = np.zeros(3)
         expected = 'Unexpected key(s) in state_dict: "3.weight"'
-    else:
+    elif problem == "shape":
         sd["2.weight"] = np.zeros((10, 31))
         expected = (
             "size mismatch for 2.weight: copying a param with shape (10, 31) from checkpoint, "
             "the shape in current model is (10, 32)"
         )
+    elif problem == "strings":  # the last key: every other one would be copied before its cast failed
+        sd["2.bias"] = np.array(["a"] * 10)
+        expected = "value for 2.bias is not an array of numbers: got ndarray"
+    else:
+        sd["2.bias"] = None
+        expected = "value for 2.bias is not an array of numbers: got NoneType"
     with pytest.raises(RuntimeError) as info:
         model.load_state_dict(sd)
     assert expected in str(info.value)

@@ -526,7 +526,11 @@ class Module:
                 continue
             value = state_dict[key]
             array = np.asarray(value.data if isinstance(value, Tensor) else value)
-            if array.shape != tensor.shape:
+            if array.dtype.kind not in "biuf":  # (caught here, not half-way through the copies below)
+                errors.append(
+                    f"value for {key} is not an array of numbers: got {type(value).__name__} {array!r}"
+                )
+            elif array.shape != tensor.shape:
                 errors.append(
                     f"size mismatch for {key}: copying a param with shape {array.shape} from checkpoint, "
                     f"the shape in current model is {tensor.shape}."
