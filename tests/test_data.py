@@ -812,3 +812,13 @@ def test_default_collate_keeps_namedtuples_and_subset_takes_a_list_as_torch():
     subset = Subset(TensorDataset(tg.arange(10.0)), [4, 2, 7])
     (values,) = subset[[0, 2]]
     assert values.tolist() == [4.0, 7.0] and subset[1][0].item() == 2.0
+
+
+@pytest.mark.parametrize("lib_name", ["tinygrad_edu", "torch"])
+def test_default_collate_of_samples_of_different_shapes_names_them(lib_name):
+    lib = pytest.importorskip(lib_name)
+    collate = lib.utils.data.default_collate if lib_name == "torch" else default_collate
+    with pytest.raises(
+        RuntimeError, match="" if lib_name == "torch" else r"\(2,\) at entry 0 and \(3,\) at entry 2"
+    ):
+        collate([lib.ones(2), lib.ones(2), lib.ones(3)])

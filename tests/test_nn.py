@@ -1074,3 +1074,15 @@ def test_some_activations_refuse_integers_and_softmax_checks_a_0d_dim_as_torch(l
         with pytest.raises(IndexError, match="Dimension out of range"):
             scalar.log_softmax(dim)
     assert fn.softmax(scalar, dim=-1).item() == 1.0 and scalar.log_softmax(0).item() == 0.0
+
+
+@pytest.mark.parametrize("lib_name", ["tinygrad_edu", "torch"])
+def test_negative_features_and_classless_inputs_raise_torchs_types(lib_name):
+    lib = pytest.importorskip(lib_name)
+    for sizes in ((-1, 2), (2, -1)):
+        with pytest.raises(RuntimeError):
+            lib.nn.Linear(*sizes)
+    with pytest.raises(RuntimeError):
+        lib.nn.functional.cross_entropy(lib.tensor(1.0), lib.tensor(0))
+    with pytest.raises(ValueError):
+        lib.nn.functional.nll_loss(lib.tensor(1.0), lib.tensor(0))

@@ -164,10 +164,15 @@ def default_collate(samples: list[Any]) -> Any:
     strings are returned as they come.
     """
     first = samples[0]
-    if isinstance(first, Tensor):
-        return Tensor(np.stack([s.data for s in samples]))
-    if isinstance(first, (np.ndarray, np.generic, bool, int, float)):
-        batch = np.stack([np.asarray(s) for s in samples])
+    if isinstance(first, (Tensor, np.ndarray, np.generic, bool, int, float)):
+        arrays = [s.data if isinstance(s, Tensor) else np.asarray(s) for s in samples]
+        for i, array in enumerate(arrays):
+            if array.shape != arrays[0].shape:
+                raise RuntimeError(
+                    f"default_collate: samples must have one shape to stack, got {arrays[0].shape} at "
+                    f"entry 0 and {array.shape} at entry {i} (pass a collate_fn that pads them)"
+                )
+        batch = np.stack(arrays)
         if isinstance(first, int) and not isinstance(first, bool):
             batch = batch.astype(np.int64)  # NOTE: the platform int may be 32-bit.
         return Tensor(batch)

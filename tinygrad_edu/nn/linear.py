@@ -46,7 +46,7 @@ class Linear(Module):
         super().__init__()
         check_device(device)
         if in_features < 0 or out_features < 0:
-            raise ValueError(
+            raise RuntimeError(
                 f"Linear: features must be non-negative, got in={in_features}, out={out_features}"
             )
         self.in_features = in_features

@@ -306,6 +306,8 @@ def nll_loss(
     with target (N, d1, ...).
     """
     _check_reduction(reduction)
+    if input.ndim < 1:
+        raise ValueError(f"nll_loss: expected input with a class dimension, got shape {input.shape}")
     target = _as_tensor(target, input)
     if target.dtype.kind not in "iu":
         raise _not_class_indices("nll_loss", target)
@@ -343,7 +345,7 @@ def cross_entropy(
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     if input.ndim < 1:
-        raise ValueError(f"cross_entropy: expected input with a class dimension, got shape {input.shape}")
+        raise RuntimeError(f"cross_entropy: expected input with a class dimension, got shape {input.shape}")
     target = _as_tensor(target, input)
     class_dim = 0 if input.ndim == 1 else 1
     n_classes = input.shape[class_dim]
