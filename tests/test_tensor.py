@@ -788,3 +788,160 @@ def test_other_numpy_ufuncs_with_a_tensor_are_the_tensors_operators():
     assert (np.array([1.0, 3.0]) == t).tolist() == [True, False]
     with pytest.raises(TypeError, match="exp"):
         np.exp(t)
+
+
+# Calls that PyTorch refuses, and what we raise for each: (call, error type, message regex).
+# Each call gets the library (tg or torch), so the torch test below can check the type
+# is PyTorch's own.
+BAD_FACTORY_CALLS = [
+    (lambda lib: lib.ones(2.5), TypeError, r"ones\(\): size must be an int, got float 2.5"),
+    (lambda lib: lib.zeros(2.7, 1.2), TypeError, r"zeros\(\): size must be an int, got float 2.7"),
+    (lambda lib: lib.rand(2.5), TypeError, r"rand\(\): size must be an int"),
+    (lambda lib: lib.randn((2, 1.5)), TypeError, r"randn\(\): size must be an int, got float 1.5"),
+    (lambda lib: lib.full((2.5,), 1.0), TypeError, r"full\(\): size must be an int"),
+    (lambda lib: lib.zeros(True), TypeError, r"zeros\(\): size must be an int, got bool"),
+    (lambda lib: lib.zeros(-1), RuntimeError, r"zeros\(\): size must be non-negative, got -1"),
+    (lambda lib: lib.ones(2, -1), RuntimeError, r"ones\(\): size must be non-negative, got -1"),
+    (lambda lib: lib.rand(-1), RuntimeError, r"rand\(\): size must be non-negative"),
+    (lambda lib: lib.randn(-1), RuntimeError, r"randn\(\): size must be non-negative"),
+    (lambda lib: lib.full((-1,), 1.0), RuntimeError, r"full\(\): size must be non-negative"),
+    (lambda lib: lib.empty(-1), RuntimeError, r"empty\(\): size must be non-negative"),
+    (lambda lib: lib.eye(-1), RuntimeError, r"eye\(\): n must be non-negative, got -1"),
+    (lambda lib: lib.eye(2, -1), RuntimeError, r"eye\(\): m must be non-negative, got -1"),
+    (lambda lib: lib.randint(5, (-1,)), RuntimeError, r"randint\(\): size must be non-negative"),
+    (lambda lib: lib.randint(5, 2, (3,)), RuntimeError, r"randint\(\): low must be less than high.*5 >= 2"),
+    (lambda lib: lib.randperm(-3), RuntimeError, r"randperm\(\): n must be non-negative, got -3"),
+    (lambda lib: lib.randperm(2.5), TypeError, r"randperm\(\): n must be an int, got float"),
+    (lambda lib: lib.linspace(0, 1, -1), RuntimeError, r"linspace\(\): number of steps must be non-negative"),
+    (lambda lib: lib.arange(0, 5, 0), RuntimeError, r"arange\(\): step must be nonzero"),
+    (
+        lambda lib: lib.arange(0, 5, -1),
+        RuntimeError,
+        r"arange\(\): the bounds are inconsistent with the step",
+    ),
+    (lambda lib: lib.arange(5, 0), RuntimeError, r"from 5 to 0 by steps of 1"),
+    (lambda lib: lib.arange(0.0, 1.0, -0.5), RuntimeError, r"inconsistent with the step's sign"),
+]
+
+
+@pytest.mark.parametrize(("call", "error", "message"), BAD_FACTORY_CALLS)
+def test_factories_refuse_float_and_negative_sizes_and_empty_ranges(call, error, message):
+    tg.manual_seed(0)
+    with pytest.raises(error, match=message):
+        call(tg)
+    # checked before drawing: a failed call leaves the global generator where it was
+    after_failure = tg.rand(3).tolist()
+    tg.manual_seed(0)
+    assert tg.rand(3).tolist() == after_failure
+
+
+def test_factory_errors_are_torchs_types():
+    torch = pytest.importorskip("torch")
+    for call, error, _ in BAD_FACTORY_CALLS:
+        with pytest.raises(error):
+            call(torch)
+
+
+def test_factories_still_take_int_likes_and_count_down_with_a_negative_step():
+    assert tg.zeros(np.int64(2), tg.tensor(3)).shape == (2, 3) and tg.ones((0,)).shape == (0,)
+    assert tg.eye(np.int32(2)).shape == (2, 2) and tg.empty(size=(2, 0)).shape == (2, 0)
+    assert tg.arange(5, 0, -2).tolist() == [5, 3, 1] and tg.arange(5, 5, -1).shape == (0,)
+    assert tg.linspace(0, 1, 0).shape == (0,) and tg.randperm(0).shape == (0,)
+    assert tg.randint(4, 5, (2,)).tolist() == [4, 4]
+    assert tg.ones(2).new_zeros(np.int64(3)).shape == (3,)
+
+
+X23 = np.arange(6.0).reshape(2, 3)
+
+# As BAD_FACTORY_CALLS, for operators and methods of one tensor x = X23 (float64).
+BAD_TENSOR_CALLS = [
+    (lambda x, lib: x.reshape(-2, 3), RuntimeError, r"reshape: invalid size -2 in shape \(-2, 3\)"),
+    (lambda x, lib: x.view(3, -7), RuntimeError, r"reshape: invalid size -7 in shape \(3, -7\)"),
+    (lambda x, lib: x.reshape(-1, -1), RuntimeError, r"reshape: only one size can be inferred"),
+    (lambda x, lib: x.new_zeros(-1), RuntimeError, r"new_zeros\(\): size must be non-negative"),
+    (lambda x, lib: x.new_ones(2.5), TypeError, r"new_ones\(\): size must be an int, got float"),
+    (lambda x, lib: lib.tensor([5, 7]) % 0, RuntimeError, r"remainder: integer division by zero"),
+    (lambda x, lib: lib.tensor([5, 7]) // 0, RuntimeError, r"floor_divide: integer division by zero"),
+    (lambda x, lib: lib.tensor([5, 7]) % lib.tensor([1, 0]), RuntimeError, "remainder: integer division"),
+    (lambda x, lib: 5 % lib.tensor([0, 1]), RuntimeError, "remainder: integer division by zero"),
+    (lambda x, lib: lib.tensor([5], dtype=lib.int32) // 0, RuntimeError, "floor_divide: integer division"),
+    (lambda x, lib: -lib.tensor([True]), RuntimeError, r"negation \(-\) is not supported for bool.*~mask"),
+    (lambda x, lib: lib.tensor([True]).neg(), RuntimeError, r"negation \(-\) is not supported"),
+    (lambda x, lib: lib.tensor([True]) - lib.tensor([False]), RuntimeError, r"sub: subtraction.*bool"),
+    (lambda x, lib: lib.tensor([True]) - True, RuntimeError, r"sub: subtraction \(-\) with a bool tensor"),
+    (lambda x, lib: lib.tensor([True]) - 1, RuntimeError, r"sub: subtraction \(-\) with a bool tensor"),
+    (lambda x, lib: 1.5 - lib.tensor([True]), RuntimeError, r"sub: subtraction \(-\) with a bool tensor"),
+    (
+        lambda x, lib: x[0].mm(x.T),
+        RuntimeError,
+        r"mm\(\): both arguments must be matrices.*\(3,\) and \(3, 2\)",
+    ),
+    (lambda x, lib: x.mm(x[0]), RuntimeError, r"mm\(\): both arguments must be matrices"),
+    (lambda x, lib: x.clamp(lib.ones(2)), RuntimeError, r"clamp: shapes \(2, 3\) and \(2,\) are not broad"),
+    (lambda x, lib: x.clamp(max=lib.ones(4)), RuntimeError, r"clamp: shapes \(2, 3\) and \(4,\)"),
+    (lambda x, lib: x.allclose(lib.ones(4)), RuntimeError, r"allclose: shapes \(2, 3\) and \(4,\)"),
+    (lambda x, lib: lib.allclose(x, lib.ones(4)), RuntimeError, r"allclose: shapes \(2, 3\) and \(4,\)"),
+    (lambda x, lib: lib.mm(x[0], x[0]), RuntimeError, r"mm\(\): both arguments must be matrices"),
+    (
+        lambda x, lib: x.__setitem__(0, lib.ones(2)),
+        RuntimeError,
+        r"setitem: a value of shape \(2,\) .*\(3,\)",
+    ),
+    (
+        lambda x, lib: x.__setitem__(lib.tensor([0, 1]), lib.ones(3, 3)),
+        RuntimeError,
+        r"setitem: a value of shape \(3, 3\) cannot be broadcast to the shape \(2, 3\)",
+    ),
+    (lambda x, lib: x.fill_(lib.ones(2)), RuntimeError, r"fill_: the value must be a number or a 0-d tensor"),
+    (lambda x, lib: x.fill_(lib.ones(1)), RuntimeError, r"fill_: .*got a tensor of shape \(1,\)"),
+    (lambda x, lib: x.copy_(lib.ones(4)), RuntimeError, r"copy_: src of shape \(4,\) .* shape \(2, 3\)"),
+    (lambda x, lib: x.copy_(lib.ones(2, 2, 3)), RuntimeError, r"copy_: src of shape \(2, 2, 3\)"),
+    (
+        lambda x, lib: x.masked_fill(lib.tensor([True, False, True, False]), 1.0),
+        RuntimeError,
+        r"masked_fill: the mask's shape \(4,\) and the tensor's shape \(2, 3\) are not broadcastable",
+    ),
+    (lambda x, lib: x.masked_fill(x > 1, lib.ones(3)), RuntimeError, r"masked_fill: the value must be"),
+]
+
+
+@pytest.mark.parametrize(("call", "error", "message"), BAD_TENSOR_CALLS)
+def test_tensor_ops_refuse_what_torch_refuses_and_change_nothing(call, error, message):
+    x = tg.tensor(X23)
+    with pytest.raises(error, match=message):
+        call(x, tg)
+    assert x.tolist() == X23.tolist() and x._version == 0
+
+
+def test_tensor_op_errors_are_torchs_types():
+    torch = pytest.importorskip("torch")
+    for call, error, _ in BAD_TENSOR_CALLS:
+        x = torch.tensor(X23)
+        with pytest.raises(error):
+            call(x, torch)
+        assert x.tolist() == X23.tolist()
+
+
+def test_the_allowed_neighbours_of_those_errors_still_work():
+    x = tg.tensor(X23)
+    assert x.reshape(-1, 2).shape == (3, 2) and x.view(6).shape == (6,)
+    f = tg.tensor([1.0, -1.0, 0.0])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        assert np.isnan((f % 0).data).all() and (f // 0).tolist()[:2] == [np.inf, -np.inf]
+    assert (tg.tensor([5, 7]) % 2).tolist() == [1, 1] and (tg.tensor([5, 7]) // 2).tolist() == [2, 3]
+    assert (tg.tensor([True]) + tg.tensor([True])).tolist() == [True] and (~tg.tensor([True])).tolist() == [
+        False
+    ]
+    assert (tg.tensor([3]) - 1).tolist() == [2] and (-tg.tensor([2])).tolist() == [-2]
+    assert x.mm(x.T).tolist() == (X23 @ X23.T).tolist() and x.allclose(x + 1e-12)
+    assert x.clamp(tg.tensor([1.0, 2.0, 3.0])).tolist() == [[1.0, 2.0, 3.0], [3.0, 4.0, 5.0]]
+    assert x.masked_fill(tg.ones(2, 2, 3, dtype=tg.bool), 0.0).shape == (2, 2, 3)  # broadcasts, as torch
+    assert x.masked_fill(x > 2, tg.tensor(9.0)).tolist() == [[0.0, 1.0, 2.0], [9.0, 9.0, 9.0]]
+    y = x.clone()
+    y[0] = tg.tensor([7.0])  # a value that broadcasts to the part it is assigned to
+    y.fill_(tg.tensor(2.0))
+    assert y.tolist() == [[2.0] * 3] * 2 and y.copy_(tg.tensor([1.0, 2.0, 3.0])).tolist()[1] == [
+        1.0,
+        2.0,
+        3.0,
+    ]

@@ -768,3 +768,71 @@ def test_reductions_take_numpys_keepdims_spelling_and_sum_and_mean_a_dtype():
     assert y.dtype == np.float32
     y.sum().backward()  # the cast is recorded: the gradient comes back in x's dtype
     assert x.grad.dtype == np.float64 and x.grad.tolist() == [[1.0] * 3] * 2
+
+
+# Arguments that PyTorch refuses, for x = X (2, 3): (call, error type, message regex).
+BAD_OP_CALLS = [
+    (lambda x, lib: x.repeat(-1, 2), RuntimeError, r"repeat: the number of copies must be non-negative"),
+    (
+        lambda x, lib: x.tile(-1, 2),
+        RuntimeError,
+        r"tile: the number of copies must be non-negative.*\(-1, 2\)",
+    ),
+    (lambda x, lib: x.tile(-1), RuntimeError, r"tile: the number of copies must be non-negative"),
+    (lambda x, lib: x.unflatten(1, (-1, -1)), RuntimeError, r"unflatten: only one size can be inferred"),
+    (lambda x, lib: x.unflatten(1, (-3, 1)), RuntimeError, r"unflatten: invalid size -3"),
+    (lambda x, lib: x.narrow(1, 0, -1), RuntimeError, r"narrow\(\): length must be non-negative, got -1"),
+    (lambda x, lib: x.narrow(1, 1, 3), RuntimeError, r"start \(1\) \+ length \(3\) exceeds dimension size"),
+    (
+        lambda x, lib: x.index_select(0, lib.tensor([0.0])),
+        RuntimeError,
+        r"index_select\(\): Expected dtype int32 or int64 for index, got float32",
+    ),
+    (
+        lambda x, lib: x.index_select(0, lib.tensor([0], dtype=lib.int16)),
+        RuntimeError,
+        "Expected dtype int32 or int64 for index, got int16",
+    ),
+    (lambda x, lib: x.index_select(0, lib.tensor([[0]])), IndexError, r"supposed to be a vector.*\(1, 1\)"),
+    (lambda x, lib: x.index_select(0, lib.tensor([[0.0]])), IndexError, r"supposed to be a vector"),
+    (
+        lambda x, lib: x.masked_select(lib.tensor([True, False])),
+        RuntimeError,
+        r"masked_select: shapes \(2, 3\) and \(2,\) are not broadcastable",
+    ),
+    (lambda x, lib: x.tril(0.5), TypeError, r"tril\(\): argument 'diagonal' must be an int, got float"),
+    (lambda x, lib: lib.triu(x, 0.5), TypeError, r"triu\(\): argument 'diagonal' must be an int"),
+    (lambda x, lib: x.tril(True), TypeError, r"tril\(\): argument 'diagonal' must be an int, got bool"),
+    (lambda x, lib: x.chunk(1.5), TypeError, r"chunk\(\): argument 'chunks' must be an int, got float 1.5"),
+    (lambda x, lib: lib.chunk(x, True), TypeError, r"chunk\(\): argument 'chunks' must be an int, got bool"),
+    (lambda x, lib: x.split(1.5), TypeError, r"split\(\): argument 'split_size_or_sections' must be an int"),
+    (lambda x, lib: x.split([1.0, 1.0]), TypeError, r"split\(\): .* got list \[1.0, 1.0\]"),
+    (lambda x, lib: x.topk(1.5), TypeError, r"topk\(\): argument 'k' must be an int, got float 1.5"),
+]
+
+
+@pytest.mark.parametrize(("call", "error", "message"), BAD_OP_CALLS)
+def test_op_argument_errors_name_the_op_and_the_argument(call, error, message):
+    x = tg.tensor(X, requires_grad=True)
+    with pytest.raises(error, match=message):
+        call(x, tg)
+    assert x.tolist() == X.tolist() and x.grad is None
+
+
+def test_op_argument_errors_are_torchs_types():
+    torch = pytest.importorskip("torch")
+    for call, error, _ in BAD_OP_CALLS:
+        with pytest.raises(error):
+            call(torch.tensor(X, requires_grad=True), torch)
+
+
+def test_the_allowed_neighbours_of_those_arguments_still_work():
+    x = tg.tensor(X)
+    assert x.repeat(0, 2).shape == (0, 6) and x.tile(2).shape == (2, 6)
+    assert x.narrow(1, 3, 0).shape == (2, 0) and x.unflatten(1, (-1, 1)).shape == (2, 3, 1)
+    assert x.index_select(1, tg.tensor([2], dtype=tg.int32)).tolist() == [[2.0], [0.0]]
+    assert x.index_select(0, tg.tensor(1)).tolist() == [[1.0, 1.0, 0.0]]  # a 0-d index, as torch
+    assert x.tril(np.int64(0)).tolist() == [[3.0, 0.0, 0.0], [1.0, 1.0, 0.0]]
+    assert len(x.chunk(np.int64(2))) == 2 and [t.shape for t in x.split((1, 2), 1)] == [(2, 1), (2, 2)]
+    assert x.topk(np.int64(1)).values.tolist() == [[3.0], [1.0]]
+    assert x.masked_select(tg.tensor([True, False, True])).tolist() == [3.0, 2.0, 1.0, 0.0]

@@ -96,7 +96,8 @@ ceil = Tensor.ceil
 isnan = Tensor.isnan
 square = Tensor.square
 matmul = Tensor.matmul
-mm = Tensor.matmul
+mm = Tensor.mm
+allclose = Tensor.allclose
 bmm = Tensor.bmm
 reshape = Tensor.reshape
 flatten = Tensor.flatten
@@ -130,13 +131,6 @@ masked_fill = Tensor.masked_fill
 def is_tensor(obj: object) -> bool:
     """True for a tg.Tensor (a Parameter included)."""
     return isinstance(obj, Tensor)
-
-
-def allclose(
-    input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
-) -> bool:
-    """|input - other| <= atol + rtol |other| everywhere (as torch.allclose)."""
-    return builtins.bool(np.allclose(input.data, other.data, rtol, atol, equal_nan))
 
 
 def equal(input: Tensor, other: Tensor) -> bool:

@@ -6,6 +6,7 @@ device is the CPU ("cpu"), and naming another raises.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -16,15 +17,34 @@ from .random import generator_or_default
 from .tensor import Tensor, check_device
 
 
-def _size(shape: tuple, size: Any = None) -> tuple[int, ...]:
-    """The shape from ``f(2, 3)``, ``f((2, 3))`` or ``f(size=(2, 3))``."""
+def _size(shape: tuple, size: Any = None, op: str = "tensor") -> tuple[int, ...]:
+    """The shape from ``f(2, 3)``, ``f((2, 3))`` or ``f(size=(2, 3))``, checked as PyTorch checks it.
+
+    Sizes are ints (an int-like such as np.int64 or a 0-d integer tensor too):
+    a float is a TypeError rather than truncated, and a negative size a RuntimeError.
+    """
     if size is not None:
         if shape:
-            raise TypeError("pass the size either as arguments or as size=, not both")
+            raise TypeError(f"{op}(): pass the size either as arguments or as size=, not both")
         shape = (size,)
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
-    return tuple(int(n) for n in shape)
+    return tuple(_count(n, "size", op) for n in shape)
+
+
+def _count(n: Any, name: str, op: str) -> int:
+    """`n` as a non-negative int: a size, a number of steps or of elements.
+
+    A float (2.5) or a bool is a TypeError and a negative number a
+    RuntimeError, as in PyTorch; NumPy would truncate the float and refuse
+    the negative with a ValueError.
+    """
+    if isinstance(n, (bool, np.bool_)) or not hasattr(n, "__index__"):
+        raise TypeError(f"{op}(): {name} must be an int, got {type(n).__name__} {n!r}")
+    n = operator.index(n)
+    if n < 0:
+        raise RuntimeError(f"{op}(): {name} must be non-negative, got {n}")
+    return n
 
 
 def _make(array: np.ndarray, requires_grad: bool, device: Any = None) -> Tensor:
@@ -59,20 +79,26 @@ def from_numpy(array: np.ndarray) -> Tensor:
 def zeros(
     *shape: Any, size: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    return _make(np.zeros(_size(shape, size), dtype=dtype or get_default_dtype()), requires_grad, device)
+    return _make(
+        np.zeros(_size(shape, size, "zeros"), dtype=dtype or get_default_dtype()), requires_grad, device
+    )
 
 
 def empty(
     *shape: Any, size: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
     """A tensor whose values are whatever the memory held: fill it before use (nn.init does)."""
-    return _make(np.empty(_size(shape, size), dtype=dtype or get_default_dtype()), requires_grad, device)
+    return _make(
+        np.empty(_size(shape, size, "empty"), dtype=dtype or get_default_dtype()), requires_grad, device
+    )
 
 
 def ones(
     *shape: Any, size: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    return _make(np.ones(_size(shape, size), dtype=dtype or get_default_dtype()), requires_grad, device)
+    return _make(
+        np.ones(_size(shape, size, "ones"), dtype=dtype or get_default_dtype()), requires_grad, device
+    )
 
 
 def full(
@@ -81,7 +107,7 @@ def full(
     if dtype is None:
         is_float = isinstance(fill_value, float)
         dtype = get_default_dtype() if is_float else np.bool_ if isinstance(fill_value, bool) else np.int64
-    return _make(np.full(_size((), size), fill_value, dtype=dtype), requires_grad, device)
+    return _make(np.full(_size((), size, "full"), fill_value, dtype=dtype), requires_grad, device)
 
 
 def rand(
@@ -93,7 +119,9 @@ def rand(
     requires_grad: bool = False,
 ) -> Tensor:
     """Uniform samples in [0, 1) from `generator`, or the global one (see `manual_seed`)."""
-    return _sample(np.random.Generator.random, _size(shape, size), generator, dtype, device, requires_grad)
+    return _sample(
+        np.random.Generator.random, _size(shape, size, "rand"), generator, dtype, device, requires_grad
+    )
 
 
 def randn(
@@ -106,7 +134,7 @@ def randn(
 ) -> Tensor:
     """Standard normal samples from `generator`, or the global one (see `manual_seed`)."""
     draw = np.random.Generator.standard_normal
-    return _sample(draw, _size(shape, size), generator, dtype, device, requires_grad)
+    return _sample(draw, _size(shape, size, "randn"), generator, dtype, device, requires_grad)
 
 
 def _sample(
@@ -134,6 +162,13 @@ def arange(
     """start, start+step, ... up to but not including end (int64 when all are ints)."""
     if end is None:
         start, end = 0, start
+    if step == 0:
+        raise RuntimeError(f"arange(): step must be nonzero (start {start}, end {end})")
+    if (end - start) * step < 0:  # NumPy would give an empty tensor; PyTorch refuses
+        raise RuntimeError(
+            f"arange(): the bounds are inconsistent with the step's sign: from {start} to {end} "
+            f"by steps of {step} (to count down, give a negative step and end < start)"
+        )
     if dtype is None:
         all_ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
         dtype = np.int64 if all_ints else get_default_dtype()
@@ -152,6 +187,7 @@ def linspace(
 ) -> Tensor:
     """`steps` evenly spaced values from start to end, both included."""
     dtype = dtype or get_default_dtype()
+    steps = _count(steps, "number of steps", "linspace")
     return _make(np.linspace(start, end, steps).astype(dtype), requires_grad, device)
 
 
@@ -172,7 +208,12 @@ def randint(
         low, high = 0, low  # randint(high, size=size)
     if size is None:
         raise TypeError("randint() needs a size: randint(high, size) or randint(low, high, size)")
-    values = generator_or_default(generator).integers(low, high, _size((), size))
+    shape = _size((), size, "randint")
+    if low >= high:
+        raise RuntimeError(
+            f"randint(): low must be less than high (the range is [low, high)), got {low} >= {high}"
+        )
+    values = generator_or_default(generator).integers(low, high, shape)
     return _make(values.astype(dtype or np.int64), False)
 
 
@@ -181,12 +222,14 @@ def randperm(
 ) -> Tensor:
     """0, ..., n-1 in a random order (int64), from `generator` or the global one."""
     check_device(device)
+    n = _count(n, "n", "randperm")
     return _make(generator_or_default(generator).permutation(n).astype(dtype or np.int64), False)
 
 
 def eye(
     n: int, m: int | None = None, dtype: Any = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
+    n, m = _count(n, "n", "eye"), None if m is None else _count(m, "m", "eye")
     return _make(np.eye(n, m, dtype=dtype or get_default_dtype()), requires_grad, device)
 
 

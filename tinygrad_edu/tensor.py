@@ -579,7 +579,12 @@ class Tensor:
         return self.fill_(0.0)
 
     def fill_(self, value: float) -> Tensor:
-        """Every element set to `value`, in place."""
+        """Every element set to `value` (a number or a 0-d tensor), in place."""
+        if isinstance(value, Tensor) and value.data.ndim:
+            raise RuntimeError(
+                f"fill_: the value must be a number or a 0-d tensor, got a tensor of shape {value.shape} "
+                "(to write a tensor's values into this one, use copy_)"
+            )
         return self.copy_(value)
 
     def copy_(self, src: Any) -> Tensor:
@@ -590,6 +595,10 @@ class Tensor:
         # where(False, t, v) rather than t * 0 + v: right even where t is inf or nan
         nowhere = Tensor._wrap(np.zeros(self.shape, dtype=bool))
         src = src if isinstance(src, Tensor) else broadcast.as_operand(src, self)
+        if src.data.shape != self.data.shape and not _broadcasts_to(src.data.shape, self.data.shape):
+            raise RuntimeError(
+                f"copy_: src of shape {src.shape} cannot be broadcast to this tensor's shape {self.shape}"
+            )
         return self._inplace(lambda t, v: elementwise.where(nowhere, t, v.to(t.dtype)), src)
 
     # PyTorch's method forms of the in-place operators
@@ -648,7 +657,16 @@ class Tensor:
             return
         if not isinstance(value, Tensor):
             value = broadcast.as_operand(value, self)
-        self._inplace(lambda t, v: movement.IndexPut.apply(t, v, index), value)
+        try:
+            self._inplace(lambda t, v: movement.IndexPut.apply(t, v, index), value)
+        except ValueError:  # NumPy's broadcast error: PyTorch's type, with both shapes
+            target = np.shape(self.data[index])
+            if _broadcasts_to(value.shape, target):
+                raise
+            raise RuntimeError(
+                f"setitem: a value of shape {value.shape} cannot be broadcast to the shape {target} "
+                f"of the part it is assigned to (in a tensor of shape {self.shape})"
+            ) from None
 
     # ------------------------------------------------------------ operators
 
@@ -692,6 +710,8 @@ class Tensor:
         if not isinstance(other, Tensor):
             other = broadcast.as_operand(other, self)
         a, b = broadcast.promote(self, other) if self.dtype != other.dtype else (self, other)
+        if b.data.dtype.kind in "iu":  # (floats give inf or nan for x // 0, as in PyTorch)
+            elementwise.check_integer_divisor(b.data, "floor_divide")
         return a._no_grad_op(b, np.floor_divide)
 
     def __mod__(self, other: Any) -> Tensor:
@@ -717,7 +737,14 @@ class Tensor:
         return linalg.matmul(other, self)
 
     def __neg__(self) -> Tensor:
-        return elementwise.Neg._apply1(self)
+        try:
+            return elementwise.Neg._apply1(self)
+        except TypeError:
+            if self.data.dtype == np.bool_:  # (NumPy's TypeError; PyTorch's is a RuntimeError)
+                raise RuntimeError(
+                    "neg: negation (-) is not supported for bool tensors: to invert a mask use ~mask"
+                ) from None
+            raise
 
     def __pos__(self) -> Tensor:
         return self
@@ -836,7 +863,20 @@ class Tensor:
         return self * self
 
     def masked_fill(self, mask: Tensor, value: Any) -> Tensor:
-        """`value` where `mask` is True, self elsewhere (mask broadcasts to self's shape)."""
+        """`value` (a number or a 0-d tensor) where `mask` is True, self elsewhere (the two broadcast)."""
+        if isinstance(value, Tensor) and value.data.ndim:
+            raise RuntimeError(
+                f"masked_fill: the value must be a number or a 0-d tensor, got one of shape {value.shape}"
+            )
+        mask_shape = np.shape(mask)
+        if mask_shape != self.data.shape:
+            try:
+                np.broadcast_shapes(mask_shape, self.data.shape)
+            except ValueError:
+                raise RuntimeError(
+                    f"masked_fill: the mask's shape {mask_shape} and the tensor's shape {self.shape} "
+                    "are not broadcastable"
+                ) from None
         return elementwise.where(mask, value, self)
 
     # rounding and tests: piecewise constant, so no gradient (PyTorch's is zero)
@@ -1132,9 +1172,19 @@ class Tensor:
         return movement.tile(self, dims)
 
     def split(self, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
-        return joining.split(self, split_size_or_sections, dim)
+        sizes = split_size_or_sections
+        if not (_is_int(sizes) or isinstance(sizes, (list, tuple)) and all(map(_is_int, sizes))):
+            raise TypeError(
+                "split(): argument 'split_size_or_sections' must be an int or a list of ints, "
+                f"got {type(sizes).__name__} {sizes!r}"
+            )
+        return joining.split(self, sizes, dim)
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+        if not _is_int(chunks):
+            raise TypeError(
+                f"chunk(): argument 'chunks' must be an int, got {type(chunks).__name__} {chunks!r}"
+            )
         return joining.chunk(self, chunks, dim)
 
     def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
@@ -1179,15 +1229,15 @@ class Tensor:
 
     def new_zeros(self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
         """Zeros of `size`, in self's dtype unless `dtype` is given."""
-        from .factories import zeros
+        from .factories import _size, zeros
 
-        return zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        return zeros(_size(size, op="new_zeros"), dtype=dtype or self.dtype, requires_grad=requires_grad)
 
     def new_ones(self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
         """Ones of `size`, in self's dtype unless `dtype` is given."""
-        from .factories import ones
+        from .factories import _size, ones
 
-        return ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        return ones(_size(size, op="new_ones"), dtype=dtype or self.dtype, requires_grad=requires_grad)
 
     def __getitem__(self, index: Any) -> Tensor:
         index = movement.check_index(index)
@@ -1198,6 +1248,21 @@ class Tensor:
 
     def matmul(self, other: Any) -> Tensor:
         return linalg.matmul(self, other)
+
+    def mm(self, mat2: Tensor) -> Tensor:
+        """The product of two matrices (both 2-D, as PyTorch's mm: use matmul for vectors or batches)."""
+        return linalg.mm(self, mat2)
+
+    def allclose(
+        self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+    ) -> bool:
+        """|self - other| <= atol + rtol |other| everywhere (as torch.allclose); the shapes must broadcast."""
+        try:
+            return bool(np.allclose(self.data, other.data, rtol, atol, equal_nan))
+        except ValueError:
+            raise RuntimeError(
+                f"allclose: shapes {self.shape} and {other.shape} are not broadcastable"
+            ) from None
 
     def bmm(self, mat2: Tensor) -> Tensor:
         """Batched matrix product of two 3-D tensors, (B, n, k) @ (B, k, m), with no broadcasting."""
@@ -1356,6 +1421,18 @@ def _keep(keepdim: bool, keepdims: bool | None, op: str) -> bool:
     if keepdim:
         raise TypeError(f"{op}() got both keepdim and keepdims, two names for one argument: give one")
     return keepdims
+
+
+def _is_int(value: Any) -> bool:
+    """An int (or NumPy integer) that is not a bool: a size or a count."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def _broadcasts_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
+    """Does `shape` broadcast to `target` (each of its sizes 1 or target's, counting from the right)?"""
+    if len(shape) > len(target):
+        return False
+    return all(n in (1, m) for n, m in zip(shape[::-1], target[::-1]))
 
 
 def _times(other: Any, alpha: float) -> Any:

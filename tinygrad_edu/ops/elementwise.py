@@ -80,6 +80,8 @@ class Remainder(Function):
 
     @staticmethod
     def forward(ctx: Node, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        if b.dtype.kind in "iu":  # (floats give nan for x % 0, as in PyTorch)
+            check_integer_divisor(b, "remainder")
         if ctx.needs_input_grad[1]:
             ctx.save_for_backward(np.floor_divide(a, b))
         return np.remainder(a, b)
@@ -88,6 +90,14 @@ class Remainder(Function):
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         need_a, need_b = ctx.needs_input_grad
         return (grad if need_a else None), (-(grad * ctx.saved_tensors[0]) if need_b else None)
+
+
+def check_integer_divisor(b: np.ndarray, op: str) -> None:
+    """Refuse an integer division by zero, as PyTorch does (NumPy warns and gives 0)."""
+    if not b.all():
+        raise RuntimeError(
+            f"{op}: integer division by zero (the divisor has a 0; float tensors give inf or nan there)"
+        )
 
 
 class Pow(Function):
@@ -370,7 +380,12 @@ def clamp(x: Tensor, min: float | None = None, max: float | None = None) -> Tens
         raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
     if x.data.dtype.kind != "f" and any(isinstance(v, (float, np.floating)) for v in (min, max)):
         x = x.to(get_default_dtype())  # integers clamped to a float bound become floats, as in PyTorch
-    return Clamp.apply(x, min, max)
+    try:
+        return Clamp.apply(x, min, max)
+    except ValueError:  # a tensor bound that does not broadcast: name the shapes, with PyTorch's type
+        bounds = [np.shape(v) for v in (min, max) if v is not None]
+        broadcast_shape(x.shape, *bounds, op="clamp")
+        raise
 
 
 class Cast(Function):

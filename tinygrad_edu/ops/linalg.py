@@ -83,6 +83,20 @@ def matmul(a: object, b: object) -> Tensor:
     return out
 
 
+def mm(a: Tensor, b: Tensor) -> Tensor:
+    """The product of two matrices, (n, k) @ (k, m) -> (n, m): matmul without its conveniences.
+
+    As in PyTorch, both operands must be 2-D: no vector is taken as a row or
+    a column, and no batch dim is broadcast.
+    """
+    for name, t in (("self", a), ("mat2", b)):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"mm(): argument '{name}' must be Tensor, not {type(t).__name__}")
+    if a.data.ndim != 2 or b.data.ndim != 2:
+        raise RuntimeError(f"mm(): both arguments must be matrices (2-D), got shapes {a.shape} and {b.shape}")
+    return matmul(a, b)
+
+
 def bmm(a: Tensor, b: Tensor) -> Tensor:
     """A batch of matrix products: y[i] = a[i] @ b[i] for a (B, n, k) and b (B, k, m), giving (B, n, m).
 

@@ -61,11 +61,27 @@ class Reshape(Function):
 def reshape(x: Tensor, shape: tuple) -> Tensor:
     shape = _shape_arg(shape)
     try:
-        return Reshape._apply1(x, shape)
+        y = Reshape._apply1(x, shape)
     except ValueError:
+        _check_inferred(shape, "reshape")
         raise RuntimeError(
             f"reshape: shape {shape} is invalid for input of shape {x.shape} (size {x.data.size})"
         ) from None
+    if y.data.shape != shape:  # only when a size was inferred: NumPy infers any negative one
+        _check_inferred(shape, "reshape")
+    return y
+
+
+def _check_inferred(shape: tuple[int, ...], op: str) -> None:
+    """Refuse what NumPy's reshape lets through or words obscurely: -1 is the one size to infer."""
+    if shape.count(-1) > 1:
+        raise RuntimeError(f"{op}: only one size can be inferred (given as -1), got shape {shape}")
+    bad = [s for s in shape if s < -1]
+    if bad:
+        raise RuntimeError(
+            f"{op}: invalid size {bad[0]} in shape {shape}: sizes must be non-negative, or -1 for "
+            "the one size to infer"
+        )
 
 
 def sum_to_shape(g: Tensor, shape: tuple[int, ...]) -> Tensor:
@@ -324,6 +340,7 @@ def repeat(x: Tensor, sizes: tuple) -> Tensor:
             f"repeat: number of dimensions of repeat dims ({len(sizes)}) can not be smaller than "
             f"number of dimensions of tensor ({x.ndim})"
         )
+    _check_counts(sizes, "repeat")
     shape = (1,) * (len(sizes) - x.ndim) + x.shape
     spaced = tuple(m for n in shape for m in (1, n))  # a dim of 1 before every dim
     copies = tuple(m for r, n in zip(sizes, shape) for m in (r, n))
@@ -333,7 +350,14 @@ def repeat(x: Tensor, sizes: tuple) -> Tensor:
 def tile(x: Tensor, dims: tuple) -> Tensor:
     """`repeat`, where dims shorter than x's shape count as 1 for the leading dims."""
     dims = _shape_arg(dims)
+    _check_counts(dims, "tile")
     return repeat(x, (1,) * (x.ndim - len(dims)) + dims)
+
+
+def _check_counts(counts: tuple[int, ...], op: str) -> None:
+    """Refuse a negative number of copies (expand would read a -1 as "keep this size")."""
+    if any(c < 0 for c in counts):
+        raise RuntimeError(f"{op}: the number of copies must be non-negative in every dim, got {counts}")
 
 
 def unflatten(x: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
@@ -341,6 +365,7 @@ def unflatten(x: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
     if x.ndim == 0:
         raise RuntimeError(f"unflatten: dimension specified as {dim} but tensor has no dimensions")
     d = normalize_dim(dim, x.ndim)
+    _check_inferred(tuple(sizes), "unflatten")
     n, known = x.shape[d], math.prod(s for s in sizes if s != -1)
     if -1 in sizes and known == 0 and n == 0:
         raise RuntimeError(

@@ -18,8 +18,9 @@ from collections import namedtuple
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..tensor import Tensor, _is_int
 from . import elementwise
+from .broadcast import broadcast_shape
 from .movement import IndexAdd, IndexPut, normalize_dim
 
 # PyTorch's (values, indices) results, named after the op that made them
@@ -49,6 +50,12 @@ def _check_in_range(idx: np.ndarray, size: int, dim: int, op: str, error: type[E
     bad = (idx < 0) | (idx >= size)
     if bad.any():
         raise error(f"{op}(): index {idx[bad][0]} is out of bounds for dimension {dim} with size {size}")
+
+
+def _check_int(value: object, name: str, op: str) -> None:
+    """Refuse a float (or bool) where an int is meant, with PyTorch's TypeError, naming the argument."""
+    if not _is_int(value):
+        raise TypeError(f"{op}(): argument '{name}' must be an int, got {type(value).__name__} {value!r}")
 
 
 def _itself(x: Tensor) -> ValuesIndices:
@@ -248,6 +255,7 @@ def argsort(x: Tensor, dim: int = -1, descending: bool = False, stable: bool = F
 
 def topk(x: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> ValuesIndices:
     """(values, indices) of the k largest (or smallest) elements along `dim`, largest first."""
+    _check_int(k, "k", "topk")
     d = normalize_dim(dim, x.ndim)
     size = x.shape[d] if x.ndim else 1
     if not 0 <= k <= size:
@@ -284,8 +292,10 @@ def select(x: Tensor, dim: int, index: int) -> Tensor:
 def narrow(x: Tensor, dim: int, start: int, length: int) -> Tensor:
     """The `length` elements from `start` along `dim` (a view)."""
     d = normalize_dim(dim, x.ndim)
+    if length < 0:
+        raise RuntimeError(f"narrow(): length must be non-negative, got {length}")
     start = start + x.shape[d] if start < 0 else start
-    if not 0 <= start <= x.shape[d] or length < 0 or start + length > x.shape[d]:
+    if not 0 <= start <= x.shape[d] or start + length > x.shape[d]:
         raise RuntimeError(
             f"narrow(): start ({start}) + length ({length}) exceeds dimension size ({x.shape[d]})"
         )
@@ -296,8 +306,10 @@ def index_select(x: Tensor, dim: int, index: Tensor) -> Tensor:
     """The slices at the positions in `index` (a vector of ints) along `dim`, in that order."""
     idx = np.asarray(index)  # (a Tensor gives its array)
     d = normalize_dim(dim, x.ndim)
-    if idx.ndim > 1 or idx.dtype.kind not in "iu":
-        raise IndexError(f"index_select(): Index is supposed to be a vector of ints, got shape {idx.shape}")
+    if idx.ndim > 1:  # (PyTorch checks this first, and with an IndexError)
+        raise IndexError(f"index_select(): Index is supposed to be a vector, got shape {idx.shape}")
+    if idx.dtype not in (np.int32, np.int64):  # as PyTorch, which refuses int16 and uint8 too
+        raise RuntimeError(f"index_select(): Expected dtype int32 or int64 for index, got {idx.dtype}")
     _check_in_range(idx, x.shape[d], d, "index_select", IndexError)
     return x[_at(d, idx.reshape(-1))]
 
@@ -307,14 +319,15 @@ def masked_select(x: Tensor, mask: Tensor) -> Tensor:
     m = np.asarray(mask)
     if m.dtype != np.bool_:
         raise RuntimeError(f"masked_select: expected a boolean mask, got dtype {m.dtype}")
-    shape = np.broadcast_shapes(x.shape, m.shape)
+    shape = broadcast_shape(x.shape, m.shape, op="masked_select")  # (a RuntimeError naming both)
     return x.expand(shape)[np.broadcast_to(m, shape)]
 
 
 def _triangle(x: Tensor, diagonal: int, lower: bool) -> Tensor:
     """x with 0 on one side of the `diagonal`-th diagonal of its last two dims."""
+    op = "tril" if lower else "triu"
+    _check_int(diagonal, "diagonal", op)
     if x.ndim < 2:
-        op = "tril" if lower else "triu"
         raise RuntimeError(f"{op}: input tensor must have at least 2 dimensions, got shape {x.shape}")
     rows, cols = x.shape[-2:]
     keep = (
