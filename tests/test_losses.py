@@ -383,6 +383,7 @@ def test_loss_weights_are_constants_that_fit_the_input_as_in_torch(lib_name):
             lambda: fn.binary_cross_entropy(p, t, weight=lib.ones(3, 2), reduction="none"),
             r"\(3, 2\) does not",
         ),
+        (lambda: fn.binary_cross_entropy(p, t, weight=lib.ones(3)), r"weight of shape \(3,\) does not"),
         (
             lambda: fn.binary_cross_entropy_with_logits(p, t, pos_weight=lib.ones(3, 2)),
             "broadcast to the input",

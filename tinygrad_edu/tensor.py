@@ -595,7 +595,7 @@ class Tensor:
         # where(False, t, v) rather than t * 0 + v: right even where t is inf or nan
         nowhere = Tensor._wrap(np.zeros(self.shape, dtype=bool))
         src = src if isinstance(src, Tensor) else broadcast.as_operand(src, self)
-        if src.data.shape != self.data.shape and not _broadcasts_to(src.data.shape, self.data.shape):
+        if src.data.shape != self.data.shape and not broadcast.broadcasts_to(src.data.shape, self.data.shape):
             raise RuntimeError(
                 f"copy_: src of shape {src.shape} cannot be broadcast to this tensor's shape {self.shape}"
             )
@@ -661,7 +661,7 @@ class Tensor:
             self._inplace(lambda t, v: movement.IndexPut.apply(t, v, index), value)
         except ValueError:  # NumPy's broadcast error: PyTorch's type, with both shapes
             target = np.shape(self.data[index])
-            if _broadcasts_to(value.shape, target):
+            if broadcast.broadcasts_to(value.shape, target):
                 raise
             raise RuntimeError(
                 f"setitem: a value of shape {value.shape} cannot be broadcast to the shape {target} "
@@ -1426,13 +1426,6 @@ def _keep(keepdim: bool, keepdims: bool | None, op: str) -> bool:
 def _is_int(value: Any) -> bool:
     """An int (or NumPy integer) that is not a bool: a size or a count."""
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
-
-
-def _broadcasts_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
-    """Does `shape` broadcast to `target` (each of its sizes 1 or target's, counting from the right)?"""
-    if len(shape) > len(target):
-        return False
-    return all(n in (1, m) for n, m in zip(shape[::-1], target[::-1]))
 
 
 def _times(other: Any, alpha: float) -> Any:

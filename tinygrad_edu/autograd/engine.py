@@ -260,18 +260,14 @@ def _conform(g: object, x: Tensor, node: Node, i: int) -> Tensor:
 
 def _fit_shape(g: Tensor, shape: tuple[int, ...], node: Node, i: int) -> Tensor:
     """Sum a broadcast gradient back to its input's shape, as PyTorch does for custom ops."""
-    try:
-        np.broadcast_shapes(shape, g.shape)
-        ok = np.broadcast_shapes(shape, g.shape) == g.shape
-    except ValueError:
-        ok = False
-    if not ok:
+    from ..ops.broadcast import broadcasts_to
+    from ..ops.movement import sum_to_shape
+
+    if not broadcasts_to(shape, g.shape):
         raise RuntimeError(
             f"Function {node.name()} returned an invalid gradient at index {i} - got "
             f"{g.shape} but expected shape compatible with {shape}"
         )
-    from ..ops.movement import sum_to_shape
-
     return sum_to_shape(g, shape)
 
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..autograd.function import Function, Node
 from ..autograd.grad_mode import is_grad_enabled
+from ..ops.broadcast import broadcasts_to
 from ..ops.elementwise import where
 from ..ops.reduce import NllLoss
 from ..tensor import Tensor
@@ -50,7 +51,7 @@ def _as_weight(value: object, like: Tensor, op: str, name: str) -> Tensor:
     losses than inputs) and, like a class weight, is a constant of the loss.
     """
     weight = _constant_weight(_as_tensor(value, like), op, name)
-    if np.broadcast_shapes(weight.shape, like.shape) != like.shape:
+    if not broadcasts_to(weight.shape, like.shape):
         raise RuntimeError(
             f"{op}: {name} of shape {weight.shape} does not broadcast to the input's shape {like.shape}"
         )

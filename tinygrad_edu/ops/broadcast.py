@@ -70,6 +70,13 @@ def broadcast_shape(*shapes: tuple[int, ...], op: str = "broadcast") -> tuple[in
     return tuple(result)
 
 
+def broadcasts_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
+    """Does `shape` broadcast to `target` (each of its sizes 1 or target's, counting from the right)?"""
+    if len(shape) > len(target):
+        return False
+    return all(n in (1, m) for n, m in zip(shape[::-1], target[::-1]))
+
+
 def promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
     """Both operands cast to the dtype PyTorch gives their op (see `dtypes.result_type`).
 
