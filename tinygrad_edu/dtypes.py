@@ -58,6 +58,19 @@ def from_type_name(name: str) -> np.dtype:
     )
 
 
+def require_float(dtype: np.dtype, op: str) -> None:
+    """Refuse an integer or bool dtype where `op` is defined for floats only.
+
+    NotImplementedError, as PyTorch: NumPy would compute anyway and round the
+    result (or the random samples) to integers.
+    """
+    if dtype.kind != "f":
+        raise NotImplementedError(
+            f"{op}: NumPy would round the results to integers, and such ops need a float tensor, "
+            f"not {dtype} (convert with .float() first)"
+        )
+
+
 def get_default_dtype() -> np.dtype:
     """The dtype of tensors made from Python floats and of float factories."""
     return _default[0]

@@ -17,6 +17,7 @@ import math
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
+from ..dtypes import require_float
 from ..ops.special import erfinv
 from ..random import generator_or_default
 from ..tensor import Tensor
@@ -91,7 +92,7 @@ def normal_(
 
 def uniform_samples(tensor: Tensor, a: float, b: float, generator: np.random.Generator | None) -> np.ndarray:
     """Samples of U(a, b) to fill `tensor` with, refusing what PyTorch refuses."""
-    _check_floating(tensor, "uniform_")
+    require_float(tensor.dtype, "uniform_")
     if a > b:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
     return generator_or_default(generator).uniform(a, b, tensor.shape)
@@ -101,17 +102,10 @@ def normal_samples(
     tensor: Tensor, mean: float, std: float, generator: np.random.Generator | None
 ) -> np.ndarray:
     """Samples of N(mean, std^2) to fill `tensor` with, refusing what PyTorch refuses."""
-    _check_floating(tensor, "normal_")
+    require_float(tensor.dtype, "normal_")
     if std < 0:
         raise RuntimeError(f"normal_ expects std >= 0.0, but found std {std}")
     return generator_or_default(generator).normal(mean, std, tensor.shape)
-
-
-def _check_floating(tensor: Tensor, op: str) -> None:
-    if tensor.data.dtype.kind != "f":  # (NumPy would round the samples to integers)
-        raise NotImplementedError(
-            f"{op}: random samples of a continuous distribution need a float tensor, not {tensor.dtype}"
-        )
 
 
 def trunc_normal_(

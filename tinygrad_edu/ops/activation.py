@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Function, Node
+from ..dtypes import require_float
 from ..tensor import Tensor
 from .elementwise import where
 
@@ -122,7 +123,7 @@ class Softplus(Function):
 
     @staticmethod
     def forward(ctx: Node, x: np.ndarray, beta: float, threshold: float) -> np.ndarray:
-        _need_float(x, "softplus")
+        require_float(x.dtype, "softplus")
         ctx.save_for_backward(x)
         ctx.beta, ctx.threshold = beta, threshold
         z = x * beta
@@ -137,24 +138,16 @@ class Softplus(Function):
 
 def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
     """y = x where x > 0, else negative_slope * x."""
-    _need_float(x.data, "leaky_relu")
+    require_float(x.dtype, "leaky_relu")
     return where(x > 0, x, x * negative_slope)
 
 
 def gelu(x: Tensor, approximate: str = "none") -> Tensor:
     """y = x * Phi(x), Phi the standard normal CDF; approximate="tanh" uses PyTorch's tanh formula."""
-    _need_float(x.data, "gelu")
+    require_float(x.dtype, "gelu")
     if approximate == "tanh":
         inner = (x + x * x * x * 0.044715) * float(np.sqrt(2.0 / np.pi))
         return x * 0.5 * (inner.tanh() + 1.0)
     if approximate != "none":
         raise RuntimeError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
     return x * 0.5 * ((x * float(1.0 / np.sqrt(2.0))).erf() + 1.0)
-
-
-def _need_float(x: np.ndarray, op: str) -> None:
-    """Refuse integers, as PyTorch does for these activations (NumPy would round the result)."""
-    if x.dtype.kind != "f":
-        raise NotImplementedError(
-            f"{op} is defined for float tensors, not {x.dtype}: convert with .float() first"
-        )
