@@ -1172,19 +1172,9 @@ class Tensor:
         return movement.tile(self, dims)
 
     def split(self, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
-        sizes = split_size_or_sections
-        if not (_is_int(sizes) or isinstance(sizes, (list, tuple)) and all(map(_is_int, sizes))):
-            raise TypeError(
-                "split(): argument 'split_size_or_sections' must be an int or a list of ints, "
-                f"got {type(sizes).__name__} {sizes!r}"
-            )
-        return joining.split(self, sizes, dim)
+        return joining.split(self, split_size_or_sections, dim)
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
-        if not _is_int(chunks):
-            raise TypeError(
-                f"chunk(): argument 'chunks' must be an int, got {type(chunks).__name__} {chunks!r}"
-            )
         return joining.chunk(self, chunks, dim)
 
     def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
@@ -1421,11 +1411,6 @@ def _keep(keepdim: bool, keepdims: bool | None, op: str) -> bool:
     if keepdim:
         raise TypeError(f"{op}() got both keepdim and keepdims, two names for one argument: give one")
     return keepdims
-
-
-def _is_int(value: Any) -> bool:
-    """An int (or NumPy integer) that is not a bool: a size or a count."""
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
 def _times(other: Any, alpha: float) -> Any:

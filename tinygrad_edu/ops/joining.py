@@ -16,7 +16,7 @@ from ..autograd.function import Function, Node
 from ..dtypes import result_type
 from ..tensor import Tensor
 from .movement import Index, normalize_dim
-from .selection import narrow, select
+from .selection import _is_int, narrow, select
 
 
 class Cat(Function):
@@ -78,7 +78,7 @@ def split(x: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0) 
     """Cut x along `dim` into pieces of one size (the last may be smaller) or of the sizes listed."""
     d = normalize_dim(dim, x.ndim)
     n = x.shape[d]
-    if isinstance(split_size_or_sections, (int, np.integer)):
+    if _is_int(split_size_or_sections):
         size = int(split_size_or_sections)
         if size < 0 or (size == 0 and n):
             raise RuntimeError(
@@ -87,7 +87,13 @@ def split(x: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0) 
             )
         sizes = [size] * (n // size) + ([n % size] if n % size else []) if n else [0]
     else:
-        sizes = [int(s) for s in split_size_or_sections]
+        sections = split_size_or_sections
+        if not (isinstance(sections, (list, tuple)) and all(map(_is_int, sections))):
+            raise TypeError(
+                "split(): argument 'split_size_or_sections' must be an int or a list of ints, "
+                f"got {type(sections).__name__} {sections!r}"
+            )
+        sizes = [int(s) for s in sections]
         if any(s < 0 for s in sizes) or sum(sizes) != n:
             raise RuntimeError(
                 f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size "
@@ -99,6 +105,8 @@ def split(x: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0) 
 
 def chunk(x: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     """Cut x along `dim` into at most `chunks` pieces of ceil(n / chunks) elements."""
+    if not _is_int(chunks):
+        raise TypeError(f"chunk(): argument 'chunks' must be an int, got {type(chunks).__name__} {chunks!r}")
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     n = x.shape[normalize_dim(dim, x.ndim)]

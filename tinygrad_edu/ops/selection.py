@@ -18,7 +18,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from ..tensor import Tensor, _is_int
+from ..tensor import Tensor
 from . import elementwise
 from .broadcast import broadcast_shape
 from .movement import IndexAdd, IndexPut, normalize_dim
@@ -50,6 +50,11 @@ def _check_in_range(idx: np.ndarray, size: int, dim: int, op: str, error: type[E
     bad = (idx < 0) | (idx >= size)
     if bad.any():
         raise error(f"{op}(): index {idx[bad][0]} is out of bounds for dimension {dim} with size {size}")
+
+
+def _is_int(value: object) -> bool:
+    """An int (or NumPy integer) that is not a bool: a size, a count, a position."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
 def _check_int(value: object, name: str, op: str) -> None:
