@@ -871,6 +871,10 @@ BAD_TENSOR_CALLS = [
     (lambda x, lib: lib.tensor([True]) - True, RuntimeError, r"sub: subtraction \(-\) with a bool tensor"),
     (lambda x, lib: lib.tensor([True]) - 1, RuntimeError, r"sub: subtraction \(-\) with a bool tensor"),
     (lambda x, lib: 1.5 - lib.tensor([True]), RuntimeError, r"sub: subtraction \(-\) with a bool tensor"),
+    (lambda x, lib: lib.tensor([1, 2]) - True, RuntimeError, r"sub: subtraction \(-\) with a bool tensor"),
+    (lambda x, lib: True - lib.tensor([1.0]), RuntimeError, r"sub: subtraction \(-\) with a bool tensor"),
+    (lambda x, lib: x.sub(lib.tensor(True)), RuntimeError, r"sub: subtraction \(-\) with a bool tensor"),
+    (lambda x, lib: x.__isub__(True), RuntimeError, r"sub: subtraction \(-\) with a bool tensor"),
     (
         lambda x, lib: x[0].mm(x.T),
         RuntimeError,
@@ -920,6 +924,15 @@ def test_tensor_op_errors_are_torchs_types():
         with pytest.raises(error):
             call(x, torch)
         assert x.tolist() == X23.tolist()
+
+
+def test_a_bool_array_is_refused_in_a_subtraction_like_a_bool_tensor():
+    # (PyTorch hands `tensor - ndarray` to NumPy, which subtracts; here an array is an operand)
+    x = tg.tensor(X23)
+    for call in (lambda: x - np.array(True), lambda: np.array([True, False, True]) - x):
+        with pytest.raises(RuntimeError, match=r"sub: subtraction \(-\) with a bool tensor"):
+            call()
+    assert (x - np.array(1.0)).tolist() == (X23 - 1).tolist()
 
 
 def test_the_allowed_neighbours_of_those_errors_still_work():

@@ -567,7 +567,7 @@ class Tensor:
         return self._inplace(binary_op(Add), other)
 
     def __isub__(self, other: Any) -> Tensor:
-        return self._inplace(binary_op(Sub), other)
+        return self._inplace(elementwise.subtract, other)
 
     def __imul__(self, other: Any) -> Tensor:
         return self._inplace(binary_op(Mul), other)
@@ -677,10 +677,10 @@ class Tensor:
         return binary(Add, other, self)
 
     def __sub__(self, other: Any) -> Tensor:
-        return binary(Sub, self, other)
+        return elementwise.subtract(self, other)
 
     def __rsub__(self, other: Any) -> Tensor:
-        return binary(Sub, other, self)
+        return elementwise.subtract(other, self)
 
     def __mul__(self, other: Any) -> Tensor:
         return binary(Mul, self, other)
@@ -1458,4 +1458,4 @@ from .ops import (  # noqa: E402
     selection,
 )
 from .ops.broadcast import binary, binary_op  # noqa: E402
-from .ops.elementwise import Add, Div, Mul, Sub  # noqa: E402
+from .ops.elementwise import Add, Div, Mul  # noqa: E402

@@ -108,8 +108,6 @@ def binary(fn: type[Function], a: object, b: object) -> Tensor:
     elif not isinstance(a, Tensor):
         a = as_operand(a, b)
     if a.data.dtype != b.data.dtype:
-        if fn.__name__ == "Sub" and np.bool_ in (a.data.dtype, b.data.dtype):
-            refuse_bool_sub()  # (two bool operands: NumPy's TypeError, caught below)
         a, b = promote(a, b)
     if a.data.shape != b.data.shape and _state.enabled and (a.requires_grad or b.requires_grad):
         shape = broadcast_shape(a.data.shape, b.data.shape, op=fn.__name__)
@@ -119,18 +117,6 @@ def binary(fn: type[Function], a: object, b: object) -> Tensor:
     except ValueError:
         broadcast_shape(a.data.shape, b.data.shape, op=fn.__name__)  # names both shapes if they clash
         raise
-    except TypeError:
-        if fn.__name__ == "Sub" and a.data.dtype == np.bool_:
-            refuse_bool_sub()
-        raise
-
-
-def refuse_bool_sub() -> None:
-    """Refuse a subtraction with a bool tensor, as PyTorch does (NumPy's error is a TypeError)."""
-    raise RuntimeError(
-        "sub: subtraction (-) with a bool tensor is not supported: to invert a mask use ~mask, "
-        "and for the exclusive or of two masks use a != b"
-    )
 
 
 def binary_op(fn: type[Function]) -> Callable[[Tensor, object], Tensor]:

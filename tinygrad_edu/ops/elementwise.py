@@ -12,7 +12,7 @@ import numpy as np
 from ..autograd.function import Function, Node
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor
-from .broadcast import _expand_for_grad, as_operand, broadcast_shape, promote
+from .broadcast import _expand_for_grad, as_operand, binary, broadcast_shape, promote
 from .special import erf as _erf
 
 # ---------------------------------------------------------------- arithmetic
@@ -40,6 +40,26 @@ class Sub(Function):
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, Tensor | None]:
         return grad, (-grad if ctx.needs_input_grad[1] else None)
+
+
+def subtract(a: object, b: object) -> Tensor:
+    """a - b for Tensors or numbers, refusing bool operands as PyTorch does.
+
+    NumPy would subtract a bool from a number and raise a TypeError for two
+    bool arrays; a bool minus anything is almost always a mask meant to be inverted.
+    """
+    if _is_bool(a) or _is_bool(b):
+        raise RuntimeError(
+            "sub: subtraction (-) with a bool tensor is not supported: to invert a mask use ~mask, "
+            "and for the exclusive or of two masks use a != b"
+        )
+    return binary(Sub, a, b)
+
+
+def _is_bool(x: object) -> bool:
+    if isinstance(x, Tensor):
+        return x.data.dtype == np.bool_
+    return isinstance(x, (bool, np.bool_)) or (isinstance(x, np.ndarray) and x.dtype == np.bool_)
 
 
 class Mul(Function):
