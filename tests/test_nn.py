@@ -325,6 +325,8 @@ def test_repr_nested_and_extra():
     )
     assert repr(nn.LeakyReLU()) == "LeakyReLU(negative_slope=0.01)"
     assert repr(nn.GELU()) == "GELU(approximate='none')"
+    assert repr(nn.Softplus()) == "Softplus(beta=1.0, threshold=20.0)"
+    assert repr(nn.Softplus(2, 10)) == "Softplus(beta=2, threshold=10)"
     assert repr(nn.Flatten()) == "Flatten(start_dim=1, end_dim=-1)"
 
 
@@ -620,6 +622,8 @@ def test_linear_float64_gradcheck(float64):
         lambda: nn.LeakyReLU(0.2),
         nn.GELU,
         lambda: nn.GELU("tanh"),
+        nn.Softplus,
+        lambda: nn.Softplus(beta=2, threshold=1.5),
         lambda: nn.Softmax(dim=1),
         lambda: nn.LogSoftmax(dim=0),
         nn.Flatten,
@@ -637,6 +641,9 @@ def test_activation_values():
     x = np.array([[-2.0, 0.5, 3.0]])
     t = tg.tensor(x)
     np.testing.assert_allclose(nn.LeakyReLU(0.1)(t).data, np.where(x > 0, x, 0.1 * x))
+    np.testing.assert_allclose(
+        nn.Softplus(2.0, 5.0)(t).data, np.where(2 * x > 5, x, np.log1p(np.exp(2 * x)) / 2)
+    )
     e = np.exp(x - x.max(1, keepdims=True))
     np.testing.assert_allclose(nn.Softmax(1)(t).data, e / e.sum(1, keepdims=True))
     np.testing.assert_allclose(nn.LogSoftmax(1)(t).data, np.log(e / e.sum(1, keepdims=True)))

@@ -10,6 +10,7 @@ from .activation import (
     ReLU,
     Sigmoid,
     Softmax,
+    Softplus,
     Tanh,
     Unflatten,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "Sequential",
     "Sigmoid",
     "Softmax",
+    "Softplus",
     "Tanh",
     "Unflatten",
     "functional",

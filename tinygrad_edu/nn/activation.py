@@ -66,6 +66,24 @@ class GELU(Module):
         return f"approximate={self.approximate!r}"
 
 
+class Softplus(Module):
+    """y = ln(1 + e^(beta x)) / beta, and y = x where beta x > threshold.  Shape: any -> same.
+
+    A smooth ReLU: its slope is sigmoid(beta x), never exactly 0.
+    """
+
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
+        super().__init__()
+        self.beta = beta
+        self.threshold = threshold
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.softplus(input, self.beta, self.threshold)
+
+    def extra_repr(self) -> str:
+        return f"beta={self.beta}, threshold={self.threshold}"
+
+
 class Softmax(Module):
     """y_i = exp(x_i) / sum_j exp(x_j) along dim.  Shape: any -> same."""
 
