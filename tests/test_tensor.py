@@ -42,6 +42,25 @@ def test_requires_grad_on_integers_is_an_error():
         tg.tensor([1, 2]).requires_grad_()
 
 
+def test_setting_requires_grad_follows_requires_grad_s_rules():
+    # the attribute is the method's checks in another spelling, as in PyTorch
+    t = tg.tensor([1, 2])
+    with pytest.raises(RuntimeError, match="floating point"):
+        t.requires_grad = True
+    assert not t.requires_grad
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    with pytest.raises(RuntimeError, match="leaf variables.*detach"):
+        y.requires_grad = False
+    assert y.requires_grad and y.grad_fn is not None
+    y.requires_grad = True  # (no change: allowed)
+    x.requires_grad = False  # freezing a leaf, as for a layer's weights
+    assert not x.requires_grad and not (x * 2).requires_grad
+    x.requires_grad = True
+    (x * 3).sum().backward()
+    assert x.grad.tolist() == [3.0, 3.0]
+
+
 def test_attributes_and_conversions():
     t = tg.tensor([[1.0, 2.0, 3.0]], requires_grad=True)
     assert t.shape == (1, 3) and t.ndim == 2 and t.size() == (1, 3) and t.size(-1) == 3

@@ -64,7 +64,7 @@ class Tensor:
     # `_grad` is what the `grad` property shows.
     __slots__ = (
         "data",
-        "requires_grad",
+        "_requires_grad",
         "_grad",
         "grad_fn",
         "_version",
@@ -93,7 +93,7 @@ class Tensor:
         self._version = 0
         self._base: Tensor | None = None
         self._view: tuple | None = None
-        self.requires_grad = False
+        self._requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
 
@@ -106,7 +106,7 @@ class Tensor:
         """
         t = _new(Tensor)
         t.data = data
-        t.requires_grad = requires_grad
+        t._requires_grad = requires_grad
         t._grad = None
         t.grad_fn = None
         t._version = 0
@@ -371,8 +371,17 @@ class Tensor:
             raise RuntimeError(
                 f"only Tensors of floating point dtype can require gradients, got {self.dtype}"
             )
-        self.requires_grad = bool(requires_grad)
+        self._requires_grad = bool(requires_grad)
         return self
+
+    @property
+    def requires_grad(self) -> bool:
+        """Whether backward computes a gradient for this tensor: set for a leaf, inherited by results."""
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, requires_grad: bool) -> None:
+        self.requires_grad_(requires_grad)  # with its checks: leaves only, floating dtypes only
 
     @property
     def grad(self) -> Tensor | None:
@@ -441,7 +450,7 @@ class Tensor:
 
     def _set_grad_fn(self, grad_fn: Node | None) -> None:
         """Make `grad_fn` this tensor's producer (after an in-place change), keeping a retain_grad."""
-        self.grad_fn, self.requires_grad = grad_fn, grad_fn is not None
+        self.grad_fn, self._requires_grad = grad_fn, grad_fn is not None
         if grad_fn is not None and getattr(self, "_retains_grad", False):
             self._keep_grad_of(grad_fn)
 

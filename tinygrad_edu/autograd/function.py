@@ -305,7 +305,7 @@ class Function:
         ctx = cls._node_class()
         ctx._saved = ()
         if _state.enabled:
-            ctx.needs_input_grad = tuple([isinstance(x, Tensor) and x.requires_grad for x in args])
+            ctx.needs_input_grad = tuple([isinstance(x, Tensor) and x._requires_grad for x in args])
         else:
             ctx.needs_input_grad = (False,) * len(args)
         try:
@@ -340,7 +340,7 @@ class Function:
     def _apply1(cls, x: Tensor, *consts: Any) -> Tensor:
         if x._view is not None:
             x._refresh_view()
-        need = x.requires_grad and _state.enabled
+        need = x._requires_grad and _state.enabled
         if need:
             ctx = cls._node_class()
             ctx._saved = ()
@@ -354,7 +354,7 @@ class Function:
             raise
         out = _new(Tensor)
         out.data = result if type(result) is np.ndarray else _as_output(cls, result, (x,))
-        out.requires_grad, out._version = False, 0
+        out._requires_grad, out._version = False, 0
         out._grad = out.grad_fn = out._base = out._view = None
         if cls.view and out.data.base is not None and np.may_share_memory(out.data, x.data):
             out._share_memory_of(x)
@@ -367,7 +367,7 @@ class Function:
             ctx.seq = next(_sequence)
             if ctx._saved:
                 ctx._save(out, result)
-            out.requires_grad = True
+            out._requires_grad = True
             out.grad_fn = ctx
         return out
 
@@ -378,8 +378,8 @@ class Function:
         if b._view is not None:
             b._refresh_view()
         need_a = need_b = False
-        if (a.requires_grad or b.requires_grad) and _state.enabled:  # (the thread-local flag costs a lookup)
-            need_a, need_b = a.requires_grad, b.requires_grad
+        if (a._requires_grad or b._requires_grad) and _state.enabled:  # (the thread-local read costs)
+            need_a, need_b = a._requires_grad, b._requires_grad
         if need_a or need_b:
             ctx = cls._node_class()
             ctx._saved = ()
@@ -401,7 +401,7 @@ class Function:
             raise
         out = _new(Tensor)
         out.data = result if type(result) is np.ndarray else _as_output(cls, result, (a, b))
-        out.requires_grad, out._version = False, 0
+        out._requires_grad, out._version = False, 0
         out._grad = out.grad_fn = out._base = out._view = None
         if (need_a or need_b) and out.data.dtype.kind == "f":  # (as `_record`)
             ctx.inputs = (a, b, *consts) if consts else (a, b)
@@ -411,7 +411,7 @@ class Function:
             ctx.seq = next(_sequence)
             if ctx._saved:
                 ctx._save(out, result)
-            out.requires_grad = True
+            out._requires_grad = True
             out.grad_fn = ctx
         return out
 
@@ -457,7 +457,7 @@ def _record(ctx: Node, args: tuple, parents: tuple, out: Tensor, result: Any) ->
     ctx.seq = next(_sequence)
     if ctx._saved:
         ctx._save(out, result)
-    out.requires_grad = True
+    out._requires_grad = True
     out.grad_fn = ctx
 
 

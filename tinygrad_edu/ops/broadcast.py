@@ -96,7 +96,7 @@ def _expand_for_grad(t: Tensor, shape: tuple[int, ...]) -> Tensor:
     broadcasts it, and no gradient has to be summed back to its shape.
     `shape` has been checked by `broadcast_shape`.
     """
-    if _state.enabled and t.requires_grad and t.data.shape != shape:
+    if _state.enabled and t._requires_grad and t.data.shape != shape:
         return Expand._apply1(t, shape)
     return t
 
@@ -109,7 +109,7 @@ def binary(fn: type[Function], a: object, b: object) -> Tensor:
         a = as_operand(a, b)
     if a.data.dtype != b.data.dtype:
         a, b = promote(a, b)
-    if a.data.shape != b.data.shape and _state.enabled and (a.requires_grad or b.requires_grad):
+    if a.data.shape != b.data.shape and _state.enabled and (a._requires_grad or b._requires_grad):
         shape = broadcast_shape(a.data.shape, b.data.shape, op=fn.__name__)
         a, b = _expand_for_grad(a, shape), _expand_for_grad(b, shape)
     try:
