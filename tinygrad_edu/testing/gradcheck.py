@@ -5,13 +5,15 @@ For an input element x_j, the numeric derivative of output element y_i is
     dy_i/dx_j ~= (y_i(x_j + eps) - y_i(x_j - eps)) / (2 eps)
 
 and the analytic one comes from backward with a one-hot upstream gradient.
-Both Jacobians are compared elementwise with |a - n| <= atol + rtol * |n|.
+Both Jacobians are compared elementwise as `torch.allclose` does,
+|a - n| <= atol + rtol * |n|, where NaN matches nothing.
 Use float64 inputs: in float32 the differences drown in rounding.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -24,7 +26,7 @@ class GradcheckError(RuntimeError):
     """Raised by gradcheck when an analytic and a numeric derivative disagree."""
 
 
-def _outputs(fn: Callable, inputs: Sequence[Tensor]) -> tuple[Tensor, ...]:
+def _outputs(fn: Callable, inputs: Sequence[Any]) -> tuple[Tensor, ...]:
     out = fn(*inputs)
     outputs = (out,) if isinstance(out, Tensor) else tuple(out) if isinstance(out, (tuple, list)) else None
     if outputs is None or not all(isinstance(o, Tensor) for o in outputs):
@@ -36,13 +38,18 @@ def _outputs(fn: Callable, inputs: Sequence[Tensor]) -> tuple[Tensor, ...]:
     return outputs
 
 
-def _numeric_jacobian(
-    fn: Callable, inputs: Sequence[Tensor], k: int, out_index: int, eps: float
-) -> np.ndarray:
-    """Rows: output elements, columns: elements of input k."""
+def _numeric_jacobians(
+    fn: Callable, inputs: Sequence[Any], k: int, checked: Sequence[int], eps: float
+) -> dict[int, np.ndarray]:
+    """For each output index in `checked`: rows are its elements, columns the elements of input k."""
     x = inputs[k].data
-    n_out = _outputs(fn, inputs)[out_index].data.size
-    jac = np.zeros((n_out, x.size))
+
+    def values() -> list[np.ndarray]:
+        # copied at once: an output may be a view of the input about to be perturbed again
+        outs = _outputs(fn, inputs)
+        return [outs[o].data.astype(np.float64).reshape(-1) for o in checked]
+
+    jacs = {o: np.zeros((y.size, x.size)) for o, y in zip(checked, values())}
     # Each element is perturbed in the input's own memory (whatever its layout),
     # and put back even when `fn` raises. Grad mode stays on: `fn` may itself
     # differentiate (see gradgradcheck).
@@ -50,17 +57,20 @@ def _numeric_jacobian(
         original = x[at]
         try:
             x[at] = original + eps
-            plus = _outputs(fn, inputs)[out_index].data.astype(np.float64).reshape(-1)
+            plus = values()
             x[at] = original - eps
-            minus = _outputs(fn, inputs)[out_index].data.astype(np.float64).reshape(-1)
+            minus = values()
         finally:
             x[at] = original
-        jac[:, j] = (plus - minus) / (2 * eps)
-    return jac
+        for o, p, m in zip(checked, plus, minus):
+            jacs[o][:, j] = (p - m) / (2 * eps)
+    return jacs
 
 
-def _analytic_jacobian(out: Tensor, inputs: Sequence[Tensor], k: int) -> np.ndarray:
+def _analytic_jacobian(out: Tensor, inputs: Sequence[Any], k: int) -> np.ndarray:
     jac = np.zeros((out.data.size, inputs[k].data.size))
+    if not out.requires_grad:
+        return jac  # off the graph: no input changes it, as far as backward knows
     for i in range(out.data.size):
         onehot = np.zeros(out.data.size, dtype=out.dtype)
         onehot[i] = 1
@@ -72,8 +82,8 @@ def _analytic_jacobian(out: Tensor, inputs: Sequence[Tensor], k: int) -> np.ndar
     return jac
 
 
-def _checked_inputs(inputs: Tensor | Sequence[Tensor]) -> tuple[Tensor, ...]:
-    """The inputs as a tuple, at least one of them requiring grad."""
+def _checked_inputs(inputs: Any) -> tuple[Any, ...]:
+    """The inputs as a tuple, at least one of them requiring grad, each such one perturbable."""
     inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
     if not any(isinstance(x, Tensor) and x.requires_grad for x in inputs):
         # otherwise nothing would be compared, and a wrong backward would pass
@@ -81,12 +91,81 @@ def _checked_inputs(inputs: Tensor | Sequence[Tensor]) -> tuple[Tensor, ...]:
             "gradcheck expects at least one input tensor to require gradient, "
             "but none of them have requires_grad=True"
         )
+    for k, x in enumerate(inputs):
+        if not (isinstance(x, Tensor) and x.requires_grad):
+            continue
+        # Perturbing one element of memory that several elements share (an
+        # expanded tensor) would move them all, and read-only memory cannot move.
+        if any(stride == 0 and size > 1 for stride, size in zip(x.data.strides, x.shape)):
+            raise RuntimeError(
+                f"gradcheck: input {k} of shape {x.shape} has a dimension with stride 0 (an expanded "
+                "tensor, whose elements share memory), so its elements cannot be perturbed one at a "
+                "time; pass a copy of it (x.clone()) instead"
+            )
+        if not x.data.flags.writeable:
+            raise RuntimeError(
+                f"gradcheck: input {k} of shape {x.shape} is read-only, so its elements cannot be "
+                "perturbed; pass a copy of it (x.clone()) instead"
+            )
     return inputs
+
+
+def _snapshot(inputs: Sequence[Any]) -> list[tuple[Tensor, np.ndarray, np.ndarray, Any, Any, bool]]:
+    """What gradcheck puts back on every tensor input when it is done: memory, values, grad, flags."""
+    return [
+        (x, x.data, x.data.copy(), x._grad, x.grad_fn, x.requires_grad)
+        for x in inputs
+        if isinstance(x, Tensor)
+    ]
+
+
+def _changed_input(inputs: Sequence[Any], saved: list) -> int | None:
+    """The index of the first tensor input whose values differ from the snapshot, else None."""
+    positions = [k for k, x in enumerate(inputs) if isinstance(x, Tensor)]
+    for k, (x, array, values, *_) in zip(positions, saved):
+        if x.data is not array or not np.array_equal(array, values, equal_nan=True):
+            return k
+    return None
+
+
+def _restore(saved: list) -> None:
+    """Undo what the function (or backward through it) did to the tensor inputs."""
+    for x, array, values, grad, grad_fn, requires_grad in saved:
+        changed = x.data is not array or not np.array_equal(array, values, equal_nan=True)
+        if changed:  # by the function, in place: its graph goes too
+            x.data = array
+            if array.flags.writeable:
+                array[...] = values
+            x.grad_fn = grad_fn
+        # (a grad_fn changed otherwise is a view's graph remade, which must stay)
+        x._grad, x._requires_grad = grad, requires_grad  # (raw state, as it was)
+
+
+def _mismatch(
+    analytic: np.ndarray, numeric: np.ndarray, bad: np.ndarray, o: int, out: Tensor, k: int, x: Tensor
+) -> GradcheckError:
+    """The error for the first differing entry: where it is, both values and their difference."""
+    i, j = np.argwhere(bad)[0]
+    a, n = float(analytic[i, j]), float(numeric[i, j])
+    at_x = tuple(int(v) for v in np.unravel_index(j, x.shape))
+    at_y = tuple(int(v) for v in np.unravel_index(i, out.shape))
+    name = f" ({x.name})" if x.name else ""
+    off_graph = (
+        ""
+        if out.requires_grad
+        else f"; output {o} does not require grad (it is off the graph), so its analytic derivative is 0"
+    )
+    return GradcheckError(
+        f"Jacobian mismatch for output {o} with respect to input {k}{name} of shape "
+        f"{x.shape}: at input element {at_x} and output element {at_y}, "
+        f"analytic {a!r} vs numeric {n!r} (difference {a - n!r}; "
+        f"{int(bad.sum())} of {bad.size} entries differ{off_graph})"
+    )
 
 
 def gradcheck(
     fn: Callable[..., Tensor | Sequence[Tensor]],
-    inputs: Tensor | Sequence[Tensor],
+    inputs: Tensor | Sequence[Any],
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
@@ -94,10 +173,26 @@ def gradcheck(
 ) -> bool:
     """True when backward agrees with finite differences for every input that requires grad.
 
-    On a mismatch it raises GradcheckError naming the output, the input, the
-    element, both values and their difference (or returns False when
-    `raise_exception=False`).
+    As in PyTorch, the outputs that require grad are checked (integer and
+    boolean ones never are); when none does, every floating output must have
+    a zero numeric derivative. On a mismatch it raises GradcheckError naming
+    the output, the input, the element, both values and their difference (or
+    returns False when `raise_exception=False`). The inputs are left as they
+    were: values, `.grad` and `requires_grad`.
     """
+    return _gradcheck(fn, inputs, eps, atol, rtol, raise_exception, every_output=False)
+
+
+def _gradcheck(
+    fn: Callable,
+    inputs: Tensor | Sequence[Any],
+    eps: float,
+    atol: float,
+    rtol: float,
+    raise_exception: bool,
+    every_output: bool,
+) -> bool:
+    """gradcheck; `every_output`: check each floating output, on the graph or not."""
     inputs = _checked_inputs(inputs)
     for k, x in enumerate(inputs):
         if isinstance(x, Tensor) and x.requires_grad and x.dtype != np.float64:
@@ -105,41 +200,37 @@ def gradcheck(
                 f"gradcheck: input {k} requires grad but is {x.dtype}, not float64; "
                 "finite differences will be inaccurate"
             )
-    outputs = _outputs(fn, inputs)
-    for o, out in enumerate(outputs):
-        if out.dtype.kind != "f":
-            continue  # integer and boolean outputs carry no gradient
-        for k, x in enumerate(inputs):
-            if not (isinstance(x, Tensor) and x.requires_grad):
-                continue
-            # An output off the graph has a zero Jacobian, to be compared too (as in
-            # PyTorch): a backward that cuts its result off the graph must not pass.
-            if out.requires_grad:
-                analytic = _analytic_jacobian(out, inputs, k)
-            else:
-                analytic = np.zeros((out.data.size, x.data.size))
-            numeric = _numeric_jacobian(fn, inputs, k, o, eps)
-            bad = np.abs(analytic - numeric) > atol + rtol * np.abs(numeric)
-            if bad.any():
-                if not raise_exception:
-                    return False
-                i, j = np.argwhere(bad)[0]
-                a, n = float(analytic[i, j]), float(numeric[i, j])
-                at_x = tuple(int(v) for v in np.unravel_index(j, x.shape))
-                at_y = tuple(int(v) for v in np.unravel_index(i, out.shape))
-                name = f" ({x.name})" if x.name else ""
-                raise GradcheckError(
-                    f"Jacobian mismatch for output {o} with respect to input {k}{name} of shape "
-                    f"{x.shape}: at input element {at_x} and output element {at_y}, "
-                    f"analytic {a!r} vs numeric {n!r} (difference {a - n!r}; "
-                    f"{int(bad.sum())} of {bad.size} entries differ)"
-                )
-    return True
+    saved = _snapshot(inputs)
+    try:
+        outputs = _outputs(fn, inputs)
+        changed = _changed_input(inputs, saved)
+        if changed is not None:
+            # its finite differences would measure the function's own change, not the perturbation
+            raise RuntimeError(
+                f"gradcheck: the function changed input {changed} in place; it must leave its "
+                "inputs as they were (compute on a copy, x.clone(), instead)"
+            )
+        floating = [o for o, out in enumerate(outputs) if out.dtype.kind == "f"]
+        on_graph = [o for o in floating if outputs[o].requires_grad]
+        checked = floating if every_output or not on_graph else on_graph
+        differentiable = [k for k, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
+        numeric = {k: _numeric_jacobians(fn, inputs, k, checked, eps) for k in differentiable}
+        for o in checked:
+            for k in differentiable:
+                analytic = _analytic_jacobian(outputs[o], inputs, k)
+                bad = ~np.isclose(analytic, numeric[k][o], rtol=rtol, atol=atol)  # NaN is never close
+                if bad.any():
+                    if not raise_exception:
+                        return False
+                    raise _mismatch(analytic, numeric[k][o], bad, o, outputs[o], k, inputs[k])
+        return True
+    finally:
+        _restore(saved)
 
 
 def gradgradcheck(
     fn: Callable[..., Tensor | Sequence[Tensor]],
-    inputs: Tensor | Sequence[Tensor],
+    inputs: Tensor | Sequence[Any],
     grad_outputs: Tensor | Sequence[Tensor] | None = None,
     eps: float = 1e-6,
     atol: float = 1e-5,
@@ -149,32 +240,44 @@ def gradgradcheck(
 ) -> bool:
     """Check second derivatives: gradcheck of the function (inputs, v) -> v^T J(inputs).
 
-    The upstream gradients `v` are random (seeded) unless given, and are
-    checked as inputs too, as in PyTorch.
+    As in PyTorch, there is one upstream gradient `v` per output that requires
+    grad; they are random (seeded) unless given, and are checked as inputs
+    too. Every first derivative is checked, also one that backward made off
+    the graph (PyTorch skips those when another one is on it).
     """
     inputs = _checked_inputs(inputs)
-    outputs = _outputs(fn, inputs)
+    differentiable_outputs = [o for o in _outputs(fn, inputs) if o.requires_grad]
+    if not differentiable_outputs:
+        raise ValueError(
+            "gradgradcheck: none of the function's outputs requires grad (was it computed under "
+            "tg.no_grad(), or from detached tensors?), so there are no first derivatives to check"
+        )
     if grad_outputs is None:
         rng = np.random.default_rng(seed)
         grad_outputs = [
-            Tensor(rng.standard_normal(o.shape), dtype=o.dtype, requires_grad=True) for o in outputs
+            Tensor(rng.standard_normal(o.shape), dtype=o.dtype, requires_grad=True)
+            for o in differentiable_outputs
         ]
     grad_outputs = (grad_outputs,) if isinstance(grad_outputs, Tensor) else tuple(grad_outputs)
+    if len(grad_outputs) != len(differentiable_outputs):
+        raise ValueError(
+            f"gradgradcheck: got {len(grad_outputs)} grad_outputs for the function's "
+            f"{len(differentiable_outputs)} outputs that require grad (one each, in order)"
+        )
     n = len(inputs)
     differentiable = [k for k, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
 
-    def first_derivatives(*args: Tensor) -> tuple[Tensor, ...]:
+    def first_derivatives(*args: Any) -> tuple[Tensor, ...]:
         xs, vs = args[:n], args[n:]
-        outs = _outputs(fn, xs)
-        pairs = [(o, v) for o, v in zip(outs, vs) if o.requires_grad]
+        outs = [o for o in _outputs(fn, xs) if o.requires_grad]
         grads = autograd_grad(
-            [o for o, _ in pairs],
-            [xs[k] for k in differentiable],
-            [v for _, v in pairs],
-            create_graph=True,
-            allow_unused=True,
+            outs, [xs[k] for k in differentiable], list(vs), create_graph=True, allow_unused=True
         )
         # An unused input has a zero derivative, whose own derivative is zero too.
         return tuple(g if g is not None else (xs[k] * 0.0) for g, k in zip(grads, differentiable))
 
-    return gradcheck(first_derivatives, inputs + grad_outputs, eps, atol, rtol, raise_exception)
+    # every_output: a first derivative that backward cut off the graph has a wrong
+    # (zero) second derivative, which must not pass because another one is fine
+    return _gradcheck(
+        first_derivatives, inputs + grad_outputs, eps, atol, rtol, raise_exception, every_output=True
+    )

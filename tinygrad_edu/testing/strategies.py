@@ -21,8 +21,11 @@ from hypothesis.extra import numpy as hnp
 from ..tensor import Tensor
 
 
-def shapes(min_dims: int = 0, max_dims: int = 3, min_side: int = 1, max_side: int = 4) -> st.SearchStrategy:
-    """Array shapes such as (), (3,), (2, 1, 4)."""
+def shapes(
+    min_dims: int = 0, max_dims: int = 3, min_side: int = 1, max_side: int | None = None
+) -> st.SearchStrategy:
+    """Array shapes such as (), (3,), (2, 1, 4); sides up to `max_side` (by default 4, or min_side)."""
+    max_side = max(4, min_side) if max_side is None else max_side
     return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side)
 
 
@@ -31,9 +34,15 @@ def broadcastable_shapes(
     min_dims: int = 0,
     max_dims: int | None = None,
     min_side: int = 1,
-    max_side: int = 4,
+    max_side: int | None = None,
 ) -> st.SearchStrategy:
-    """Shapes that broadcast against `shape` (size-1 dims and missing leading dims included)."""
+    """Shapes that broadcast against `shape` (size-1 dims and missing leading dims included).
+
+    Sides go up to `max_side`: by default 4, or the largest side of `shape`
+    (or min_side) if larger, so that `shape`'s own sides can be drawn too.
+    """
+    if max_side is None:
+        max_side = max(4, min_side, *shape)
     return hnp.broadcastable_shapes(
         shape, min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side
     )
@@ -45,11 +54,13 @@ def tensors(
     elements: st.SearchStrategy | None = None,
     requires_grad: bool = False,
 ) -> st.SearchStrategy:
-    """Tensors of the given shape (or shape strategy; by default `shapes()`) and dtype.
+    """Tensors of the given shape (or shape strategy; by default `shapes()`) and dtype (or dtype strategy).
 
     Float elements default to finite values in [-10, 10]; pass `elements`
     (e.g. `st.floats(0.1, 5)`) to stay inside an op's domain.
     """
+    if isinstance(dtype, st.SearchStrategy):  # as hypothesis.extra.numpy.arrays takes one
+        return dtype.flatmap(lambda d: tensors(shape, d, elements, requires_grad))
     dtype = np.dtype(dtype)
     shape = shapes() if shape is None else shape
     if elements is None and dtype.kind == "f":
