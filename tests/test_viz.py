@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import graphviz
 import numpy as np
 import pytest
 
 import tinygrad_edu as tg
-from tinygrad_edu import viz
+from tinygrad_edu import nn, viz
 from tinygrad_edu.autograd.grad_mode import _state
 
 
@@ -169,9 +170,6 @@ def test_clusters_from_scopes_nested():
 
 
 def test_clusters_with_nn_linear():
-    nn = pytest.importorskip("tinygrad_edu.nn")
-    if not hasattr(nn, "Linear"):
-        pytest.skip("tinygrad_edu.nn.Linear is not written yet")
     layer = nn.Linear(64, 32)
     y = layer(tg.randn(5, 64)).sum()
     src = viz.draw_graph(y).source
@@ -180,19 +178,16 @@ def test_clusters_with_nn_linear():
 
 
 def test_clusters_with_nn_module_and_parameters():
-    module = pytest.importorskip("tinygrad_edu.nn.module")
-    Parameter = pytest.importorskip("tinygrad_edu.nn.parameter").Parameter
-
-    class Affine(module.Module):
+    class Affine(nn.Module):
         def __init__(self):
             super().__init__()
             self.in_features, self.out_features = 3, 2
-            self.weight = Parameter(tg.ones(2, 3))
+            self.weight = nn.Parameter(tg.ones(2, 3))
 
         def forward(self, x):
             return x @ self.weight.T
 
-    class Net(module.Module):
+    class Net(nn.Module):
         def __init__(self):
             super().__init__()
             self.layer = Affine()
@@ -325,3 +320,66 @@ def test_backward_hooks_leave_the_forward_drawing_as_it_was():
     assert y.grad_fn.name() == "BackwardHookTapBackward"
     hooked = [viz.draw_graph(y).source, viz.draw_graph(y.sum(), max_depth=2).source]
     assert hooked == plain and "BackwardHook" not in hooked[0]
+
+
+def test_draw_graph_does_not_show_todays_values_for_a_tensor_changed_in_place_since() -> None:
+    x = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * 2.0
+    y.name = "y"
+    first = y.sum()
+    y *= 3.0  # first's graph used y = [2, 4, 6]
+    labels = [v for v in _nodes(viz.draw_graph(first + y.sum(), show_values=True)).values() if "y\\n" in v]
+    assert len(labels) == 2
+    now = next(v for v in labels if "value [ 6., 12., 18.]" in v)
+    before = next(v for v in labels if v is not now)
+    assert "changed in place since" in before and "value" not in before
+
+    w = tg.tensor([1.0, 2.0], requires_grad=True)
+    c = tg.zeros(2)
+    c.name = "c"
+    h = w * c  # c was a constant [0, 0] here
+    c += w
+    labels = [v for v in _nodes(viz.draw_graph(h + c, show_values=True)).values() if "c\\n" in v]
+    before = next(v for v in labels if "changed in place since" in v)
+    assert "fillcolor=lightgrey" in before and "value" not in before
+
+
+def test_draw_graph_nests_clusters_through_modules_that_record_nothing() -> None:
+    class Net(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.body = nn.Sequential(nn.Linear(2, 3), nn.ReLU())  # the Sequential records no op
+
+        def forward(self, x):
+            return self.body(x).sum() * 2.0
+
+    src = viz.draw_graph(Net()(tg.ones(4, 2))).source
+    assert src.count("subgraph cluster_") == 3
+    assert re.search(r"^\tsubgraph cluster_\d+ \{\n\t\tcolor=grey40 label=Net ", src, flags=re.M)
+    assert re.search(r'^\t\tsubgraph cluster_\d+ \{\n\t\t\tcolor=grey40 label="Linear\(2 -> 3\)"', src, re.M)
+    assert re.search(r"^\t\tsubgraph cluster_\d+ \{\n\t\t\tcolor=grey40 label=ReLU ", src, flags=re.M)
+
+
+def test_draw_graph_titles_are_plain_text() -> None:
+    y = tg.tensor([1.0], requires_grad=True) * 2.0
+    src = viz.draw_graph(y, title='C:\\dir\\ "<b>"').source
+    assert "label=\"C:\\\\dir\\\\ '<b>'\"" in src
+    assert 'label="<x>"' in viz.draw_graph(y, title="<x>").source  # not an HTML label
+    with pytest.raises(TypeError, match="title must be a string or None, got int"):
+        viz.draw_graph(y, title=3)
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot")
+def test_draw_graph_titles_render() -> None:
+    y = tg.tensor([1.0], requires_grad=True) * 2.0
+    for title in ("ends in a backslash\\", "<1 < 2>"):
+        assert b"<svg" in viz.draw_graph(y, title=title).pipe(format="svg")
+        assert b"<svg" in viz.draw_backward(y.sum(), title=title).pipe(format="svg")
+
+
+def test_draw_graph_max_depth_must_be_an_int() -> None:
+    y = (tg.tensor([1.0], requires_grad=True) * 2.0).sum()
+    for bad in ("2", 1.5, True):
+        with pytest.raises(TypeError, match="max_depth must be an int or None"):
+            viz.draw_graph(y, max_depth=bad)
+    assert "…" in viz.draw_graph(y, max_depth=np.int64(1)).source

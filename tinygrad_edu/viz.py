@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from numbers import Integral
 from typing import Any
 
 import graphviz
@@ -96,17 +97,42 @@ def _kind(t: Tensor) -> str:
     return "input" if t.requires_grad else "const"
 
 
-def _tensor_label(t: Tensor | None, show_values: bool, show_grads: bool, op: str = "") -> str:
+def _escape(text: str) -> str:
+    """`text` for a DOT label: backslashes kept literal, double quotes made single."""
+    return text.replace("\\", "\\\\").replace('"', "'")
+
+
+def _tensor_label(
+    t: Tensor | None,
+    show_values: bool,
+    show_grads: bool,
+    op: str = "",
+    kind: str | None = None,
+    stale: bool = False,
+) -> str:
+    """Name, shape and dtype of `t`, and on request its values and gradient.
+
+    kind: what `t` was when the graph used it (default: what it is now).
+    stale: `t` was changed in place since the graph used it, so its values
+    and gradient now are not the ones the graph saw, and are not shown.
+    """
     if t is None:  # the output of an op whose tensor is no longer an input anywhere
         return f"{op} output"
-    kind = _kind(t)
+    kind = kind or _kind(t)
     title = t.name or {"param": "parameter", "input": "input", "const": "constant"}.get(kind, f"{op} output")
     lines = [title, f"shape {tuple(t.shape)}  {t.dtype}"]
-    if show_values:
+    if stale:
+        lines.append("(changed in place since)")
+    elif show_values:
         lines.append(f"value {_summary(t.data)}")
-    if show_grads and t._grad is not None:  # not .grad, which warns about every non-leaf
+    if show_grads and not stale and t._grad is not None:  # not .grad, which warns about every non-leaf
         lines.append(f"grad {_summary(t._grad.data)}")
-    return "\\n".join(line.replace("\\", "\\\\").replace('"', "'") for line in lines)
+    return "\\n".join(_escape(line) for line in lines)
+
+
+def _changed_since_made(t: Tensor) -> bool:
+    """Is `t` a view whose memory was changed (through another tensor) after its graph was made?"""
+    return t._view is not None and t._view_version is not None and t._view_version != t._base._version
 
 
 def _op_name(node: Node) -> str:
@@ -167,6 +193,16 @@ def _check_rankdir(rankdir: str) -> None:
         raise ValueError(f"rankdir must be 'TB' or 'LR' (or 'BT'/'RL'), got {rankdir!r}")
 
 
+def _title(dot: graphviz.Digraph, title: str | None) -> None:
+    """Caption `dot` with `title` (None or "" for none)."""
+    if title is None or title == "":
+        return
+    if not isinstance(title, str):
+        raise TypeError(f"title must be a string or None, got {type(title).__name__}")
+    # nohtml: a title such as "<x>" is text, not one of Graphviz's HTML labels
+    dot.attr(label=graphviz.nohtml(_escape(title)), labelloc="t", fontsize="16")
+
+
 # ------------------------------------------------------------------ forward graph
 def draw_graph(
     tensor: Tensor,
@@ -186,11 +222,12 @@ def draw_graph(
         raise TypeError(
             f"draw_graph expects one Tensor (draw each output on its own), got {type(tensor).__name__}"
         )
+    if max_depth is not None and (not isinstance(max_depth, Integral) or isinstance(max_depth, bool)):
+        raise TypeError(f"max_depth must be an int or None, got {type(max_depth).__name__}")
     if max_depth is not None and max_depth < 0:
         raise ValueError(f"max_depth must be >= 0, got {max_depth}")
     dot = Drawing("graph", graph_attr={"rankdir": rankdir})
-    if title:
-        dot.attr(label=title, labelloc="t", fontsize="16")
+    _title(dot, title)
     dot.attr("node", style="filled", fontname="Helvetica", fontsize="11")
 
     tensor._refresh_view()  # draw the graph backward would use
@@ -217,20 +254,30 @@ def draw_graph(
             statements.setdefault(scope, []).append((ids[key], label, attrs))
         return ids[key]
 
-    def tensor_node(t: Tensor | None, producer: Node | None, scope: Any = None) -> str:
-        key = ("out", producer) if producer is not None else ("leaf", id(t))
-        attrs = {"shape": "box", "fillcolor": COLORS["tensor" if t is None else _kind(t)]}
-        if t is tensor:
+    def tensor_node(t: Tensor | None, parent: Any, scope: Any = None) -> str:
+        """The node of `t` as the graph used it: made by `parent` (a Node), or a leaf
+        (`parent` is `t` itself for one that requires grad, None for a constant)."""
+        if isinstance(parent, Node):
+            key, kind, op = ("out", parent), "tensor", _op_name(parent)
+            # t is a later version of that output if an in-place op has made it since
+            made_by = None if t is None else _look_through(t, t.grad_fn)[1]
+            stale = t is not None and (made_by is not parent or _changed_since_made(t))
+        else:
+            kind = "const" if parent is None else "param" if _is_parameter(t) else "input"
+            key, op, stale = ("leaf", id(t), kind), "", t.grad_fn is not None
+        attrs = {"shape": "box", "fillcolor": COLORS[kind]}
+        if t is tensor and parent is root_parent:  # (not an older version of it)
             attrs.update(penwidth="3", color="red")
-        label = _tensor_label(t, show_values, show_grads, _op_name(producer) if producer else "")
-        if t is not None and t.name is None and _kind(t) == "param":
+        label = _tensor_label(t, show_values, show_grads, op, kind, stale)
+        if t is not None and t.name is None and kind == "param":
             label = label.replace("parameter", _param_name(t, scope), 1)
         return add(key, "t", label, scope, **attrs)
 
     def cut(target: str) -> None:
         edges.append((add(("cut", target), "cut", "…", shape="plaintext", style=""), target))
 
-    root_id = tensor_node(tensor, root, getattr(root, "scope", None))
+    root_parent = root if root is not None else tensor if tensor.requires_grad else None
+    root_id = tensor_node(tensor, root_parent, getattr(root, "scope", None))
     if root is not None and root not in drawn:
         cut(root_id)
     param_scopes: dict[int, set[Any]] = {}
@@ -250,7 +297,7 @@ def draw_graph(
                     cut(t_id)
             elif isinstance(x, Tensor):
                 scopes = param_scopes.get(id(x), set())
-                t_id = tensor_node(x, None, next(iter(scopes)) if len(scopes) == 1 else None)
+                t_id = tensor_node(x, parent, next(iter(scopes)) if len(scopes) == 1 else None)
             else:
                 continue  # plain Python arguments (exponents, dims) are not drawn
             edges.append((t_id, op_id))
@@ -273,11 +320,20 @@ def _add_clusters(dot: graphviz.Digraph, scopes: list[Any], emit: Any) -> None:
         children = getattr(module, "children", None)
         return list(children()) if callable(children) else []
 
+    # A scope's cluster goes in the nearest enclosing module that is a scope too:
+    # the modules between (a Sequential, which records no op) get no box.
+    is_scope = {id(s) for s in scopes}
     parent_of: dict[int, Any] = {}
-    for s in scopes:
-        for p in scopes:
-            if p is not s and any(c is s for c in children_of(p)):
-                parent_of[id(s)] = p
+    distance: dict[int, int] = {}
+    for p in scopes:  # breadth first through p's submodules, one level a step
+        level, seen, steps = [p], {id(p)}, 0
+        while level:
+            level = [c for m in level for c in children_of(m) if id(c) not in seen]
+            steps += 1
+            for c in level:
+                seen.add(id(c))
+                if id(c) in is_scope and steps < distance.get(id(c), 1 << 30):
+                    parent_of[id(c)], distance[id(c)] = p, steps
 
     def build(scope: Any) -> graphviz.Digraph:
         cluster = graphviz.Digraph(name=f"cluster_{id(scope)}")
@@ -403,8 +459,7 @@ def draw_backward(loss: Tensor, rankdir: str = "BT", title: str | None = None) -
     _check_rankdir(rankdir)
     steps = backward_steps(loss)
     dot = Drawing("backward", graph_attr={"rankdir": rankdir})
-    if title:
-        dot.attr(label=title, labelloc="t", fontsize="16")
+    _title(dot, title)
     dot.attr("node", style="filled", fontname="Helvetica", fontsize="11")
     dot.attr("edge", fontname="Helvetica", fontsize="9", color="firebrick", fontcolor="firebrick")
     ids = {id(s.node): f"op{s.step}" for s in steps}
