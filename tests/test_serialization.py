@@ -20,9 +20,10 @@ from tinygrad_edu.serialization import load, save
 
 def assert_same_tree(loaded, expected, path="obj"):
     """Exact equality: same container types, same keys in order, arrays equal
-    bit for bit with the same dtype and shape (Tensors compare as arrays)."""
+    bit for bit with the same dtype and shape (Tensors as Tensors, then as arrays)."""
     if isinstance(expected, tg.Tensor):
-        expected = expected.data
+        assert type(loaded) is tg.Tensor and loaded.requires_grad == expected.requires_grad, path
+        loaded, expected = loaded.data, expected.data
     if isinstance(expected, (np.ndarray, np.generic)):
         assert type(loaded) is type(expected), path
         assert loaded.dtype == expected.dtype and loaded.shape == expected.shape, path
@@ -88,7 +89,7 @@ def test_checkpoint_round_trip(tmp_path):
     save(checkpoint, path)
     loaded = load(path)
     assert_same_tree(loaded, checkpoint)
-    assert isinstance(loaded["model"]["0.bias"], np.ndarray)
+    assert isinstance(loaded["model"]["0.bias"], tg.Tensor)
     assert isinstance(loaded["optim"]["param_groups"][0]["betas"], tuple)
     assert list(loaded["optim"]["state"]) == [0, 1]
 
@@ -144,11 +145,19 @@ def test_arrays_round_trip_exactly(array):
     assert loaded.tobytes() == array.tobytes()
 
 
-def test_tensors_are_loaded_as_arrays():
-    t = tg.Tensor(np.arange(4, dtype=np.float64).reshape(2, 2))
-    loaded = round_trip([t])[0]
-    assert isinstance(loaded, np.ndarray) and loaded.dtype == np.float64
-    np.testing.assert_array_equal(loaded, t.numpy())
+def test_tensors_come_back_as_leaf_tensors_and_arrays_as_arrays():
+    # as torch.load: a saved result of an op comes back as a leaf that requires grad
+    w = tg.tensor(np.arange(4, dtype=np.float64).reshape(2, 2), requires_grad=True)
+    loss = (w * 2).sum()
+    t, y, i, a = round_trip([w, loss, tg.tensor([1, 2]), w.data])
+    assert type(t) is tg.Tensor and t.dtype == np.float64 and t.requires_grad and t.is_leaf
+    np.testing.assert_array_equal(t.data, w.data)
+    assert t.data is not w.data and not np.shares_memory(t.data, w.data)
+    assert y.item() == 12.0 and y.requires_grad and y.grad_fn is None
+    assert i.dtype == np.int64 and not i.requires_grad
+    assert type(a) is np.ndarray
+    (t * t).sum().backward()  # a leaf like any other
+    np.testing.assert_array_equal(t.grad.data, 2 * w.data)
 
 
 def test_numpy_scalars_keep_their_type():
@@ -222,6 +231,15 @@ def test_unsupported_values_raise_type_error_naming_the_key(obj, where, tmp_path
     assert where in str(info.value)
 
 
+def test_a_model_or_an_optimizer_is_refused_with_a_pointer_to_its_state_dict():
+    model = tg.nn.Linear(2, 1)
+    for obj in (model, tg.optim.SGD(model.parameters(), lr=0.1)):
+        with pytest.raises(
+            TypeError, match=r"unsupported type (Linear|SGD): save its state_dict\(\) instead"
+        ):
+            save({"model": obj}, io.BytesIO())
+
+
 def test_self_containing_object_raises():
     loop = {"a": []}
     loop["a"].append(loop)
@@ -264,6 +282,11 @@ NOT_SAVE_FILES = {
         p, __manifest__=manifest({"type": "dict", "items": [[1.5, {"type": "none"}]]})
     ),
     "node without type": lambda p: write_npz(p, __manifest__=manifest({"items": []})),
+    "int tensor that requires grad": lambda p: write_npz(
+        p,
+        __manifest__=manifest({"type": "tensor", "key": "a0", "requires_grad": True}),
+        a0=np.arange(2),
+    ),
 }
 
 
@@ -273,6 +296,21 @@ def test_files_in_another_format_raise_value_error(make, tmp_path):
     make(path)
     with pytest.raises(ValueError, match="tinygrad_edu save file|malformed"):
         load(path)
+
+
+def test_text_and_torch_files_are_refused_with_advice_that_fits(tmp_path):
+    text = tmp_path / "notes.pt"
+    text.write_text("not numpy at all")
+    with pytest.raises(ValueError, match="is not a tinygrad_edu save file: it is not a NumPy .npz") as info:
+        load(text)
+    assert "allow_pickle" not in str(info.value)  # (NumPy's advice, which tg.load has no use for)
+    # a file from torch.save: a zip archive with a pickle in it (here one written by hand)
+    torch_file = tmp_path / "model.pt"
+    with zipfile.ZipFile(torch_file, "w") as z:
+        z.writestr("model/data.pkl", b"\x80\x02}q\x00.")
+        z.writestr("model/version", b"3")
+    with pytest.raises(ValueError, match=r"written by torch.save.*v.numpy\(\)"):
+        load(torch_file)
 
 
 def test_newer_format_version_is_refused(tmp_path):

@@ -11,9 +11,10 @@ NumPy ``.npz`` archive:
   describes the tree, with array leaves pointing at their member names.
 
 ``load`` opens the archive with ``allow_pickle=False``, so a file can only
-ever yield numbers, strings and numeric arrays: nothing in it is executed.
-Tensors come back as NumPy arrays, which is what ``Module.load_state_dict``
-takes.
+ever yield numbers, strings, numeric arrays and Tensors: nothing in it is
+executed. What went in as a Tensor comes back as a Tensor (a leaf, keeping
+``requires_grad``), and an array as an array, so a ``state_dict()``, whose
+values are arrays, comes back as it was.
 
 Example::
 
@@ -48,7 +49,8 @@ def save(obj: Any, f: FileLike) -> None:
     ``obj`` may nest dicts (str or int keys), lists and tuples; leaves may be
     NumPy arrays and scalars, Tensors, Python numbers, bools, strings and
     None. Anything else raises ``TypeError`` naming where it sits, e.g.
-    ``obj['state'][0]['step']``.
+    ``obj['state'][0]['step']``. A model or an optimizer is saved through its
+    ``state_dict()``: the file holds data only, never the code that builds it.
     """
     arrays: dict[str, np.ndarray] = {}
     root = _encode(obj, "obj", arrays, set())
@@ -64,8 +66,8 @@ def save(obj: Any, f: FileLike) -> None:
 
 
 def load(f: FileLike, map_location: Any = None, *, weights_only: bool | None = None) -> Any:
-    """Read an object written by :func:`save`; array leaves come back as
-    NumPy arrays with their dtype and shape, tuples as tuples.
+    """Read an object written by :func:`save`: arrays and Tensors come back as
+    they went in (dtype, shape, a Tensor's ``requires_grad``), tuples as tuples.
 
     Raises ``ValueError`` if ``f`` is not such a file (including any file
     that would need pickle to read). PyTorch's ``map_location="cpu"`` and
@@ -78,7 +80,8 @@ def load(f: FileLike, map_location: Any = None, *, weights_only: bool | None = N
     try:
         archive = np.load(f, allow_pickle=False)
     except (ValueError, EOFError, zipfile.BadZipFile) as e:
-        raise ValueError(f"{name!s} is not a tinygrad_edu save file: {e}") from e
+        # (NumPy's own message suggests allow_pickle=, which would be the wrong advice here)
+        raise ValueError(f"{name!s} is not a tinygrad_edu save file: it is not a NumPy .npz archive") from e
     if not isinstance(archive, np.lib.npyio.NpzFile):
         # A bad file, not a bad argument: hence ValueError, as for any other bad file.
         raise ValueError(f"{name!s} is not a tinygrad_edu save file: it holds a single array")
@@ -104,7 +107,8 @@ def _encode(obj: Any, path: str, arrays: dict[str, np.ndarray], open_ids: set[in
         if isinstance(obj, leaf_type):
             return {"type": leaf_type.__name__, "value": leaf_type(obj)}
     if not isinstance(obj, (dict, list, tuple)):
-        raise TypeError(f"cannot save {path}: unsupported type {type(obj).__name__}")
+        hint = ": save its state_dict() instead" if hasattr(obj, "state_dict") else ""
+        raise TypeError(f"cannot save {path}: unsupported type {type(obj).__name__}{hint}")
     if id(obj) in open_ids:
         raise ValueError(f"cannot save {path}: the object contains itself")
     open_ids.add(id(obj))
@@ -129,11 +133,18 @@ def _encode_array(obj: Tensor | np.ndarray | np.generic, path: str, arrays: dict
         raise TypeError(f"cannot save {path}: object arrays need pickle, which save refuses")
     key = f"a{len(arrays)}"
     arrays[key] = array
+    if isinstance(obj, Tensor):
+        return {"type": "tensor", "key": key, "requires_grad": obj.requires_grad}
     return {"type": "scalar" if isinstance(obj, np.generic) else "array", "key": key}
 
 
 def _read_manifest(archive: np.lib.npyio.NpzFile, name: object) -> Any:
     if _MANIFEST not in archive.files:
+        if any(member.endswith("data.pkl") for member in archive.files):
+            raise ValueError(
+                f"{name!s} was written by torch.save, which pickles, and is not read here: load it "
+                "with PyTorch and tg.save its state dict as arrays, {k: v.numpy() for k, v in sd.items()}"
+            )
         raise ValueError(f"{name!s} is not a tinygrad_edu save file: it has no manifest")
     try:
         manifest = archive[_MANIFEST]
@@ -163,12 +174,17 @@ def _decode(node: dict, archive: np.lib.npyio.NpzFile) -> Any:
         if not isinstance(value, expected) or (kind == "int" and isinstance(value, bool)):
             raise ValueError(f"a {kind} leaf holds {value!r}")
         return float(value) if kind == "float" else value
-    if kind in ("array", "scalar"):
+    if kind in ("array", "scalar", "tensor"):
         key = node["key"]
         if key == _MANIFEST or key not in archive.files:
             raise ValueError(f"the manifest names a missing array {key!r}")
         # Reading an object array raises ValueError under allow_pickle=False.
         array = archive[key]
+        if kind == "tensor":
+            requires_grad = node["requires_grad"]
+            if not isinstance(requires_grad, bool) or (requires_grad and array.dtype.kind != "f"):
+                raise ValueError(f"a {array.dtype} tensor's requires_grad is {requires_grad!r}")
+            return Tensor(array, requires_grad=requires_grad)
         return array[()] if kind == "scalar" else array
     if kind in ("list", "tuple"):
         items = [_decode(child, archive) for child in node["items"]]
