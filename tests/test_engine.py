@@ -360,6 +360,9 @@ def test_custom_function_pattern_and_wrong_gradient_count():
 
     with pytest.raises(AttributeError, match="TensorMinded.forward receives NumPy arrays.*np.exp"):
         TensorMinded.apply(f64([1.0]))
+    # PyTorch's old style, an instance called like a function: refused, pointing at apply
+    with pytest.raises(RuntimeError, match=r"write TensorMinded.apply\(...\), not TensorMinded\(\)\(...\)"):
+        TensorMinded()(f64([1.0]))
 
     class Typo(tg.Function):
         @staticmethod

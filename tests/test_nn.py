@@ -76,6 +76,11 @@ def test_setattr_rules():
         m.register_buffer("a.b", tg.zeros(1))
     with pytest.raises(AttributeError):
         m.missing  # noqa: B018
+    # the layer's class where a layer belongs, a common slip: the message says what to write
+    with pytest.raises(TypeError, match=r"ReLU is a Module class, not a module: write ReLU\(\)"):
+        nn.Sequential(nn.Linear(2, 2), nn.ReLU)
+    with pytest.raises(TypeError, match="function is not a Module subclass"):
+        nn.Sequential(tg.relu)
 
 
 def test_get_submodule_parameter_and_buffer_by_dotted_path():

@@ -250,6 +250,13 @@ class Function:
     # nothing per call for the choice.
     _run_forward: Callable[..., Any]
 
+    def __call__(self, *args: Any) -> None:
+        # PyTorch's old style, an instance called like a function, which it also refuses
+        name = type(self).__name__
+        raise RuntimeError(
+            f"a Function is not called on an instance: write {name}.apply(...), not {name}()(...)"
+        )
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._node_class = type(f"{cls.__name__}Backward", (Node,), {"function": cls})

@@ -192,6 +192,10 @@ class Module:
     def add_module(self, name: str, module: Module | None) -> None:
         """Register a child module under `name`."""
         if module is not None and not isinstance(module, Module):
+            if isinstance(module, type) and issubclass(module, Module):  # nn.ReLU for nn.ReLU()
+                raise TypeError(
+                    f"{module.__name__} is a Module class, not a module: write {module.__name__}()"
+                )
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
         _check_name(self, name, "module", self._modules)
         self._modules[name] = module
