@@ -73,6 +73,13 @@ def test_batches_are_lists_of_tensors_with_shapes_dtypes_and_values():
     np.testing.assert_array_equal(epoch_labels(DataLoader(ds, batch_size=4)), np.arange(10))
 
 
+def test_pytorchs_import_path_torch_utils_data_works_with_the_name_changed():
+    import tinygrad_edu.utils.data as utils_data
+    from tinygrad_edu.utils.data import DataLoader as Loader
+
+    assert Loader is DataLoader and utils_data is tg.data and tg.utils.data is tg.data
+
+
 def test_tensor_dataset_getitem_and_len():
     ds = make_dataset(6)
     x, y = ds[4]

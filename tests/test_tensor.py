@@ -977,3 +977,35 @@ def test_the_allowed_neighbours_of_those_errors_still_work():
         2.0,
         3.0,
     ]
+
+
+def test_nonzero_and_where_with_the_condition_alone_give_pytorchs_indices():
+    t = tg.tensor([[1.0, 0.0, 3.0], [0.0, 0.0, -2.0]], requires_grad=True)
+    rows = t.nonzero()
+    assert rows.dtype == np.int64 and rows.tolist() == [[0, 0], [0, 2], [1, 2]]
+    index = t.nonzero(as_tuple=True)
+    assert [i.tolist() for i in index] == [[0, 0, 1], [0, 2, 2]]
+    assert t[index].tolist() == [1.0, 3.0, -2.0]
+    assert [i.tolist() for i in tg.where(t != 0)] == [[0, 0, 1], [0, 2, 2]]
+    assert not rows.requires_grad and tg.nonzero(t).tolist() == rows.tolist()
+    # a 0-d tensor: (N, 0) rows, and as a tuple it counts as 1-d
+    assert tg.tensor(5).nonzero().shape == (1, 0) and tg.tensor(0).nonzero().shape == (0, 0)
+    assert [i.tolist() for i in tg.tensor(5).nonzero(as_tuple=True)] == [[0]]
+    with pytest.raises(TypeError, match="condition alone, or the condition, input and other"):
+        tg.where(t > 0, t)
+
+
+def test_isclose_logical_not_half_and_is_floating_point():
+    a = tg.tensor([1.0, 2.0, float("nan"), 1e-9])
+    b = tg.tensor([1.0 + 1e-6, 2.1, float("nan"), 0.0])
+    assert a.isclose(b).tolist() == [True, False, False, True]
+    assert tg.isclose(a, b, equal_nan=True).tolist() == [True, False, True, True]
+    assert tg.isclose(a, b, rtol=0, atol=1e-8).tolist() == [False, False, False, True]
+    with pytest.raises(RuntimeError, match=r"isclose: shapes \(4,\) and \(3,\) are not broadcastable"):
+        a.isclose(tg.ones(3))
+    assert tg.tensor([1, 0, 2]).logical_not().tolist() == [False, True, False]
+    assert tg.logical_not(tg.tensor([0.5, 0.0])).dtype == np.bool_
+    x = tg.ones(2, requires_grad=True)
+    h = x.half()
+    assert h.dtype == np.float16 and h.grad_fn is not None
+    assert x.is_floating_point() and tg.is_floating_point(h) and not tg.tensor([1]).is_floating_point()

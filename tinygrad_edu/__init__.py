@@ -6,7 +6,7 @@ import builtins
 
 import numpy as np
 
-from . import autograd, cuda, data, nn, optim, testing, viz
+from . import autograd, cuda, data, nn, optim, testing, utils, viz
 from .autograd import Function, enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .dtypes import (
     bool_,
@@ -98,6 +98,10 @@ square = Tensor.square
 matmul = Tensor.matmul
 mm = Tensor.mm
 allclose = Tensor.allclose
+isclose = Tensor.isclose
+nonzero = Tensor.nonzero
+logical_not = Tensor.logical_not
+is_floating_point = Tensor.is_floating_point
 bmm = Tensor.bmm
 reshape = Tensor.reshape
 flatten = Tensor.flatten
@@ -199,11 +203,14 @@ __all__ = [
     "int32",
     "int64",
     "is_grad_enabled",
+    "is_floating_point",
     "is_tensor",
+    "isclose",
     "isnan",
     "linspace",
     "load",
     "log",
+    "logical_not",
     "log1p",
     "log_softmax",
     "logsumexp",
@@ -222,6 +229,7 @@ __all__ = [
     "nn",
     "no_grad",
     "norm",
+    "nonzero",
     "numel",
     "ones",
     "ones_like",
@@ -270,6 +278,7 @@ __all__ = [
     "unbind",
     "unflatten",
     "unsqueeze",
+    "utils",
     "var",
     "viz",
     "where",

@@ -324,6 +324,12 @@ class Tensor:
     def double(self) -> Tensor:
         return self.to(np.float64)
 
+    def half(self) -> Tensor:
+        return self.to(np.float16)
+
+    def is_floating_point(self) -> bool:
+        return self.data.dtype.kind == "f"
+
     def long(self) -> Tensor:
         return self.to(np.int64)
 
@@ -809,6 +815,10 @@ class Tensor:
     def __invert__(self) -> Tensor:
         return Tensor._wrap(np.logical_not(self.data) if self.dtype == np.bool_ else ~self.data)
 
+    def logical_not(self) -> Tensor:
+        """True where the element is 0 (or False), as a bool tensor (no gradient)."""
+        return Tensor._wrap(np.logical_not(self.data))
+
     def sign(self) -> Tensor:
         """-1, 0 or 1 per element (no gradient)."""
         return Tensor._wrap(np.sign(self.data))
@@ -1252,16 +1262,37 @@ class Tensor:
         """The product of two matrices (both 2-D, as PyTorch's mm: use matmul for vectors or batches)."""
         return linalg.mm(self, mat2)
 
+    def isclose(
+        self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+    ) -> Tensor:
+        """|self - other| <= atol + rtol |other|, elementwise, as a bool tensor (no gradient).
+
+        The shapes must broadcast; nan is close to nan only with ``equal_nan=True``.
+        """
+        return Tensor._wrap(self._close(other, rtol, atol, equal_nan, "isclose"))
+
     def allclose(
         self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
     ) -> bool:
-        """|self - other| <= atol + rtol |other| everywhere (as torch.allclose); the shapes must broadcast."""
+        """`isclose` everywhere (as torch.allclose)."""
+        return bool(self._close(other, rtol, atol, equal_nan, "allclose").all())
+
+    def _close(self, other: Tensor, rtol: float, atol: float, equal_nan: bool, op: str) -> np.ndarray:
         try:
-            return bool(np.allclose(self.data, other.data, rtol, atol, equal_nan))
+            return np.asarray(np.isclose(self.data, other.data, rtol, atol, equal_nan))
         except ValueError:
-            raise RuntimeError(
-                f"allclose: shapes {self.shape} and {other.shape} are not broadcastable"
-            ) from None
+            raise RuntimeError(f"{op}: shapes {self.shape} and {other.shape} are not broadcastable") from None
+
+    def nonzero(self, *, as_tuple: bool = False) -> Tensor | tuple[Tensor, ...]:
+        """The indices of the non-zero elements, in row-major order (no gradient).
+
+        An int64 tensor of shape (N, ndim), one row per element; with
+        ``as_tuple=True``, one 1-D tensor per dim instead, which indexes them:
+        ``t[t.nonzero(as_tuple=True)]`` are the N elements themselves.
+        """
+        if as_tuple:  # (a 0-d tensor counts as 1-d here, as in PyTorch)
+            return tuple(Tensor._wrap(i.astype(np.int64)) for i in np.nonzero(np.atleast_1d(self.data)))
+        return Tensor._wrap(np.argwhere(self.data).astype(np.int64))
 
     def bmm(self, mat2: Tensor) -> Tensor:
         """Batched matrix product of two 3-D tensors, (B, n, k) @ (B, k, m), with no broadcasting."""

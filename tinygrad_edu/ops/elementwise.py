@@ -192,9 +192,17 @@ class Where(Function):
         )
 
 
-def where(condition: object, input: object, other: object) -> Tensor:
-    """Pick elementwise from `input` where `condition` is true, else from `other` (tg.where)."""
+def where(condition: object, input: object = None, other: object = None) -> Tensor | tuple[Tensor, ...]:
+    """Pick elementwise from `input` where `condition` is true, else from `other` (tg.where).
+
+    With the condition alone, the indices where it is true, one tensor per
+    dim: ``condition.nonzero(as_tuple=True)``.
+    """
     cond = condition if isinstance(condition, Tensor) else Tensor(condition)
+    if input is None and other is None:
+        return cond.nonzero(as_tuple=True)
+    if input is None or other is None:
+        raise TypeError("where() takes the condition alone, or the condition, input and other")
     if cond.data.dtype != np.bool_:
         raise RuntimeError(
             f"where: expected the condition to be a boolean tensor, but got a tensor with dtype {cond.dtype}"
