@@ -305,6 +305,44 @@ def test_autograd_grad_unused_inputs():
     assert gx.item() == 2.0 and gz is None
 
 
+def test_autograd_grad_runs_only_the_part_of_the_graph_that_leads_to_its_inputs():
+    calls = []
+
+    class Below(tg.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2.0
+
+        @staticmethod
+        def backward(ctx, grad):
+            calls.append("below")
+            return grad * 2.0
+
+    x, w = f64([1.0, 2.0]), f64([3.0, 4.0])
+    w.register_hook(lambda g: calls.append("w hook"))
+    a = Below.apply(x) * w
+    # d/da stops at a: what made a is neither run nor released, and w's hook does not fire
+    (ga,) = tg.autograd.grad((a * a).sum(), a)
+    assert ga.tolist() == [12.0, 32.0] and calls == []
+    (gx,) = tg.autograd.grad((a * a).sum(), x)  # so a second call can still go through it
+    assert gx.tolist() == [72.0, 256.0] and calls == ["below"]
+    assert x.grad is None and w.grad is None
+
+
+def test_autograd_grad_runs_the_hooks_of_the_inputs_it_returns():
+    # as in PyTorch: a hook's replacement is what autograd.grad returns
+    x = f64([1.0, 2.0])
+    x.register_hook(lambda g: g * 10.0)
+    a = x * 2.0
+    a.register_hook(lambda g: g + 1.0)
+    (gx,) = tg.autograd.grad((x * 3.0).sum(), x)
+    assert gx.tolist() == [30.0, 30.0]
+    (ga,) = tg.autograd.grad((a * a).sum(), a)
+    assert ga.tolist() == [5.0, 9.0]
+    (gx,) = tg.autograd.grad((a * a).sum(), x)  # through a's hook, then x's
+    assert gx.tolist() == [100.0, 180.0] and x.grad is None
+
+
 def test_backward_create_graph_gives_differentiable_grads():
     x = f64([0.5])
     y = x.sin().sum()
@@ -560,6 +598,12 @@ def test_once_differentiable_backward_runs_once_and_refuses_a_second_time():
     assert not g.requires_grad
     with pytest.raises(RuntimeError, match="does not require grad"):
         tg.autograd.grad(g.sum(), x)
+    # the missing dependence may be on the op's input alone (z reaches g only through x)
+    z, w = f64([2.0, 1.0]), f64([1.0, 1.0])
+    via_z = z * 1.0
+    (g,) = tg.autograd.grad((Square.apply(via_z) * w).sum(), via_z, create_graph=True)
+    with pytest.raises(RuntimeError, match="marked with @once_differentiable"):
+        tg.autograd.grad(g.sum(), z)
 
     class Scale(tg.Function):  # a tuple with None in it passes through
         @staticmethod

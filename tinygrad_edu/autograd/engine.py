@@ -11,6 +11,8 @@ is added to the entry of the node that produced that input. Leaf gradients
 are written to `.grad` only at the end, after the leaves' hooks have run,
 and saved values are released only then, so a backward that fails half-way
 (in an op or in a hook) leaves every leaf and the graph as they were.
+`autograd.grad` runs only the nodes that lead to the inputs it was asked
+about, and hands back their gradients instead of writing `.grad`.
 """
 
 from __future__ import annotations
@@ -131,6 +133,8 @@ def _run(
 ) -> dict:
     """Backpropagate from `roots`. Returns the gradients of leaves, or of `capture` keys.
 
+    With `capture` keys (nodes, or leaves), only the nodes that lead to one
+    of them run; an empty `capture` runs every node and returns nothing.
     `observer(node, grad, edges)`, if given, sees each step: the gradient of
     the node's output and the (input index, parent, gradient) it passed on.
     The backward-steps drawing in viz.py is built on it.
@@ -164,22 +168,28 @@ def _backpropagate(
     heapify(ready)
     captured = {}
     wanted = set(capture) if capture is not None else ()
+    # autograd.grad runs only the nodes that lead to a wanted input, as PyTorch
+    # does: the graph below them is neither computed nor released
+    needed = _leading_to(wanted, [node for _, node in ready]) if capture else None
     done = []
     Tensor = function.Tensor
     while ready:
         node = heappop(ready)[1]
         grad = grads.pop(node)
-        if node._saved is None:
+        stop = needed is not None and node not in needed
+        if node._saved is None and not stop:
             raise RuntimeError(
                 f"Trying to backward through the graph a second time ({node.name()} was "
                 "freed by an earlier backward). Pass retain_graph=True to the first "
                 "backward if you need to go through it again."
             )
-        done.append(node)
         if node._pre_hooks:
             grad = _run_hooks(node._pre_hooks, grad)
         if node in wanted:
             captured[node] = grad
+        if stop:
+            continue
+        done.append(node)
         in_grads = node.function.backward(node, grad)
         if type(in_grads) is not tuple:
             in_grads = (in_grads,)
@@ -209,18 +219,34 @@ def _backpropagate(
                 edges.append((i, parent, g))
         if observer is not None:
             observer(node, grad, edges)
+    # the hooks of leaves, before any .grad is written or anything released:
+    # a hook that fails leaves every leaf and the graph as they were
+    for leaf, g in grads.items():
+        if not isinstance(leaf, Node) and leaf._hooks and (capture is None or leaf in wanted):
+            grads[leaf] = _run_hooks(leaf._hooks, g)
     if capture is not None:
         captured.update((k, v) for k, v in grads.items() if k in wanted)
-    else:
-        # the hooks of leaves, before any .grad is written or anything released:
-        # a hook that fails leaves every leaf and the graph as they were
-        for leaf, g in grads.items():
-            if leaf._hooks:
-                grads[leaf] = _run_hooks(leaf._hooks, g)
     if not retain_graph:
         for node in done:
             node._saved = None  # release what it saved
     return grads if capture is None else captured
+
+
+def _leading_to(wanted: set, roots: list[Node]) -> set[Node]:
+    """The nodes below `roots` that have a `wanted` node or leaf among their inputs' producers."""
+    leading: set[Node] = set()
+    seen: set[Node] = set()
+    stack = [(node, False) for node in roots]
+    while stack:  # depth first, each node judged after every node below it
+        node, below_done = stack.pop()
+        if below_done:
+            if any(p is not None and (p in wanted or p in leading) for p in node.parents):
+                leading.add(node)
+        elif node not in seen:
+            seen.add(node)
+            stack.append((node, True))
+            stack.extend((p, False) for p in node.parents if isinstance(p, Node) and p not in seen)
+    return leading
 
 
 def _run_hooks(hooks: list, grad: Tensor) -> Tensor:

@@ -24,16 +24,17 @@ if TYPE_CHECKING:
 
 
 class DelayedError(Function):
-    """y = g for a gradient g computed by a `once_differentiable` backward; dL/dg: an error.
+    """y = g for a gradient g computed by a `once_differentiable` backward; dL/d(sources): an error.
 
     g was computed off the graph, so the graph cannot say how it depends on
-    the inputs. This node stands where that dependence would be: a backward
-    that reaches it raises, rather than passing on a derivative that is
-    silently missing a term.
+    what it was computed from. This node stands where that dependence would
+    be, with those `sources` (the incoming gradient and the op's inputs) as
+    its inputs: every backward that needs the dependence reaches it and
+    raises, rather than passing on a derivative that is silently missing a term.
     """
 
     @staticmethod
-    def forward(ctx: Node, g: np.ndarray) -> np.ndarray:
+    def forward(ctx: Node, g: np.ndarray, *sources: np.ndarray) -> np.ndarray:
         return g
 
     @staticmethod
@@ -62,16 +63,16 @@ def once_differentiable(backward: Callable[[Node, Tensor], Any]) -> Callable[[No
             grads = backward(ctx, grad)
         if not (creating_graph and isinstance(grad, function.Tensor) and grad.requires_grad):
             return grads
+        sources = (grad, *[x for x in ctx.inputs if isinstance(x, function.Tensor) and x.requires_grad])
         if type(grads) is tuple:
-            return tuple(_behind_error(g) for g in grads)
-        return _behind_error(grads)
+            return tuple(_behind_error(g, sources) for g in grads)
+        return _behind_error(grads, sources)
 
     return wrapper
 
 
-def _behind_error(g: Any) -> Any:
+def _behind_error(g: Any, sources: tuple[Tensor, ...]) -> Any:
     """A gradient Tensor as the output of a DelayedError; anything else (None, a number) as it is."""
     if not isinstance(g, function.Tensor):
         return g
-    # a new leaf that requires grad: it makes `apply` record the DelayedError node
-    return DelayedError.apply(function.Tensor._wrap(g.data, requires_grad=True))
+    return DelayedError.apply(function.Tensor._wrap(g.data), *sources)
