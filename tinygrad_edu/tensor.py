@@ -478,12 +478,19 @@ class Tensor:
             view._remake_graph()
 
     def _stale(self) -> bool:
-        """Is this view's graph older than the last change to its memory?"""
+        """Is this view's graph older than the last change to its memory, and to be remade now?"""
         return (
             _state.enabled
+            and self._changed_since_graph()
+            and not (self.grad_fn is None and self.requires_grad)  # made a leaf by requires_grad_()
+        )
+
+    def _changed_since_graph(self) -> bool:
+        """Is this a view whose memory changed (through any tensor sharing it) after its graph was made?"""
+        return (
+            self._view is not None
             and self._view_version is not None
             and self._view_version != self._base._version
-            and not (self.grad_fn is None and self.requires_grad)  # made a leaf by requires_grad_()
         )
 
     def _remake_graph(self) -> None:

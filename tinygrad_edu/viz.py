@@ -130,11 +130,6 @@ def _tensor_label(
     return "\\n".join(_escape(line) for line in lines)
 
 
-def _changed_since_made(t: Tensor) -> bool:
-    """Is `t` a view whose memory was changed (through another tensor) after its graph was made?"""
-    return t._view is not None and t._view_version is not None and t._view_version != t._base._version
-
-
 def _op_name(node: Node) -> str:
     return getattr(type(node), "function", type(node)).__name__
 
@@ -261,7 +256,7 @@ def draw_graph(
             key, kind, op = ("out", parent), "tensor", _op_name(parent)
             # t is a later version of that output if an in-place op has made it since
             made_by = None if t is None else _look_through(t, t.grad_fn)[1]
-            stale = t is not None and (made_by is not parent or _changed_since_made(t))
+            stale = t is not None and (made_by is not parent or t._changed_since_graph())
         else:
             kind = "const" if parent is None else "param" if _is_parameter(t) else "input"
             key, op, stale = ("leaf", id(t), kind), "", t.grad_fn is not None

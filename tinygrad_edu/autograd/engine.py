@@ -221,8 +221,8 @@ def _backpropagate(
             observer(node, grad, edges)
     # the hooks of leaves, before any .grad is written or anything released:
     # a hook that fails leaves every leaf and the graph as they were
-    for leaf, g in grads.items():
-        if not isinstance(leaf, Node) and leaf._hooks and (capture is None or leaf in wanted):
+    for leaf, g in grads.items():  # (only leaves are left: every node has been popped)
+        if leaf._hooks and (capture is None or leaf in wanted):
             grads[leaf] = _run_hooks(leaf._hooks, g)
     if capture is not None:
         captured.update((k, v) for k, v in grads.items() if k in wanted)

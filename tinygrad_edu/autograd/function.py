@@ -45,7 +45,7 @@ import functools
 import itertools
 import weakref
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
 
@@ -250,7 +250,7 @@ class Function:
     # nothing per call for the choice.
     _run_forward: Callable[..., Any]
 
-    def __call__(self, *args: Any) -> None:
+    def __call__(self, *args: Any) -> NoReturn:
         # PyTorch's old style, an instance called like a function, which it also refuses
         name = type(self).__name__
         raise RuntimeError(

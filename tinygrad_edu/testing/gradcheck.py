@@ -123,16 +123,20 @@ def _changed_input(inputs: Sequence[Any], saved: list) -> int | None:
     """The index of the first tensor input whose values differ from the snapshot, else None."""
     positions = [k for k, x in enumerate(inputs) if isinstance(x, Tensor)]
     for k, (x, array, values, *_) in zip(positions, saved):
-        if x.data is not array or not np.array_equal(array, values, equal_nan=True):
+        if _differs(x, array, values):
             return k
     return None
+
+
+def _differs(x: Tensor, array: np.ndarray, values: np.ndarray) -> bool:
+    """Has `x` left its snapshot's memory `array`, or has that memory left `values`?"""
+    return x.data is not array or not np.array_equal(array, values, equal_nan=True)
 
 
 def _restore(saved: list) -> None:
     """Undo what the function (or backward through it) did to the tensor inputs."""
     for x, array, values, grad, grad_fn, requires_grad in saved:
-        changed = x.data is not array or not np.array_equal(array, values, equal_nan=True)
-        if changed:  # by the function, in place: its graph goes too
+        if _differs(x, array, values):  # changed by the function, in place: its graph goes too
             x.data = array
             if array.flags.writeable:
                 array[...] = values
