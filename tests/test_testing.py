@@ -134,3 +134,15 @@ def test_shape_strategies_reach_the_sides_they_are_given() -> None:
     found = find(broadcastable_shapes((2, 6)), lambda s: 6 in s, settings=DETERMINISTIC)
     assert np.broadcast_shapes(found, (2, 6)) == (2, 6)
     assert min(find(shapes(min_dims=1, min_side=5), lambda s: True, settings=DETERMINISTIC)) >= 5
+
+
+def test_gradcheck_arguments_as_in_pytorch() -> None:
+    x = tg.tensor([1.0, 2.0], dtype=np.float64, requires_grad=True)
+    with pytest.raises(TypeError):  # eps, atol, rtol are keyword-only, as in PyTorch
+        gradcheck(lambda a: a * 2, [x], 1e-6)
+    with pytest.raises(TypeError):
+        gradgradcheck(lambda a: a * a, [x], None, 1e-6)
+    # a lone non-Tensor is one argument (PyTorch's rule), so the error says what is missing
+    with pytest.raises(ValueError, match="at least one input tensor to require gradient"):
+        gradcheck(lambda a: a * 2, 3.0)
+    assert gradcheck(lambda a: a * 2, x, eps=1e-6, atol=1e-5, rtol=1e-3)

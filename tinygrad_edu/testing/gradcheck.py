@@ -84,7 +84,8 @@ def _analytic_jacobian(out: Tensor, inputs: Sequence[Any], k: int) -> np.ndarray
 
 def _checked_inputs(inputs: Any) -> tuple[Any, ...]:
     """The inputs as a tuple, at least one of them requiring grad, each such one perturbable."""
-    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    # one argument (a Tensor, or anything not a list or tuple) stands for itself, as in PyTorch
+    inputs = tuple(inputs) if isinstance(inputs, (list, tuple)) else (inputs,)
     if not any(isinstance(x, Tensor) and x.requires_grad for x in inputs):
         # otherwise nothing would be compared, and a wrong backward would pass
         raise ValueError(
@@ -170,6 +171,7 @@ def _mismatch(
 def gradcheck(
     fn: Callable[..., Tensor | Sequence[Tensor]],
     inputs: Tensor | Sequence[Any],
+    *,
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
@@ -236,6 +238,7 @@ def gradgradcheck(
     fn: Callable[..., Tensor | Sequence[Tensor]],
     inputs: Tensor | Sequence[Any],
     grad_outputs: Tensor | Sequence[Tensor] | None = None,
+    *,
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
