@@ -346,9 +346,13 @@ class Tensor:
         gradient: Tensor | None = None,
         retain_graph: bool | None = None,
         create_graph: bool = False,
+        inputs: Tensor | Sequence[Tensor] | None = None,
     ) -> None:
-        """Compute d(self)/d(leaf) for every leaf that requires grad and add it to leaf.grad."""
-        engine.backward([self], [gradient], retain_graph, create_graph)
+        """Compute d(self)/d(leaf) for every leaf that requires grad and add it to leaf.grad.
+
+        With `inputs`, only those tensors (leaves or not) get a `.grad`.
+        """
+        engine.backward([self], [gradient], retain_graph, create_graph, inputs)
 
     def detach(self) -> Tensor:
         """The same values (shared memory, and so the same version counter), cut from the graph."""

@@ -1,5 +1,7 @@
 """Automatic differentiation: the Function pattern, the engine and gradient mode.
 
+`functional` holds whole derivatives (jacobian, hessian, vjp, jvp, hvp, vhp).
+
 As in PyTorch, the decorator for a backward that can run only once is
 `tg.autograd.function.once_differentiable`, in the `function` module, and
 `gradcheck`/`gradgradcheck` are found here too (they live in `tg.testing`).
@@ -7,6 +9,7 @@ As in PyTorch, the decorator for a backward that can run only once is
 
 from typing import Any
 
+from . import functional
 from .engine import backward, grad
 from .function import Function, Node
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
@@ -17,6 +20,7 @@ __all__ = [
     "Node",
     "backward",
     "enable_grad",
+    "functional",
     "grad",
     "inference_mode",
     "is_grad_enabled",

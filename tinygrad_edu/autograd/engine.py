@@ -12,7 +12,9 @@ are written to `.grad` only at the end, after the leaves' hooks have run,
 and saved values are released only then, so a backward that fails half-way
 (in an op or in a hook) leaves every leaf and the graph as they were.
 `autograd.grad` runs only the nodes that lead to the inputs it was asked
-about, and hands back their gradients instead of writing `.grad`.
+about, and hands back their gradients instead of writing `.grad`;
+``backward(inputs=...)`` runs the same part of the graph and writes `.grad`
+of those inputs only.
 """
 
 from __future__ import annotations
@@ -37,23 +39,40 @@ def backward(
     grad_tensors: Tensor | Sequence[Tensor | None] | None = None,
     retain_graph: bool | None = None,
     create_graph: bool = False,
+    inputs: Tensor | Sequence[Tensor] | None = None,
 ) -> None:
     """Accumulate d(tensors)/d(leaf) into the `.grad` of every leaf that requires grad.
 
     `grad_tensors` gives each output's dL/d(output); None (for one or all)
-    stands for 1, which only a one-element output may leave out.
+    stands for 1, which only a one-element output may leave out. With
+    `inputs`, only those tensors (leaves or not) get a `.grad`, and only the
+    part of the graph that leads to them runs.
     """
     roots = _roots(tensors, grad_tensors)
-    leaf_grads = _run(roots, create_graph if retain_graph is None else retain_graph, create_graph)
+    retain_graph = create_graph if retain_graph is None else retain_graph
+    if inputs is None:
+        _accumulate(_run(roots, retain_graph, create_graph), create_graph)
+        return
+    inputs = _differentiated(inputs, "backward")
+    if not inputs:
+        raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+    found = _run(roots, retain_graph, create_graph, [x.grad_fn or x for x in inputs])
+    # (a non-leaf that retains its grad has had it stored by its own hook already)
+    keep = {x: found[x.grad_fn or x] for x in inputs if (x.grad_fn or x) in found and not x.retains_grad}
+    _accumulate(keep, create_graph)
+
+
+def _accumulate(grads: dict, create_graph: bool) -> None:
+    """Add each gradient to its tensor's `.grad` (whose hooks have run: `_backpropagate`)."""
     Tensor = function.Tensor
-    for leaf, grad in leaf_grads.items():  # (their hooks have run: `_backpropagate`)
+    for t, grad in grads.items():
         # `_grad`, not the `grad` setter: these gradients have been checked for shape and dtype
-        if leaf._grad is not None:
-            leaf._grad = leaf._grad + grad  # a new tensor
+        if t._grad is not None:
+            t._grad = t._grad + grad  # a new tensor
         elif create_graph and grad.grad_fn is not None:
-            leaf._grad = grad  # keeps its graph, to be differentiated again
+            t._grad = grad  # keeps its graph, to be differentiated again
         else:
-            leaf._grad = Tensor._wrap(np.array(grad.data))  # own memory, never a shared view
+            t._grad = Tensor._wrap(np.array(grad.data))  # own memory, never a shared view
 
 
 def grad(
@@ -62,30 +81,52 @@ def grad(
     grad_outputs: Tensor | Sequence[Tensor | None] | None = None,
     retain_graph: bool | None = None,
     create_graph: bool = False,
-    allow_unused: bool = False,
+    allow_unused: bool | None = None,
+    materialize_grads: bool = False,
 ) -> tuple[Tensor | None, ...]:
     """Return d(outputs)/d(inputs) without touching any `.grad`.
 
     With `create_graph=True` the returned gradients are themselves recorded,
     so they can be differentiated again (Hessian-vector products, penalties).
+    An input the outputs do not depend on gets None with `allow_unused=True`,
+    zeros with `materialize_grads=True`, and is an error otherwise.
     """
-    from ..tensor import Tensor
-
-    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
-    for x in inputs:
-        x._refresh_view()  # a view's graph is remade before it is looked for
-        if not x.requires_grad:
-            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    if materialize_grads and allow_unused is False:
+        raise ValueError(
+            "autograd.grad: materialize_grads=True gives zeros for unused inputs, which "
+            "contradicts allow_unused=False: leave allow_unused out or set it to True"
+        )
+    inputs = _differentiated(inputs, "grad")
     keys = [x.grad_fn or x for x in inputs]
     roots = _roots(outputs, grad_outputs)
     found = _run(roots, create_graph if retain_graph is None else retain_graph, create_graph, keys)
     result = tuple(found.get(k) for k in keys)
-    if not allow_unused and any(g is None for g in result):
-        raise RuntimeError(
-            "One of the differentiated Tensors appears to not have been used in the "
-            "graph. Set allow_unused=True if this is the desired behavior."
+    for i, g in enumerate(result):
+        if g is None and not (allow_unused or materialize_grads):
+            raise RuntimeError(
+                f"The differentiated Tensor at index {i} appears to not have been used in the "
+                "graph. Set allow_unused=True if this is the desired behavior."
+            )
+    if materialize_grads:
+        zeros = function.Tensor._wrap
+        result = tuple(
+            zeros(np.zeros_like(x.data), create_graph) if g is None else g for x, g in zip(inputs, result)
         )
     return result
+
+
+def _differentiated(inputs: Tensor | Sequence[Tensor], caller: str) -> list[Tensor]:
+    """The tensors to differentiate with respect to, as a list, each checked to require grad."""
+    inputs = [inputs] if isinstance(inputs, function.Tensor) else list(inputs)
+    for i, x in enumerate(inputs):
+        if not isinstance(x, function.Tensor):
+            raise TypeError(f"{caller}: inputs must be Tensors, but input {i} is a {type(x).__name__}")
+        x._refresh_view()  # a view's graph is remade before it is looked for
+        if not x.requires_grad:
+            raise RuntimeError(
+                f"{caller}: input {i} does not require grad, so no gradient can be computed for it"
+            )
+    return inputs
 
 
 def _roots(
@@ -168,16 +209,18 @@ def _backpropagate(
     heapify(ready)
     captured = {}
     wanted = set(capture) if capture is not None else ()
-    # autograd.grad runs only the nodes that lead to a wanted input, as PyTorch
-    # does: the graph below them is neither computed nor released
+    # with wanted inputs (autograd.grad, backward(inputs=)) only the nodes that
+    # lead to one run, as in PyTorch: the graph below them is neither computed nor released
     needed = _leading_to(wanted, [node for _, node in ready]) if capture else None
     done = []
     Tensor = function.Tensor
     while ready:
         node = heappop(ready)[1]
         grad = grads.pop(node)
-        stop = needed is not None and node not in needed
-        if node._saved is None and not stop:
+        runs = needed is None or node in needed
+        if not runs and node not in wanted:
+            continue  # off the path to the wanted inputs: neither run nor hooked, as in PyTorch
+        if runs and node._saved is None:
             raise RuntimeError(
                 f"Trying to backward through the graph a second time ({node.name()} was "
                 "freed by an earlier backward). Pass retain_graph=True to the first "
@@ -187,7 +230,7 @@ def _backpropagate(
             grad = _run_hooks(node._pre_hooks, grad)
         if node in wanted:
             captured[node] = grad
-        if stop:
+        if not runs:
             continue
         done.append(node)
         in_grads = node.function.backward(node, grad)
