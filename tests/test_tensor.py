@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+import warnings
+
 import numpy as np
 import pytest
 
@@ -32,7 +35,8 @@ def test_constructor_copies_and_accepts_tensors():
     t = tg.tensor(a)
     a[0] = 5.0
     assert t.data[0] == 1.0
-    assert tg.Tensor(t).data is not t.data
+    with pytest.warns(UserWarning, match=r"t\.detach\(\)\.clone\(\)"):
+        assert tg.Tensor(t).data is not t.data
 
 
 def test_requires_grad_on_integers_is_an_error():
@@ -74,7 +78,7 @@ def test_attributes_and_conversions():
     # float() and int() raise PyTorch's ValueError, so `except ValueError` code behaves the same
     for convert in (float, int):
         with pytest.raises(ValueError, match=r"only one element tensors .*shape \(1, 3\)"):
-            convert(t)
+            convert(t.detach())
     assert float(tg.tensor([[2.5]])) == 2.5 and int(tg.tensor(7)) == 7
     assert "requires_grad=True" in repr(t) and "grad_fn=<SumBackward>" in repr(t.sum())
     assert np.asarray(t.detach()).shape == (1, 3)
@@ -925,6 +929,19 @@ BAD_TENSOR_CALLS = [
         r"masked_fill: the mask's shape \(4,\) and the tensor's shape \(2, 3\) are not broadcastable",
     ),
     (lambda x, lib: x.masked_fill(x > 1, lib.ones(3)), RuntimeError, r"masked_fill: the value must be"),
+    (lambda x, lib: x.new_full(2, 1.0), TypeError, r"new_full\(\): argument 'size' must be tuple of ints"),
+    (lambda x, lib: x.new_full((-1,), 1.0), RuntimeError, r"full\(\): size must be non-negative"),
+    (lambda x, lib: x.new_empty(2.5), TypeError, r"new_empty\(\): size must be an int, got float"),
+    (lambda x, lib: x[0].detach_(), RuntimeError, r"Can't detach views in-place.*Use detach\(\) instead"),
+    (lambda x, lib: x.T.detach_(), RuntimeError, r"Can't detach views in-place"),
+    (lambda x, lib: x[0].fill_diagonal_(1.0), RuntimeError, r"fill_diagonal_: dimensions must larger than 1"),
+    (
+        lambda x, lib: x.reshape(1, 2, 3).fill_diagonal_(1.0),
+        RuntimeError,
+        r"fill_diagonal_: all dimensions of input must be of equal length \(got shape \(1, 2, 3\)\)",
+    ),
+    (lambda x, lib: x.fill_diagonal_(1.0, wrap=1), TypeError, r"argument 'wrap' must be bool, not int"),
+    (lambda x, lib: x.fill_diagonal_(lib.ones(1)), TypeError, r"'fill_value' must be a number or a 0-d"),
 ]
 
 
@@ -1009,3 +1026,105 @@ def test_isclose_logical_not_half_and_is_floating_point():
     h = x.half()
     assert h.dtype == np.float16 and h.grad_fn is not None
     assert x.is_floating_point() and tg.is_floating_point(h) and not tg.tensor([1]).is_floating_point()
+
+
+def test_new_tensor_full_and_empty_keep_the_source_dtype():
+    x = tg.zeros(2, dtype=tg.float64, requires_grad=True)
+    t = x.new_tensor([1, 2])
+    assert t.dtype == np.float64 and t.tolist() == [1.0, 2.0] and not t.requires_grad
+    assert tg.tensor([1, 2]).new_tensor([1.7, -2.5]).tolist() == [1, -2]  # cast to int64, as torch
+    assert x.new_tensor([1, 2], dtype=tg.int32, requires_grad=False).dtype == np.int32
+    assert x.new_tensor([1.5], requires_grad=True).requires_grad
+    a = np.array([1.0, 2.0])
+    copied = x.new_tensor(a)
+    a[0] = 9.0
+    assert copied.tolist() == [1.0, 2.0]
+    full = x.new_full((2, 3), 3)
+    assert full.dtype == np.float64 and full.shape == (2, 3) and full.data.flat[0] == 3.0
+    assert tg.tensor([1]).new_full([2], 3.7).tolist() == [3, 3]  # truncated to int64, as torch
+    assert x.new_full((1,), tg.tensor(2.5)).tolist() == [2.5]
+    assert x.new_full((1,), 1.0, dtype=tg.float32, requires_grad=True).requires_grad
+    assert x.new_empty(2, 3).shape == (2, 3) and x.new_empty((4,)).dtype == np.float64
+    assert x.new_empty(2, dtype=tg.int64).dtype == np.int64
+    assert x.new_zeros(2, device="cpu").dtype == np.float64 and x.new_ones((1, 2)).tolist() == [[1.0, 1.0]]
+    for make in (
+        x.new_zeros,
+        x.new_ones,
+        x.new_empty,
+        lambda *size, device: x.new_tensor(size, device=device),
+    ):
+        with pytest.raises(RuntimeError, match="device 'cuda' is not available"):
+            make(2, device="cuda")
+
+
+def test_detach_in_place_makes_a_leaf_and_keeps_the_graph_already_recorded():
+    g = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = g * 2
+    z = y * 3  # recorded before y is detached: still flows back to g
+    assert y.detach_() is y
+    assert y.is_leaf and not y.requires_grad and y.grad_fn is None and y._version == 0
+    z.sum().backward()
+    assert g.grad.tolist() == [6.0, 6.0]
+    g.grad = None
+    (y * g).sum().backward()  # y is a constant now: d/dg = y
+    assert g.grad.tolist() == [2.0, 4.0]
+    assert g.detach_() is g and not g.requires_grad  # a leaf may be detached too
+    d = tg.tensor([1.0], requires_grad=True).detach()  # detach() shares memory but is no view
+    assert d.detach_() is d
+
+
+def test_fill_diagonal_fills_square_tall_wrapped_and_cubic_tensors():
+    eye3 = np.eye(3)
+    np.testing.assert_array_equal(tg.zeros(3, 3).fill_diagonal_(5).data, 5 * eye3)
+    tall = tg.zeros(7, 3).fill_diagonal_(5.0)
+    np.testing.assert_array_equal(tall.data, 5 * np.vstack([eye3, np.zeros((4, 3))]))
+    wrapped = tg.zeros(7, 3).fill_diagonal_(5.0, wrap=True)  # starts again after a gap row
+    np.testing.assert_array_equal(wrapped.data, 5 * np.vstack([eye3, np.zeros((1, 3)), eye3]))
+    assert tg.zeros(5, 1).fill_diagonal_(1.0, wrap=True).tolist() == [[1.0], [0.0], [1.0], [0.0], [1.0]]
+    np.testing.assert_array_equal(tg.zeros(3, 7).fill_diagonal_(1.0, wrap=True).data, np.eye(3, 7))
+    cube = tg.zeros(2, 2, 2).fill_diagonal_(4.0)
+    assert cube.data[0, 0, 0] == cube.data[1, 1, 1] == 4.0 and cube.data.sum() == 8.0
+    ints = tg.zeros(2, 2, dtype=tg.int64).fill_diagonal_(5.7)
+    assert ints.tolist() == [[5, 0], [0, 5]] and ints.dtype == np.int64  # cast, as torch
+    assert tg.zeros(2, 2).fill_diagonal_(tg.tensor(2.0)).tolist() == [[2.0, 0.0], [0.0, 2.0]]
+    base = tg.zeros(3, 3)
+    base.T[:, :2].fill_diagonal_(1.0)  # through a view: the base changes
+    np.testing.assert_array_equal(base.data, np.diag([1.0, 1.0, 0.0]))
+    x = tg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    y = x * 1.0
+    version = y._version
+    y.fill_diagonal_(9.0)
+    assert y.tolist() == [[9.0, 2.0], [3.0, 9.0]] and y._version == version + 1
+    y.sum().backward()
+    assert x.grad.tolist() == [[0.0, 1.0], [1.0, 0.0]]  # the overwritten places get nothing
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        x.fill_diagonal_(0.0)
+
+
+def test_a_tensor_built_from_a_tensor_warns_and_the_library_never_does():
+    t = tg.tensor([1.0, 2.0], requires_grad=True)
+    for build in (tg.tensor, tg.Tensor, t.new_tensor):
+        with pytest.warns(UserWarning, match=r"cut from t's graph.*t\.detach\(\)\.clone\(\)") as record:
+            copy = build(t)
+        assert record[0].filename == __file__  # the user's line, not the library's
+        assert copy.tolist() == [1.0, 2.0] and not copy.requires_grad and copy.data is not t.data
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tg.tensor([tg.tensor(1.0), tg.tensor(2.0)])  # a list of 0-d tensors, as torch: no warning
+        tg.tensor(t.detach().numpy())
+        tg.as_tensor(t)
+        tg.cat([t, t]), tg.stack([t, t]), tg.nn.Parameter(t.detach()), tg.where(t > 1, t, 0.0)
+
+
+def test_float_of_a_tensor_that_requires_grad_warns_once_as_torch(monkeypatch):
+    monkeypatch.setattr(sys.modules["tinygrad_edu.tensor"], "_warned_once", {})  # (tg.tensor is the function)
+    t = tg.tensor([1.5, 2.0], requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert float(t.detach()[0]) == 1.5 and int(t[0]) == 1 and t[0].item() == 1.5  # no warning
+        assert f"{t[0]:.1f}" == "1.5"
+    with pytest.warns(UserWarning, match=r"float\(\) of a tensor that requires grad.*t\.detach\(\)"):
+        assert float(t[0]) == 1.5
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert float(t[1]) == 2.0  # once per run, as PyTorch's warning

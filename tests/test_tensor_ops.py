@@ -675,6 +675,23 @@ TORCH_CASES = {
     "einsum_broadcast": lambda x, lib: lib.einsum("ij,ij->j", x[:, :1], x),
     "sum_axis": lambda x, lib: x.sum(axis=1) * x.mean(axis=0, keepdim=True).T,
     "softmax_axis": lambda x, lib: x.softmax(axis=0) * x.logsumexp(axis=1, keepdim=True),
+    # x has a zero at [1, 2] and two at [2, 0] and [2, 3]: row 2's median is a tie
+    "median_all": lambda x, lib: x.median() * x,
+    "median_all_tie": lambda x, lib: lib.median(x[2]) * x,
+    "median_dim": lambda x, lib: x.median(1, keepdim=True).values * x,
+    "median_dim0": lambda x, lib: lib.median(x.T, 0).values ** 2,
+    "dot": lambda x, lib: lib.dot(x[0], x[1].exp()) * x,
+    "outer": lambda x, lib: lib.outer(x[0], x[:, 1]),
+    "ger": lambda x, lib: x[1].ger(x[2] ** 2),
+    "hstack": lambda x, lib: lib.hstack([x, x[:, :1] * 2]),
+    "hstack_0d_1d": lambda x, lib: lib.hstack((x[0], x[1, 2], x[2] ** 2)),
+    "vstack": lambda x, lib: lib.vstack([x[0], x, x[1] * 3]),
+    "vstack_0d": lambda x, lib: lib.vstack([x[0, 0], x[1, 1] * 2]),
+    "concat": lambda x, lib: lib.concat([x, x.exp()], dim=1),
+    "concatenate": lambda x, lib: lib.concatenate([x, x.sin()], axis=0),
+    "add_alpha": lambda x, lib: lib.add(x, x.exp(), alpha=-2.5),
+    "sub_alpha": lambda x, lib: lib.sub(x, x**2, alpha=0.5) + x.add(x, alpha=3),
+    "mul_div": lambda x, lib: lib.mul(x, x.sin()) + lib.div(x, x.exp()),
 }
 
 
@@ -808,6 +825,54 @@ BAD_OP_CALLS = [
     (lambda x, lib: x.split(1.5), TypeError, r"split\(\): argument 'split_size_or_sections' must be an int"),
     (lambda x, lib: x.split([1.0, 1.0]), TypeError, r"split\(\): .* got list \[1.0, 1.0\]"),
     (lambda x, lib: x.topk(1.5), TypeError, r"topk\(\): argument 'k' must be an int, got float 1.5"),
+    (lambda x, lib: lib.dot(x, x), RuntimeError, r"dot: 1D tensors expected, but got 2D and 2D"),
+    (
+        lambda x, lib: lib.dot(x[0], x[0].float()),
+        RuntimeError,
+        r"dot: expected both vectors to have same dtype",
+    ),
+    (
+        lambda x, lib: x[0].dot(x[1, :2]),
+        RuntimeError,
+        r"dot: inconsistent tensor size, expected tensor \[3\]",
+    ),
+    (lambda x, lib: lib.dot(x[0], [1.0, 2.0, 3.0]), TypeError, r"dot\(\): argument 'tensor' \(position 2\)"),
+    (lambda x, lib: lib.outer(x, x[0]), RuntimeError, r"outer: Expected 1-D argument self, but got 2-D"),
+    (lambda x, lib: x[0].outer(x[0, 0]), RuntimeError, r"outer: Expected 1-D argument vec2, but got 0-D"),
+    (lambda x, lib: lib.outer([1.0], x[0]), TypeError, r"outer\(\): argument 'input' \(position 1\)"),
+    (lambda x, lib: lib.hstack([]), RuntimeError, r"hstack expects a non-empty TensorList"),
+    (lambda x, lib: lib.vstack(()), RuntimeError, r"vstack expects a non-empty TensorList"),
+    (lambda x, lib: lib.hstack(x), TypeError, r"hstack\(\): argument 'tensors' .* not Tensor"),
+    (lambda x, lib: lib.cat(x), TypeError, r"cat\(\): argument 'tensors' .* not Tensor"),
+    (lambda x, lib: lib.hstack([x[0], x]), RuntimeError, r"cat: sizes of tensors must match"),
+    (lambda x, lib: lib.vstack([x, x[0, :2]]), RuntimeError, r"cat: sizes of tensors must match"),
+    (lambda x, lib: lib.concat([x[0, 0], x[0, 0]]), RuntimeError, r"zero-dimensional tensor"),
+    (lambda x, lib: x.median(1.0), TypeError, r"median\(\): argument 'dim' must be an int, got float"),
+    (lambda x, lib: x.median(2), IndexError, r"Dimension out of range"),
+    (
+        lambda x, lib: x[:, :0].median(1),
+        IndexError,
+        r"median\(\): Expected reduction dim 1 to have non-zero size",
+    ),
+    (lambda x, lib: lib.median(x > 1), NotImplementedError, r"median\(\) is not implemented for bool"),
+    (lambda x, lib: (x > 1).median(0), NotImplementedError, r"median\(\) is not implemented for bool"),
+    (lambda x, lib: x.unique(dim=2), IndexError, r"Dimension out of range"),
+    (lambda x, lib: x[0, 0].unique(dim=0), IndexError, r"unique\(\): dim 0 was given, but the tensor is 0-d"),
+    (lambda x, lib: x[:, :0].unique(dim=0), RuntimeError, r"There are 0 sized dimensions, and they aren't"),
+    (
+        lambda x, lib: x.div(x, rounding_mode="round"),
+        RuntimeError,
+        r"rounding_mode to be one of None, 'trunc'",
+    ),
+    (
+        lambda x, lib: lib.tensor([5, 7]).div(0, rounding_mode="trunc"),
+        RuntimeError,
+        r"div: integer division by",
+    ),
+    (lambda x, lib: lib.tensor([5, 7]).div(lib.tensor([1, 0]), rounding_mode="floor"), RuntimeError, "div: "),
+    (lambda x, lib: lib.tensor([5, 7]).add(lib.tensor([1, 0]), alpha=1.5), RuntimeError, "integral input"),
+    (lambda x, lib: lib.sub(lib.tensor([5, 7]), 2, alpha=0.5), RuntimeError, "alpha must not be a floating"),
+    (lambda x, lib: x.add(x, 2), TypeError, r"positional argument"),
 ]
 
 
@@ -836,3 +901,166 @@ def test_the_allowed_neighbours_of_those_arguments_still_work():
     assert len(x.chunk(np.int64(2))) == 2 and [t.shape for t in x.split((1, 2), 1)] == [(2, 1), (2, 2)]
     assert x.topk(np.int64(1)).values.tolist() == [[3.0], [1.0]]
     assert x.masked_select(tg.tensor([True, False, True])).tolist() == [3.0, 2.0, 1.0, 0.0]
+
+
+# ------------------------------------------------ functional forms, dot/outer, stacking, median, unique
+
+
+def test_functional_add_sub_mul_div_take_alpha_and_a_number_first():
+    a, b = tg.tensor([1.0, 2.0, 4.0]), tg.tensor([2.0, 2.0, 8.0])
+    assert tg.add(a, b, alpha=2).tolist() == [5.0, 6.0, 20.0] and a.add(3.0, alpha=-1).tolist() == [
+        -2.0,
+        -1.0,
+        1.0,
+    ]
+    assert tg.sub(a, b, alpha=0.5).tolist() == [0.0, 1.0, 0.0] and tg.sub(2, a).tolist() == [1.0, 0.0, -2.0]
+    assert tg.mul(2, a).tolist() == [2.0, 4.0, 8.0] and tg.div(a, b).tolist() == [0.5, 1.0, 0.5]
+    assert tg.div(1, b).tolist() == [0.5, 0.5, 0.125]
+    i = tg.tensor([3, -7])
+    assert tg.add(i, i, alpha=2).tolist() == [9, -21] and tg.add(i, i, alpha=2).dtype == np.int64
+    assert tg.add(i, a[:2], alpha=1.5).tolist() == [4.5, -4.0]  # a float operand: alpha may be a float
+    a.requires_grad_()
+    tg.sub(tg.add(a, a * a, alpha=-2), a, alpha=3).sum().backward()  # y = a - 2a^2 - 3a
+    assert a.grad.tolist() == [-6.0, -10.0, -18.0]  # dy/da = 1 - 4a - 3
+
+
+def test_div_rounds_toward_zero_or_down_without_a_gradient():
+    ints = tg.tensor([-7, 7, -6, 6])
+    assert tg.div(ints, 2, rounding_mode="trunc").tolist() == [-3, 3, -3, 3]
+    assert tg.div(ints, 2, rounding_mode="floor").tolist() == [-4, 3, -3, 3]
+    assert tg.div(ints, -2, rounding_mode="trunc").tolist() == [3, -3, 3, -3]
+    assert ints.div(2, rounding_mode="trunc").dtype == np.int64
+    assert tg.div(ints.int(), 2, rounding_mode="trunc").dtype == np.int32
+    x = tg.tensor([-7.5, 7.5, 1.0], requires_grad=True)
+    trunc, floor = x.div(2.0, rounding_mode="trunc"), x.div(2.0, rounding_mode="floor")
+    assert trunc.tolist() == [-3.0, 3.0, 0.0] and floor.tolist() == [-4.0, 3.0, 0.0]
+    assert trunc.dtype == np.float32 and not trunc.requires_grad and not floor.requires_grad
+    assert tg.div(7, tg.tensor([-2.0, 2.0]), rounding_mode="trunc").tolist() == [-3.0, 3.0]
+    assert tg.div(tg.tensor([-1.0, 1.0]), 0.0, rounding_mode="trunc").tolist() == [-np.inf, np.inf]
+    big = tg.tensor([2**62 + 1, -(2**62) - 1])  # exact integer division, not through floats
+    assert tg.div(big, 3, rounding_mode="trunc").tolist() == [(2**62 + 1) // 3, -((2**62 + 1) // 3)]
+
+
+def test_dot_and_outer_of_vectors():
+    a = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    b = tg.tensor([4.0, -5.0, 6.0], requires_grad=True)
+    y = tg.dot(a, b)
+    assert y.shape == () and y.item() == 12.0 and y.dtype == np.float32
+    y.backward()
+    assert a.grad.tolist() == [4.0, -5.0, 6.0] and b.grad.tolist() == [1.0, 2.0, 3.0]
+    assert tg.dot(tg.tensor([1, 2]), tg.tensor([3, 4])).item() == 11  # integers stay integers
+    assert tg.dot(tg.zeros(0), tg.zeros(0)).item() == 0.0
+    o = a.outer(b[:2])
+    np.testing.assert_array_equal(o.data, [[4.0, -5.0], [8.0, -10.0], [12.0, -15.0]])
+    a.grad = b.grad = None
+    o.sum().backward()  # d/da_i = sum_j b_j,  d/db_j = sum_i a_i
+    assert a.grad.tolist() == [-1.0, -1.0, -1.0] and b.grad.tolist() == [6.0, 6.0, 0.0]
+    assert tg.ger(tg.tensor([1, 2]), tg.tensor([0.5])).tolist() == [[0.5], [1.0]]  # promoted
+    assert tg.outer(tg.tensor([1, 2]), tg.tensor([3])).dtype == np.int64
+
+
+def test_hstack_vstack_concat_take_0d_and_1d_as_torch():
+    v, w, s = tg.tensor([1.0, 2.0]), tg.tensor([3.0]), tg.tensor(7.0)
+    assert tg.hstack([v, w, s]).tolist() == [1.0, 2.0, 3.0, 7.0]  # vectors (and 0-d) end to end
+    assert tg.hstack((s, s)).tolist() == [7.0, 7.0]
+    m = tg.ones(2, 1)
+    assert tg.hstack([m, m * 2]).tolist() == [[1.0, 2.0], [1.0, 2.0]]  # matrices side by side
+    assert tg.vstack([v, v * 2]).tolist() == [[1.0, 2.0], [2.0, 4.0]]  # a vector is a row
+    assert tg.vstack([s, w]).tolist() == [[7.0], [3.0]]  # a 0-d tensor is a (1, 1) matrix
+    assert tg.vstack([tg.ones(1, 2, 2), tg.zeros(2, 2, 2)]).shape == (3, 2, 2)
+    assert tg.hstack([tg.tensor([1]), v]).dtype == np.float32  # promoted, as cat
+    m3 = tg.arange(6.0).reshape(2, 3)
+    for joined in (tg.concat([m3, m3], 1), tg.concat([m3, m3], axis=1), tg.concatenate([m3, m3], axis=1)):
+        assert joined.tolist() == [[0.0, 1.0, 2.0, 0.0, 1.0, 2.0], [3.0, 4.0, 5.0, 3.0, 4.0, 5.0]]
+    assert tg.concatenate([m3, m3], dim=1).shape == (2, 6) and tg.cat([m3, m3], axis=0).shape == (4, 3)
+    with pytest.raises(TypeError, match="both dim and axis"):
+        tg.cat([m3, m3], 1, axis=0)
+
+
+def test_median_of_all_elements_is_the_lower_one_and_ties_share_its_gradient():
+    x = tg.tensor([3.0, 1.0, 2.0, 4.0], requires_grad=True)
+    m = tg.median(x)
+    assert m.item() == 2.0 and m.shape == () and m.grad_fn.name() == "MedianBackward"
+    m.backward()
+    assert x.grad.tolist() == [0.0, 0.0, 1.0, 0.0]
+    x = tg.tensor([[1.0, 2.0, 2.0], [2.0, 3.0, 0.0]], requires_grad=True)
+    x.median().backward()  # 2 three times: each gets a third, as in PyTorch
+    np.testing.assert_allclose(x.grad.data, [[0.0, 1 / 3, 1 / 3], [1 / 3, 0.0, 0.0]])
+    y = tg.tensor([1.0, np.nan, 2.0], requires_grad=True)
+    assert np.isnan(y.median().item())
+    y.median().backward()  # the nan gets the gradient
+    assert y.grad.tolist() == [0.0, 1.0, 0.0]
+    assert tg.tensor([5, 1, 4, 2]).median().item() == 2 and tg.tensor([5, 1, 4]).median().dtype == np.int64
+    assert np.isnan(tg.zeros(0).median().item()) and tg.tensor(3.0).median().item() == 3.0
+
+
+def test_median_along_a_dim_picks_ties_in_order_of_position():
+    values, indices = tg.tensor([5.0, 5.0, 5.0, 5.0]).median(0)
+    assert values.item() == 5.0 and indices.item() == 1  # the 2nd of 4 equal values
+    assert tg.tensor([2.0, 2.0, 1.0, 3.0]).median(0).indices.item() == 0
+    assert tg.tensor([2, 1, 2, 1, 2, 1]).median(0).indices.item() == 5  # the third 1
+    x = tg.tensor([[1.0, 2.0, 2.0], [2.0, 2.0, 0.0]], requires_grad=True)
+    out = x.median(1)
+    assert out.values.tolist() == [2.0, 2.0] and out.indices.tolist() == [1, 0]
+    assert type(out) is type(x.max(1)) and out.indices.dtype == np.int64
+    out.values.sum().backward()  # the gradient goes to the element picked, not to its ties
+    assert x.grad.tolist() == [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]]
+    kept = tg.median(x, 0, keepdim=True)
+    assert kept.values.tolist() == [[1.0, 2.0, 0.0]] and kept.indices.tolist() == [[0, 0, 1]]
+    nan = tg.tensor([2.0, np.nan, 1.0, np.nan]).median(-1)
+    assert np.isnan(nan.values.item()) and nan.indices.item() == 1  # the first nan
+    assert tg.ones(0, 3).median(1).values.shape == (0,)
+    with pytest.raises(TypeError, match="keepdim needs one"):
+        x.median(keepdim=True)
+
+
+def test_unique_sorts_and_counts_and_carries_no_gradient():
+    x = tg.tensor([[3.0, 1.0, 3.0], [2.0, 1.0, 0.0]], requires_grad=True)
+    values = tg.unique(x)
+    assert values.tolist() == [0.0, 1.0, 2.0, 3.0] and values.dtype == np.float32
+    assert not values.requires_grad and values.grad_fn is None
+    values, inverse, counts = x.unique(return_inverse=True, return_counts=True)
+    assert inverse.tolist() == [[3, 1, 3], [2, 1, 0]] and counts.tolist() == [1, 2, 1, 2]
+    np.testing.assert_array_equal(values.data[inverse.data], x.data)  # x == values[inverse]
+    assert inverse.dtype == np.int64 and counts.dtype == np.int64
+    values, counts = tg.unique(tg.tensor([3, 1, 2, 3, 1]), sorted=False, return_counts=True)
+    assert values.tolist() == [1, 2, 3] and counts.tolist() == [2, 1, 2]  # sorted anyway, as torch
+    rows = tg.tensor([[1, 2], [0, 5], [1, 2], [0, 1]])
+    values, inverse, counts = rows.unique(dim=0, return_inverse=True, return_counts=True)
+    assert values.tolist() == [[0, 1], [0, 5], [1, 2]]
+    assert inverse.tolist() == [2, 1, 2, 0] and counts.tolist() == [1, 1, 2]
+    assert rows.unique(dim=1).tolist() == [[1, 2], [0, 5], [1, 2], [0, 1]]  # the two columns differ
+    nans = tg.tensor([1.0, np.nan, np.nan, 1.0]).unique(return_counts=True)
+    assert nans[1].tolist() == [2, 1, 1]  # nan != nan: each is its own value
+    scalar = tg.tensor(3.0).unique(return_inverse=True, return_counts=True)
+    assert [t.shape for t in scalar] == [(1,), (), (1,)]
+    assert tg.tensor([True, False, True]).unique().tolist() == [False, True]
+
+
+def test_new_ops_match_torch_on_ties_and_edge_cases():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(3)
+    for n in (1, 2, 7, 20, 33):  # many ties: which index median(dim) picks
+        a = rng.integers(0, 3, (4, n)).astype(np.float64)
+        a[0, rng.integers(0, n)] = np.nan
+        ours, theirs = tg.tensor(a).median(1), torch.tensor(a).median(1)
+        np.testing.assert_array_equal(ours.indices.data, theirs.indices.numpy())
+        np.testing.assert_array_equal(ours.values.data, theirs.values.numpy())
+        np.testing.assert_array_equal(tg.tensor(a).median().data, torch.tensor(a).median().numpy())
+        ints = rng.integers(-3, 3, (3, n))
+        for dim in (None, 0, 1):
+            ours = tg.tensor(ints).unique(return_inverse=True, return_counts=True, dim=dim)
+            theirs = torch.tensor(ints).unique(return_inverse=True, return_counts=True, dim=dim)
+            for o, t in zip(ours, theirs):
+                np.testing.assert_array_equal(o.data, t.numpy())
+        for mode in ("trunc", "floor"):
+            num, den = rng.integers(-9, 9, n), rng.integers(1, 5, n) * rng.choice([-1, 1], n)
+            np.testing.assert_array_equal(
+                tg.div(tg.tensor(num), tg.tensor(den), rounding_mode=mode).data,
+                torch.div(torch.tensor(num), torch.tensor(den), rounding_mode=mode).numpy(),
+            )
+            f = rng.standard_normal(n) * 5
+            np.testing.assert_array_equal(
+                tg.div(tg.tensor(f), 0.7, rounding_mode=mode).data,
+                torch.div(torch.tensor(f), 0.7, rounding_mode=mode).numpy(),
+            )

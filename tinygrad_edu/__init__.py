@@ -44,7 +44,7 @@ from .factories import (
 )
 from .ops.einsum import einsum
 from .ops.elementwise import where
-from .ops.joining import cat, stack
+from .ops.joining import cat, concat, concatenate, hstack, stack, vstack
 from .random import Generator, manual_seed
 from .serialization import load, save
 from .tensor import Tensor, set_printoptions
@@ -54,6 +54,10 @@ float, double, half = float32, float64, float16
 int, long, short, bool = int32, int64, int16, bool_
 
 # PyTorch's function forms of Tensor methods: tg.sum(x, 1) is x.sum(1)
+add = Tensor.add
+sub = Tensor.sub
+mul = Tensor.mul
+div = Tensor.div
 abs = Tensor.abs
 exp = Tensor.exp
 log = Tensor.log
@@ -79,6 +83,8 @@ max = Tensor.max
 min = Tensor.min
 argmax = Tensor.argmax
 argmin = Tensor.argmin
+median = Tensor.median
+unique = Tensor.unique
 amax = Tensor.amax
 amin = Tensor.amin
 all = Tensor.all
@@ -97,6 +103,9 @@ isnan = Tensor.isnan
 square = Tensor.square
 matmul = Tensor.matmul
 mm = Tensor.mm
+dot = Tensor.dot
+outer = Tensor.outer
+ger = Tensor.ger
 allclose = Tensor.allclose
 isclose = Tensor.isclose
 nonzero = Tensor.nonzero
@@ -149,6 +158,7 @@ __all__ = [
     "Generator",
     "Tensor",
     "abs",
+    "add",
     "all",
     "allclose",
     "amax",
@@ -168,10 +178,14 @@ __all__ = [
     "chunk",
     "clamp",
     "clip",
+    "concat",
+    "concatenate",
     "cos",
     "cuda",
     "cumsum",
     "data",
+    "div",
+    "dot",
     "double",
     "einsum",
     "empty",
@@ -192,8 +206,10 @@ __all__ = [
     "full",
     "full_like",
     "gather",
+    "ger",
     "get_default_dtype",
     "half",
+    "hstack",
     "index_add",
     "index_select",
     "inference_mode",
@@ -222,9 +238,11 @@ __all__ = [
     "max",
     "maximum",
     "mean",
+    "median",
     "min",
     "minimum",
     "mm",
+    "mul",
     "narrow",
     "nn",
     "no_grad",
@@ -234,6 +252,7 @@ __all__ = [
     "ones",
     "ones_like",
     "optim",
+    "outer",
     "permute",
     "pow",
     "prod",
@@ -265,6 +284,7 @@ __all__ = [
     "squeeze",
     "stack",
     "std",
+    "sub",
     "sum",
     "tanh",
     "tensor",
@@ -277,10 +297,12 @@ __all__ = [
     "uint8",
     "unbind",
     "unflatten",
+    "unique",
     "unsqueeze",
     "utils",
     "var",
     "viz",
+    "vstack",
     "where",
     "zeros",
     "zeros_like",

@@ -83,6 +83,8 @@ class Tensor:
                 f"Tensor(data) takes the data only: for a tensor of size {(data, *sizes)} "
                 f"write tg.zeros{(data, *sizes)} or tg.empty{(data, *sizes)}"
             )
+        if isinstance(data, Tensor):
+            _warn_copy_of_tensor("tg.tensor(t) (or tg.Tensor(t))")
         self._adopt(_to_array(data, dtype), requires_grad)
 
     def _adopt(self, array: np.ndarray, requires_grad: bool) -> None:
@@ -247,7 +249,15 @@ class Tensor:
         return self._array().tolist()
 
     def __float__(self) -> float:
-        return float(self._one_element())
+        value = float(self._one_element())
+        if self._requires_grad and not _warned_once.get("float"):
+            _warned_once["float"] = True  # once per run, as PyTorch
+            warn(
+                "float() of a tensor that requires grad gives a plain number, which backward cannot "
+                "see: a loss or a weight turned into a float leaves the graph. To read the value, "
+                "write float(t.detach()) or t.item()."
+            )
+        return value
 
     def __int__(self) -> int:
         return int(self._one_element())
@@ -359,6 +369,21 @@ class Tensor:
         out = Tensor._wrap(self.data)
         out._share_memory_of(self)
         return out
+
+    def detach_(self) -> Tensor:
+        """Cut this tensor from the graph in place: it becomes a leaf that needs no gradient.
+
+        Its values, memory and version stay as they are, and a graph recorded
+        earlier that uses it still backpropagates. Refused on a view (a slice,
+        a reshape, ...), whose graph is its base's, as in PyTorch.
+        """
+        if self._view is not None:
+            raise RuntimeError(
+                f"Can't detach views in-place (this tensor of shape {self.shape} is a view of another "
+                "tensor's memory). Use detach() instead."
+            )
+        self._set_grad_fn(None)
+        return self
 
     def _bump_version(self) -> None:
         """Count one more in-place change of this tensor's memory (on the counter its views share)."""
@@ -613,6 +638,23 @@ class Tensor:
             )
         return self.copy_(value)
 
+    def fill_diagonal_(self, fill_value: Any, wrap: bool = False) -> Tensor:
+        """fill_value (a number or 0-d tensor, cast to self's dtype) on the main diagonal, in place.
+
+        The diagonal is a[i, i] (a[i, ..., i] for more dims, which must all
+        have one length); a tall matrix's diagonal ends at the last column, or
+        with wrap=True starts again one row further down. The gradient of
+        self afterwards is 0 on the diagonal.
+        """
+        if isinstance(fill_value, Tensor) and fill_value.data.ndim:
+            raise TypeError(
+                f"fill_diagonal_(): argument 'fill_value' must be a number or a 0-d tensor, got a tensor "
+                f"of shape {fill_value.shape}"
+            )
+        on_diagonal = selection.diagonal_mask(self.shape, wrap)
+        value = Tensor._wrap(np.asarray(fill_value.item() if isinstance(fill_value, Tensor) else fill_value))
+        return self._inplace(lambda t, v: elementwise.where(on_diagonal, v.to(t.dtype), t), value)
+
     def copy_(self, src: Any) -> Tensor:
         """src's values (broadcast to self's shape, cast to self's dtype) written into self.
 
@@ -628,11 +670,11 @@ class Tensor:
         return self._inplace(lambda t, v: elementwise.where(nowhere, t, v.to(t.dtype)), src)
 
     # PyTorch's method forms of the in-place operators
-    def add_(self, other: Any, alpha: float = 1) -> Tensor:
-        return self.__iadd__(_times(other, alpha))
+    def add_(self, other: Any, *, alpha: float = 1) -> Tensor:
+        return self.__iadd__(_times(self, other, alpha))
 
-    def sub_(self, other: Any, alpha: float = 1) -> Tensor:
-        return self.__isub__(_times(other, alpha))
+    def sub_(self, other: Any, *, alpha: float = 1) -> Tensor:
+        return self.__isub__(_times(self, other, alpha))
 
     def mul_(self, other: Any) -> Tensor:
         return self.__imul__(other)
@@ -809,13 +851,24 @@ class Tensor:
     # PyTorch's method forms of the operators
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
 
-    def add(self, other: Any, alpha: float = 1) -> Tensor:
-        return self + _times(other, alpha)
+    def add(self, other: Any, *, alpha: float = 1) -> Tensor:
+        """self + alpha * other (tg.add(input, other, alpha=...) too, where input may be a number)."""
+        return self + _times(self, other, alpha)
 
-    def sub(self, other: Any, alpha: float = 1) -> Tensor:
-        return self - _times(other, alpha)
+    def sub(self, other: Any, *, alpha: float = 1) -> Tensor:
+        """self - alpha * other."""
+        return self - _times(self, other, alpha)
 
-    mul, div, neg = __mul__, __truediv__, __neg__
+    def div(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        """self / other; rounding_mode "trunc" or "floor" rounds the quotient toward 0 or down.
+
+        A rounded quotient is piecewise constant and carries no gradient, as floor_divide.
+        """
+        if rounding_mode is None:
+            return self / other
+        return elementwise.divide_rounded(self, other, rounding_mode)
+
+    mul, neg = __mul__, __neg__
 
     def __and__(self, other: Any) -> Tensor:
         return self._no_grad_op(other, np.logical_and if self.dtype == np.bool_ else np.bitwise_and)
@@ -1126,6 +1179,28 @@ class Tensor:
     ) -> Tensor:
         return _arg(np.argmin, self, _dim(dim, axis, "argmin"), _keep(keepdim, keepdims, "argmin"))
 
+    def median(self, dim: int | None = None, keepdim: bool = False) -> Any:
+        """median() the lower median of all elements; median(dim) (values, indices) along dim.
+
+        Of an even count the lower of the two middle values is taken (their
+        mean would be a value x does not hold). For ties see selection.median_along.
+        """
+        if dim is None:
+            if keepdim:
+                raise TypeError("median() missing the required argument 'dim' (keepdim needs one)")
+            return reduce.median(self)
+        return selection.median_along(self, dim, keepdim)
+
+    def unique(
+        self,
+        sorted: bool = True,
+        return_inverse: bool = False,
+        return_counts: bool = False,
+        dim: int | None = None,
+    ) -> Any:
+        """The distinct values, ascending; and, if asked, the inverse indices and counts (no gradient)."""
+        return selection.unique(self, sorted, return_inverse, return_counts, dim)
+
     # ------------------------------------------------------------ selection
 
     def gather(self, dim: int, index: Tensor) -> Tensor:
@@ -1247,17 +1322,59 @@ class Tensor:
         axes = reduce.normalize_dims(tuple(dims), self.ndim)
         return self[tuple(slice(None, None, -1) if d in axes else slice(None) for d in range(self.ndim))]
 
-    def new_zeros(self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-        """Zeros of `size`, in self's dtype unless `dtype` is given."""
+    # new_*: a new tensor in self's dtype unless `dtype` is given (and on self's device, the CPU)
+
+    def new_tensor(
+        self, data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False
+    ) -> Tensor:
+        """A copy of `data` (a list, array or number)."""
+        if isinstance(data, Tensor):
+            _warn_copy_of_tensor("x.new_tensor(t)")
+            data = data.data
+        check_device(device)
+        return Tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_zeros(
+        self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
+    ) -> Tensor:
         from .factories import _size, zeros
 
-        return zeros(_size(size, op="new_zeros"), dtype=dtype or self.dtype, requires_grad=requires_grad)
+        size = _size(size, op="new_zeros")
+        return zeros(size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
 
-    def new_ones(self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-        """Ones of `size`, in self's dtype unless `dtype` is given."""
+    def new_ones(
+        self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
+    ) -> Tensor:
         from .factories import _size, ones
 
-        return ones(_size(size, op="new_ones"), dtype=dtype or self.dtype, requires_grad=requires_grad)
+        size = _size(size, op="new_ones")
+        return ones(size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_empty(
+        self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
+    ) -> Tensor:
+        """Whatever the memory held: fill it before use."""
+        from .factories import _size, empty
+
+        size = _size(size, op="new_empty")
+        return empty(size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_full(
+        self,
+        size: Sequence[int],
+        fill_value: Any,
+        *,
+        dtype: Any = None,
+        device: Any = None,
+        requires_grad: bool = False,
+    ) -> Tensor:
+        """`fill_value` everywhere (cast to the dtype). `size` is a tuple or list."""
+        from .factories import full
+
+        if not isinstance(size, (tuple, list)):
+            raise TypeError(f"new_full(): argument 'size' must be tuple of ints, not {type(size).__name__}")
+        value = fill_value.item() if isinstance(fill_value, Tensor) else fill_value
+        return full(size, value, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
 
     def __getitem__(self, index: Any) -> Tensor:
         index = movement.check_index(index)
@@ -1268,6 +1385,16 @@ class Tensor:
 
     def matmul(self, other: Any) -> Tensor:
         return linalg.matmul(self, other)
+
+    def dot(self, tensor: Tensor) -> Tensor:
+        """The dot product of two vectors of one length and dtype (a 0-d tensor)."""
+        return linalg.dot(self, tensor)
+
+    def outer(self, vec2: Tensor) -> Tensor:
+        """The outer product of two vectors: y[i, j] = self[i] vec2[j]."""
+        return linalg.outer(self, vec2)
+
+    ger = outer  # (PyTorch's older name)
 
     def mm(self, mat2: Tensor) -> Tensor:
         """The product of two matrices (both 2-D, as PyTorch's mm: use matmul for vectors or batches)."""
@@ -1464,9 +1591,34 @@ def _keep(keepdim: bool, keepdims: bool | None, op: str) -> bool:
     return keepdims
 
 
-def _times(other: Any, alpha: float) -> Any:
-    """`other` scaled by the `alpha=` of add/sub (left alone for the usual 1)."""
+def _times(input: Any, other: Any, alpha: float) -> Any:
+    """`other` scaled by the `alpha=` of add/sub (left alone for the usual 1).
+
+    As in PyTorch, a float alpha is refused when both operands are integers
+    (the result would be an integer tensor, and alpha * other would not).
+    """
+    if isinstance(alpha, float) and all(_is_integral(x) for x in (input, other)):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
     return other if alpha == 1 else other * alpha
+
+
+def _is_integral(x: Any) -> bool:
+    """An integer or bool tensor, array or number."""
+    kind = x.data.dtype.kind if isinstance(x, Tensor) else np.asarray(x).dtype.kind
+    return kind in "biu"
+
+
+# Warnings given once per run, as PyTorch's (keyed by name; a test may clear it)
+_warned_once: dict[str, bool] = {}
+
+
+def _warn_copy_of_tensor(call: str) -> None:
+    """The warning of a Tensor built from a Tensor: a copy that leaves the source's graph behind."""
+    warn(
+        f"{call}, with t a Tensor, copies t's values into a new tensor cut from t's graph, which is "
+        "rarely what code that passes a tensor means. Say what you mean: t.detach().clone() for a "
+        "copy, and .requires_grad_(True) after it for a new leaf that needs a gradient."
+    )
 
 
 def _floating(t: Tensor) -> Tensor:

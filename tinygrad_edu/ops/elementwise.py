@@ -120,6 +120,42 @@ def check_integer_divisor(b: np.ndarray, op: str) -> None:
         )
 
 
+def divide_rounded(a: object, b: object, rounding_mode: str) -> Tensor:
+    """a / b rounded toward 0 ("trunc") or down ("floor"), elementwise; integers stay integers.
+
+    Piecewise constant, so no gradient (PyTorch's is 0 everywhere). Floats:
+    trunc(a / b), and floor division as Python's //, which is exact where
+    floor(a / b) would round first. Integers: exact integer division.
+    """
+    if rounding_mode not in ("trunc", "floor"):
+        raise RuntimeError(
+            f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found {rounding_mode!r}"
+        )
+    a = a if isinstance(a, Tensor) else as_operand(a, b)
+    b = b if isinstance(b, Tensor) else as_operand(b, a)
+    if a.dtype != b.dtype:
+        a, b = promote(a, b)
+    if b.data.dtype.kind in "iub":
+        check_integer_divisor(b.data, "div")
+    if a.data.dtype.kind != "f":
+        divide = np.floor_divide if rounding_mode == "floor" else div_trunc_integers
+    else:
+        divide = np.floor_divide if rounding_mode == "floor" else div_trunc
+    with np.errstate(divide="ignore", invalid="ignore"):  # x / 0.0 is inf or nan, as in PyTorch
+        return a._no_grad_op(b, divide)
+
+
+def div_trunc(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Float a / b rounded toward 0."""
+    return np.trunc(a / b)
+
+
+def div_trunc_integers(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Integer a / b rounded toward 0: floor division, less one step where it rounded a negative down."""
+    q = np.floor_divide(a, b)
+    return q + ((np.remainder(a, b) != 0) & ((a < 0) != (b < 0)))
+
+
 class Pow(Function):
     """y = x^p;  dy/dx = p x^(p-1),  dy/dp = x^p ln x
 

@@ -1,4 +1,5 @@
-"""Joining tensors and cutting them apart: cat, stack, split, chunk, unbind.
+"""Joining tensors and cutting them apart: cat (concat, concatenate, hstack, vstack), stack,
+split, chunk, unbind.
 
 `Cat` is the one primitive; its backward cuts the gradient into the pieces
 its inputs were. Cutting a tensor is slicing it, so the pieces of `split`,
@@ -38,9 +39,10 @@ class Cat(Function):
         return tuple(pieces)
 
 
-def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
-    """Join tensors along an existing dimension (tg.cat)."""
-    tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+def cat(tensors: Sequence[Tensor], dim: int = 0, *, axis: int | None = None) -> Tensor:
+    """Join tensors along an existing dimension (tg.cat, or tg.concat; `axis` is NumPy's name for dim)."""
+    dim = _dim_or_axis(dim, axis, 0, "cat")
+    tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in _sequence(tensors, "cat")]
     if not tensors:
         raise ValueError("cat: expected a non-empty list of Tensors")  # (ValueError, as PyTorch)
     for i, t in enumerate(tensors):
@@ -60,9 +62,52 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     return Cat.apply(dim, *[t.to(dtype) for t in tensors])
 
 
+concat = cat
+
+
+def concatenate(tensors: Sequence[Tensor], axis: int = 0, *, dim: int | None = None) -> Tensor:
+    """cat under NumPy's name, which calls the dimension `axis` (`dim` is accepted too)."""
+    return cat(tensors, _dim_or_axis(axis, dim, 0, "concatenate"))
+
+
+def _dim_or_axis(given: int, other: int | None, default: int, op: str) -> int:
+    """The dim of a join, given by either of its two names (dim and axis), not both."""
+    if other is None:
+        return given
+    if given != default:
+        raise TypeError(f"{op}() got both dim and axis, two names for one argument: give one")
+    return other
+
+
+def _sequence(tensors: Sequence[Tensor], op: str) -> Sequence[Tensor]:
+    """`tensors`, refused with PyTorch's TypeError when it is one Tensor (which would be cut into rows)."""
+    if isinstance(tensors, Tensor):
+        raise TypeError(f"{op}(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
+    return tensors
+
+
+def hstack(tensors: Sequence[Tensor]) -> Tensor:
+    """Join side by side: vectors (and 0-d tensors, as one-element vectors) end to end, else along dim 1."""
+    tensors = [t if t.ndim else t.reshape(1) for t in _non_empty(tensors, "hstack")]
+    return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
+
+
+def vstack(tensors: Sequence[Tensor]) -> Tensor:
+    """Join as rows, along dim 0: a vector (n,) is the row (1, n), a 0-d tensor the (1, 1) matrix."""
+    tensors = [t.reshape(1, -1) if t.ndim < 2 else t for t in _non_empty(tensors, "vstack")]
+    return cat(tensors, 0)
+
+
+def _non_empty(tensors: Sequence[Tensor], op: str) -> list[Tensor]:
+    tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in _sequence(tensors, op)]
+    if not tensors:
+        raise RuntimeError(f"{op} expects a non-empty TensorList")
+    return tensors
+
+
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors of one shape along a new dimension (tg.stack)."""
-    tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+    tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in _sequence(tensors, "stack")]
     if not tensors:
         raise RuntimeError("stack: expected a non-empty list of Tensors")
     for i, t in enumerate(tensors[1:], 1):

@@ -6,7 +6,8 @@ vector is a one-row or one-column matrix) and broadcast batch dims, each
 done with recorded reshape/expand, so the primitive's backward stays two lines.
 
 `bmm` is the strict batched form, PyTorch's: two 3-D operands with equal
-batch sizes, nothing broadcast. `einsum` (ops/einsum.py) writes any product,
+batch sizes, nothing broadcast; `dot` and `outer` the strict forms for two
+vectors. `einsum` (ops/einsum.py) writes any product,
 sum or trace of tensors as one equation.
 
 `Linear` is x W^T + b as one op (PyTorch's `F.linear`): a layer is then one
@@ -83,6 +84,15 @@ def matmul(a: object, b: object) -> Tensor:
     return out
 
 
+def _check_tensors(op: str, *named: tuple[str, object]) -> None:
+    """Refuse a non-Tensor argument with PyTorch's TypeError, naming it and its position."""
+    for position, (name, t) in enumerate(named, 1):
+        if not isinstance(t, Tensor):
+            raise TypeError(
+                f"{op}(): argument '{name}' (position {position}) must be Tensor, not {type(t).__name__}"
+            )
+
+
 def mm(a: Tensor, b: Tensor) -> Tensor:
     """The product of two matrices, (n, k) @ (k, m) -> (n, m): matmul without its conveniences.
 
@@ -103,11 +113,7 @@ def bmm(a: Tensor, b: Tensor) -> Tensor:
     Unlike matmul (and `@`), nothing is broadcast: both operands must be 3-D,
     with the same batch size B and matching inner sizes k, as in PyTorch.
     """
-    for position, (name, t) in enumerate((("input", a), ("mat2", b)), 1):
-        if not isinstance(t, Tensor):
-            raise TypeError(
-                f"bmm(): argument '{name}' (position {position}) must be Tensor, not {type(t).__name__}"
-            )
+    _check_tensors("bmm", ("input", a), ("mat2", b))
     for name, t in (("batch1", a), ("batch2", b)):
         if t.data.ndim != 3:
             raise RuntimeError(f"bmm(): {name} must be a 3D tensor, got shape {t.shape}")
@@ -122,6 +128,41 @@ def bmm(a: Tensor, b: Tensor) -> Tensor:
             f"bmm(): expected both operands to have the same dtype, got {a.dtype} and {b.dtype}"
         )
     return MatMul._apply2(a, b)
+
+
+def dot(a: Tensor, b: Tensor) -> Tensor:
+    """a . b = sum_i a_i b_i, a 0-d tensor, for two vectors of one length and one dtype.
+
+    As in PyTorch, nothing is promoted or broadcast (matmul takes more shapes).
+    dL/da = dL/dy b,  dL/db = dL/dy a (matmul's gradient for two vectors).
+    """
+    _check_tensors("dot", ("input", a), ("tensor", b))
+    if a.data.ndim != 1 or b.data.ndim != 1:
+        raise RuntimeError(f"dot: 1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
+    if a.data.dtype != b.data.dtype:
+        raise RuntimeError(
+            f"dot: expected both vectors to have same dtype, but found {a.dtype} and {b.dtype}"
+        )
+    if a.shape != b.shape:
+        n, m = a.shape[0], b.shape[0]
+        raise RuntimeError(
+            f"dot: inconsistent tensor size, expected tensor [{n}] and src [{m}] to have the same "
+            f"number of elements, but got {n} and {m} elements respectively"
+        )
+    return matmul(a, b)
+
+
+def outer(a: Tensor, b: Tensor) -> Tensor:
+    """y[i, j] = a[i] b[j] for vectors a: (n,) and b: (m,), giving (n, m); dtypes are promoted.
+
+    A column times a row, broadcast: dL/da = (dL/dy) b,  dL/db = a (dL/dy)
+    (the sums that Mul's broadcasting gives).
+    """
+    _check_tensors("outer", ("input", a), ("vec2", b))
+    for name, t in (("self", a), ("vec2", b)):
+        if t.data.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.ndim}-D")
+    return a.unsqueeze(1) * b.unsqueeze(0)
 
 
 class Linear(Function):

@@ -1,6 +1,6 @@
 """Reductions: sum, max, prod, log_softmax, nll, running sums, and what is built from them.
 
-`Sum`, `Amax` and `Prod` are the primitives: their backward spreads the
+`Sum`, `Amax`, `Median` and `Prod` are the primitives: their backward spreads the
 gradient of each reduced element back over the elements it came from.
 `Cumsum` keeps every partial sum. `LogSoftmax` and `NllLoss`, the two halves
 of cross-entropy, are primitives too, for speed. Everything else (mean, var,
@@ -20,6 +20,7 @@ from ..autograd.grad_mode import is_grad_enabled
 from ..tensor import Tensor, _floating
 from . import elementwise
 from .movement import Expand, IndexAdd, Reshape, normalize_dim
+from .selection import refuse_bool
 
 
 def normalize_dims(dim: int | tuple | list | None, ndim: int) -> tuple[int, ...]:
@@ -73,10 +74,48 @@ class Amax(Function):
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None, None]:
         x, y = ctx.saved_tensors
-        # NOTE: ties share the gradient, as PyTorch's amax and full max() do.
-        winners = x.data == y.data.reshape(ctx.kept)
-        share = winners / winners.sum(axis=ctx.dims, keepdims=True)
-        return grad.reshape(ctx.kept) * share.astype(x.dtype), None, None
+        return grad.reshape(ctx.kept) * _shares(x.data, y.data.reshape(ctx.kept), ctx.dims), None, None
+
+
+def _shares(x: np.ndarray, y: np.ndarray, dims: tuple[int, ...]) -> np.ndarray:
+    """1/k at each of the k elements of x equal to y (y kept in x's dims), 0 elsewhere.
+
+    NOTE: ties share the gradient, as in PyTorch's amax, full max() and full
+    median(); a nan result counts every nan of x as equal to it.
+    """
+    winners = x == y
+    if x.dtype.kind == "f":
+        winners |= np.isnan(x) & np.isnan(y)
+    return (winners / winners.sum(axis=dims, keepdims=True)).astype(x.dtype)
+
+
+class Median(Function):
+    """y = the lower median of all n elements of x (its ((n-1)//2)-th smallest; nan if x has one);
+    dL/dx = dL/dy shared evenly among the elements equal to y (as PyTorch's full median)"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        flat = x.reshape(-1)
+        if x.dtype.kind == "f" and (flat.size == 0 or np.isnan(flat).any()):
+            y = np.array(np.nan, dtype=x.dtype)
+        else:
+            k = (flat.size - 1) // 2
+            y = np.asarray(np.partition(flat, k)[k])  # (the k-th smallest, without sorting the rest)
+        ctx.save_for_backward(x, y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        x, y = ctx.saved_tensors
+        return grad * _shares(x.data, y.data, tuple(range(x.ndim)))
+
+
+def median(x: Tensor) -> Tensor:
+    """The lower median of all elements (the mean of the middle two would be a new value)."""
+    refuse_bool(x, "median")
+    if x.data.size == 0 and x.data.dtype.kind != "f":
+        raise RuntimeError(f"median(): an empty {x.dtype} tensor has no median (a float one gives nan)")
+    return Median._apply1(x)
 
 
 def _in_dtype(x: Tensor, dtype: object, op: str) -> Tensor:

@@ -1,7 +1,7 @@
-"""Picking elements: by computed positions (gather, sort, topk, max/min along a dim),
-by given ones (select, narrow, index_select), by a mask (masked_select, tril, triu);
-and the way back, placing elements at given positions (scatter, scatter_add,
-index_add).
+"""Picking elements: by computed positions (gather, sort, topk, max/min/median along a
+dim, unique), by given ones (select, narrow, index_select), by a mask (masked_select,
+tril, triu, the diagonal of fill_diagonal_); and the way back, placing elements at
+given positions (scatter, scatter_add, index_add).
 
 Each of these finds its positions with NumPy (no gradient flows through an
 argsort or a comparison) and then indexes with them. Indexing is a
@@ -282,6 +282,100 @@ def max_along(x: Tensor, dim: int, keepdim: bool, largest: bool) -> ValuesIndice
     if not keepdim:
         values, indices = values.squeeze(d), indices.squeeze(d)
     return ValuesIndices(values, indices)
+
+
+def median_along(x: Tensor, dim: int, keepdim: bool) -> ValuesIndices:
+    """(values, indices) of the lower median along one dim (of n elements, the ((n-1)//2)-th smallest).
+
+    NOTE: among equal elements the median is the one a stable sort puts in
+    the middle place, so ties are taken in order of position: [5, 5, 5, 5]
+    gives index 1 and [2, 2, 1, 3] index 0, as PyTorch 2.13's CPU kernel does. A
+    slice holding nan has median nan, at its first nan. The gradient goes to
+    the element picked.
+    """
+    _check_int(dim, "dim", "median")
+    d = normalize_dim(dim, x.ndim)
+    if x.ndim == 0:
+        return _itself(x)
+    n = x.shape[d]
+    if n == 0:
+        raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size (shape {x.shape})")
+    refuse_bool(x, "median")
+    idx = np.take(_argsort(x, d, descending=False), [(n - 1) // 2], axis=d)
+    if x.data.dtype.kind == "f":
+        nan = np.isnan(x.data)
+        idx = np.where(nan.any(axis=d, keepdims=True), np.argmax(nan, axis=d, keepdims=True), idx)
+    values, indices = _picked(x, idx, d)
+    if not keepdim:
+        values, indices = values.squeeze(d), indices.squeeze(d)
+    return ValuesIndices(values, indices)
+
+
+def refuse_bool(x: Tensor, op: str) -> None:
+    """Refuse a bool tensor with PyTorch's NotImplementedError (its median has no bool kernel)."""
+    if x.data.dtype == np.bool_:
+        raise NotImplementedError(f"{op}() is not implemented for bool tensors (convert with .int() first)")
+
+
+def unique(
+    x: Tensor,
+    sorted: bool = True,
+    return_inverse: bool = False,
+    return_counts: bool = False,
+    dim: int | None = None,
+) -> Tensor | tuple[Tensor, ...]:
+    """The distinct elements of x (or, with dim, its distinct slices along dim) in ascending order.
+
+    With return_inverse, also where each element (slice) of x is in the
+    result: x == values[inverse] (int64, x's shape; with dim, one index per
+    slice). With return_counts, also how often each value occurs (int64).
+    The result is always sorted (`sorted=False` sorts too, as PyTorch's CPU
+    version does); nan is never equal to nan, so each nan is its own value.
+    No gradient: the result is a new constant tensor (PyTorch records the op
+    but has no derivative for it, so its backward raises).
+    """
+    if dim is None:
+        values, inverse, counts = np.unique(
+            x.data.reshape(-1), return_inverse=True, return_counts=True, equal_nan=False
+        )
+        inverse = inverse.reshape(x.shape)
+    else:
+        _check_int(dim, "dim", "unique")
+        if x.ndim == 0:
+            raise IndexError(f"unique(): dim {dim} was given, but the tensor is 0-d (it has no dimensions)")
+        d = normalize_dim(dim, x.ndim)
+        if any(n == 0 for e, n in enumerate(x.shape) if e != d):
+            raise RuntimeError(
+                f"unique(): There are 0 sized dimensions, and they aren't selected, so unique cannot be "
+                f"applied (shape {x.shape}, dim {d})"
+            )
+        values, inverse, counts = np.unique(x.data, return_inverse=True, return_counts=True, axis=d)
+        inverse = inverse.reshape(-1)
+    results = [Tensor._wrap(values)]
+    if return_inverse:
+        results.append(Tensor._wrap(inverse.astype(np.int64)))
+    if return_counts:
+        results.append(Tensor._wrap(counts.astype(np.int64)))
+    return results[0] if len(results) == 1 else tuple(results)
+
+
+def diagonal_mask(shape: tuple[int, ...], wrap: bool) -> np.ndarray:
+    """True on the main diagonal (a[i, i], or a[i, i, ..., i] for more dims), for `fill_diagonal_`.
+
+    For a tall matrix (N columns) with wrap=True the diagonal starts again
+    N + 1 rows further down, as in PyTorch and NumPy's fill_diagonal.
+    """
+    if not isinstance(wrap, bool):
+        raise TypeError(f"fill_diagonal_(): argument 'wrap' must be bool, not {type(wrap).__name__}")
+    if len(shape) < 2:
+        raise RuntimeError(f"fill_diagonal_: dimensions must larger than 1 (got shape {shape})")
+    if len(shape) > 2 and len(set(shape)) > 1:
+        raise RuntimeError(
+            f"fill_diagonal_: all dimensions of input must be of equal length (got shape {shape})"
+        )
+    mask = np.zeros(shape, dtype=bool)
+    np.fill_diagonal(mask, True, wrap=wrap)
+    return mask
 
 
 def select(x: Tensor, dim: int, index: int) -> Tensor:
