@@ -216,6 +216,39 @@ OPS = [
     Op("gelu", lambda a: a.gelu(), ("Erf",)),
     Op("gelu_tanh", lambda a: a.gelu(approximate="tanh"), ("Tanh",)),
     Op("softplus", lambda a: a.softplus(beta=2.0, threshold=4.0), ("Softplus",), kinks=(2.0,)),
+    # nn.functional's activations, composites: kinks= keeps inputs off the points where the
+    # slope jumps (or, for elu, selu, celu and softsign, the second derivative)
+    Op("elu", lambda a: tg.nn.functional.elu(a, alpha=0.5), ("Where", "Expm1"), kinks=(0.0,)),
+    Op("selu", tg.nn.functional.selu, ("Where", "Expm1", "Mul"), kinks=(0.0,)),
+    Op("celu", lambda a: tg.nn.functional.celu(a, alpha=2.0), ("Where", "Expm1"), kinks=(0.0,)),
+    Op("silu", tg.nn.functional.silu, ("Sigmoid", "Mul")),
+    Op("mish", tg.nn.functional.mish, ("Softplus", "Tanh", "Mul")),
+    Op("hardtanh", lambda a: tg.nn.functional.hardtanh(a, -0.5, 1.5), ("Where",), kinks=(-0.5, 1.5)),
+    # relu6 of 3a has its corners (0 and 6) at a = 0 and 2; hardsigmoid and hardswish
+    # of 2a have theirs (-3 and 3) at a = -1.5 and 1.5
+    Op("relu6", lambda a: tg.nn.functional.relu6(a * 3.0), ("Where",), kinks=(0.0, 2.0)),
+    Op("logsigmoid", tg.nn.functional.logsigmoid, ("Softplus", "Neg")),
+    Op("softsign", tg.nn.functional.softsign, ("Abs", "Div"), kinks=(0.0,)),
+    Op("hardsigmoid", lambda a: tg.nn.functional.hardsigmoid(a * 2.0), ("Where",), kinks=(-1.5, 1.5)),
+    Op("hardswish", lambda a: tg.nn.functional.hardswish(a * 2.0), ("Where", "Mul"), kinks=(-1.5, 1.5)),
+    # prelu's slopes come from the second input: one per channel (dim 1), or one for all
+    Op(
+        "prelu",
+        lambda a, w: tg.nn.functional.prelu(a, w.reshape(-1)[: a.shape[1]]),
+        ("Where", "Mul", "Index"),
+        arity=2,
+        same_shape=True,
+        min_dims=2,
+        kinks=(0.0,),
+    ),
+    Op(
+        "prelu_one_slope",
+        lambda a, w: tg.nn.functional.prelu(a, w.reshape(-1)[0]),
+        ("Where", "Mul", "Index"),
+        arity=2,
+        same_shape=True,
+        kinks=(0.0,),
+    ),
     Op("clamp", lambda a: a.clamp(-1.0, 1.0), ("Clamp",), kinks=(-1.0, 1.0)),
     Op("clamp_min", lambda a: a.clamp(min=0.5), ("Clamp",), kinks=(0.5,)),
     # through float32 and back: a larger step keeps float32 rounding out of the differences
@@ -267,6 +300,47 @@ OPS = [
         domain=POSITIVE,
         distinct=True,
     ),
+    # normalize and cosine_similarity clamp the length of a slice of zeros (a kink): no zeros;
+    # pairwise_distance: values pairwise apart keep x1 - x2 + eps off 0, where |.| has its kink
+    Op(
+        "normalize",
+        lambda a: tg.nn.functional.normalize(a, dim=-1),
+        ("Div", "Clamp", "Sqrt"),
+        min_dims=1,
+        kinks=(0.0,),
+    ),
+    Op(
+        "normalize_p1_dim0",
+        lambda a: tg.nn.functional.normalize(a, p=1.0, dim=0),
+        ("Div", "Clamp", "Abs"),
+        min_dims=1,
+        kinks=(0.0,),
+    ),
+    Op(
+        "cosine_similarity",
+        lambda a, b: tg.nn.functional.cosine_similarity(a, b, dim=-1),
+        ("Div", "Clamp", "Expand", "Sum"),
+        arity=2,
+        broadcast=True,
+        min_dims=1,
+        kinks=(0.0,),
+    ),
+    Op(
+        "pairwise_distance",
+        tg.nn.functional.pairwise_distance,
+        ("Sub", "Add", "Sqrt"),
+        arity=2,
+        broadcast=True,
+        distinct=True,
+    ),
+    Op(
+        "pairwise_distance_p3_keepdim",
+        lambda a, b: tg.nn.functional.pairwise_distance(a, b, p=3.0, keepdim=True),
+        ("Sub", "Pow", "Abs"),
+        arity=2,
+        broadcast=True,
+        distinct=True,
+    ),
     Op("amax_all", lambda a: a.max(), ("Amax",), distinct=True),
     Op("amax_dims", lambda a: a.amax((0, -1), keepdim=True), ("Amax",), min_dims=2, distinct=True),
     Op("amin", lambda a: a.min(), ("Amax", "Neg"), distinct=True),
@@ -308,6 +382,53 @@ OPS = [
         ("BinaryCrossEntropy",),
         arity=2,
         domain=PROBABILITY,
+        same_shape=True,
+    ),
+    # huber and smooth_l1 against a target of 0.25: the quadratic and linear pieces meet at
+    # 0.25 +- delta (the second derivative jumps there); then the target's gradient, in the
+    # quadratic piece (|a - b| < 6 < 8) and in the linear one (a + 4 - b >= 1 > 0.5)
+    Op(
+        "huber_loss",
+        lambda a: tg.nn.functional.huber_loss(a, tg.full_like(a, 0.25), reduction="none"),
+        ("Where", "Abs", "Mul"),
+        kinks=(-0.75, 1.25),
+    ),
+    Op(
+        "huber_loss_target",
+        lambda a, b: (
+            tg.nn.functional.huber_loss(a, b, delta=8.0)
+            + tg.nn.functional.huber_loss(a + 4.0, b, reduction="sum", delta=0.5)
+        ),
+        ("Where", "Abs", "Sub"),
+        arity=2,
+        same_shape=True,
+    ),
+    Op(
+        "smooth_l1_loss",
+        lambda a: tg.nn.functional.smooth_l1_loss(a, tg.full_like(a, 0.25), reduction="none", beta=0.5),
+        ("Where", "Abs", "Div"),
+        kinks=(-0.25, 0.75),
+    ),
+    Op(
+        "smooth_l1_loss_beta_0",
+        lambda a, b: tg.nn.functional.smooth_l1_loss(a, b + 4.0, reduction="sum", beta=0.0),
+        ("Abs", "Sub"),
+        arity=2,
+        same_shape=True,
+    ),
+    Op(
+        "kl_div",
+        lambda a, b: tg.nn.functional.kl_div(a, b, reduction="batchmean"),
+        ("Where", "Log", "Mul"),
+        arity=2,
+        same_shape=True,
+        domain=POSITIVE,
+    ),
+    Op(
+        "kl_div_log_target",
+        lambda a, b: tg.nn.functional.kl_div(a, b, reduction="none", log_target=True),
+        ("Exp", "Sub", "Mul"),
+        arity=2,
         same_shape=True,
     ),
     Op("nll_mean", _nll, ("NllLoss",), min_dims=1),

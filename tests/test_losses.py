@@ -399,3 +399,155 @@ def test_loss_weights_are_constants_that_fit_the_input_as_in_torch(lib_name):
     with lib.no_grad():  # without recording, a weight that requires grad is just numbers
         assert fn.binary_cross_entropy(p, t, weight=trainable).item() > 0
     assert trainable.grad is None
+
+
+# ---------------------------------------------------------------- huber, smooth L1, KL divergence
+
+
+def huber_np(diff: np.ndarray, delta: float) -> np.ndarray:
+    return np.where(np.abs(diff) < delta, 0.5 * diff**2, delta * (np.abs(diff) - 0.5 * delta))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("delta", [0.5, 1.0, 2.0])
+def test_huber_and_smooth_l1_values(reduction, delta):
+    d = X - Y  # (both pieces are used: |d| runs from 0.02 to 2.5)
+    got = F.huber_loss(t(X), t(Y), reduction=reduction, delta=delta).data
+    np.testing.assert_allclose(got, reduce_np(huber_np(d, delta), reduction), rtol=1e-14)
+    got = nn.HuberLoss(reduction, delta)(t(X), t(Y)).data
+    np.testing.assert_allclose(got, reduce_np(huber_np(d, delta), reduction), rtol=1e-14)
+    expected = np.where(np.abs(d) < delta, 0.5 * d**2 / delta, np.abs(d) - 0.5 * delta)
+    got = F.smooth_l1_loss(t(X), t(Y), reduction=reduction, beta=delta).data
+    np.testing.assert_allclose(got, reduce_np(expected, reduction), rtol=1e-14)
+    got = nn.SmoothL1Loss(reduction, delta)(t(X), t(Y)).data
+    np.testing.assert_allclose(got, reduce_np(expected, reduction), rtol=1e-14)
+
+
+def test_huber_and_smooth_l1_gradients():
+    # the gradient is d, capped at +-delta (smooth L1: d / beta, capped at +-1), 0 at d = 0
+    x = t(np.array([1.0, 0.0, -1.0, 2.0, -0.3]), True)
+    F.huber_loss(x, t(np.zeros(5)), reduction="sum", delta=0.5).backward()
+    np.testing.assert_allclose(x.grad.data, [0.5, 0.0, -0.5, 0.5, -0.3])
+    x.grad = None
+    F.smooth_l1_loss(x, t(np.zeros(5)), reduction="sum", beta=0.5).backward()
+    np.testing.assert_allclose(x.grad.data, [1.0, 0.0, -1.0, 1.0, -0.6])
+    x.grad = None
+    loss = F.smooth_l1_loss(x, t(np.zeros(5)), reduction="none", beta=0.0)  # beta = 0: L1
+    np.testing.assert_allclose(loss.data, [1.0, 0.0, 1.0, 2.0, 0.3])
+    loss.sum().backward()
+    np.testing.assert_allclose(x.grad.data, [1.0, 0.0, -1.0, 1.0, -1.0])
+    x, y = t(X, True), t(Y, True)
+    assert gradcheck(lambda x, y: F.huber_loss(x, y, delta=0.7), [x, y])
+    assert gradgradcheck(lambda x, y: F.smooth_l1_loss(x, y, beta=0.7), [x, y])
+
+
+def test_huber_weight_multiplies_each_element():
+    w = rng.uniform(0.5, 2.0, X.shape)
+    for reduction in REDUCTIONS:
+        got = F.huber_loss(t(X), t(Y), reduction=reduction, weight=t(w)).data
+        np.testing.assert_allclose(got, reduce_np(w * huber_np(X - Y, 1.0), reduction), rtol=1e-14)
+    with pytest.raises(ValueError, match=r"weight of shape \(3,\) must have the input's shape \(4, 3\)"):
+        F.huber_loss(t(X), t(Y), weight=t(np.ones(3)))
+
+
+def test_huber_smooth_l1_and_kl_div_errors():
+    for call in (
+        lambda: F.huber_loss(t(X), t(Y), "avg"),
+        lambda: F.smooth_l1_loss(t(X), t(Y), reduction="batchmean"),  # for kl_div alone
+        lambda: nn.HuberLoss(reduction="max"),
+        lambda: nn.SmoothL1Loss("max"),
+        lambda: F.kl_div(t(X), t(P), reduction="avg"),
+        lambda: nn.KLDivLoss(reduction="avg"),
+    ):
+        with pytest.raises(ValueError, match="not a valid value for reduction"):
+            call()
+    for call in (lambda: F.huber_loss(t(X), t(Y), delta=0.0), lambda: nn.HuberLoss(delta=-1.0)):
+        with pytest.raises(RuntimeError, match="non-positive values for delta"):
+            call()
+    for call in (lambda: F.smooth_l1_loss(t(X), t(Y), beta=-0.1), lambda: nn.SmoothL1Loss(beta=-1.0)):
+        with pytest.raises(RuntimeError, match="negative values for beta"):
+            call()
+    for loss in (F.huber_loss, F.smooth_l1_loss):
+        with pytest.warns(UserWarning, match="different to the input size") as caught:
+            loss(t(X), t(Y[:1]))
+        assert caught[0].filename == __file__
+        with pytest.raises(RuntimeError, match="broadcastable"), pytest.warns(UserWarning):
+            loss(t(X), t(Y[:, :2]))
+        with pytest.raises(NotImplementedError):
+            loss(tg.tensor([1, 2]), tg.tensor([1, 3]))
+
+
+def test_loss_modules_keep_their_options_and_repr_as_pytorch():
+    huber, smooth, kl = nn.HuberLoss("sum", 2.0), nn.SmoothL1Loss(beta=0.5), nn.KLDivLoss("batchmean", True)
+    assert (huber.reduction, huber.delta, smooth.beta, kl.reduction, kl.log_target) == (
+        "sum",
+        2.0,
+        0.5,
+        "batchmean",
+        True,
+    )
+    assert [repr(m) for m in (huber, smooth, kl)] == ["HuberLoss()", "SmoothL1Loss()", "KLDivLoss()"]
+    assert (nn.KLDivLoss().reduction, nn.KLDivLoss().log_target) == ("mean", False)
+
+
+@pytest.mark.parametrize("reduction", ["batchmean", "sum", "none"])
+def test_kl_div_values(reduction):
+    logq = log_softmax_np(LOGITS)  # the model's log-probabilities (5, 4)
+    p = rng.dirichlet(np.ones(4), size=5)  # the target distributions
+    p[0, 1] = 0.0  # a zero probability: 0 log 0 = 0
+    p[0] /= p[0].sum()
+    per_element = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0) - p * logq
+    expected = {"batchmean": per_element.sum() / 5, "sum": per_element.sum(), "none": per_element}[reduction]
+    np.testing.assert_allclose(F.kl_div(t(logq), t(p), reduction=reduction).data, expected, rtol=1e-13)
+    np.testing.assert_allclose(nn.KLDivLoss(reduction)(t(logq), t(p)).data, expected, rtol=1e-13)
+    # targets given as log-probabilities (all positive here: e^-inf (-inf - x) is nan, as in PyTorch)
+    p = rng.dirichlet(np.ones(4), size=5)
+    got = F.kl_div(t(logq), t(np.log(p)), reduction=reduction, log_target=True).data
+    np.testing.assert_allclose(got, F.kl_div(t(logq), t(p), reduction=reduction).data, rtol=1e-13)
+    if reduction == "batchmean":  # the KL divergence per sample: sum_c p log(p / q), >= 0
+        assert expected >= 0
+
+
+def test_kl_div_mean_warns_and_gradients_at_a_zero_target():
+    logq, p = t(log_softmax_np(LOGITS), True), t(np.array([[0.0, 0.5, 0.25, 0.25]] * 5), True)
+    with pytest.warns(UserWarning, match="'batchmean'") as caught:
+        loss = F.kl_div(logq, p)  # reduction="mean": the sum over the 20 elements, / 20
+    assert caught[0].filename == __file__
+    with pytest.warns(UserWarning, match="'batchmean'"):
+        nn.KLDivLoss()(logq, p)
+    np.testing.assert_allclose(loss.item(), F.kl_div(logq, p, reduction="sum").item() / 20)
+    loss.backward()
+    np.testing.assert_allclose(logq.grad.data, -p.data / 20)  # dl/dx = -y
+    assert np.isfinite(p.grad.data).all()  # p log p at p = 0 counts with slope 0 (PyTorch: nan)
+    np.testing.assert_allclose(p.grad.data[:, 0], -logq.data[:, 0] / 20)
+    assert F.kl_div(t(np.array(-1.0)), t(np.array(0.5)), reduction="batchmean").item() == pytest.approx(
+        0.5 * (np.log(0.5) + 1.0)
+    )  # a 0-d input has no batch dim: batchmean is the sum
+    x, y = t(LOGITS, True), t(rng.dirichlet(np.ones(4), size=5), True)
+    assert gradgradcheck(lambda x, y: F.kl_div(x, y, reduction="batchmean"), [x, y])
+    assert gradgradcheck(lambda x, y: F.kl_div(x, y, reduction="sum", log_target=True), [x, y])
+
+
+def test_huber_smooth_l1_and_kl_div_match_torch_if_installed():
+    torch = pytest.importorskip("torch")
+    fn = torch.nn.functional
+    q, p = log_softmax_np(LOGITS), rng.dirichlet(np.ones(4), size=5)
+    cases = [
+        (lambda m, x, y: m.huber_loss(x, y, reduction="sum", delta=0.6), X, Y),
+        (lambda m, x, y: m.huber_loss(x, y, weight=y.detach() * 0 + 2.0), X, Y),
+        (lambda m, x, y: m.smooth_l1_loss(x, y, beta=0.6), X, Y),
+        (lambda m, x, y: m.smooth_l1_loss(x, y, reduction="none", beta=0.0), X, Y),
+        (lambda m, x, y: m.kl_div(x, y, reduction="batchmean"), q, p),
+        (lambda m, x, y: m.kl_div(x, y, reduction="sum", log_target=True), q, np.log(p)),
+    ]
+    for case, a, b in cases:
+        ours = [t(a, True), t(b, True)]
+        theirs = [torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)]
+        y, z = case(F, *ours), case(fn, *theirs)
+        np.testing.assert_allclose(y.data, z.detach().numpy(), rtol=1e-13)
+        y.sum().backward()
+        z.sum().backward()
+        for o, r in zip(ours, theirs):
+            np.testing.assert_allclose(o.grad.data, r.grad.numpy(), rtol=1e-12, atol=1e-15)
+    with pytest.warns(UserWarning, match="batchmean"):
+        fn.kl_div(torch.tensor(q), torch.tensor(p))  # PyTorch warns for "mean" too

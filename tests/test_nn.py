@@ -205,7 +205,7 @@ def test_load_state_dict_round_trip_in_place():
     np.testing.assert_array_equal(a(x).data, b(x).data)
 
 
-@pytest.mark.parametrize("problem", ["missing", "unexpected", "shape", "strings", "none"])
+@pytest.mark.parametrize("problem", ["missing", "unexpected", "shape", "strings", "none", "list"])
 def test_load_state_dict_errors_leave_module_unchanged(problem):
     model = mlp()
     before = {k: v.copy() for k, v in model.state_dict().items()}
@@ -225,15 +225,37 @@ def test_load_state_dict_errors_leave_module_unchanged(problem):
     elif problem == "strings":  # the last key: every other one would be copied before its cast failed
         sd["2.bias"] = np.array(["a"] * 10)
         expected = "value for 2.bias is not an array of numbers: got ndarray"
-    else:
+    elif problem == "none":
         sd["2.bias"] = None
-        expected = "value for 2.bias is not an array of numbers: got NoneType"
+        expected = "value for 2.bias is a NoneType, not a Tensor or a NumPy array"
+    else:  # a list of numbers: refused, as PyTorch refuses it, after every other key has passed
+        sd["2.bias"] = sd["2.bias"].tolist()
+        expected = "value for 2.bias is a list, not a Tensor or a NumPy array"
     with pytest.raises(RuntimeError) as info:
         model.load_state_dict(sd)
     assert expected in str(info.value)
     assert "Sequential" in str(info.value)
     for key, value in model.state_dict().items():
         np.testing.assert_array_equal(value, before[key])
+
+
+@pytest.mark.parametrize("lib_name", ["tinygrad_edu", "torch"])
+def test_load_state_dict_refuses_lists_and_numbers_as_torch(lib_name):
+    lib = pytest.importorskip(lib_name)
+    layer = lib.nn.Linear(2, 2)
+    with lib.no_grad():
+        layer.weight.zero_()
+        layer.bias.zero_()
+    for bad, key in [
+        ({"weight": [[1.0, 2.0], [3.0, 4.0]], "bias": lib.ones(2)}, "weight"),
+        ({"weight": lib.ones(2, 2), "bias": 1.0}, "bias"),
+    ]:
+        with pytest.raises(RuntimeError, match=f"{key}.*(list|float)"):
+            layer.load_state_dict(bad)
+    if lib_name == "tinygrad_edu":  # (PyTorch copies the valid values before it meets the list)
+        assert not layer.weight.data.any() and not layer.bias.data.any()
+    layer.load_state_dict({"weight": lib.ones(2, 2), "bias": lib.ones(2)})  # Tensors load
+    assert layer.bias.tolist() == [1.0, 1.0]
 
 
 def test_load_state_dict_non_strict_reports_keys():
@@ -276,6 +298,24 @@ def test_gradient_clipping_as_torch_nn_utils():
     a.grad = tg.tensor([np.nan, 1.0], dtype=np.float64)
     with pytest.raises(RuntimeError, match="norm of order 2.0 is nan"):
         nn.utils.clip_grad_norm_(a, 1.0, error_if_nonfinite=True)
+
+
+def test_clip_grad_norm_without_underscore_is_deprecated_as_in_pytorch():
+    a = nn.Parameter(tg.zeros(2, dtype=np.float64))
+    a.grad = tg.tensor([3.0, 4.0], dtype=np.float64)
+    with pytest.warns(FutureWarning, match="clip_grad_norm_") as caught:
+        total = nn.utils.clip_grad_norm(a, max_norm=1.0)
+    assert caught[0].filename == __file__  # points at the caller
+    assert total.item() == 5.0  # then it does what clip_grad_norm_ does
+    np.testing.assert_allclose(a.grad.data, [3.0 / (5.0 + 1e-6), 4.0 / (5.0 + 1e-6)])
+
+
+def test_clip_grad_norm_warning_class_matches_torch_if_installed():
+    torch = pytest.importorskip("torch")
+    p = torch.nn.Parameter(torch.ones(2))
+    p.grad = torch.ones(2)
+    with pytest.warns(FutureWarning, match="deprecated"):
+        torch.nn.utils.clip_grad_norm(p, 1.0)
 
 
 def test_parameters_to_vector_and_back():
@@ -984,6 +1024,32 @@ def test_orthogonal_reproducible_and_errors():
     with pytest.raises(ValueError, match="2 or more dimensions"):
         nn.init.orthogonal_(tg.zeros(5))
     assert nn.init.orthogonal_(tg.zeros(0, 3)).shape == (0, 3)  # nothing to fill
+
+
+@pytest.mark.parametrize("shape", [(3, 5), (5, 3), (0, 2)])
+def test_eye_fills_the_identity(shape):
+    w = nn.Parameter(tg.full(shape, 7.0))
+    version = w._version
+    assert nn.init.eye_(w) is w and w._version == version + 1 and w.is_leaf and w.requires_grad
+    np.testing.assert_array_equal(w.data, np.eye(*shape))
+    layer = nn.Linear(3, 5, bias=False)
+    nn.init.eye_(layer.weight)  # a Linear that passes its inputs on, padded with zeros
+    assert layer(tg.tensor([[1.0, 2.0, 3.0]])).tolist() == [[1.0, 2.0, 3.0, 0.0, 0.0]]
+    assert nn.init.eye_(tg.zeros(2, 2, dtype=tg.int64)).tolist() == [[1, 0], [0, 1]]  # any dtype
+
+
+@pytest.mark.parametrize("lib_name", ["tinygrad_edu", "torch"])
+def test_init_errors_for_the_wrong_ndim_or_dtype_as_torch(lib_name):
+    lib = pytest.importorskip(lib_name)
+    for shape in ((3,), (2, 2, 2), ()):
+        with pytest.raises(ValueError, match="Only tensors with 2 dimensions are supported"):
+            lib.nn.init.eye_(lib.zeros(shape))
+    with pytest.raises(ValueError, match="Only tensors with 2 or more dimensions are supported"):
+        lib.nn.init.orthogonal_(lib.zeros(3))
+    assert lib.nn.init.trunc_normal_(lib.zeros(())).shape == ()  # any ndim
+    for init in (lib.nn.init.orthogonal_, lib.nn.init.trunc_normal_):
+        with pytest.raises(NotImplementedError):
+            init(lib.zeros(3, 2, dtype=lib.int64))  # the samples are floats
 
 
 def test_matches_torch_if_installed():

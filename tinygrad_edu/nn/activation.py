@@ -1,10 +1,18 @@
-"""Activation layers and other parameter-free layers: thin modules around `functional`."""
+"""Activation layers (and other layers with no weights, but PReLU): thin modules around `functional`."""
 
 from __future__ import annotations
 
-from ..tensor import Tensor
+from typing import Any
+
+import numpy as np
+
+from ..dtypes import get_default_dtype
+from ..tensor import Tensor, check_device
+from ..warning import warn
 from . import functional as F
+from .init import constant_
 from .module import Module
+from .parameter import Parameter
 
 
 class ReLU(Module):
@@ -82,6 +90,199 @@ class Softplus(Module):
 
     def extra_repr(self) -> str:
         return f"beta={self.beta}, threshold={self.threshold}"
+
+
+def _inplace_repr(inplace: bool, text: str = "") -> str:
+    """`text`, then "inplace=True" when set: PyTorch prints inplace only when it is True."""
+    return ", ".join(part for part in (text, "inplace=True" if inplace else "") if part)
+
+
+class ELU(Module):
+    """y = x where x > 0, else alpha (e^x - 1).  Shape: any -> same.  inplace=True overwrites the input."""
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
+        super().__init__()
+        self.alpha = alpha
+        self.inplace = inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.elu(input, self.alpha, self.inplace)
+
+    def extra_repr(self) -> str:
+        return _inplace_repr(self.inplace, f"alpha={self.alpha}")
+
+
+class SELU(Module):
+    """y = scale * ELU(x, alpha), scale = 1.0507..., alpha = 1.6733...  Shape: any -> same."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.selu(input, self.inplace)
+
+    def extra_repr(self) -> str:
+        return _inplace_repr(self.inplace)
+
+
+class CELU(Module):
+    """y = x where x > 0, else alpha (e^(x / alpha) - 1).  Shape: any -> same."""
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
+        super().__init__()
+        self.alpha = alpha
+        self.inplace = inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.celu(input, self.alpha, self.inplace)
+
+    def extra_repr(self) -> str:
+        return _inplace_repr(self.inplace, f"alpha={self.alpha}")
+
+
+class SiLU(Module):
+    """y = x * sigmoid(x) (swish).  Shape: any -> same."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.silu(input, self.inplace)
+
+    def extra_repr(self) -> str:
+        return _inplace_repr(self.inplace)
+
+
+class Mish(Module):
+    """y = x * tanh(softplus(x)).  Shape: any -> same."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.mish(input, self.inplace)
+
+    def extra_repr(self) -> str:
+        return _inplace_repr(self.inplace)
+
+
+class Hardtanh(Module):
+    """y = x clamped to [min_val, max_val] (slope 0 at the two corners).  Shape: any -> same.
+
+    min_value and max_value are the old names of min_val and max_val (deprecated).
+    """
+
+    def __init__(
+        self,
+        min_val: float = -1.0,
+        max_val: float = 1.0,
+        inplace: bool = False,
+        min_value: float | None = None,
+        max_value: float | None = None,
+    ) -> None:
+        super().__init__()
+        if min_value is not None:
+            warn("Hardtanh: the keyword min_value is deprecated, use min_val", FutureWarning)
+            min_val = min_value
+        if max_value is not None:
+            warn("Hardtanh: the keyword max_value is deprecated, use max_val", FutureWarning)
+            max_val = max_value
+        if max_val <= min_val:  # PyTorch's error type for this check
+            raise AssertionError(f"Hardtanh: max_val ({max_val}) must be greater than min_val ({min_val})")
+        self.min_val = min_val
+        self.max_val = max_val
+        self.inplace = inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.hardtanh(input, self.min_val, self.max_val, self.inplace)
+
+    def extra_repr(self) -> str:
+        return _inplace_repr(self.inplace, f"min_val={self.min_val}, max_val={self.max_val}")
+
+
+class ReLU6(Hardtanh):
+    """y = min(max(x, 0), 6): Hardtanh(0, 6).  Shape: any -> same."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__(0.0, 6.0, inplace)
+
+    def extra_repr(self) -> str:
+        return _inplace_repr(self.inplace)
+
+
+class LogSigmoid(Module):
+    """y = log(sigmoid(x)) = -softplus(-x), stable for large |x|.  Shape: any -> same."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.logsigmoid(input)
+
+
+class Softsign(Module):
+    """y = x / (1 + |x|).  Shape: any -> same."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.softsign(input)
+
+
+class Hardsigmoid(Module):
+    """y = 0 for x <= -3, 1 for x >= 3, else x / 6 + 1/2.  Shape: any -> same.
+
+    Its repr never shows inplace, as in PyTorch.
+    """
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.hardsigmoid(input, self.inplace)
+
+
+class Hardswish(Module):
+    """y = x * Hardsigmoid(x).  Shape: any -> same.  Its repr never shows inplace, as in PyTorch."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.hardswish(input, self.inplace)
+
+
+class PReLU(Module):
+    """y = x where x > 0, else a x, with learnable slopes a.  Shape: (N, C, *) -> same.
+
+    Attributes:
+        weight: (num_parameters,), initially all `init`: one slope shared by
+            every channel (num_parameters=1) or one per channel (= C, dim 1).
+    """
+
+    def __init__(
+        self, num_parameters: int = 1, init: float = 0.25, device: Any = None, dtype: Any = None
+    ) -> None:
+        super().__init__()
+        check_device(device)
+        if not isinstance(num_parameters, int) or isinstance(num_parameters, bool):
+            raise TypeError(f"PReLU: num_parameters must be an int, got {type(num_parameters).__name__}")
+        if num_parameters < 0:
+            raise RuntimeError(f"PReLU: num_parameters must be non-negative, got {num_parameters}")
+        self.num_parameters = num_parameters
+        self.init = init
+        self.weight = Parameter(np.empty((num_parameters,), dtype=np.dtype(dtype or get_default_dtype())))
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Set every slope back to `init`."""
+        constant_(self.weight, self.init)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.prelu(input, self.weight)
+
+    def extra_repr(self) -> str:
+        return f"num_parameters={self.num_parameters}"
 
 
 class Softmax(Module):

@@ -133,6 +133,7 @@ def trunc_normal_(
         )
     if a > b:
         raise RuntimeError(f"trunc_normal_ expects a <= b, but got a={a} > b={b}")
+    require_float(tensor.dtype, "trunc_normal_")
     rng = generator_or_default(generator)
     low, high = (math.erf((bound - mean) / (std * math.sqrt(2.0))) for bound in (a, b))
     values = mean + std * math.sqrt(2.0) * erfinv(rng.uniform(low, high, tensor.shape))
@@ -151,6 +152,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator: np.random.Generator 
     """
     if tensor.ndim < 2:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
+    require_float(tensor.dtype, "orthogonal_")
     if tensor.numel() == 0:
         return tensor
     rows = tensor.shape[0]
@@ -160,6 +162,16 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator: np.random.Generator 
     q, r = np.linalg.qr(sample.T if rows < cols else sample)
     q *= np.sign(np.diag(r))
     return _fill(tensor, gain * (q.T if rows < cols else q).reshape(tensor.shape))
+
+
+def eye_(tensor: Tensor) -> Tensor:
+    """Fill a 2-d tensor (out, in) with the identity: 1 where i = j, else 0.
+
+    A Linear layer so initialised passes its first min(out, in) inputs through unchanged.
+    """
+    if tensor.ndim != 2:
+        raise ValueError(f"Only tensors with 2 dimensions are supported (eye_ got shape {tensor.shape})")
+    return _fill(tensor, np.eye(*tensor.shape))
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:

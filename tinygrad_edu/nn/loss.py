@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from ..tensor import Tensor
 from . import functional as F
-from .loss_functions import _check_reduction
+from .loss_functions import _REDUCTIONS, _check_reduction
 from .module import Module
 
 
 class _Loss(Module):
+    _reductions = _REDUCTIONS  # the values `reduction` may take
+
     def __init__(self, reduction: str = "mean") -> None:
         super().__init__()
-        _check_reduction(reduction)
+        _check_reduction(reduction, self._reductions)
         self.reduction = reduction
 
 
@@ -39,6 +41,48 @@ class L1Loss(_Loss):
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.l1_loss(input, target, reduction=self.reduction)
+
+
+class HuberLoss(_Loss):
+    """d^2 / 2 where |d| < delta, else delta (|d| - delta / 2), d = x - y.  Shape: (*), (*) -> scalar."""
+
+    def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
+        super().__init__(reduction)
+        if delta <= 0:  # (checked here already, like reduction, not first at the call)
+            raise RuntimeError(f"huber_loss does not support non-positive values for delta, got {delta}")
+        self.delta = delta
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
+
+
+class SmoothL1Loss(_Loss):
+    """HuberLoss / beta: d^2 / (2 beta) where |d| < beta, else |d| - beta / 2.  Shape: as HuberLoss."""
+
+    def __init__(self, reduction: str = "mean", beta: float = 1.0) -> None:
+        super().__init__(reduction)
+        if beta < 0:
+            raise RuntimeError(f"smooth_l1_loss does not support negative values for beta, got {beta}")
+        self.beta = beta
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+
+class KLDivLoss(_Loss):
+    """y (log y - x) for log-probabilities x and probabilities y (log-probabilities with log_target).
+
+    Shape: (*), (*) -> scalar, or (*) for "none". Use reduction="batchmean" for the KL divergence.
+    """
+
+    _reductions = _REDUCTIONS + ("batchmean",)
+
+    def __init__(self, reduction: str = "mean", log_target: bool = False) -> None:
+        super().__init__(reduction)
+        self.log_target = log_target
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
 
 
 class BCELoss(_WeightedLoss):

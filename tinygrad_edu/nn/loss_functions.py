@@ -1,9 +1,10 @@
-"""The loss functions (PyTorch's `F.mse_loss` ... `F.cross_entropy`), re-exported by `functional`.
+"""The loss functions (PyTorch's `F.mse_loss` ... `F.kl_div`), re-exported by `functional`.
 
 Each compares predictions with targets and is composed from Tensor
 operations (nll_loss from its own op, `NllLoss` in ops/reduce.py), so it is
 differentiable twice. Each takes ``reduction="mean" | "sum" | "none"``: the
-mean or sum of the per-element losses, or the per-element losses themselves.
+mean or sum of the per-element losses, or the per-element losses themselves
+(kl_div also "batchmean").
 The loss modules (`nn.MSELoss`, ...) in loss.py call these.
 """
 
@@ -13,6 +14,7 @@ import numpy as np
 
 from ..autograd.function import Function, Node
 from ..autograd.grad_mode import is_grad_enabled
+from ..dtypes import require_float
 from ..ops.broadcast import broadcasts_to
 from ..ops.elementwise import where
 from ..ops.reduce import NllLoss
@@ -24,8 +26,8 @@ _REDUCTIONS = ("mean", "sum", "none")
 # ---------------------------------------------------------------- helpers
 
 
-def _check_reduction(reduction: str) -> None:
-    if reduction not in _REDUCTIONS:
+def _check_reduction(reduction: str, allowed: tuple[str, ...] = _REDUCTIONS) -> None:
+    if reduction not in allowed:
         raise ValueError(f"{reduction} is not a valid value for reduction")
 
 
@@ -95,6 +97,103 @@ def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     target = _as_tensor(target, input)
     _warn_shapes("l1_loss", input, target)
     return _reduce((input - target).abs(), reduction)
+
+
+def _huber(diff: Tensor, delta: float) -> Tensor:
+    """d^2 / 2 where |d| < delta, else delta (|d| - delta / 2): the two pieces meet with equal slopes."""
+    size = diff.abs()
+    return where(size < delta, diff * diff * 0.5, (size - 0.5 * delta) * delta)
+
+
+def _check_regression(op: str, input: Tensor, target: object, reduction: str) -> Tensor:
+    """The checks the regression losses share; returns target as a Tensor."""
+    _check_reduction(reduction)
+    require_float(input.dtype, op)
+    target = _as_tensor(target, input)
+    _warn_shapes(op, input, target)
+    return target
+
+
+def huber_loss(
+    input: Tensor,
+    target: Tensor,
+    reduction: str = "mean",
+    delta: float = 1.0,
+    weight: Tensor | None = None,
+) -> Tensor:
+    """Squared error near the target, absolute error far from it: with d = x - y,
+
+        l = d^2 / 2 where |d| < delta, else delta (|d| - delta / 2)
+
+    so the gradient is d, capped at +-delta: outliers pull no harder than delta.
+    `weight` (the input's shape) multiplies each element's loss.
+    """
+    if delta <= 0:
+        raise RuntimeError(f"huber_loss does not support non-positive values for delta, got {delta}")
+    target = _check_regression("huber_loss", input, target, reduction)
+    loss = _huber(input - target, delta)
+    if weight is not None:
+        weight = _as_tensor(weight, input)
+        if weight.shape != input.shape:
+            raise ValueError(
+                f"huber_loss: weight of shape {weight.shape} must have the input's shape {input.shape}"
+            )
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def smooth_l1_loss(input: Tensor, target: Tensor, reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """huber_loss / beta: with d = x - y, l = d^2 / (2 beta) where |d| < beta, else |d| - beta / 2.
+
+    Far from the target this is the L1 loss, |d| shifted; beta = 0 is exactly L1.
+    """
+    if beta < 0:
+        raise RuntimeError(f"smooth_l1_loss does not support negative values for beta, got {beta}")
+    target = _check_regression("smooth_l1_loss", input, target, reduction)
+    diff = input - target
+    loss = diff.abs() if beta == 0 else _huber(diff, beta) / beta
+    return _reduce(loss, reduction)
+
+
+# ---------------------------------------------------------------- distributions
+
+
+def _xlogx(p: Tensor) -> Tensor:
+    """p log p, with 0 log 0 = 0 (its limit).
+
+    NOTE: the log never sees a 0, which would make the gradient 0 * inf = nan.
+    So at p = 0 the slope of p log p counts as 0 (the true one, log p + 1, is
+    -inf; PyTorch gives nan): a target that requires grad gets a finite gradient.
+    """
+    zero = p == 0
+    return where(zero, 0.0, p * where(zero, 1.0, p).log())
+
+
+def kl_div(input: Tensor, target: Tensor, reduction: str = "mean", log_target: bool = False) -> Tensor:
+    """KL(target || model) per element, for log-probabilities input and probabilities target:
+
+        l = y (log y - x),  or  l = e^y (y - x) with log_target=True (y given as log-probabilities)
+
+    reduction="batchmean" divides the sum by the batch size (input.shape[0]):
+    the KL divergence per sample. "mean" divides by the number of elements,
+    which is not a KL divergence, and warns.
+    """
+    _check_reduction(reduction, _REDUCTIONS + ("batchmean",))
+    if reduction == "mean":
+        warn(
+            "kl_div: reduction='mean' divides the summed loss by the number of elements, which is not the "
+            "KL divergence; reduction='batchmean' divides by the batch size and is. PyTorch plans to make "
+            "'mean' behave as 'batchmean' in a future major release."
+        )
+    require_float(input.dtype, "kl_div")
+    target = _as_tensor(target, input)
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        loss = _xlogx(target) - target * input
+    if reduction == "batchmean":
+        return loss.sum() / input.shape[0] if input.ndim else loss.sum()
+    return _reduce(loss, reduction)
 
 
 # ---------------------------------------------------------------- binary losses

@@ -516,8 +516,10 @@ class Module:
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
         """Copy values into the parameters and buffers, in place; nothing changes if any check fails.
 
-        Raises RuntimeError listing missing and unexpected keys (when strict)
-        and shape mismatches (always). Returns (missing_keys, unexpected_keys).
+        Values must be Tensors or NumPy arrays (a list is refused, as PyTorch
+        refuses it). Raises RuntimeError listing missing and unexpected keys
+        (when strict), values of the wrong type and shape mismatches (always).
+        Returns (missing_keys, unexpected_keys).
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict).__name__}.")
@@ -529,7 +531,13 @@ class Module:
             if key not in state_dict:
                 continue
             value = state_dict[key]
-            array = np.asarray(value.data if isinstance(value, Tensor) else value)
+            if not isinstance(value, (Tensor, np.ndarray)):  # a list, a number, None: refused, as in PyTorch
+                errors.append(
+                    f"value for {key} is a {type(value).__name__}, not a Tensor or a NumPy array "
+                    "(what state_dict() holds); convert it with np.asarray(value) first"
+                )
+                continue
+            array = value.data if isinstance(value, Tensor) else value
             if array.dtype.kind not in "biuf":  # (caught here, not half-way through the copies below)
                 errors.append(
                     f"value for {key} is not an array of numbers: got {type(value).__name__} {array!r}"

@@ -23,6 +23,7 @@ import numpy as np
 
 from ..ops.joining import cat
 from ..tensor import Tensor
+from ..warning import warn
 
 
 def clip_grad_norm_(
@@ -56,6 +57,22 @@ def clip_grad_norm_(
         g.data *= scale
         g._bump_version()
     return Tensor(np.asarray(total, dtype=grads[0].dtype))
+
+
+def clip_grad_norm(
+    parameters: Tensor | Iterable[Tensor],
+    max_norm: float,
+    norm_type: float | str = 2.0,
+    error_if_nonfinite: bool = False,
+    foreach: bool | None = None,
+) -> Tensor:
+    """Deprecated (FutureWarning), as in PyTorch: the old name of `clip_grad_norm_`, which it calls."""
+    warn(
+        "nn.utils.clip_grad_norm is deprecated; call nn.utils.clip_grad_norm_ (with the trailing "
+        "underscore: it changes the gradients in place)",
+        FutureWarning,
+    )
+    return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite, foreach)
 
 
 def clip_grad_value_(

@@ -333,18 +333,21 @@ class Log1p(Function):
 
 
 class Expm1(Function):
-    """y = e^x - 1, accurate for tiny x;  dy/dx = e^x = y + 1"""
+    """y = e^x - 1, accurate for tiny x;  dy/dx = e^x
+
+    NOTE: the slope is e^x from x, not y + 1: for x below about -37, y + 1
+    rounds to 0 while e^x is still a (tiny) positive number.
+    """
 
     @staticmethod
     def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
-        y = np.expm1(x)
-        ctx.save_for_backward(y)
-        return y
+        ctx.save_for_backward(x)
+        return np.expm1(x)
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> Tensor:
-        (y,) = ctx.saved_tensors
-        return grad * (y + 1.0)
+        (x,) = ctx.saved_tensors
+        return grad * x.exp()
 
 
 class Sqrt(Function):
