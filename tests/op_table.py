@@ -15,6 +15,17 @@ from hypothesis import strategies as st
 
 import tinygrad_edu as tg
 from tinygrad_edu.autograd.function import once_differentiable
+from tinygrad_edu.nn.functional import (
+    avg_pool2d,
+    batch_norm,
+    conv1d,
+    conv2d,
+    embedding,
+    fold,
+    layer_norm,
+    max_pool2d,
+    unfold,
+)
 from tinygrad_edu.ops.activation import ReluGrad, SigmoidGrad, TanhGrad
 from tinygrad_edu.ops.reduce import LogSoftmaxGrad
 
@@ -159,6 +170,65 @@ def _inplace(x: tg.Tensor, y: tg.Tensor) -> tg.Tensor:
     z -= x
     z /= y
     return z
+
+
+# ---- layers (conv, pooling, normalization, embedding): inputs are built from the drawn tensors
+
+
+def _image(t: tg.Tensor) -> tg.Tensor:
+    """t of shape (H, W) or (C, H, W) as a batch of one image, (1, C, H, W)."""
+    return t.reshape(1, -1, *t.shape[-2:])
+
+
+def _kernels(b: tg.Tensor) -> tg.Tensor:
+    """Two 2x2 kernels, b's first and last 2x2 corners: (2, C, 2, 2) for b of shape (C, H, W)."""
+    corners = _image(b)[0]
+    return tg.stack([corners[:, :2, :2], corners[:, -2:, -2:]])
+
+
+def _conv2d_groups(a: tg.Tensor, b: tg.Tensor) -> tg.Tensor:
+    """Depthwise conv2d (groups = C, one 2x2 kernel per channel from b), stride 2, dilated along W."""
+    x, weight = _image(a), _image(b)[0][:, None, :2, :2]
+    return conv2d(x, weight, stride=2, padding=1, dilation=(1, 2), groups=x.shape[1])
+
+
+def _conv1d(a: tg.Tensor, b: tg.Tensor) -> tg.Tensor:
+    """conv1d of a, (C, L) unbatched or (N, C, L), with two length-2 kernels cut from b."""
+    w = b.reshape(-1, *b.shape[-2:])[0]
+    return conv1d(a, tg.stack([w[:, :2], w[:, -2:]]), b.reshape(-1)[:2], stride=2, padding=1)
+
+
+def _fold(a: tg.Tensor) -> tg.Tensor:
+    """fold of a's (A, B) columns (one channel, an (A, 1) kernel, B windows one row apart, so they
+    overlap), padded 1 along H."""
+    rows, windows = a.shape[-2:]
+    return fold(a, (rows + windows - 3, 1), (rows, 1), padding=(1, 0)) ** 2
+
+
+def _batch_norm(a: tg.Tensor, b: tg.Tensor, training: bool = True) -> tg.Tensor:
+    """batch_norm of a (N, C, *) with weight and bias cut from b, and running statistics (updated in
+    training, with no gradient; read in eval). eps=0.5 keeps near-equal values well conditioned."""
+    per_channel = b.reshape(b.shape[0], b.shape[1], -1)
+    mean = tg.zeros(a.shape[1], dtype=tg.float64)
+    var = tg.ones(a.shape[1], dtype=tg.float64) * 2.0
+    weight, bias = per_channel[0, :, 0], per_channel[-1, :, -1]
+    return batch_norm(a, mean, var, weight, bias, training=training, eps=0.5)
+
+
+def _layer_norm(a: tg.Tensor, b: tg.Tensor) -> tg.Tensor:
+    """layer_norm over a's last dim (weight and bias cut from b) times one over its last two dims."""
+    rows = b.reshape(-1, b.shape[-1])
+    last = layer_norm(a, a.shape[-1:], rows[0], rows[-1], eps=0.5)
+    return last * layer_norm(a, a.shape[-2:], eps=0.5) if a.ndim > 1 else last
+
+
+def _embedding(a: tg.Tensor) -> tg.Tensor:
+    """embedding with a's rows as the table (n, d): row 0 picked four times, row n-1 once. (Not
+    padding_idx: its row's value comes out but gets no gradient, by design, which finite
+    differences would contradict; tests/test_layers.py checks it.)"""
+    table = a.reshape(-1, a.shape[-1])
+    n = table.shape[0]
+    return embedding(tg.tensor(np.array([[0, n - 1], [0, 0], [0, n // 2]])), table) ** 2
 
 
 OPS = [
@@ -571,4 +641,93 @@ OPS = [
         min_dims=2,
         extra={"min_side": 2},
     ),
+    # sliding windows (ops/conv.py): Unfold's backward is Fold and Fold's is Unfold; the squares
+    # give the second derivatives something to check
+    Op(
+        "unfold",
+        lambda a: unfold(_image(a)[0], 2, dilation=(1, 2), padding=1, stride=(2, 1)) ** 2,
+        ("Unfold", "Fold"),
+        min_dims=2,
+        extra={"min_side": 2},
+    ),
+    Op("fold", _fold, ("Fold", "Unfold"), min_dims=2, extra={"min_side": 2}),
+    Op(
+        "conv2d",
+        lambda a, b: conv2d(_image(a), _kernels(b), b.reshape(-1)[:2], stride=(1, 2), padding=1),
+        ("Unfold", "MatMul", "Reshape"),
+        arity=2,
+        same_shape=True,
+        min_dims=2,
+        extra={"min_side": 2},
+    ),
+    # "same" with a span of 3 along H: the odd total padding puts the extra zero at the bottom
+    Op(
+        "conv2d_same_dilated",
+        lambda a, b: conv2d(_image(a), _kernels(b), padding="same", dilation=(2, 1)),
+        ("Unfold", "MatMul", "Cat"),
+        arity=2,
+        same_shape=True,
+        min_dims=2,
+        extra={"min_side": 2},
+    ),
+    Op(
+        "conv2d_groups",
+        _conv2d_groups,
+        ("Unfold", "MatMul"),
+        arity=2,
+        same_shape=True,
+        min_dims=2,
+        extra={"min_side": 2},
+    ),
+    Op("conv1d", _conv1d, ("Unfold", "MatMul"), arity=2, same_shape=True, min_dims=2, extra={"min_side": 2}),
+    # max pooling: distinct values, so no window has a tie
+    Op(
+        "max_pool2d",
+        lambda a: max_pool2d(_image(a), 2, stride=1, padding=1) ** 2,
+        ("Unfold", "Index", "Cat"),
+        min_dims=2,
+        distinct=True,
+        extra={"min_side": 2},
+    ),
+    Op(
+        "max_pool2d_ceil_dilated",
+        lambda a: max_pool2d(_image(a)[0], 2, stride=2, padding=1, dilation=(2, 1), ceil_mode=True) ** 2,
+        ("Unfold", "Index"),
+        min_dims=2,
+        distinct=True,
+        extra={"min_side": 2},
+    ),
+    Op(
+        "avg_pool2d",
+        lambda a: avg_pool2d(_image(a), 2, stride=1, padding=1, count_include_pad=False) ** 2,
+        ("Unfold", "Sum", "Div"),
+        min_dims=2,
+        extra={"min_side": 2},
+    ),
+    Op(
+        "avg_pool2d_ceil",
+        lambda a: avg_pool2d(_image(a), (2, 1), stride=2, ceil_mode=True) ** 2,
+        ("Unfold", "Sum", "Div"),
+        min_dims=2,
+        extra={"min_side": 2},
+    ),
+    Op(
+        "batch_norm_train",
+        _batch_norm,
+        ("Sum", "Sqrt"),
+        arity=2,
+        same_shape=True,
+        min_dims=2,
+        extra={"min_side": 2},
+    ),
+    Op(
+        "batch_norm_eval",
+        lambda a, b: _batch_norm(a, b, training=False) ** 2,
+        ("Sqrt", "Mul"),
+        arity=2,
+        same_shape=True,
+        min_dims=2,
+    ),
+    Op("layer_norm", _layer_norm, ("Sum", "Sqrt"), arity=2, same_shape=True, min_dims=1),
+    Op("embedding", _embedding, ("Index", "IndexAdd"), min_dims=2),
 ]

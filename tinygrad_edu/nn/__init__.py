@@ -27,6 +27,8 @@ from .activation import (
     Unflatten,
 )
 from .container import ModuleDict, ModuleList, Sequential
+from .conv import Conv1d, Conv2d
+from .fold import Fold, Unfold
 from .linear import Identity, Linear
 from .loss import (
     BCELoss,
@@ -40,17 +42,27 @@ from .loss import (
     SmoothL1Loss,
 )
 from .module import Module
+from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from .parameter import Parameter
 from .parameter_container import ParameterDict, ParameterList
+from .pooling import AvgPool2d, MaxPool2d
+from .sparse import Embedding
 
 __all__ = [
+    "AvgPool2d",
+    "BatchNorm1d",
+    "BatchNorm2d",
     "BCELoss",
     "BCEWithLogitsLoss",
     "CELU",
+    "Conv1d",
+    "Conv2d",
     "CrossEntropyLoss",
     "Dropout",
     "ELU",
+    "Embedding",
     "Flatten",
+    "Fold",
     "functional",
     "GELU",
     "Hardsigmoid",
@@ -61,10 +73,12 @@ __all__ = [
     "init",
     "KLDivLoss",
     "L1Loss",
+    "LayerNorm",
     "LeakyReLU",
     "Linear",
     "LogSigmoid",
     "LogSoftmax",
+    "MaxPool2d",
     "Mish",
     "Module",
     "ModuleDict",
@@ -87,5 +101,6 @@ __all__ = [
     "Softsign",
     "Tanh",
     "Unflatten",
+    "Unfold",
     "utils",
 ]

@@ -1,8 +1,9 @@
 """Stateless functions behind the layers and losses (PyTorch's `torch.nn.functional`).
 
 Everything here is composed from Tensor operations, so it is differentiable
-twice, too. The loss functions live in `loss_functions` and `pad` in
-`padding`; both are re-exported here, where PyTorch has them.
+twice, too. The losses live in `loss_functions`, `pad` in `padding`, and
+the functions of the layers in `conv`, `pooling`, `normalization` and
+`sparse`; all are re-exported here, where PyTorch has them.
 """
 
 from __future__ import annotations
@@ -15,35 +16,42 @@ import numpy as np
 from ..dtypes import require_float
 from ..ops import linalg
 from ..ops.broadcast import broadcast_shape
+from ..ops.conv import fold, unfold
 from ..ops.elementwise import where
 from ..random import default_generator
 from ..tensor import Tensor
 from ..warning import warn
-from .loss_functions import (
+from .classification_losses import (
     BinaryCrossEntropy,
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     cross_entropy,
-    huber_loss,
-    kl_div,
-    l1_loss,
-    mse_loss,
     nll_loss,
-    smooth_l1_loss,
 )
+from .conv import conv1d, conv2d
+from .loss_functions import huber_loss, kl_div, l1_loss, mse_loss, smooth_l1_loss
+from .normalization import batch_norm, layer_norm
 from .padding import pad
+from .pooling import avg_pool2d, max_pool2d
+from .sparse import embedding
 
 __all__ = [
+    "avg_pool2d",
+    "batch_norm",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "BinaryCrossEntropy",
     "celu",
     "celu_",
+    "conv1d",
+    "conv2d",
     "cosine_similarity",
     "cross_entropy",
     "dropout",
     "elu",
     "elu_",
+    "embedding",
+    "fold",
     "gelu",
     "hardsigmoid",
     "hardswish",
@@ -52,11 +60,13 @@ __all__ = [
     "huber_loss",
     "kl_div",
     "l1_loss",
+    "layer_norm",
     "leaky_relu",
     "leaky_relu_",
     "linear",
     "log_softmax",
     "logsigmoid",
+    "max_pool2d",
     "mish",
     "mse_loss",
     "nll_loss",
@@ -77,6 +87,7 @@ __all__ = [
     "softplus",
     "softsign",
     "tanh",
+    "unfold",
 ]
 
 # ---------------------------------------------------------------- activations
