@@ -1,9 +1,9 @@
 """Stateless functions behind the layers and losses (PyTorch's `torch.nn.functional`).
 
 Everything here is composed from Tensor operations, so it is differentiable
-twice, too. The losses live in `loss_functions`, `pad` in `padding`, and
-the functions of the layers in `conv`, `pooling`, `normalization` and
-`sparse`; all are re-exported here, where PyTorch has them.
+twice, too. The losses live in `loss_functions` and `classification_losses`,
+`pad` in `padding`, and the functions of the layers in `conv`, `pooling`,
+`normalization` and `sparse`; all are re-exported here, where PyTorch has them.
 """
 
 from __future__ import annotations
