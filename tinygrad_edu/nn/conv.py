@@ -21,7 +21,7 @@ import numpy as np
 
 from ..dtypes import get_default_dtype
 from ..ops.conv import Unfold as UnfoldFn
-from ..ops.conv import blocks
+from ..ops.conv import blocks, per_dim
 from ..tensor import Tensor, check_device
 from . import init
 from .module import Module
@@ -159,17 +159,13 @@ def _check_tensors(
 
 def _sizes(op: str, dims: int, name: str, value: Any) -> tuple[int, ...]:
     """stride, padding or dilation as one int per spatial dim (an int stands for all of them)."""
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        return (int(value),) * dims
-    if isinstance(value, Sequence) and all(isinstance(v, (int, np.integer)) for v in value):
-        if len(value) == 1:
-            return (int(value[0]),) * dims
-        if len(value) == dims:
-            return tuple(int(v) for v in value)
-    raise RuntimeError(
-        f"expected {name} to be a single integer value or a list of {dims} values to match the "
-        f"convolution dimensions, but got {name}={list(value) if isinstance(value, Sequence) else value}"
-    )
+    sizes = per_dim(value, dims)
+    if sizes is None:
+        raise RuntimeError(
+            f"expected {name} to be a single integer value or a list of {dims} values to match the "
+            f"convolution dimensions, but got {name}={list(value) if isinstance(value, Sequence) else value}"
+        )
+    return sizes
 
 
 def _padding(

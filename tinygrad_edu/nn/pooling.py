@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from ..ops.conv import Unfold as UnfoldFn
+from ..ops.conv import per_dim
 from ..tensor import Tensor
 from .module import Module
 from .padding import pad
@@ -153,15 +154,10 @@ def _pool_args(
 
 
 def _pair(op: str, name: str, value: Any) -> Pair:
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        return int(value), int(value)
-    if (
-        isinstance(value, Sequence)
-        and len(value) in (1, 2)
-        and all(isinstance(v, (int, np.integer)) for v in value)
-    ):
-        return int(value[0]), int(value[-1])
-    raise RuntimeError(f"{op}: {name} must either be a single int, or a tuple of two ints")
+    pair = per_dim(value, 2)
+    if pair is None:
+        raise RuntimeError(f"{op}: {name} must either be a single int, or a tuple of two ints")
+    return pair  # type: ignore[return-value]
 
 
 def _batched(op: str, input: Tensor) -> Tensor:

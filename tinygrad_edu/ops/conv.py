@@ -105,17 +105,26 @@ class Fold(Function):
 # ---------------------------------------------------------------- the checked entry points
 
 
+def per_dim(value: object, dims: int, one_for_all: bool = True) -> tuple[int, ...] | None:
+    """A size per spatial dim: an int (or, with one_for_all, a one-int sequence) for all `dims`
+    of them, or a sequence of `dims` ints; None for anything else, which each caller refuses
+    with its own (PyTorch's) message."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return (int(value),) * dims
+    if isinstance(value, Sequence) and all(isinstance(v, (int, np.integer)) for v in value):
+        if len(value) == dims:
+            return tuple(int(v) for v in value)
+        if one_for_all and len(value) == 1:
+            return (int(value[0]),) * dims
+    return None
+
+
 def _pair(value: int | Sequence[int], name: str, op: str) -> Pair:
     """An int or a pair of ints as a pair (kernel_size=3 means 3 x 3), or a RuntimeError."""
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        return int(value), int(value)
-    if (
-        isinstance(value, Sequence)
-        and len(value) == 2
-        and all(isinstance(v, (int, np.integer)) for v in value)
-    ):
-        return int(value[0]), int(value[1])
-    raise RuntimeError(f"{op}: expected {name} to be an int or a pair of ints, but got {name}={value!r}")
+    pair = per_dim(value, 2, one_for_all=False)
+    if pair is None:
+        raise RuntimeError(f"{op}: expected {name} to be an int or a pair of ints, but got {name}={value!r}")
+    return pair  # type: ignore[return-value]
 
 
 def _check_geometry(op: str, kernel: Pair, dilation: Pair, padding: Pair, stride: Pair) -> None:
