@@ -775,9 +775,7 @@ class Tensor:
 
         It carries no gradient (PyTorch records it, then refuses to differentiate it).
         """
-        if not isinstance(other, Tensor):
-            other = broadcast.as_operand(other, self)
-        a, b = broadcast.promote(self, other) if self.dtype != other.dtype else (self, other)
+        a, b = broadcast.operands(self, other)
         if b.data.dtype.kind in "iu":  # (floats give inf or nan for x // 0, as in PyTorch)
             elementwise.check_integer_divisor(b.data, "floor_divide")
         return a._no_grad_op(b, np.floor_divide)

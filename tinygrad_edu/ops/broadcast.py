@@ -89,6 +89,20 @@ def promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
     return tuple(t if t.data.dtype == dtype or t.data.dtype.kind == "b" else t.to(dtype) for t in (a, b))
 
 
+def operands(a: object, b: object) -> tuple[Tensor, Tensor]:
+    """Two operands (one at least a Tensor) as Tensors of one dtype: a number or array beside a
+    Tensor becomes a constant by `as_operand`, then both are promoted (`promote`).
+
+    What `binary` does before broadcasting, for the ops that take no gradient
+    or broadcast by their own rule (floor division, `where`).
+    """
+    if not isinstance(a, Tensor):
+        a = as_operand(a, b)  # type: ignore[arg-type]
+    elif not isinstance(b, Tensor):
+        b = as_operand(b, a)
+    return promote(a, b) if a.data.dtype != b.data.dtype else (a, b)
+
+
 def _expand_for_grad(t: Tensor, shape: tuple[int, ...]) -> Tensor:
     """`t` broadcast to `shape` by a recorded Expand, if it needs a gradient.
 

@@ -12,7 +12,7 @@ import numpy as np
 from ..autograd.function import Function, Node
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor
-from .broadcast import _expand_for_grad, as_operand, binary, broadcast_shape, promote
+from .broadcast import _expand_for_grad, binary, broadcast_shape, operands
 from .special import erf as _erf
 
 # ---------------------------------------------------------------- arithmetic
@@ -131,10 +131,7 @@ def divide_rounded(a: object, b: object, rounding_mode: str) -> Tensor:
         raise RuntimeError(
             f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found {rounding_mode!r}"
         )
-    a = a if isinstance(a, Tensor) else as_operand(a, b)
-    b = b if isinstance(b, Tensor) else as_operand(b, a)
-    if a.dtype != b.dtype:
-        a, b = promote(a, b)
+    a, b = operands(a, b)
     if b.data.dtype.kind in "iub":
         check_integer_divisor(b.data, "div")
     if a.data.dtype.kind != "f":
@@ -244,13 +241,9 @@ def where(condition: object, input: object = None, other: object = None) -> Tens
             f"where: expected the condition to be a boolean tensor, but got a tensor with dtype {cond.dtype}"
         )
     a, b = input, other
-    like = a if isinstance(a, Tensor) else b if isinstance(b, Tensor) else None
-    if like is None:
+    if not (isinstance(a, Tensor) or isinstance(b, Tensor)):
         a, b = Tensor(a), Tensor(b)
-    a = a if isinstance(a, Tensor) else as_operand(a, like)
-    b = b if isinstance(b, Tensor) else as_operand(b, like)
-    if a.dtype != b.dtype:
-        a, b = promote(a, b)
+    a, b = operands(a, b)
     shape = broadcast_shape(cond.shape, a.shape, b.shape, op="Where")
     return Where.apply(cond, _expand_for_grad(a, shape), _expand_for_grad(b, shape))
 
