@@ -56,9 +56,10 @@ def backward(
     inputs = _differentiated(inputs, "backward")
     if not inputs:
         raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
-    found = _run(roots, retain_graph, create_graph, [x.grad_fn or x for x in inputs])
+    keys = [x.grad_fn or x for x in inputs]
+    found = _run(roots, retain_graph, create_graph, keys)
     # (a non-leaf that retains its grad has had it stored by its own hook already)
-    keep = {x: found[x.grad_fn or x] for x in inputs if (x.grad_fn or x) in found and not x.retains_grad}
+    keep = {x: found[k] for x, k in zip(inputs, keys) if k in found and not x.retains_grad}
     _accumulate(keep, create_graph)
 
 

@@ -204,12 +204,13 @@ def _arguments(inputs: Tensors, caller: str, create_graph: bool) -> tuple[tuple,
 def _outputs(outputs: Tensors, caller: str, strict: bool) -> tuple[tuple, bool]:
     """func's outputs as a tuple, whether it returned a single Tensor; strict: each requires grad."""
     ys, single = _as_tuple(outputs, "the outputs of the user-provided function", caller)
-    for i, y in enumerate(ys):
-        if strict and not y.requires_grad:
-            raise RuntimeError(
-                f"{caller}: output {i} of the user-provided function does not require grad; with "
-                "strict=True every output must be computed differentiably from the inputs"
-            )
+    if strict:
+        for i, y in enumerate(ys):
+            if not y.requires_grad:
+                raise RuntimeError(
+                    f"{caller}: output {i} of the user-provided function does not require grad; with "
+                    "strict=True every output must be computed differentiably from the inputs"
+                )
     return ys, single
 
 
@@ -264,9 +265,9 @@ def _jacobian_of(y: Tensor, i: int, xs: tuple, create_graph: bool, strict: bool)
             rows[j].append(g)
     from ..ops.joining import stack  # (ops import tensor.py, which imports this package)
 
-    empty = function.Tensor._wrap  # (an output with no elements has an empty Jacobian)
+    wrap = function.Tensor._wrap  # (an output with no elements has no rows: an empty Jacobian)
     return tuple(
-        stack(r).reshape(y.shape + x.shape) if r else empty(np.zeros(y.shape + x.shape, x.data.dtype))
+        stack(r).reshape(y.shape + x.shape) if r else wrap(np.zeros(y.shape + x.shape, x.data.dtype))
         for r, x in zip(rows, xs)
     )
 

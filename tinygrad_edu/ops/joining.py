@@ -42,7 +42,7 @@ class Cat(Function):
 def cat(tensors: Sequence[Tensor], dim: int = 0, *, axis: int | None = None) -> Tensor:
     """Join tensors along an existing dimension (tg.cat, or tg.concat; `axis` is NumPy's name for dim)."""
     dim = _dim_or_axis(dim, axis, 0, "cat")
-    tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in _sequence(tensors, "cat")]
+    tensors = _as_tensors(tensors, "cat")
     if not tensors:
         raise ValueError("cat: expected a non-empty list of Tensors")  # (ValueError, as PyTorch)
     for i, t in enumerate(tensors):
@@ -79,11 +79,12 @@ def _dim_or_axis(given: int, other: int | None, default: int, op: str) -> int:
     return other
 
 
-def _sequence(tensors: Sequence[Tensor], op: str) -> Sequence[Tensor]:
-    """`tensors`, refused with PyTorch's TypeError when it is one Tensor (which would be cut into rows)."""
+def _as_tensors(tensors: Sequence[Tensor], op: str) -> list[Tensor]:
+    """The pieces to join as Tensors; one Tensor is refused with PyTorch's TypeError (it would be cut
+    into rows)."""
     if isinstance(tensors, Tensor):
         raise TypeError(f"{op}(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
-    return tensors
+    return [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
 
 
 def hstack(tensors: Sequence[Tensor]) -> Tensor:
@@ -99,7 +100,7 @@ def vstack(tensors: Sequence[Tensor]) -> Tensor:
 
 
 def _non_empty(tensors: Sequence[Tensor], op: str) -> list[Tensor]:
-    tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in _sequence(tensors, op)]
+    tensors = _as_tensors(tensors, op)
     if not tensors:
         raise RuntimeError(f"{op} expects a non-empty TensorList")
     return tensors
@@ -107,7 +108,7 @@ def _non_empty(tensors: Sequence[Tensor], op: str) -> list[Tensor]:
 
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors of one shape along a new dimension (tg.stack)."""
-    tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in _sequence(tensors, "stack")]
+    tensors = _as_tensors(tensors, "stack")
     if not tensors:
         raise RuntimeError("stack: expected a non-empty list of Tensors")
     for i, t in enumerate(tensors[1:], 1):
