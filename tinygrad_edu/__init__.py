@@ -141,12 +141,12 @@ numel = Tensor.numel
 masked_fill = Tensor.masked_fill
 
 
-def is_tensor(obj: object) -> bool:
+def is_tensor(obj: object) -> builtins.bool:
     """True for a tg.Tensor (a Parameter included)."""
     return isinstance(obj, Tensor)
 
 
-def equal(input: Tensor, other: Tensor) -> bool:
+def equal(input: Tensor, other: Tensor) -> builtins.bool:
     """Same shape and the same values."""
     return input.shape == other.shape and builtins.bool(np.array_equal(input.data, other.data))
 

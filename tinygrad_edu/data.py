@@ -73,7 +73,7 @@ class Dataset:
     Subclasses implement ``__getitem__`` and ``__len__``.
     """
 
-    def __getitem__(self, index: int) -> Any:
+    def __getitem__(self, index: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must implement __getitem__")
 
     def __len__(self) -> int:
@@ -154,7 +154,7 @@ def _batch_getter(dataset: Dataset) -> Callable[[np.ndarray], Any] | None:
     return None
 
 
-def default_collate(samples: list[Any]) -> Any:
+def default_collate(samples: Sequence[Any]) -> Any:
     """Stack a list of samples into a batch, as PyTorch's ``default_collate``.
 
     Tensors, arrays and numbers are stacked along a new first dimension into

@@ -116,6 +116,6 @@ def result_type(*tensors: Any) -> np.dtype:
             dims = t.dtype if dims is None else promote_types(dims, t.dtype)
         else:
             zero = t.dtype if zero is None else promote_types(zero, t.dtype)
-    if dims is None or zero is None:
-        return zero if dims is None else dims
+    if dims is None or zero is None:  # (not both: there is at least one tensor)
+        return zero if dims is None else dims  # type: ignore[return-value]
     return dims if _CATEGORY[dims.kind] >= _CATEGORY[zero.kind] else promote_types(dims, zero)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable, Iterator, Sequence, Sized
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeGuard, TypeVar
 
 import numpy as np
 
@@ -57,7 +57,10 @@ class _ArraySampler(Sampler[int]):
         return iter(self._draw().tolist())
 
 
-def uses_own(obj: object, cls: type, method: str) -> bool:
+_C = TypeVar("_C")
+
+
+def uses_own(obj: object, cls: type[_C], method: str) -> TypeGuard[_C]:
     """Is `obj` a `cls` whose `method` is `cls`'s own, not a subclass's override?
 
     The loaders' fast paths (a whole epoch or batch at once) skip the method,

@@ -170,7 +170,7 @@ def _decode(node: dict, archive: np.lib.npyio.NpzFile) -> Any:
         return None
     if kind in ("bool", "int", "float", "str"):
         value = node["value"]
-        expected = {"bool": bool, "int": int, "float": (int, float), "str": str}[kind]
+        expected: Any = {"bool": bool, "int": int, "float": (int, float), "str": str}[kind]
         if not isinstance(value, expected) or (kind == "int" and isinstance(value, bool)):
             raise ValueError(f"a {kind} leaf holds {value!r}")
         return float(value) if kind == "float" else value

@@ -76,6 +76,7 @@ class Tensor:
     )
     name: str | None = None  # shown in graph drawings
     _hooks: list | None = None
+    _view_version: int | None  # (a slot, set only on views)
 
     def __init__(self, data: Any, *sizes: int, requires_grad: bool = False, dtype: Any = None) -> None:
         if sizes:  # PyTorch's torch.Tensor(2, 3), an uninitialised tensor of that size
@@ -328,26 +329,8 @@ class Tensor:
             dtype = from_type_name(dtype)
         return self.to(dtype)
 
-    def float(self) -> Tensor:
-        return self.to(np.float32)
-
-    def double(self) -> Tensor:
-        return self.to(np.float64)
-
-    def half(self) -> Tensor:
-        return self.to(np.float16)
-
     def is_floating_point(self) -> bool:
         return self.data.dtype.kind == "f"
-
-    def long(self) -> Tensor:
-        return self.to(np.int64)
-
-    def int(self) -> Tensor:
-        return self.to(np.int32)
-
-    def bool(self) -> Tensor:
-        return self.to(np.bool_)
 
     # ------------------------------------------------------------ autograd
 
@@ -519,11 +502,12 @@ class Tensor:
         return (
             self._view is not None
             and self._view_version is not None
-            and self._view_version != self._base._version
+            and self._view_version != self._base._version  # type: ignore[union-attr]  # (a view has a base)
         )
 
     def _remake_graph(self) -> None:
         """Take this view's graph from its parent's (which is up to date) again."""
+        assert self._view is not None and self._base is not None  # (only views are remade)
         parent, fn, consts = self._view
         self._set_grad_fn(fn._apply1(parent, *consts).grad_fn)
         self._view_version = self._base._version
@@ -535,6 +519,7 @@ class Tensor:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self.grad_fn is not None:
             self.grad_fn.register_prehook(hook)
+            assert self.grad_fn._pre_hooks is not None  # (register_prehook has made the list)
             return RemovableHandle(self.grad_fn._pre_hooks, hook)
         if self._hooks is None:
             self._hooks = []
@@ -604,6 +589,7 @@ class Tensor:
         """
         views, value = [], self
         while value._view is not None:
+            assert value._base is not None  # (a view has a base)
             value._view_version = value._base._version  # its graph (the change) is current: keep it
             parent, fn, consts = value._view
             parent._set_grad_fn(fn.write_back(parent, value, *consts).grad_fn)
@@ -1316,8 +1302,8 @@ class Tensor:
 
     def flip(self, *dims: Any) -> Tensor:
         """The elements in reverse order along each of `dims` (a view, as the slice ::-1)."""
-        dims = dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
-        axes = reduce.normalize_dims(tuple(dims), self.ndim)
+        given = dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
+        axes = reduce.normalize_dims(tuple(given), self.ndim)
         return self[tuple(slice(None, None, -1) if d in axes else slice(None) for d in range(self.ndim))]
 
     # new_*: a new tensor in self's dtype unless `dtype` is given (and on self's device, the CPU)
@@ -1433,6 +1419,29 @@ class Tensor:
     def bmm(self, mat2: Tensor) -> Tensor:
         """Batched matrix product of two 3-D tensors, (B, n, k) @ (B, k, m), with no broadcasting."""
         return linalg.bmm(self, mat2)
+
+    # ------------------------------------------------------------ dtype conversions
+    # Last in the class on purpose: from its `def` on, a method named `float`,
+    # `int` or `bool` hides the builtin type of that name in the annotations of
+    # the class body (for a type checker), so the annotations above still mean the builtins.
+
+    def float(self) -> Tensor:
+        return self.to(np.float32)
+
+    def double(self) -> Tensor:
+        return self.to(np.float64)
+
+    def half(self) -> Tensor:
+        return self.to(np.float16)
+
+    def long(self) -> Tensor:
+        return self.to(np.int64)
+
+    def int(self) -> Tensor:
+        return self.to(np.int32)
+
+    def bool(self) -> Tensor:
+        return self.to(np.bool_)
 
 
 class RemovableHandle:
@@ -1647,7 +1656,7 @@ def _arg(pick: Callable, x: Tensor, dim: int | None, keepdim: bool) -> Tensor:
 
 
 # function.py and the ops modules use Tensor, so they get it after it is defined.
-function.Tensor = Tensor
+function.Tensor = Tensor  # type: ignore[misc]  # (mypy sees function.py's TYPE_CHECKING import)
 from .ops import (  # noqa: E402
     activation,
     broadcast,

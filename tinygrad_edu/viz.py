@@ -235,7 +235,7 @@ def draw_graph(
             if isinstance(parent, Node):
                 depth[parent] = min(depth.get(parent, 1 << 30), depth[node] + 1)
     drawn = [n for n in nodes if max_depth is None or depth[n] <= max_depth]
-    outputs = _producer_outputs(drawn, inputs.get)
+    outputs = _producer_outputs(drawn, inputs.__getitem__)
     if root is not None:
         outputs[root] = tensor
 
@@ -252,12 +252,14 @@ def draw_graph(
     def tensor_node(t: Tensor | None, parent: Any, scope: Any = None) -> str:
         """The node of `t` as the graph used it: made by `parent` (a Node), or a leaf
         (`parent` is `t` itself for one that requires grad, None for a constant)."""
+        key: tuple[object, ...]
         if isinstance(parent, Node):
             key, kind, op = ("out", parent), "tensor", _op_name(parent)
             # t is a later version of that output if an in-place op has made it since
             made_by = None if t is None else _look_through(t, t.grad_fn)[1]
             stale = t is not None and (made_by is not parent or t._changed_since_graph())
         else:
+            assert t is not None  # (a leaf is always drawn from its tensor)
             kind = "const" if parent is None else "param" if _is_parameter(t) else "input"
             key, op, stale = ("leaf", id(t), kind), "", t.grad_fn is not None
         attrs = {"shape": "box", "fillcolor": COLORS[kind]}

@@ -12,13 +12,15 @@ from __future__ import annotations
 import os
 import sys
 import warnings
+from types import FrameType
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 def warn(message: str, category: type[Warning] = UserWarning) -> None:
     """`warnings.warn(message, category)` attributed to the nearest caller outside tinygrad_edu."""
-    frame, level = sys._getframe(1), 2  # stacklevel 2: the caller of `warn`
+    frame: FrameType | None = sys._getframe(1)
+    level = 2  # stacklevel 2: the caller of `warn`
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
         frame, level = frame.f_back, level + 1
     warnings.warn(message, category, stacklevel=level)

@@ -20,9 +20,9 @@ of those inputs only.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from heapq import heapify, heappop, heappush
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -234,7 +234,7 @@ def _backpropagate(
         if not runs:
             continue
         done.append(node)
-        in_grads = node.function.backward(node, grad)
+        in_grads: Any = node.function.backward(node, grad)  # a user's op may return anything: checked below
         if type(in_grads) is not tuple:
             in_grads = (in_grads,)
         parents, inputs = node.parents, node.inputs
@@ -243,7 +243,7 @@ def _backpropagate(
                 f"function {node.name()} returned an incorrect number of gradients "
                 f"(expected {len(parents)}, got {len(in_grads)})"
             )
-        edges = [] if observer is not None else None
+        edges: list | None = [] if observer is not None else None
         # hand each input's gradient to the node (or leaf) that produced the input
         for i, g in enumerate(in_grads):
             parent = parents[i]
@@ -262,7 +262,7 @@ def _backpropagate(
             if edges is not None:
                 edges.append((i, parent, g))
         if observer is not None:
-            observer(node, grad, edges)
+            observer(node, grad, edges)  # type: ignore[arg-type]  # (a list whenever there is an observer)
     # the hooks of leaves, before any .grad is written or anything released:
     # a hook that fails leaves every leaf and the graph as they were
     for leaf, g in grads.items():  # (only leaves are left: every node has been popped)
@@ -276,7 +276,7 @@ def _backpropagate(
     return grads if capture is None else captured
 
 
-def _leading_to(wanted: set, roots: list[Node]) -> set[Node]:
+def _leading_to(wanted: Container[object], roots: list[Node]) -> set[Node]:
     """The nodes below `roots` that have a `wanted` node or leaf among their inputs' producers."""
     leading: set[Node] = set()
     seen: set[Node] = set()

@@ -83,10 +83,22 @@ class Node:
     # tuple (t0, v0, t1, v1, ...; one object per node instead of two), and
     # None after backward has released them.
     __slots__ = ("inputs", "parents", "needs_input_grad", "scope", "seq", "_saved", "__dict__")
+    inputs: tuple[Any, ...]
+    parents: tuple[Node | Tensor | None, ...]
+    needs_input_grad: tuple[bool, ...]
+    scope: object  # the module running forward when the node was made (see grad_mode._State)
+    seq: int
+    _saved: tuple[Any, ...] | None
     function: type[Function]
     _pre_hooks: list | None = None
     _last_hook_keeps_grad = False  # True once the last pre-hook is retain_grad's
     _non_differentiable: tuple = ()  # what forward passed to mark_non_differentiable
+
+    if TYPE_CHECKING:
+        # Any other attribute is one an op set on its ctx for its backward
+        # (ctx.shape, ctx.dims, ...): free-form, as PyTorch's ctx is.
+        def __getattr__(self, name: str) -> Any: ...
+        def __setattr__(self, name: str, value: Any) -> None: ...
 
     def save_for_backward(self, *values: Any) -> None:
         """Keep values that `backward` needs: inputs, the output, constants, or None (nothing)."""
@@ -173,7 +185,7 @@ class Node:
     def _save(self, out: Tensor, result: Any) -> None:
         """Turn the arrays given to `save_for_backward` into tensors, noting their versions."""
         pairs: list = []
-        for value in self._saved:
+        for value in self._saved:  # type: ignore[union-attr]  # (only called when something was saved)
             if value is None:
                 pairs += (None, None)
             elif value is result or value is out.data:
@@ -192,7 +204,7 @@ class Node:
     def _output_moved(self, out: Tensor, tensor: Tensor) -> None:
         """The output this node saved now lives in `tensor` (an in-place op wrote it there)."""
         owner = tensor if tensor._base is None else tensor._base
-        saved = list(self._saved)
+        saved = list(self._saved)  # type: ignore[arg-type]  # (only called while the values are held)
         for i in range(0, len(saved), 2):
             if type(saved[i]) is weakref.ReferenceType and saved[i]() is out:
                 saved[i], saved[i + 1] = weakref.ref(tensor), owner._version
@@ -366,7 +378,8 @@ class Function:
         if cls.view and out.data.base is not None and np.may_share_memory(out.data, x.data):
             out._share_memory_of(x)
             out._view = (x, cls, consts)
-            out._view_version = out._base._version if _state.enabled else None
+            # (mypy still takes out._base for the None set above; _share_memory_of set it)
+            out._view_version = out._base._version if _state.enabled else None  # type: ignore[attr-defined]
         if need and out.data.dtype.kind == "f":  # (as `_record`)
             ctx.inputs = (x, *consts) if consts else (x,)
             ctx.parents = (x.grad_fn or x,) + (None,) * len(consts)

@@ -10,6 +10,7 @@ un-broadcast by hand. Constants are left to NumPy's broadcasting.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -54,7 +55,8 @@ def as_operand(value: object, like: Tensor) -> Tensor:
 
 def broadcast_shape(*shapes: tuple[int, ...], op: str = "broadcast") -> tuple[int, ...]:
     """The shape that all `shapes` broadcast to, or a RuntimeError naming them."""
-    result = list(max(shapes, key=len))
+    longest = max(shapes, key=len)
+    result = list(longest)
     ndim = len(result)
     for shape in shapes:
         for axis, n in enumerate(shape, ndim - len(shape)):  # aligned from the right
@@ -86,10 +88,15 @@ def promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
     operand is left to NumPy, which never widens anything for one (x * mask).
     """
     dtype = result_type(a, b)
-    return tuple(t if t.data.dtype == dtype or t.data.dtype.kind == "b" else t.to(dtype) for t in (a, b))
+    return _cast(a, dtype), _cast(b, dtype)
 
 
-def operands(a: object, b: object) -> tuple[Tensor, Tensor]:
+def _cast(t: Tensor, dtype: np.dtype) -> Tensor:
+    """`t` in `dtype`, unless it has it already or is a bool tensor (`promote`)."""
+    return t if t.data.dtype == dtype or t.data.dtype.kind == "b" else t.to(dtype)
+
+
+def operands(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     """Two operands (one at least a Tensor) as Tensors of one dtype: a number or array beside a
     Tensor becomes a constant by `as_operand`, then both are promoted (`promote`).
 
@@ -97,7 +104,7 @@ def operands(a: object, b: object) -> tuple[Tensor, Tensor]:
     or broadcast by their own rule (floor division, `where`).
     """
     if not isinstance(a, Tensor):
-        a = as_operand(a, b)  # type: ignore[arg-type]
+        a = as_operand(a, b)
     elif not isinstance(b, Tensor):
         b = as_operand(b, a)
     return promote(a, b) if a.data.dtype != b.data.dtype else (a, b)
@@ -115,10 +122,10 @@ def _expand_for_grad(t: Tensor, shape: tuple[int, ...]) -> Tensor:
     return t
 
 
-def binary(fn: type[Function], a: object, b: object) -> Tensor:
+def binary(fn: type[Function], a: Any, b: Any) -> Tensor:
     """Apply a two-input Function to Tensors or numbers, broadcasting explicitly."""
     if not isinstance(b, Tensor):
-        b = as_operand(b, a)  # type: ignore[arg-type]
+        b = as_operand(b, a)
     elif not isinstance(a, Tensor):
         a = as_operand(a, b)
     if a.data.dtype != b.data.dtype:

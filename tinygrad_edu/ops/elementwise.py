@@ -7,6 +7,8 @@ and no backward here ever has to un-broadcast by hand.
 
 from __future__ import annotations
 
+from typing import overload
+
 import numpy as np
 
 from ..autograd.function import Function, Node
@@ -225,6 +227,10 @@ class Where(Function):
         )
 
 
+@overload
+def where(condition: object) -> tuple[Tensor, ...]: ...
+@overload
+def where(condition: object, input: object, other: object) -> Tensor: ...
 def where(condition: object, input: object = None, other: object = None) -> Tensor | tuple[Tensor, ...]:
     """Pick elementwise from `input` where `condition` is true, else from `other` (tg.where).
 

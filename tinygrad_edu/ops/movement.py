@@ -135,8 +135,8 @@ def expand(x: Tensor, sizes: tuple) -> Tensor:
             )
     if any(s < 0 for s in target):
         raise RuntimeError(f"expand: -1 is not allowed in a new leading dimension: {sizes}")
-    target = tuple(target)
-    return x if target == x.shape else Expand._apply1(x, target)
+    shape = tuple(target)
+    return x if shape == x.shape else Expand._apply1(x, shape)
 
 
 class Permute(Function):

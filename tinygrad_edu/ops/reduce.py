@@ -12,6 +12,7 @@ formulas.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -21,6 +22,9 @@ from ..tensor import Tensor, _floating
 from . import elementwise
 from .movement import Expand, IndexAdd, Reshape, normalize_dim
 from .selection import refuse_bool
+
+if TYPE_CHECKING:
+    from numpy.typing import DTypeLike
 
 
 def normalize_dims(dim: int | tuple | list | None, ndim: int) -> tuple[int, ...]:
@@ -118,7 +122,7 @@ def median(x: Tensor) -> Tensor:
     return Median._apply1(x)
 
 
-def _in_dtype(x: Tensor, dtype: object, op: str) -> Tensor:
+def _in_dtype(x: Tensor, dtype: DTypeLike | None, op: str) -> Tensor:
     """`x` cast to a reduction's `dtype=` (if given), which must keep a needed gradient.
 
     As in PyTorch, an integer or bool `dtype` is an error while `x` needs a
@@ -135,7 +139,9 @@ def _in_dtype(x: Tensor, dtype: object, op: str) -> Tensor:
     return cast
 
 
-def sum(x: Tensor, dim: int | tuple | None = None, keepdim: bool = False, dtype: object = None) -> Tensor:
+def sum(
+    x: Tensor, dim: int | tuple | None = None, keepdim: bool = False, dtype: DTypeLike | None = None
+) -> Tensor:
     """The sum of the elements (along `dim` if given; in `dtype` if given, cast before summing)."""
     x = _in_dtype(x, dtype, "sum")
     out = Sum._apply1(x, normalize_dims(dim, x.ndim), keepdim)
@@ -159,7 +165,9 @@ def _check_float(x: Tensor, op: str) -> None:
         raise RuntimeError(f"{op}(): expected a floating point tensor, got dtype {x.dtype}")
 
 
-def mean(x: Tensor, dim: int | tuple | None = None, keepdim: bool = False, dtype: object = None) -> Tensor:
+def mean(
+    x: Tensor, dim: int | tuple | None = None, keepdim: bool = False, dtype: DTypeLike | None = None
+) -> Tensor:
     """The mean of the elements (along `dim` if given; in `dtype` if given, cast first)."""
     if dtype is not None and np.dtype(dtype).kind != "f":
         raise RuntimeError(f"mean(): dtype must be a floating point dtype, got {np.dtype(dtype)}")
@@ -260,7 +268,7 @@ class Cumsum(Function):
         return Cumsum._apply1(grad.flip(d), d).flip(d), None
 
 
-def cumsum(x: Tensor, dim: int, dtype: object = None) -> Tensor:
+def cumsum(x: Tensor, dim: int, dtype: DTypeLike | None = None) -> Tensor:
     """Running sums along `dim` (in `dtype` if given)."""
     x = _in_dtype(x, dtype, "cumsum")
     if x.ndim == 0:
@@ -299,7 +307,7 @@ def _product_of_others(x: Tensor, dims: tuple[int, ...]) -> Tensor:
     return elementwise.where(count == 0, p / nonzero, elementwise.where(zero & (count == 1), p, 0.0))
 
 
-def prod(x: Tensor, dim: int | None = None, keepdim: bool = False, dtype: object = None) -> Tensor:
+def prod(x: Tensor, dim: int | None = None, keepdim: bool = False, dtype: DTypeLike | None = None) -> Tensor:
     """The product of the elements (along `dim` if given; in `dtype` if given)."""
     x = _in_dtype(x, dtype, "prod")
     if dim is not None and not isinstance(dim, (int, np.integer)):

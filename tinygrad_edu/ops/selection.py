@@ -15,6 +15,7 @@ gradients are gathers.
 from __future__ import annotations
 
 from collections import namedtuple
+from typing import TypeGuard
 
 import numpy as np
 
@@ -52,7 +53,7 @@ def _check_in_range(idx: np.ndarray, size: int, dim: int, op: str, error: type[E
         raise error(f"{op}(): index {idx[bad][0]} is out of bounds for dimension {dim} with size {size}")
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int | np.integer]:
     """An int (or NumPy integer) that is not a bool: a size, a count, a position."""
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
@@ -73,7 +74,7 @@ def _picked(x: Tensor, idx: np.ndarray, dim: int) -> ValuesIndices:
     return ValuesIndices(x[_along(idx, dim)], Tensor._wrap(idx))
 
 
-def gather(x: Tensor, dim: int, index: Tensor) -> Tensor:
+def gather(x: Tensor, dim: int, index: Tensor | np.ndarray) -> Tensor:
     """y[i][j] = x[index[i][j]][j] for dim 0 (x[i][index[i][j]] for dim 1, and so on).
 
     x: (..., n, ...),  index: integers in [0, n), as many dims as x, each
@@ -131,7 +132,7 @@ def scatter_add(x: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     return _scatter("scatter_add", x, dim, index, src)
 
 
-def _scatter(op: str, x: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
+def _scatter(op: str, x: Tensor, dim: int, index: Tensor | np.ndarray, src: Tensor) -> Tensor:
     """Write (op "scatter") or add (op "scatter_add") src's elements into x where index says.
 
     Written with the ops of indexing: y = x with y[places] = src (IndexPut),
@@ -180,7 +181,7 @@ def _check_scatter(op: str, x: Tensor, dim: int, idx: np.ndarray, src: Tensor) -
     return d
 
 
-def index_add(x: Tensor, dim: int, index: Tensor, source: Tensor, alpha: float = 1) -> Tensor:
+def index_add(x: Tensor, dim: int, index: Tensor | np.ndarray, source: Tensor, alpha: float = 1) -> Tensor:
     """y = x with alpha * source[..., i, ...] added to y[..., index[i], ...] (i along dim).
 
     index_select's way back. x: (..., n, ...);  index: (k,) integers in [0, n);

@@ -127,7 +127,7 @@ class Adam(Optimizer):
             t = self.state[params[0]]["step"]
             m, v, *v_max = self._flat(params, names)
             # every gradient in one new array (so it may be changed in place), as m and v are
-            g = _gather(p.grad.data for p in params)
+            g = _gather(p.grad.data for p in params)  # type: ignore[union-attr]  # (_buckets: all have one)
             scratch = np.empty_like(g)
             if maximize:
                 np.negative(g, out=g)

@@ -162,7 +162,7 @@ class ChainedScheduler(_OfSchedulers):
         _check_schedulers(type(self).__name__, schedulers, optimizer)
         # No call to LRScheduler.__init__: the schedulers inside set the rates.
         self._schedulers = schedulers
-        self.optimizer = optimizer
+        self.optimizer = schedulers[0].optimizer  # (checked: the same as `optimizer`)
         self._last_lr = self._group_lrs()
 
     def step(self) -> None:  # type: ignore[override]

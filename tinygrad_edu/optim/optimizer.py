@@ -126,7 +126,7 @@ class Optimizer:
         # Set by `step`, read by the LR schedulers to warn about a wrong call order.
         self._opt_called = False
 
-        param_groups = list(params)
+        param_groups: list[Any] = list(params)  # Tensors, (name, Tensor) pairs or dicts
         if len(param_groups) == 0:
             raise ValueError("optimizer got an empty parameter list")
         if not isinstance(param_groups[0], dict):
