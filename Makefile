@@ -14,7 +14,7 @@ help:
 	@echo "make test    run the whole test suite (installs what it needs)"
 	@echo "make bench   time the engine against NumPy by hand (and PyTorch if installed)"
 	@echo "make docs    build the documentation site (make notebooks: the tutorials as Jupyter notebooks)"
-	@echo "make lint    ruff;  make clean: remove .venv and everything the commands wrote"
+	@echo "make lint    ruff and mypy;  make clean: remove .venv and everything the commands wrote"
 
 # The demo needs the package and the examples' extras (figures, progress bar);
 # everything else (tests, docs) installs the rest on top.
@@ -57,6 +57,7 @@ notebooks: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check tinygrad_edu tests examples benchmarks
 	$(VENV)/bin/ruff format --check tinygrad_edu tests examples benchmarks
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info out site

@@ -307,6 +307,10 @@ def test_pooling_layers_repr_and_errors():
         max_pool2d(tg.ones(5, 5), 2)
     with pytest.raises(RuntimeError, match="stride should not be zero"):
         avg_pool2d(x, 2, 0)
+    with pytest.raises(RuntimeError, match="stride should not be zero"):  # kernel 0: the default stride is 0
+        max_pool2d(x, 0)
+    with pytest.raises(RuntimeError, match=r"stride should be greater than zero, but got dH: 1 dW: -1"):
+        max_pool2d(x, 2, (1, -1))
     with pytest.raises(RuntimeError, match="divisor must be not zero"):
         avg_pool2d(x, 2, divisor_override=0)
 

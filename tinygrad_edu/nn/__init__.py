@@ -26,6 +26,8 @@ from .activation import (
     Tanh,
     Unflatten,
 )
+from .adaptive_pooling import AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d
+from .batchnorm import BatchNorm1d, BatchNorm2d
 from .container import ModuleDict, ModuleList, Sequential
 from .conv import Conv1d, Conv2d
 from .fold import Fold, Unfold
@@ -42,13 +44,19 @@ from .loss import (
     SmoothL1Loss,
 )
 from .module import Module
-from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
+from .normalization import GroupNorm, LayerNorm
 from .parameter import Parameter
 from .parameter_container import ParameterDict, ParameterList
 from .pooling import AvgPool2d, MaxPool2d
+from .pooling1d import AvgPool1d, MaxPool1d
 from .sparse import Embedding
 
 __all__ = [
+    "AdaptiveAvgPool1d",
+    "AdaptiveAvgPool2d",
+    "AdaptiveMaxPool1d",
+    "AdaptiveMaxPool2d",
+    "AvgPool1d",
     "AvgPool2d",
     "BatchNorm1d",
     "BatchNorm2d",
@@ -65,6 +73,7 @@ __all__ = [
     "Fold",
     "functional",
     "GELU",
+    "GroupNorm",
     "Hardsigmoid",
     "Hardswish",
     "Hardtanh",
@@ -78,6 +87,7 @@ __all__ = [
     "Linear",
     "LogSigmoid",
     "LogSoftmax",
+    "MaxPool1d",
     "MaxPool2d",
     "Mish",
     "Module",

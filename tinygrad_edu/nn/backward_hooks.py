@@ -27,7 +27,7 @@ as it does in PyTorch.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -67,7 +67,7 @@ class BackwardHookTap(Function):
     @staticmethod
     def passed_on(node: Node) -> tuple[Tensor, Any]:
         """The tensor this Tap hands on, and its parent: the Join's input in the Tap's slot."""
-        join, slot = node.parents[0], node.inputs[3]
+        join, slot = cast(Node, node.parents[0]), node.inputs[3]  # a Tap's parent is always its Join
         return join.inputs[2 + slot], join.parents[2 + slot]
 
     @staticmethod
@@ -141,16 +141,18 @@ class HookedCall:
 
     def _at_outputs(self, grads: list) -> list:
         """The output Join's step: pre-hooks may replace grad_output; what goes on into forward's graph."""
-        arrived = dict(zip(self.output_taps, grads))
+        taps = self.output_taps
+        assert taps is not None  # this Join exists because some outputs were given Taps
+        arrived = dict(zip(taps, grads))
         grad_output = tuple(arrived.get(i) for i in range(len(self.outputs)))  # None: no gradient came
         for hook in self.pre_hooks:
             result = hook(self.module, grad_output)
             if result is not None:
-                grad_output = self._checked(hook, result, self.outputs, self.output_taps, "grad_output")
+                grad_output = self._checked(hook, result, self.outputs, taps, "grad_output")
         self.grad_output = grad_output
         if self.input_taps is None:
             self._full_hooks_without_inputs()
-        return [grad_output[i] for i in self.output_taps]
+        return [grad_output[i] for i in taps]
 
     def _full_hooks_without_inputs(self) -> None:
         """No input needs a gradient, so no input Join will run: full hooks fire now, grad_input all None."""
@@ -174,7 +176,9 @@ class HookedCall:
         """The input Join's step: full hooks see (grad_input, grad_output) and may replace grad_input."""
         if self.grad_output is None:
             return grads  # it did not come through this call's outputs (a double backward): no hooks
-        arrived = dict(zip(self.input_taps, grads))
+        taps = self.input_taps
+        assert taps is not None  # this Join exists because some inputs were given Taps
+        arrived = dict(zip(taps, grads))
         # as in PyTorch: zeros for a Tensor input that got no gradient, None for any other argument
         grad_input = tuple(
             _zeros(spec) if arrived.get(i) is None else arrived[i] for i, spec in enumerate(self.inputs)
@@ -182,9 +186,9 @@ class HookedCall:
         for hook in self.hooks:
             result = hook(self.module, grad_input, self.grad_output)
             if result is not None:
-                grad_input = self._checked(hook, result, self.inputs, self.input_taps, "grad_input")
+                grad_input = self._checked(hook, result, self.inputs, taps, "grad_input")
         self.grad_output = None
-        return [grad_input[i] for i in self.input_taps]
+        return [grad_input[i] for i in taps]
 
     def _checked(self, hook: Callable, result: Any, specs: list, taps: list[int], what: str) -> Grads:
         """`result` as the new grad_input or grad_output, after checking its length, shapes and dtypes."""

@@ -139,7 +139,9 @@ def _classes_last(input: Tensor) -> Tensor:
     return input.permute(*dims).reshape(-1, input.shape[1])
 
 
-def _index_target(input: Tensor, target: Tensor, ignore_index: int) -> tuple[np.ndarray, np.ndarray, tuple]:
+def _index_target(
+    input: Tensor, target: Tensor, ignore_index: int
+) -> tuple[np.ndarray, np.ndarray | None, tuple[int, ...]]:
     """Check class-index targets.
 
     Returns (flat targets with ignored ones set to 0, keep mask or None when

@@ -118,10 +118,11 @@ class Sequential(_ModuleSequence):
     def _slice(self, idx: slice) -> Sequential:
         return Sequential(OrderedDict(list(self._modules.items())[idx]))
 
-    def __add__(self, other: Sequential) -> Sequential:
+    # narrower than ModuleList's (any iterable of modules): PyTorch's Sequential adds only a Sequential
+    def __add__(self, other: Sequential) -> Sequential:  # type: ignore[override]
         return super().__add__(_only_sequential(other))
 
-    def __iadd__(self, other: Sequential) -> Sequential:
+    def __iadd__(self, other: Sequential) -> Sequential:  # type: ignore[override]
         return super().__iadd__(_only_sequential(other))
 
     def forward(self, input: Any) -> Any:

@@ -114,7 +114,7 @@ def _conv2d(
     (C_out, C_in/G, kh, kw) become (G, C_out/G, C_in/G*kh*kw), and one batched
     matmul gives (N, G, C_out/G, L), which is (N, C_out, oh, ow).
     """
-    n, c_out, kernel = x.shape[0], weight.shape[0], weight.shape[2:]
+    n, c_out, kernel = x.shape[0], weight.shape[0], (weight.shape[2], weight.shape[3])
     oh, ow = blocks(x.shape[2:], kernel, dilation, padding, stride)
     columns = UnfoldFn._apply1(x, kernel, dilation, padding, stride).reshape(n, groups, -1, oh * ow)
     kernels = weight.reshape(groups, c_out // groups, -1)

@@ -3,7 +3,8 @@
 Everything here is composed from Tensor operations, so it is differentiable
 twice, too. The losses live in `loss_functions` and `classification_losses`,
 `pad` in `padding`, and the functions of the layers in `conv`, `pooling`,
-`normalization` and `sparse`; all are re-exported here, where PyTorch has them.
+`pooling1d`, `adaptive_pooling`, `batchnorm`, `normalization` and `sparse`;
+all are re-exported here, where PyTorch has them.
 """
 
 from __future__ import annotations
@@ -21,6 +22,13 @@ from ..ops.elementwise import where
 from ..random import default_generator
 from ..tensor import Tensor
 from ..warning import warn
+from .adaptive_pooling import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_max_pool1d,
+    adaptive_max_pool2d,
+)
+from .batchnorm import batch_norm
 from .classification_losses import (
     BinaryCrossEntropy,
     binary_cross_entropy,
@@ -30,12 +38,18 @@ from .classification_losses import (
 )
 from .conv import conv1d, conv2d
 from .loss_functions import huber_loss, kl_div, l1_loss, mse_loss, smooth_l1_loss
-from .normalization import batch_norm, layer_norm
+from .normalization import group_norm, layer_norm
 from .padding import pad
 from .pooling import avg_pool2d, max_pool2d
+from .pooling1d import avg_pool1d, max_pool1d
 from .sparse import embedding
 
 __all__ = [
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "adaptive_max_pool1d",
+    "adaptive_max_pool2d",
+    "avg_pool1d",
     "avg_pool2d",
     "batch_norm",
     "binary_cross_entropy",
@@ -53,6 +67,7 @@ __all__ = [
     "embedding",
     "fold",
     "gelu",
+    "group_norm",
     "hardsigmoid",
     "hardswish",
     "hardtanh",
@@ -66,6 +81,7 @@ __all__ = [
     "linear",
     "log_softmax",
     "logsigmoid",
+    "max_pool1d",
     "max_pool2d",
     "mish",
     "mse_loss",

@@ -171,7 +171,8 @@ def eye_(tensor: Tensor) -> Tensor:
     """
     if tensor.ndim != 2:
         raise ValueError(f"Only tensors with 2 dimensions are supported (eye_ got shape {tensor.shape})")
-    return _fill(tensor, np.eye(*tensor.shape))
+    rows, cols = tensor.shape
+    return _fill(tensor, np.eye(rows, cols))
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:

@@ -9,7 +9,7 @@ from .module import Module
 
 
 class _Loss(Module):
-    _reductions = _REDUCTIONS  # the values `reduction` may take
+    _reductions: tuple[str, ...] = _REDUCTIONS  # the values `reduction` may take
 
     def __init__(self, reduction: str = "mean") -> None:
         super().__init__()

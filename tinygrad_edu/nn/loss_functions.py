@@ -11,6 +11,8 @@ re-exports both, and the loss modules (`nn.MSELoss`, ...) in loss.py call them.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import numpy as np
 
 from ..autograd.grad_mode import is_grad_enabled
@@ -21,6 +23,7 @@ from ..tensor import Tensor
 from ..warning import warn
 
 _REDUCTIONS = ("mean", "sum", "none")
+W = TypeVar("W")
 
 # ---------------------------------------------------------------- helpers
 
@@ -59,7 +62,7 @@ def _as_weight(value: object, like: Tensor, op: str, name: str) -> Tensor:
     return weight.to(like.dtype)
 
 
-def _constant_weight(weight: object, op: str, name: str) -> object:
+def _constant_weight(weight: W, op: str, name: str) -> W:
     """`weight` itself, refused if it requires grad: the losses give no gradient for it (as PyTorch)."""
     if isinstance(weight, Tensor) and weight.requires_grad and is_grad_enabled():
         raise RuntimeError(

@@ -13,12 +13,14 @@ may replace, a module's inputs and output: the way to look at the
 activations of a hidden layer without changing the model's code. Backward
 hooks (`register_full_backward_pre_hook`, `register_full_backward_hook`) do
 the same for the gradients at a module's outputs and inputs; how they reach
-into the graph is in backward_hooks.py.
+into the graph is in backward_hooks.py. How `state_dict` collects a model's
+tensors, and how `load_state_dict` checks and copies values into them, is
+in state_dict.py.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict, namedtuple
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -28,15 +30,7 @@ from ..autograd.grad_mode import _state
 from ..tensor import RemovableHandle, Tensor, parse_to
 from .backward_hooks import Grads, HookedCall
 from .parameter import Parameter
-
-
-class IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
-    """What `load_state_dict` returns: the keys it missed and the keys it did not know."""
-
-    def __repr__(self) -> str:
-        if not self.missing_keys and not self.unexpected_keys:
-            return "<All keys matched successfully>"  # as PyTorch prints it
-        return super().__repr__()
+from .state_dict import IncompatibleKeys, load_into, state_tensors
 
 
 def _add_hook(hooks: list, entry: tuple, prepend: bool) -> RemovableHandle:
@@ -106,9 +100,10 @@ class Module:
         params = self.__dict__.get("_parameters")
         modules = self.__dict__.get("_modules")
         buffers = self.__dict__.get("_buffers")
-        if isinstance(value, (Parameter, Module)) and params is None:
-            raise AttributeError("cannot assign parameters or modules before Module.__init__() call")
+        before_init = "cannot assign parameters or modules before Module.__init__() call"
         if isinstance(value, Parameter):
+            if params is None:
+                raise AttributeError(before_init)
             self._forget(name, keep="_parameters")
             params[name] = value
         elif params is not None and name in params:
@@ -119,6 +114,8 @@ class Module:
                 )
             params[name] = None
         elif isinstance(value, Module):
+            if modules is None:
+                raise AttributeError(before_init)
             self._forget(name, keep="_modules")
             modules[name] = value
         elif modules is not None and name in modules:
@@ -484,21 +481,7 @@ class Module:
         for param in self.parameters():
             param._clear_grad(set_to_none)
 
-    # ------------------------------------------------------------ state dict
-
-    def _state_tensors(self, prefix: str = "") -> OrderedDict[str, Tensor]:
-        """Key -> tensor for what state_dict saves: per module, parameters then persistent buffers."""
-        out: OrderedDict[str, Tensor] = OrderedDict()
-        for name, param in self._parameters.items():
-            if param is not None:
-                out[prefix + name] = param
-        for name, buffer in self._buffers.items():
-            if buffer is not None and name not in self._non_persistent_buffers:
-                out[prefix + name] = buffer
-        for name, module in self._modules.items():
-            if module is not None:
-                out.update(module._state_tensors(prefix + name + "."))
-        return out
+    # ------------------------------------------------------------ state dict (state_dict.py)
 
     def state_dict(self, prefix: str = "", keep_vars: bool = False) -> OrderedDict[str, Any]:
         """The NumPy arrays behind the parameters and buffers by key (the Tensors with keep_vars=True).
@@ -508,9 +491,9 @@ class Module:
         NOTE: writing into them, like writing into ``.data``, bypasses autograd's
         version checks; load values with `load_state_dict` instead.
         """
-        tensors = self._state_tensors(prefix)
+        tensors = state_tensors(self, prefix)
         if keep_vars:
-            return tensors  # type: ignore[return-value]
+            return tensors
         return OrderedDict((key, tensor.data) for key, tensor in tensors.items())
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
@@ -521,51 +504,7 @@ class Module:
         (when strict), values of the wrong type and shape mismatches (always).
         Returns (missing_keys, unexpected_keys).
         """
-        if not isinstance(state_dict, Mapping):
-            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict).__name__}.")
-        own = self._state_tensors()
-        missing = [key for key in own if key not in state_dict]
-        unexpected = [key for key in state_dict if key not in own]
-        values, errors = {}, []
-        for key, tensor in own.items():
-            if key not in state_dict:
-                continue
-            value = state_dict[key]
-            if not isinstance(value, (Tensor, np.ndarray)):  # a list, a number, None: refused, as in PyTorch
-                errors.append(
-                    f"value for {key} is a {type(value).__name__}, not a Tensor or a NumPy array "
-                    "(what state_dict() holds); convert it with np.asarray(value) first"
-                )
-                continue
-            array = value.data if isinstance(value, Tensor) else value
-            if array.dtype.kind not in "biuf":  # (caught here, not half-way through the copies below)
-                errors.append(
-                    f"value for {key} is not an array of numbers: got {type(value).__name__} {array!r}"
-                )
-            elif array.shape != tensor.shape:
-                errors.append(
-                    f"size mismatch for {key}: copying a param with shape {array.shape} from checkpoint, "
-                    f"the shape in current model is {tensor.shape}."
-                )
-            values[key] = array
-        if strict:
-            if unexpected:
-                errors.insert(
-                    0, "Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ". "
-                )
-            if missing:
-                errors.insert(
-                    0, "Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + ". "
-                )
-        if errors:
-            raise RuntimeError(
-                f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(errors)
-            )
-        for key, array in values.items():
-            tensor = own[key]
-            tensor.data[...] = array
-            tensor._bump_version()
-        return IncompatibleKeys(missing, unexpected)
+        return load_into(self, state_dict, strict)
 
     # ------------------------------------------------------------ printing
 

@@ -1,21 +1,19 @@
-"""Normalization layers, `BatchNorm1d`, `BatchNorm2d` and `LayerNorm`, and their functions.
+"""Normalization of one example at a time, `LayerNorm` and `GroupNorm`, and their functions.
 
 Both shift and scale their input to mean 0 and variance 1 and then apply a
 learned scale and shift (weight and bias):
 
     y = (x - mean) / sqrt(var + eps) * weight + bias
 
-They differ in what the statistics are taken over. Batch norm takes them per
-channel (dim 1), over the batch and every position: (N, C, *) is reduced
-over N and *. Layer norm takes them per example, over its last few dims
-(normalized_shape).
-
-Batch norm also keeps running averages of the batch statistics while it
-trains, and uses those instead once it evaluates (``model.eval()``), so that
-an example's output no longer depends on the rest of its batch. As in
-PyTorch, the output uses the biased variance (divided by m, the number of
-values per channel), while the running variance is fed the unbiased one
-(divided by m - 1).
+with statistics taken within each example, so that, unlike batch norm
+(batchnorm.py), an example's output never depends on the rest of its batch
+and training and evaluation behave the same. Layer norm takes them over the
+example's last few dims (normalized_shape), with a weight per element of
+those. Group norm cuts the C channels of an (N, C, *) example into
+num_groups groups of C / num_groups consecutive channels and takes them over
+each group's channels and positions *, with a weight per channel:
+num_groups=1 normalizes all of (C, *) together, num_groups=C each channel
+alone.
 
 Both are composed from Tensor operations (mean, var, sqrt, ...), so their
 gradients, and second derivatives, come from those.
@@ -23,86 +21,18 @@ gradients, and second derivatives, come from those.
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from ..autograd.grad_mode import no_grad
-from ..dtypes import get_default_dtype
+from ..dtypes import get_default_dtype, require_float
 from ..tensor import Tensor, check_device
 from . import init
 from .module import Module
 from .parameter import Parameter
-
-
-def batch_norm(
-    input: Tensor,
-    running_mean: Tensor | None,
-    running_var: Tensor | None,
-    weight: Tensor | None = None,
-    bias: Tensor | None = None,
-    training: bool = False,
-    momentum: float = 0.1,
-    eps: float = 1e-5,
-) -> Tensor:
-    """Normalize each channel (dim 1): y = (x - mean) / sqrt(var + eps) * weight + bias.
-
-    Shape: input (N, C, *) -> output (N, C, *); running_mean, running_var, weight, bias (C,).
-
-    training=True: mean and var are the batch's, over every dim but 1 (var
-    biased). The running statistics, when given, move toward them in place,
-    without gradient:  r <- (1 - momentum) r + momentum * s, where s is the
-    batch mean, or the unbiased batch variance (m / (m - 1) times the biased
-    one, m = N * prod(*)).
-    training=False: mean and var are running_mean and running_var.
-    """
-    _check_batch_norm(input, running_mean, running_var, weight, bias, training)
-    dims = (0, *range(2, input.ndim))
-    shape = (1, -1) + (1,) * (input.ndim - 2)  # a per-channel (C,) vector, broadcast over (N, C, *)
-    if training:
-        mean = input.mean(dims, keepdim=True)
-        var = input.var(dims, correction=0, keepdim=True)
-        if running_mean is not None and running_var is not None:
-            m = input.numel() // input.shape[1]
-            with no_grad():
-                running_mean.mul_(1 - momentum).add_(mean.reshape(-1), alpha=momentum)
-                running_var.mul_(1 - momentum).add_(var.reshape(-1) * (m / (m - 1)), alpha=momentum)
-    else:
-        mean, var = running_mean.reshape(shape), running_var.reshape(shape)  # type: ignore[union-attr]
-    out = (input - mean) / (var + eps).sqrt()
-    if weight is not None:
-        out = out * weight.reshape(shape)
-    return out if bias is None else out + bias.reshape(shape)
-
-
-def _check_batch_norm(
-    input: Tensor,
-    running_mean: Tensor | None,
-    running_var: Tensor | None,
-    weight: Tensor | None,
-    bias: Tensor | None,
-    training: bool,
-) -> None:
-    """PyTorch's checks, with its messages; nothing has changed when one fails."""
-    if input.ndim < 2:
-        raise RuntimeError(
-            f"batch_norm: expected an input of shape (N, C, *), but got input of size {list(input.shape)}"
-        )
-    if training and input.numel() // input.shape[1] <= 1:
-        raise ValueError(
-            f"Expected more than 1 value per channel when training, got input size {tuple(input.shape)}"
-        )
-    if not training:
-        for name, stat in [("running_mean", running_mean), ("running_var", running_var)]:
-            if stat is None:
-                raise RuntimeError(f"{name} must be defined in evaluation mode")
-    channels = input.shape[1]
-    named = [("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)]
-    for name, tensor in named:
-        if tensor is not None and tensor.numel() != channels:
-            raise RuntimeError(f"{name} should contain {channels} elements not {tensor.numel()}")
 
 
 def layer_norm(
@@ -117,7 +47,12 @@ def layer_norm(
     Shape: input (*, *normalized_shape) -> the same; weight, bias: normalized_shape.
     mean and var (biased) are taken over the last len(normalized_shape) dims.
     """
-    shape = (normalized_shape,) if isinstance(normalized_shape, numbers.Integral) else tuple(normalized_shape)
+    # (numbers.Integral takes NumPy's integers too; int is there for the type checker)
+    shape = (
+        (normalized_shape,)
+        if isinstance(normalized_shape, (int, numbers.Integral))
+        else tuple(normalized_shape)
+    )
     if input.shape[input.ndim - len(shape) :] != shape or len(shape) > input.ndim:
         raise RuntimeError(
             f"Given normalized_shape={list(shape)}, expected input with shape [*, {str(list(shape))[1:-1]}], "
@@ -138,143 +73,57 @@ def layer_norm(
     return out if bias is None else out + bias
 
 
+def group_norm(
+    input: Tensor,
+    num_groups: int,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Normalize each group of channels of each example: y = (x - mean) / sqrt(var + eps) * weight + bias.
+
+    Shape: input (N, C, *) -> the same; weight, bias (C,). C must be a
+    multiple of num_groups. mean and var (biased) are taken per example over
+    a group's C / num_groups channels and all their positions *.
+    """
+    _check_group_norm(input, num_groups, weight, bias)
+    n, c = input.shape[:2]
+    groups = input.reshape(n, num_groups, c // num_groups * math.prod(input.shape[2:]))
+    mean = groups.mean(-1, keepdim=True)
+    var = groups.var(-1, correction=0, keepdim=True)
+    out = ((groups - mean) / (var + eps).sqrt()).reshape(input.shape)
+    shape = (1, -1) + (1,) * (input.ndim - 2)  # a per-channel (C,) vector, broadcast over (N, C, *)
+    if weight is not None:
+        out = out * weight.reshape(shape)
+    return out if bias is None else out + bias.reshape(shape)
+
+
+def _check_group_norm(input: Tensor, num_groups: int, weight: Tensor | None, bias: Tensor | None) -> None:
+    """PyTorch's checks, in its order and with its messages."""
+    if input.ndim < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.ndim}")
+    # PyTorch sees (N, C, *) as a batch-norm input (N C / G, G, *) and refuses one value per channel
+    # of it (a ZeroDivisionError for num_groups=0, as in PyTorch)
+    as_batch = [input.shape[0] * input.shape[1] // num_groups, num_groups, *input.shape[2:]]
+    if as_batch[0] * math.prod(as_batch[2:]) == 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size {as_batch}")
+    if num_groups <= 0:
+        raise RuntimeError(f"Expected num groups to be greater than 0, got {num_groups}")
+    if input.shape[1] % num_groups != 0:
+        raise RuntimeError(
+            "Expected number of channels in input to be divisible by num_groups, but got input of shape "
+            f"{list(input.shape)} and num_groups={num_groups}"
+        )
+    for name, tensor in [("weight", weight), ("bias", bias)]:
+        if tensor is not None and (tensor.ndim != 1 or tensor.numel() != input.shape[1]):
+            raise RuntimeError(
+                f"Expected {name} to be a vector of size equal to the number of channels in input, but "
+                f"got {name} of shape {list(tensor.shape)} and input of shape {list(input.shape)}"
+            )
+    require_float(input.dtype, "group_norm")
+
+
 # ---------------------------------------------------------------- layers
-
-
-class _BatchNorm(Module):
-    """What BatchNorm1d and BatchNorm2d share; they differ only in the input dims they accept."""
-
-    def __init__(
-        self,
-        num_features: int,
-        eps: float = 1e-5,
-        momentum: float | None = 0.1,
-        affine: bool = True,
-        track_running_stats: bool = True,
-        device: Any = None,
-        dtype: Any = None,
-        *,
-        bias: bool = True,
-    ) -> None:
-        super().__init__()
-        check_device(device)
-        self.num_features, self.eps, self.momentum = num_features, eps, momentum
-        self.affine, self.track_running_stats = affine, track_running_stats
-        dtype = np.dtype(dtype or get_default_dtype())
-        if affine:
-            self.weight = Parameter(np.empty((num_features,), dtype=dtype))
-            if bias:
-                self.bias = Parameter(np.empty((num_features,), dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
-        if track_running_stats:
-            self.register_buffer("running_mean", Tensor(np.zeros(num_features, dtype=dtype)))
-            self.register_buffer("running_var", Tensor(np.ones(num_features, dtype=dtype)))
-            self.register_buffer("num_batches_tracked", Tensor(np.array(0, dtype=np.int64)))
-        else:
-            self.register_buffer("running_mean", None)
-            self.register_buffer("running_var", None)
-            self.register_buffer("num_batches_tracked", None)
-        self.reset_parameters()
-
-    def reset_running_stats(self) -> None:
-        """running_mean to 0, running_var to 1, num_batches_tracked to 0."""
-        if self.track_running_stats:
-            with no_grad():
-                self.running_mean.zero_()
-                self.running_var.fill_(1)
-                self.num_batches_tracked.zero_()
-
-    def reset_parameters(self) -> None:
-        """The running statistics reset, weight to ones and bias to zeros."""
-        self.reset_running_stats()
-        if self.affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
-
-    def _check_input_dim(self, input: Tensor) -> None:
-        raise NotImplementedError
-
-    def forward(self, input: Tensor) -> Tensor:
-        self._check_input_dim(input)
-        # Batch statistics while training, and in eval mode too when there are no running ones.
-        use_batch = self.training or self.running_mean is None
-        # The running statistics are updated while training, and read in eval mode.
-        update = self.training and self.track_running_stats
-        running_mean = self.running_mean if update or not self.training else None
-        running_var = self.running_var if update or not self.training else None
-        _check_batch_norm(input, running_mean, running_var, self.weight, self.bias, use_batch)
-        factor = 0.0 if self.momentum is None else self.momentum
-        if update:
-            with no_grad():
-                self.num_batches_tracked.add_(1)
-            if self.momentum is None:  # a cumulative average: the k-th batch gets weight 1/k
-                factor = 1.0 / float(self.num_batches_tracked.item())
-        return batch_norm(
-            input, running_mean, running_var, self.weight, self.bias, use_batch, factor, self.eps
-        )
-
-    def extra_repr(self) -> str:
-        return (
-            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-            f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}"
-        )
-
-
-class BatchNorm1d(_BatchNorm):
-    """Batch normalization of (N, C) features or (N, C, L) sequences, per channel C; see `F.batch_norm`.
-
-    Shape:
-        input (N, C) or (N, C, L), C = num_features -> output the same shape
-
-    Attributes:
-        weight: (num_features,), initially ones; None when affine=False
-        bias: (num_features,), initially zeros; None when affine=False or bias=False
-        running_mean: buffer (num_features,), initially zeros
-        running_var: buffer (num_features,), initially ones
-        num_batches_tracked: buffer, a 0-d int64 count of the training batches seen
-        (the three buffers are None when track_running_stats=False)
-
-    Training: normalizes with the batch's mean and (biased) variance per
-    channel, and moves the running statistics toward them:
-    r <- (1 - momentum) r + momentum * s (the unbiased variance for
-    running_var; momentum=None: the plain average of all batches so far).
-    Evaluation (``.eval()``): normalizes with the running statistics.
-    """
-
-    def _check_input_dim(self, input: Tensor) -> None:
-        if input.ndim not in (2, 3):
-            raise ValueError(f"expected 2D or 3D input (got {input.ndim}D input)")
-
-
-class BatchNorm2d(_BatchNorm):
-    """Batch normalization of (N, C, H, W) images, per channel C; see `F.batch_norm`.
-
-    Shape:
-        input (N, C, H, W), C = num_features -> output the same shape
-
-    Attributes:
-        weight: (num_features,), initially ones; None when affine=False
-        bias: (num_features,), initially zeros; None when affine=False or bias=False
-        running_mean: buffer (num_features,), initially zeros
-        running_var: buffer (num_features,), initially ones
-        num_batches_tracked: buffer, a 0-d int64 count of the training batches seen
-        (the three buffers are None when track_running_stats=False)
-
-    Training: normalizes with the batch's mean and (biased) variance per
-    channel, and moves the running statistics toward them:
-    r <- (1 - momentum) r + momentum * s (the unbiased variance for
-    running_var; momentum=None: the plain average of all batches so far).
-    Evaluation (``.eval()``): normalizes with the running statistics.
-    """
-
-    def _check_input_dim(self, input: Tensor) -> None:
-        if input.ndim != 4:
-            raise ValueError(f"expected 4D input (got {input.ndim}D input)")
 
 
 class LayerNorm(Module):
@@ -301,9 +150,10 @@ class LayerNorm(Module):
     ) -> None:
         super().__init__()
         check_device(device)
-        if isinstance(normalized_shape, numbers.Integral):
-            normalized_shape = (normalized_shape,)
-        self.normalized_shape = tuple(int(n) for n in normalized_shape)
+        shape = (
+            (normalized_shape,) if isinstance(normalized_shape, (int, numbers.Integral)) else normalized_shape
+        )
+        self.normalized_shape = tuple(int(n) for n in shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
         dtype = np.dtype(dtype or get_default_dtype())
         if elementwise_affine:
@@ -330,5 +180,64 @@ class LayerNorm(Module):
     def extra_repr(self) -> str:
         return (
             f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
+            f"bias={self.bias is not None}"
+        )
+
+
+class GroupNorm(Module):
+    """Group normalization: each example's channels normalized in num_groups groups; see `F.group_norm`.
+
+    Shape:
+        input (N, C, *), C = num_channels -> output the same shape
+
+    Attributes:
+        weight: (num_channels,), initially ones; None when affine=False
+        bias: (num_channels,), initially zeros; None when affine=False or bias=False
+
+    num_channels must be a multiple of num_groups. Like layer norm it behaves
+    the same in training and evaluation: there are no running statistics.
+    """
+
+    def __init__(
+        self,
+        num_groups: int,
+        num_channels: int,
+        eps: float = 1e-5,
+        affine: bool = True,
+        device: Any = None,
+        dtype: Any = None,
+        *,
+        bias: bool = True,
+    ) -> None:
+        super().__init__()
+        if num_channels % num_groups != 0:
+            raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups ({num_groups})")
+        check_device(device)
+        self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
+        dtype = np.dtype(dtype or get_default_dtype())
+        if affine:
+            self.weight = Parameter(np.empty((num_channels,), dtype=dtype))
+            if bias:
+                self.bias = Parameter(np.empty((num_channels,), dtype=dtype))
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """weight to ones and bias to zeros."""
+        if self.affine:
+            init.ones_(self.weight)
+            if self.bias is not None:
+                init.zeros_(self.bias)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
             f"bias={self.bias is not None}"
         )

@@ -225,7 +225,7 @@ class ParameterDict(Module):
         """A new ParameterDict with ``default`` under each of ``keys``."""
         return ParameterDict((key, default) for key in keys)
 
-    def update(self, parameters: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> None:
+    def update(self, parameters: ParameterDict | Mapping[str, Any] | Iterable[tuple[str, Any]]) -> None:
         """Add, or replace, the entries of a mapping or of ``(key, value)`` pairs."""
         if not isinstance(parameters, Iterable):
             raise TypeError(

@@ -15,6 +15,9 @@ With ceil_mode the last window may hang over the end of the padded input; as
 in PyTorch, a window that would start in the right padding is dropped, and
 the overhang counts as padding that nobody sees (-inf for max, nothing for
 the mean).
+
+The 1-d pools (pooling1d.py) are these on a single row; the adaptive pools,
+which choose their windows from the output size, are in adaptive_pooling.py.
 """
 
 from __future__ import annotations
@@ -127,16 +130,16 @@ def _pool_args(
 ) -> tuple[Pair, Pair, Pair, Pair]:
     """Kernel, stride (default: the kernel), padding and dilation as pairs, checked as PyTorch does."""
     kernel = _pair(op, "kernel_size", kernel_size)
-    stride_ = kernel if stride is None or stride == [] else _pair(op, "stride", stride)
+    stride_ = kernel if _no_stride(stride) else _pair(op, "stride", stride)
     padding_, dilation_ = _pair(op, "padding", padding), _pair(op, "dilation", dilation)
+    if min(stride_) == 0:  # first, as in PyTorch: kernel_size=0 leaves the default stride at 0
+        raise RuntimeError("stride should not be zero")
     if min(kernel) <= 0:
         raise RuntimeError(
             f"kernel size should be greater than zero, but got kH: {kernel[0]} kW: {kernel[1]}"
         )
-    if min(stride_) == 0:
-        raise RuntimeError("stride should not be zero")
     if min(stride_) < 0:
-        raise RuntimeError(f"stride should be greater than zero, but got stride={stride_}")
+        raise RuntimeError(f"stride should be greater than zero, but got dH: {stride_[0]} dW: {stride_[1]}")
     if min(padding_) < 0:
         raise RuntimeError(f"pad must be non-negative, but got pad: {min(padding_)}")
     if min(dilation_) <= 0:
@@ -158,6 +161,11 @@ def _pair(op: str, name: str, value: Any) -> Pair:
     if pair is None:
         raise RuntimeError(f"{op}: {name} must either be a single int, or a tuple of two ints")
     return pair  # type: ignore[return-value]
+
+
+def _no_stride(stride: object) -> bool:
+    """PyTorch's pools take None, or an empty list, for "stride = kernel_size"."""
+    return stride is None or (isinstance(stride, (list, tuple)) and len(stride) == 0)
 
 
 def _batched(op: str, input: Tensor) -> Tensor:
@@ -182,12 +190,9 @@ def _out_size(
     """(oh, ow), and the extra places the last window hangs over the padded input (ceil_mode only)."""
     out, extra = [], []
     for n, k, s, p, d in zip(shape[2:], kernel, stride, padding, dilation):
-        span = d * (k - 1) + 1
-        size = (n + 2 * p - span + (s - 1 if ceil_mode else 0)) // s + 1
-        if ceil_mode and (size - 1) * s >= n + p:
-            size -= 1  # that window would start in the right padding: PyTorch drops it
+        size = _pooled_size(n, k, s, p, d, ceil_mode)
         out.append(size)
-        extra.append(max((size - 1) * s + span - (n + 2 * p), 0))
+        extra.append(max((size - 1) * s + d * (k - 1) + 1 - (n + 2 * p), 0))
     if min(out) < 1:
         c, h, w = shape[1:]
         raise RuntimeError(
@@ -197,10 +202,44 @@ def _out_size(
     return (out[0], out[1]), (extra[0], extra[1])
 
 
+def _pooled_size(n: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
+    """The number of windows along a dim of n places (the formula in the module docstring)."""
+    span = d * (k - 1) + 1
+    size = (n + 2 * p - span + (s - 1 if ceil_mode else 0)) // s + 1
+    if ceil_mode and (size - 1) * s >= n + p:
+        size -= 1  # that window would start in the right padding: PyTorch drops it
+    return size
+
+
 # ---------------------------------------------------------------- layers
 
 
-class MaxPool2d(Module):
+class _MaxPoolNd(Module):
+    """What MaxPool1d and MaxPool2d share: their arguments, kept as given, and their repr."""
+
+    def __init__(
+        self,
+        kernel_size: int | tuple[int, ...],
+        stride: int | tuple[int, ...] | None = None,
+        padding: int | tuple[int, ...] = 0,
+        dilation: int | tuple[int, ...] = 1,
+        return_indices: bool = False,
+        ceil_mode: bool = False,
+    ) -> None:
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if stride is not None else kernel_size
+        self.padding, self.dilation = padding, dilation
+        self.return_indices, self.ceil_mode = return_indices, ceil_mode
+
+    def extra_repr(self) -> str:
+        return (
+            f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
+            f"dilation={self.dilation}, ceil_mode={self.ceil_mode}"
+        )
+
+
+class MaxPool2d(_MaxPoolNd):
     """Max pooling: the largest value in each kh x kw window of each channel; see `F.max_pool2d`.
 
     Shape:
@@ -211,21 +250,6 @@ class MaxPool2d(Module):
     On ties the gradient goes to the first maximum of the window, row by row, as in PyTorch.
     """
 
-    def __init__(
-        self,
-        kernel_size: int | tuple[int, int],
-        stride: int | tuple[int, int] | None = None,
-        padding: int | tuple[int, int] = 0,
-        dilation: int | tuple[int, int] = 1,
-        return_indices: bool = False,
-        ceil_mode: bool = False,
-    ) -> None:
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = stride if stride is not None else kernel_size
-        self.padding, self.dilation = padding, dilation
-        self.return_indices, self.ceil_mode = return_indices, ceil_mode
-
     def forward(self, input: Tensor) -> Tensor | tuple[Tensor, Tensor]:
         return max_pool2d(
             input,
@@ -235,12 +259,6 @@ class MaxPool2d(Module):
             self.dilation,
             self.ceil_mode,
             self.return_indices,
-        )
-
-    def extra_repr(self) -> str:
-        return (
-            f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
-            f"dilation={self.dilation}, ceil_mode={self.ceil_mode}"
         )
 
 
