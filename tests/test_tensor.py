@@ -127,6 +127,18 @@ def test_floor_division_and_remainder_as_pythons_and_pytorchs():
         tg.ones(2, 3) // tg.ones(4)
 
 
+def test_float_division_by_zero_is_inf_or_nan_without_a_warning():
+    x = tg.tensor([1.0, -1.0, 0.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # PyTorch does not warn; NumPy would
+        assert (x // 0.0).tolist()[:2] == [np.inf, -np.inf] and np.isnan((x // 0.0).data[2])
+        assert np.isnan((x % 0.0).data).all()
+        assert (tg.tensor([1.0]) // tg.tensor([False])).tolist() == [
+            np.inf
+        ]  # a float makes it a float division
+    assert (tg.tensor([True]) // tg.tensor([2])).tolist() == [0] and (tg.tensor([5]) % True).tolist() == [0]
+
+
 def test_elementwise_values():
     x = tg.tensor(np.array([-2.0, -0.5, 0.0, 0.5, 2.0]))
     np.testing.assert_allclose(x.relu().data, np.maximum(x.data, 0))
@@ -888,6 +900,21 @@ BAD_TENSOR_CALLS = [
     (lambda x, lib: lib.tensor([5, 7]) % lib.tensor([1, 0]), RuntimeError, "remainder: integer division"),
     (lambda x, lib: 5 % lib.tensor([0, 1]), RuntimeError, "remainder: integer division by zero"),
     (lambda x, lib: lib.tensor([5], dtype=lib.int32) // 0, RuntimeError, "floor_divide: integer division"),
+    # a bool divisor of an integer is an integer division; two bools cannot be divided at all
+    (lambda x, lib: lib.tensor([5]) // lib.tensor([False]), RuntimeError, "floor_divide: integer division"),
+    (lambda x, lib: lib.tensor([5]) % lib.tensor([False]), RuntimeError, "remainder: integer division"),
+    (lambda x, lib: lib.tensor([True]) // lib.tensor([True]), NotImplementedError, "floor_divide is not"),
+    (
+        lambda x, lib: True // lib.tensor([True]),
+        NotImplementedError,
+        "floor_divide is not implemented for two",
+    ),
+    (lambda x, lib: lib.tensor([True]) % lib.tensor([True]), NotImplementedError, "remainder is not"),
+    (
+        lambda x, lib: lib.div(lib.tensor([True]), True, rounding_mode="trunc"),
+        NotImplementedError,
+        "div is not implemented for two bool tensors",
+    ),
     (lambda x, lib: -lib.tensor([True]), RuntimeError, r"negation \(-\) is not supported for bool.*~mask"),
     (lambda x, lib: lib.tensor([True]).neg(), RuntimeError, r"negation \(-\) is not supported"),
     (lambda x, lib: lib.tensor([True]) - lib.tensor([False]), RuntimeError, r"sub: subtraction.*bool"),

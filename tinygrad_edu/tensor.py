@@ -761,10 +761,7 @@ class Tensor:
 
         It carries no gradient (PyTorch records it, then refuses to differentiate it).
         """
-        a, b = broadcast.operands(self, other)
-        if b.data.dtype.kind in "iu":  # (floats give inf or nan for x // 0, as in PyTorch)
-            elementwise.check_integer_divisor(b.data, "floor_divide")
-        return a._no_grad_op(b, np.floor_divide)
+        return elementwise.divide_rounded(self, other, "floor", op="floor_divide")
 
     def __mod__(self, other: Any) -> Tensor:
         return binary(elementwise.Remainder, self, other)

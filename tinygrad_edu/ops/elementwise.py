@@ -102,11 +102,11 @@ class Remainder(Function):
 
     @staticmethod
     def forward(ctx: Node, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        if b.dtype.kind in "iu":  # (floats give nan for x % 0, as in PyTorch)
-            check_integer_divisor(b, "remainder")
-        if ctx.needs_input_grad[1]:
-            ctx.save_for_backward(np.floor_divide(a, b))
-        return np.remainder(a, b)
+        check_divisor(a, b, "remainder")
+        with np.errstate(divide="ignore", invalid="ignore"):  # x % 0.0 is nan, as in PyTorch
+            if ctx.needs_input_grad[1]:
+                ctx.save_for_backward(np.floor_divide(a, b))
+            return np.remainder(a, b)
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
@@ -114,15 +114,24 @@ class Remainder(Function):
         return (grad if need_a else None), (-(grad * ctx.saved_tensors[0]) if need_b else None)
 
 
-def check_integer_divisor(b: np.ndarray, op: str) -> None:
-    """Refuse an integer division by zero, as PyTorch does (NumPy warns and gives 0)."""
-    if not b.all():
+def check_divisor(a: np.ndarray, b: np.ndarray, op: str) -> None:
+    """Refuse what PyTorch refuses in a / b rounded (//, %, div with rounding_mode).
+
+    Two bool operands (PyTorch has no bool division), and an integer division
+    by zero (NumPy warns and gives 0). A float on either side makes it a float
+    division, where x / 0 is inf or nan.
+    """
+    if a.dtype.kind == "b" and b.dtype.kind == "b":
+        raise NotImplementedError(
+            f"{op} is not implemented for two bool tensors, as in PyTorch; convert one with .long() first"
+        )
+    if a.dtype.kind != "f" and b.dtype.kind != "f" and not b.all():
         raise RuntimeError(
             f"{op}: integer division by zero (the divisor has a 0; float tensors give inf or nan there)"
         )
 
 
-def divide_rounded(a: object, b: object, rounding_mode: str) -> Tensor:
+def divide_rounded(a: object, b: object, rounding_mode: str, op: str = "div") -> Tensor:
     """a / b rounded toward 0 ("trunc") or down ("floor"), elementwise; integers stay integers.
 
     Piecewise constant, so no gradient (PyTorch's is 0 everywhere). Floats:
@@ -134,9 +143,8 @@ def divide_rounded(a: object, b: object, rounding_mode: str) -> Tensor:
             f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found {rounding_mode!r}"
         )
     a, b = operands(a, b)
-    if b.data.dtype.kind in "iub":
-        check_integer_divisor(b.data, "div")
-    if a.data.dtype.kind != "f":
+    check_divisor(a.data, b.data, op)
+    if a.data.dtype.kind != "f" and b.data.dtype.kind != "f":  # (a bool operand is left unpromoted)
         divide = np.floor_divide if rounding_mode == "floor" else div_trunc_integers
     else:
         divide = np.floor_divide if rounding_mode == "floor" else div_trunc
