@@ -692,6 +692,14 @@ TORCH_CASES = {
     "add_alpha": lambda x, lib: lib.add(x, x.exp(), alpha=-2.5),
     "sub_alpha": lambda x, lib: lib.sub(x, x**2, alpha=0.5) + x.add(x, alpha=3),
     "mul_div": lambda x, lib: lib.mul(x, x.sin()) + lib.div(x, x.exp()),
+    "longer_names": lambda x, lib: (
+        lib.subtract(lib.multiply(x, x.sin()), lib.divide(x, x.exp()), alpha=2)
+        + x.true_divide(x.exp() + 1) * x.multiply(2).subtract(1).divide(3)
+    ),
+    "column_stack": lambda x, lib: lib.column_stack([x[:, 0], x[:, :2] * 2, x[:, 3] ** 2]),
+    "row_stack": lambda x, lib: lib.row_stack([x[0], x[1:] ** 2]),
+    "dstack": lambda x, lib: lib.dstack([x, x.exp()]) * lib.dstack([x[0], x[1]]).sum(),
+    "dstack_0d": lambda x, lib: lib.dstack([x[0, 0], x[1, 1] * 2]),
 }
 
 
@@ -975,6 +983,38 @@ def test_hstack_vstack_concat_take_0d_and_1d_as_torch():
     assert tg.concatenate([m3, m3], dim=1).shape == (2, 6) and tg.cat([m3, m3], axis=0).shape == (4, 3)
     with pytest.raises(TypeError, match="both dim and axis"):
         tg.cat([m3, m3], 1, axis=0)
+
+
+def test_column_stack_dstack_and_row_stack_join_as_numpys():
+    parts = [np.arange(3.0), np.arange(6.0).reshape(3, 2), np.ones(3)]
+    joined = tg.column_stack([tg.tensor(p) for p in parts])  # vectors become columns
+    np.testing.assert_array_equal(joined.data, np.column_stack(parts))
+    assert tg.column_stack([tg.tensor(1.0), tg.tensor(2.0)]).shape == (1, 2)  # 0-d: (1, 1) each
+    for parts in (
+        [np.arange(3.0), np.ones(3)],
+        [np.ones((2, 3)), np.zeros((2, 3))],
+        [np.ones((2, 2, 1))] * 2,
+    ):
+        np.testing.assert_array_equal(tg.dstack([tg.tensor(p) for p in parts]).data, np.dstack(parts))
+    assert tg.dstack([tg.tensor(1.0), tg.tensor(2.0)]).shape == (1, 1, 2)
+    assert tg.row_stack is tg.vstack
+    with pytest.raises(RuntimeError, match="column_stack expects a non-empty TensorList"):
+        tg.column_stack([])
+    with pytest.raises(RuntimeError, match="sizes of tensors must match"):
+        tg.dstack([tg.ones(2), tg.ones(3)])
+    v = tg.tensor([1.0, 2.0], dtype=tg.float64, requires_grad=True)
+    m = tg.tensor(np.arange(4.0).reshape(2, 2), requires_grad=True)
+    assert tg.testing.gradcheck(lambda v, m: tg.column_stack([v, m.exp(), v * v]), [v, m])
+    assert tg.testing.gradcheck(lambda v, m: tg.dstack([v, m[0] * v]), [v, m])
+
+
+def test_longer_names_are_the_same_ops():
+    a, b = tg.tensor([6.0, -3.0]), tg.tensor([4.0, 2.0])
+    assert tg.subtract(a, b, alpha=2).tolist() == [-2.0, -7.0] and a.subtract(1).tolist() == [5.0, -4.0]
+    assert tg.multiply(a, b).tolist() == [24.0, -6.0] and tg.divide(a, b).tolist() == [1.5, -1.5]
+    assert tg.divide(a, b, rounding_mode="floor").tolist() == [1.0, -2.0]
+    assert tg.true_divide(tg.tensor([7, -7]), 2).tolist() == [3.5, -3.5]  # integers give floats
+    assert a.true_divide(b).tolist() == [1.5, -1.5] and a.multiply(2).divide(4).tolist() == [3.0, -1.5]
 
 
 def test_median_of_all_elements_is_the_lower_one_and_ties_share_its_gradient():

@@ -44,7 +44,7 @@ from .factories import (
 )
 from .ops.einsum import einsum
 from .ops.elementwise import where
-from .ops.joining import cat, concat, concatenate, hstack, stack, vstack
+from .ops.joining import cat, column_stack, concat, concatenate, dstack, hstack, row_stack, stack, vstack
 from .random import Generator, manual_seed
 from .serialization import load, save
 from .tensor import Tensor, set_printoptions
@@ -58,6 +58,10 @@ add = Tensor.add
 sub = Tensor.sub
 mul = Tensor.mul
 div = Tensor.div
+subtract = Tensor.subtract
+multiply = Tensor.multiply
+divide = Tensor.divide
+true_divide = Tensor.true_divide
 abs = Tensor.abs
 exp = Tensor.exp
 log = Tensor.log
@@ -185,6 +189,7 @@ __all__ = [
     "cumsum",
     "data",
     "div",
+    "divide",
     "dot",
     "double",
     "einsum",
@@ -202,6 +207,7 @@ __all__ = [
     "float64",
     "floor",
     "floor_divide",
+    "true_divide",
     "from_numpy",
     "full",
     "full_like",
@@ -210,6 +216,9 @@ __all__ = [
     "get_default_dtype",
     "half",
     "hstack",
+    "column_stack",
+    "dstack",
+    "row_stack",
     "index_add",
     "index_select",
     "inference_mode",
@@ -243,6 +252,7 @@ __all__ = [
     "minimum",
     "mm",
     "mul",
+    "multiply",
     "narrow",
     "nn",
     "no_grad",
@@ -285,6 +295,7 @@ __all__ = [
     "stack",
     "std",
     "sub",
+    "subtract",
     "sum",
     "tanh",
     "tensor",

@@ -850,6 +850,8 @@ class Tensor:
         return elementwise.divide_rounded(self, other, rounding_mode)
 
     mul, neg = __mul__, __neg__
+    # PyTorch's longer names for the same ops
+    subtract, multiply, divide, true_divide = sub, mul, div, __truediv__
 
     def __and__(self, other: Any) -> Tensor:
         return self._no_grad_op(other, np.logical_and if self.dtype == np.bool_ else np.bitwise_and)

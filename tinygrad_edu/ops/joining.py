@@ -1,5 +1,5 @@
-"""Joining tensors and cutting them apart: cat (concat, concatenate, hstack, vstack), stack,
-split, chunk, unbind.
+"""Joining tensors and cutting them apart: cat (and its forms concat, concatenate, hstack,
+vstack, column_stack, dstack), stack, split, chunk, unbind.
 
 `Cat` is the one primitive; its backward cuts the gradient into the pieces
 its inputs were. Cutting a tensor is slicing it, so the pieces of `split`,
@@ -97,6 +97,29 @@ def vstack(tensors: Sequence[Tensor]) -> Tensor:
     """Join as rows, along dim 0: a vector (n,) is the row (1, n), a 0-d tensor the (1, 1) matrix."""
     tensors = [t.reshape(1, -1) if t.ndim < 2 else t for t in _non_empty(tensors, "vstack")]
     return cat(tensors, 0)
+
+
+row_stack = vstack  # (PyTorch's older name)
+
+
+def column_stack(tensors: Sequence[Tensor]) -> Tensor:
+    """Join as columns, along dim 1: a vector (n,) is the column (n, 1), a 0-d tensor the (1, 1) matrix."""
+    tensors = [t.reshape(-1, 1) if t.ndim < 2 else t for t in _non_empty(tensors, "column_stack")]
+    return cat(tensors, 1)
+
+
+def dstack(tensors: Sequence[Tensor]) -> Tensor:
+    """Join along dim 2 (depth): (n,) counts as (1, n, 1), (m, n) as (m, n, 1), 0-d as (1, 1, 1)."""
+    tensors = [_at_least_3d(t) for t in _non_empty(tensors, "dstack")]
+    return cat(tensors, 2)
+
+
+def _at_least_3d(t: Tensor) -> Tensor:
+    if t.ndim == 0:
+        return t.reshape(1, 1, 1)
+    if t.ndim == 1:
+        return t.reshape(1, -1, 1)
+    return t.unsqueeze(-1) if t.ndim == 2 else t
 
 
 def _non_empty(tensors: Sequence[Tensor], op: str) -> list[Tensor]:
