@@ -401,6 +401,9 @@ def test_custom_function_pattern_and_wrong_gradient_count():
     # PyTorch's old style, an instance called like a function: refused, pointing at apply
     with pytest.raises(RuntimeError, match=r"write TensorMinded.apply\(...\), not TensorMinded\(\)\(...\)"):
         TensorMinded()(f64([1.0]))
+    # and the inputs given to the class itself
+    with pytest.raises(TypeError, match=r"TensorMinded\(...\) does not run the op.*write TensorMinded.apply"):
+        TensorMinded(f64([1.0]))
 
     class Typo(tg.Function):
         @staticmethod

@@ -262,6 +262,13 @@ class Function:
     # nothing per call for the choice.
     _run_forward: Callable[..., Any]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if args or kwargs:  # Sq(x): the op's inputs given to the class itself
+            name = type(self).__name__
+            raise TypeError(
+                f"{name}(...) does not run the op (a Function is never instantiated): write {name}.apply(...)"
+            )
+
     def __call__(self, *args: Any) -> NoReturn:
         # PyTorch's old style, an instance called like a function, which it also refuses
         name = type(self).__name__
