@@ -27,7 +27,7 @@ from tinygrad_edu.nn.functional import (
     unfold,
 )
 from tinygrad_edu.ops.activation import ReluGrad, SigmoidGrad, TanhGrad
-from tinygrad_edu.ops.reduce import LogSoftmaxGrad
+from tinygrad_edu.ops.softmax import LogSoftmaxGrad
 
 FINITE = st.floats(-3, 3, allow_nan=False, allow_infinity=False)
 POSITIVE = st.floats(0.2, 3, allow_nan=False, allow_infinity=False)

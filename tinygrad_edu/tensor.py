@@ -4,9 +4,10 @@ Every operation on Tensors is a `Function` (see autograd/function.py); when
 an input requires grad, the result's `grad_fn` records that operation and
 its inputs, building the graph that `backward()` walks in reverse.
 
-The methods below are one-line doors into the ops: elementwise
-(ops/elementwise.py), reductions (ops/reduce.py), movement (ops/movement.py)
-and matmul (ops/linalg.py).
+The methods below are one-line doors into the ops: arithmetic
+(ops/elementwise.py), one-input math (ops/unary.py), reductions
+(ops/reduce.py, ops/softmax.py), movement (ops/movement.py), picking and
+ordering elements (ops/selection.py, ops/sorting.py) and matmul (ops/linalg.py).
 """
 
 from __future__ import annotations
@@ -302,7 +303,7 @@ class Tensor:
         """
         dtype = parse_to(args, dtype, device)
         if dtype is not None and dtype != self.dtype:
-            return elementwise.Cast._apply1(self, dtype)
+            return unary.Cast._apply1(self, dtype)
         return self.clone() if copy else self
 
     def cpu(self) -> Tensor:
@@ -378,7 +379,7 @@ class Tensor:
 
     def clone(self) -> Tensor:
         """A copy with its own memory, still on the graph."""
-        return elementwise.Clone._apply1(self)
+        return unary.Clone._apply1(self)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         if self.grad_fn is not None and not requires_grad:
@@ -787,7 +788,7 @@ class Tensor:
 
     def __neg__(self) -> Tensor:
         try:
-            return elementwise.Neg._apply1(self)
+            return unary.Neg._apply1(self)
         except TypeError:
             if self.data.dtype == np.bool_:  # (NumPy's TypeError; PyTorch's is a RuntimeError)
                 raise RuntimeError(
@@ -873,31 +874,31 @@ class Tensor:
     # ------------------------------------------------------------ elementwise
 
     def exp(self) -> Tensor:
-        return elementwise.Exp._apply1(_floating(self))
+        return unary.Exp._apply1(_floating(self))
 
     def log(self) -> Tensor:
-        return elementwise.Log._apply1(_floating(self))
+        return unary.Log._apply1(_floating(self))
 
     def log1p(self) -> Tensor:
-        return elementwise.Log1p._apply1(_floating(self))
+        return unary.Log1p._apply1(_floating(self))
 
     def expm1(self) -> Tensor:
-        return elementwise.Expm1._apply1(_floating(self))
+        return unary.Expm1._apply1(_floating(self))
 
     def sqrt(self) -> Tensor:
-        return elementwise.Sqrt._apply1(_floating(self))
+        return unary.Sqrt._apply1(_floating(self))
 
     def abs(self) -> Tensor:
-        return elementwise.Abs._apply1(self)
+        return unary.Abs._apply1(self)
 
     def sin(self) -> Tensor:
-        return elementwise.Sin._apply1(_floating(self))
+        return unary.Sin._apply1(_floating(self))
 
     def cos(self) -> Tensor:
-        return elementwise.Cos._apply1(_floating(self))
+        return unary.Cos._apply1(_floating(self))
 
     def reciprocal(self) -> Tensor:
-        return elementwise.Reciprocal._apply1(_floating(self))
+        return unary.Reciprocal._apply1(_floating(self))
 
     def tanh(self) -> Tensor:
         return activation.Tanh._apply1(_floating(self))
@@ -909,7 +910,7 @@ class Tensor:
         return activation.Relu._apply1(self)
 
     def erf(self) -> Tensor:
-        return elementwise.Erf._apply1(_floating(self))
+        return unary.Erf._apply1(_floating(self))
 
     def leaky_relu(self, negative_slope: float = 0.01) -> Tensor:
         return activation.leaky_relu(self, negative_slope)
@@ -921,7 +922,7 @@ class Tensor:
         return activation.Softplus._apply1(self, beta, threshold)
 
     def clamp(self, min: float | None = None, max: float | None = None) -> Tensor:
-        return elementwise.clamp(self, min, max)
+        return unary.clamp(self, min, max)
 
     clip = clamp
 
@@ -1018,7 +1019,7 @@ class Tensor:
                 raise TypeError("max(other) is elementwise: keepdim belongs to max(dim), a reduction")
             return self.maximum(dim)
         if isinstance(dim, (int, np.integer)):
-            return selection.max_along(self, dim, keepdim, largest=True)
+            return sorting.max_along(self, dim, keepdim, largest=True)
         return reduce.amax(self, dim, keepdim)
 
     def min(
@@ -1036,7 +1037,7 @@ class Tensor:
                 raise TypeError("min(other) is elementwise: keepdim belongs to min(dim), a reduction")
             return self.minimum(dim)
         if isinstance(dim, (int, np.integer)):
-            return selection.max_along(self, dim, keepdim, largest=False)
+            return sorting.max_along(self, dim, keepdim, largest=False)
         return reduce.amin(self, dim, keepdim)
 
     def amax(
@@ -1112,13 +1113,13 @@ class Tensor:
         axis: Any = None,
         keepdims: bool | None = None,
     ) -> Tensor:
-        return reduce.logsumexp(self, _dim(dim, axis, "logsumexp"), _keep(keepdim, keepdims, "logsumexp"))
+        return softmax.logsumexp(self, _dim(dim, axis, "logsumexp"), _keep(keepdim, keepdims, "logsumexp"))
 
     def softmax(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
-        return reduce.softmax(self, _dim(dim, axis, "softmax", required=True))
+        return softmax.softmax(self, _dim(dim, axis, "softmax", required=True))
 
     def log_softmax(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
-        return reduce.log_softmax(self, _dim(dim, axis, "log_softmax", required=True))
+        return softmax.log_softmax(self, _dim(dim, axis, "log_softmax", required=True))
 
     def all(
         self,
@@ -1166,13 +1167,13 @@ class Tensor:
         """median() the lower median of all elements; median(dim) (values, indices) along dim.
 
         Of an even count the lower of the two middle values is taken (their
-        mean would be a value x does not hold). For ties see selection.median_along.
+        mean would be a value x does not hold). For ties see sorting.median_along.
         """
         if dim is None:
             if keepdim:
                 raise TypeError("median() missing the required argument 'dim' (keepdim needs one)")
             return reduce.median(self)
-        return selection.median_along(self, dim, keepdim)
+        return sorting.median_along(self, dim, keepdim)
 
     def unique(
         self,
@@ -1182,7 +1183,7 @@ class Tensor:
         dim: int | None = None,
     ) -> Any:
         """The distinct values, ascending; and, if asked, the inverse indices and counts (no gradient)."""
-        return selection.unique(self, sorted, return_inverse, return_counts, dim)
+        return sorting.unique(self, sorted, return_inverse, return_counts, dim)
 
     # ------------------------------------------------------------ selection
 
@@ -1205,14 +1206,14 @@ class Tensor:
 
     def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
         """(values, indices) along dim."""
-        return selection.sort(self, dim, descending, stable)
+        return sorting.sort(self, dim, descending, stable)
 
     def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
-        return selection.argsort(self, dim, descending, stable)
+        return sorting.argsort(self, dim, descending, stable)
 
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
         """(values, indices) of the k largest (or smallest) along dim."""
-        return selection.topk(self, k, dim, largest, sorted)
+        return sorting.topk(self, k, dim, largest, sorted)
 
     # ------------------------------------------------------------ shape
 
@@ -1665,6 +1666,9 @@ from .ops import (  # noqa: E402
     movement,
     reduce,
     selection,
+    softmax,
+    sorting,
+    unary,
 )
 from .ops.broadcast import binary, binary_op  # noqa: E402
 from .ops.elementwise import Add, Div, Mul  # noqa: E402

@@ -1,7 +1,7 @@
 """The classification losses: binary cross-entropy (on probabilities or logits), nll_loss and cross_entropy.
 
 Re-exported by `functional`; shared checks and reductions come from
-loss_functions.py. nll_loss is its own op (`NllLoss` in ops/reduce.py);
+loss_functions.py. nll_loss is its own op (`NllLoss` in ops/softmax.py);
 the others are composed from Tensor operations, so all are differentiable twice.
 """
 
@@ -11,7 +11,7 @@ import numpy as np
 
 from ..autograd.function import Function, Node
 from ..ops.elementwise import where
-from ..ops.reduce import NllLoss
+from ..ops.softmax import NllLoss
 from ..tensor import Tensor
 from .loss_functions import _as_tensor, _as_weight, _check_reduction, _constant_weight, _reduce
 

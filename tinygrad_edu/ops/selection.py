@@ -1,20 +1,19 @@
-"""Picking elements: by computed positions (gather, sort, topk, max/min/median along a
-dim, unique), by given ones (select, narrow, index_select), by a mask (masked_select,
-tril, triu, the diagonal of fill_diagonal_); and the way back, placing elements at
-given positions (scatter, scatter_add, index_add).
+"""Picking elements: by given positions (select, narrow, index_select, gather), by a
+mask (masked_select, tril, triu, the diagonal of fill_diagonal_); and the way back,
+placing elements at given positions (scatter, scatter_add, index_add).
 
-Each of these finds its positions with NumPy (no gradient flows through an
-argsort or a comparison) and then indexes with them. Indexing is a
-differentiable op (movement.Index), so the gradient needs no formula of its
-own: dL/dy goes back to the places that were picked, summed where a place
-was picked twice, and 0 where nothing was picked. Scattering is indexed
-assignment (movement.IndexPut) or indexed addition (movement.IndexAdd), whose
-gradients are gathers.
+The positions are given, or found with NumPy (a mask, a triangle), so no
+gradient flows through them; the elements are then taken by indexing.
+Indexing is a differentiable op (movement.Index), so the gradient needs no
+formula of its own: dL/dy goes back to the places that were picked, summed
+where a place was picked twice, and 0 where nothing was picked. Scattering
+is indexed assignment (movement.IndexPut) or indexed addition
+(movement.IndexAdd), whose gradients are gathers. Picking by order (sort,
+topk, max, median, unique) is in ops/sorting.py, which shares the helpers here.
 """
 
 from __future__ import annotations
 
-from collections import namedtuple
 from typing import TypeGuard
 
 import numpy as np
@@ -23,9 +22,6 @@ from ..tensor import Tensor
 from . import elementwise
 from .broadcast import broadcast_shape
 from .movement import IndexAdd, IndexPut, normalize_dim
-
-# PyTorch's (values, indices) results, named after the op that made them
-ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])
 
 
 def _along(idx: np.ndarray, dim: int) -> tuple:
@@ -62,16 +58,6 @@ def _check_int(value: object, name: str, op: str) -> None:
     """Refuse a float (or bool) where an int is meant, with PyTorch's TypeError, naming the argument."""
     if not _is_int(value):
         raise TypeError(f"{op}(): argument '{name}' must be an int, got {type(value).__name__} {value!r}")
-
-
-def _itself(x: Tensor) -> ValuesIndices:
-    """A 0-d tensor sorted, or its max: its own value, at position 0."""
-    return ValuesIndices(x.clone(), Tensor._wrap(np.array(0)))
-
-
-def _picked(x: Tensor, idx: np.ndarray, dim: int) -> ValuesIndices:
-    """(the elements of x at positions idx along dim, those positions)."""
-    return ValuesIndices(x[_along(idx, dim)], Tensor._wrap(idx))
 
 
 def gather(x: Tensor, dim: int, index: Tensor | np.ndarray) -> Tensor:
@@ -230,134 +216,6 @@ def _check_index_add(x: Tensor, d: int, idx: np.ndarray, source: Tensor) -> None
     # (PyTorch adds into a vector by another route, which raises IndexError instead)
     error = IndexError if x.ndim <= 1 else RuntimeError
     _check_in_range(idx, x.shape[d] if x.ndim else 1, d, "index_add", error)
-
-
-def _argsort(x: Tensor, dim: int, descending: bool) -> np.ndarray:
-    """Positions that sort x along dim; equal elements keep their order (a stable sort)."""
-    data = x.data
-    if descending:
-        # negate rather than reverse: reversing would also reverse the order of ties
-        data = -data.astype(np.int64) if data.dtype.kind in "bu" else -data
-    return np.argsort(data, axis=dim, kind="stable")
-
-
-def sort(x: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> ValuesIndices:
-    """(values, indices): x sorted along `dim`, and where each value came from.
-
-    The sort is always stable (`stable` is accepted for PyTorch's sake).
-    """
-    if x.ndim == 0:
-        return _itself(x)
-    d = normalize_dim(dim, x.ndim)
-    return _picked(x, _argsort(x, d, descending), d)
-
-
-def argsort(x: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
-    """The indices of `sort`: positions that put x in order along `dim` (no gradient)."""
-    if x.ndim == 0:
-        return Tensor._wrap(np.array(0))
-    return Tensor._wrap(_argsort(x, normalize_dim(dim, x.ndim), descending))
-
-
-def topk(x: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> ValuesIndices:
-    """(values, indices) of the k largest (or smallest) elements along `dim`, largest first."""
-    _check_int(k, "k", "topk")
-    d = normalize_dim(dim, x.ndim)
-    size = x.shape[d] if x.ndim else 1
-    if not 0 <= k <= size:
-        raise RuntimeError(f"topk(): selected index k out of range (k={k}, size {size} along dim {dim})")
-    if x.ndim == 0:
-        return _itself(x)
-    return _picked(x, _argsort(x, d, descending=largest)[_at(d, slice(0, k))], d)
-
-
-def max_along(x: Tensor, dim: int, keepdim: bool, largest: bool) -> ValuesIndices:
-    """(values, indices) of the max (or min) along one dim; the gradient goes to that index."""
-    d = normalize_dim(dim, x.ndim)
-    if x.ndim == 0:
-        return _itself(x)
-    if x.shape[d] == 0:
-        raise IndexError(f"max(): cannot reduce dim {d} of size 0 (shape {x.shape})")
-    pick = np.argmax if largest else np.argmin
-    values, indices = _picked(x, pick(x.data, axis=d, keepdims=True), d)
-    if not keepdim:
-        values, indices = values.squeeze(d), indices.squeeze(d)
-    return ValuesIndices(values, indices)
-
-
-def median_along(x: Tensor, dim: int, keepdim: bool) -> ValuesIndices:
-    """(values, indices) of the lower median along one dim (of n elements, the ((n-1)//2)-th smallest).
-
-    NOTE: among equal elements the median is the one a stable sort puts in
-    the middle place, so ties are taken in order of position: [5, 5, 5, 5]
-    gives index 1 and [2, 2, 1, 3] index 0, as PyTorch 2.13's CPU kernel does. A
-    slice holding nan has median nan, at its first nan. The gradient goes to
-    the element picked.
-    """
-    _check_int(dim, "dim", "median")
-    d = normalize_dim(dim, x.ndim)
-    if x.ndim == 0:
-        return _itself(x)
-    n = x.shape[d]
-    if n == 0:
-        raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size (shape {x.shape})")
-    refuse_bool(x, "median")
-    idx = np.take(_argsort(x, d, descending=False), [(n - 1) // 2], axis=d)
-    if x.data.dtype.kind == "f":
-        nan = np.isnan(x.data)
-        idx = np.where(nan.any(axis=d, keepdims=True), np.argmax(nan, axis=d, keepdims=True), idx)
-    values, indices = _picked(x, idx, d)
-    if not keepdim:
-        values, indices = values.squeeze(d), indices.squeeze(d)
-    return ValuesIndices(values, indices)
-
-
-def refuse_bool(x: Tensor, op: str) -> None:
-    """Refuse a bool tensor with PyTorch's NotImplementedError (its median has no bool kernel)."""
-    if x.data.dtype == np.bool_:
-        raise NotImplementedError(f"{op}() is not implemented for bool tensors (convert with .int() first)")
-
-
-def unique(
-    x: Tensor,
-    sorted: bool = True,
-    return_inverse: bool = False,
-    return_counts: bool = False,
-    dim: int | None = None,
-) -> Tensor | tuple[Tensor, ...]:
-    """The distinct elements of x (or, with dim, its distinct slices along dim) in ascending order.
-
-    With return_inverse, also where each element (slice) of x is in the
-    result: x == values[inverse] (int64, x's shape; with dim, one index per
-    slice). With return_counts, also how often each value occurs (int64).
-    The result is always sorted (`sorted=False` sorts too, as PyTorch's CPU
-    version does); nan is never equal to nan, so each nan is its own value.
-    No gradient: the result is a new constant tensor (PyTorch records the op
-    but has no derivative for it, so its backward raises).
-    """
-    if dim is None:
-        values, inverse, counts = np.unique(
-            x.data.reshape(-1), return_inverse=True, return_counts=True, equal_nan=False
-        )
-        inverse = inverse.reshape(x.shape)
-    else:
-        _check_int(dim, "dim", "unique")
-        if x.ndim == 0:
-            raise IndexError(f"unique(): dim {dim} was given, but the tensor is 0-d (it has no dimensions)")
-        d = normalize_dim(dim, x.ndim)
-        if any(n == 0 for e, n in enumerate(x.shape) if e != d):
-            raise RuntimeError(
-                f"unique(): There are 0 sized dimensions, and they aren't selected, so unique cannot be "
-                f"applied (shape {x.shape}, dim {d})"
-            )
-        values, inverse, counts = np.unique(x.data, return_inverse=True, return_counts=True, axis=d)
-        inverse = inverse.reshape(-1)
-    results = [Tensor._wrap(values)]
-    if return_inverse:
-        results.append(Tensor._wrap(inverse.astype(np.int64)))
-    if return_counts:
-        results.append(Tensor._wrap(counts.astype(np.int64)))
-    return results[0] if len(results) == 1 else tuple(results)
 
 
 def diagonal_mask(shape: tuple[int, ...], wrap: bool) -> np.ndarray:

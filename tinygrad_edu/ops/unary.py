@@ -1,0 +1,245 @@
+"""Unary operations: one input, one output per element, y_i = f(x_i).
+
+Each backward multiplies the upstream gradient by f'(x_i), element by
+element, with no broadcasting to undo: the table of derivatives from a
+calculus course (-1, e^x, 1/x, cos x, ...). Clamp's bounds are constants,
+not inputs. Cast and Clone are here too: one input, and a gradient that
+passes straight back (cast to the input's dtype, for Cast).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import Function, Node
+from ..dtypes import get_default_dtype
+from ..tensor import Tensor
+from .broadcast import broadcast_shape
+from .special import erf as _erf
+
+# ---------------------------------------------------------------- math
+
+
+class Neg(Function):
+    """y = -x;  dy/dx = -1"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        return -x
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        return -grad
+
+
+class Reciprocal(Function):
+    """y = 1/x;  dy/dx = -1/x^2 = -y^2
+
+    It keeps y, not x, as PyTorch's does, so ``c = 3 / b`` (computed as
+    reciprocal(b) * 3) lets b change in place before backward.
+    """
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        y = 1.0 / x
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (y,) = ctx.saved_tensors
+        return -(grad * y * y)
+
+
+class Exp(Function):
+    """y = e^x;  dy/dx = e^x = y"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        y = np.exp(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (y,) = ctx.saved_tensors
+        return grad * y
+
+
+class Log(Function):
+    """y = ln x;  dy/dx = 1/x"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.log(x)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad / x
+
+
+class Log1p(Function):
+    """y = ln(1 + x), accurate for tiny x;  dy/dx = 1/(1 + x)"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.log1p(x)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad / (x + 1.0)
+
+
+class Expm1(Function):
+    """y = e^x - 1, accurate for tiny x;  dy/dx = e^x
+
+    NOTE: the slope is e^x from x, not y + 1: for x below about -37, y + 1
+    rounds to 0 while e^x is still a (tiny) positive number.
+    """
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.expm1(x)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad * x.exp()
+
+
+class Sqrt(Function):
+    """y = sqrt(x);  dy/dx = 1 / (2 sqrt(x)) = 1 / (2y)"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        y = np.sqrt(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (y,) = ctx.saved_tensors
+        return grad / (y * 2.0)
+
+
+class Abs(Function):
+    """y = |x|;  dy/dx = sign(x)   NOTE: 0 at x = 0, as in PyTorch"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.abs(x)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad * x.sign()
+
+
+class Sin(Function):
+    """y = sin x;  dy/dx = cos x"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.sin(x)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad * x.cos()
+
+
+class Cos(Function):
+    """y = cos x;  dy/dx = -sin x"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.cos(x)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return -(grad * x.sin())
+
+
+class Erf(Function):
+    """y = erf x;  dy/dx = 2/sqrt(pi) e^(-x^2)"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return _erf(x)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad * (2.0 / np.sqrt(np.pi)) * (-(x * x)).exp()
+
+
+class Clamp(Function):
+    """y = min(max(x, lo), hi);  dy/dx = 1 where lo <= x <= hi, else 0"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray, lo: float | None, hi: float | None) -> np.ndarray:
+        ctx.save_for_backward(x)
+        ctx.lo, ctx.hi = lo, hi
+        return np.clip(x, lo, hi).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None, None]:
+        (x,) = ctx.saved_tensors
+        inside = Tensor._wrap(np.ones(x.shape, dtype=bool))
+        if ctx.lo is not None:
+            inside = inside & (x >= ctx.lo)
+        if ctx.hi is not None:
+            inside = inside & (x <= ctx.hi)
+        return grad * inside, None, None
+
+
+def clamp(x: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
+    """Limit every element to [min, max] (either bound may be None)."""
+    if min is None and max is None:
+        raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
+    if x.data.dtype.kind != "f" and any(isinstance(v, (float, np.floating)) for v in (min, max)):
+        x = x.to(get_default_dtype())  # integers clamped to a float bound become floats, as in PyTorch
+    try:
+        return Clamp.apply(x, min, max)
+    except ValueError:  # a tensor bound that does not broadcast: name the shapes, with PyTorch's type
+        bounds = [np.shape(v) for v in (min, max) if v is not None]
+        broadcast_shape(x.shape, *bounds, op="clamp")
+        raise
+
+
+# ---------------------------------------------------------------- copies and casts
+
+
+class Cast(Function):
+    """y = x as another dtype;  the gradient is cast back to x's dtype"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray, dtype: np.dtype) -> np.ndarray:
+        ctx.dtype = x.dtype
+        return x.astype(dtype)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None]:
+        return grad.to(ctx.dtype), None
+
+
+class Clone(Function):
+    """y = a copy of x;  dy/dx = 1"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        return x.copy()
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        return grad
