@@ -163,6 +163,51 @@ def test_inplace_on_a_leaf_that_requires_grad_is_refused_and_changes_nothing():
     assert x._version == 1 and x.is_leaf
 
 
+IN_PLACE_FORMS = {  # name_ -> the out-of-place op it writes back
+    "neg_": lambda t: -t,
+    "abs_": lambda t: t.abs(),
+    "exp_": lambda t: t.exp(),
+    "log_": lambda t: t.log(),
+    "sqrt_": lambda t: t.sqrt(),
+    "sin_": lambda t: t.sin(),
+    "cos_": lambda t: t.cos(),
+    "tanh_": lambda t: t.tanh(),
+    "sigmoid_": lambda t: t.sigmoid(),
+    "relu_": lambda t: t.relu(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(IN_PLACE_FORMS))
+def test_in_place_forms_of_one_input_ops_match_theirs_in_value_gradient_and_rules(name):
+    out_of_place = IN_PLACE_FORMS[name]
+    x = f64([0.3, 1.7, 2.5])
+    h = x * 1.5
+    returned = getattr(h, name)()
+    assert returned is h and h._version == 1 and h.grad_fn is not None
+    expected = out_of_place(x * 1.5)
+    np.testing.assert_array_equal(h.data, expected.data)
+    (h * h).sum().backward()
+    want = tg.autograd.grad((expected * expected).sum(), x)[0]
+    np.testing.assert_allclose(x.grad.data, want.data)
+    with pytest.raises(RuntimeError, match="leaf Variable"):  # refused on a leaf that needs grad
+        getattr(x, name)()
+    np.testing.assert_array_equal(x.data, [0.3, 1.7, 2.5])
+
+
+def test_pow_masked_fill_clip_and_rounding_in_place():
+    r = tg.tensor([1.5, -1.5, 2.7])
+    assert r.floor_().tolist() == [1.0, -2.0, 2.0] and r._version == 1
+    assert tg.tensor([1.5, -1.5]).ceil_().tolist() == [2.0, -1.0]
+    assert tg.tensor([2.5, -0.5, 1.26], dtype=tg.float64).round_(1).tolist() == [2.5, -0.5, 1.3]
+    t = tg.tensor([1.0, 2.0, 3.0])
+    assert t.pow_(2).tolist() == [1.0, 4.0, 9.0] and t._version == 1
+    assert t.masked_fill_(t > 5, -1.0).tolist() == [1.0, 4.0, -1.0]
+    assert t.clip_(0.0, 2.0).tolist() == [1.0, 2.0, 0.0] and t._version == 3
+    with pytest.raises(RuntimeError):  # a mask that does not broadcast changes nothing
+        t.masked_fill_(tg.tensor([True, False]), 0.0)
+    assert t.tolist() == [1.0, 2.0, 0.0] and t._version == 3
+
+
 def test_failed_inplace_leaves_the_tensor_as_it_was():
     t = tg.tensor([[1.0, 2.0]])
     with pytest.raises(RuntimeError, match=r"\(1, 2\).*\(3, 2\)"):

@@ -62,6 +62,10 @@ subtract = Tensor.subtract
 multiply = Tensor.multiply
 divide = Tensor.divide
 true_divide = Tensor.true_divide
+clone = Tensor.clone
+sign = Tensor.sign
+erf = Tensor.erf
+reciprocal = Tensor.reciprocal
 abs = Tensor.abs
 exp = Tensor.exp
 log = Tensor.log
@@ -179,6 +183,7 @@ __all__ = [
     "bool_",
     "cat",
     "ceil",
+    "clone",
     "chunk",
     "clamp",
     "clip",
@@ -196,6 +201,7 @@ __all__ = [
     "empty",
     "enable_grad",
     "equal",
+    "erf",
     "exp",
     "expm1",
     "eye",
@@ -272,6 +278,7 @@ __all__ = [
     "randn",
     "randn_like",
     "randperm",
+    "reciprocal",
     "relu",
     "remainder",
     "reshape",
@@ -285,6 +292,7 @@ __all__ = [
     "set_printoptions",
     "short",
     "sigmoid",
+    "sign",
     "sin",
     "softmax",
     "sort",

@@ -672,6 +672,54 @@ class Tensor:
     def clamp_(self, min: float | None = None, max: float | None = None) -> Tensor:
         return self._inplace(lambda t, _: t.clamp(min, max), None)
 
+    clip_ = clamp_
+
+    def pow_(self, exponent: Any) -> Tensor:
+        return self._inplace(Tensor.pow, exponent)
+
+    def masked_fill_(self, mask: Tensor, value: Any) -> Tensor:
+        return self._inplace(lambda t, v: t.masked_fill(mask, v), value)
+
+    # The in-place forms of one-input ops: self = f(self)
+    def neg_(self) -> Tensor:
+        return self._inplace(lambda t, _: -t, None)
+
+    def abs_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.abs(), None)
+
+    def exp_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.exp(), None)
+
+    def log_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.log(), None)
+
+    def sqrt_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.sqrt(), None)
+
+    def sin_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.sin(), None)
+
+    def cos_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.cos(), None)
+
+    def tanh_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.tanh(), None)
+
+    def sigmoid_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.sigmoid(), None)
+
+    def relu_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.relu(), None)
+
+    def floor_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.floor(), None)
+
+    def ceil_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.ceil(), None)
+
+    def round_(self, decimals: int = 0) -> Tensor:
+        return self._inplace(lambda t, _: t.round(decimals), None)
+
     def scatter_(
         self, dim: int, index: Tensor, src: Tensor | float | None = None, *, value: float | None = None
     ) -> Tensor:
