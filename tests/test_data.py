@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import math
 from collections import Counter, namedtuple
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 import tinygrad_edu as tg
 from tinygrad_edu.data import (
     BatchSampler,
+    ConcatDataset,
     DataLoader,
     Dataset,
     RandomSampler,
@@ -829,3 +831,119 @@ def test_default_collate_of_samples_of_different_shapes_names_them(lib_name):
         RuntimeError, match="" if lib_name == "torch" else r"\(2,\) at entry 0 and \(3,\) at entry 2"
     ):
         collate([lib.ones(2), lib.ones(2), lib.ones(3)])
+
+
+# ---------------------------------------------------------------- ConcatDataset
+
+
+def test_concat_dataset_reads_each_part_in_turn():
+    first, empty, second = make_dataset(3), TensorDataset(np.zeros((0, 3)), np.zeros(0)), make_dataset(5)
+    both = ConcatDataset(iter([first, empty, second]))  # any iterable of data sets
+    assert both.datasets == [first, empty, second] and both.cumulative_sizes == [3, 3, 8]
+    assert len(both) == 8
+    labels = [int(both[i][1].item()) for i in range(8)]
+    assert labels == [0, 1, 2, 0, 1, 2, 3, 4]
+    assert [int(both[i][1].item()) for i in (-1, -5, -6, -8)] == [4, 0, 2, 0]
+    with pytest.raises(ValueError, match="^absolute value of index should not exceed dataset length$"):
+        both[-9]
+    with pytest.raises(IndexError):
+        both[8]
+    with pytest.raises(AssertionError, match="^datasets should not be an empty iterable$"):
+        ConcatDataset([])
+
+
+def test_adding_datasets_concatenates_them_and_a_loader_batches_across_the_seam():
+    both = make_dataset(3) + make_dataset(4)
+    assert isinstance(both, ConcatDataset) and both.cumulative_sizes == [3, 7]
+    batches = [y.tolist() for _, y in DataLoader(both, batch_size=3)]
+    assert batches == [[0, 1, 2], [0, 1, 2], [3]]
+
+
+def test_concat_dataset_matches_torch():
+    torch = pytest.importorskip("torch")
+    tdata = pytest.importorskip("torch.utils.data")
+    parts = [np.arange(3.0), np.arange(0.0), np.arange(10.0, 14.0)]
+    ours = ConcatDataset([TensorDataset(p) for p in parts])
+    theirs = tdata.ConcatDataset([tdata.TensorDataset(torch.from_numpy(p)) for p in parts])
+    assert ours.cumulative_sizes == theirs.cumulative_sizes and len(ours) == len(theirs)
+    for i in range(-len(ours), len(ours)):
+        assert ours[i][0].item() == theirs[i][0].item()
+    for index in (-8, 7):
+        with pytest.raises(Exception) as their_error:
+            theirs[index]
+        with pytest.raises(their_error.type):
+            ours[index]
+
+
+# ---------------------------------------------------------------- worker options
+
+
+def test_loader_accepts_and_keeps_the_worker_options_as_torch():
+    calls = []
+    loader = DataLoader(
+        make_dataset(4),
+        2,
+        False,
+        None,
+        None,
+        2,  # num_workers
+        None,
+        True,  # pin_memory
+        False,
+        5.0,  # timeout
+        calls.append,  # worker_init_fn
+        "spawn",  # multiprocessing_context
+        tg.Generator().manual_seed(0),  # generator, at PyTorch's position
+        persistent_workers=True,
+        pin_memory_device="cuda",
+        in_order=False,
+    )
+    assert (loader.num_workers, loader.timeout, loader.prefetch_factor) == (2, 5.0, 2)  # PyTorch's default
+    assert (loader.worker_init_fn, loader.multiprocessing_context) == (calls.append, "spawn")
+    assert (loader.persistent_workers, loader.in_order) == (True, False)
+    assert (loader.pin_memory, loader.pin_memory_device) == (True, "cuda")
+    assert loader.generator is not None
+    assert [y.tolist() for _, y in loader] == [[0, 1], [2, 3]]
+    assert calls == []  # no worker processes, so no worker to initialise
+    assert DataLoader(make_dataset(4), num_workers=1, prefetch_factor=5).prefetch_factor == 5
+    assert DataLoader(make_dataset(4)).prefetch_factor is None
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"timeout": -1}, "timeout option should be non-negative"),
+        (
+            {"prefetch_factor": 2},
+            "prefetch_factor option could only be specified in multiprocessing.let num_workers > 0 to "
+            "enable multiprocessing, otherwise set prefetch_factor to None.",
+        ),
+        ({"num_workers": 2, "prefetch_factor": -1}, "prefetch_factor option should be non-negative"),
+        ({"persistent_workers": True}, "persistent_workers option needs num_workers > 0"),
+        ({"num_workers": -1, "timeout": -1}, "num_workers option should be non-negative; "),
+    ],
+)
+def test_loader_checks_the_worker_options_as_torch(kwargs, message):
+    with pytest.raises(ValueError) as info:
+        DataLoader(make_dataset(4), **kwargs)
+    assert str(info.value).startswith(message)
+
+
+def test_worker_option_errors_and_signature_match_torch():
+    tdata = pytest.importorskip("torch.utils.data")
+    for kwargs in (
+        {"timeout": -1},
+        {"prefetch_factor": 2},
+        {"num_workers": 2, "prefetch_factor": -1},
+        {"persistent_workers": True},
+    ):
+        with pytest.raises(ValueError) as theirs:
+            tdata.DataLoader(list(range(4)), **kwargs)
+        with pytest.raises(ValueError) as ours:
+            DataLoader(list(range(4)), **kwargs)
+        assert str(ours.value) == str(theirs.value)
+    ours_params = inspect.signature(DataLoader).parameters
+    theirs_params = inspect.signature(tdata.DataLoader).parameters
+    assert [(p.name, p.kind) for p in theirs_params.values()] == [
+        (p.name, p.kind) for p in ours_params.values() if p.name != "seed"
+    ]

@@ -25,6 +25,7 @@ inside the package (see ``datasets/DATA_LICENSE.md``).
 
 from __future__ import annotations
 
+import bisect
 import functools
 import gzip
 import itertools
@@ -51,6 +52,7 @@ from tinygrad_edu.warning import warn
 
 __all__ = [
     "BatchSampler",
+    "ConcatDataset",
     "DataLoader",
     "Dataset",
     "RandomSampler",
@@ -78,6 +80,10 @@ class Dataset:
 
     def __len__(self) -> int:
         raise NotImplementedError(f"{type(self).__name__} must implement __len__")
+
+    def __add__(self, other: Dataset) -> ConcatDataset:
+        """``a + b``: the samples of a, then those of b."""
+        return ConcatDataset([self, other])
 
 
 class TensorDataset(Dataset):
@@ -136,6 +142,33 @@ class Subset(Dataset):
 
     def __len__(self) -> int:
         return len(self.indices)
+
+
+class ConcatDataset(Dataset):
+    """The samples of several data sets one after another, as one data set.
+
+    ``cumulative_sizes[k]`` is the number of samples in ``datasets[0..k]``,
+    so sample i lives in the first data set whose cumulative size exceeds i.
+    """
+
+    def __init__(self, datasets: Iterable[Dataset]) -> None:
+        self.datasets: list[Dataset] = list(datasets)
+        if not self.datasets:  # (PyTorch's type, raised explicitly, so `python -O` keeps it)
+            raise AssertionError("datasets should not be an empty iterable")
+        self.cumulative_sizes: list[int] = list(itertools.accumulate(len(d) for d in self.datasets))
+
+    def __len__(self) -> int:
+        return self.cumulative_sizes[-1]
+
+    def __getitem__(self, index: int) -> Any:
+        if index < 0:
+            if -index > len(self):
+                raise ValueError("absolute value of index should not exceed dataset length")
+            index += len(self)
+        which = bisect.bisect_right(self.cumulative_sizes, index)
+        if which == len(self.datasets):
+            raise IndexError(f"index {index} is out of range for a ConcatDataset of {len(self)} samples")
+        return self.datasets[which][index - (self.cumulative_sizes[which - 1] if which else 0)]
 
 
 def _batch_getter(dataset: Dataset) -> Callable[[np.ndarray], Any] | None:
@@ -209,19 +242,34 @@ def default_convert(sample: Any) -> Any:
     return sample
 
 
-def _check_loader_options(
-    batch_size: int | None,
-    shuffle: bool,
-    sampler: object,
-    batch_sampler: object,
-    num_workers: int,
-    drop_last: bool,
-) -> None:
-    """The DataLoader's errors for arguments that contradict each other, in PyTorch's order."""
+def _check_worker_options(
+    num_workers: int, timeout: float, prefetch_factor: int | None, persistent_workers: bool
+) -> int | None:
+    """PyTorch's checks of the worker options, in its order; returns prefetch_factor (2 with workers)."""
     if num_workers < 0:
         raise ValueError(
             "num_workers option should be non-negative; use num_workers=0 to disable multiprocessing."
         )
+    if timeout < 0:
+        raise ValueError("timeout option should be non-negative")
+    if num_workers == 0 and prefetch_factor is not None:
+        raise ValueError(
+            "prefetch_factor option could only be specified in multiprocessing.let num_workers > 0 to "
+            "enable multiprocessing, otherwise set prefetch_factor to None."
+        )
+    if num_workers > 0 and prefetch_factor is None:
+        prefetch_factor = 2
+    elif prefetch_factor is not None and prefetch_factor < 0:
+        raise ValueError("prefetch_factor option should be non-negative")
+    if persistent_workers and num_workers == 0:
+        raise ValueError("persistent_workers option needs num_workers > 0")
+    return prefetch_factor
+
+
+def _check_loader_options(
+    batch_size: int | None, shuffle: bool, sampler: object, batch_sampler: object, drop_last: bool
+) -> None:
+    """The DataLoader's errors for arguments that contradict each other, in PyTorch's order."""
     if sampler is not None and shuffle:
         raise ValueError("sampler option is mutually exclusive with shuffle")
     if batch_sampler is not None:
@@ -264,9 +312,14 @@ class DataLoader:
     ``collate_fn(samples)`` makes a batch from a list of samples, in place of
     :func:`default_collate`; with ``batch_size=None`` it is given one sample
     at a time, in place of :func:`default_convert`. Batches are always made
-    in the calling thread: ``num_workers`` and ``pin_memory`` are accepted,
-    so PyTorch code runs unchanged, and change nothing (there are no worker
-    processes and no GPU).
+    in the calling thread. The options of PyTorch's worker processes
+    (``num_workers``, ``timeout``, ``worker_init_fn``,
+    ``multiprocessing_context``, ``prefetch_factor``, ``persistent_workers``,
+    ``in_order``) and of its pinned memory (``pin_memory``,
+    ``pin_memory_device``) are accepted, checked as PyTorch checks them and
+    kept as attributes, so PyTorch code runs unchanged; they change nothing,
+    since there are no worker processes (``worker_init_fn`` is never
+    called) and no GPU.
     """
 
     def __init__(
@@ -280,14 +333,26 @@ class DataLoader:
         collate_fn: Callable[[list[Any]], Any] | None = None,
         pin_memory: bool = False,
         drop_last: bool = False,
+        timeout: float = 0,
+        worker_init_fn: Callable[[int], None] | None = None,
+        multiprocessing_context: Any = None,
         generator: np.random.Generator | None = None,
+        *,
+        prefetch_factor: int | None = None,
+        persistent_workers: bool = False,
+        pin_memory_device: str = "",
+        in_order: bool = True,
         seed: int | None = None,
     ) -> None:
-        _check_loader_options(batch_size, shuffle, sampler, batch_sampler, num_workers, drop_last)
+        prefetch_factor = _check_worker_options(num_workers, timeout, prefetch_factor, persistent_workers)
+        _check_loader_options(batch_size, shuffle, sampler, batch_sampler, drop_last)
         self.dataset = dataset
         self.shuffle = bool(shuffle)
-        self.num_workers = num_workers
-        self.pin_memory = pin_memory
+        # the worker and pinned-memory options, kept as PyTorch keeps them (they change nothing here)
+        self.num_workers, self.timeout, self.prefetch_factor = num_workers, timeout, prefetch_factor
+        self.worker_init_fn, self.multiprocessing_context = worker_init_fn, multiprocessing_context
+        self.persistent_workers, self.in_order = persistent_workers, in_order
+        self.pin_memory, self.pin_memory_device = pin_memory, pin_memory_device
         self.generator = generator_or_seed(generator, seed)
         if sampler is None and shuffle:
             sampler = RandomSampler(dataset, generator=self.generator)
