@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
+import warnings
+
 import numpy as np
 import pytest
 
@@ -38,10 +41,18 @@ def t(a: np.ndarray, grad: bool = False) -> tg.Tensor:
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 def test_regression_losses_values(reduction):
-    np.testing.assert_allclose(F.mse_loss(t(X), t(Y), reduction).data, reduce_np((X - Y) ** 2, reduction))
-    np.testing.assert_allclose(F.l1_loss(t(X), t(Y), reduction).data, reduce_np(np.abs(X - Y), reduction))
-    np.testing.assert_allclose(nn.MSELoss(reduction)(t(X), t(Y)).data, reduce_np((X - Y) ** 2, reduction))
-    np.testing.assert_allclose(nn.L1Loss(reduction)(t(X), t(Y)).data, reduce_np(np.abs(X - Y), reduction))
+    np.testing.assert_allclose(
+        F.mse_loss(t(X), t(Y), reduction=reduction).data, reduce_np((X - Y) ** 2, reduction)
+    )
+    np.testing.assert_allclose(
+        F.l1_loss(t(X), t(Y), reduction=reduction).data, reduce_np(np.abs(X - Y), reduction)
+    )
+    np.testing.assert_allclose(
+        nn.MSELoss(reduction=reduction)(t(X), t(Y)).data, reduce_np((X - Y) ** 2, reduction)
+    )
+    np.testing.assert_allclose(
+        nn.L1Loss(reduction=reduction)(t(X), t(Y)).data, reduce_np(np.abs(X - Y), reduction)
+    )
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
@@ -122,8 +133,8 @@ def test_cross_entropy_higher_dims_and_unbatched():
 def test_losses_gradcheck(reduction):
     x, y, p, b = t(X, True), t(Y, True), t(P, True), t(B)
     logits = t(LOGITS, True)
-    assert gradcheck(lambda x, y: F.mse_loss(x, y, reduction), [x, y])
-    assert gradcheck(lambda x, y: F.l1_loss(x, y, reduction), [x, y])
+    assert gradcheck(lambda x, y: F.mse_loss(x, y, reduction=reduction), [x, y])
+    assert gradcheck(lambda x, y: F.l1_loss(x, y, reduction=reduction), [x, y])
     assert gradcheck(lambda p: F.binary_cross_entropy(p, b, reduction=reduction), [p])
     pw = t(np.array([1.0, 2.0, 0.5]))
     assert gradcheck(
@@ -224,7 +235,7 @@ def test_every_target_ignored_gives_zero_gradient():
 
 def test_invalid_reduction():
     for call in (
-        lambda: F.mse_loss(t(X), t(Y), "avg"),
+        lambda: F.mse_loss(t(X), t(Y), reduction="avg"),
         lambda: F.cross_entropy(t(LOGITS), t(CLASSES), reduction="avg"),
         lambda: nn.BCELoss(reduction="max"),
     ):
@@ -419,7 +430,7 @@ def test_huber_and_smooth_l1_values(reduction, delta):
     expected = np.where(np.abs(d) < delta, 0.5 * d**2 / delta, np.abs(d) - 0.5 * delta)
     got = F.smooth_l1_loss(t(X), t(Y), reduction=reduction, beta=delta).data
     np.testing.assert_allclose(got, reduce_np(expected, reduction), rtol=1e-14)
-    got = nn.SmoothL1Loss(reduction, delta)(t(X), t(Y)).data
+    got = nn.SmoothL1Loss(reduction=reduction, beta=delta)(t(X), t(Y)).data
     np.testing.assert_allclose(got, reduce_np(expected, reduction), rtol=1e-14)
 
 
@@ -455,7 +466,7 @@ def test_huber_smooth_l1_and_kl_div_errors():
         lambda: F.huber_loss(t(X), t(Y), "avg"),
         lambda: F.smooth_l1_loss(t(X), t(Y), reduction="batchmean"),  # for kl_div alone
         lambda: nn.HuberLoss(reduction="max"),
-        lambda: nn.SmoothL1Loss("max"),
+        lambda: nn.SmoothL1Loss(reduction="max"),
         lambda: F.kl_div(t(X), t(P), reduction="avg"),
         lambda: nn.KLDivLoss(reduction="avg"),
     ):
@@ -478,7 +489,11 @@ def test_huber_smooth_l1_and_kl_div_errors():
 
 
 def test_loss_modules_keep_their_options_and_repr_as_pytorch():
-    huber, smooth, kl = nn.HuberLoss("sum", 2.0), nn.SmoothL1Loss(beta=0.5), nn.KLDivLoss("batchmean", True)
+    huber, smooth, kl = (
+        nn.HuberLoss("sum", 2.0),
+        nn.SmoothL1Loss(beta=0.5),
+        nn.KLDivLoss(reduction="batchmean", log_target=True),
+    )
     assert (huber.reduction, huber.delta, smooth.beta, kl.reduction, kl.log_target) == (
         "sum",
         2.0,
@@ -499,7 +514,7 @@ def test_kl_div_values(reduction):
     per_element = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0) - p * logq
     expected = {"batchmean": per_element.sum() / 5, "sum": per_element.sum(), "none": per_element}[reduction]
     np.testing.assert_allclose(F.kl_div(t(logq), t(p), reduction=reduction).data, expected, rtol=1e-13)
-    np.testing.assert_allclose(nn.KLDivLoss(reduction)(t(logq), t(p)).data, expected, rtol=1e-13)
+    np.testing.assert_allclose(nn.KLDivLoss(reduction=reduction)(t(logq), t(p)).data, expected, rtol=1e-13)
     # targets given as log-probabilities (all positive here: e^-inf (-inf - x) is nan, as in PyTorch)
     p = rng.dirichlet(np.ones(4), size=5)
     got = F.kl_div(t(logq), t(np.log(p)), reduction=reduction, log_target=True).data
@@ -551,3 +566,160 @@ def test_huber_smooth_l1_and_kl_div_match_torch_if_installed():
             np.testing.assert_allclose(o.grad.data, r.grad.numpy(), rtol=1e-12, atol=1e-15)
     with pytest.warns(UserWarning, match="batchmean"):
         fn.kl_div(torch.tensor(q), torch.tensor(p))  # PyTorch warns for "mean" too
+
+
+# ---------------------------------------------------------------- the deprecated size_average and reduce
+
+# PyTorch's rule, as its documentation states it: a flag left as None counts as True;
+# reduce=False keeps the per-element losses, else size_average picks the mean (True) or the sum (False).
+LEGACY = [
+    (None, None, None),  # neither given: `reduction` decides, and nothing is said
+    (True, None, "mean"),
+    (False, None, "sum"),
+    (None, True, "mean"),
+    (None, False, "none"),
+    (True, True, "mean"),
+    (False, True, "sum"),
+    (True, False, "none"),
+    (False, False, "none"),
+]
+
+
+@pytest.mark.parametrize("size_average, reduce, expected", LEGACY)
+def test_legacy_flags_decide_the_reduction_with_pytorchs_warning(size_average, reduce, expected):
+    calls = [
+        (lambda **kw: F.mse_loss(t(X), t(Y), **kw), (X - Y) ** 2),
+        (lambda **kw: F.l1_loss(t(X), t(Y), **kw), np.abs(X - Y)),
+        (lambda **kw: nn.MSELoss(**kw)(t(X), t(Y)), (X - Y) ** 2),
+        (lambda **kw: nn.L1Loss(**kw)(t(X), t(Y)), np.abs(X - Y)),
+    ]
+    for call, per_element in calls:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            got = call(size_average=size_average, reduce=reduce, reduction="sum").data
+        messages = [str(w.message) for w in caught]
+        if expected is None:  # the reduction passed, "sum", holds
+            np.testing.assert_allclose(got, per_element.sum())
+            assert messages == []
+        else:  # the flags win over reduction="sum"
+            np.testing.assert_allclose(got, reduce_np(per_element, expected))
+            assert messages == [
+                f"size_average and reduce args will be deprecated, please use reduction='{expected}' instead."
+            ]
+
+
+def test_legacy_flags_bind_by_position_as_in_pytorch():
+    logp, w = t(log_softmax_np(LOGITS)), t(np.arange(1.0, 5.0))
+    with pytest.warns(UserWarning, match="please use reduction='sum' instead"):
+        module = nn.CrossEntropyLoss(w, False, 3)  # weight, size_average, ignore_index
+    assert (module.reduction, module.ignore_index, module.weight is w) == ("sum", 3, True)
+    with pytest.warns(UserWarning, match="reduction='none'"):
+        module = nn.NLLLoss(None, None, 1, False)  # weight, size_average, ignore_index, reduce
+    assert (module.reduction, module.ignore_index) == ("none", 1)
+    with pytest.warns(UserWarning, match="reduction='sum'"):
+        assert nn.BCEWithLogitsLoss(None, False).reduction == "sum"
+    with pytest.warns(UserWarning, match="reduction='sum'"):
+        assert nn.KLDivLoss(False, None, "mean", True).log_target is True
+    with pytest.warns(UserWarning, match="reduction='none'"):
+        assert nn.SmoothL1Loss(None, False, "mean", 0.5).beta == 0.5
+    # F.cross_entropy(input, target, weight, size_average, ignore_index): ignoring class 3
+    keep = CLASSES != 3
+    expected = -log_softmax_np(LOGITS)[np.arange(5), CLASSES][keep].mean()
+    np.testing.assert_allclose(F.cross_entropy(t(LOGITS), t(CLASSES), None, None, 3).data, expected)
+    np.testing.assert_allclose(F.nll_loss(logp, t(CLASSES), None, None, 3).data, expected)
+    with pytest.warns(UserWarning, match="reduction='none'"):
+        losses = F.binary_cross_entropy(t(P), t(B), None, None, False).data
+    np.testing.assert_allclose(losses, -(B * np.log(P) + (1 - B) * np.log(1 - P)))
+    with pytest.warns(UserWarning, match="reduction='sum'"):
+        total = F.smooth_l1_loss(t(X), t(Y), False, None, "none", 0.0).data
+    np.testing.assert_allclose(total, np.abs(X - Y).sum())
+
+
+def test_kl_div_with_legacy_flags_gives_only_the_deprecation_warning():
+    logq, p = log_softmax_np(LOGITS), np.full((5, 4), 0.25)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        got = F.kl_div(t(logq), t(p), True).data  # size_average=True: the mean, by PyTorch's rule
+    assert [str(w.message) for w in caught] == [
+        "size_average and reduce args will be deprecated, please use reduction='mean' instead."
+    ]
+    np.testing.assert_allclose(got, (p * np.log(p) - p * logq).mean())
+
+
+def test_mse_and_l1_loss_take_pytorchs_sample_weights():
+    w = rng.uniform(0.5, 2.0, X.shape)
+    for fn, per_element in ((F.mse_loss, (X - Y) ** 2), (F.l1_loss, np.abs(X - Y))):
+        np.testing.assert_allclose(
+            fn(t(X), t(Y), weight=t(w)).data, (w * per_element).sum() / w.sum(), rtol=1e-13
+        )
+        np.testing.assert_allclose(fn(t(X), t(Y), reduction="sum", weight=t(w)).data, (w * per_element).sum())
+        np.testing.assert_allclose(fn(t(X), t(Y), reduction="none", weight=t(w)).data, w * per_element)
+        with pytest.raises(ValueError, match="^Weights and input must have the same size.$"):
+            fn(t(X), t(Y), weight=t(w[0]))
+        x, weight = t(X, True), t(w, True)
+        assert gradcheck(lambda x, weight: fn(x, t(Y), weight=weight), [x, weight])
+
+
+def test_mse_and_l1_sample_weights_match_torch():
+    torch = pytest.importorskip("torch")
+    w = rng.uniform(0.5, 2.0, X.shape)
+    for name in ("mse_loss", "l1_loss"):
+        for reduction in REDUCTIONS:
+            want = getattr(torch.nn.functional, name)(
+                torch.tensor(X), torch.tensor(Y), reduction=reduction, weight=torch.tensor(w)
+            )
+            got = getattr(F, name)(t(X), t(Y), reduction=reduction, weight=t(w))
+            np.testing.assert_allclose(got.data, want.numpy(), rtol=1e-13)
+
+
+LOSS_MODULES = [
+    "CrossEntropyLoss",
+    "NLLLoss",
+    "BCELoss",
+    "BCEWithLogitsLoss",
+    "MSELoss",
+    "L1Loss",
+    "HuberLoss",
+    "SmoothL1Loss",
+    "KLDivLoss",
+]
+LOSS_FUNCTIONS = [
+    "cross_entropy",
+    "nll_loss",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "mse_loss",
+    "l1_loss",
+    "huber_loss",
+    "smooth_l1_loss",
+    "kl_div",
+]
+
+
+def _parameters(fn):
+    return [
+        (p.name, p.kind, p.default) for p in inspect.signature(fn).parameters.values() if p.name != "self"
+    ]
+
+
+@pytest.mark.parametrize("name", LOSS_MODULES + LOSS_FUNCTIONS)
+def test_loss_signatures_match_torch(name):
+    torch = pytest.importorskip("torch")
+    if name in LOSS_MODULES:
+        ours, theirs = getattr(nn, name).__init__, getattr(torch.nn, name).__init__
+    else:
+        ours, theirs = getattr(F, name), getattr(torch.nn.functional, name)
+    assert _parameters(ours) == _parameters(theirs)
+
+
+def test_legacy_reduction_matches_torch():
+    torch = pytest.importorskip("torch")
+    for size_average, reduce, _ in LEGACY:
+        with warnings.catch_warnings(record=True) as theirs_warned:
+            warnings.simplefilter("always")
+            theirs = torch.nn.MSELoss(size_average, reduce).reduction
+        with warnings.catch_warnings(record=True) as ours_warned:
+            warnings.simplefilter("always")
+            ours = nn.MSELoss(size_average, reduce).reduction
+        assert ours == theirs
+        assert [str(w.message) for w in ours_warned] == [str(w.message) for w in theirs_warned]

@@ -3,6 +3,8 @@
 Re-exported by `functional`; shared checks and reductions come from
 loss_functions.py. nll_loss is its own op (`NllLoss` in ops/softmax.py);
 the others are composed from Tensor operations, so all are differentiable twice.
+Each has PyTorch's deprecated ``size_average`` and ``reduce`` in PyTorch's
+places (see `_legacy_reduction`), so positional arguments bind as there.
 """
 
 from __future__ import annotations
@@ -13,7 +15,14 @@ from ..autograd.function import Function, Node
 from ..ops.elementwise import where
 from ..ops.softmax import NllLoss
 from ..tensor import Tensor
-from .loss_functions import _as_tensor, _as_weight, _check_reduction, _constant_weight, _reduce
+from .loss_functions import (
+    _as_tensor,
+    _as_weight,
+    _check_reduction,
+    _constant_weight,
+    _legacy_reduction,
+    _reduce,
+)
 
 # ---------------------------------------------------------------- binary losses
 
@@ -56,12 +65,18 @@ class BinaryCrossEntropy(Function):
 
 
 def binary_cross_entropy(
-    input: Tensor, target: Tensor, weight: Tensor | None = None, reduction: str = "mean"
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
 ) -> Tensor:
     """-w [y log(x) + (1 - y) log(1 - x)] per element, for probabilities x in [0, 1].
 
     Each log is clamped at -100, so x = 0 or 1 gives a finite loss.
     """
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     target = _as_tensor(target, input)
     if target.shape != input.shape:
@@ -89,6 +104,8 @@ def binary_cross_entropy_with_logits(
     input: Tensor,
     target: Tensor,
     weight: Tensor | None = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
     reduction: str = "mean",
     pos_weight: Tensor | None = None,
 ) -> Tensor:
@@ -101,6 +118,7 @@ def binary_cross_entropy_with_logits(
 
     which for p = 1 is max(x, 0) - x y + log(1 + exp(-|x|)).
     """
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     target = _as_tensor(target, input)
     if target.shape != input.shape:
@@ -216,7 +234,9 @@ def nll_loss(
     input: Tensor,
     target: Tensor,
     weight: Tensor | None = None,
+    size_average: bool | None = None,
     ignore_index: int = -100,
+    reduce: bool | None = None,
     reduction: str = "mean",
 ) -> Tensor:
     """-w[y_i] * input[i, y_i] for log-probabilities input (N, C) and class indices target (N,).
@@ -226,6 +246,7 @@ def nll_loss(
     constant (no gradient). Also takes (C,) with a 0-d target, and (N, C, d1, ...)
     with target (N, d1, ...).
     """
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     if input.ndim < 1:
         raise ValueError(f"nll_loss: expected input with a class dimension, got shape {input.shape}")
@@ -250,7 +271,9 @@ def cross_entropy(
     input: Tensor,
     target: Tensor,
     weight: Tensor | None = None,
+    size_average: bool | None = None,
     ignore_index: int = -100,
+    reduce: bool | None = None,
     reduction: str = "mean",
     label_smoothing: float = 0.0,
 ) -> Tensor:
@@ -262,6 +285,7 @@ def cross_entropy(
     y' = (1 - eps) y + eps / C. log_softmax subtracts the row maximum first,
     so logits of any magnitude give finite losses.
     """
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
@@ -294,7 +318,7 @@ def cross_entropy(
         raise RuntimeError(
             f"cross_entropy: expected integer class indices or float probabilities, got dtype {target.dtype}"
         )
-    loss = nll_loss(logp, target, weight, ignore_index, reduction)
+    loss = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
     if label_smoothing == 0.0:
         return loss
     # smoothing term: -sum_c w_c log p_c per counted sample, normalised like the nll term

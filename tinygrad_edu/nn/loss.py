@@ -1,18 +1,27 @@
-"""Loss modules: each stores its options and calls the function of the same name in `functional`."""
+"""Loss modules: each stores its options and calls the function of the same name in `functional`.
+
+The constructors take PyTorch's arguments in PyTorch's order, the deprecated
+``size_average`` and ``reduce`` included, so that positional arguments bind
+as there; given, those two decide `reduction` once, here, with PyTorch's
+warning (`_legacy_reduction`).
+"""
 
 from __future__ import annotations
 
 from ..tensor import Tensor
 from . import functional as F
-from .loss_functions import _REDUCTIONS, _check_reduction
+from .loss_functions import _REDUCTIONS, _check_reduction, _legacy_reduction
 from .module import Module
 
 
 class _Loss(Module):
     _reductions: tuple[str, ...] = _REDUCTIONS  # the values `reduction` may take
 
-    def __init__(self, reduction: str = "mean") -> None:
+    def __init__(
+        self, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean"
+    ) -> None:
         super().__init__()
+        reduction = _legacy_reduction(size_average, reduce, reduction)
         _check_reduction(reduction, self._reductions)
         self.reduction = reduction
 
@@ -20,8 +29,14 @@ class _Loss(Module):
 class _WeightedLoss(_Loss):
     """A loss with per-class (or per-element) weights, kept as a buffer, so in `state_dict` as in PyTorch."""
 
-    def __init__(self, weight: Tensor | None = None, reduction: str = "mean") -> None:
-        super().__init__(reduction)
+    def __init__(
+        self,
+        weight: Tensor | None = None,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+    ) -> None:
+        super().__init__(size_average, reduce, reduction)
         self.register_buffer("weight", _as_buffer(weight))
 
 
@@ -46,8 +61,8 @@ class L1Loss(_Loss):
 class HuberLoss(_Loss):
     """d^2 / 2 where |d| < delta, else delta (|d| - delta / 2), d = x - y.  Shape: (*), (*) -> scalar."""
 
-    def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
-        super().__init__(reduction)
+    def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:  # (no deprecated flags)
+        super().__init__(reduction=reduction)
         if delta <= 0:  # (checked here already, like reduction, not first at the call)
             raise RuntimeError(f"huber_loss does not support non-positive values for delta, got {delta}")
         self.delta = delta
@@ -59,8 +74,14 @@ class HuberLoss(_Loss):
 class SmoothL1Loss(_Loss):
     """HuberLoss / beta: d^2 / (2 beta) where |d| < beta, else |d| - beta / 2.  Shape: as HuberLoss."""
 
-    def __init__(self, reduction: str = "mean", beta: float = 1.0) -> None:
-        super().__init__(reduction)
+    def __init__(
+        self,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+        beta: float = 1.0,
+    ) -> None:
+        super().__init__(size_average, reduce, reduction)
         if beta < 0:
             raise RuntimeError(f"smooth_l1_loss does not support negative values for beta, got {beta}")
         self.beta = beta
@@ -77,8 +98,14 @@ class KLDivLoss(_Loss):
 
     _reductions = _REDUCTIONS + ("batchmean",)
 
-    def __init__(self, reduction: str = "mean", log_target: bool = False) -> None:
-        super().__init__(reduction)
+    def __init__(
+        self,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+        log_target: bool = False,
+    ) -> None:
+        super().__init__(size_average, reduce, reduction)
         self.log_target = log_target
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
@@ -96,9 +123,14 @@ class BCEWithLogitsLoss(_WeightedLoss):
     """Sigmoid + BCE in one stable formula; pos_weight (C,) weighs the positive class."""
 
     def __init__(
-        self, weight: Tensor | None = None, reduction: str = "mean", pos_weight: Tensor | None = None
+        self,
+        weight: Tensor | None = None,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+        pos_weight: Tensor | None = None,
     ) -> None:
-        super().__init__(weight, reduction)
+        super().__init__(weight, size_average, reduce, reduction)
         self.register_buffer("pos_weight", _as_buffer(pos_weight))
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
@@ -111,9 +143,14 @@ class NLLLoss(_WeightedLoss):
     """-w[y] log_probs[y].  Shape: input (N, C), target (N,) class indices -> scalar, or (N,)."""
 
     def __init__(
-        self, weight: Tensor | None = None, ignore_index: int = -100, reduction: str = "mean"
+        self,
+        weight: Tensor | None = None,
+        size_average: bool | None = None,
+        ignore_index: int = -100,
+        reduce: bool | None = None,
+        reduction: str = "mean",
     ) -> None:
-        super().__init__(weight, reduction)
+        super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index = ignore_index
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
@@ -128,11 +165,13 @@ class CrossEntropyLoss(_WeightedLoss):
     def __init__(
         self,
         weight: Tensor | None = None,
+        size_average: bool | None = None,
         ignore_index: int = -100,
+        reduce: bool | None = None,
         reduction: str = "mean",
         label_smoothing: float = 0.0,
     ) -> None:
-        super().__init__(weight, reduction)
+        super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing
 

@@ -5,6 +5,9 @@ Each compares predictions with targets and is composed from Tensor
 operations, so it is differentiable twice. Each takes
 ``reduction="mean" | "sum" | "none"``: the mean or sum of the per-element
 losses, or the per-element losses themselves (kl_div also "batchmean").
+Where PyTorch still has its deprecated ``size_average`` and ``reduce`` flags,
+so have these functions, in the same places, so that positional arguments
+bind as there; given, they decide the reduction, with PyTorch's warning.
 The classification losses are in classification_losses.py; `functional`
 re-exports both, and the loss modules (`nn.MSELoss`, ...) in loss.py call them.
 """
@@ -31,6 +34,22 @@ W = TypeVar("W")
 def _check_reduction(reduction: str, allowed: tuple[str, ...] = _REDUCTIONS) -> None:
     if reduction not in allowed:
         raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def _legacy_reduction(size_average: bool | None, reduce: bool | None, reduction: str) -> str:
+    """`reduction`, unless one of PyTorch's deprecated flags is given; then the one they stand for.
+
+    The flags are there so that positional arguments bind as in PyTorch. A
+    flag left as None counts as True: reduce=False keeps the per-element
+    losses, otherwise size_average=False sums them and True takes the mean.
+    """
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    legacy = ("mean" if size_average else "sum") if reduce else "none"
+    warn(f"size_average and reduce args will be deprecated, please use reduction='{legacy}' instead.")
+    return legacy
 
 
 def _reduce(loss: Tensor, reduction: str) -> Tensor:
@@ -84,21 +103,52 @@ def _warn_shapes(op: str, input: Tensor, target: Tensor) -> None:
 # ---------------------------------------------------------------- regression losses
 
 
-def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
-    """Squared error (x - y)^2 per element."""
+def _sample_weighted(loss: Tensor, weight: object, input: Tensor, reduction: str) -> Tensor:
+    """Reduce `loss`, each element multiplied by `weight` (the input's shape) when one is given.
+
+    The weighted mean divides by the sum of the weights, as PyTorch's
+    mse_loss and l1_loss do, so equal weights give the unweighted mean.
+    """
+    if weight is None:
+        return _reduce(loss, reduction)
+    weight = _as_tensor(weight, input)
+    if weight.shape != input.shape:
+        raise ValueError("Weights and input must have the same size.")
+    loss = loss * weight
+    return loss.sum() / weight.sum() if reduction == "mean" else _reduce(loss, reduction)
+
+
+def mse_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    weight: Tensor | None = None,
+) -> Tensor:
+    """Squared error (x - y)^2 per element, times `weight` (the input's shape) if given."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     target = _as_tensor(target, input)
     _warn_shapes("mse_loss", input, target)
     diff = input - target
-    return _reduce(diff * diff, reduction)
+    return _sample_weighted(diff * diff, weight, input, reduction)
 
 
-def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
-    """Absolute error |x - y| per element."""
+def l1_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    weight: Tensor | None = None,
+) -> Tensor:
+    """Absolute error |x - y| per element, times `weight` (the input's shape) if given."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     target = _as_tensor(target, input)
     _warn_shapes("l1_loss", input, target)
-    return _reduce((input - target).abs(), reduction)
+    return _sample_weighted((input - target).abs(), weight, input, reduction)
 
 
 def _huber(diff: Tensor, delta: float) -> Tensor:
@@ -144,11 +194,19 @@ def huber_loss(
     return _reduce(loss, reduction)
 
 
-def smooth_l1_loss(input: Tensor, target: Tensor, reduction: str = "mean", beta: float = 1.0) -> Tensor:
+def smooth_l1_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    beta: float = 1.0,
+) -> Tensor:
     """huber_loss / beta: with d = x - y, l = d^2 / (2 beta) where |d| < beta, else |d| - beta / 2.
 
     Far from the target this is the L1 loss, |d| shifted; beta = 0 is exactly L1.
     """
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     if beta < 0:
         raise RuntimeError(f"smooth_l1_loss does not support negative values for beta, got {beta}")
     target = _check_regression("smooth_l1_loss", input, target, reduction)
@@ -171,17 +229,26 @@ def _xlogx(p: Tensor) -> Tensor:
     return where(zero, 0.0, p * where(zero, 1.0, p).log())
 
 
-def kl_div(input: Tensor, target: Tensor, reduction: str = "mean", log_target: bool = False) -> Tensor:
+def kl_div(
+    input: Tensor,
+    target: Tensor,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    log_target: bool = False,
+) -> Tensor:
     """KL(target || model) per element, for log-probabilities input and probabilities target:
 
         l = y (log y - x),  or  l = e^y (y - x) with log_target=True (y given as log-probabilities)
 
     reduction="batchmean" divides the sum by the batch size (input.shape[0]):
     the KL divergence per sample. "mean" divides by the number of elements,
-    which is not a KL divergence, and warns.
+    which is not a KL divergence, and warns (unless it comes from the deprecated flags).
     """
+    legacy = size_average is not None or reduce is not None
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction, _REDUCTIONS + ("batchmean",))
-    if reduction == "mean":
+    if reduction == "mean" and not legacy:
         warn(
             "kl_div: reduction='mean' divides the summed loss by the number of elements, which is not the "
             "KL divergence; reduction='batchmean' divides by the batch size and is. PyTorch plans to make "
