@@ -1164,3 +1164,107 @@ def test_negative_features_and_classless_inputs_raise_torchs_types(lib_name):
         lib.nn.functional.cross_entropy(lib.tensor(1.0), lib.tensor(0))
     with pytest.raises(ValueError):
         lib.nn.functional.nll_loss(lib.tensor(1.0), lib.tensor(0))
+
+
+# ---------------------------------------------------------------- state dicts from other libraries
+
+
+class ArrayLike:
+    """Another library's tensor, as NumPy sees it: an object with __array__ (as torch.Tensor has)."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.values = values
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        return self.values
+
+
+class Unconvertible:
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        raise RuntimeError("Can't call numpy() on Tensor that requires grad")
+
+
+def test_load_state_dict_takes_anything_with_array_interface():
+    source, target = (
+        nn.Sequential(nn.Linear(3, 2), nn.BatchNorm1d(2)),
+        nn.Sequential(nn.Linear(3, 2), nn.BatchNorm1d(2)),
+    )
+    arrays = {key: value + 1 for key, value in source.state_dict().items()}
+    wrapped = {key: ArrayLike(value) for key, value in arrays.items()}
+    wrapped["1.num_batches_tracked"] = np.int64(7)  # a NumPy scalar, for the 0-d buffer
+    weight = target[0].weight
+    target.load_state_dict(wrapped)
+    assert target[0].weight is weight  # copied in place
+    for key, value in target.state_dict().items():
+        if key != "1.num_batches_tracked":
+            np.testing.assert_array_equal(value, arrays[key])
+    assert int(target[1].num_batches_tracked.item()) == 7
+
+
+def test_load_state_dict_names_foreign_types_and_failed_conversions():
+    from types import SimpleNamespace
+
+    layer = nn.Linear(2, 2)
+    before = {k: v.copy() for k, v in layer.state_dict().items()}
+    with pytest.raises(RuntimeError) as info:
+        layer.load_state_dict({"weight": SimpleNamespace(), "bias": Unconvertible()})
+    message = str(info.value)
+    assert "value for weight is a types.SimpleNamespace, not a Tensor or a NumPy array" in message
+    assert f"value for bias, a {__name__}.Unconvertible, is not convertible to an array: Can't" in message
+    for key, value in layer.state_dict().items():
+        np.testing.assert_array_equal(value, before[key])
+
+
+def test_weights_move_from_torch_in_one_call():
+    torch = pytest.importorskip("torch")
+    theirs = torch.nn.Sequential(
+        torch.nn.Linear(4, 3), torch.nn.BatchNorm1d(3), torch.nn.ReLU(), torch.nn.Linear(3, 2)
+    )
+    theirs.train()
+    theirs(torch.randn(8, 4))  # running statistics that are not the initial ones
+    theirs.eval()
+    ours = nn.Sequential(nn.Linear(4, 3), nn.BatchNorm1d(3), nn.ReLU(), nn.Linear(3, 2)).eval()
+    assert repr(ours.load_state_dict(theirs.state_dict())) == "<All keys matched successfully>"
+    x = np.random.default_rng(0).standard_normal((5, 4)).astype(np.float32)
+    np.testing.assert_allclose(
+        ours(tg.tensor(x)).data, theirs(torch.from_numpy(x)).detach().numpy(), rtol=1e-5
+    )
+    with pytest.raises(RuntimeError, match="value for 0.weight, a torch.nn.parameter.Parameter, is not"):
+        ours.load_state_dict(theirs.state_dict(keep_vars=True))  # Parameters that require grad
+
+
+# ---------------------------------------------------------------- distance modules
+
+
+def test_cosine_similarity_and_pairwise_distance_modules():
+    rng = np.random.default_rng(5)
+    a, b = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
+    cos = nn.CosineSimilarity(dim=0, eps=1e-6)
+    assert (cos.dim, cos.eps, repr(cos)) == (0, 1e-6, "CosineSimilarity()")
+    expected = (a * b).sum(0) / (np.linalg.norm(a, axis=0) * np.linalg.norm(b, axis=0))
+    np.testing.assert_allclose(cos(tg.tensor(a), tg.tensor(b)).data, expected, rtol=1e-12)
+    assert nn.CosineSimilarity()(tg.tensor(a), tg.tensor(b)).shape == (4,)  # dim=1 by default
+    dist = nn.PairwiseDistance(p=1.0, eps=0.0, keepdim=True)
+    assert (dist.norm, dist.eps, dist.keepdim, repr(dist)) == (1.0, 0.0, True, "PairwiseDistance()")
+    np.testing.assert_allclose(dist(tg.tensor(a), tg.tensor(b)).data, np.abs(a - b).sum(1, keepdims=True))
+    default = nn.PairwiseDistance()
+    assert (default.norm, default.eps, default.keepdim) == (2.0, 1e-6, False)
+    np.testing.assert_allclose(
+        default(tg.tensor(a), tg.tensor(b)).data, np.linalg.norm(a - b + 1e-6, axis=1), rtol=1e-12
+    )
+
+
+def test_distance_modules_match_torch():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(6)
+    a, b = rng.standard_normal((5, 3)), rng.standard_normal((5, 3))
+    for make in (
+        lambda lib: lib.nn.CosineSimilarity(),
+        lambda lib: lib.nn.CosineSimilarity(dim=0, eps=1e-3),
+        lambda lib: lib.nn.PairwiseDistance(),
+        lambda lib: lib.nn.PairwiseDistance(3.0, 1e-3, True),
+    ):
+        ours, theirs = make(tg), make(torch)
+        assert repr(ours) == repr(theirs)
+        want = theirs(torch.from_numpy(a), torch.from_numpy(b)).numpy()
+        np.testing.assert_allclose(ours(tg.tensor(a), tg.tensor(b)).data, want, rtol=1e-12)

@@ -30,6 +30,7 @@ from .adaptive_pooling import AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxP
 from .batchnorm import BatchNorm1d, BatchNorm2d
 from .container import ModuleDict, ModuleList, Sequential
 from .conv import Conv1d, Conv2d
+from .distance import CosineSimilarity, PairwiseDistance
 from .fold import Fold, Unfold
 from .linear import Identity, Linear
 from .loss import (
@@ -65,6 +66,7 @@ __all__ = [
     "CELU",
     "Conv1d",
     "Conv2d",
+    "CosineSimilarity",
     "CrossEntropyLoss",
     "Dropout",
     "ELU",
@@ -95,6 +97,7 @@ __all__ = [
     "ModuleList",
     "MSELoss",
     "NLLLoss",
+    "PairwiseDistance",
     "Parameter",
     "ParameterDict",
     "ParameterList",

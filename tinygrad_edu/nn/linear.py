@@ -11,6 +11,7 @@ from ..dtypes import get_default_dtype
 from ..tensor import Tensor, check_device
 from . import functional as F
 from . import init
+from .input_checks import check_tensors
 from .module import Module
 from .parameter import Parameter
 
@@ -67,7 +68,8 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input: Tensor) -> Tensor:
-        if input.ndim == 0 or input.shape[-1] != self.in_features:
+        if not isinstance(input, Tensor) or input.ndim == 0 or input.shape[-1] != self.in_features:
+            check_tensors("linear", ("input",), (input,), required=1)  # an array: a TypeError first
             raise RuntimeError(
                 f"Linear: input of shape {input.shape} does not end in in_features={self.in_features}"
             )

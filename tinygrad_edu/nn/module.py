@@ -7,7 +7,9 @@ in ``_parameters`` or ``_modules``; `register_buffer` adds non-learnable state
 names and keys match the equivalent PyTorch model ("0.weight", "fc.bias").
 
 Calling a module runs `forward` with the module recorded as the current
-scope, so every graph node made inside remembers which layer made it.
+scope, so every graph node made inside remembers which layer made it. A
+forward that fails because it was given a NumPy array (or a list) for a
+Tensor ends in a TypeError naming the layer and the argument (input_checks.py).
 Forward hooks (`register_forward_pre_hook`, `register_forward_hook`) see, and
 may replace, a module's inputs and output: the way to look at the
 activations of a hidden layer without changing the model's code. Backward
@@ -29,6 +31,7 @@ import numpy as np
 from ..autograd.grad_mode import _state
 from ..tensor import RemovableHandle, Tensor, parse_to
 from .backward_hooks import Grads, HookedCall
+from .input_checks import explain_array_input
 from .parameter import Parameter
 from .state_dict import IncompatibleKeys, load_into, state_tensors
 
@@ -218,6 +221,9 @@ class Module:
         _state.scope = self  # graph nodes made by forward record this module
         try:
             output = self.forward(*args, **kwargs)
+        except (AttributeError, TypeError) as error:  # (free in Python 3.11 when nothing is raised)
+            explain_array_input(self, args, error)  # a NumPy array given for a Tensor: say so
+            raise
         finally:
             _state.scope = previous
         if self._forward_hooks:
@@ -499,10 +505,11 @@ class Module:
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
         """Copy values into the parameters and buffers, in place; nothing changes if any check fails.
 
-        Values must be Tensors or NumPy arrays (a list is refused, as PyTorch
-        refuses it). Raises RuntimeError listing missing and unexpected keys
-        (when strict), values of the wrong type and shape mismatches (always).
-        Returns (missing_keys, unexpected_keys).
+        Values must be Tensors or arrays: NumPy's, or anything with ``__array__``,
+        so ``model.load_state_dict(torch_model.state_dict())`` works (a list is
+        refused, as PyTorch refuses it). Raises RuntimeError listing missing and
+        unexpected keys (when strict), values of the wrong type and shape
+        mismatches (always). Returns (missing_keys, unexpected_keys).
         """
         return load_into(self, state_dict, strict)
 

@@ -6,9 +6,10 @@ statistics, say), each under the attribute path that reaches it: "0.weight",
 checkpoint's keys can be matched against another model's.
 
 Loading is all or nothing. Every value is checked first: that it is a Tensor
-or a NumPy array of numbers, that its shape is the parameter's, and (with
-strict=True) that no key is missing or unexpected; every problem found is
-listed in one RuntimeError. Only then are the values copied, in place into
+or an array of numbers (a NumPy array, or anything NumPy converts through
+``__array__``, such as a PyTorch tensor), that its shape is the parameter's,
+and (with strict=True) that no key is missing or unexpected; every problem
+found is listed in one RuntimeError. Only then are the values copied, in place into
 the existing arrays, so the parameters stay the same objects and an
 optimizer made before the load still holds them.
 """
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..tensor import Tensor
+from .input_checks import type_name
 
 if TYPE_CHECKING:
     from .module import Module
@@ -63,13 +65,19 @@ def load_into(module: Module, state_dict: Mapping[str, Any], strict: bool = True
         if key not in state_dict:
             continue
         value = state_dict[key]
-        if not isinstance(value, (Tensor, np.ndarray)):  # a list, a number, None: refused, as in PyTorch
+        # A list, a number, None: refused, as in PyTorch. Anything with __array__ is an array,
+        # a PyTorch tensor included, so model.load_state_dict(torch_model.state_dict()) works.
+        if not isinstance(value, Tensor) and not hasattr(type(value), "__array__"):
             errors.append(
-                f"value for {key} is a {type(value).__name__}, not a Tensor or a NumPy array "
+                f"value for {key} is a {type_name(value)}, not a Tensor or a NumPy array "
                 "(what state_dict() holds); convert it with np.asarray(value) first"
             )
             continue
-        array = value.data if isinstance(value, Tensor) else value
+        try:
+            array = value.data if isinstance(value, Tensor) else np.asarray(value)
+        except (TypeError, ValueError, RuntimeError) as error:  # (a torch bfloat16, say)
+            errors.append(f"value for {key}, a {type_name(value)}, is not convertible to an array: {error}")
+            continue
         if array.dtype.kind not in "biuf":  # (caught here, not half-way through the copies below)
             errors.append(f"value for {key} is not an array of numbers: got {type(value).__name__} {array!r}")
         elif array.shape != tensor.shape:
