@@ -439,17 +439,16 @@ def test_signatures_are_pytorchs_if_installed():
     torch = pytest.importorskip("torch")
     import inspect
 
-    def params(fn, skip=()):  # (PyTorch's deprecated size_average and reduce are left out here)
-        return [(k, p.kind, p.default) for k, p in inspect.signature(fn).parameters.items() if k not in skip]
+    def params(fn):  # (size_average and reduce included: they fix the positions; no out= here)
+        return [(k, p.kind, p.default) for k, p in inspect.signature(fn).parameters.items() if k != "out"]
 
-    skip = ("size_average", "reduce", "out")
     for name in "ELU SELU CELU SiLU Mish Hardtanh ReLU6 Hardsigmoid Hardswish PReLU".split():
         assert params(getattr(nn, name)) == params(getattr(torch.nn, name)), name
     for name in "HuberLoss SmoothL1Loss KLDivLoss".split():
-        assert params(getattr(nn, name)) == params(getattr(torch.nn, name), skip), name
+        assert params(getattr(nn, name)) == params(getattr(torch.nn, name)), name
     python_level = "elu selu celu silu mish hardtanh relu6 softsign hardsigmoid hardswish normalize"
     for name in (python_level + " huber_loss smooth_l1_loss kl_div").split():
-        assert params(getattr(F, name)) == params(getattr(torch.nn.functional, name), skip), name
+        assert params(getattr(F, name)) == params(getattr(torch.nn.functional, name)), name
 
 
 def test_elu_slope_far_below_zero_is_e_to_the_x_not_zero() -> None:
