@@ -27,9 +27,8 @@ import numpy as np
 from ..autograd.grad_mode import no_grad
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor, check_device
-from . import init
 from .module import Module
-from .parameter import Parameter
+from .normalization import affine_parameters, reset_affine
 
 
 def batch_norm(
@@ -123,15 +122,7 @@ class _BatchNorm(Module):
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         dtype = np.dtype(dtype or get_default_dtype())
-        if affine:
-            self.weight = Parameter(np.empty((num_features,), dtype=dtype))
-            if bias:
-                self.bias = Parameter(np.empty((num_features,), dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        affine_parameters(self, (num_features,), dtype, affine, bias)
         if track_running_stats:
             self.register_buffer("running_mean", Tensor(np.zeros(num_features, dtype=dtype)))
             self.register_buffer("running_var", Tensor(np.ones(num_features, dtype=dtype)))
@@ -153,10 +144,7 @@ class _BatchNorm(Module):
     def reset_parameters(self) -> None:
         """The running statistics reset, weight to ones and bias to zeros."""
         self.reset_running_stats()
-        if self.affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        reset_affine(self)
 
     def _check_input_dim(self, input: Tensor) -> None:
         raise NotImplementedError

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from ..dtypes import get_default_dtype, require_float
+from ..dtypes import require_float
 from ..tensor import Tensor, check_device
 from . import init
 from .module import Module
@@ -126,6 +126,24 @@ def _check_group_norm(input: Tensor, num_groups: int, weight: Tensor | None, bia
 # ---------------------------------------------------------------- layers
 
 
+def affine_parameters(module: Module, shape: tuple[int, ...], dtype: Any, affine: bool, bias: bool) -> None:
+    """Give a normalization layer its scale `weight` and shift `bias` of `shape` (set by `reset_affine`).
+
+    Either is registered as None where it is off (no affine, or bias=False),
+    so state_dict and repr show what PyTorch's layers show. Shared with batchnorm.py.
+    """
+    module.register_parameter("weight", Parameter(np.empty(shape, dtype=dtype)) if affine else None)
+    module.register_parameter("bias", Parameter(np.empty(shape, dtype=dtype)) if affine and bias else None)
+
+
+def reset_affine(module: Module) -> None:
+    """weight to ones and bias to zeros, where the layer has them."""
+    if module.weight is not None:
+        init.ones_(module.weight)
+    if module.bias is not None:
+        init.zeros_(module.bias)
+
+
 class LayerNorm(Module):
     """Layer normalization: each example normalized over its last dims (normalized_shape); see `F.layer_norm`.
 
@@ -155,24 +173,12 @@ class LayerNorm(Module):
         )
         self.normalized_shape = tuple(int(n) for n in shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
-        dtype = np.dtype(dtype or get_default_dtype())
-        if elementwise_affine:
-            self.weight = Parameter(np.empty(self.normalized_shape, dtype=dtype))
-            if bias:
-                self.bias = Parameter(np.empty(self.normalized_shape, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        affine_parameters(self, self.normalized_shape, dtype, elementwise_affine, bias)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
         """weight to ones and bias to zeros."""
-        if self.elementwise_affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        reset_affine(self)
 
     def forward(self, input: Tensor) -> Tensor:
         return layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -214,24 +220,12 @@ class GroupNorm(Module):
             raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups ({num_groups})")
         check_device(device)
         self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
-        dtype = np.dtype(dtype or get_default_dtype())
-        if affine:
-            self.weight = Parameter(np.empty((num_channels,), dtype=dtype))
-            if bias:
-                self.bias = Parameter(np.empty((num_channels,), dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        affine_parameters(self, (num_channels,), dtype, affine, bias)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
         """weight to ones and bias to zeros."""
-        if self.affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        reset_affine(self)
 
     def forward(self, input: Tensor) -> Tensor:
         return group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
