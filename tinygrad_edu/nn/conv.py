@@ -24,7 +24,7 @@ from ..ops.conv import Unfold as UnfoldFn
 from ..ops.conv import blocks, per_dim
 from ..tensor import Tensor, check_device
 from . import init
-from .input_checks import check_tensors
+from .input_checks import check_input_weight_bias
 from .module import Module
 from .padding import pad
 from .parameter import Parameter
@@ -86,12 +86,7 @@ def _convolve(
     groups: int,
 ) -> Tensor:
     """The checks, the padding and the batch handling that conv1d (dims=1) and conv2d (dims=2) share."""
-    if not (
-        isinstance(input, Tensor)
-        and isinstance(weight, Tensor)
-        and (bias is None or isinstance(bias, Tensor))
-    ):
-        check_tensors(op, ("input", "weight", "bias"), (input, weight, bias), required=2)
+    check_input_weight_bias(op, input, weight, bias)
     _check_tensors(op, dims, input, weight, bias, groups)
     stride, dilation = _sizes(op, dims, "stride", stride), _sizes(op, dims, "dilation", dilation)
     for name, value in [("stride", stride), ("dilation", dilation)]:

@@ -37,7 +37,7 @@ from .classification_losses import (
     nll_loss,
 )
 from .conv import conv1d, conv2d
-from .input_checks import check_tensors
+from .input_checks import check_input_weight_bias
 from .loss_functions import huber_loss, kl_div, l1_loss, mse_loss, smooth_l1_loss
 from .normalization import group_norm, layer_norm
 from .padding import pad
@@ -375,12 +375,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
     One op in the graph (LinearBackward), like PyTorch's single addmm node.
     """
-    if not (
-        isinstance(input, Tensor)
-        and isinstance(weight, Tensor)
-        and (bias is None or isinstance(bias, Tensor))
-    ):
-        check_tensors("linear", ("input", "weight", "bias"), (input, weight, bias), required=2)
+    check_input_weight_bias("linear", input, weight, bias)
     return linalg.linear(input, weight, bias)
 
 

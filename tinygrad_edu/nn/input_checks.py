@@ -34,8 +34,9 @@ def check_tensors(op: str, names: Sequence[str], values: Sequence[object], requi
     """Raise PyTorch's TypeError for the first value that is not a Tensor.
 
     The first `required` values must be Tensors; the others may also be None
-    (an optional bias). Callers test `isinstance` inline first and call this
-    only when that fails, so the usual call costs one check per argument.
+    (an optional bias). Callers test `isinstance` inline first (as
+    `check_input_weight_bias` does) and call this only when that fails, so
+    the usual call costs one check per argument.
     """
     for position, (name, value) in enumerate(zip(names, values), 1):
         if isinstance(value, Tensor) or (value is None and position > required):
@@ -43,6 +44,16 @@ def check_tensors(op: str, names: Sequence[str], values: Sequence[object], requi
         raise TypeError(
             f"{op}(): argument '{name}' (position {position}) must be Tensor, not {type_name(value)}"
         )
+
+
+def check_input_weight_bias(op: str, input: object, weight: object, bias: object) -> None:
+    """`check_tensors` for F.linear and the convolutions: input and weight Tensors, bias one or None."""
+    if not (
+        isinstance(input, Tensor)
+        and isinstance(weight, Tensor)
+        and (bias is None or isinstance(bias, Tensor))
+    ):
+        check_tensors(op, ("input", "weight", "bias"), (input, weight, bias), required=2)
 
 
 def _is_array_like(value: object) -> bool:
