@@ -223,7 +223,8 @@ def test_bce_with_logits_keeps_tiny_losses():
 
 def test_every_target_ignored_gives_zero_gradient():
     x = tg.tensor(rng.standard_normal((3, 4)), requires_grad=True)
-    with np.errstate(invalid="ignore"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nan without NumPy's 0/0 warning, as PyTorch is silent
         loss = F.cross_entropy(x, tg.tensor([-100, -100, -100]))
     assert np.isnan(loss.item())  # 0 / 0, as in PyTorch
     loss.backward()
@@ -365,11 +366,32 @@ def test_cross_entropy_where_every_target_is_ignored_gives_nan_and_zero_gradient
     lib = pytest.importorskip(lib_name)
     x = lib.tensor([[1.0, 2.0, 3.0], [0.5, 0.0, -1.0]], dtype=lib.float64, requires_grad=True)
     for smoothing in (0.0, 0.1):
-        with np.errstate(invalid="ignore"):  # (0/0: NumPy warns where PyTorch is silent)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # PyTorch is silent about the 0/0, and so are we
             loss = lib.nn.functional.cross_entropy(x, lib.tensor([-100, -100]), label_smoothing=smoothing)
         loss.backward()
         assert np.isnan(loss.item()) and x.grad.tolist() == [[0.0] * 3] * 2, smoothing
         x.grad = None
+
+
+@pytest.mark.parametrize("lib_name", ["tinygrad_edu", "torch"])
+def test_one_sample_may_give_its_class_as_a_one_element_target(lib_name):
+    lib = pytest.importorskip(lib_name)
+    fn = lib.nn.functional
+    x = lib.tensor([0.3, -1.2, 2.0], dtype=lib.float64, requires_grad=True)
+    weight = lib.tensor([1.0, 2.0, 3.0], dtype=lib.float64)
+    for loss in (fn.nll_loss, fn.cross_entropy):
+        for reduction in ("mean", "sum", "none"):
+            as_list = loss(x, lib.tensor([1]), weight, reduction=reduction)
+            as_scalar = loss(x, lib.tensor(1), weight, reduction=reduction)
+            assert as_list.shape == as_scalar.shape == ()  # read as the 0-d target y, even for "none"
+            assert as_list.item() == as_scalar.item(), (loss, reduction)
+        with pytest.raises(
+            ValueError, match="For 1D input, 1D target must have size 1, but got target size: 2"
+        ):
+            loss(x, lib.tensor([1, 2]))
+        with pytest.raises(RuntimeError):  # a 2-d target for a 1-d input
+            loss(x, lib.tensor([[1]]))
 
 
 @pytest.mark.parametrize("lib_name", ["tinygrad_edu", "torch"])

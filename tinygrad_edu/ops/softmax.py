@@ -137,7 +137,11 @@ class NllLoss(Function):
         index = (np.arange(len(classes)), classes.copy())  # (i, c_i) for every sample, kept as they are now
         ctx.shape, ctx.index, ctx.w, ctx.divisor = x.shape, index, w, divisor
         losses = -x[index] if w is None else -w * x[index]
-        return losses if divisor is None else losses.sum() / divisor
+        if divisor is None:
+            return losses
+        if not divisor:  # every target ignored: nan, as PyTorch, without NumPy's warning about 0/0
+            return np.full((), np.nan, losses.dtype)
+        return losses.sum() / divisor
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None, None, None]:
