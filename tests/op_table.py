@@ -110,6 +110,15 @@ def _index_add_inplace(x: tg.Tensor, src: tg.Tensor) -> tg.Tensor:
     return y * x
 
 
+def _nan_to_num(a: tg.Tensor) -> tg.Tensor:
+    """nan_to_num of a with every other element replaced by nan, inf or -inf (in turn) first: the
+    gradient passes to the rest and is 0 where a value was replaced."""
+    index = np.arange(a.numel()).reshape(a.shape)
+    specials = np.array([np.nan, np.inf, -np.inf])[index // 2 % 3]
+    x = tg.where(tg.tensor(index % 2 == 0), tg.tensor(specials), a)
+    return tg.nan_to_num(x, nan=0.5, posinf=2.0, neginf=-3.0) * a
+
+
 class ScaledExp(tg.Function):
     """y = w e^x in PyTorch 2's style: forward without ctx, and setup_context saving an input
     and the output;  dL/dx = dL/dy y,  dL/dw = dL/dy e^x (the engine sums it back to w's shape)."""
@@ -274,6 +283,64 @@ OPS = [
     Op("abs", lambda a: a.abs(), ("Abs",), kinks=(0.0,)),
     Op("sin", lambda a: a.sin(), ("Sin",)),
     Op("cos", lambda a: a.cos(), ("Cos",)),
+    # ops/trigonometry.py: each inside its function's domain, away from poles and edges
+    Op("tan", lambda a: a.tan(), ("Tan",), domain=st.floats(-1.2, 1.2)),
+    Op("asin", lambda a: a.asin(), ("Asin", "Rsqrt"), domain=st.floats(-0.9, 0.9)),
+    Op("acos", lambda a: a.acos(), ("Acos", "Rsqrt"), domain=st.floats(-0.9, 0.9)),
+    Op("atan", lambda a: a.atan(), ("Atan",)),
+    Op("sinh", lambda a: a.sinh(), ("Sinh", "Cosh")),
+    Op("cosh", lambda a: a.cosh(), ("Cosh", "Sinh")),
+    Op("asinh", lambda a: a.asinh(), ("Asinh", "Rsqrt")),
+    Op("acosh", lambda a: a.acosh(), ("Acosh", "Rsqrt"), domain=st.floats(1.1, 3)),
+    Op("atanh", lambda a: a.atanh(), ("Atanh",), domain=st.floats(-0.9, 0.9)),
+    # atan2 jumps by 2 pi where a crosses 0 with b < 0, and hypot has a cone at (0, 0): no zeros
+    Op("atan2", lambda a, b: a.atan2(b), ("Atan2",), arity=2, broadcast=True, kinks=(0.0,)),
+    Op("hypot", lambda a, b: a.hypot(b), ("Hypot",), arity=2, broadcast=True, kinks=(0.0,)),
+    # ops/more_math.py
+    Op("log2", lambda a: a.log2(), ("Log2",), domain=POSITIVE),
+    Op("log10", lambda a: a.log10(), ("Log10",), domain=POSITIVE),
+    Op("exp2", lambda a: a.exp2(), ("Exp2",)),
+    Op("rsqrt", lambda a: a.rsqrt(), ("Rsqrt",), domain=POSITIVE),
+    Op("logaddexp", lambda a, b: a.logaddexp(b), ("LogAddExp",), arity=2, broadcast=True),
+    Op("xlogy", lambda a, b: a.xlogy(b), ("Xlogy",), arity=2, broadcast=True, domain=POSITIVE),
+    # x of either sign and often exactly 0, where xlogy is 0 and dy/dx is still ln z
+    Op("xlogy_x_at_0", lambda a, b: a.xlogy(b * b + 0.5), ("Xlogy", "Mul", "Add"), arity=2, broadcast=True),
+    Op("logit", lambda a: a.logit(), ("Logit",), domain=PROBABILITY),
+    # eps=0.2 clamps x to [0.2, 0.8] first: the gradient is 0 outside
+    Op("logit_eps", lambda a: a.logit(eps=0.2), ("Logit",), domain=PROBABILITY, kinks=(0.2, 0.8)),
+    # as remainder's row, with a negative dividend: trunc(-a/b) jumps where a/b is a whole number
+    Op(
+        "fmod",
+        lambda a, b: (-a).fmod(b),
+        ("Fmod", "Neg"),
+        arity=2,
+        broadcast=True,
+        domain=st.floats(1.3, 2.4),
+        distinct=True,
+    ),
+    Op("fmod_scalar", lambda a: a.fmod(-1.7), ("Fmod",), kinks=(-1.7, 1.7)),
+    # the sign of b decides: no zeros, where signs flip (b gets a gradient of zeros)
+    Op("copysign", lambda a, b: a.copysign(b), ("Copysign",), arity=2, broadcast=True, kinks=(0.0,)),
+    Op("frac", lambda a: a.frac() * a, ("Sub", "Mul"), kinks=(-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0)),
+    Op("nan_to_num", _nan_to_num, ("Where", "Mul")),
+    # lerp: a tensor weight takes both of its formulas (|w| < 0.5 or not), numbers one each
+    Op("lerp", lambda a, b, w: a.lerp(b, w), ("Where", "Sub", "Mul", "Add"), arity=3, same_shape=True),
+    Op(
+        "lerp_number_weight",
+        lambda a, b: a.lerp(b, 0.3) * a.lerp(b, 0.8),
+        ("Sub", "Mul", "Add"),
+        arity=2,
+        broadcast=True,
+    ),
+    Op("addcmul", lambda a, b, c: a.addcmul(b, c, value=-1.5), ("Add", "Mul"), arity=3, same_shape=True),
+    Op(
+        "addcdiv",
+        lambda a, b, c: a.addcdiv(b, c, value=0.5),
+        ("Add", "Div", "Mul"),
+        arity=3,
+        same_shape=True,
+        domain=POSITIVE,
+    ),
     Op("tanh", lambda a: a.tanh(), ("Tanh",)),
     Op("sigmoid", lambda a: a.sigmoid(), ("Sigmoid",)),
     # the fused backward ops, called directly (g, y): their own backward gives tanh's,

@@ -147,6 +147,52 @@ argsort = Tensor.argsort
 topk = Tensor.topk
 numel = Tensor.numel
 masked_fill = Tensor.masked_fill
+# the math of ops/trigonometry.py and ops/more_math.py, with PyTorch's other names (arcsin, fix, ...)
+tan = Tensor.tan
+asin = Tensor.asin
+acos = Tensor.acos
+atan = Tensor.atan
+sinh = Tensor.sinh
+cosh = Tensor.cosh
+asinh = Tensor.asinh
+acosh = Tensor.acosh
+atanh = Tensor.atanh
+arcsin = Tensor.arcsin
+arccos = Tensor.arccos
+arctan = Tensor.arctan
+arcsinh = Tensor.arcsinh
+arccosh = Tensor.arccosh
+arctanh = Tensor.arctanh
+atan2 = Tensor.atan2
+arctan2 = Tensor.arctan2
+hypot = Tensor.hypot
+log2 = Tensor.log2
+log10 = Tensor.log10
+exp2 = Tensor.exp2
+rsqrt = Tensor.rsqrt
+logaddexp = Tensor.logaddexp
+xlogy = Tensor.xlogy
+logit = Tensor.logit
+lerp = Tensor.lerp
+addcmul = Tensor.addcmul
+addcdiv = Tensor.addcdiv
+fmod = Tensor.fmod
+trunc = Tensor.trunc
+fix = Tensor.fix
+frac = Tensor.frac
+deg2rad = Tensor.deg2rad
+rad2deg = Tensor.rad2deg
+copysign = Tensor.copysign
+heaviside = Tensor.heaviside
+signbit = Tensor.signbit
+isinf = Tensor.isinf
+isfinite = Tensor.isfinite
+isposinf = Tensor.isposinf
+isneginf = Tensor.isneginf
+nan_to_num = Tensor.nan_to_num
+logical_and = Tensor.logical_and
+logical_or = Tensor.logical_or
+logical_xor = Tensor.logical_xor
 
 
 def is_tensor(obj: object) -> builtins.bool:
@@ -166,17 +212,33 @@ __all__ = [
     "Generator",
     "Tensor",
     "abs",
+    "acos",
+    "acosh",
     "add",
+    "addcdiv",
+    "addcmul",
     "all",
     "allclose",
     "amax",
     "amin",
     "any",
     "arange",
+    "arccos",
+    "arccosh",
+    "arcsin",
+    "arcsinh",
+    "arctan",
+    "arctan2",
+    "arctanh",
     "argmax",
     "argmin",
     "argsort",
     "as_tensor",
+    "asin",
+    "asinh",
+    "atan",
+    "atan2",
+    "atanh",
     "autograd",
     "bmm",
     "bool",
@@ -189,10 +251,13 @@ __all__ = [
     "clip",
     "concat",
     "concatenate",
+    "copysign",
     "cos",
+    "cosh",
     "cuda",
     "cumsum",
     "data",
+    "deg2rad",
     "div",
     "divide",
     "dot",
@@ -203,8 +268,10 @@ __all__ = [
     "equal",
     "erf",
     "exp",
+    "exp2",
     "expm1",
     "eye",
+    "fix",
     "flatten",
     "flip",
     "float",
@@ -213,6 +280,28 @@ __all__ = [
     "float64",
     "floor",
     "floor_divide",
+    "fmod",
+    "frac",
+    "heaviside",
+    "hypot",
+    "isfinite",
+    "isinf",
+    "isneginf",
+    "isposinf",
+    "lerp",
+    "log10",
+    "log2",
+    "logaddexp",
+    "logical_and",
+    "logical_or",
+    "logical_xor",
+    "logit",
+    "nan_to_num",
+    "rad2deg",
+    "rsqrt",
+    "signbit",
+    "sinh",
+    "tan",
     "true_divide",
     "from_numpy",
     "full",
@@ -313,6 +402,7 @@ __all__ = [
     "transpose",
     "tril",
     "triu",
+    "trunc",
     "uint8",
     "unbind",
     "unflatten",
@@ -323,6 +413,7 @@ __all__ = [
     "viz",
     "vstack",
     "where",
+    "xlogy",
     "zeros",
     "zeros_like",
 ]

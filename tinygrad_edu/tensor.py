@@ -5,7 +5,8 @@ an input requires grad, the result's `grad_fn` records that operation and
 its inputs, building the graph that `backward()` walks in reverse.
 
 The methods below are one-line doors into the ops: arithmetic
-(ops/elementwise.py), one-input math (ops/unary.py), reductions
+(ops/elementwise.py), one-input math (ops/unary.py), more math
+(ops/trigonometry.py, ops/more_math.py), reductions
 (ops/reduce.py, ops/softmax.py), movement (ops/movement.py), picking and
 ordering elements (ops/selection.py, ops/sorting.py) and matmul (ops/linalg.py).
 """
@@ -720,6 +721,71 @@ class Tensor:
     def round_(self, decimals: int = 0) -> Tensor:
         return self._inplace(lambda t, _: t.round(decimals), None)
 
+    def trunc_(self) -> Tensor:
+        # through where, as copy_: the old values get a gradient of 0 (trunc's own carries none)
+        nowhere = Tensor._wrap(np.zeros(self.shape, dtype=bool))
+        return self._inplace(lambda t, _: elementwise.where(nowhere, t, t.trunc()), None)
+
+    def frac_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.frac(), None)
+
+    def tan_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.tan(), None)
+
+    def asin_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.asin(), None)
+
+    def acos_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.acos(), None)
+
+    def atan_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.atan(), None)
+
+    def sinh_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.sinh(), None)
+
+    def cosh_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.cosh(), None)
+
+    def asinh_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.asinh(), None)
+
+    def acosh_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.acosh(), None)
+
+    def atanh_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.atanh(), None)
+
+    def log2_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.log2(), None)
+
+    def log10_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.log10(), None)
+
+    def exp2_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.exp2(), None)
+
+    def rsqrt_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.rsqrt(), None)
+
+    def deg2rad_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.deg2rad(), None)
+
+    def rad2deg_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.rad2deg(), None)
+
+    def logit_(self, eps: float | None = None) -> Tensor:
+        return self._inplace(lambda t, _: t.logit(eps), None)
+
+    def nan_to_num_(
+        self, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None
+    ) -> Tensor:
+        return self._inplace(lambda t, _: t.nan_to_num(nan, posinf, neginf), None)
+
+    # (PyTorch's other names for some of them)
+    fix_ = trunc_
+    arcsin_, arccos_, arctan_, arcsinh_, arccosh_, arctanh_ = asin_, acos_, atan_, asinh_, acosh_, atanh_
+
     def scatter_(
         self, dim: int, index: Tensor, src: Tensor | float | None = None, *, value: float | None = None
     ) -> Tensor:
@@ -915,6 +981,18 @@ class Tensor:
         """True where the element is 0 (or False), as a bool tensor (no gradient)."""
         return Tensor._wrap(np.logical_not(self.data))
 
+    def logical_and(self, other: Any) -> Tensor:
+        """True where both elements are non-zero, as a bool tensor (no gradient)."""
+        return self._no_grad_op(other, np.logical_and)
+
+    def logical_or(self, other: Any) -> Tensor:
+        """True where either element is non-zero, as a bool tensor (no gradient)."""
+        return self._no_grad_op(other, np.logical_or)
+
+    def logical_xor(self, other: Any) -> Tensor:
+        """True where exactly one of the two elements is non-zero, as a bool tensor (no gradient)."""
+        return self._no_grad_op(other, np.logical_xor)
+
     def sign(self) -> Tensor:
         """-1, 0 or 1 per element (no gradient)."""
         return Tensor._wrap(np.sign(self.data))
@@ -1006,8 +1084,35 @@ class Tensor:
     def ceil(self) -> Tensor:
         return Tensor._wrap(np.ceil(self.data))
 
+    def trunc(self) -> Tensor:
+        """Rounded toward 0; integers stay as they are."""
+        return more_math.trunc(self)
+
+    fix = trunc
+
+    def heaviside(self, values: Any) -> Tensor:
+        """The step function: 0 where self < 0, `values` (self's dtype) where self == 0, 1 where self > 0."""
+        return more_math.heaviside(self, values)
+
     def isnan(self) -> Tensor:
         return Tensor._wrap(np.isnan(self.data))
+
+    def isinf(self) -> Tensor:
+        return Tensor._wrap(np.isinf(self.data))
+
+    def isposinf(self) -> Tensor:
+        return Tensor._wrap(np.isposinf(self.data))
+
+    def isneginf(self) -> Tensor:
+        return Tensor._wrap(np.isneginf(self.data))
+
+    def isfinite(self) -> Tensor:
+        """True where the element is neither inf, -inf nor nan."""
+        return Tensor._wrap(np.isfinite(self.data))
+
+    def signbit(self) -> Tensor:
+        """True where the sign bit is set: below 0, and -0.0."""
+        return Tensor._wrap(np.signbit(self.data))
 
     def maximum(self, other: Any) -> Tensor:
         return binary(elementwise.Maximum, self, other)
@@ -1025,6 +1130,110 @@ class Tensor:
                 )
             return elementwise.Pow._apply1(self, exponent)
         return binary(elementwise.Pow, self, exponent)
+
+    # ------------------------------------------------------------ more math
+    # (ops/trigonometry.py and ops/more_math.py; the NumPy-style names after each group are
+    # PyTorch's aliases)
+
+    def tan(self) -> Tensor:
+        return trigonometry.Tan._apply1(_floating(self))
+
+    def asin(self) -> Tensor:
+        return trigonometry.Asin._apply1(_floating(self))
+
+    def acos(self) -> Tensor:
+        return trigonometry.Acos._apply1(_floating(self))
+
+    def atan(self) -> Tensor:
+        return trigonometry.Atan._apply1(_floating(self))
+
+    def sinh(self) -> Tensor:
+        return trigonometry.Sinh._apply1(_floating(self))
+
+    def cosh(self) -> Tensor:
+        return trigonometry.Cosh._apply1(_floating(self))
+
+    def asinh(self) -> Tensor:
+        return trigonometry.Asinh._apply1(_floating(self))
+
+    def acosh(self) -> Tensor:
+        return trigonometry.Acosh._apply1(_floating(self))
+
+    def atanh(self) -> Tensor:
+        return trigonometry.Atanh._apply1(_floating(self))
+
+    arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
+
+    def atan2(self, other: Any) -> Tensor:
+        """The angle of the point (other, self), in [-pi, pi]: atan(self / other) in the right quadrant."""
+        return more_math.on_floats(trigonometry.Atan2, self, other)
+
+    arctan2 = atan2
+
+    def hypot(self, other: Any) -> Tensor:
+        """sqrt(self^2 + other^2), with no overflow for large values."""
+        return more_math.on_floats(trigonometry.Hypot, self, other, integers=False)
+
+    def log2(self) -> Tensor:
+        return more_math.Log2._apply1(_floating(self))
+
+    def log10(self) -> Tensor:
+        return more_math.Log10._apply1(_floating(self))
+
+    def exp2(self) -> Tensor:
+        return more_math.Exp2._apply1(_floating(self))
+
+    def rsqrt(self) -> Tensor:
+        """1 / sqrt(self)."""
+        return more_math.Rsqrt._apply1(_floating(self))
+
+    def logaddexp(self, other: Any) -> Tensor:
+        """log(exp(self) + exp(other)), with no overflow for large values."""
+        return more_math.on_floats(more_math.LogAddExp, self, other, integers=False)
+
+    def xlogy(self, other: Any) -> Tensor:
+        """self * log(other), and 0 where self == 0 (unless other is nan)."""
+        return more_math.on_floats(more_math.Xlogy, self, other)
+
+    def logit(self, eps: float | None = None) -> Tensor:
+        """log(self / (1 - self)), the inverse of sigmoid; with eps, self clamped to [eps, 1 - eps] first."""
+        return more_math.logit(self, eps)
+
+    def lerp(self, end: Any, weight: Any) -> Tensor:
+        """self + weight * (end - self): self at weight 0, end at weight 1 (weight a number or a tensor)."""
+        return more_math.lerp(self, end, weight)
+
+    def addcmul(self, tensor1: Any, tensor2: Any, *, value: float = 1) -> Tensor:
+        """self + value * tensor1 * tensor2."""
+        return more_math.addcmul(self, tensor1, tensor2, value)
+
+    def addcdiv(self, tensor1: Any, tensor2: Any, *, value: float = 1) -> Tensor:
+        """self + value * tensor1 / tensor2."""
+        return more_math.addcdiv(self, tensor1, tensor2, value)
+
+    def fmod(self, other: Any) -> Tensor:
+        """self mod other with the sign of self, as C's fmod (remainder has the sign of other)."""
+        return binary(more_math.Fmod, self, other)
+
+    def frac(self) -> Tensor:
+        """self - trunc(self): the fractional part, with self's sign."""
+        return more_math.frac(self)
+
+    def deg2rad(self) -> Tensor:
+        return _floating(self) * (np.pi / 180.0)
+
+    def rad2deg(self) -> Tensor:
+        return _floating(self) * (180.0 / np.pi)
+
+    def copysign(self, other: Any) -> Tensor:
+        """|self| with the sign of other (-0.0 counts as negative)."""
+        return more_math.on_floats(more_math.Copysign, self, other)
+
+    def nan_to_num(
+        self, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None
+    ) -> Tensor:
+        """nan, inf and -inf replaced (the infinities by default with the dtype's largest finite values)."""
+        return more_math.nan_to_num(self, nan, posinf, neginf)
 
     # ------------------------------------------------------------ reductions
     # `axis=` and `keepdims=` are NumPy's names for `dim` and `keepdim`, which PyTorch's
@@ -1711,11 +1920,13 @@ from .ops import (  # noqa: E402
     elementwise,
     joining,
     linalg,
+    more_math,
     movement,
     reduce,
     selection,
     softmax,
     sorting,
+    trigonometry,
     unary,
 )
 from .ops.broadcast import binary, binary_op  # noqa: E402
