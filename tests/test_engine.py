@@ -208,6 +208,22 @@ def test_pow_masked_fill_clip_and_rounding_in_place():
     assert t.tolist() == [1.0, 2.0, 0.0] and t._version == 3
 
 
+@pytest.mark.parametrize("lib_name", ["tinygrad_edu", "torch"])
+@pytest.mark.parametrize("name", ["floor_", "ceil_", "round_", "trunc_", "zero_"])
+def test_a_piecewise_constant_in_place_op_leaves_a_gradient_of_zero(lib_name, name):
+    lib = pytest.importorskip(lib_name)
+    x = lib.tensor([0.3, 1.7, 2.5], dtype=lib.float64, requires_grad=True)
+    h = x * 1.5
+    getattr(h, name)()
+    (h * h + x).sum().backward()  # only the "+ x" reaches x: h's new values are constant in x
+    assert x.grad.tolist() == [1.0, 1.0, 1.0]
+    y = x * 1.5
+    getattr(y[1:], name)()  # through a view: y's first element keeps its gradient of 1.5 * 2y
+    x.grad = None
+    (y * y).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [2 * 1.5 * 0.45, 0.0, 0.0])
+
+
 def test_failed_inplace_leaves_the_tensor_as_it_was():
     t = tg.tensor([[1.0, 2.0]])
     with pytest.raises(RuntimeError, match=r"\(1, 2\).*\(3, 2\)"):

@@ -559,7 +559,13 @@ class Tensor:
                 f"{what} that requires grad is being used in an in-place operation "
                 "(wrap the update in `with tg.no_grad():`)"
             )
-        out = op(self.clone() if recording else self, other)
+        snapshot = self.clone() if recording else self
+        out = op(snapshot, other)
+        if recording and out.grad_fn is None:
+            # a piecewise-constant op (floor_, round_, ...): the new values get a gradient
+            # of 0, as in PyTorch, rather than keeping the old values' graph
+            nowhere = Tensor._wrap(np.zeros(out.shape, dtype=bool))
+            out = elementwise.where(nowhere, snapshot, out)
         if out.shape != self.shape:
             raise RuntimeError(
                 f"output with shape {self.shape} doesn't match the broadcast shape {out.shape}"
@@ -722,9 +728,7 @@ class Tensor:
         return self._inplace(lambda t, _: t.round(decimals), None)
 
     def trunc_(self) -> Tensor:
-        # through where, as copy_: the old values get a gradient of 0 (trunc's own carries none)
-        nowhere = Tensor._wrap(np.zeros(self.shape, dtype=bool))
-        return self._inplace(lambda t, _: elementwise.where(nowhere, t, t.trunc()), None)
+        return self._inplace(lambda t, _: t.trunc(), None)
 
     def frac_(self) -> Tensor:
         return self._inplace(lambda t, _: t.frac(), None)

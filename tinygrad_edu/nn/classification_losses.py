@@ -169,7 +169,8 @@ def _index_target(
     expected = () if input.ndim == 1 else (input.shape[0], *input.shape[2:])
     if input.ndim == 1 and target.ndim == 1:  # one sample's class given as [y]: read as y, as PyTorch
         if target.shape != (1,):
-            raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}")
+            size = target.shape[0]
+            raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {size}")
         target = target.reshape(())
     if target.shape != expected:
         if input.ndim >= 2 and target.ndim >= 1 and target.shape[0] != input.shape[0]:
