@@ -15,18 +15,17 @@ dozen per parameter, and costs less than a hand-written per-parameter Adam.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
-from .optimizer import Optimizer, ParamsT, check_non_negative
+from .flat_state import FlatStateOptimizer
+from .optimizer import ParamsT, check_non_negative
 
 __all__ = ["Adam"]
 
 
-class Adam(Optimizer):
+class Adam(FlatStateOptimizer):
     r"""Adam, and its AMSGrad variant.
 
     Per parameter :math:`\theta`, with learning rate :math:`\gamma`,
@@ -109,7 +108,6 @@ class Adam(Optimizer):
             "decoupled_weight_decay": decoupled_weight_decay,
         }
         super().__init__(params, defaults)
-        self._flats: dict[tuple[int, ...], list[np.ndarray]] = {}
 
     def _step_group(self, group: dict[str, Any]) -> None:
         lr = group["lr"]
@@ -126,17 +124,10 @@ class Adam(Optimizer):
                 self.state[p]["step"] += 1
             t = self.state[params[0]]["step"]
             m, v, *v_max = self._flat(params, names)
-            # every gradient in one new array (so it may be changed in place), as m and v are
-            g = _gather(p.grad.data for p in params)  # type: ignore[union-attr]  # (_buckets: all have one)
+            g = self._flat_grads(params, maximize, 0 if decoupled else weight_decay)
             scratch = np.empty_like(g)
-            if maximize:
-                np.negative(g, out=g)
-            if weight_decay != 0:
-                if decoupled:
-                    for p in params:
-                        p.data *= 1 - lr * weight_decay
-                else:
-                    g += weight_decay * _gather(p.data for p in params)
+            if decoupled and weight_decay != 0:
+                self._decay(params, 1 - lr * weight_decay)
 
             # m <- beta1 m + (1 - beta1) g
             m *= beta1
@@ -155,64 +146,4 @@ class Adam(Optimizer):
             denom += eps
             step = np.divide(m, denom, out=scratch)
             step *= lr / (1 - beta1**t)
-            for p, piece in _pieces(step, params):
-                p.data -= piece
-                p._bump_version()
-
-    def _buckets(self, params: list[Tensor], names: tuple[str, ...]) -> list[list[Tensor]]:
-        """The parameters that have a gradient, in lists of one dtype and one step count.
-
-        Usually that is one list, updated at once; a parameter that joined
-        later (or skipped steps) has its own step count, hence its own list.
-        New parameters get zero state here.
-        """
-        buckets: dict[tuple, list[Tensor]] = {}
-        for p in params:
-            if p.grad is None:
-                continue
-            state = self.state[p]
-            if not state:
-                state["step"] = 0
-                for name in names:
-                    state[name] = np.zeros_like(p.data)
-            buckets.setdefault((p.data.dtype, state["step"]), []).append(p)
-        return list(buckets.values())
-
-    def _flat(self, params: list[Tensor], names: tuple[str, ...]) -> list[np.ndarray]:
-        """Each state array `names` of `params` as one flat array, of which the params' entries are views.
-
-        A NumPy call then updates every parameter of the list at once
-        (PyTorch's "foreach" idea): for small layers, most of a step is the
-        cost of each call, not the arithmetic. The flat arrays are reused
-        while every entry still views them; after `load_state_dict` (new
-        arrays) or for another list of parameters they are built again.
-        """
-        key = tuple(map(id, params))
-        flats = self._flats.get(key)
-        if flats is not None and all(
-            self.state[p][name].base is flat for name, flat in zip(names, flats) for p in params
-        ):
-            return flats
-        flats = []
-        for name in names:
-            flat = _gather(self.state[p][name] for p in params)
-            for p, piece in _pieces(flat, params):
-                self.state[p][name] = piece
-            flats.append(flat)
-        # a parameter's state lives in one flat array: forget older lists that held it
-        self._flats = {k: v for k, v in self._flats.items() if not set(k) & set(key)}
-        self._flats[key] = flats
-        return flats
-
-
-def _gather(arrays: Iterable[np.ndarray]) -> np.ndarray:
-    """The arrays flattened and joined end to end, in a new array."""
-    return np.concatenate([a.reshape(-1) for a in arrays])
-
-
-def _pieces(flat: np.ndarray, params: list[Tensor]) -> Iterator[tuple[Tensor, np.ndarray]]:
-    """(param, view of `flat` shaped like it) for each param, in the order `_gather` joined them."""
-    offset = 0
-    for p in params:
-        yield p, flat[offset : offset + p.data.size].reshape(p.data.shape)
-        offset += p.data.size
+            self._apply(params, step)
