@@ -790,3 +790,37 @@ def test_signature_defaults_and_group_keys_match_torch(cls):
     named_theirs = reference([("w", torch.zeros(2, requires_grad=True))], lr=0.5)
     assert named.state_dict()["param_groups"] == named_theirs.state_dict()["param_groups"]
 
+
+@pytest.mark.parametrize(
+    "name, kwargs",
+    [
+        ("SGD", {"lr": 0.1, "momentum": 0.9}),
+        ("Adam", {"amsgrad": True}),
+        ("AdamW", {}),
+        ("RMSprop", {"momentum": 0.5, "centered": True}),
+        ("Adagrad", {}),
+        *[(name, configs[-1]) for name, (_, _, configs) in CASES.items()],
+    ],
+)
+def test_a_torch_optimizers_state_dict_loads_and_the_run_goes_on_as_torchs(torch64, name, kwargs):
+    torch = torch64
+    params = [torch.tensor(x.copy(), requires_grad=True) for x in X0]
+    theirs = getattr(torch.optim, name)(params, **kwargs)
+
+    def step(t):
+        for p, g in zip(params, gradients([p.detach().numpy() for p in params], t)):
+            p.grad = torch.from_numpy(g)
+        theirs.step()
+
+    for t in range(1, 6):
+        step(t)
+    ours = [tg.Tensor(p.detach().numpy().copy(), requires_grad=True) for p in params]
+    opt = getattr(optim, name)(ours, **kwargs)
+    opt.load_state_dict(theirs.state_dict())  # torch tensors in it, 0-d ones for the scalars
+    for t in range(6, 11):
+        step(t)
+        for p, g in zip(ours, gradients([p.data for p in ours], t)):
+            p.grad = tg.Tensor(g)
+        opt.step()
+        for p, q in zip(ours, params):
+            np.testing.assert_allclose(p.data, q.detach().numpy(), rtol=0, atol=ATOL, err_msg=f"step {t}")

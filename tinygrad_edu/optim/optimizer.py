@@ -339,16 +339,25 @@ def _copy_value(value: Any) -> Any:
 
 
 def _load_value(key: str, value: Any, p: Tensor) -> Any:
-    """One saved state entry, made ready for parameter ``p``."""
+    """One saved state entry, made ready for parameter ``p``.
+
+    Arrays may come from anywhere (`__array__`): a PyTorch optimizer's state
+    dict loads as it is.
+    """
+    if isinstance(value, Tensor):
+        value = value.data
+    elif hasattr(type(value), "__array__") and not isinstance(value, np.ndarray):
+        value = np.asarray(value)  # another library's tensor, or a NumPy scalar
     if key == "step":
         # A Python number here (PyTorch keeps a 0-d float tensor).
         number = value.item() if isinstance(value, np.ndarray) else value
         return int(number) if float(number).is_integer() else number
-    if isinstance(value, (np.ndarray, Tensor)):
-        array = value.data if isinstance(value, Tensor) else value
-        if array.shape != p.shape:
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0 and p.ndim:
+            return value.item()  # a number per parameter (NAdam's mu_product), 0-d in PyTorch
+        if value.shape != p.shape:
             raise ValueError(
-                f"loaded state dict has '{key}' of shape {array.shape} for a parameter of shape {p.shape}"
+                f"loaded state dict has '{key}' of shape {value.shape} for a parameter of shape {p.shape}"
             )
-        return np.array(array, dtype=p.dtype, copy=True)
+        return np.array(value, dtype=p.dtype, copy=True)
     return copy.deepcopy(value)
