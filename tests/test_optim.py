@@ -10,6 +10,7 @@ tanh-shaped force), assigned as ``p.grad``. No autograd is involved.
 from __future__ import annotations
 
 import copy
+import inspect
 import math
 
 import numpy as np
@@ -447,6 +448,12 @@ def test_defaults_and_group_keys_match_torch():
         theirs = getattr(torch.optim, cls.__name__)([torch.zeros(2, requires_grad=True)])
         assert ours.defaults == theirs.defaults and list(ours.defaults) == list(theirs.defaults)
         assert list(ours.param_groups[0]) == list(theirs.param_groups[0]), cls.__name__
+        # the whole signature: names, order, keyword-only markers and defaults
+        signature = [(p.name, p.kind, p.default) for p in inspect.signature(cls).parameters.values()]
+        reference = getattr(torch.optim, cls.__name__)
+        assert signature == [
+            (p.name, p.kind, p.default) for p in inspect.signature(reference).parameters.values()
+        ]
 
 
 def test_params_errors():
