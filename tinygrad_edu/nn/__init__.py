@@ -31,7 +31,11 @@ from .batchnorm import BatchNorm1d, BatchNorm2d
 from .container import ModuleDict, ModuleList, Sequential
 from .conv import Conv1d, Conv2d
 from .distance import CosineSimilarity, PairwiseDistance
+from .dropout import AlphaDropout, Dropout1d, Dropout2d
+from .extra_activations import GLU, Hardshrink, Softmin, Softshrink, Tanhshrink, Threshold
 from .fold import Fold, Unfold
+from .instancenorm import InstanceNorm1d, InstanceNorm2d
+from .likelihood_losses import GaussianNLLLoss, PoissonNLLLoss
 from .linear import Identity, Linear
 from .loss import (
     BCELoss,
@@ -44,6 +48,14 @@ from .loss import (
     NLLLoss,
     SmoothL1Loss,
 )
+from .margin_losses import (
+    CosineEmbeddingLoss,
+    HingeEmbeddingLoss,
+    MarginRankingLoss,
+    MultiLabelSoftMarginLoss,
+    SoftMarginLoss,
+    TripletMarginLoss,
+)
 from .module import Module
 from .normalization import GroupNorm, LayerNorm
 from .parameter import Parameter
@@ -51,12 +63,14 @@ from .parameter_container import ParameterDict, ParameterList
 from .pooling import AvgPool2d, MaxPool2d
 from .pooling1d import AvgPool1d, MaxPool1d
 from .sparse import Embedding
+from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 
 __all__ = [
     "AdaptiveAvgPool1d",
     "AdaptiveAvgPool2d",
     "AdaptiveMaxPool1d",
     "AdaptiveMaxPool2d",
+    "AlphaDropout",
     "AvgPool1d",
     "AvgPool2d",
     "BatchNorm1d",
@@ -66,22 +80,31 @@ __all__ = [
     "CELU",
     "Conv1d",
     "Conv2d",
+    "CosineEmbeddingLoss",
     "CosineSimilarity",
     "CrossEntropyLoss",
     "Dropout",
+    "Dropout1d",
+    "Dropout2d",
     "ELU",
     "Embedding",
     "Flatten",
     "Fold",
     "functional",
+    "GaussianNLLLoss",
     "GELU",
+    "GLU",
     "GroupNorm",
+    "Hardshrink",
     "Hardsigmoid",
     "Hardswish",
     "Hardtanh",
+    "HingeEmbeddingLoss",
     "HuberLoss",
     "Identity",
     "init",
+    "InstanceNorm1d",
+    "InstanceNorm2d",
     "KLDivLoss",
     "L1Loss",
     "LayerNorm",
@@ -89,6 +112,7 @@ __all__ = [
     "Linear",
     "LogSigmoid",
     "LogSoftmax",
+    "MarginRankingLoss",
     "MaxPool1d",
     "MaxPool2d",
     "Mish",
@@ -96,11 +120,13 @@ __all__ = [
     "ModuleDict",
     "ModuleList",
     "MSELoss",
+    "MultiLabelSoftMarginLoss",
     "NLLLoss",
     "PairwiseDistance",
     "Parameter",
     "ParameterDict",
     "ParameterList",
+    "PoissonNLLLoss",
     "PReLU",
     "ReLU",
     "ReLU6",
@@ -109,11 +135,20 @@ __all__ = [
     "Sigmoid",
     "SiLU",
     "SmoothL1Loss",
+    "SoftMarginLoss",
     "Softmax",
+    "Softmin",
     "Softplus",
+    "Softshrink",
     "Softsign",
     "Tanh",
+    "Tanhshrink",
+    "Threshold",
+    "TripletMarginLoss",
     "Unflatten",
     "Unfold",
+    "Upsample",
+    "UpsamplingBilinear2d",
+    "UpsamplingNearest2d",
     "utils",
 ]

@@ -1,10 +1,12 @@
 """Stateless functions behind the layers and losses (PyTorch's `torch.nn.functional`).
 
 Everything here is composed from Tensor operations, so it is differentiable
-twice, too. The losses live in `loss_functions` and `classification_losses`,
-`pad` in `padding`, and the functions of the layers in `conv`, `pooling`,
-`pooling1d`, `adaptive_pooling`, `batchnorm`, `normalization` and `sparse`;
-all are re-exported here, where PyTorch has them.
+twice, too. The losses live in `loss_functions`, `classification_losses`,
+`margin_losses` and `likelihood_losses`, `pad` in `padding`, `interpolate`
+in `upsampling`, more activations in `extra_activations` and the channel
+dropouts in `dropout`, and the functions of the layers in `conv`, `pooling`,
+`pooling1d`, `adaptive_pooling`, `batchnorm`, `instancenorm`,
+`normalization` and `sparse`; all are re-exported here, where PyTorch has them.
 """
 
 from __future__ import annotations
@@ -37,19 +39,33 @@ from .classification_losses import (
     nll_loss,
 )
 from .conv import conv1d, conv2d
+from .dropout import alpha_dropout, dropout1d, dropout2d
+from .extra_activations import glu, hardshrink, softmin, softshrink, tanhshrink, threshold, threshold_
 from .input_checks import check_input_weight_bias
+from .instancenorm import instance_norm
+from .likelihood_losses import gaussian_nll_loss, poisson_nll_loss
 from .loss_functions import huber_loss, kl_div, l1_loss, mse_loss, smooth_l1_loss
+from .margin_losses import (
+    cosine_embedding_loss,
+    hinge_embedding_loss,
+    margin_ranking_loss,
+    multilabel_soft_margin_loss,
+    soft_margin_loss,
+    triplet_margin_loss,
+)
 from .normalization import group_norm, layer_norm
 from .padding import pad
 from .pooling import avg_pool2d, max_pool2d
 from .pooling1d import avg_pool1d, max_pool1d
 from .sparse import embedding
+from .upsampling import interpolate
 
 __all__ = [
     "adaptive_avg_pool1d",
     "adaptive_avg_pool2d",
     "adaptive_max_pool1d",
     "adaptive_max_pool2d",
+    "alpha_dropout",
     "avg_pool1d",
     "avg_pool2d",
     "batch_norm",
@@ -60,20 +76,29 @@ __all__ = [
     "celu_",
     "conv1d",
     "conv2d",
+    "cosine_embedding_loss",
     "cosine_similarity",
     "cross_entropy",
     "dropout",
+    "dropout1d",
+    "dropout2d",
     "elu",
     "elu_",
     "embedding",
     "fold",
+    "gaussian_nll_loss",
     "gelu",
+    "glu",
     "group_norm",
+    "hardshrink",
     "hardsigmoid",
     "hardswish",
     "hardtanh",
     "hardtanh_",
+    "hinge_embedding_loss",
     "huber_loss",
+    "instance_norm",
+    "interpolate",
     "kl_div",
     "l1_loss",
     "layer_norm",
@@ -82,15 +107,18 @@ __all__ = [
     "linear",
     "log_softmax",
     "logsigmoid",
+    "margin_ranking_loss",
     "max_pool1d",
     "max_pool2d",
     "mish",
     "mse_loss",
+    "multilabel_soft_margin_loss",
     "nll_loss",
     "normalize",
     "one_hot",
     "pad",
     "pairwise_distance",
+    "poisson_nll_loss",
     "prelu",
     "relu",
     "relu6",
@@ -100,10 +128,17 @@ __all__ = [
     "sigmoid",
     "silu",
     "smooth_l1_loss",
+    "soft_margin_loss",
     "softmax",
+    "softmin",
     "softplus",
+    "softshrink",
     "softsign",
     "tanh",
+    "tanhshrink",
+    "threshold",
+    "threshold_",
+    "triplet_margin_loss",
     "unfold",
 ]
 
