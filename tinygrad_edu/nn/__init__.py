@@ -28,8 +28,10 @@ from .activation import (
 )
 from .adaptive_pooling import AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d
 from .batchnorm import BatchNorm1d, BatchNorm2d
+from .bilinear import Bilinear
 from .container import ModuleDict, ModuleList, Sequential
 from .conv import Conv1d, Conv2d
+from .conv_transpose import ConvTranspose1d, ConvTranspose2d
 from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import AlphaDropout, Dropout1d, Dropout2d
 from .extra_activations import GLU, Hardshrink, Softmin, Softshrink, Tanhshrink, Threshold
@@ -58,10 +60,23 @@ from .margin_losses import (
 )
 from .module import Module
 from .normalization import GroupNorm, LayerNorm
+from .padding_layers import (
+    CircularPad1d,
+    CircularPad2d,
+    ConstantPad1d,
+    ConstantPad2d,
+    ReflectionPad1d,
+    ReflectionPad2d,
+    ReplicationPad1d,
+    ReplicationPad2d,
+    ZeroPad1d,
+    ZeroPad2d,
+)
 from .parameter import Parameter
 from .parameter_container import ParameterDict, ParameterList
 from .pooling import AvgPool2d, MaxPool2d
 from .pooling1d import AvgPool1d, MaxPool1d
+from .shuffle import ChannelShuffle, PixelShuffle, PixelUnshuffle
 from .sparse import Embedding
 from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 
@@ -77,9 +92,17 @@ __all__ = [
     "BatchNorm2d",
     "BCELoss",
     "BCEWithLogitsLoss",
+    "Bilinear",
     "CELU",
+    "ChannelShuffle",
+    "CircularPad1d",
+    "CircularPad2d",
+    "ConstantPad1d",
+    "ConstantPad2d",
     "Conv1d",
     "Conv2d",
+    "ConvTranspose1d",
+    "ConvTranspose2d",
     "CosineEmbeddingLoss",
     "CosineSimilarity",
     "CrossEntropyLoss",
@@ -126,10 +149,16 @@ __all__ = [
     "Parameter",
     "ParameterDict",
     "ParameterList",
+    "PixelShuffle",
+    "PixelUnshuffle",
     "PoissonNLLLoss",
     "PReLU",
     "ReLU",
     "ReLU6",
+    "ReflectionPad1d",
+    "ReflectionPad2d",
+    "ReplicationPad1d",
+    "ReplicationPad2d",
     "SELU",
     "Sequential",
     "Sigmoid",
@@ -151,4 +180,6 @@ __all__ = [
     "UpsamplingBilinear2d",
     "UpsamplingNearest2d",
     "utils",
+    "ZeroPad1d",
+    "ZeroPad2d",
 ]

@@ -4,9 +4,10 @@ Everything here is composed from Tensor operations, so it is differentiable
 twice, too. The losses live in `loss_functions`, `classification_losses`,
 `margin_losses` and `likelihood_losses`, `pad` in `padding`, `interpolate`
 in `upsampling`, more activations in `extra_activations` and the channel
-dropouts in `dropout`, and the functions of the layers in `conv`, `pooling`,
-`pooling1d`, `adaptive_pooling`, `batchnorm`, `instancenorm`,
-`normalization` and `sparse`; all are re-exported here, where PyTorch has them.
+dropouts in `dropout`, and the functions of the layers in `conv`,
+`conv_transpose`, `bilinear`, `shuffle`, `pooling`, `pooling1d`,
+`adaptive_pooling`, `batchnorm`, `instancenorm`, `normalization` and
+`sparse`; all are re-exported here, where PyTorch has them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..dtypes import require_float
+from ..dtypes import require_float, type_name
 from ..ops import linalg
 from ..ops.broadcast import broadcast_shape
 from ..ops.conv import fold, unfold
@@ -31,6 +32,7 @@ from .adaptive_pooling import (
     adaptive_max_pool2d,
 )
 from .batchnorm import batch_norm
+from .bilinear import bilinear
 from .classification_losses import (
     BinaryCrossEntropy,
     binary_cross_entropy,
@@ -39,6 +41,7 @@ from .classification_losses import (
     nll_loss,
 )
 from .conv import conv1d, conv2d
+from .conv_transpose import conv_transpose1d, conv_transpose2d
 from .dropout import alpha_dropout, dropout1d, dropout2d
 from .extra_activations import glu, hardshrink, softmin, softshrink, tanhshrink, threshold, threshold_
 from .input_checks import check_input_weight_bias
@@ -57,6 +60,7 @@ from .normalization import group_norm, layer_norm
 from .padding import pad
 from .pooling import avg_pool2d, max_pool2d
 from .pooling1d import avg_pool1d, max_pool1d
+from .shuffle import channel_shuffle, pixel_shuffle, pixel_unshuffle
 from .sparse import embedding
 from .upsampling import interpolate
 
@@ -69,13 +73,17 @@ __all__ = [
     "avg_pool1d",
     "avg_pool2d",
     "batch_norm",
+    "bilinear",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "BinaryCrossEntropy",
     "celu",
     "celu_",
+    "channel_shuffle",
     "conv1d",
     "conv2d",
+    "conv_transpose1d",
+    "conv_transpose2d",
     "cosine_embedding_loss",
     "cosine_similarity",
     "cross_entropy",
@@ -118,6 +126,8 @@ __all__ = [
     "one_hot",
     "pad",
     "pairwise_distance",
+    "pixel_shuffle",
+    "pixel_unshuffle",
     "poisson_nll_loss",
     "prelu",
     "relu",
@@ -370,7 +380,9 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     """Inverted dropout: zero each element with probability p and scale the rest by 1/(1-p).
 
     The expectation is unchanged, so evaluation (training=False) is the identity.
-    The mask comes from the global generator (see `tg.manual_seed`).
+    The mask comes from the global generator (see `tg.manual_seed`). An integer
+    or bool tensor cannot hold the scaled values: a RuntimeError, as in PyTorch
+    (which still allows p = 0 and p = 1, where nothing needs scaling).
     """
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
@@ -380,6 +392,11 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     def drop(t: Tensor) -> Tensor:  # the mask is drawn only once the in-place checks have passed
         if p == 1.0:
             return t * Tensor._wrap(np.zeros((), t.dtype))
+        if t.dtype.kind != "f" and t.numel() > 0:
+            torch_name = type_name(t.dtype).removeprefix("tinygrad_edu.").removesuffix("Tensor")
+            raise RuntimeError(
+                f"dropout: result type Float can't be cast to the desired output type {torch_name}"
+            )
         keep = default_generator().random(t.shape) >= p
         return t * Tensor._wrap((keep / (1.0 - p)).astype(t.dtype))
 
