@@ -76,6 +76,7 @@ from .parameter import Parameter
 from .parameter_container import ParameterDict, ParameterList
 from .pooling import AvgPool2d, MaxPool2d
 from .pooling1d import AvgPool1d, MaxPool1d
+from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .shuffle import ChannelShuffle, PixelShuffle, PixelUnshuffle
 from .sparse import Embedding
 from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
@@ -118,6 +119,8 @@ __all__ = [
     "GELU",
     "GLU",
     "GroupNorm",
+    "GRU",
+    "GRUCell",
     "Hardshrink",
     "Hardsigmoid",
     "Hardswish",
@@ -135,6 +138,8 @@ __all__ = [
     "Linear",
     "LogSigmoid",
     "LogSoftmax",
+    "LSTM",
+    "LSTMCell",
     "MarginRankingLoss",
     "MaxPool1d",
     "MaxPool2d",
@@ -155,6 +160,10 @@ __all__ = [
     "PReLU",
     "ReLU",
     "ReLU6",
+    "RNN",
+    "RNNBase",
+    "RNNCell",
+    "RNNCellBase",
     "ReflectionPad1d",
     "ReflectionPad2d",
     "ReplicationPad1d",
