@@ -172,6 +172,44 @@ def _einsum_diagonal(a: tg.Tensor) -> tg.Tensor:
     return tg.einsum("...ii->...i", m) * tg.einsum("...ii", m).unsqueeze(-1)
 
 
+def _nan_reductions(a: tg.Tensor) -> tg.Tensor:
+    """nansum and nanmean of a with every other element along the last dim replaced by nan (the
+    first is kept, so no slice is all nan): those get no gradient, the others theirs."""
+    odd = np.broadcast_to(np.arange(a.shape[-1]) % 2 == 1, a.shape)
+    x = tg.where(tg.tensor(odd), np.nan, a)
+    return x.nanmean(-1, keepdim=True) * x.nansum() + x.nansum(0)
+
+
+def _var_std_mean(a: tg.Tensor) -> tg.Tensor:
+    """var_mean over dim 0 times std_mean over the last dim (their shapes broadcast)."""
+    var, mean = tg.var_mean(a, 0)
+    std, mean_last = tg.std_mean(a, -1, keepdim=True, correction=0)
+    return var * std + mean * mean_last
+
+
+def _diagonal_write_back(a: tg.Tensor) -> tg.Tensor:
+    """A diagonal (one above the main one, of dims 0 and -1) scaled in place: the change reaches
+    its base through the view."""
+    y = a * 1.0
+    y.diagonal(1, 0, -1).mul_(a.diagonal(1, 0, -1).exp())
+    return y * a
+
+
+def _inplace_fused(a: tg.Tensor, b: tg.Tensor) -> tg.Tensor:
+    y = a * 1.0
+    y.lerp_(b, 0.3)
+    y.addcmul_(a, b, value=-0.5)
+    y.addcdiv_(b, a.exp(), value=2.0)
+    return y
+
+
+def _inplace_positive(a: tg.Tensor, b: tg.Tensor) -> tg.Tensor:
+    """The in-place binary math on positive operands, where none of them has a kink. (One tensor
+    each: hypot saves its result, which a second in-place op would change before backward.)"""
+    y = [a * 1.0 for _ in range(4)]
+    return y[0].hypot_(b) * y[1].atan2_(b) + y[2].xlogy_(b) * y[3].copysign_(b)
+
+
 def _inplace(x: tg.Tensor, y: tg.Tensor) -> tg.Tensor:
     z = x * 1.0
     z += y
@@ -240,6 +278,8 @@ def _embedding(a: tg.Tensor) -> tg.Tensor:
     return embedding(tg.tensor(np.array([[0, n - 1], [0, 0], [0, n // 2]])), table) ** 2
 
 
+# (A row whose result could be empty takes a min_side: gradgradcheck cannot perturb an empty
+# upstream gradient.)
 OPS = [
     Op("add", lambda a, b: a + b, ("Add",), arity=2, broadcast=True),
     Op("sub", lambda a, b: a - b, ("Sub",), arity=2, broadcast=True),
@@ -426,6 +466,29 @@ OPS = [
     ),
     Op("cumsum", lambda a: a.cumsum(-1) * a, ("Cumsum",)),
     Op("cumsum_dim0", lambda a: a.cumsum(0, dtype=tg.float64) ** 2, ("Cumsum",), min_dims=1),
+    # ops/cumulative.py. cumprod is exact at zeros too, but a quotient rule where there are none
+    # loses digits next to them (tests/test_reduce_shape_ops.py checks zeros, both orders)
+    Op("cumprod", lambda a: a.cumprod(-1) * a, ("Cumprod", "Cumsum"), kinks=(0.0,)),
+    Op("cumprod_dim0", lambda a: a.cumprod(0) ** 2, ("Cumprod",), min_dims=1, kinks=(0.0,)),
+    # (the upstream gradient of logcumsumexp is often exactly 0 here, where a is)
+    Op("logcumsumexp", lambda a: a.logcumsumexp(-1) * a, ("LogCumSumExp",)),
+    Op("logcumsumexp_dim0", lambda a: (a * 3.0).logcumsumexp(0) ** 2, ("LogCumSumExp",), min_dims=1),
+    Op(
+        "cummax_cummin",
+        lambda a: a.cummax(-1).values * a.cummin(0).values,
+        ("Index", "IndexAdd"),
+        min_dims=1,
+        distinct=True,
+    ),
+    Op(
+        "diff_prepend_append",
+        lambda a, b: a.diff(2, -1, prepend=b, append=b.exp()) ** 2,
+        ("Cat", "Sub", "Index"),
+        arity=2,
+        same_shape=True,
+        min_dims=1,
+    ),
+    Op("diff_dim0", lambda a: a.diff(dim=0) * a.sum(), ("Sub", "Index"), min_dims=1, extra={"min_side": 2}),
     # |x| has a kink at 0 and so has the norm of a slice of zeros
     Op("norm", lambda a: a.norm(), ("Sqrt", "Where"), kinks=(0.0,)),
     Op("norm_p3_dim", lambda a: a.norm(3, dim=-1), ("Pow", "Abs"), min_dims=1, kinks=(0.0,)),
@@ -485,6 +548,17 @@ OPS = [
     Op("min_dim", lambda a: a.min(0, keepdim=True).values, ("Index",), min_dims=1, distinct=True),
     Op("median_all", lambda a: tg.median(a) * a, ("Median", "Mul"), distinct=True),
     Op("median_dim", lambda a: a.median(-1).values ** 2, ("Index",), min_dims=1, distinct=True),
+    # ops/statistics.py
+    Op("nansum_nanmean", _nan_reductions, ("NanSum", "Where"), min_dims=1),
+    Op("var_mean_std_mean", _var_std_mean, ("Sum", "Sqrt"), min_dims=1, distinct=True, extra={"min_side": 2}),
+    Op(
+        "aminmax",
+        lambda a: a.aminmax(dim=-1, keepdim=True).min * a.aminmax(dim=0, keepdim=True).max + a.aminmax().max,
+        ("Amax", "Neg"),
+        min_dims=1,
+        distinct=True,
+    ),
+    Op("kthvalue", lambda a: a.kthvalue(a.shape[0], 0).values ** 2, ("Index",), min_dims=1, distinct=True),
     Op("dot", lambda a, b: tg.dot(a.reshape(-1), b.reshape(-1) ** 2), ("MatMul",), arity=2),
     Op("outer", lambda a, b: tg.outer(a.reshape(-1), b.reshape(-1).exp()), ("Mul", "Reshape"), arity=2),
     Op(
@@ -614,6 +688,60 @@ OPS = [
     Op("masked_select", lambda a: a.masked_select(a.detach() > 0) ** 2, ("Index",), kinks=(0.0,)),
     Op("tril_triu", lambda a: a.tril(-1) * a + a.triu(1) ** 2, ("Where",), min_dims=2),
     Op("unflatten", lambda a: a.reshape(-1).unflatten(0, (1, -1)) * a.reshape(-1), ("Reshape",)),
+    # ops/rearranging.py: repeated places (repeat_interleave, take) add their gradients up
+    Op(
+        "repeat_interleave",
+        lambda a: (
+            a.repeat_interleave(tg.tensor((np.arange(a.shape[0]) + 1) % 3), dim=0) ** 2
+            + a.repeat_interleave(2).sum()
+        ),
+        ("Index", "IndexAdd"),
+        min_dims=1,
+    ),
+    Op("roll", lambda a: a.roll((1, -2), (0, -1)) * a + a.roll(2) ** 2, ("Index", "IndexAdd"), min_dims=1),
+    Op(
+        "rot90_movedim",
+        lambda a: a.rot90(1, (0, -1)).movedim(0, -1) ** 2 + a.rot90(-1).swapaxes(0, 1).sum(),
+        ("Index", "Permute", "Clone"),
+        min_dims=2,
+    ),
+    Op(
+        "tensor_split",
+        lambda a, b: tg.cat(a.tensor_split(3, -1)[::-1], -1) * b + tg.cat(a.tensor_split([1, -1])) ** 2,
+        ("Index", "Cat"),
+        arity=2,
+        same_shape=True,
+        min_dims=1,
+    ),
+    Op(
+        "take",
+        lambda a: a.take(tg.tensor((np.arange(2 * a.numel()) * 5 + 1) % a.numel() - a.numel())) ** 2,
+        ("Index", "IndexAdd"),
+    ),
+    # ops/matrix.py: diagonals with offsets, of dims in either order
+    Op(
+        "diagonal_offset",
+        lambda a: a.diagonal(1, -1, 0) ** 2,
+        ("Diagonal", "DiagEmbed"),
+        min_dims=2,
+        extra={"min_side": 2},
+    ),
+    Op("diag_embed", lambda a: a.diag_embed(-1, -1, 0) * a.sum(), ("DiagEmbed", "Diagonal"), min_dims=1),
+    Op("diagonal_write_back", _diagonal_write_back, ("Diagonal", "DiagEmbed", "Where", "Clone"), min_dims=2),
+    Op(
+        "diag_trace",
+        lambda a: a.reshape(a.shape[0], -1).trace() * a.reshape(-1).diag(1),
+        ("Diagonal",),
+        min_dims=1,
+    ),
+    Op(
+        "mv",
+        lambda a, b: a.reshape(a.shape[0], -1).mv(b.reshape(b.shape[0], -1)[0].exp()),
+        ("MatMul",),
+        arity=2,
+        same_shape=True,
+        min_dims=1,
+    ),
     Op("setitem", _setitem, ("IndexPut", "Clone"), arity=2, min_dims=1, same_shape=True),
     Op(
         "inplace",
@@ -622,6 +750,15 @@ OPS = [
         arity=2,
         domain=POSITIVE,
         same_shape=True,
+    ),
+    Op("inplace_fused", _inplace_fused, ("Clone", "Mul", "Add", "Div", "Exp"), arity=2, same_shape=True),
+    Op(
+        "inplace_positive",
+        _inplace_positive,
+        ("Hypot", "Atan2", "Xlogy", "Copysign"),
+        arity=2,
+        same_shape=True,
+        domain=POSITIVE,
     ),
     Op("cat", lambda a, b: tg.cat([a, b, a], 0), ("Cat",), arity=2, min_dims=1, same_shape=True),
     Op("stack", lambda a, b: tg.stack([a, b], -1), ("Cat", "Reshape"), arity=2, same_shape=True),

@@ -45,6 +45,8 @@ from .factories import (
 from .ops.einsum import einsum
 from .ops.elementwise import where
 from .ops.joining import cat, column_stack, concat, concatenate, dstack, hstack, row_stack, stack, vstack
+from .ops.rearranging import repeat_interleave_function as repeat_interleave
+from .ops.statistics import std_mean, var_mean
 from .random import Generator, manual_seed
 from .serialization import load, save
 from .tensor import Tensor, set_printoptions
@@ -193,6 +195,33 @@ nan_to_num = Tensor.nan_to_num
 logical_and = Tensor.logical_and
 logical_or = Tensor.logical_or
 logical_xor = Tensor.logical_xor
+# ops/cumulative.py, ops/statistics.py, ops/rearranging.py and ops/matrix.py (tg.repeat_interleave,
+# tg.var_mean and tg.std_mean, which have no method, are imported above)
+cumprod = Tensor.cumprod
+cummax = Tensor.cummax
+cummin = Tensor.cummin
+logcumsumexp = Tensor.logcumsumexp
+diff = Tensor.diff
+nansum = Tensor.nansum
+nanmean = Tensor.nanmean
+count_nonzero = Tensor.count_nonzero
+aminmax = Tensor.aminmax
+kthvalue = Tensor.kthvalue
+bincount = Tensor.bincount
+histc = Tensor.histc
+roll = Tensor.roll
+rot90 = Tensor.rot90
+movedim = Tensor.movedim
+moveaxis = Tensor.moveaxis
+swapaxes = Tensor.swapaxes
+swapdims = Tensor.swapdims
+tensor_split = Tensor.tensor_split
+take = Tensor.take
+diagonal = Tensor.diagonal
+diag = Tensor.diag
+diag_embed = Tensor.diag_embed
+trace = Tensor.trace
+mv = Tensor.mv
 
 
 def is_tensor(obj: object) -> builtins.bool:
@@ -416,4 +445,33 @@ __all__ = [
     "xlogy",
     "zeros",
     "zeros_like",
+    # ops/cumulative.py, ops/statistics.py, ops/rearranging.py, ops/matrix.py
+    "aminmax",
+    "bincount",
+    "count_nonzero",
+    "cummax",
+    "cummin",
+    "cumprod",
+    "diag",
+    "diag_embed",
+    "diagonal",
+    "diff",
+    "histc",
+    "kthvalue",
+    "logcumsumexp",
+    "moveaxis",
+    "movedim",
+    "mv",
+    "nanmean",
+    "nansum",
+    "repeat_interleave",
+    "roll",
+    "rot90",
+    "std_mean",
+    "swapaxes",
+    "swapdims",
+    "take",
+    "tensor_split",
+    "trace",
+    "var_mean",
 ]

@@ -7,8 +7,9 @@ its inputs, building the graph that `backward()` walks in reverse.
 The methods below are one-line doors into the ops: arithmetic
 (ops/elementwise.py), one-input math (ops/unary.py), more math
 (ops/trigonometry.py, ops/more_math.py), reductions
-(ops/reduce.py, ops/softmax.py), movement (ops/movement.py), picking and
-ordering elements (ops/selection.py, ops/sorting.py) and matmul (ops/linalg.py).
+(ops/reduce.py, ops/softmax.py, ops/cumulative.py, ops/statistics.py), movement
+(ops/movement.py, ops/rearranging.py), picking and ordering elements
+(ops/selection.py, ops/sorting.py), matmul (ops/linalg.py) and diagonals (ops/matrix.py).
 """
 
 from __future__ import annotations
@@ -541,9 +542,7 @@ class Tensor:
         that was saved for it and changed since.
         """
         self._refresh_view()
-        recording = _state.enabled and (
-            self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)
-        )
+        recording = _state.enabled and (self.requires_grad or _any_requires_grad(other))
         root = self
         while root._view is not None:
             root = root._view[0]
@@ -686,6 +685,34 @@ class Tensor:
 
     def masked_fill_(self, mask: Tensor, value: Any) -> Tensor:
         return self._inplace(lambda t, v: t.masked_fill(mask, v), value)
+
+    # The in-place forms of the math of ops/trigonometry.py and ops/more_math.py on two or
+    # three operands (those that PyTorch has); the others are passed on as a tuple
+    def lerp_(self, end: Any, weight: Any) -> Tensor:
+        return self._inplace(lambda t, others: t.lerp(*others), (end, weight))
+
+    def addcmul_(self, tensor1: Any, tensor2: Any, *, value: float = 1) -> Tensor:
+        return self._inplace(lambda t, others: t.addcmul(*others, value=value), (tensor1, tensor2))
+
+    def addcdiv_(self, tensor1: Any, tensor2: Any, *, value: float = 1) -> Tensor:
+        return self._inplace(lambda t, others: t.addcdiv(*others, value=value), (tensor1, tensor2))
+
+    def fmod_(self, other: Any) -> Tensor:
+        return self._inplace(Tensor.fmod, other)
+
+    def atan2_(self, other: Any) -> Tensor:
+        return self._inplace(Tensor.atan2, other)
+
+    def hypot_(self, other: Any) -> Tensor:
+        return self._inplace(Tensor.hypot, other)
+
+    def copysign_(self, other: Any) -> Tensor:
+        return self._inplace(Tensor.copysign, other)
+
+    def xlogy_(self, other: Any) -> Tensor:
+        return self._inplace(Tensor.xlogy, other)
+
+    arctan2_ = atan2_
 
     # The in-place forms of one-input ops: self = f(self)
     def neg_(self) -> Tensor:
@@ -1363,6 +1390,77 @@ class Tensor:
     def cumsum(self, dim: int | None = None, *, dtype: Any = None, axis: Any = None) -> Tensor:
         return reduce.cumsum(self, _dim(dim, axis, "cumsum", required=True), dtype)
 
+    # running products, maxima and log-sum-exps, and differences (ops/cumulative.py)
+
+    def cumprod(self, dim: int | None = None, *, dtype: Any = None, axis: Any = None) -> Tensor:
+        return cumulative.cumprod(self, _dim(dim, axis, "cumprod", required=True), dtype)
+
+    def cummax(self, dim: int | None = None, *, axis: Any = None) -> Any:
+        """(values, indices) of the running max along dim; the gradient goes to the element taken."""
+        return cumulative.cummax(self, _dim(dim, axis, "cummax", required=True), largest=True)
+
+    def cummin(self, dim: int | None = None, *, axis: Any = None) -> Any:
+        """(values, indices) of the running min along dim; the gradient goes to the element taken."""
+        return cumulative.cummax(self, _dim(dim, axis, "cummin", required=True), largest=False)
+
+    def logcumsumexp(self, dim: int | None = None, *, axis: Any = None) -> Tensor:
+        """log(cumsum(exp(self))) along dim, without overflow."""
+        return cumulative.logcumsumexp(self, _dim(dim, axis, "logcumsumexp", required=True))
+
+    def diff(
+        self, n: int = 1, dim: int = -1, prepend: Tensor | None = None, append: Tensor | None = None
+    ) -> Tensor:
+        """The n-th difference along dim (self[1:] - self[:-1], n times), prepend and append joined first."""
+        return cumulative.diff(self, n, dim, prepend, append)
+
+    # summaries (ops/statistics.py)
+
+    def nansum(
+        self,
+        dim: int | tuple | None = None,
+        keepdim: bool = False,
+        *,
+        dtype: Any = None,
+        axis: Any = None,
+        keepdims: bool | None = None,
+    ) -> Tensor:
+        """The sum of the elements that are not nan."""
+        return statistics.nansum(self, _dim(dim, axis, "nansum"), _keep(keepdim, keepdims, "nansum"), dtype)
+
+    def nanmean(
+        self,
+        dim: int | tuple | None = None,
+        keepdim: bool = False,
+        *,
+        dtype: Any = None,
+        axis: Any = None,
+        keepdims: bool | None = None,
+    ) -> Tensor:
+        """The mean of the elements that are not nan."""
+        return statistics.nanmean(
+            self, _dim(dim, axis, "nanmean"), _keep(keepdim, keepdims, "nanmean"), dtype
+        )
+
+    def count_nonzero(self, dim: int | tuple | None = None, *, axis: Any = None) -> Tensor:
+        """The number of nonzero elements (along dims), as int64; no gradient."""
+        return statistics.count_nonzero(self, _dim(dim, axis, "count_nonzero"))
+
+    def aminmax(self, *, dim: int | None = None, keepdim: bool = False, axis: Any = None) -> Any:
+        """(min, max) over all elements, or along one dim, as amin and amax give them."""
+        return statistics.aminmax(self, _dim(dim, axis, "aminmax"), keepdim)
+
+    def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False) -> Any:
+        """(values, indices) of the k-th smallest element along dim, counting k from 1."""
+        return statistics.kthvalue(self, k, dim, keepdim)
+
+    def bincount(self, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
+        """How often each of 0, 1, ..., max(self) occurs in this 1-d integer tensor (or its weights' sums)."""
+        return statistics.bincount(self, weights, minlength)
+
+    def histc(self, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:
+        """The counts of a histogram of `bins` equal bins from min to max (the data's range if equal)."""
+        return statistics.histc(self, bins, min, max)
+
     def norm(self, p: float | str = "fro", dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
         return reduce.norm(self, p, dim, keepdim)
 
@@ -1567,6 +1665,46 @@ class Tensor:
         axes = reduce.normalize_dims(tuple(given), self.ndim)
         return self[tuple(slice(None, None, -1) if d in axes else slice(None) for d in range(self.ndim))]
 
+    # rearranging (ops/rearranging.py)
+
+    def repeat_interleave(
+        self, repeats: int | Tensor, dim: int | None = None, *, output_size: int | None = None
+    ) -> Tensor:
+        """Each element (each slice along dim) repeated in place: [a, b] -> [a, a, b, b] for 2."""
+        return rearranging.repeat_interleave(self, repeats, dim, output_size)
+
+    def roll(self, shifts: int | Sequence[int], dims: int | Sequence[int] | None = None) -> Tensor:
+        """The elements shifted along dims, those pushed off one end coming back at the other."""
+        return rearranging.roll(self, shifts, dims)
+
+    def rot90(self, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
+        """Turned k quarter turns in the plane of dims, from the first dim toward the second."""
+        return rearranging.rot90(self, k, dims)
+
+    def movedim(self, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
+        """Dims `source` moved to the places `destination`, the others keeping their order (a view)."""
+        return rearranging.movedim(self, source, destination)
+
+    moveaxis = movedim  # (NumPy's name)
+
+    def swapaxes(self, axis0: int, axis1: int) -> Tensor:
+        """transpose, under NumPy's name."""
+        return movement.transpose(self, axis0, axis1)
+
+    def swapdims(self, dim0: int, dim1: int) -> Tensor:
+        """transpose, under another of PyTorch's names."""
+        return movement.transpose(self, dim0, dim1)
+
+    def tensor_split(
+        self, indices_or_sections: int | Sequence[int] | Tensor, dim: int = 0
+    ) -> tuple[Tensor, ...]:
+        """Views cut along dim: a number of nearly equal sections, or cut at the given indices."""
+        return rearranging.tensor_split(self, indices_or_sections, dim)
+
+    def take(self, index: Tensor) -> Tensor:
+        """The elements at the given positions of the tensor flattened, in index's shape."""
+        return rearranging.take(self, index)
+
     # new_*: a new tensor in self's dtype unless `dtype` is given (and on self's device, the CPU)
 
     def new_tensor(
@@ -1680,6 +1818,28 @@ class Tensor:
     def bmm(self, mat2: Tensor) -> Tensor:
         """Batched matrix product of two 3-D tensors, (B, n, k) @ (B, k, m), with no broadcasting."""
         return linalg.bmm(self, mat2)
+
+    def mv(self, vec: Tensor) -> Tensor:
+        """The product of a matrix (n, m) and a vector (m,), a vector (n,)."""
+        return matrix.mv(self, vec)
+
+    # diagonals (ops/matrix.py)
+
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        """The diagonal of dims (dim1, dim2), shifted by offset, as the last dim (a view)."""
+        return matrix.diagonal(self, offset, dim1, dim2)
+
+    def diag(self, diagonal: int = 0) -> Tensor:
+        """A vector laid on a diagonal of a square matrix, or a copy of a matrix's diagonal."""
+        return matrix.diag(self, diagonal)
+
+    def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+        """Zeros with the last dim laid on a diagonal of two new dims (dim1, dim2)."""
+        return matrix.diag_embed(self, offset, dim1, dim2)
+
+    def trace(self) -> Tensor:
+        """The sum of a matrix's main diagonal."""
+        return matrix.trace(self)
 
     # ------------------------------------------------------------ dtype conversions
     # Last in the class on purpose: from its `def` on, a method named `float`,
@@ -1889,6 +2049,13 @@ def _warn_copy_of_tensor(call: str) -> None:
     )
 
 
+def _any_requires_grad(other: Any) -> bool:
+    """Does the operand of an in-place op (a tuple of them, for lerp_ and the like) need a gradient?"""
+    if type(other) is tuple:
+        return any(isinstance(t, Tensor) and t.requires_grad for t in other)
+    return isinstance(other, Tensor) and other.requires_grad
+
+
 def _floating(t: Tensor) -> Tensor:
     """`t` if it holds floats, else `t` as the default float dtype.
 
@@ -1921,15 +2088,19 @@ function.Tensor = Tensor  # type: ignore[misc]  # (mypy sees function.py's TYPE_
 from .ops import (  # noqa: E402
     activation,
     broadcast,
+    cumulative,
     elementwise,
     joining,
     linalg,
+    matrix,
     more_math,
     movement,
+    rearranging,
     reduce,
     selection,
     softmax,
     sorting,
+    statistics,
     trigonometry,
     unary,
 )
