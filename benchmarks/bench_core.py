@@ -5,6 +5,8 @@
    hand-written NumPy forward and backward of the same chain (the floor) and,
    when it is installed, PyTorch eager.
 2. A chain of 100,000 scalar ops, forward and backward, next to its NumPy version.
+3. A loop over the slices x[t] of one tensor (an RNN's time steps), for two
+   lengths: the cost per slice should not grow with the length.
 
 Run: make bench   (or python benchmarks/bench_core.py)
 """
@@ -126,6 +128,38 @@ def deep_chain(deep: int) -> str:
     )
 
 
+def slice_loop(lengths: tuple[int, ...] = (25, 400)) -> str:
+    """Forward and backward of sum_t (x[t] * w).sum() over the L slices of x (L, 32, 256), per slice."""
+    rng = np.random.default_rng(0)
+    w0 = rng.standard_normal(256)
+    lines = []
+    for n in lengths:
+        x0 = rng.standard_normal((n, 32, 256))
+
+        def ours(x0: np.ndarray = x0) -> np.ndarray:
+            x, w = tg.tensor(x0, requires_grad=True), tg.tensor(w0)
+            loss = (x[0] * w).sum()
+            for t in range(1, len(x0)):
+                loss = loss + (x[t] * w).sum()
+            loss.backward()
+            return x.grad.data
+
+        def by_hand(x0: np.ndarray = x0) -> np.ndarray:
+            loss = sum(float((x0[t] * w0).sum()) for t in range(len(x0)))
+            grad = np.empty_like(x0)
+            for t in range(len(x0)):
+                grad[t] = w0  # d/dx[t] of (x[t] w).sum()
+            return grad + 0.0 * loss
+
+        assert np.allclose(ours(), by_hand()), "tinygrad_edu disagrees with NumPy"
+        best = interleaved_best({"ours": ours, "numpy": by_hand}, 5)
+        lines.append(
+            f"{n} slices: {best['ours'] / n * 1e6:.1f} us per slice, NumPy by hand "
+            f"{best['numpy'] / n * 1e6:.1f} us; ratio {best['ours'] / best['numpy']:.1f}x"
+        )
+    return "\nLoop over the slices x[t] of x (L, 32, 256), forward + backward:\n" + "\n".join(lines)
+
+
 def print_rows(best: dict[str, float], n: int) -> None:
     """One table row per implementation: us per op, and the ratio to the floor (the first entry)."""
     floor = next(iter(best.values()))
@@ -145,6 +179,7 @@ def main() -> None:
     # PyTorch adds about 150,000 of them (16-21x instead of 13x here), which
     # would make our figure depend on whether PyTorch happens to be installed.
     deep_line = deep_chain(args.deep)
+    slices_lines = slice_loop()
 
     rng = np.random.default_rng(0)
     x0, c = rng.standard_normal((4, 4)), rng.uniform(0.5, 1.0, (4, 4))
@@ -184,6 +219,7 @@ def main() -> None:
         print_rows(best, n)
 
     print(deep_line)
+    print(slices_lines)
 
 
 if __name__ == "__main__":

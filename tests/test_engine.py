@@ -1136,3 +1136,67 @@ def test_views_after_in_place_changes_behave_as_pytorchs():
     with pytest.raises(RuntimeError, match="view made in no_grad mode"):
         v *= 2.0
     assert y.tolist() == [1.0, 2.0]
+
+
+# ---- gradients of indexed tensors: the engine adds each slice's gradient in place
+
+
+INDICES = st.sampled_from(
+    [
+        (0,),
+        (-1,),
+        (slice(1, None),),
+        (slice(None, 2),),
+        (slice(None, None, 2),),
+        (Ellipsis, 1),
+        (None, 1, slice(0, 2)),
+        (np.array([0, 0, 1]),),  # a place named twice
+        (slice(None), np.array([2, 0, 2])),
+    ]
+)
+
+
+@given(st.lists(INDICES, min_size=1, max_size=6), st.booleans(), st.booleans())
+def test_gradients_of_many_indexings_of_one_tensor_add_up_right(indices, leaf, also_whole):
+    data = np.arange(12.0).reshape(3, 4) / 7.0
+    x0 = f64(data)
+    x = x0 if leaf else x0 * 1.0
+    if not leaf:
+        x.retain_grad()
+        seen = []
+        x.register_hook(lambda g: seen.append(g.data.copy()))
+    loss = (x * x).sum() if also_whole else 0.0
+    expected = 2 * data if also_whole else np.zeros_like(data)
+    for k, index in enumerate(indices):
+        weight = np.cos(np.arange(np.size(data[index])) + k).reshape(np.shape(data[index]))
+        loss = loss + (x[index] * tg.tensor(weight)).sum()
+        np.add.at(expected, index, weight)  # dL/dx: each weight added where its slice came from
+    loss.backward(retain_graph=True)
+    np.testing.assert_allclose(x.grad.data, expected, rtol=1e-12)
+    if not leaf:
+        np.testing.assert_allclose(seen[0], expected, rtol=1e-12)  # the hook saw the whole sum
+        np.testing.assert_allclose(x0.grad.data, expected, rtol=1e-12)
+    # the same through autograd.grad, with create_graph (Index's recorded backward) and without
+    for create_graph in (False, True):
+        (g,) = tg.autograd.grad(loss, x, retain_graph=True, create_graph=create_graph)
+        assert type(g) is tg.Tensor
+        np.testing.assert_allclose(g.data, expected, rtol=1e-12)
+
+
+def test_a_loop_over_slices_is_differentiable_twice():
+    x = f64(np.linspace(-1.0, 1.0, 12).reshape(4, 3))
+    loss = sum((x[t] ** 3).sum() for t in range(4)) + (x[1:] * x[:-1]).sum()
+    (g,) = tg.autograd.grad(loss, x, create_graph=True)
+    (h,) = tg.autograd.grad(g.sum(), x)
+    near = np.zeros((4, 3))
+    near[1:] += 1.0
+    near[:-1] += 1.0  # d/dx of sum(d/dx (x[1:] x[:-1])): each neighbour counts once
+    np.testing.assert_allclose(h.data, 6 * x.data + near, rtol=1e-12)
+    assert gradgradcheck(lambda x: sum((x[t] * x[t].sin()).sum() for t in range(4)), [x])
+
+
+def test_the_backward_steps_show_a_slices_gradient_whole():
+    x = f64([1.0, 2.0, 3.0])
+    steps = tg.viz.backward_steps(x[0] * 2.0 + x[1:].sum())
+    passed_to_x = [edge.grad.tolist() for step in steps for edge in step.edges if edge.target is x]
+    assert sorted(passed_to_x) == [[0.0, 1.0, 1.0], [2.0, 0.0, 0.0]]

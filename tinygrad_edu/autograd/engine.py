@@ -11,6 +11,9 @@ is added to the entry of the node that produced that input. Leaf gradients
 are written to `.grad` only at the end, after the leaves' hooks have run,
 and saved values are released only then, so a backward that fails half-way
 (in an op or in a hook) leaves every leaf and the graph as they were.
+When no graph is recorded, the gradient of a slice x[t] comes as the slice
+alone (`Scattered`) and is added in place into the sum for x: a loop over
+an RNN's time steps costs O(size of x) in backward, not O(size of x) per step.
 `autograd.grad` runs only the nodes that lead to the inputs it was asked
 about, and hands back their gradients instead of writing `.grad`;
 ``backward(inputs=...)`` runs the same part of the graph and writes `.grad`
@@ -203,8 +206,8 @@ def _backpropagate(
     observer: Callable[[Node, Tensor, list], None] | None,
 ) -> dict:
     grads: dict = {}
-    for t, g in roots:
-        _add(grads, t.grad_fn or t, g)
+    for t, start in roots:
+        _add(grads, t.grad_fn or t, start)
     # the nodes that have a gradient, as a heap of (-seq, node): the newest comes out first
     ready = [(-node.seq, node) for node in grads if isinstance(node, Node)]
     heapify(ready)
@@ -218,6 +221,8 @@ def _backpropagate(
     while ready:
         node = heappop(ready)[1]
         grad = grads.pop(node)
+        if type(grad) is not Tensor:
+            grad = _whole(grad)
         runs = needed is None or node in needed
         if not runs and node not in wanted:
             continue  # off the path to the wanted inputs: neither run nor hooked, as in PyTorch
@@ -257,15 +262,19 @@ def _backpropagate(
                 grads[parent] = g
                 if isinstance(parent, Node):
                     heappush(ready, (-parent.seq, parent))
-            else:
+            elif type(previous) is Tensor and type(g) is Tensor:
                 grads[parent] = previous + g
+            else:
+                grads[parent] = _summed(previous, g)
             if edges is not None:
-                edges.append((i, parent, g))
+                edges.append((i, parent, g if type(g) is Tensor else _whole(g)))
         if observer is not None:
             observer(node, grad, edges)  # type: ignore[arg-type]  # (a list whenever there is an observer)
     # the hooks of leaves, before any .grad is written or anything released:
     # a hook that fails leaves every leaf and the graph as they were
     for leaf, g in grads.items():  # (only leaves are left: every node has been popped)
+        if type(g) is not Tensor:
+            grads[leaf] = g = _whole(g)
         if leaf._hooks and (capture is None or leaf in wanted):
             grads[leaf] = _run_hooks(leaf._hooks, g)
     if capture is not None:
@@ -317,8 +326,10 @@ def _run_hooks(hooks: list, grad: Tensor) -> Tensor:
     return grad
 
 
-def _conform(g: object, x: Tensor, node: Node, i: int) -> Tensor:
+def _conform(g: object, x: Tensor, node: Node, i: int) -> Tensor | Scattered:
     """Make an op's gradient a Tensor of its input's shape and dtype (a custom op may return less)."""
+    if type(g) is Scattered:
+        return g  # (made by Index.backward, which knows x's shape and dtype)
     if not isinstance(g, function.Tensor):
         g = function.Tensor._wrap(np.asarray(g, dtype=x.dtype))
     if g.shape != x.shape:
@@ -339,6 +350,56 @@ def _fit_shape(g: Tensor, shape: tuple[int, ...], node: Node, i: int) -> Tensor:
             f"{g.shape} but expected shape compatible with {shape}"
         )
     return sum_to_shape(g, shape)
+
+
+class Scattered:
+    """A gradient that is zero but at some places: `values` added at `index` of zeros(`shape`).
+
+    The gradient of x[index] is such a tensor, and Index.backward returns it in
+    this form when no graph is being recorded. The engine then adds the values
+    into the gradient it is summing for x, in place and at those places only:
+    a loop over x[0], x[1], ..., x[L-1] (an RNN's time steps) costs O(x.size)
+    in all, where L whole-size gradients (mostly zeros) would cost O(L x.size).
+    """
+
+    __slots__ = ("values", "index", "shape")
+
+    def __init__(self, values: np.ndarray, index: tuple, shape: tuple[int, ...]) -> None:
+        self.values, self.index, self.shape = values, index, shape
+
+    def add_to(self, total: np.ndarray) -> None:
+        if any([isinstance(i, np.ndarray) for i in self.index]):
+            np.add.at(total, self.index, self.values)  # an index array may name a place twice
+        else:
+            total[self.index] += self.values
+
+    def dense(self) -> np.ndarray:
+        total = np.zeros(self.shape, dtype=self.values.dtype)
+        self.add_to(total)
+        return total
+
+
+def _summed(previous: Tensor | Scattered | np.ndarray, g: Tensor | Scattered) -> np.ndarray:
+    """previous + g as an array that the engine owns, so that later contributions are added in place.
+
+    (A gradient summed this way is kept as a bare array until it is handed on: `_whole`.)
+    """
+    if isinstance(previous, np.ndarray):
+        total = previous
+    elif isinstance(previous, Scattered):
+        total = previous.dense()
+    else:
+        total = np.array(previous.data)  # a copy: the Tensor may be someone else's gradient too
+    if isinstance(g, Scattered):
+        g.add_to(total)
+    else:
+        total += g.data
+    return total
+
+
+def _whole(g: Scattered | np.ndarray) -> Tensor:
+    """A gradient kept as a `Scattered` or a summed array, as the Tensor it stands for."""
+    return function.Tensor._wrap(g if isinstance(g, np.ndarray) else g.dense())
 
 
 def _add(grads: dict, key: object, g: Tensor) -> None:

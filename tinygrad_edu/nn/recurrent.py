@@ -288,9 +288,8 @@ class RNNBase(Module):
         # The classic speed-up: W_ih x_t + b_ih does not depend on the state, so one
         # matmul computes it for all L steps at once, and the loop below does only the
         # recurrent part W_hh h + ..., which must wait for the previous step.
-        # NOTE: each step's slice of `projected` sends back a gradient of the whole
-        # projection's size (zeros but for its slice), so backward costs O(L^2 N H) here:
-        # cheap for the short sequences this library is for.
+        # (Backward adds each step's slice of the gradient in place into the whole
+        # projection's, so it stays linear in L: see Scattered in autograd/engine.py.)
         projected = F.linear(x, w.ih, w.b_ih).unbind(0)
         outputs = []
         for gi in reversed(projected) if reverse else projected:

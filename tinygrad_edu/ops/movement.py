@@ -11,7 +11,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..autograd.engine import Scattered
 from ..autograd.function import Function, Node
+from ..autograd.grad_mode import _state
 from ..tensor import Tensor
 
 
@@ -255,7 +257,10 @@ class Index(Function):
         return x[index]
 
     @staticmethod
-    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None]:
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor | Scattered, None]:  # type: ignore[override]
+        # (a Scattered is for the engine only, which knows how to add it: see its docstring)
+        if not _state.enabled:  # no graph to record: the engine adds grad at the indexed places itself
+            return Scattered(grad.data, ctx.index, ctx.shape), None
         return IndexAdd._apply1(grad, ctx.index, ctx.shape), None
 
     @staticmethod
