@@ -551,6 +551,16 @@ def test_cumsum_values_dtypes_and_gradient():
     assert tg.tensor(2.0).cumsum(0).item() == 2.0
 
 
+@pytest.mark.parametrize("op", ["sum", "prod", "cumsum"])
+def test_integer_sums_and_products_come_out_in_pytorchs_dtype(op):
+    args = (0,) if op == "cumsum" else ()
+    small = tg.tensor(np.array([200, 100], dtype=np.uint8))  # 300 does not fit in a uint8
+    assert getattr(small, op)(*args).dtype == np.int64  # (NumPy: uint64)
+    assert getattr(small, op)(*args).data.max() == {"sum": 300, "prod": 20000, "cumsum": 300}[op]
+    assert getattr(tg.tensor([1, 2]), op)(*args, dtype=tg.int32).dtype == np.int32  # (NumPy: int64)
+    assert getattr(tg.tensor([True, False]), op)(*args, dtype=tg.int16).dtype == np.int16
+
+
 def test_prod_gradient_is_exact_at_zeros():
     x = tg.tensor([[2.0, 3.0, 4.0], [2.0, 0.0, 4.0], [0.0, 3.0, 0.0]], requires_grad=True)
     y = x.prod(1)

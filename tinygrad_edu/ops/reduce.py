@@ -143,8 +143,18 @@ def sum(
 ) -> Tensor:
     """The sum of the elements (along `dim` if given; in `dtype` if given, cast before summing)."""
     x = _in_dtype(x, dtype, "sum")
-    out = Sum._apply1(x, normalize_dims(dim, x.ndim), keepdim)
-    return out if dtype is None else out.to(dtype)  # and after: NumPy sums small integers as int64
+    return _result_dtype(Sum._apply1(x, normalize_dims(dim, x.ndim), keepdim), dtype)
+
+
+def _result_dtype(out: Tensor, dtype: DTypeLike | None) -> Tensor:
+    """A sum's or product's result in PyTorch's dtype: `dtype` if given, else int64 for integers.
+
+    (NumPy adds up small integers as int64 even when `dtype` asked for int32,
+    and unsigned ones as uint64.)
+    """
+    if dtype is not None:
+        return out.to(dtype)
+    return out.to(np.int64) if out.data.dtype.kind == "u" else out
 
 
 def amax(x: Tensor, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
@@ -271,8 +281,8 @@ def cumsum(x: Tensor, dim: int, dtype: DTypeLike | None = None) -> Tensor:
     """Running sums along `dim` (in `dtype` if given)."""
     x = _in_dtype(x, dtype, "cumsum")
     if x.ndim == 0:
-        return Cumsum._apply1(x.reshape(1), normalize_dim(dim, 1)).reshape(())
-    return Cumsum._apply1(x, normalize_dim(dim, x.ndim))
+        return _result_dtype(Cumsum._apply1(x.reshape(1), normalize_dim(dim, 1)).reshape(()), dtype)
+    return _result_dtype(Cumsum._apply1(x, normalize_dim(dim, x.ndim)), dtype)
 
 
 class Prod(Function):
@@ -311,5 +321,4 @@ def prod(x: Tensor, dim: int | None = None, keepdim: bool = False, dtype: DTypeL
     x = _in_dtype(x, dtype, "prod")
     if dim is not None and not isinstance(dim, (int, np.integer)):
         raise TypeError(f"prod(): dim must be an int or None, got {type(dim).__name__}")
-    out = Prod._apply1(x, normalize_dims(dim, x.ndim), keepdim)
-    return out if dtype is None else out.to(dtype)  # (as sum: NumPy widens small integers)
+    return _result_dtype(Prod._apply1(x, normalize_dims(dim, x.ndim), keepdim), dtype)
