@@ -447,6 +447,7 @@ def test_signatures_are_pytorchs_if_installed():
     for name in "HuberLoss SmoothL1Loss KLDivLoss".split():
         assert params(getattr(nn, name)) == params(getattr(torch.nn, name)), name
     python_level = "elu selu celu silu mish hardtanh relu6 softsign hardsigmoid hardswish normalize"
+    python_level += " softmax log_softmax softmin"
     for name in (python_level + " huber_loss smooth_l1_loss kl_div").split():
         assert params(getattr(F, name)) == params(getattr(torch.nn.functional, name)), name
 
@@ -456,3 +457,14 @@ def test_elu_slope_far_below_zero_is_e_to_the_x_not_zero() -> None:
     x = tg.tensor(np.array([-50.0, -40.0]), requires_grad=True)
     F.elu(x).sum().backward()
     np.testing.assert_allclose(x.grad.data, np.exp([-50.0, -40.0]), rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "softmin"])
+def test_softmax_family_casts_to_dtype_first(name):
+    x = tg.tensor(np.array([[1.0, 2.0, 30.0]], dtype=np.float32), requires_grad=True)
+    wide = getattr(F, name)(x, 1, dtype=tg.float64)
+    assert wide.dtype == np.float64
+    np.testing.assert_allclose(wide.data, getattr(F, name)(x.double(), 1).data, rtol=1e-15)
+    wide.sum().backward()  # the cast is part of the graph: the gradient comes back as float32
+    assert x.grad.dtype == np.float32
+    assert getattr(F, name)(x, 1, 3).dtype == np.float32  # (_stacklevel in third place, as PyTorch)

@@ -17,15 +17,26 @@ The three thresholding functions have slope 0 at their corners
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..dtypes import require_float
 from ..ops.elementwise import where
 from ..ops.movement import normalize_dim
 from ..tensor import Tensor
 from .module import Module
 
+if TYPE_CHECKING:
+    from numpy.typing import DTypeLike
 
-def softmin(input: Tensor, dim: int | None = None) -> Tensor:
-    """exp(-x_i) / sum_j exp(-x_j) along dim: softmax of -x, so the smallest value weighs most."""
+
+def softmin(
+    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: DTypeLike | None = None
+) -> Tensor:
+    """exp(-x_i) / sum_j exp(-x_j) along dim: softmax of -x, so the smallest value weighs most.
+
+    (input cast to `dtype` first, if given; `_stacklevel` is PyTorch's, kept for its position.)
+    """
+    input = input if dtype is None else input.to(dtype)
     if dim is None:
         from .functional import _implicit_dim  # (here, not at the top: functional imports this module)
 

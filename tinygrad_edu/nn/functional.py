@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -63,6 +64,9 @@ from .pooling1d import avg_pool1d, max_pool1d
 from .shuffle import channel_shuffle, pixel_shuffle, pixel_unshuffle
 from .sparse import embedding
 from .upsampling import interpolate
+
+if TYPE_CHECKING:
+    from numpy.typing import DTypeLike
 
 __all__ = [
     "adaptive_avg_pool1d",
@@ -366,13 +370,23 @@ def _implicit_dim(name: str, ndim: int) -> int:
     return 0 if ndim in (0, 1, 3) else 1
 
 
-def softmax(input: Tensor, dim: int | None = None) -> Tensor:
-    """exp(x_i) / sum_j exp(x_j) along dim."""
+# `_stacklevel` is PyTorch's, for where its warning points; kept for its position only, since
+# the library's warnings always point at the user's line (warning.py)
+
+
+def softmax(
+    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: DTypeLike | None = None
+) -> Tensor:
+    """exp(x_i) / sum_j exp(x_j) along dim (input cast to `dtype` first, if given)."""
+    input = input if dtype is None else input.to(dtype)
     return input.softmax(_implicit_dim("softmax", input.ndim) if dim is None else dim)
 
 
-def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:
-    """x_i - log(sum_j exp(x_j)) along dim, stable for large |x|."""
+def log_softmax(
+    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: DTypeLike | None = None
+) -> Tensor:
+    """x_i - log(sum_j exp(x_j)) along dim, stable for large |x| (input cast to `dtype` first, if given)."""
+    input = input if dtype is None else input.to(dtype)
     return input.log_softmax(_implicit_dim("log_softmax", input.ndim) if dim is None else dim)
 
 
