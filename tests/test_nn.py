@@ -1268,3 +1268,40 @@ def test_distance_modules_match_torch():
         assert repr(ours) == repr(theirs)
         want = theirs(torch.from_numpy(a), torch.from_numpy(b)).numpy()
         np.testing.assert_allclose(ours(tg.tensor(a), tg.tensor(b)).data, want, rtol=1e-12)
+
+
+LAYERS_WITH_STATE = {
+    "Linear": (3, 2),
+    "Bilinear": (2, 3, 2),
+    "Conv1d": (2, 3, 2),
+    "Conv2d": (2, 3, 2),
+    "ConvTranspose1d": (2, 3, 2),
+    "ConvTranspose2d": (2, 3, 2),
+    "BatchNorm1d": (3,),
+    "BatchNorm2d": (3,),
+    "InstanceNorm1d": (3, 1e-5, 0.1, True, True),
+    "InstanceNorm2d": (3, 1e-5, 0.1, True, True),
+    "LayerNorm": (3,),
+    "GroupNorm": (2, 4),
+    "Embedding": (5, 3),
+    "PReLU": (),
+    "RNN": (2, 3),
+    "LSTM": (2, 3, 1, True, False, 0.0, False, 2),
+    "GRU": (2, 3),
+    "RNNCell": (2, 3),
+    "LSTMCell": (2, 3),
+    "GRUCell": (2, 3),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LAYERS_WITH_STATE))
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_layers_make_their_floating_state_in_the_default_dtype(name, dtype):
+    tg.set_default_dtype(dtype)
+    try:
+        layer = getattr(nn, name)(*LAYERS_WITH_STATE[name])
+    finally:
+        tg.set_default_dtype(np.float32)
+    state = {k: v for k, v in layer.state_dict().items() if v.dtype.kind == "f"}
+    assert state, name  # (the table lists layers that have some)
+    assert {k: v.dtype for k, v in state.items()} == dict.fromkeys(state, np.dtype(dtype))

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from ..dtypes import require_float
+from ..dtypes import get_default_dtype, require_float
 from ..tensor import Tensor, check_device
 from . import init
 from .module import Module
@@ -132,6 +132,7 @@ def affine_parameters(module: Module, shape: tuple[int, ...], dtype: Any, affine
     Either is registered as None where it is off (no affine, or bias=False),
     so state_dict and repr show what PyTorch's layers show. Shared with batchnorm.py.
     """
+    dtype = np.dtype(dtype or get_default_dtype())  # (None: float32, unless set_default_dtype says otherwise)
     module.register_parameter("weight", Parameter(np.empty(shape, dtype=dtype)) if affine else None)
     module.register_parameter("bias", Parameter(np.empty(shape, dtype=dtype)) if affine and bias else None)
 
