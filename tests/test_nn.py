@@ -1283,6 +1283,7 @@ LAYERS_WITH_STATE = {
     "InstanceNorm2d": (3, 1e-5, 0.1, True, True),
     "LayerNorm": (3,),
     "GroupNorm": (2, 4),
+    "RMSNorm": (3,),
     "Embedding": (5, 3),
     "PReLU": (),
     "RNN": (2, 3),

@@ -39,6 +39,7 @@ from .fold import Fold, Unfold
 from .instancenorm import InstanceNorm1d, InstanceNorm2d
 from .likelihood_losses import GaussianNLLLoss, PoissonNLLLoss
 from .linear import Identity, Linear
+from .local_response_norm import LocalResponseNorm
 from .loss import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -50,6 +51,7 @@ from .loss import (
     NLLLoss,
     SmoothL1Loss,
 )
+from .lp_pooling import LPPool1d, LPPool2d
 from .margin_losses import (
     CosineEmbeddingLoss,
     HingeEmbeddingLoss,
@@ -59,6 +61,7 @@ from .margin_losses import (
     TripletMarginLoss,
 )
 from .module import Module
+from .multi_margin_losses import MultiLabelMarginLoss, MultiMarginLoss
 from .normalization import GroupNorm, LayerNorm
 from .padding_layers import (
     CircularPad1d,
@@ -77,8 +80,12 @@ from .parameter_container import ParameterDict, ParameterList
 from .pooling import AvgPool2d, MaxPool2d
 from .pooling1d import AvgPool1d, MaxPool1d
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
+from .rmsnorm import RMSNorm
+from .rrelu import RReLU
 from .shuffle import ChannelShuffle, PixelShuffle, PixelUnshuffle
+from .softmax_variants import Softmax2d
 from .sparse import Embedding
+from .unpooling import MaxUnpool1d, MaxUnpool2d
 from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 
 __all__ = [
@@ -136,19 +143,26 @@ __all__ = [
     "LayerNorm",
     "LeakyReLU",
     "Linear",
+    "LocalResponseNorm",
     "LogSigmoid",
     "LogSoftmax",
+    "LPPool1d",
+    "LPPool2d",
     "LSTM",
     "LSTMCell",
     "MarginRankingLoss",
     "MaxPool1d",
     "MaxPool2d",
+    "MaxUnpool1d",
+    "MaxUnpool2d",
     "Mish",
     "Module",
     "ModuleDict",
     "ModuleList",
     "MSELoss",
+    "MultiLabelMarginLoss",
     "MultiLabelSoftMarginLoss",
+    "MultiMarginLoss",
     "NLLLoss",
     "PairwiseDistance",
     "Parameter",
@@ -158,16 +172,18 @@ __all__ = [
     "PixelUnshuffle",
     "PoissonNLLLoss",
     "PReLU",
+    "ReflectionPad1d",
+    "ReflectionPad2d",
     "ReLU",
     "ReLU6",
+    "ReplicationPad1d",
+    "ReplicationPad2d",
+    "RMSNorm",
     "RNN",
     "RNNBase",
     "RNNCell",
     "RNNCellBase",
-    "ReflectionPad1d",
-    "ReflectionPad2d",
-    "ReplicationPad1d",
-    "ReplicationPad2d",
+    "RReLU",
     "SELU",
     "Sequential",
     "Sigmoid",
@@ -175,6 +191,7 @@ __all__ = [
     "SmoothL1Loss",
     "SoftMarginLoss",
     "Softmax",
+    "Softmax2d",
     "Softmin",
     "Softplus",
     "Softshrink",

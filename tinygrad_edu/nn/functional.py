@@ -2,12 +2,14 @@
 
 Everything here is composed from Tensor operations, so it is differentiable
 twice, too. The losses live in `loss_functions`, `classification_losses`,
-`margin_losses` and `likelihood_losses`, `pad` in `padding`, `interpolate`
-in `upsampling`, more activations in `extra_activations` and the channel
-dropouts in `dropout`, and the functions of the layers in `conv`,
-`conv_transpose`, `bilinear`, `shuffle`, `pooling`, `pooling1d`,
-`adaptive_pooling`, `batchnorm`, `instancenorm`, `normalization` and
-`sparse`; all are re-exported here, where PyTorch has them.
+`margin_losses`, `multi_margin_losses` and `likelihood_losses`, `pad` in
+`padding`, `interpolate` in `upsampling`, more activations in
+`extra_activations`, `rrelu` and `softmax_variants`, the channel dropouts in
+`dropout`, `pdist` in `pairwise_distances`, and the functions of the layers
+in `conv`, `conv_transpose`, `bilinear`, `shuffle`, `pooling`, `pooling1d`,
+`lp_pooling`, `unpooling`, `adaptive_pooling`, `batchnorm`, `instancenorm`,
+`normalization`, `rmsnorm`, `local_response_norm` and `sparse`; all are
+re-exported here, where PyTorch has them.
 """
 
 from __future__ import annotations
@@ -48,7 +50,9 @@ from .extra_activations import glu, hardshrink, softmin, softshrink, tanhshrink,
 from .input_checks import check_input_weight_bias
 from .instancenorm import instance_norm
 from .likelihood_losses import gaussian_nll_loss, poisson_nll_loss
+from .local_response_norm import local_response_norm
 from .loss_functions import huber_loss, kl_div, l1_loss, mse_loss, smooth_l1_loss
+from .lp_pooling import lp_pool1d, lp_pool2d
 from .margin_losses import (
     cosine_embedding_loss,
     hinge_embedding_loss,
@@ -57,12 +61,18 @@ from .margin_losses import (
     soft_margin_loss,
     triplet_margin_loss,
 )
+from .multi_margin_losses import multi_margin_loss, multilabel_margin_loss
 from .normalization import group_norm, layer_norm
 from .padding import pad
+from .pairwise_distances import pdist
 from .pooling import avg_pool2d, max_pool2d
 from .pooling1d import avg_pool1d, max_pool1d
+from .rmsnorm import rms_norm
+from .rrelu import rrelu, rrelu_
 from .shuffle import channel_shuffle, pixel_shuffle, pixel_unshuffle
+from .softmax_variants import gumbel_softmax
 from .sparse import embedding
+from .unpooling import max_unpool1d, max_unpool2d
 from .upsampling import interpolate
 
 if TYPE_CHECKING:
@@ -102,6 +112,7 @@ __all__ = [
     "gelu",
     "glu",
     "group_norm",
+    "gumbel_softmax",
     "hardshrink",
     "hardsigmoid",
     "hardswish",
@@ -117,19 +128,27 @@ __all__ = [
     "leaky_relu",
     "leaky_relu_",
     "linear",
+    "local_response_norm",
     "log_softmax",
     "logsigmoid",
+    "lp_pool1d",
+    "lp_pool2d",
     "margin_ranking_loss",
     "max_pool1d",
     "max_pool2d",
+    "max_unpool1d",
+    "max_unpool2d",
     "mish",
     "mse_loss",
+    "multi_margin_loss",
+    "multilabel_margin_loss",
     "multilabel_soft_margin_loss",
     "nll_loss",
     "normalize",
     "one_hot",
     "pad",
     "pairwise_distance",
+    "pdist",
     "pixel_shuffle",
     "pixel_unshuffle",
     "poisson_nll_loss",
@@ -137,6 +156,9 @@ __all__ = [
     "relu",
     "relu6",
     "relu_",
+    "rms_norm",
+    "rrelu",
+    "rrelu_",
     "selu",
     "selu_",
     "sigmoid",
