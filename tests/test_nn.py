@@ -1292,6 +1292,9 @@ LAYERS_WITH_STATE = {
     "RNNCell": (2, 3),
     "LSTMCell": (2, 3),
     "GRUCell": (2, 3),
+    "MultiheadAttention": (4, 2),
+    "TransformerEncoderLayer": (4, 2, 8),
+    "TransformerDecoderLayer": (4, 2, 8),
 }
 
 

@@ -62,6 +62,7 @@ from .margin_losses import (
 )
 from .module import Module
 from .multi_margin_losses import MultiLabelMarginLoss, MultiMarginLoss
+from .multihead_attention import MultiheadAttention
 from .normalization import GroupNorm, LayerNorm
 from .padding_layers import (
     CircularPad1d,
@@ -85,6 +86,13 @@ from .rrelu import RReLU
 from .shuffle import ChannelShuffle, PixelShuffle, PixelUnshuffle
 from .softmax_variants import Softmax2d
 from .sparse import Embedding
+from .transformer import (
+    Transformer,
+    TransformerDecoder,
+    TransformerDecoderLayer,
+    TransformerEncoder,
+    TransformerEncoderLayer,
+)
 from .unpooling import MaxUnpool1d, MaxUnpool2d
 from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 
@@ -160,6 +168,7 @@ __all__ = [
     "ModuleDict",
     "ModuleList",
     "MSELoss",
+    "MultiheadAttention",
     "MultiLabelMarginLoss",
     "MultiLabelSoftMarginLoss",
     "MultiMarginLoss",
@@ -199,6 +208,11 @@ __all__ = [
     "Tanh",
     "Tanhshrink",
     "Threshold",
+    "Transformer",
+    "TransformerDecoder",
+    "TransformerDecoderLayer",
+    "TransformerEncoder",
+    "TransformerEncoderLayer",
     "TripletMarginLoss",
     "Unflatten",
     "Unfold",

@@ -8,8 +8,8 @@ twice, too. The losses live in `loss_functions`, `classification_losses`,
 `dropout`, `pdist` in `pairwise_distances`, and the functions of the layers
 in `conv`, `conv_transpose`, `bilinear`, `shuffle`, `pooling`, `pooling1d`,
 `lp_pooling`, `unpooling`, `adaptive_pooling`, `batchnorm`, `instancenorm`,
-`normalization`, `rmsnorm`, `local_response_norm` and `sparse`; all are
-re-exported here, where PyTorch has them.
+`normalization`, `rmsnorm`, `local_response_norm`, `sparse`, `attention` and
+`multihead_attention`; all are re-exported here, where PyTorch has them.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from .adaptive_pooling import (
     adaptive_max_pool1d,
     adaptive_max_pool2d,
 )
+from .attention import scaled_dot_product_attention
 from .batchnorm import batch_norm
 from .bilinear import bilinear
 from .classification_losses import (
@@ -62,6 +63,7 @@ from .margin_losses import (
     triplet_margin_loss,
 )
 from .multi_margin_losses import multi_margin_loss, multilabel_margin_loss
+from .multihead_attention import multi_head_attention_forward
 from .normalization import group_norm, layer_norm
 from .padding import pad
 from .pairwise_distances import pdist
@@ -140,6 +142,7 @@ __all__ = [
     "max_unpool2d",
     "mish",
     "mse_loss",
+    "multi_head_attention_forward",
     "multi_margin_loss",
     "multilabel_margin_loss",
     "multilabel_soft_margin_loss",
@@ -159,6 +162,7 @@ __all__ = [
     "rms_norm",
     "rrelu",
     "rrelu_",
+    "scaled_dot_product_attention",
     "selu",
     "selu_",
     "sigmoid",
