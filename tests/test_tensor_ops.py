@@ -1114,3 +1114,18 @@ def test_new_ops_match_torch_on_ties_and_edge_cases():
                 tg.div(tg.tensor(f), 0.7, rounding_mode=mode).data,
                 torch.div(torch.tensor(f), 0.7, rounding_mode=mode).numpy(),
             )
+
+
+@pytest.mark.parametrize("p", [0.5, -1.0])
+def test_norms_below_one_give_zeros_a_zero_gradient(p):
+    x = tg.tensor(np.array([[0.0, 1.5, -2.0], [4.0, 0.0, 1.0]]), requires_grad=True)
+    y = x.norm(p, dim=1)
+    expected = (np.abs(x.data) ** p).sum(1) ** (1 / p) if p > 0 else np.zeros(2)  # p < 0: a zero rules
+    np.testing.assert_allclose(y.data, expected, rtol=1e-12)
+    y.sum().backward()
+    assert np.isfinite(x.grad.data).all() and x.grad.data[0, 0] == x.grad.data[1, 1] == 0.0
+    if p > 0:  # elsewhere d/dx_i = sign(x_i) |x_i|^(p-1) ||x||^(1-p)
+        i, j = np.nonzero(x.data)
+        v = x.data[i, j]
+        slope = np.sign(v) * np.abs(v) ** (p - 1) * y.data[i] ** (1 - p)
+        np.testing.assert_allclose(x.grad.data[i, j], slope, rtol=1e-12)

@@ -257,7 +257,15 @@ def norm(x: Tensor, p: float | str = "fro", dim: int | tuple | None = None, keep
         )
     if p == 1:
         return sum(x.abs(), dim, keepdim)
-    return _root(sum(x.abs() ** float(p), dim, keepdim), p)
+    if p > 1:
+        return _root(sum(x.abs() ** float(p), dim, keepdim), p)
+    # 0 < p < 1 or p < 0: the slope of |x|^p is infinite at 0, so zeros take a constant
+    # (0, or inf for p < 0), with gradient 0 there, as in PyTorch
+    zero = Tensor._wrap(x.data == 0)
+    powered = elementwise.where(
+        zero, 0.0 if p > 0 else math.inf, elementwise.where(zero, 1.0, x.abs()) ** float(p)
+    )
+    return _root(sum(powered, dim, keepdim), p)
 
 
 # ---------------------------------------------------------------- running sums and products
