@@ -278,6 +278,60 @@ def _embedding(a: tg.Tensor) -> tg.Tensor:
     return embedding(tg.tensor(np.array([[0, n - 1], [0, 0], [0, n // 2]])), table) ** 2
 
 
+# ---- tg.linalg: matrices built from the drawn tensor b (*, n, k), away from the points where the
+# ops are undefined (singular matrices) or not differentiable (tied eigen- or singular values)
+
+
+def _invertible(b: tg.Tensor) -> tg.Tensor:
+    """(*, n, n) with every singular value >= n: its symmetric part b b^T / k + n I is >= n I, the
+    skew part (from sin(b) b^T) cannot lower that. Row 0 is negated, so that det < 0."""
+    n, k = b.shape[-2:]
+    t = b.sin() @ b.mT
+    a = b @ b.mT / k + (t - t.mT) / k + n * tg.eye(n, dtype=tg.float64)
+    return a * np.where(np.arange(n) == 0, -1.0, 1.0)[:, None]
+
+
+def _positive_definite(b: tg.Tensor) -> tg.Tensor:
+    """(*, n, n) symmetric with eigenvalues >= n: b b^T / k + n I."""
+    n, k = b.shape[-2:]
+    return b @ b.mT / k + n * tg.eye(n, dtype=tg.float64)
+
+
+def _separated_symmetric(b: tg.Tensor) -> tg.Tensor:
+    """(*, n, n) symmetric with eigenvalues in [-10, -1.9], [10, 18.1], [30, 38.1]: diag(-10, 10, 30)
+    plus 0.3 b b^T / k, positive semi-definite with a norm of at most 8.1 (|b| <= 3, n <= 3)."""
+    n, k = b.shape[-2:]
+    return tg.tensor(np.diag([-10.0, 10.0, 30.0][:n])) + 0.3 * (b @ b.mT) / k
+
+
+def _separated_rectangular(b: tg.Tensor) -> tg.Tensor:
+    """(*, n, k) with singular values within 2.7 of 10, 20, 30: distinct and far from 0."""
+    n, k = b.shape[-2:]
+    return tg.tensor(np.eye(n, k) * np.array([10.0, 20.0, 30.0][:k])) + 0.3 * b
+
+
+def _eigh(a: tg.Tensor) -> tg.Tensor:
+    """The eigenvectors squared (whose sign NumPy chooses: squares do not depend on it) times the
+    eigenvalues."""
+    w, u = tg.linalg.eigh(_separated_symmetric(a))
+    return u * u * w.unsqueeze(-2)
+
+
+def _row_and_column_sums_apart(a: tg.Tensor) -> tg.Tensor:
+    """a (*, n, k) in [0.2, 3] plus 10 (row + column index): no entry near |x|'s kink at 0, and each
+    row sum more than 7 k above the one before (each column sum 7 n), so that no max or min ties."""
+    n, k = a.shape[-2:]
+    return a + 10.0 * (np.arange(n)[:, None] + np.arange(k))
+
+
+def _solve_vector_and_left(a: tg.Tensor, b: tg.Tensor) -> tg.Tensor:
+    """solve with a batch of vectors (b's first column) and, with left=False, X A = b^T; plus one
+    matrix for the whole batch (broadcast)."""
+    a = _invertible(a)
+    x = tg.linalg.solve(a, b[..., 0]).unsqueeze(-1) * tg.linalg.solve(a, b.mT, left=False).mT.sum(-1, True)
+    return x + tg.linalg.solve(a.reshape(-1, *a.shape[-2:])[0], b)
+
+
 # (A row whose result could be empty takes a min_side: gradgradcheck cannot perturb an empty
 # upstream gradient.)
 OPS = [
@@ -741,6 +795,118 @@ OPS = [
         arity=2,
         same_shape=True,
         min_dims=1,
+    ),
+    # tg.linalg (tinygrad_edu/linalg/): matrices from the helpers above
+    Op("linalg_det", lambda a: tg.linalg.det(_invertible(a)), ("Det", "Inv"), min_dims=2),
+    Op(
+        "linalg_slogdet",
+        lambda a: tg.linalg.slogdet(_invertible(a)).logabsdet * tg.linalg.slogdet(_invertible(a)).sign,
+        ("LogAbsDet", "Inv"),
+        min_dims=2,
+    ),
+    Op("linalg_inv", lambda a: tg.linalg.inv(_invertible(a)), ("Inv", "MatMul"), min_dims=2),
+    Op(
+        "linalg_solve",
+        lambda a, b: tg.linalg.solve(_invertible(a), b),
+        ("Solve", "MatMul"),
+        arity=2,
+        same_shape=True,
+        min_dims=2,
+    ),
+    Op(
+        "linalg_solve_vector_left_broadcast",
+        _solve_vector_and_left,
+        ("Solve", "Expand", "Permute"),
+        arity=2,
+        same_shape=True,
+        min_dims=2,
+    ),
+    Op(
+        "linalg_cholesky",
+        lambda a: (
+            tg.linalg.cholesky(_positive_definite(a))
+            + tg.linalg.cholesky(_positive_definite(a), upper=True) ** 2
+        ),
+        ("Cholesky", "Solve"),
+        min_dims=2,
+    ),
+    Op(
+        "linalg_eigvalsh",
+        lambda a: tg.linalg.eigvalsh(_separated_symmetric(a)),
+        ("Eigvalsh", "EighVectors"),
+        min_dims=2,
+    ),
+    Op(
+        "linalg_eigvalsh_upper",
+        lambda a: tg.linalg.eigvalsh(_separated_symmetric(a), UPLO="U") ** 2,
+        ("Eigvalsh", "EighVectors"),
+        min_dims=2,
+    ),
+    Op("linalg_eigh", _eigh, ("EighVectors", "Eigvalsh"), min_dims=2),
+    # [[0, A], [A^T, 0]] has |n - k| zero eigenvalues: for n = 1, k = 3 two of them tie
+    Op(
+        "linalg_svdvals",
+        lambda a: tg.linalg.svdvals(_separated_rectangular(a)),
+        ("Eigvalsh", "Cat", "Index"),
+        min_dims=2,
+    ),
+    Op("linalg_pinv", lambda a: tg.linalg.pinv(_separated_rectangular(a)), ("Pinv",), min_dims=2),
+    Op(
+        "linalg_pinv_hermitian",
+        lambda a: tg.linalg.pinv(_separated_symmetric(a), hermitian=True),
+        ("Pinv",),
+        min_dims=2,
+    ),
+    Op(
+        "linalg_matrix_power",
+        lambda a: tg.linalg.matrix_power(_invertible(a), 3) + tg.linalg.matrix_power(_invertible(a), -2),
+        ("MatMul", "Inv"),
+        min_dims=2,
+    ),
+    Op(
+        "linalg_matrix_norm_spectral",
+        lambda a: (
+            tg.linalg.matrix_norm(_separated_rectangular(a), 2)
+            * tg.linalg.matrix_norm(_separated_rectangular(a), "nuc")
+            + tg.linalg.matrix_norm(_separated_rectangular(a), -2)
+        ),
+        ("Eigvalsh", "Amax", "Sum"),
+        min_dims=2,
+    ),
+    Op(
+        "linalg_matrix_norm_sums",
+        lambda a: (
+            tg.linalg.matrix_norm(_row_and_column_sums_apart(a), float("inf"))
+            * tg.linalg.matrix_norm(_row_and_column_sums_apart(a), -1, dim=(-1, -2), keepdim=True)
+            + tg.linalg.norm(_row_and_column_sums_apart(a), "fro", dim=(-2, -1)) ** 2
+        ),
+        ("Abs", "Sum", "Amax", "Neg"),
+        min_dims=2,
+        domain=POSITIVE,
+    ),
+    # p < 1 and p < 0: |x|^p has an infinite slope at 0 (kinks= keeps values off it)
+    Op(
+        "linalg_vector_norm",
+        lambda a: tg.linalg.vector_norm(a, 0.5, dim=-1, keepdim=True) * tg.linalg.vector_norm(a, -1.5),
+        ("Abs", "Pow", "Where", "Sum"),
+        kinks=(0.0,),
+    ),
+    Op(
+        "linalg_cross",
+        lambda a, b: tg.linalg.cross(
+            tg.stack([a, a.sin(), a.exp()], 0), tg.stack([b.cos(), b, b * b], 0), dim=0
+        ),
+        ("Index", "IndexAdd", "Mul", "Sub"),
+        arity=2,
+        same_shape=True,
+    ),
+    Op("linalg_vecdot", lambda a, b: tg.linalg.vecdot(a, b.exp()), ("Mul", "Sum"), arity=2, broadcast=True),
+    Op(
+        "linalg_multi_dot",
+        lambda a, b: tg.linalg.multi_dot([a, b, b.mT, a.mT]) + tg.linalg.multi_dot([a[0], b, b.mT[:, 0]]),
+        ("MatMul",),
+        arity=2,
+        extra={"matmul": "2d"},
     ),
     Op("setitem", _setitem, ("IndexPut", "Clone"), arity=2, min_dims=1, same_shape=True),
     Op(

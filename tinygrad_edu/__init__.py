@@ -6,7 +6,7 @@ import builtins
 
 import numpy as np
 
-from . import autograd, cuda, data, nn, optim, testing, utils, viz
+from . import autograd, cuda, data, linalg, nn, optim, testing, utils, viz
 from .autograd import Function, enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .dtypes import (
     bool_,
@@ -356,6 +356,7 @@ __all__ = [
     "is_tensor",
     "isclose",
     "isnan",
+    "linalg",
     "linspace",
     "load",
     "log",

@@ -1,0 +1,51 @@
+"""tg.linalg: PyTorch's torch.linalg, batched over leading dims, with gradients of any order.
+
+Every op takes a matrix or a batch of them, (*, m, n), and works in its dtype
+(float32 or float64; float16 only for the norms that are sums and maxima). The
+derivatives, G standing for the gradient of the result:
+
+    det(A)               y = det A               dL/dA = G det(A) A^{-T}
+    slogdet(A)           (sign, log|det A|)      dL/dA = G A^{-T}   (sign: none)
+    inv(A)               Y = A^{-1}              dL/dA = -Y^T G Y^T
+    solve(A, B)          X = A^{-1} B            dL/dB = A^{-T} G,  dL/dA = -(dL/dB) X^T
+    cholesky(A)          L, A = L L^T            dL/dA = sym(L^{-T} Phi(L^T G) L^{-1})
+    eigvalsh(A)          w, A = U diag(w) U^T    dL/dA = U diag(G) U^T
+    eigh(A)              (w, U)                  dL/dA from U: U (F o skew(U^T G)) U^T
+    svdvals(A)           s, A = U diag(s) V^T    dL/dA = U diag(G) V^T
+    pinv(A)              P = A^+                 dL/dA = -P^T G P^T + (I - AP) G^T P P^T + P^T P G^T (I - PA)
+    matrix_power(A, n)   A^n                     through matmul (and inv for n < 0)
+    vector_norm, matrix_norm, norm               through |x|, sums, max/min and svdvals
+    cross, vecdot, multi_dot                     through products, sums and rolls
+
+Phi keeps the lower triangle and halves the diagonal, sym(M) = (M + M^T)/2,
+skew(M) = (M - M^T)/2, F_ij = 1/(w_j - w_i). The modules say why:
+inverse.py (det to matrix_power), spectral.py (eigenvalues, singular values,
+pinv), norms.py, products.py; checks.py holds LinAlgError, raised (as in
+PyTorch, a RuntimeError) for a singular or not positive-definite matrix.
+"""
+
+from .checks import LinAlgError
+from .inverse import cholesky, det, inv, matrix_power, slogdet, solve
+from .norms import matrix_norm, norm, vector_norm
+from .products import cross, multi_dot, vecdot
+from .spectral import eigh, eigvalsh, pinv, svdvals
+
+__all__ = [
+    "LinAlgError",
+    "cholesky",
+    "cross",
+    "det",
+    "eigh",
+    "eigvalsh",
+    "inv",
+    "matrix_norm",
+    "matrix_power",
+    "multi_dot",
+    "norm",
+    "pinv",
+    "slogdet",
+    "solve",
+    "svdvals",
+    "vecdot",
+    "vector_norm",
+]
