@@ -417,6 +417,13 @@ OPS = [
     Op("copysign", lambda a, b: a.copysign(b), ("Copysign",), arity=2, broadcast=True, kinks=(0.0,)),
     Op("frac", lambda a: a.frac() * a, ("Sub", "Mul"), kinks=(-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0)),
     Op("nan_to_num", _nan_to_num, ("Where", "Mul")),
+    # ops/special_functions.py and ops/powers.py (tests/test_tensor_more_names.py checks their
+    # edges). sinc: the slope at 0 is right, but not the second derivative there (see its NOTE)
+    Op("erfinv", lambda a: a.erfinv(), ("Erfinv",), domain=st.floats(-0.9, 0.9)),
+    Op("sinc", lambda a: a.sinc(), ("Where", "Sin", "Div"), kinks=(0.0,)),
+    Op("logaddexp2", lambda a, b: a.logaddexp2(b), ("LogAddExp", "Div"), arity=2, broadcast=True),
+    Op("ldexp", lambda a, b: a.ldexp(b), ("Exp2", "Mul"), arity=2, broadcast=True),
+    Op("float_power", lambda a, b: a.float_power(b), ("Pow",), arity=2, broadcast=True, domain=POSITIVE),
     # lerp: a tensor weight takes both of its formulas (|w| < 0.5 or not), numbers one each
     Op("lerp", lambda a, b, w: a.lerp(b, w), ("Where", "Sub", "Mul", "Add"), arity=3, same_shape=True),
     Op(

@@ -6,10 +6,12 @@ its inputs, building the graph that `backward()` walks in reverse.
 
 The methods below are one-line doors into the ops: arithmetic
 (ops/elementwise.py), one-input math (ops/unary.py), more math
-(ops/trigonometry.py, ops/more_math.py), reductions
+(ops/trigonometry.py, ops/more_math.py, ops/powers.py, ops/special_functions.py),
+bits of integers (ops/bitwise.py), reductions
 (ops/reduce.py, ops/softmax.py, ops/cumulative.py, ops/statistics.py), movement
 (ops/movement.py, ops/rearranging.py), picking and ordering elements
-(ops/selection.py, ops/sorting.py), matmul (ops/linalg.py) and diagonals (ops/matrix.py).
+(ops/selection.py, ops/sorting.py), writing into chosen places
+(ops/index_writes.py), matmul (ops/linalg.py) and diagonals (ops/matrix.py).
 """
 
 from __future__ import annotations
@@ -151,6 +153,112 @@ class Tensor:
         if n < 2:
             raise RuntimeError(f"mT needs at least 2 dims, got shape {self.shape}")
         return movement.Permute._apply1(self, (*range(n - 2), n - 1, n - 2))
+
+    # The conjugate-transpose names of complex linear algebra. Every dtype here is real, where
+    # the conjugate changes nothing, so they are transposes (conj, real: the tensor itself).
+    @property
+    def mH(self) -> Tensor:
+        """mT (for real tensors the conjugate transpose is the transpose)."""
+        return self._matrix_transpose("tensor.mH")
+
+    def adjoint(self) -> Tensor:
+        """mT, under linear algebra's name (as `mH`)."""
+        return self._matrix_transpose("tensor.adjoint()")
+
+    @property
+    def H(self) -> Tensor:
+        """The transpose of a matrix (2-D only: mH for batches)."""
+        if self.data.ndim == 0:
+            warn("Tensor.H is deprecated on 0-D tensors, as in PyTorch. Consider using x.conj().")
+            return self
+        if self.data.ndim != 2:
+            raise RuntimeError(
+                f"tensor.H is only supported on matrices (2-D tensors). Got {self.ndim}-D tensor."
+                + (" For batches of matrices, consider using tensor.mH" if self.ndim > 2 else "")
+            )
+        return self.mT
+
+    def _matrix_transpose(self, name: str) -> Tensor:
+        if self.data.ndim < 2:
+            raise RuntimeError(
+                f"{name} is only supported on matrices or batches of matrices. Got {self.ndim}-D tensor."
+            )
+        return self.mT
+
+    def conj(self) -> Tensor:
+        """The tensor itself: the complex conjugate of a real number is that number."""
+        return self
+
+    def resolve_conj(self) -> Tensor:
+        """The tensor itself (there is never a conjugation pending on a real tensor)."""
+        return self
+
+    @property
+    def real(self) -> Tensor:
+        """The tensor itself: a real tensor is its own real part."""
+        return self
+
+    @property
+    def imag(self) -> Tensor:
+        """Refused, as PyTorch refuses it for real tensors (their imaginary part is no tensor of theirs)."""
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+
+    def isreal(self) -> Tensor:
+        """True everywhere (a bool tensor of this shape): every element of a real tensor is real."""
+        return Tensor._wrap(np.ones(self.shape, dtype=bool))
+
+    # memory: sizes in bytes, and strides in elements, as NumPy lays the array out
+
+    def is_signed(self) -> bool:
+        """True for dtypes that hold negative numbers: floats and signed integers (not uint8, bool)."""
+        return self.data.dtype.kind in "if"
+
+    def element_size(self) -> int:
+        """Bytes per element: 4 for float32, 1 for bool."""
+        return self.data.itemsize
+
+    @property
+    def itemsize(self) -> int:
+        """Bytes per element (`element_size()`)."""
+        return self.data.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        """numel() * itemsize: the bytes of the elements (an expanded tensor counts each copy)."""
+        return self.data.size * self.data.itemsize
+
+    def stride(self, dim: int | None = None) -> tuple[int, ...] | int:
+        """The steps, in elements, from one element to the next along each dim (or along `dim`).
+
+        NumPy's strides (in bytes) over the element size: (3, 1) for a fresh
+        2x3 tensor, (1, 3) for its transpose, 0 along an expanded dim. Where
+        PyTorch copies and NumPy makes a view, they differ: ``flip`` here is a
+        view with negative strides.
+
+        NOTE: a step along a dim of size 1 (or in an empty tensor) reaches no
+        element, and NumPy leaves it arbitrary. For a contiguous tensor these
+        are reported as PyTorch gives them, the row-major steps of the shape.
+        """
+        data = self.data
+        if data.flags.c_contiguous:
+            # each dim's step is the product of the sizes after it (an empty dim counts as 1)
+            sizes = [max(n, 1) for n in data.shape[1:]] + [1]
+            strides = tuple(int(np.prod(sizes[d:])) for d in range(data.ndim))
+        else:
+            strides = tuple(s // data.itemsize for s in data.strides)
+        if dim is None:
+            return strides
+        if self.data.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        return strides[movement.normalize_dim(dim, self.ndim)]
+
+    def is_contiguous(self, memory_format: Any = None) -> bool:
+        """Are the elements laid out in row-major order with no gaps (as `contiguous()` makes them)?
+
+        `memory_format` is accepted for PyTorch's code and ignored: row-major
+        is the one layout.
+        """
+        return bool(self.data.flags.c_contiguous)
 
     def size(self, dim: int | None = None) -> tuple[int, ...] | int:
         return self.shape if dim is None else self.shape[movement.normalize_dim(dim, self.ndim)]
@@ -675,6 +783,8 @@ class Tensor:
     def div_(self, other: Any) -> Tensor:
         return self.__itruediv__(other)
 
+    true_divide_ = div_
+
     def clamp_(self, min: float | None = None, max: float | None = None) -> Tensor:
         return self._inplace(lambda t, _: t.clamp(min, max), None)
 
@@ -813,9 +923,117 @@ class Tensor:
     ) -> Tensor:
         return self._inplace(lambda t, _: t.nan_to_num(nan, posinf, neginf), None)
 
+    def sign_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.sign(), None)
+
+    def square_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.square(), None)
+
+    def expm1_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.expm1(), None)
+
+    def log1p_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.log1p(), None)
+
+    def erf_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.erf(), None)
+
+    def erfinv_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.erfinv(), None)
+
+    def sinc_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.sinc(), None)
+
+    def logical_not_(self) -> Tensor:
+        """self = logical_not(self): 1 where self was 0, 0 elsewhere (in self's dtype)."""
+        return self._inplace(lambda t, _: t.logical_not(), None)
+
     # (PyTorch's other names for some of them)
     fix_ = trunc_
     arcsin_, arccos_, arctan_, arcsinh_, arccosh_, arctanh_ = asin_, acos_, atan_, asinh_, acosh_, atanh_
+    negative_, absolute_, sgn_ = neg_, abs_, sign_
+
+    # ... and of two operands. The logical ones write 1 and 0 in self's dtype.
+    def floor_divide_(self, other: Any) -> Tensor:
+        return self._inplace(Tensor.floor_divide, other)
+
+    def remainder_(self, other: Any) -> Tensor:
+        return self._inplace(Tensor.remainder, other)
+
+    def logical_and_(self, other: Any) -> Tensor:
+        return self._inplace(Tensor.logical_and, other)
+
+    def logical_or_(self, other: Any) -> Tensor:
+        return self._inplace(Tensor.logical_or, other)
+
+    def logical_xor_(self, other: Any) -> Tensor:
+        return self._inplace(Tensor.logical_xor, other)
+
+    def heaviside_(self, values: Any) -> Tensor:
+        return self._inplace(Tensor.heaviside, values)
+
+    def float_power_(self, exponent: Any) -> Tensor:
+        """`float_power` into self, which must be float64 (the dtype of the result), as in PyTorch."""
+        if self.dtype != np.float64:
+            raise RuntimeError(
+                f"the base given to float_power_ has dtype {self.dtype} but the operation's result "
+                "requires dtype float64"
+            )
+        return self._inplace(Tensor.float_power, exponent)
+
+    def ldexp_(self, other: Any) -> Tensor:
+        return self._inplace(Tensor.ldexp, other)
+
+    def gcd_(self, other: Any) -> Tensor:
+        return self._inplace(Tensor.gcd, other)
+
+    def lcm_(self, other: Any) -> Tensor:
+        return self._inplace(Tensor.lcm, other)
+
+    def bitwise_and_(self, other: Any) -> Tensor:
+        return self._inplace(Tensor.bitwise_and, other)
+
+    def bitwise_or_(self, other: Any) -> Tensor:
+        return self._inplace(Tensor.bitwise_or, other)
+
+    def bitwise_xor_(self, other: Any) -> Tensor:
+        return self._inplace(Tensor.bitwise_xor, other)
+
+    def bitwise_left_shift_(self, other: Any) -> Tensor:
+        return self._inplace(Tensor.bitwise_left_shift, other)
+
+    def bitwise_right_shift_(self, other: Any) -> Tensor:
+        return self._inplace(Tensor.bitwise_right_shift, other)
+
+    def bitwise_not_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.bitwise_not(), None)
+
+    __ifloordiv__, __imod__ = floor_divide_, remainder_
+    __iand__, __ior__, __ixor__ = bitwise_and_, bitwise_or_, bitwise_xor_
+    __ilshift__, __irshift__ = bitwise_left_shift_, bitwise_right_shift_
+
+    # running sums and products along a dim, in place: the dtype stays self's
+    def cumsum_(self, dim: int, *, dtype: Any = None) -> Tensor:
+        return self._inplace(lambda t, _: t.cumsum(_cumulative_dim(t, dim, dtype, "cumsum")), None)
+
+    def cumprod_(self, dim: int, *, dtype: Any = None) -> Tensor:
+        return self._inplace(lambda t, _: t.cumprod(_cumulative_dim(t, dim, dtype, "cumprod")), None)
+
+    # writing into chosen places (ops/index_writes.py)
+    def index_fill_(self, dim: int, index: Tensor, value: Any) -> Tensor:
+        return self._inplace(lambda t, v: index_writes.index_fill(t, dim, index, v), value)
+
+    def index_copy_(self, dim: int, index: Tensor, source: Tensor) -> Tensor:
+        return self._inplace(lambda t, v: index_writes.index_copy(t, dim, index, v), source)
+
+    def index_put_(self, indices: Sequence[Tensor], values: Tensor, accumulate: bool = False) -> Tensor:
+        return self._inplace(lambda t, v: index_writes.index_put(t, indices, v, accumulate), values)
+
+    def masked_scatter_(self, mask: Tensor, source: Tensor) -> Tensor:
+        return self._inplace(lambda t, v: index_writes.masked_scatter(t, mask, v), source)
+
+    def put_(self, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
+        return self._inplace(lambda t, v: index_writes.put(t, index, v, accumulate), source)
 
     def scatter_(
         self, dim: int, index: Tensor, src: Tensor | float | None = None, *, value: float | None = None
@@ -998,15 +1216,58 @@ class Tensor:
     mul, neg = __mul__, __neg__
     # PyTorch's longer names for the same ops
     subtract, multiply, divide, true_divide = sub, mul, div, __truediv__
+    negative = neg
 
-    def __and__(self, other: Any) -> Tensor:
-        return self._no_grad_op(other, np.logical_and if self.dtype == np.bool_ else np.bitwise_and)
+    # bits of integer and bool tensors (ops/bitwise.py): on bools, & | ^ ~ are logical; no gradient
 
-    def __or__(self, other: Any) -> Tensor:
-        return self._no_grad_op(other, np.logical_or if self.dtype == np.bool_ else np.bitwise_or)
+    def bitwise_and(self, other: Any) -> Tensor:
+        return bitwise.bitwise(np.bitwise_and, self, other, "bitwise_and")
+
+    def bitwise_or(self, other: Any) -> Tensor:
+        return bitwise.bitwise(np.bitwise_or, self, other, "bitwise_or")
+
+    def bitwise_xor(self, other: Any) -> Tensor:
+        return bitwise.bitwise(np.bitwise_xor, self, other, "bitwise_xor")
+
+    def bitwise_left_shift(self, other: Any) -> Tensor:
+        """self * 2**other for integers, in their bits: 0 where other is negative or too large."""
+        return bitwise.bitwise(np.left_shift, self, other, "bitwise_left_shift")
+
+    def bitwise_right_shift(self, other: Any) -> Tensor:
+        """floor(self / 2**other) for integers, in their bits (-1 or 0 where other is out of range)."""
+        return bitwise.bitwise(np.right_shift, self, other, "bitwise_right_shift")
+
+    def bitwise_not(self) -> Tensor:
+        return bitwise.bitwise_not(self)
+
+    __and__, __or__, __xor__ = bitwise_and, bitwise_or, bitwise_xor
+    __lshift__, __rshift__ = bitwise_left_shift, bitwise_right_shift
+
+    def __rand__(self, other: Any) -> Tensor:
+        return bitwise.bitwise(np.bitwise_and, other, self, "bitwise_and")
+
+    def __ror__(self, other: Any) -> Tensor:
+        return bitwise.bitwise(np.bitwise_or, other, self, "bitwise_or")
+
+    def __rxor__(self, other: Any) -> Tensor:
+        return bitwise.bitwise(np.bitwise_xor, other, self, "bitwise_xor")
+
+    def __rlshift__(self, other: Any) -> Tensor:
+        return bitwise.bitwise(np.left_shift, other, self, "bitwise_left_shift")
+
+    def __rrshift__(self, other: Any) -> Tensor:
+        return bitwise.bitwise(np.right_shift, other, self, "bitwise_right_shift")
 
     def __invert__(self) -> Tensor:
-        return Tensor._wrap(np.logical_not(self.data) if self.dtype == np.bool_ else ~self.data)
+        return bitwise.bitwise_not(self, "~")
+
+    def gcd(self, other: Tensor) -> Tensor:
+        """The greatest common divisor of each pair of integers (>= 0)."""
+        return bitwise.gcd(self, other)
+
+    def lcm(self, other: Tensor) -> Tensor:
+        """The least common multiple of each pair of integers (>= 0)."""
+        return bitwise.lcm(self, other)
 
     def logical_not(self) -> Tensor:
         """True where the element is 0 (or False), as a bool tensor (no gradient)."""
@@ -1025,8 +1286,16 @@ class Tensor:
         return self._no_grad_op(other, np.logical_xor)
 
     def sign(self) -> Tensor:
-        """-1, 0 or 1 per element (no gradient)."""
-        return Tensor._wrap(np.sign(self.data))
+        """-1, 0 or 1 per element (no gradient); a bool tensor stays itself, as in PyTorch.
+
+        NOTE: nan gives nan, where PyTorch gives 0: the backwards of abs and
+        copysign multiply by this sign, and copysign's gradient at nan is nan in PyTorch.
+        """
+        if self.data.dtype == np.bool_:
+            return Tensor._wrap(self.data.copy())
+        return Tensor._wrap(np.asarray(np.sign(self.data)))
+
+    sgn = sign  # (PyTorch's name that extends to complex numbers)
 
     # ------------------------------------------------------------ elementwise
 
@@ -1069,6 +1338,14 @@ class Tensor:
     def erf(self) -> Tensor:
         return unary.Erf._apply1(_floating(self))
 
+    def erfinv(self) -> Tensor:
+        """The inverse of erf: the x in [-inf, inf] with erf(x) = self (nan outside [-1, 1])."""
+        return special_functions.erfinv(self)
+
+    def sinc(self) -> Tensor:
+        """sin(pi self) / (pi self), and 1 where self is 0 (the normalized sinc)."""
+        return special_functions.sinc(self)
+
     def leaky_relu(self, negative_slope: float = 0.01) -> Tensor:
         return activation.leaky_relu(self, negative_slope)
 
@@ -1084,7 +1361,11 @@ class Tensor:
     clip = clamp
 
     def square(self) -> Tensor:
-        return self * self
+        """self * self (bools as int64, as in PyTorch)."""
+        x = self.long() if self.data.dtype == np.bool_ else self
+        return x * x
+
+    absolute = abs
 
     def masked_fill(self, mask: Tensor, value: Any) -> Tensor:
         """`value` (a number or a 0-d tensor) where `mask` is True, self elsewhere (the two broadcast)."""
@@ -1221,6 +1502,18 @@ class Tensor:
     def logaddexp(self, other: Any) -> Tensor:
         """log(exp(self) + exp(other)), with no overflow for large values."""
         return more_math.on_floats(more_math.LogAddExp, self, other, integers=False)
+
+    def logaddexp2(self, other: Tensor) -> Tensor:
+        """log2(2**self + 2**other), with no overflow for large values."""
+        return powers.logaddexp2(self, other)
+
+    def float_power(self, exponent: Any) -> Tensor:
+        """self ** exponent computed in float64 (the result is float64 whatever the dtypes)."""
+        return powers.float_power(self, exponent)
+
+    def ldexp(self, other: Tensor) -> Tensor:
+        """self * 2**other (a float tensor: the default float dtype for integers)."""
+        return powers.ldexp(self, other)
 
     def xlogy(self, other: Any) -> Tensor:
         """self * log(other), and 0 where self == 0 (unless other is nan)."""
@@ -1563,6 +1856,28 @@ class Tensor:
         """self with alpha * source's i-th slice along dim added to slice index[i] (repeats add up)."""
         return selection.index_add(self, dim, index, source, alpha)
 
+    # writing into chosen places (ops/index_writes.py); the in-place forms are with the others
+
+    def index_fill(self, dim: int, index: Tensor, value: Any) -> Tensor:
+        """self with `value` (a number or 0-d tensor) in the slices at positions `index` along dim."""
+        return index_writes.index_fill(self, dim, index, value)
+
+    def index_copy(self, dim: int, index: Tensor, source: Tensor) -> Tensor:
+        """self with source's i-th slice along dim in place of slice index[i]."""
+        return index_writes.index_copy(self, dim, index, source)
+
+    def index_put(self, indices: Sequence[Tensor], values: Tensor, accumulate: bool = False) -> Tensor:
+        """self with self[indices] = values (indices a tuple of tensors); accumulate=True adds instead."""
+        return index_writes.index_put(self, indices, values, accumulate)
+
+    def masked_scatter(self, mask: Tensor, source: Tensor) -> Tensor:
+        """self with source's elements, in order, where `mask` is True."""
+        return index_writes.masked_scatter(self, mask, source)
+
+    def put(self, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
+        """self with source's elements at positions `index` of self flattened (or added, accumulate=True)."""
+        return index_writes.put(self, index, source, accumulate)
+
     def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
         """(values, indices) along dim."""
         return sorting.sort(self, dim, descending, stable)
@@ -1610,6 +1925,13 @@ class Tensor:
     def view_as(self, other: Tensor) -> Tensor:
         return self.reshape(other.shape)
 
+    def reshape_as(self, other: Tensor) -> Tensor:
+        return self.reshape(other.shape)
+
+    def ravel(self) -> Tensor:
+        """The elements as a vector, in row-major order (a view where NumPy can make one)."""
+        return self.reshape(-1)
+
     def type_as(self, other: Tensor) -> Tensor:
         return self.to(other.dtype)
 
@@ -1655,9 +1977,12 @@ class Tensor:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
         return self.T
 
-    def contiguous(self) -> Tensor:
-        """The tensor itself: there are no strides to make contiguous (see `view`)."""
-        return self
+    def contiguous(self, memory_format: Any = None) -> Tensor:
+        """The tensor itself if `is_contiguous()`, else a row-major copy of it (on the graph, as clone).
+
+        `memory_format` is accepted for PyTorch's code and ignored (as in `is_contiguous`).
+        """
+        return self if self.data.flags.c_contiguous else self.clone()
 
     def flip(self, *dims: Any) -> Tensor:
         """The elements in reverse order along each of `dims` (a view, as the slice ::-1)."""
@@ -1904,6 +2229,11 @@ _OPERATORS = {
     np.less_equal: ("__le__", "__ge__"),
     np.greater: ("__gt__", "__lt__"),
     np.greater_equal: ("__ge__", "__le__"),
+    np.bitwise_and: ("__and__", "__rand__"),
+    np.bitwise_or: ("__or__", "__ror__"),
+    np.bitwise_xor: ("__xor__", "__rxor__"),
+    np.left_shift: ("__lshift__", "__rlshift__"),
+    np.right_shift: ("__rshift__", "__rrshift__"),
 }
 
 # The options of np.array2string that tensors print with, where they differ from
@@ -2066,6 +2396,18 @@ def _floating(t: Tensor) -> Tensor:
     return t if t.data.dtype.kind == "f" else t.to(get_default_dtype())
 
 
+def _cumulative_dim(x: Tensor, dim: int, dtype: Any, op: str) -> int:
+    """The dim of cumsum_ or cumprod_, after PyTorch's checks: the result must keep x's dtype."""
+    if dtype is not None and np.dtype(dtype) != x.dtype:
+        raise RuntimeError(
+            f"Bad in-place call: input tensor dtype {x.dtype} and output tensor dtype {np.dtype(dtype)} "
+            "should match"
+        )
+    if x.dtype == np.bool_:
+        raise NotImplementedError(f"{op}_ is not implemented for bool tensors, as in PyTorch")
+    return dim
+
+
 def _logical(test: Callable, x: Tensor, dim: int | tuple | None, keepdim: bool) -> Tensor:
     return Tensor._wrap(np.asarray(test(x.data, axis=reduce.normalize_dims(dim, x.ndim), keepdims=keepdim)))
 
@@ -2087,19 +2429,23 @@ def _arg(pick: Callable, x: Tensor, dim: int | None, keepdim: bool) -> Tensor:
 function.Tensor = Tensor  # type: ignore[misc]  # (mypy sees function.py's TYPE_CHECKING import)
 from .ops import (  # noqa: E402
     activation,
+    bitwise,
     broadcast,
     cumulative,
     elementwise,
+    index_writes,
     joining,
     linalg,
     matrix,
     more_math,
     movement,
+    powers,
     rearranging,
     reduce,
     selection,
     softmax,
     sorting,
+    special_functions,
     statistics,
     trigonometry,
     unary,
