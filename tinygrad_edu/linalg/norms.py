@@ -20,7 +20,6 @@ from typing import Any
 import numpy as np
 
 from ..ops import reduce
-from ..ops.elementwise import where
 from ..ops.movement import normalize_dim
 from ..tensor import Tensor
 from .checks import check_float
@@ -92,12 +91,7 @@ def vector_norm(
     dims = _vector_dims(dim, x.ndim)
     if ord < 0 or ord == math.inf:
         _check_not_empty(x, ord, dims, whole=dim is None or (isinstance(dim, (tuple, list)) and not dim))
-    if ord in (0, 1, 2, math.inf, -math.inf) or ord > 1:
-        return reduce.norm(x, ord, dims, keepdim)
-    # 0 < p < 1 or p < 0: d|x|^p/dx is infinite at 0, so zeros take a constant (0, or inf for p < 0)
-    zero = x.data == 0
-    powered = where(zero, 0.0 if ord > 0 else math.inf, where(zero, 1.0, x.abs()) ** float(ord))
-    return reduce._root(powered.sum(dims, keepdim), ord)
+    return reduce.norm(x, float(ord), dims, keepdim)
 
 
 def matrix_norm(
