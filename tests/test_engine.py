@@ -1200,3 +1200,23 @@ def test_the_backward_steps_show_a_slices_gradient_whole():
     steps = tg.viz.backward_steps(x[0] * 2.0 + x[1:].sum())
     passed_to_x = [edge.grad.tolist() for step in steps for edge in step.edges if edge.target is x]
     assert sorted(passed_to_x) == [[0.0, 1.0, 1.0], [2.0, 0.0, 0.0]]
+
+
+@pytest.mark.parametrize("lib_name", ["tinygrad_edu", "torch"])
+def test_a_second_backward_adds_into_the_grad_one_holds(lib_name):
+    lib = pytest.importorskip(lib_name)
+    x = lib.tensor([1.0, 2.0], dtype=lib.float64, requires_grad=True)
+    (x * 2).sum().backward()
+    held = x.grad
+    (x * 3).sum().backward()
+    assert held is x.grad and held.tolist() == [5.0, 5.0]  # added in place: the reference sees the sum
+    # while a graph is being made, the sum is a new tensor, and the one held keeps its values
+    (x * x).sum().backward(create_graph=True)
+    assert held.tolist() == [5.0, 5.0] and x.grad.tolist() == [7.0, 9.0] and x.grad.grad_fn is not None
+
+
+def test_a_grad_set_by_hand_that_cannot_take_the_sum_in_place_is_replaced():
+    x = f64([1.0, 2.0])
+    x.grad = tg.tensor(np.float64(1.0)).expand(2)  # a read-only (broadcast) view
+    (x * 3).sum().backward()
+    assert x.grad.tolist() == [4.0, 4.0]

@@ -67,16 +67,32 @@ def backward(
 
 
 def _accumulate(grads: dict, create_graph: bool) -> None:
-    """Add each gradient to its tensor's `.grad` (whose hooks have run: `_backpropagate`)."""
+    """Add each gradient to its tensor's `.grad` (whose hooks have run: `_backpropagate`).
+
+    As in PyTorch, a second backward adds into the existing `.grad` in place
+    (a reference to it sees the sum), unless that `.grad` is part of a graph
+    or one is being made (create_graph): then the sum is a new, recorded tensor.
+    """
     Tensor = function.Tensor
     for t, grad in grads.items():
         # `_grad`, not the `grad` setter: these gradients have been checked for shape and dtype
-        if t._grad is not None:
-            t._grad = t._grad + grad  # a new tensor
+        old = t._grad
+        if old is not None:
+            if create_graph or old.grad_fn is not None or old.requires_grad or not _can_add_into(old, grad):
+                t._grad = old + grad
+            else:
+                old.data += grad.data
+                old._bump_version()
         elif create_graph and grad.grad_fn is not None:
             t._grad = grad  # keeps its graph, to be differentiated again
         else:
             t._grad = Tensor._wrap(np.array(grad.data))  # own memory, never a shared view
+
+
+def _can_add_into(old: Tensor, grad: Tensor) -> bool:
+    """Can `grad` be added into `old`'s memory? (A `.grad` set by hand may be read-only, or another dtype.)"""
+    data = old.data
+    return data.flags.writeable and data.dtype == grad.data.dtype and data.shape == grad.data.shape
 
 
 def grad(
