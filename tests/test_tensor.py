@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import sys
 import warnings
 
@@ -521,6 +522,19 @@ def test_pytorchs_function_forms_and_dtype_names():
     assert tg.tensor([0, 1], dtype=tg.long).dtype == np.int64 and x.to(tg.double).dtype == np.float64
     assert tg.allclose(x, x + 1e-9) and not tg.allclose(x, x + 1e-3)
     assert tg.equal(x, x.clone()) and not tg.equal(x, x.reshape(3, 2))
+
+
+def test_function_forms_name_their_first_argument_input_as_pytorch():
+    x = tg.tensor([[1.0, 5.0, 3.0], [7.0, 2.0, 2.0]])
+    assert tg.sum(input=x, dim=1).tolist() == [9.0, 11.0]
+    assert tg.clamp(input=x, min=2.0, max=5.0).tolist() == [[2.0, 5.0, 3.0], [5.0, 2.0, 2.0]]
+    assert tg.lerp(input=tg.zeros(2), end=tg.ones(2), weight=0.25).tolist() == [0.25, 0.25]
+    var, mean = tg.var_mean(input=x, dim=1)
+    assert mean.tolist() == pytest.approx([3.0, 11.0 / 3.0]) and var.shape == (2,)
+    forms = [getattr(tg, name) for name in tg.__all__ if getattr(tg.Tensor, name, None) is not None]
+    firsts = {f.__name__: next(iter(inspect.signature(f).parameters)) for f in forms if callable(f)}
+    assert len(firsts) > 150 and set(firsts.values()) == {"input"}, firsts
+    assert tg.asin is tg.arcsin  # (aliases stay one function)
 
 
 def test_a_0d_tensor_formats_as_its_number():

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import builtins
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -259,6 +263,35 @@ sinc_ = Tensor.sinc_
 ldexp_ = Tensor.ldexp_
 gcd_ = Tensor.gcd_
 lcm_ = Tensor.lcm_
+
+
+def _function_form(method: Callable) -> Callable:
+    """`method` called as PyTorch's function form, whose first argument is `input`, not `self`."""
+    signature = inspect.signature(method)
+    first, *rest = signature.parameters.values()
+
+    @functools.wraps(method)
+    def function(*args: Any, **kwargs: Any) -> Any:
+        if "input" in kwargs:  # tg.sum(input=x, dim=1)
+            args = (kwargs.pop("input"), *args)
+        return method(*args, **kwargs)
+
+    function.__signature__ = signature.replace(parameters=[first.replace(name="input"), *rest])  # type: ignore[attr-defined]
+    return function
+
+
+def _is_tensor_method(value: object) -> builtins.bool:
+    return callable(value) and getattr(Tensor, getattr(value, "__name__", ""), None) is value
+
+
+# Each function form above becomes a function of `input`, one per method (so aliases stay one function)
+_forms: dict[Callable, Callable] = {}
+for _name, _value in list(globals().items()):
+    if _is_tensor_method(_value):
+        if _value not in _forms:
+            _forms[_value] = _function_form(_value)
+        globals()[_name] = _forms[_value]
+del _forms, _name, _value
 
 
 def real(input: Tensor) -> Tensor:

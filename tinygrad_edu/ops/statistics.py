@@ -95,7 +95,7 @@ def nanmean(
 
 
 def var_mean(
-    x: Tensor,
+    input: Tensor,
     dim: Any = None,
     unbiased: bool | None = None,
     keepdim: bool = False,
@@ -103,13 +103,15 @@ def var_mean(
     correction: int | None = None,
 ) -> tuple[Tensor, Tensor]:
     """(var, mean), with var's arguments: var(False) form, unbiased or correction, and so on."""
-    _check_float(x, "var_mean")
+    _check_float(input, "var_mean")
     mean_dim = None if isinstance(dim, bool) else dim  # (var_mean(x, False): unbiased, not a dim)
-    return reduce.var(x, dim, unbiased, keepdim, correction=correction), reduce.mean(x, mean_dim, keepdim)
+    return reduce.var(input, dim, unbiased, keepdim, correction=correction), reduce.mean(
+        input, mean_dim, keepdim
+    )
 
 
 def std_mean(
-    x: Tensor,
+    input: Tensor,
     dim: Any = None,
     unbiased: bool | None = None,
     keepdim: bool = False,
@@ -117,9 +119,11 @@ def std_mean(
     correction: int | None = None,
 ) -> tuple[Tensor, Tensor]:
     """(std, mean), with std's arguments."""
-    _check_float(x, "std_mean")
+    _check_float(input, "std_mean")
     mean_dim = None if isinstance(dim, bool) else dim
-    return reduce.std(x, dim, unbiased, keepdim, correction=correction), reduce.mean(x, mean_dim, keepdim)
+    return reduce.std(input, dim, unbiased, keepdim, correction=correction), reduce.mean(
+        input, mean_dim, keepdim
+    )
 
 
 def _check_float(x: Tensor, op: str) -> None:
