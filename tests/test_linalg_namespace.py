@@ -465,3 +465,13 @@ def test_float32_results_and_the_error_types_match_pytorch():
             call(tg, tg.tensor(SINGULAR))
     # every name here is one of torch.linalg's
     assert set(L.__all__) <= set(dir(torch.linalg))
+
+
+def test_svdvals_of_rank_deficient_matrices_are_never_negative_and_stay_sorted():
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal((60, 4, 2)) @ rng.standard_normal((60, 2, 4))  # rank 2: two zero values
+    s = tg.linalg.svdvals(tg.tensor(a)).data
+    assert (s >= 0).all() and (np.diff(s, axis=-1) <= 0).all()
+    np.testing.assert_allclose(s, np.linalg.svd(a, compute_uv=False), atol=1e-12)
+    singular = tg.tensor(np.array([[-9.0, 3.0, 9.0], [-3.0, 1.0, 3.0], [-3.0, 1.0, 3.0]]))
+    assert tg.linalg.matrix_norm(singular, -2).item() >= 0  # the smallest singular value

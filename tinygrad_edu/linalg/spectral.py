@@ -154,7 +154,10 @@ def svdvals(A: Tensor) -> Tensor:
     top = Tensor._wrap(np.zeros(batch + (rows, rows), A.dtype))
     bottom = Tensor._wrap(np.zeros(batch + (cols, cols), A.dtype))
     joint = cat([cat([top, A], -1), cat([A.mT, bottom], -1)], -2)
-    return eigvalsh(joint)[..., rows + cols - min(rows, cols) :].flip(-1)
+    top_eigenvalues = eigvalsh(joint)[..., rows + cols - min(rows, cols) :]
+    # A rank-deficient A has zero singular values, which the eigenvalues give as +-(rounding
+    # error): their size, in descending order again, is what np.linalg.svd returns
+    return top_eigenvalues.abs().sort(-1, descending=True).values
 
 
 def pinv(
