@@ -502,6 +502,14 @@ def test_erfinv_inverts_erf_and_has_pytorch_s_edges():
     assert g.grad.tolist() == [INF, INF, math.sqrt(math.pi) / 2]
 
 
+def test_erfinv_stays_accurate_next_to_one():
+    # there erf is flat: the answer x is checked by 1 - y = erfc(x) (Python's math.erfc)
+    y = 1.0 - np.array([2.0**-52, 1e-15, 1e-12, 1e-9, 1e-6, 4e-5, 1e-3, 0.3])
+    x = f64(y).erfinv().data
+    np.testing.assert_allclose([math.erfc(v) for v in x], 1.0 - y, rtol=1e-11)  # (1 - y is exact)
+    np.testing.assert_allclose(f64(-y).erfinv().data, -x, rtol=1e-15)
+
+
 def test_sinc_is_the_normalized_one_with_1_and_slope_0_at_0():
     x = [0.0, 0.5, 1.0, -1.5, 1e-20, 2.3, -0.0]
     expected = [1.0 if v == 0 else math.sin(math.pi * v) / (math.pi * v) for v in x]
