@@ -17,12 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from ..dtypes import get_default_dtype
 from ..tensor import Tensor, check_device
 from . import init
 from .input_checks import check_tensors
+from .linear import weight_and_bias
 from .module import Module
-from .parameter import Parameter
 
 # The C++ type names that PyTorch's dtype message uses
 _C_TYPES = {
@@ -128,12 +127,7 @@ class Bilinear(Module):
             if size < 0:
                 raise RuntimeError(f"Trying to create tensor with negative dimension {size}: {shape}")
         self.in1_features, self.in2_features, self.out_features = in1_features, in2_features, out_features
-        dtype = np.dtype(dtype or get_default_dtype())
-        self.weight = Parameter(np.empty(shape, dtype=dtype))
-        if bias:
-            self.bias = Parameter(np.empty((out_features,), dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
+        weight_and_bias(self, tuple(shape), out_features, bias, dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:

@@ -13,21 +13,16 @@ cross-correlation: the kernel is not flipped.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-
-from ..dtypes import get_default_dtype
 from ..ops.conv import Unfold as UnfoldFn
 from ..ops.conv import blocks, per_dim
 from ..tensor import Tensor, check_device
-from . import init
 from .input_checks import check_input_weight_bias
+from .linear import reset_weight_and_bias, weight_and_bias
 from .module import Module
 from .padding import pad
-from .parameter import Parameter
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
@@ -253,21 +248,12 @@ class _ConvNd(Module):
         self.in_channels, self.out_channels, self.kernel_size = in_channels, out_channels, kernel_size
         self.stride, self.padding, self.dilation = stride, padding, dilation
         self.groups, self.padding_mode = groups, padding_mode
-        dtype = np.dtype(dtype or get_default_dtype())
-        self.weight = Parameter(np.empty((out_channels, in_channels // groups, *kernel_size), dtype=dtype))
-        if bias:
-            self.bias = Parameter(np.empty((out_channels,), dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
+        weight_and_bias(self, (out_channels, in_channels // groups, *kernel_size), out_channels, bias, dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        """Redraw weight and bias from PyTorch's default distributions (see the class docstring)."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in = self.weight.shape[1] * math.prod(self.kernel_size)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
-            init.uniform_(self.bias, -bound, bound)
+        """Redraw weight and bias from PyTorch's default ones (fan_in = C_in / groups * kernel taps)."""
+        reset_weight_and_bias(self)
 
     def _padding_pairs(self) -> tuple[int, ...]:
         """The padding as `pad` takes it: (before, after) per spatial dim, the last dim first."""

@@ -23,21 +23,18 @@ A 1-d transposed convolution is a 2-d one on an image one row high.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from ..dtypes import get_default_dtype
 from ..ops.conv import Fold as FoldFn
 from ..tensor import Tensor, check_device
-from . import init
 from .conv import _sizes, _tuple
 from .input_checks import check_input_weight_bias
+from .linear import reset_weight_and_bias, weight_and_bias
 from .module import Module
 from .padding import pad
-from .parameter import Parameter
 
 # the arguments given as an int or a tuple of ints, and their positions in the functions' signatures
 _POSITIONS = {"stride": 4, "padding": 5, "output_padding": 6, "dilation": 8}
@@ -313,23 +310,15 @@ class _ConvTransposeNd(Module):
         self.padding = padding if isinstance(padding, str) else _tuple(padding, dims)
         self.output_padding, self.dilation = _tuple(output_padding, dims), _tuple(dilation, dims)
         self.groups, self.padding_mode = groups, padding_mode
-        dtype = np.dtype(dtype or get_default_dtype())
-        self.weight = Parameter(
-            np.empty((in_channels, out_channels // groups, *self.kernel_size), dtype=dtype)
+        weight_and_bias(
+            self, (in_channels, out_channels // groups, *self.kernel_size), out_channels, bias, dtype
         )
-        if bias:
-            self.bias = Parameter(np.empty((out_channels,), dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        """Redraw weight and bias from PyTorch's default distributions (see the class docstring)."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in = self.weight.shape[1] * math.prod(self.kernel_size)  # C_out / groups * kernel taps
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
-            init.uniform_(self.bias, -bound, bound)
+        """Redraw weight and bias from PyTorch's default ones (fan_in, read off the weight's shape as
+        PyTorch does: C_out / groups * kernel taps)."""
+        reset_weight_and_bias(self)
 
     def forward(self, input: Tensor, output_size: Sequence[int] | None = None) -> Tensor:
         output_padding = (

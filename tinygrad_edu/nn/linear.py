@@ -1,4 +1,8 @@
-"""`Linear` (a fully connected layer) and `Identity`."""
+"""`Linear` (a fully connected layer) and `Identity`.
+
+Also the two steps that layers with a Linear-style weight and bias share
+(`weight_and_bias`, `reset_weight_and_bias`): the convolutions and Bilinear use them too.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,31 @@ from . import init
 from .input_checks import check_tensors
 from .module import Module
 from .parameter import Parameter
+
+
+def weight_and_bias(
+    module: Module, weight_shape: tuple[int, ...], bias_size: int, bias: bool, dtype: Any
+) -> None:
+    """Register `weight` of `weight_shape` and `bias` of (bias_size,), or None for bias=False, not yet filled.
+
+    dtype None means the default dtype (float32 unless tg.set_default_dtype says otherwise).
+    """
+    dtype = np.dtype(dtype or get_default_dtype())
+    module.weight = Parameter(np.empty(weight_shape, dtype=dtype))
+    if bias:
+        module.bias = Parameter(np.empty((bias_size,), dtype=dtype))
+    else:
+        module.register_parameter("bias", None)
+
+
+def reset_weight_and_bias(module: Module) -> None:
+    """PyTorch's default for Linear and the convolutions: weight by kaiming_uniform_ with a = sqrt(5),
+    which is U(-k, k) with k = 1/sqrt(fan_in), and bias from U(-k, k) too (k = 0 for no inputs)."""
+    init.kaiming_uniform_(module.weight, a=math.sqrt(5))
+    if module.bias is not None:
+        fan_in, _ = init._calculate_fan_in_and_fan_out(module.weight)
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
+        init.uniform_(module.bias, -bound, bound)
 
 
 class Identity(Module):
@@ -52,20 +81,12 @@ class Linear(Module):
             )
         self.in_features = in_features
         self.out_features = out_features
-        dtype = np.dtype(dtype or get_default_dtype())
-        self.weight = Parameter(np.empty((out_features, in_features), dtype=dtype))
-        if bias:
-            self.bias = Parameter(np.empty((out_features,), dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
+        weight_and_bias(self, (out_features, in_features), out_features, bias, dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        """Redraw weight and bias from PyTorch's default distributions."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0.0
-            init.uniform_(self.bias, -bound, bound)
+        """Redraw weight and bias from PyTorch's default distributions (fan_in = in_features)."""
+        reset_weight_and_bias(self)
 
     def forward(self, input: Tensor) -> Tensor:
         if not isinstance(input, Tensor) or input.ndim == 0 or input.shape[-1] != self.in_features:
