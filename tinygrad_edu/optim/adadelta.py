@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, check_non_negative
+from .optimizer import Optimizer, ParamsT, check_non_negative, decayed_gradient
 
 __all__ = ["Adadelta"]
 
@@ -103,11 +103,7 @@ class Adadelta(Optimizer):
                 state["acc_delta"] = np.zeros_like(theta)
             state["step"] += 1
 
-            g = p.grad.data
-            if maximize:
-                g = np.negative(g)
-            if weight_decay != 0:
-                g = g + weight_decay * theta
+            g = decayed_gradient(p, maximize, weight_decay)
 
             # v <- rho v + (1 - rho) g^2
             v = state["square_avg"]

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, check_non_negative
+from .optimizer import Optimizer, ParamsT, check_non_negative, decayed_gradient
 
 __all__ = ["Adagrad"]
 
@@ -115,11 +115,7 @@ class Adagrad(Optimizer):
             clr = lr / (1 + (state["step"] - 1) * lr_decay)
             scratch = np.empty_like(theta)
 
-            g = p.grad.data
-            if maximize:
-                g = np.negative(g)
-            if weight_decay != 0:
-                g = g + weight_decay * theta
+            g = decayed_gradient(p, maximize, weight_decay)
 
             s = state["sum"]
             s += np.multiply(g, g, out=scratch)

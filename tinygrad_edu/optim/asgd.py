@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, check_non_negative
+from .optimizer import Optimizer, ParamsT, check_non_negative, decayed_gradient
 
 __all__ = ["ASGD"]
 
@@ -108,11 +108,7 @@ class ASGD(Optimizer):
             t = state["step"]
             eta, mu = float(state["eta"]), float(state["mu"])
 
-            g = p.grad.data
-            if group["maximize"]:
-                g = np.negative(g)
-            if weight_decay != 0:
-                g = g + weight_decay * theta
+            g = decayed_gradient(p, group["maximize"], weight_decay)
 
             theta *= 1 - lambd * eta
             theta -= eta * g

@@ -47,6 +47,20 @@ ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]] | Iterable[tuple[str, Tens
 _LABELS = {"lr": "learning rate", "eps": "epsilon value"}
 
 
+def decayed_gradient(p: Tensor, maximize: bool, weight_decay: float) -> np.ndarray:
+    r"""One parameter's :math:`g = \pm\nabla f + \lambda\theta` (minus to maximize): most updates start so.
+
+    A new array where it differs from p.grad, which is never changed (the flat-state
+    optimizers do the same for a whole bucket: `FlatStateOptimizer._flat_grads`).
+    """
+    g = p.grad.data  # type: ignore[union-attr]  # (callers skip parameters without a gradient)
+    if maximize:
+        g = np.negative(g)
+    if weight_decay != 0:
+        g = g + weight_decay * p.data
+    return g
+
+
 def check_non_negative(**hyperparameters: float) -> None:
     """Validate hyperparameters eagerly, as PyTorch does: ValueError("Invalid learning rate: -1")."""
     for name, value in hyperparameters.items():

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, check_non_negative
+from .optimizer import Optimizer, ParamsT, check_non_negative, decayed_gradient
 
 __all__ = ["RMSprop"]
 
@@ -116,11 +116,7 @@ class RMSprop(Optimizer):
             state["step"] += 1
             scratch = np.empty_like(theta)
 
-            g = p.grad.data
-            if maximize:
-                g = np.negative(g)
-            if weight_decay != 0:
-                g = g + weight_decay * theta
+            g = decayed_gradient(p, maximize, weight_decay)
 
             # v <- alpha v + (1 - alpha) g^2
             v = state["square_avg"]
