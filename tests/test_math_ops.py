@@ -18,6 +18,8 @@ import pytest
 
 import tinygrad_edu as tg
 
+from .torch_compare import assert_values_and_gradients_agree
+
 INF, NAN = math.inf, math.nan
 
 
@@ -523,20 +525,12 @@ def _torch_and_inputs(name, ranges, shapes):
     return torch, rng, ours, theirs
 
 
-def _compare(torch, rng, ours_out, theirs_out, ours, theirs):
-    """Equal values, and equal gradients for one random upstream gradient."""
-    np.testing.assert_allclose(ours_out.data, theirs_out.detach().numpy(), rtol=1e-12, atol=1e-14)
-    upstream = rng.standard_normal(ours_out.shape)
-    ours_out.backward(tg.tensor(upstream))
-    theirs_out.backward(torch.tensor(upstream))
-    for x, t in zip(ours, theirs):
-        np.testing.assert_allclose(x.grad.data, t.grad.numpy(), rtol=1e-10, atol=1e-12)
-
-
 @pytest.mark.parametrize("name", sorted(TORCH_UNARY))
 def test_unary_values_gradients_and_dtypes_match_torch_if_installed(name):
     torch, rng, ours, theirs = _torch_and_inputs(name, [TORCH_UNARY[name]], [(3, 4)])
-    _compare(torch, rng, getattr(ours[0], name)(), getattr(theirs[0], name)(), ours, theirs)
+    assert_values_and_gradients_agree(
+        torch, rng, getattr(ours[0], name)(), getattr(theirs[0], name)(), ours, theirs
+    )
     if name != "frac":  # (which both refuse for integers)
         ints = np.array([1, 2, 0])
         ours_dtype, theirs_dtype = (
@@ -554,7 +548,7 @@ def test_binary_values_and_gradients_match_torch_with_broadcasting_if_installed(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # (the log of a negative, in the nan_to_num case: Log is not quiet)
         ours_out = call(tg, *ours)
-    _compare(torch, rng, ours_out, call(torch, *theirs), ours, theirs)
+    assert_values_and_gradients_agree(torch, rng, ours_out, call(torch, *theirs), ours, theirs)
 
 
 def test_edge_values_and_gradients_match_torch_if_installed():

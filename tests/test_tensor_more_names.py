@@ -20,6 +20,8 @@ import pytest
 import tinygrad_edu as tg
 from tinygrad_edu.testing import gradcheck, gradgradcheck
 
+from .torch_compare import assert_values_and_gradients_agree
+
 INF, NAN = math.inf, math.nan
 
 
@@ -1045,13 +1047,7 @@ def test_gradients_match_torch_if_installed(case):
     arrays = [rng.uniform(low, high, shape) for shape in shapes]
     ours = [tg.tensor(x, requires_grad=True) for x in arrays]
     theirs = [torch.tensor(x, requires_grad=True) for x in arrays]
-    ours_out, theirs_out = call(tg, *ours), call(torch, *theirs)
-    np.testing.assert_allclose(ours_out.data, theirs_out.detach().numpy(), rtol=1e-12, atol=1e-14)
-    upstream = rng.standard_normal(ours_out.shape)
-    ours_out.backward(tg.tensor(upstream))
-    theirs_out.backward(torch.tensor(upstream))
-    for x, t in zip(ours, theirs):
-        np.testing.assert_allclose(x.grad.data, t.grad.numpy(), rtol=1e-10, atol=1e-12)
+    assert_values_and_gradients_agree(torch, rng, call(tg, *ours), call(torch, *theirs), ours, theirs)
 
 
 ERROR_CASES = [
