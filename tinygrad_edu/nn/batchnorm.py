@@ -28,7 +28,7 @@ from ..autograd.grad_mode import no_grad
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor, check_device
 from .module import Module
-from .normalization import affine_parameters, reset_affine
+from .normalization import affine_parameters, reset_affine, scale_and_shift
 
 
 def batch_norm(
@@ -65,10 +65,7 @@ def batch_norm(
                 running_var.mul_(1 - momentum).add_(var.reshape(-1) * (m / (m - 1)), alpha=momentum)
     else:
         mean, var = running_mean.reshape(shape), running_var.reshape(shape)  # type: ignore[union-attr]
-    out = (input - mean) / (var + eps).sqrt()
-    if weight is not None:
-        out = out * weight.reshape(shape)
-    return out if bias is None else out + bias.reshape(shape)
+    return scale_and_shift((input - mean) / (var + eps).sqrt(), weight, bias, shape)
 
 
 def _check_batch_norm(

@@ -29,6 +29,7 @@ from ..dtypes import require_float
 from ..tensor import Tensor
 from ..warning import warn
 from .batchnorm import _BatchNorm
+from .normalization import scale_and_shift
 
 
 def instance_norm(
@@ -66,10 +67,7 @@ def instance_norm(
                 running_var.mul_(1 - momentum).add_(batch_var, alpha=momentum)
     else:
         mean, var = running_mean.reshape(shape), running_var.reshape(shape)  # type: ignore[union-attr]
-    out = (input - mean) / (var + eps).sqrt()
-    if weight is not None:
-        out = out * weight.reshape(shape)
-    return out if bias is None else out + bias.reshape(shape)
+    return scale_and_shift((input - mean) / (var + eps).sqrt(), weight, bias, shape)
 
 
 def _check_instance_norm(

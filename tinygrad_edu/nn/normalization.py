@@ -67,10 +67,7 @@ def layer_norm(
     dims = tuple(range(-len(shape), 0))
     mean = input.mean(dims, keepdim=True)
     var = input.var(dims, correction=0, keepdim=True)
-    out = (input - mean) / (var + eps).sqrt()
-    if weight is not None:
-        out = out * weight
-    return out if bias is None else out + bias
+    return scale_and_shift((input - mean) / (var + eps).sqrt(), weight, bias)
 
 
 def group_norm(
@@ -93,9 +90,23 @@ def group_norm(
     var = groups.var(-1, correction=0, keepdim=True)
     out = ((groups - mean) / (var + eps).sqrt()).reshape(input.shape)
     shape = (1, -1) + (1,) * (input.ndim - 2)  # a per-channel (C,) vector, broadcast over (N, C, *)
+    return scale_and_shift(out, weight, bias, shape)
+
+
+def scale_and_shift(
+    out: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tuple[int, ...] | None = None
+) -> Tensor:
+    """out * weight + bias, the affine step of every normalization layer (either may be None).
+
+    With `shape`, weight and bias (per channel) are reshaped to it to broadcast over the
+    batch and positions; without, they already have the normalized dims' shape.
+    Shared with batchnorm.py and instancenorm.py.
+    """
     if weight is not None:
-        out = out * weight.reshape(shape)
-    return out if bias is None else out + bias.reshape(shape)
+        out = out * (weight if shape is None else weight.reshape(shape))
+    if bias is not None:
+        out = out + (bias if shape is None else bias.reshape(shape))
+    return out
 
 
 def _check_group_norm(input: Tensor, num_groups: int, weight: Tensor | None, bias: Tensor | None) -> None:
