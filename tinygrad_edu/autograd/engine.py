@@ -376,22 +376,29 @@ class Scattered:
     into the gradient it is summing for x, in place and at those places only:
     a loop over x[0], x[1], ..., x[L-1] (an RNN's time steps) costs O(x.size)
     in all, where L whole-size gradients (mostly zeros) would cost O(L x.size).
+    IndexAdd, the recorded form of the same gradient, computes its values with `dense`.
+
+    basic: the index has no index arrays (ints, slices, None, ...), so it names
+    no place twice (the indexing op knows: ops/movement.py's `_is_basic`).
     """
 
-    __slots__ = ("values", "index", "shape")
+    __slots__ = ("values", "index", "shape", "basic")
 
-    def __init__(self, values: np.ndarray, index: tuple, shape: tuple[int, ...]) -> None:
-        self.values, self.index, self.shape = values, index, shape
+    def __init__(self, values: np.ndarray, index: tuple, shape: tuple[int, ...], basic: bool) -> None:
+        self.values, self.index, self.shape, self.basic = values, index, shape, basic
 
     def add_to(self, total: np.ndarray) -> None:
-        if any([isinstance(i, np.ndarray) for i in self.index]):
-            np.add.at(total, self.index, self.values)  # an index array may name a place twice
-        else:
+        if self.basic:
             total[self.index] += self.values
+        else:
+            np.add.at(total, self.index, self.values)  # an index array may name a place twice
 
     def dense(self) -> np.ndarray:
         total = np.zeros(self.shape, dtype=self.values.dtype)
-        self.add_to(total)
+        if self.basic:
+            total[self.index] = self.values
+        else:
+            np.add.at(total, self.index, self.values)
         return total
 
 

@@ -260,7 +260,7 @@ class Index(Function):
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor | Scattered, None]:  # type: ignore[override]
         # (a Scattered is for the engine only, which knows how to add it: see its docstring)
         if not _state.enabled:  # no graph to record: the engine adds grad at the indexed places itself
-            return Scattered(grad.data, ctx.index, ctx.shape), None
+            return Scattered(grad.data, ctx.index, ctx.shape, _is_basic(ctx.index)), None
         return IndexAdd._apply1(grad, ctx.index, ctx.shape), None
 
     @staticmethod
@@ -274,12 +274,7 @@ class IndexAdd(Function):
     @staticmethod
     def forward(ctx: Node, g: np.ndarray, index: tuple, shape: tuple[int, ...]) -> np.ndarray:
         ctx.index = index
-        out = np.zeros(shape, dtype=g.dtype)
-        if _is_basic(index):
-            out[index] = g  # basic indices never repeat an element
-        else:
-            np.add.at(out, index, g)
-        return out
+        return Scattered(g, index, shape, _is_basic(index)).dense()  # (the rule the engine adds by)
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None, None]:
