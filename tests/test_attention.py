@@ -514,6 +514,22 @@ def test_mha_gradients_match_finite_differences():
     assert gradgradcheck(fn, [q, k, v, mask, module.q_proj_weight, module.bias_v])
 
 
+@pytest.mark.parametrize("length, source", [(0, 3), (3, 0), (0, 0)])
+def test_mha_and_the_encoder_layer_take_empty_sequences(length, source):
+    """As in PyTorch: empty results of the right shapes; with no key at all the output is the bias."""
+    module = MultiheadAttention(4, 2, batch_first=True, dtype=tg.float64)
+    with tg.no_grad():
+        module.out_proj.bias.copy_(tg.arange(1.0, 5.0, dtype=tg.float64))  # (PyTorch starts it at 0)
+    q, k = tg.ones(2, length, 4, dtype=tg.float64), tg.ones(2, source, 4, dtype=tg.float64)
+    out, weights = module(q, k, k)
+    assert out.shape == (2, length, 4) and weights.shape == (2, length, source)
+    assert module(q, k, k, average_attn_weights=False)[1].shape == (2, 2, length, source)
+    if length:  # no key: attention gives zeros, so only the output projection's bias is left
+        np.testing.assert_allclose(out.detach().numpy(), np.broadcast_to(module.out_proj.bias.detach().numpy(), out.shape))
+    layer = tg.nn.TransformerEncoderLayer(4, 2, 8, dropout=0.0, batch_first=True, dtype=tg.float64)
+    assert layer(q).shape == (2, length, 4)
+
+
 def _reference_mha(module: MultiheadAttention, q, k, v, attn_mask=None, padding=None):
     """Multi-head attention in NumPy for (L, N, E) inputs: (output, weights averaged over the heads).
 

@@ -1108,6 +1108,7 @@ def test_strides_contiguity_and_versions_match_torch_if_installed():
             x[1], x[:, :, 0], x.reshape(6, 4), x[:, :1], x.transpose(0, 2).unsqueeze(0), x.mT,
             x.narrow(2, 1, 2), m.tensor(np.arange(3.0)).reshape(3, 1).expand(3, 4), m.zeros(3, 0, 2),
             m.tensor(1.0), x.t() if x.ndim == 2 else x[0].t(), x[0].t().contiguous(),
+            m.cat([x[0].t(), x[1].t()], 1), m.stack([x[0].t(), x[1].t()], 2),  # (row-major, not NumPy's)
         ]  # fmt: skip
 
     for ours, theirs in zip(layouts(tg), layouts(torch)):

@@ -176,7 +176,7 @@ def _pad_key(mask: Tensor | None) -> Tensor | None:
 
 def _heads(x: Tensor, batch: int, heads: int) -> Tensor:
     """(S, N, E) -> (N, heads, S, E / heads): each head's features in a dim of their own."""
-    return x.reshape(x.shape[0], batch, heads, -1).permute(1, 2, 0, 3)
+    return x.reshape(x.shape[0], batch, heads, x.shape[2] // heads).permute(1, 2, 0, 3)  # (not -1: S may be 0)
 
 
 def _static(x: Tensor, batch: int, heads: int, head_dim: int, name: str) -> Tensor:

@@ -26,7 +26,8 @@ class Cat(Function):
     @staticmethod
     def forward(ctx: Node, dim: int, *xs: np.ndarray) -> np.ndarray:
         ctx.dim, ctx.sizes = dim, [x.shape[dim] for x in xs]
-        return np.concatenate(xs, axis=dim)
+        # row-major whatever the inputs' layout, as PyTorch's cat (NumPy's follows transposed inputs)
+        return np.ascontiguousarray(np.concatenate(xs, axis=dim))
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor | None, ...]:
