@@ -1135,3 +1135,41 @@ def test_strides_contiguity_and_versions_match_torch_if_installed():
         return versions
 
     assert changes(tg) == changes(torch)
+
+
+def test_integers_too_large_for_the_dtype_wrap_in_arithmetic_and_are_refused_as_fill_values():
+    u = tg.tensor([44, 200], dtype=tg.uint8)
+    values = np.array([44, 200])
+    for got, want in [
+        (u + 300, (values + 300) % 256),
+        (u & 300, values & (300 % 256)),
+        (u * -1, -values % 256),
+        (u // 300, values // (300 % 256)),
+        (tg.tensor([100], dtype=tg.int8) + 200, [44]),  # (100 + 200 - 256)
+    ]:
+        assert got.tolist() == list(want)
+    assert u.masked_fill(u > 100, -1).tolist() == [44, 255]  # an unsigned dtype takes -255..255
+    for call in (lambda: u.masked_fill(u > 0, 256), lambda: tg.where(u > 0, -256, u)):
+        with pytest.raises(RuntimeError, match="cannot be converted to type uint8_t without overflow"):
+            call()
+    assert u.tolist() == [44, 200]
+
+
+def test_integer_overflow_rules_match_torch_if_installed():
+    torch = pytest.importorskip("torch")
+    expressions = [
+        lambda m, u: u + 300, lambda m, u: u & 300, lambda m, u: u * -1, lambda m, u: 300 - u,
+        lambda m, u: u % 300, lambda m, u: m.where(u > 100, -1, u), lambda m, u: u.masked_fill(u > 0, 255),
+        lambda m, u: u.masked_fill(u > 0, 256), lambda m, u: m.where(u > 0, u, -255),
+        lambda m, u: m.where(u > 0, u, -256), lambda m, u: (u.to(m.int8) + 200),
+        lambda m, u: u.to(m.int8).masked_fill(u > 0, -128),
+        lambda m, u: u.to(m.int8).masked_fill(u > 0, -129),
+    ]  # fmt: skip
+    for expression in expressions:
+        results = []
+        for m in (tg, torch):
+            try:
+                results.append(expression(m, m.tensor([44, 200], dtype=m.uint8)).tolist())
+            except RuntimeError as error:
+                results.append(type(error))
+        assert results[0] == results[1]

@@ -23,12 +23,14 @@ from .movement import Expand
 _constants: dict[tuple, Tensor] = {}
 
 
-def as_operand(value: object, like: Tensor) -> Tensor:
+def as_operand(value: object, like: Tensor, fill: bool = False) -> Tensor:
     """A Python number or array as a constant Tensor to combine with `like`.
 
     Python numbers take `like`'s dtype when it is a float (as in PyTorch:
     float32 * 2.0 stays float32); a float with an integer tensor gives the
-    default float dtype.
+    default float dtype. An integer too large for an integer `like` wraps
+    around in arithmetic (uint8 + 300 is uint8 + 44), but is refused as a
+    value to write (`fill`: where, masked_fill, fill_, setitem), as in PyTorch.
     """
     if type(value) is float and like.data.dtype.kind == "f":
         # Cached: backward formulas such as 1 - y*y meet the same numbers all the time.
@@ -47,10 +49,27 @@ def as_operand(value: object, like: Tensor) -> Tensor:
             dtype = get_default_dtype()
         elif isinstance(value, (bool, np.bool_)):
             dtype = like.dtype
+        elif kind in "iu":
+            if fill:
+                _check_fits(int(value), like.data.dtype)  # type: ignore[call-overload]  # (an integer here)
+            return Tensor._wrap(np.asarray(value).astype(like.dtype))  # wraps around if it must
         else:
-            dtype = like.dtype if kind in "iu" else np.dtype(np.int64)
+            dtype = np.dtype(np.int64)
         return Tensor._wrap(np.asarray(value, dtype=dtype))
     return Tensor(value)
+
+
+def _check_fits(value: int, dtype: np.dtype) -> None:
+    """Raise PyTorch's error for a value to write that `dtype` cannot hold.
+
+    As in PyTorch, an unsigned dtype also takes negative values down to minus its
+    largest one, written modulo 2**bits (uint8 takes -255..255: -1 is written as 255).
+    """
+    info = np.iinfo(dtype)
+    low = -info.max if info.min == 0 else info.min
+    if not low <= value <= info.max:
+        name = f"{dtype.name}_t" if dtype.kind in "iu" else dtype.name
+        raise RuntimeError(f"value cannot be converted to type {name} without overflow")
 
 
 def broadcast_shape(*shapes: tuple[int, ...], op: str = "broadcast") -> tuple[int, ...]:

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..autograd.function import Function, Node
 from ..tensor import Tensor
-from .broadcast import _expand_for_grad, binary, broadcast_shape, operands
+from .broadcast import _expand_for_grad, as_operand, binary, broadcast_shape, operands
 
 # ---------------------------------------------------------------- arithmetic
 
@@ -257,6 +257,10 @@ def where(condition: object, input: object = None, other: object = None) -> Tens
     a, b = input, other
     if not (isinstance(a, Tensor) or isinstance(b, Tensor)):
         a, b = Tensor(a), Tensor(b)
+    elif not isinstance(a, Tensor):
+        a = as_operand(a, b, fill=True)  # type: ignore[arg-type]  # (b is the Tensor)
+    elif not isinstance(b, Tensor):
+        b = as_operand(b, a, fill=True)
     a, b = operands(a, b)
     shape = broadcast_shape(cond.shape, a.shape, b.shape, op="Where")
     return Where.apply(cond, _expand_for_grad(a, shape), _expand_for_grad(b, shape))
