@@ -442,6 +442,15 @@ def test_invalid_hyperparameters_raise_eagerly(cls, kwargs, message):
     assert str(info.value) == message
 
 
+@pytest.mark.parametrize("cls", [optim.Adam, optim.AdamW, optim.Adamax, optim.NAdam, optim.RAdam])
+def test_the_adam_family_checks_the_two_betas_it_reads_and_no_more(cls):
+    """As PyTorch: betas[0] and betas[1] must lie in [0, 1); an extra entry is never read, so never checked."""
+    p = tg.Tensor(np.zeros(2), requires_grad=True)
+    assert cls([p], betas=(0.9, 0.99, 5.0)).defaults["betas"] == (0.9, 0.99, 5.0)
+    with pytest.raises(ValueError, match="index 1: 1.0"):
+        cls([p], betas=(0.9, 1.0, 0.5))
+
+
 # PyTorch 2.13's defaults, in its order (its state dicts show it).
 DEFAULTS = {
     optim.Adadelta: {"lr": 1.0, "rho": 0.9, "eps": 1e-6, "weight_decay": 0, "maximize": False,

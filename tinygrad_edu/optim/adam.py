@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .flat_state import FlatStateOptimizer
-from .optimizer import ParamsT, check_non_negative
+from .optimizer import ParamsT, check_betas, check_non_negative
 
 __all__ = ["Adam"]
 
@@ -89,10 +89,7 @@ class Adam(FlatStateOptimizer):
         decoupled_weight_decay: bool = False,
     ) -> None:
         check_non_negative(lr=lr, eps=eps)
-        if not 0.0 <= betas[0] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-        if not 0.0 <= betas[1] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+        check_betas(betas)
         check_non_negative(weight_decay=weight_decay)
         defaults = {
             "lr": lr,

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .flat_state import FlatStateOptimizer
-from .optimizer import ParamsT, check_non_negative
+from .optimizer import ParamsT, check_betas, check_non_negative
 
 __all__ = ["Adamax"]
 
@@ -67,9 +67,7 @@ class Adamax(FlatStateOptimizer):
         capturable: bool = False,
     ) -> None:
         check_non_negative(lr=lr, eps=eps)
-        for i, beta in enumerate(betas):
-            if not 0.0 <= beta < 1.0:
-                raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
+        check_betas(betas)
         check_non_negative(weight_decay=weight_decay)
         # in PyTorch's order, which its state dicts show
         defaults = {

@@ -68,6 +68,13 @@ def check_non_negative(**hyperparameters: float) -> None:
             raise ValueError(f"Invalid {_LABELS.get(name, name + ' value')}: {value}")
 
 
+def check_betas(betas: tuple[float, float]) -> None:
+    """The two decay rates of the Adam family, each in [0, 1), as PyTorch checks them (it reads no third)."""
+    for i in (0, 1):
+        if not 0.0 <= betas[i] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {betas[i]}")
+
+
 def _check_implementation(group: dict[str, Any]) -> None:
     """Refuse the implementation switches that cannot be honoured here (see `Optimizer`)."""
     if group.get("fused"):  # PyTorch's own checks, in its order
