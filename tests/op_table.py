@@ -423,6 +423,11 @@ OPS = [
     Op("sinc", lambda a: a.sinc(), ("Where", "Sin", "Div"), kinks=(0.0,)),
     Op("logaddexp2", lambda a, b: a.logaddexp2(b), ("LogAddExp", "Div"), arity=2, broadcast=True),
     Op("ldexp", lambda a, b: a.ldexp(b), ("Exp2", "Mul"), arity=2, broadcast=True),
+    Op(  # integer exponents, one per element and one broadcast
+        "ldexp_int",
+        lambda a: a.ldexp(tg.tensor(np.arange(a.data.size).reshape(a.shape) % 5 - 2)) + a.ldexp(tg.tensor(3)),
+        ("Ldexp",),
+    ),
     Op("float_power", lambda a, b: a.float_power(b), ("Pow",), arity=2, broadcast=True, domain=POSITIVE),
     # lerp: a tensor weight takes both of its formulas (|w| < 0.5 or not), numbers one each
     Op("lerp", lambda a, b, w: a.lerp(b, w), ("Where", "Sub", "Mul", "Add"), arity=3, same_shape=True),

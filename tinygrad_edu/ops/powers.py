@@ -7,6 +7,9 @@ LogAddExp), so their gradients need no formulas of their own:
     float_power(x, p) = x^p in float64     d/dx = p x^(p-1),  d/dp = x^p ln x
     ldexp(x, e)       = x 2^e              d/dx = 2^e,  d/de = x 2^e ln 2
     logaddexp2(a, b)  = log2(2^a + 2^b)    d/da = 2^a / (2^a + 2^b)
+
+but for ldexp with integer exponents, which scales exactly (`Ldexp`): 2^e
+alone may overflow where x 2^e does not, and 0 * 2^2000 is 0, not 0 * inf.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ..autograd.function import Function, Node
 from ..dtypes import get_default_dtype, result_type
 from ..tensor import Tensor
 from .broadcast import broadcast_shape, operands
@@ -48,14 +52,34 @@ def float_power(input: Tensor | float, exponent: Tensor | float) -> Tensor:
     return input.to(np.float64) ** (exponent.to(np.float64) if isinstance(exponent, Tensor) else exponent)
 
 
+class Ldexp(Function):
+    """y = x 2^e for integers e, exactly (NumPy's ldexp);  dy/dx = 2^e, so dL/dx = ldexp(dL/dy, e)"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray, e: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(e)
+        return np.ldexp(x, e)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None]:
+        (e,) = ctx.saved_tensors
+        return Ldexp.apply(grad, e), None
+
+
 @quiet  # (2**other beyond the dtype's range is inf, and 0 * inf is nan, as in PyTorch)
 def ldexp(input: Tensor, other: Tensor) -> Tensor:
-    """input * 2**other, in the dtype of the two promoted (the default float if both are integers)."""
+    """input * 2**other, in the dtype of the two promoted (the default float if both are integers).
+
+    As in PyTorch, integer exponents scale exactly (ldexp(0, 2000) is 0), while
+    float exponents, which get a gradient, go through 2**other (so it is nan).
+    """
     _require_tensor("ldexp", other)
     dtype = result_type(input, other)
     if dtype.kind != "f":
         dtype = get_default_dtype()
-    broadcast_shape(input.shape, other.shape, op="ldexp")
+    shape = broadcast_shape(input.shape, other.shape, op="ldexp")
+    if other.data.dtype.kind in "iu":
+        return Ldexp.apply(input.to(dtype).expand(shape), other.expand(shape))
     return input.to(dtype) * other.to(dtype).exp2()
 
 
