@@ -7,7 +7,8 @@ something else, and mixes the heads' outputs with one more projection:
     head_i = Attention(Q W_i^Q, K W_i^K, V W_i^V),   MultiHead(Q, K, V) = [head_1, ..., head_h] W^O
 
 Its bool masks follow PyTorch's convention for this layer: True where a
-query may NOT look (the opposite of scaled_dot_product_attention's).
+query may NOT look (the opposite of scaled_dot_product_attention's). The
+checks of its inputs, and the reading of its masks, are in attention_inputs.py.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from ..factories import zeros
 from ..ops.joining import cat
 from ..ops.linalg import linear
 from ..tensor import Tensor, check_device
-from ..warning import warn
 from . import init
 from .attention import _attend, scaled_dot_product_attention
+from .attention_inputs import canonical_mask, check_mha_shapes, check_mha_sizes
 from .linear import Linear
 from .module import Module
 from .parameter import Parameter
@@ -33,84 +34,6 @@ __all__ = ["MultiheadAttention", "NonDynamicallyQuantizableLinear", "multi_head_
 
 
 # ---------------------------------------------------------------- multi-head attention
-
-
-def _canonical_mask(
-    mask: Tensor | None,
-    name: str,
-    other: Tensor | None,
-    other_name: str,
-    dtype: np.dtype,
-    check_other: bool = True,
-) -> Tensor | None:
-    """A MultiheadAttention mask as a float mask added to the scores: True (masked out) -> -inf, False -> 0.
-
-    A float mask is kept as it is (it may have a gradient). Mixing a bool and a
-    float mask still works, but PyTorch deprecates it with a warning.
-    """
-    if mask is None:
-        return None
-    if mask.dtype != np.bool_ and mask.dtype.kind != "f":
-        raise AssertionError(f"only bool and floating types of {name} are supported")
-    if check_other and other is not None and other.dtype != mask.dtype:
-        warn(f"Support for mismatched {name} and {other_name} is deprecated. Use same type for both instead.")
-    if mask.dtype == np.bool_:
-        return Tensor._wrap(np.where(mask.data, -np.inf, 0.0).astype(dtype))
-    return mask
-
-
-def _check_mha_shapes(
-    query: Tensor,
-    key: Tensor,
-    value: Tensor,
-    key_padding_mask: Tensor | None,
-    attn_mask: Tensor | None,
-    heads: int,
-) -> bool:
-    """PyTorch's checks of the ranks: batched (3-D query) or not (2-D); returns which."""
-    batched = query.ndim == 3
-    if query.ndim not in (2, 3):
-        raise AssertionError(
-            f"query should be unbatched 2D or batched 3D tensor but received {query.ndim}-D query tensor"
-        )
-    kind = "batched (3-D)" if batched else "unbatched (2-D)"
-    if key.ndim != query.ndim or value.ndim != query.ndim:
-        raise AssertionError(
-            f"For {kind} `query`, expected `key` and `value` to be {query.ndim}-D but found "
-            f"{key.ndim}-D and {value.ndim}-D tensors respectively"
-        )
-    if key_padding_mask is not None and key_padding_mask.ndim != query.ndim - 1:
-        raise AssertionError(
-            f"For {kind} `query`, expected `key_padding_mask` to be `None` or {query.ndim - 1}-D but found "
-            f"{key_padding_mask.ndim}-D tensor instead"
-        )
-    if attn_mask is not None and attn_mask.ndim not in (2, 3):
-        raise AssertionError(
-            f"For {kind} `query`, expected `attn_mask` to be `None`, 2-D or 3-D but found "
-            f"{attn_mask.ndim}-D tensor instead"
-        )
-    if not batched and attn_mask is not None and attn_mask.ndim == 3:
-        expected = (heads, query.shape[0], key.shape[0])
-        if attn_mask.shape != expected:
-            raise AssertionError(f"Expected `attn_mask` shape to be {expected} but got {attn_mask.shape}")
-    return batched
-
-
-def _check_mha_sizes(
-    query: Tensor, key: Tensor, value: Tensor, embed_dim: int, heads: int, separate: bool
-) -> int:
-    """The embedding size, its split into heads, and key against value; returns the head size."""
-    if query.shape[-1] != embed_dim:
-        raise AssertionError(f"was expecting embedding dimension of {embed_dim}, but got {query.shape[-1]}")
-    if embed_dim % heads != 0:
-        raise AssertionError(f"embed_dim {embed_dim} not divisible by num_heads {heads}")
-    if separate and key.shape[:2] != value.shape[:2]:
-        raise AssertionError(
-            f"key's sequence and batch dims {key.shape[:2]} do not match value's {value.shape[:2]}"
-        )
-    if not separate and key.shape != value.shape:
-        raise AssertionError(f"key shape {key.shape} does not match value shape {value.shape}")
-    return embed_dim // heads
 
 
 def _project(
@@ -176,7 +99,9 @@ def _pad_key(mask: Tensor | None) -> Tensor | None:
 
 def _heads(x: Tensor, batch: int, heads: int) -> Tensor:
     """(S, N, E) -> (N, heads, S, E / heads): each head's features in a dim of their own."""
-    return x.reshape(x.shape[0], batch, heads, x.shape[2] // heads).permute(1, 2, 0, 3)  # (not -1: S may be 0)
+    return x.reshape(x.shape[0], batch, heads, x.shape[2] // heads).permute(
+        1, 2, 0, 3
+    )  # (not -1: S may be 0)
 
 
 def _static(x: Tensor, batch: int, heads: int, head_dim: int, name: str) -> Tensor:
@@ -221,7 +146,7 @@ def multi_head_attention_forward(
     -> output (L, N, E) and, with need_weights, the weights (N, L, S), or
     (N, num_heads, L, S) with average_attn_weights=False (without N when unbatched).
     """
-    batched = _check_mha_shapes(query, key, value, key_padding_mask, attn_mask, num_heads)
+    batched = check_mha_shapes(query, key, value, key_padding_mask, attn_mask, num_heads)
     if not batched:  # a batch of one at dim 1, taken away again at the end
         query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)
         key_padding_mask = None if key_padding_mask is None else key_padding_mask.unsqueeze(0)
@@ -229,7 +154,7 @@ def multi_head_attention_forward(
     key_padding_mask, attn_mask, is_causal = _mha_masks(
         query, key_padding_mask, attn_mask, is_causal, need_weights
     )
-    head_dim = _check_mha_sizes(query, key, value, embed_dim_to_check, num_heads, use_separate_proj_weight)
+    head_dim = check_mha_sizes(query, key, value, embed_dim_to_check, num_heads, use_separate_proj_weight)
     separate = (q_proj_weight, k_proj_weight, v_proj_weight) if use_separate_proj_weight else None
     q, k, v = _project(query, key, value, in_proj_weight, in_proj_bias, separate)
     attn_mask = _mask_as_3d(attn_mask, (bsz * num_heads, tgt_len, key.shape[0]))
@@ -263,7 +188,7 @@ def _mha_masks(
     need_weights: bool,
 ) -> tuple[Tensor | None, Tensor | None, bool]:
     """Both masks as float masks; attn_mask dropped where is_causal can stand in for it."""
-    key_padding_mask = _canonical_mask(
+    key_padding_mask = canonical_mask(
         key_padding_mask, "key_padding_mask", attn_mask, "attn_mask", query.dtype
     )
     if is_causal and attn_mask is None:
@@ -273,7 +198,7 @@ def _mha_masks(
         )
     if is_causal and key_padding_mask is None and not need_weights:
         return None, None, True  # (PyTorch trusts the hint: the causal mask is made from the shapes)
-    attn_mask = _canonical_mask(attn_mask, "attn_mask", None, "", query.dtype, check_other=False)
+    attn_mask = canonical_mask(attn_mask, "attn_mask", None, "", query.dtype, check_other=False)
     return key_padding_mask, attn_mask, is_causal and key_padding_mask is None
 
 
@@ -434,10 +359,10 @@ class MultiheadAttention(Module):
         average_attn_weights: bool = True,
         is_causal: bool = False,
     ) -> tuple[Tensor, Tensor | None]:
-        key_padding_mask = _canonical_mask(
+        key_padding_mask = canonical_mask(
             key_padding_mask, "key_padding_mask", attn_mask, "attn_mask", query.dtype
         )
-        attn_mask = _canonical_mask(attn_mask, "attn_mask", None, "", query.dtype, check_other=False)
+        attn_mask = canonical_mask(attn_mask, "attn_mask", None, "", query.dtype, check_other=False)
         batch_first = self.batch_first and query.ndim == 3  # (batch_first means nothing unbatched)
         if batch_first:
             query, key, value = _swap_batch_and_sequence(query, key, value)

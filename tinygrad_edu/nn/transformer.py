@@ -41,10 +41,11 @@ from ..tensor import Tensor, check_device
 from . import functional as F
 from . import init
 from .activation import GELU, Dropout, ReLU
+from .attention_inputs import canonical_mask
 from .container import ModuleList
 from .linear import Linear
 from .module import Module
-from .multihead_attention import MultiheadAttention, _canonical_mask
+from .multihead_attention import MultiheadAttention
 from .normalization import LayerNorm
 
 __all__ = [
@@ -170,10 +171,10 @@ class TransformerEncoderLayer(_Layer):
         src_key_padding_mask: Tensor | None = None,
         is_causal: bool = False,
     ) -> Tensor:
-        padding = _canonical_mask(
+        padding = canonical_mask(
             src_key_padding_mask, "src_key_padding_mask", src_mask, "src_mask", src.dtype
         )
-        mask = _canonical_mask(src_mask, "src_mask", None, "", src.dtype, check_other=False)
+        mask = canonical_mask(src_mask, "src_mask", None, "", src.dtype, check_other=False)
         x = src
         if self.norm_first:
             x = x + self._sa_block(self.norm1(x), mask, padding, is_causal)
@@ -287,8 +288,8 @@ class TransformerEncoder(Module):
         src_key_padding_mask: Tensor | None = None,
         is_causal: bool | None = None,
     ) -> Tensor:
-        padding = _canonical_mask(src_key_padding_mask, "src_key_padding_mask", mask, "mask", src.dtype)
-        mask = _canonical_mask(mask, "mask", None, "", src.dtype, check_other=False)
+        padding = canonical_mask(src_key_padding_mask, "src_key_padding_mask", mask, "mask", src.dtype)
+        mask = canonical_mask(mask, "mask", None, "", src.dtype, check_other=False)
         seq_len = _seq_len(src, self.layers[0].self_attn.batch_first)
         is_causal = _detect_is_causal_mask(mask, is_causal, seq_len)
         output = src

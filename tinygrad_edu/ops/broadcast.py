@@ -51,7 +51,7 @@ def as_operand(value: object, like: Tensor, fill: bool = False) -> Tensor:
             dtype = like.dtype
         elif kind in "iu":
             if fill:
-                _check_fits(int(value), like.data.dtype)  # type: ignore[call-overload]  # (an integer here)
+                _check_fits(int(value), like.data.dtype)
             return Tensor._wrap(np.asarray(value).astype(like.dtype))  # wraps around if it must
         else:
             dtype = np.dtype(np.int64)
