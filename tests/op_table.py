@@ -332,6 +332,12 @@ def _solve_vector_and_left(a: tg.Tensor, b: tg.Tensor) -> tg.Tensor:
     return x + tg.linalg.solve(a.reshape(-1, *a.shape[-2:])[0], b)
 
 
+def _svd_products(a: tg.Tensor) -> tg.Tensor:
+    """U diag(S)^2 Vh and (U o U)(Vh o Vh) (neither depends on the singular vectors' signs), plus S."""
+    u, s, vh = tg.linalg.svd(_separated_rectangular(a), full_matrices=False)
+    return (u * s.unsqueeze(-2) ** 2) @ vh + (u * u) @ (vh * vh) + s.sum(-1, keepdim=True).unsqueeze(-1)
+
+
 # (A row whose result could be empty takes a min_side: gradgradcheck cannot perturb an empty
 # upstream gradient.)
 OPS = [
@@ -913,6 +919,32 @@ OPS = [
         same_shape=True,
     ),
     Op("linalg_vecdot", lambda a, b: tg.linalg.vecdot(a, b.exp()), ("Mul", "Sum"), arity=2, broadcast=True),
+    Op("linalg_svd", _svd_products, ("SvdFactor",), min_dims=2),
+    Op(
+        "linalg_qr",
+        lambda a: tg.linalg.qr(_separated_rectangular(a)).Q ** 3 @ tg.linalg.qr(_separated_rectangular(a)).R,
+        ("QrFactor", "SolveTriangular"),
+        min_dims=2,
+        kinks=(0.0,),  # (a column already zero below the diagonal gets no reflection: R's sign jumps there)
+    ),
+    Op(
+        "linalg_solve_triangular",
+        lambda a, b: (
+            tg.linalg.solve_triangular(_invertible(a), b, upper=True)
+            + tg.linalg.solve_triangular(_invertible(a), b.mT, upper=False, left=False, unitriangular=True).mT
+        ),
+        ("SolveTriangular",),
+        arity=2,
+        same_shape=True,
+        min_dims=2,
+    ),
+    # the 0-norm counts (no gradient, CountNonzero); kinks= keeps values off 0, where the count jumps
+    Op(
+        "linalg_vector_norm_zero",
+        lambda a: tg.linalg.vector_norm(a, 0, dim=-1, keepdim=True) * a,
+        ("CountNonzero",),
+        kinks=(0.0,),
+    ),
     Op(
         "linalg_multi_dot",
         lambda a, b: tg.linalg.multi_dot([a, b, b.mT, a.mT]) + tg.linalg.multi_dot([a[0], b, b.mT[:, 0]]),

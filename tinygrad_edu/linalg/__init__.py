@@ -16,35 +16,53 @@ derivatives, G standing for the gradient of the result:
     matrix_power(A, n)   A^n                     through matmul (and inv for n < 0)
     vector_norm, matrix_norm, norm               through |x|, sums, max/min and svdvals
     cross, vecdot, multi_dot                     through products, sums and rolls
+    svd(A)               (U, S, Vh)              dL/dA = U diag(G_S) Vh + terms from G_U, G_Vh (svd.py)
+    qr(A)                (Q, R)                  dL/dA = (G_Q + Q copyltu(M)) R^{-T}  (qr.py)
+    solve_triangular     X = A^{-1} B            dL/dB = A^{-T} G,  dL/dA = triangle of -(dL/dB) X^T
+    matrix_exp(A)        exp(A)                  through matmul (Taylor series, scaling and squaring)
+    lstsq, cond          through pinv, svdvals, inv and the norms;  matrix_rank: no gradient
 
 Phi keeps the lower triangle and halves the diagonal, sym(M) = (M + M^T)/2,
 skew(M) = (M - M^T)/2, F_ij = 1/(w_j - w_i). The modules say why:
 inverse.py (det to matrix_power), spectral.py (eigenvalues, singular values,
-pinv), norms.py, products.py; checks.py holds LinAlgError, raised (as in
+pinv), norms.py, products.py, svd.py, qr.py, triangular.py, matrix_exp.py,
+least_squares.py (lstsq, matrix_rank, cond); checks.py holds LinAlgError, raised (as in
 PyTorch, a RuntimeError) for a singular or not positive-definite matrix.
 """
 
 from .checks import LinAlgError
 from .inverse import cholesky, det, inv, matrix_power, slogdet, solve
+from .least_squares import cond, lstsq, matrix_rank
+from .matrix_exp import matrix_exp
 from .norms import matrix_norm, norm, vector_norm
 from .products import cross, multi_dot, vecdot
+from .qr import qr
 from .spectral import eigh, eigvalsh, pinv, svdvals
+from .svd import svd
+from .triangular import solve_triangular
 
 __all__ = [
     "LinAlgError",
     "cholesky",
+    "cond",
     "cross",
     "det",
     "eigh",
     "eigvalsh",
     "inv",
+    "lstsq",
+    "matrix_exp",
     "matrix_norm",
     "matrix_power",
+    "matrix_rank",
     "multi_dot",
     "norm",
     "pinv",
+    "qr",
     "slogdet",
     "solve",
+    "solve_triangular",
+    "svd",
     "svdvals",
     "vecdot",
     "vector_norm",

@@ -72,8 +72,10 @@ def not_positive_definite_error(a: np.ndarray) -> LinAlgError:
     n = a.shape[-1]
     order = np.full(a.shape[:-2], n + 1)  # per matrix: the first failing order; n + 1 for none
     for k in range(1, n + 1):  # (a loop over the sizes of the leading minors)
-        smallest = np.linalg.eigvalsh(a[..., :k, :k])[..., 0]
-        order = np.where((order > n) & ~(smallest > 0), k, order)  # (~(x > 0): nan fails too)
+        minor = np.tril(a[..., :k, :k])  # (the triangle that is read)
+        nan = np.isnan(minor).any((-2, -1))  # a minor with a nan fails, as LAPACK's pivot test does
+        smallest = np.linalg.eigvalsh(np.where(nan[..., None, None], 1.0, minor))[..., 0]
+        order = np.where((order > n) & (nan | ~(smallest > 0)), k, order)
     failing = order <= n
     at = int(order.reshape(-1)[np.flatnonzero(failing)[0]]) if failing.any() else n
     return LinAlgError(

@@ -130,6 +130,10 @@ class Cholesky(Function):
             factor = np.linalg.cholesky(a)
         except np.linalg.LinAlgError:
             raise not_positive_definite_error(a) from None
+        # NumPy lets a nan through (into the factor's diagonal), where LAPACK's test of a
+        # pivot (> 0) fails, and PyTorch raises
+        if np.isnan(np.diagonal(factor, axis1=-2, axis2=-1)).any():
+            raise not_positive_definite_error(a)
         ctx.save_for_backward(factor)
         return factor
 

@@ -19,7 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from ..ops import reduce
+from ..autograd.function import Function, Node
+from ..ops import elementwise, reduce
 from ..ops.movement import normalize_dim
 from ..tensor import Tensor
 from .checks import check_float
@@ -91,7 +92,44 @@ def vector_norm(
     dims = _vector_dims(dim, x.ndim)
     if ord < 0 or ord == math.inf:
         _check_not_empty(x, ord, dims, whole=dim is None or (isinstance(dim, (tuple, list)) and not dim))
-    return reduce.norm(x, float(ord), dims, keepdim)
+    return _p_norm(x, float(ord), dims, keepdim)
+
+
+class CountNonzero(Function):
+    """y = the number of nonzero elements over dims (the "0-norm");  no gradient (None), as in PyTorch,
+    where the result is still recorded, so that backward runs through it and leaves x.grad alone"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray, dims: tuple[int, ...], keepdim: bool) -> np.ndarray:
+        return np.sum(x != 0, axis=dims, keepdims=keepdim).astype(x.dtype)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[None, None, None]:
+        return None, None, None
+
+
+def _p_norm(x: Tensor, p: float, dims: tuple[int, ...], keepdim: bool) -> Tensor:
+    """(sum |x|^p)^(1/p) over dims; inf, -inf: max, min |x|; 0: the count of nonzeros.
+
+    An all-zero slice has gradient 0 (see `reduce._root`), as in PyTorch.
+    """
+    if p == 2:
+        return reduce._root(reduce.sum(x * x, dims, keepdim), 2)
+    if p == math.inf:
+        return reduce.amax(x.abs(), dims, keepdim)
+    if p == -math.inf:
+        return reduce.amin(x.abs(), dims, keepdim)
+    if p == 0:
+        return CountNonzero._apply1(x, dims if x.ndim else (), keepdim)
+    if p == 1:
+        return reduce.sum(x.abs(), dims, keepdim)
+    if p > 1:
+        return reduce._root(reduce.sum(x.abs() ** p, dims, keepdim), p)
+    # 0 < p < 1 or p < 0: the slope of |x|^p is infinite at 0, so zeros take a constant
+    # (0, or inf for p < 0), with gradient 0 there, as in PyTorch
+    zero = Tensor._wrap(x.data == 0)
+    powered = elementwise.where(zero, 0.0 if p > 0 else math.inf, elementwise.where(zero, 1.0, x.abs()) ** p)
+    return reduce._root(reduce.sum(powered, dims, keepdim), p)
 
 
 def matrix_norm(

@@ -120,16 +120,17 @@ def _pseudo_inverse(a: np.ndarray, atol: np.ndarray, rtol: np.ndarray, hermitian
     return (right * inverse_s[..., None, :]) @ left_t
 
 
-def _check_uplo(uplo: str) -> None:
-    if uplo not in ("L", "U"):
+def _check_uplo(uplo: str) -> str:
+    """UPLO as "L" or "U": PyTorch takes either case."""
+    if not isinstance(uplo, str) or uplo.upper() not in ("L", "U"):
         raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {uplo}")
+    return uplo.upper()
 
 
 def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:
     """The eigenvalues of each symmetric matrix of A (*, n, n), ascending, read from its lower
-    triangle (UPLO="L") or its upper one ("U"); the gradient is symmetric, as in PyTorch."""
-    _check_uplo(UPLO)
-    return Eigvalsh._apply1(check_matrices(A, "linalg.eigh"), UPLO)
+    triangle (UPLO="L") or its upper one ("U", either case); the gradient is symmetric, as in PyTorch."""
+    return Eigvalsh._apply1(check_matrices(A, "linalg.eigh"), _check_uplo(UPLO))
 
 
 def eigh(A: Tensor, UPLO: str = "L") -> EigenvaluesEigenvectors:
@@ -138,7 +139,7 @@ def eigh(A: Tensor, UPLO: str = "L") -> EigenvaluesEigenvectors:
     Each eigenvector is defined up to its sign (which NumPy's LAPACK chooses, maybe not as
     PyTorch's does), so only a loss that does not depend on those signs has a meaningful gradient.
     """
-    _check_uplo(UPLO)
+    UPLO = _check_uplo(UPLO)
     check_matrices(A, "linalg.eigh")
     return EigenvaluesEigenvectors(Eigvalsh._apply1(A, UPLO), EighVectors._apply1(A, UPLO))
 
@@ -179,10 +180,18 @@ def pinv(
         raise RuntimeError(
             f"linalg.pinv: expected a tensor with 2 or more dimensions of float32 or float64, got {shown}"
         )
+    return Pinv._apply1(A, *tolerances(A, atol, rtol), bool(hermitian))
+
+
+def tolerances(
+    A: Tensor, atol: float | Tensor | None, rtol: float | Tensor | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """PyTorch's (atol, rtol) for pinv and matrix_rank: by default atol = 0 and rtol = eps * max(m, n);
+    an atol > 0 given alone sets rtol = 0."""
     absolute = np.asarray(0.0 if atol is None else (atol.data if isinstance(atol, Tensor) else atol))
     if rtol is None:
         default = np.finfo(A.dtype).eps * max(A.shape[-2:])
         relative = np.where(absolute > 0, 0.0, default) if atol is not None else np.asarray(default)
     else:
         relative = np.asarray(rtol.data if isinstance(rtol, Tensor) else rtol)
-    return Pinv._apply1(A, absolute, relative, bool(hermitian))
+    return absolute, relative

@@ -10,7 +10,6 @@ follows from the chain rule without new formulas. The log-sum-exp family
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -236,36 +235,26 @@ def _root(v: Tensor, n: float) -> Tensor:
     return elementwise.where(zero, 0.0, safe.sqrt() if n == 2 else safe ** (1.0 / n))
 
 
-def norm(x: Tensor, p: float | str = "fro", dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
-    """The p-norm over dims, (sum |x|^p)^(1/p): "fro" (or 2) is the length, inf the largest |x|.
+def norm(
+    x: Tensor,
+    p: float | str = "fro",
+    dim: int | tuple | None = None,
+    keepdim: bool = False,
+    dtype: DTypeLike | None = None,
+) -> Tensor:
+    """torch.norm and Tensor.norm, the older name for torch.linalg's norms, which do the work.
 
-    As in PyTorch, p = 0 counts the nonzero elements (no gradient), and an
-    all-zero slice has gradient 0 (see `_root`).
+    A number p: the vector p-norm over dim (all of x when None, any number of dims
+    read as one vector; p = 0 counts the nonzeros). "fro": the vector 2-norm. "nuc"
+    (or another string): a matrix norm over the two dims in dim (all of x's when None).
+    dtype: the floating point dtype to compute in.
     """
-    _check_float(x, "norm")
-    if p == "fro" or p == 2:
-        return _root(sum(x * x, dim, keepdim), 2)
-    if not isinstance(p, (int, float)):
-        raise ValueError(f"norm(): p must be a number, 'fro', or inf; got {p!r}")
-    if p == math.inf:
-        return amax(x.abs(), dim, keepdim)
-    if p == -math.inf:
-        return amin(x.abs(), dim, keepdim)
-    if p == 0:
-        return Tensor._wrap(
-            np.sum(x.data != 0, axis=normalize_dims(dim, x.ndim), keepdims=keepdim).astype(x.dtype)
-        )
-    if p == 1:
-        return sum(x.abs(), dim, keepdim)
-    if p > 1:
-        return _root(sum(x.abs() ** float(p), dim, keepdim), p)
-    # 0 < p < 1 or p < 0: the slope of |x|^p is infinite at 0, so zeros take a constant
-    # (0, or inf for p < 0), with gradient 0 there, as in PyTorch
-    zero = Tensor._wrap(x.data == 0)
-    powered = elementwise.where(
-        zero, 0.0 if p > 0 else math.inf, elementwise.where(zero, 1.0, x.abs()) ** float(p)
-    )
-    return _root(sum(powered, dim, keepdim), p)
+    from ..linalg import norms  # (tg.linalg is built on these reductions: imported when called)
+
+    if isinstance(p, str) and p != "fro":
+        dims = tuple(range(x.ndim)) if dim is None and isinstance(x, Tensor) else dim
+        return norms.matrix_norm(x, p, dims, keepdim, dtype=dtype)  # type: ignore[arg-type]
+    return norms.vector_norm(x, 2 if isinstance(p, str) else p, dim, keepdim, dtype=dtype)  # ("fro")
 
 
 # ---------------------------------------------------------------- running sums and products
