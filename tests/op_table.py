@@ -14,6 +14,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 import tinygrad_edu as tg
+from tinygrad_edu import special
 from tinygrad_edu.autograd.function import once_differentiable
 from tinygrad_edu.nn.functional import (
     avg_pool2d,
@@ -919,6 +920,43 @@ OPS = [
         same_shape=True,
     ),
     Op("linalg_vecdot", lambda a, b: tg.linalg.vecdot(a, b.exp()), ("Mul", "Sum"), arity=2, broadcast=True),
+    # tg.special (tinygrad_edu/special.py): the gamma family, Bessel and error functions
+    # ops/gamma.py: each backward is the next member of the family (lgamma -> digamma -> polygamma(1) -> ...)
+    Op("lgamma", lambda a: special.gammaln(a), ("Lgamma", "Digamma", "Polygamma"), domain=st.floats(0.2, 6)),
+    # between the poles at -3 and -2, where Gamma < 0 (ln |Gamma|)
+    Op("lgamma_negative", lambda a: special.gammaln(a), ("Lgamma", "Digamma"), domain=st.floats(-2.9, -2.1)),
+    Op("digamma", lambda a: special.digamma(a), ("Digamma", "Polygamma"), domain=st.floats(0.2, 6)),
+    Op("polygamma", lambda a: special.polygamma(2, a), ("Polygamma",), domain=st.floats(-0.9, -0.1)),
+    Op("mvlgamma", lambda a: special.multigammaln(a + 1.5, 3), ("Lgamma",), domain=POSITIVE),
+    Op("zeta", lambda a: special.zeta(2.5, a), ("Zeta",), domain=POSITIVE),
+    # q < 0 with s whole: the sum over the negative terms
+    Op("zeta_negative_q", lambda a: special.zeta(3.0, a), ("Zeta",), domain=st.floats(-2.9, -2.1)),
+    # ops/bessel.py (i0e and i1e have kinks at 0: e^-|x|)
+    Op("i0", lambda a: special.i0(a), ("I0", "I1")),
+    Op("i1", lambda a: special.i1(a), ("I1", "I0")),
+    Op("i0e", lambda a: special.i0e(a), ("I0e", "I1e"), kinks=(0.0,)),
+    Op("i1e", lambda a: special.i1e(a), ("I1e", "I0e"), kinks=(0.0,)),
+    # ops/error_functions.py
+    Op("erfc", lambda a: special.erfc(a), ("Erfc",)),
+    Op("erfcx", lambda a: special.erfcx(a), ("Erfcx",)),
+    Op("ndtr", lambda a: special.ndtr(a), ("Erfc",)),
+    Op("log_ndtr", lambda a: special.log_ndtr(a * 4.0), ("LogNdtr",)),
+    Op("ndtri", lambda a: special.ndtri(a), ("Ndtri",), domain=PROBABILITY),
+    # ops/incomplete_gamma.py: differentiable in x only, as in PyTorch
+    Op("gammainc", lambda a: special.gammainc(2.5, a), ("Gammainc", "Lgamma"), domain=POSITIVE),
+    Op("gammaincc", lambda a: special.gammaincc(0.7, a * 3.0), ("Gammaincc", "Lgamma"), domain=POSITIVE),
+    # ops/log_products.py
+    Op("entr", lambda a: special.entr(a), ("Entr",), domain=POSITIVE),
+    Op(
+        "xlog1py",
+        lambda a, b: a.xlog1py(b) if hasattr(a, "xlog1py") else special.xlog1py(a, b),
+        ("Xlog1py",),
+        arity=2,
+        broadcast=True,
+        domain=POSITIVE,
+    ),
+    # x of either sign and often exactly 0, where xlog1py is 0 and dy/dx is still ln(1 + y)
+    Op("xlog1py_x_at_0", lambda a, b: special.xlog1py(a, b * b), ("Xlog1py", "Mul"), arity=2, broadcast=True),
     Op("linalg_svd", _svd_products, ("SvdFactor",), min_dims=2),
     Op(
         "linalg_qr",

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from . import autograd, cuda, data, linalg, nn, optim, testing, utils, viz
+from . import autograd, cuda, data, linalg, nn, optim, special, testing, utils, viz
 from .autograd import Function, enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .dtypes import (
     bool_,
@@ -552,6 +552,7 @@ __all__ = [
     "sinh",
     "softmax",
     "sort",
+    "special",
     "split",
     "sqrt",
     "square",
