@@ -89,6 +89,28 @@ def _scatter(x: tg.Tensor, src: tg.Tensor) -> tg.Tensor:
     return x.scatter(-1, tg.tensor(_rotations(x.shape)), src) ** 2
 
 
+def _scatter_reduce(reduce: str, include_self: bool = True):
+    """x.scatter_reduce(-1, index, src, reduce) with an index that names some places twice and some
+    never (as _scatter_add), squared so that the second derivative is not zero."""
+
+    def fn(x: tg.Tensor, src: tg.Tensor) -> tg.Tensor:
+        index = (np.arange(x.data.size).reshape(x.shape) * 7 + 1) % x.shape[-1]
+        return x.scatter_reduce(-1, tg.tensor(index), src, reduce, include_self=include_self) ** 2
+
+    return fn
+
+
+def _index_reduce(reduce: str):
+    """x.index_reduce(-1, index, src, reduce, include_self=False) with index (0, 0, 1, 1, ...): repeated
+    positions, and (for a length over 2) places that keep x's value."""
+
+    def fn(x: tg.Tensor, src: tg.Tensor) -> tg.Tensor:
+        n = x.shape[-1] if x.ndim else 1
+        return x.index_reduce(-1, tg.tensor(np.arange(n) // 2), src, reduce, include_self=False) * x
+
+    return fn
+
+
 def _scatter_add(x: tg.Tensor, src: tg.Tensor) -> tg.Tensor:
     """x.scatter_add(-1, index, src) with an index that names some places twice and some never."""
     index = (np.arange(x.data.size).reshape(x.shape) * 7 + 1) % x.shape[-1]
@@ -748,6 +770,60 @@ OPS = [
         min_dims=1,
     ),
     Op("scatter_add", _scatter_add, ("IndexAdd", "Add"), arity=2, min_dims=1, same_shape=True),
+    Op(
+        "scatter_reduce_sum", _scatter_reduce("sum"), ("ScatterReduce",), arity=2, min_dims=1, same_shape=True
+    ),
+    Op(
+        "scatter_reduce_mean_excluding_self",
+        _scatter_reduce("mean", include_self=False),
+        ("ScatterReduce",),
+        arity=2,
+        min_dims=1,
+        same_shape=True,
+    ),
+    # prod's gradients divide by the factors, so factors near 0 make finite differences (and 1/src**2
+    # in the second derivative) ill-conditioned: kinks=(0.0,) keeps them away. Exact zeros take
+    # another path, tested in tests/test_scatter_reduce.py, as is ProdZerosDoubleBackward, which
+    # appears only in a graph of the gradient where two zeros of src meet, and raises by design (as
+    # PyTorch does)
+    Op(
+        "scatter_reduce_prod",
+        _scatter_reduce("prod"),
+        ("ScatterReduce", "ProdZerosDoubleBackward"),
+        arity=2,
+        min_dims=1,
+        same_shape=True,
+        kinks=(0.0,),
+    ),
+    Op(
+        "scatter_reduce_amax",
+        _scatter_reduce("amax"),
+        ("ScatterReduce",),
+        arity=2,
+        min_dims=1,
+        same_shape=True,
+        distinct=True,
+    ),
+    Op(
+        "scatter_reduce_amin_excluding_self",
+        _scatter_reduce("amin", include_self=False),
+        ("ScatterReduce",),
+        arity=2,
+        min_dims=1,
+        same_shape=True,
+        distinct=True,
+    ),
+    Op(
+        "index_reduce_prod", _index_reduce("prod"), ("ScatterReduce",), arity=2, same_shape=True, kinks=(0.0,)
+    ),
+    Op(
+        "index_reduce_amax",
+        _index_reduce("amax"),
+        ("ScatterReduce",),
+        arity=2,
+        same_shape=True,
+        distinct=True,
+    ),
     Op("index_add", _index_add, ("IndexAdd", "Add", "Mul"), arity=2, same_shape=True),
     Op(
         "index_add_inplace",

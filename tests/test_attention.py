@@ -525,7 +525,8 @@ def test_mha_and_the_encoder_layer_take_empty_sequences(length, source):
     assert out.shape == (2, length, 4) and weights.shape == (2, length, source)
     assert module(q, k, k, average_attn_weights=False)[1].shape == (2, 2, length, source)
     if length:  # no key: attention gives zeros, so only the output projection's bias is left
-        np.testing.assert_allclose(out.detach().numpy(), np.broadcast_to(module.out_proj.bias.detach().numpy(), out.shape))
+        bias = module.out_proj.bias.detach().numpy()
+        np.testing.assert_allclose(out.detach().numpy(), np.broadcast_to(bias, out.shape))
     layer = tg.nn.TransformerEncoderLayer(4, 2, 8, dropout=0.0, batch_first=True, dtype=tg.float64)
     assert layer(q).shape == (2, length, 4)
 

@@ -444,7 +444,7 @@ def test_invalid_hyperparameters_raise_eagerly(cls, kwargs, message):
 
 @pytest.mark.parametrize("cls", [optim.Adam, optim.AdamW, optim.Adamax, optim.NAdam, optim.RAdam])
 def test_the_adam_family_checks_the_two_betas_it_reads_and_no_more(cls):
-    """As PyTorch: betas[0] and betas[1] must lie in [0, 1); an extra entry is never read, so never checked."""
+    """As PyTorch: betas[0] and betas[1] must be in [0, 1); an extra entry is never read, nor checked."""
     p = tg.Tensor(np.zeros(2), requires_grad=True)
     assert cls([p], betas=(0.9, 0.99, 5.0)).defaults["betas"] == (0.9, 0.99, 5.0)
     with pytest.raises(ValueError, match="index 1: 1.0"):

@@ -940,17 +940,6 @@ def test_writes_refuse_leaves_that_require_grad_except_under_no_grad(name):
 # ---------------------------------------------------------------- the shape-changing in-place forms
 
 
-def test_the_in_place_shape_changes_are_left_out():
-    # transpose_, t_, squeeze_, unsqueeze_, swapaxes_, swapdims_: a view of a tensor here is
-    # recorded against that tensor's shape (see Tensor._view), so a tensor that changed its
-    # own shape would leave its views pointing at places that no longer exist
-    for name in ("transpose_", "t_", "squeeze_", "unsqueeze_", "swapaxes_", "swapdims_"):
-        assert not hasattr(tg.Tensor, name)
-
-
-# ---------------------------------------------------------------- compared with torch
-
-
 def _as_numpy(t):
     return t.detach().numpy() if hasattr(t, "detach") else t.data
 

@@ -53,6 +53,7 @@ from .ops.rearranging import repeat_interleave_function as repeat_interleave
 from .ops.statistics import std_mean, var_mean
 from .random import Generator, manual_seed
 from .serialization import load, save
+from .special import polygamma  # (torch's order: polygamma(n, input), not the method's)
 from .tensor import Tensor, set_printoptions
 
 # PyTorch's dtype names (they shadow the builtins inside this namespace only, as torch's do)
@@ -89,6 +90,15 @@ logsumexp = Tensor.logsumexp
 prod = Tensor.prod
 cumsum = Tensor.cumsum
 norm = Tensor.norm
+svd = Tensor.svd
+matrix_exp = Tensor.matrix_exp
+lgamma = Tensor.lgamma
+digamma = Tensor.digamma
+mvlgamma = Tensor.mvlgamma
+i0 = Tensor.i0
+erfc = Tensor.erfc
+scatter_reduce = Tensor.scatter_reduce
+index_reduce = Tensor.index_reduce
 sum = Tensor.sum
 mean = Tensor.mean
 var = Tensor.var
@@ -387,6 +397,7 @@ __all__ = [
     "diag_embed",
     "diagonal",
     "diff",
+    "digamma",
     "div",
     "divide",
     "dot",
@@ -398,6 +409,7 @@ __all__ = [
     "equal",
     "erf",
     "erf_",
+    "erfc",
     "erfinv",
     "exp",
     "exp2",
@@ -429,12 +441,14 @@ __all__ = [
     "histc",
     "hstack",
     "hypot",
+    "i0",
     "imag",
     "index_add",
     "index_copy",
     "index_fill",
     "index_put",
     "index_put_",
+    "index_reduce",
     "index_select",
     "inference_mode",
     "int",
@@ -459,6 +473,7 @@ __all__ = [
     "ldexp",
     "ldexp_",
     "lerp",
+    "lgamma",
     "linalg",
     "linspace",
     "load",
@@ -483,6 +498,7 @@ __all__ = [
     "masked_scatter",
     "masked_select",
     "matmul",
+    "matrix_exp",
     "max",
     "maximum",
     "mean",
@@ -495,6 +511,7 @@ __all__ = [
     "mul",
     "multiply",
     "mv",
+    "mvlgamma",
     "nan_to_num",
     "nanmean",
     "nansum",
@@ -511,6 +528,7 @@ __all__ = [
     "optim",
     "outer",
     "permute",
+    "polygamma",
     "pow",
     "prod",
     "put",
@@ -537,6 +555,7 @@ __all__ = [
     "save",
     "scatter",
     "scatter_add",
+    "scatter_reduce",
     "select",
     "set_default_dtype",
     "set_grad_enabled",
@@ -564,6 +583,7 @@ __all__ = [
     "sub",
     "subtract",
     "sum",
+    "svd",
     "swapaxes",
     "swapdims",
     "take",

@@ -81,6 +81,7 @@ class Tensor:
     )
     name: str | None = None  # shown in graph drawings
     _hooks: list | None = None
+    _layouts: list | None = None  # (version, old-shape reader) per in-place change of shape
     _view_version: int | None  # (a slot, set only on views)
 
     def __init__(self, data: Any, *sizes: int, requires_grad: bool = False, dtype: Any = None) -> None:
@@ -593,12 +594,31 @@ class Tensor:
         """
         if self._view is None or not self._stale():
             return
+        self._follow_shape_change()
         stale, parent = [self], self._view[0]
         while parent._view is not None and parent._stale():  # (a loop: view chains may be long)
+            parent._follow_shape_change()
             stale.append(parent)
             parent = parent._view[0]
         for view in reversed(stale):
             view._remake_graph()
+
+    def _follow_shape_change(self) -> None:
+        """Re-parent a view made before its parent changed shape in place (t_, squeeze_, ...).
+
+        The view reads its parent in the parent's old shape, so from now on it
+        is a view of a tensor that reads the parent's memory in that shape
+        (ops/inplace_shape.py keeps one per change, with the base's version at
+        the change: a graph made before that version predates it).
+        """
+        assert self._view is not None  # (only views are re-parented)
+        layouts = self._view[0]._layouts
+        if layouts is None or self._view_version is None:
+            return
+        for version, old in layouts:
+            if self._view_version < version:
+                self._view = (old, *self._view[1:])
+                return
 
     def _stale(self) -> bool:
         """Is this view's graph older than the last change to its memory, and to be remade now?"""
@@ -938,6 +958,24 @@ class Tensor:
     def erf_(self) -> Tensor:
         return self._inplace(lambda t, _: t.erf(), None)
 
+    def lgamma_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.lgamma(), None)
+
+    def digamma_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.digamma(), None)
+
+    def polygamma_(self, n: int) -> Tensor:
+        return self._inplace(lambda t, _: t.polygamma(n), None)
+
+    def mvlgamma_(self, p: int) -> Tensor:
+        return self._inplace(lambda t, _: t.mvlgamma(p), None)
+
+    def i0_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.i0(), None)
+
+    def erfc_(self) -> Tensor:
+        return self._inplace(lambda t, _: t.erfc(), None)
+
     def erfinv_(self) -> Tensor:
         return self._inplace(lambda t, _: t.erfinv(), None)
 
@@ -1046,6 +1084,39 @@ class Tensor:
     def index_add_(self, dim: int, index: Tensor, source: Tensor, *, alpha: float = 1) -> Tensor:
         """`index_add` written into self."""
         return self._inplace(lambda t, v: selection.index_add(t, dim, index, v, alpha), source)
+
+    def scatter_reduce_(
+        self, dim: int, index: Tensor, src: Tensor, reduce: str, *, include_self: bool = True
+    ) -> Tensor:
+        """`scatter_reduce` written into self."""
+        reduce_into = partial(scatter_reduce.scatter_reduce, dim=dim, index=index, reduce=reduce)
+        return self._inplace(lambda t, v: reduce_into(t, src=v, include_self=include_self), src)
+
+    def index_reduce_(
+        self, dim: int, index: Tensor, source: Tensor, reduce: str, *, include_self: bool = True
+    ) -> Tensor:
+        """`index_reduce` written into self."""
+        reduce_into = partial(scatter_reduce.index_reduce, dim=dim, index=index, reduce=reduce)
+        return self._inplace(lambda t, v: reduce_into(t, source=v, include_self=include_self), source)
+
+    # in-place changes of shape (ops/inplace_shape.py): the same memory read another way
+    def t_(self) -> Tensor:
+        return inplace_shape.t_(self)
+
+    def transpose_(self, dim0: int, dim1: int) -> Tensor:
+        return inplace_shape.transpose_(self, dim0, dim1)
+
+    def swapdims_(self, dim0: int, dim1: int) -> Tensor:
+        return inplace_shape.transpose_(self, dim0, dim1)
+
+    def swapaxes_(self, axis0: int, axis1: int) -> Tensor:
+        return inplace_shape.transpose_(self, axis0, axis1)
+
+    def squeeze_(self, dim: int | tuple | None = None) -> Tensor:
+        return inplace_shape.squeeze_(self, dim)
+
+    def unsqueeze_(self, dim: int) -> Tensor:
+        return inplace_shape.unsqueeze_(self, dim)
 
     def uniform_(
         self, a: float = 0.0, b: float = 1.0, *, generator: np.random.Generator | None = None
@@ -1337,6 +1408,30 @@ class Tensor:
 
     def erf(self) -> Tensor:
         return unary.Erf._apply1(_floating(self))
+
+    def lgamma(self) -> Tensor:
+        """ln |Gamma(self)| (ops/gamma.py)."""
+        return gamma.lgamma(self)
+
+    def digamma(self) -> Tensor:
+        """psi(self) = d/dx ln Gamma(x) at self."""
+        return gamma.digamma(self)
+
+    def polygamma(self, n: int) -> Tensor:
+        """psi^(n)(self), the n-th derivative of digamma."""
+        return gamma.polygamma(n, self)
+
+    def mvlgamma(self, p: int) -> Tensor:
+        """The multivariate log-gamma function of dimension p."""
+        return gamma.mvlgamma(self, p)
+
+    def i0(self) -> Tensor:
+        """I0(self), the modified Bessel function of the first kind of order 0 (ops/bessel.py)."""
+        return bessel.i0(self)
+
+    def erfc(self) -> Tensor:
+        """1 - erf(self), accurate where it is tiny (ops/error_functions.py)."""
+        return error_functions.erfc(self)
 
     def erfinv(self) -> Tensor:
         """The inverse of erf: the x in [-inf, inf] with erf(x) = self (nan outside [-1, 1])."""
@@ -1754,8 +1849,22 @@ class Tensor:
         """The counts of a histogram of `bins` equal bins from min to max (the data's range if equal)."""
         return statistics.histc(self, bins, min, max)
 
-    def norm(self, p: float | str = "fro", dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
-        return reduce.norm(self, p, dim, keepdim)
+    def norm(
+        self, p: float | str = "fro", dim: int | tuple | None = None, keepdim: bool = False, dtype: Any = None
+    ) -> Tensor:
+        return reduce.norm(self, p, dim, keepdim, dtype)
+
+    def svd(self, some: bool = True, compute_uv: bool = True) -> Any:
+        """torch.svd (deprecated; tg.linalg.svd is the current form): (U, S, V) with self = U diag(S) V^T."""
+        from .linalg.svd import svd_old  # (tg.linalg is built on Tensor: imported when called)
+
+        return svd_old(self, some, compute_uv)
+
+    def matrix_exp(self) -> Tensor:
+        """e^A = I + A + A^2/2! + ... for each square matrix A of self (tg.linalg.matrix_exp)."""
+        from .linalg.matrix_exp import matrix_exp
+
+        return matrix_exp(self)
 
     def logsumexp(
         self,
@@ -1855,6 +1964,20 @@ class Tensor:
     def index_add(self, dim: int, index: Tensor, source: Tensor, *, alpha: float = 1) -> Tensor:
         """self with alpha * source's i-th slice along dim added to slice index[i] (repeats add up)."""
         return selection.index_add(self, dim, index, source, alpha)
+
+    def scatter_reduce(
+        self, dim: int, index: Tensor, src: Tensor, reduce: str, *, include_self: bool = True
+    ) -> Tensor:
+        """self with src's elements reduced ("sum", "prod", "mean", "amax", "amin") into the places
+        `index` names along dim (ops/scatter_reduce.py)."""
+        return scatter_reduce.scatter_reduce(self, dim, index, src, reduce, include_self=include_self)
+
+    def index_reduce(
+        self, dim: int, index: Tensor, source: Tensor, reduce: str, *, include_self: bool = True
+    ) -> Tensor:
+        """self with source's i-th slice along dim reduced ("prod", "mean", "amax", "amin") into
+        slice index[i]."""
+        return scatter_reduce.index_reduce(self, dim, index, source, reduce, include_self=include_self)
 
     # writing into chosen places (ops/index_writes.py); the in-place forms are with the others
 
@@ -2429,11 +2552,15 @@ def _arg(pick: Callable, x: Tensor, dim: int | None, keepdim: bool) -> Tensor:
 function.Tensor = Tensor  # type: ignore[misc]  # (mypy sees function.py's TYPE_CHECKING import)
 from .ops import (  # noqa: E402
     activation,
+    bessel,
     bitwise,
     broadcast,
     cumulative,
     elementwise,
+    error_functions,
+    gamma,
     index_writes,
+    inplace_shape,
     joining,
     linalg,
     matrix,
@@ -2442,6 +2569,7 @@ from .ops import (  # noqa: E402
     powers,
     rearranging,
     reduce,
+    scatter_reduce,
     selection,
     softmax,
     sorting,

@@ -348,11 +348,20 @@ def _conform(g: object, x: Tensor, node: Node, i: int) -> Tensor | Scattered:
         return g  # (made by Index.backward, which knows x's shape and dtype)
     if not isinstance(g, function.Tensor):
         g = function.Tensor._wrap(np.asarray(g, dtype=x.dtype))
-    if g.shape != x.shape:
+    if g.shape != x.shape and not _an_earlier_shape_of(x, g.shape):
         g = _fit_shape(g, x.shape, node, i)
     if g.dtype != x.dtype:
         g = g.to(x.dtype)
     return g
+
+
+def _an_earlier_shape_of(x: Tensor, shape: tuple[int, ...]) -> bool:
+    """Did x have this shape before a change of shape in place (t_, squeeze_, ...; ops/inplace_shape.py)?
+
+    A node recorded before the change is handed a gradient of x's shape then,
+    which goes to the node that made x then: it fits as it is.
+    """
+    return x._layouts is not None and any(old.shape == shape for _, old in x._layouts)
 
 
 def _fit_shape(g: Tensor, shape: tuple[int, ...], node: Node, i: int) -> Tensor:

@@ -3,7 +3,8 @@
 Everything here is composed from Tensor operations, so it is differentiable
 twice, too. The losses live in `loss_functions`, `classification_losses`,
 `margin_losses`, `multi_margin_losses` and `likelihood_losses`, `pad` in
-`padding`, `interpolate` in `upsampling`, more activations in
+`padding`, `interpolate` in `upsampling`, `embedding_bag` in `embedding_bag`,
+more activations in
 `extra_activations`, `rrelu` and `softmax_variants`, the channel dropouts in
 `dropout`, `pdist` in `pairwise_distances`, and the functions of the layers
 in `conv`, `conv_transpose`, `bilinear`, `shuffle`, `pooling`, `pooling1d`,
@@ -47,6 +48,7 @@ from .classification_losses import (
 from .conv import conv1d, conv2d
 from .conv_transpose import conv_transpose1d, conv_transpose2d
 from .dropout import alpha_dropout, dropout1d, dropout2d
+from .embedding_bag import embedding_bag
 from .extra_activations import glu, hardshrink, softmin, softshrink, tanhshrink, threshold, threshold_
 from .input_checks import check_input_weight_bias
 from .instancenorm import instance_norm
@@ -81,6 +83,7 @@ if TYPE_CHECKING:
     from numpy.typing import DTypeLike
 
 __all__ = [
+    "BinaryCrossEntropy",
     "adaptive_avg_pool1d",
     "adaptive_avg_pool2d",
     "adaptive_max_pool1d",
@@ -92,7 +95,6 @@ __all__ = [
     "bilinear",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
-    "BinaryCrossEntropy",
     "celu",
     "celu_",
     "channel_shuffle",
@@ -109,6 +111,7 @@ __all__ = [
     "elu",
     "elu_",
     "embedding",
+    "embedding_bag",
     "fold",
     "gaussian_nll_loss",
     "gelu",
