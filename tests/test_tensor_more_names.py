@@ -1171,3 +1171,28 @@ def test_integer_overflow_rules_match_torch_if_installed():
             except RuntimeError as error:
                 results.append(type(error))
         assert results[0] == results[1]
+
+
+def test_todays_public_names_are_where_pytorch_keeps_them():
+    """Each name is tested in its own file; here, that users find it at PyTorch's address."""
+    import tinygrad_edu.nn.functional as F
+
+    names = {
+        tg: ["svd", "matrix_exp", "lgamma", "digamma", "polygamma", "mvlgamma", "i0", "erfc",
+             "scatter_reduce", "index_reduce", "special"],
+        tg.linalg: ["svd", "qr", "lstsq", "solve_triangular", "matrix_exp", "matrix_rank", "cond"],
+        tg.special: ["gammaln", "digamma", "polygamma", "i0e", "erfcx", "ndtri", "log_ndtr", "zeta"],
+        tg.optim: ["LBFGS", "Adafactor"],
+        tg.nn: ["EmbeddingBag", "CTCLoss", "TripletMarginWithDistanceLoss"],
+        F: ["embedding_bag", "ctc_loss", "triplet_margin_with_distance_loss", "grid_sample", "affine_grid"],
+        tg.Tensor: ["svd", "matrix_exp", "lgamma", "scatter_reduce", "index_reduce_", "t_", "unsqueeze_"],
+    }  # fmt: skip
+    missing = [f"{m.__name__}.{n}" for m, ns in names.items() for n in ns if not hasattr(m, n)]
+    assert not missing
+    for module in (tg, tg.nn, F, tg.linalg, tg.optim):
+        assert not [n for n in module.__all__ if not hasattr(module, n)]  # (every listed name is there)
+    x = tg.tensor([[2.0, 0.0], [0.0, 3.0]])
+    np.testing.assert_allclose(tg.matrix_exp(x).data, np.diag(np.exp([2.0, 3.0])), rtol=1e-6)
+    assert tg.svd(x).S.tolist() == [3.0, 2.0] and tg.polygamma(0, tg.tensor([1.0])).item() == pytest.approx(
+        -0.5772157
+    )

@@ -32,7 +32,9 @@ from .bilinear import Bilinear
 from .container import ModuleDict, ModuleList, Sequential
 from .conv import Conv1d, Conv2d
 from .conv_transpose import ConvTranspose1d, ConvTranspose2d
+from .ctc_loss import CTCLoss
 from .distance import CosineSimilarity, PairwiseDistance
+from .distance_losses import TripletMarginWithDistanceLoss
 from .dropout import AlphaDropout, Dropout1d, Dropout2d
 from .embedding_bag import EmbeddingBag
 from .extra_activations import GLU, Hardshrink, Softmin, Softshrink, Tanhshrink, Threshold
@@ -129,6 +131,8 @@ __all__ = [
     "ELU",
     "Embedding",
     "EmbeddingBag",
+    "CTCLoss",
+    "TripletMarginWithDistanceLoss",
     "Flatten",
     "Fold",
     "functional",

@@ -3,8 +3,9 @@
 Everything here is composed from Tensor operations, so it is differentiable
 twice, too. The losses live in `loss_functions`, `classification_losses`,
 `margin_losses`, `multi_margin_losses` and `likelihood_losses`, `pad` in
-`padding`, `interpolate` in `upsampling`, `embedding_bag` in `embedding_bag`,
-more activations in
+`padding`, `interpolate` in `upsampling`, `grid_sample` and `affine_grid` in
+`grid_sampling`, `ctc_loss` in `ctc_loss`, `triplet_margin_with_distance_loss`
+in `distance_losses`, `embedding_bag` in `embedding_bag`, more activations in
 `extra_activations`, `rrelu` and `softmax_variants`, the channel dropouts in
 `dropout`, `pdist` in `pairwise_distances`, and the functions of the layers
 in `conv`, `conv_transpose`, `bilinear`, `shuffle`, `pooling`, `pooling1d`,
@@ -47,9 +48,12 @@ from .classification_losses import (
 )
 from .conv import conv1d, conv2d
 from .conv_transpose import conv_transpose1d, conv_transpose2d
+from .ctc_loss import ctc_loss
+from .distance_losses import triplet_margin_with_distance_loss
 from .dropout import alpha_dropout, dropout1d, dropout2d
 from .embedding_bag import embedding_bag
 from .extra_activations import glu, hardshrink, softmin, softshrink, tanhshrink, threshold, threshold_
+from .grid_sampling import affine_grid, grid_sample
 from .input_checks import check_input_weight_bias
 from .instancenorm import instance_norm
 from .likelihood_losses import gaussian_nll_loss, poisson_nll_loss
@@ -88,6 +92,7 @@ __all__ = [
     "adaptive_avg_pool2d",
     "adaptive_max_pool1d",
     "adaptive_max_pool2d",
+    "affine_grid",
     "alpha_dropout",
     "avg_pool1d",
     "avg_pool2d",
@@ -105,6 +110,7 @@ __all__ = [
     "cosine_embedding_loss",
     "cosine_similarity",
     "cross_entropy",
+    "ctc_loss",
     "dropout",
     "dropout1d",
     "dropout2d",
@@ -116,6 +122,7 @@ __all__ = [
     "gaussian_nll_loss",
     "gelu",
     "glu",
+    "grid_sample",
     "group_norm",
     "gumbel_softmax",
     "hardshrink",
@@ -182,6 +189,7 @@ __all__ = [
     "threshold",
     "threshold_",
     "triplet_margin_loss",
+    "triplet_margin_with_distance_loss",
     "unfold",
 ]
 

@@ -12,6 +12,12 @@ input; the modes differ in how they map and read:
   with align_corners=True, which maps the corner samples onto each other),
   and blends its two neighbours: (1 - t) input[floor(x)] + t input[floor(x) + 1],
   t = x - floor(x). In several dims this is done one dim after the other.
+- ``"bicubic"`` (4-d): x as for the linear modes, but not held at 0 on the
+  left; output i blends the four inputs floor(x) - 1 .. floor(x) + 2 (clamped
+  to the input) with Keys' cubic convolution weights (A = -0.75), along W
+  and then along H. It overshoots: a step comes out with ripples.
+- ``"area"``: the mean over each output's window of the input, which is
+  adaptive average pooling (`F.adaptive_avg_pool2d` and its kin) to the size.
 
 The source positions and weights are worked out with NumPy, once per call
 and per dim, in PyTorch's arithmetic (in the input's float type), so the
@@ -28,10 +34,13 @@ import numpy as np
 
 from ..dtypes import require_float
 from ..tensor import Tensor
+from .adaptive_pooling import _check_non_empty, _mean_along, adaptive_avg_pool1d, adaptive_avg_pool2d
 from .module import Module
 
 _NEAREST = ("nearest", "nearest-exact")
 _LINEAR = {3: "linear", 4: "bilinear", 5: "trilinear"}  # the linear mode of each input rank
+_IMAGE_ONLY = ("bicubic", "lanczos")  # modes for 4-d inputs alone
+_CUBIC_A = -0.75  # the cubic convolution's free parameter, as PyTorch (and OpenCV)
 _ALL_MODES = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
 
 Sizes = int | Sequence[int]
@@ -54,22 +63,25 @@ def interpolate(
     dim) and scale_factor (a number, or one per spatial dim; the output size is
     floor(in * scale_factor)). With a scale factor the source positions use
     1 / scale_factor, unless recompute_scale_factor=True, which uses in / out
-    as for a size. align_corners is for the linear modes only (default False).
+    as for a size. align_corners is for the linear and bicubic modes only
+    (default False).
     """
-    if mode in _NEAREST and align_corners is not None:
+    if mode in (*_NEAREST, "area") and align_corners is not None:
         raise ValueError(
             "align_corners option can only be set with the interpolating modes: "
             "linear | bilinear | bicubic | trilinear"
         )
     sizes, scales = _output_sizes(input, size, scale_factor, recompute_scale_factor)
     if antialias:
-        if mode != "bilinear" or input.ndim != 4:
+        if mode not in ("bilinear", *_IMAGE_ONLY) or input.ndim != 4:
             raise ValueError(
                 "Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires "
                 "a 4-D tensor as input"
             )
         raise NotImplementedError("interpolate: antialias=True is not supported by tinygrad_edu")
-    _check_mode(input, mode)
+    _check_mode(input, mode, bool(align_corners))
+    if mode == "area":
+        return _area(input, sizes)
     _check_sizes(input, sizes)
     out = input
     # Dims from the last to the first: PyTorch blends the last dim innermost, so the roundings agree.
@@ -78,6 +90,8 @@ def interpolate(
         if mode in _NEAREST:
             source = _nearest_sources(n_in, n_out, scale, mode == "nearest-exact", input)
             out = out if source is None else out.index_select(dim, Tensor._wrap(source))
+        elif mode == "bicubic":  # (blended even at an unchanged size, as in PyTorch)
+            out = _cubic_blend(out, dim, n_in, n_out, scale, bool(align_corners))
         elif n_out != n_in:  # (an unchanged size copies, as in PyTorch)
             out = _blend(out, dim, n_in, n_out, scale, bool(align_corners))
     return input.clone() if out is input else out  # (always a new tensor, as in PyTorch)
@@ -125,22 +139,25 @@ def _output_sizes(
     return sizes, [None if recompute else f for f in factors]
 
 
-def _check_mode(input: Tensor, mode: str) -> None:
-    """The input rank the mode needs, and a float dtype where the output blends values."""
-    if mode in ("area", "bicubic", "lanczos"):
-        raise NotImplementedError(
-            f"interpolate: mode {mode!r} is not supported by tinygrad_edu "
-            "(it has nearest, nearest-exact, linear, bilinear and trilinear)"
-        )
-    if input.ndim not in _LINEAR or mode not in (*_NEAREST, *_LINEAR.values()):
+def _check_mode(input: Tensor, mode: str, align_corners: bool) -> None:
+    """The input rank the mode needs, and a float dtype where the output blends values.
+
+    ("area" leaves the dtype to the adaptive pool, which checks it.)
+    """
+    image_only = mode in _IMAGE_ONLY and input.ndim == 4
+    if input.ndim not in _LINEAR or (mode not in (*_NEAREST, "area", *_LINEAR.values()) and not image_only):
         raise NotImplementedError(
             f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for the modes: "
             f"{_ALL_MODES} (got {mode})"
         )
-    if mode not in _NEAREST and mode != _LINEAR[input.ndim]:
+    if mode in _LINEAR.values() and mode != _LINEAR[input.ndim]:
         needed = {name: rank for rank, name in _LINEAR.items()}[mode]
         raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs {needed}D input")
-    if mode not in _NEAREST:
+    if mode == "lanczos":
+        if align_corners:
+            raise ValueError("Lanczos mode does not support align_corners=True")
+        raise ValueError("Lanczos mode requires antialias=True")
+    if mode not in (*_NEAREST, "area"):
         require_float(input.dtype, f"interpolate (mode {mode!r})")
     elif input.dtype.kind != "f" and input.dtype != np.uint8:  # as PyTorch: floats and bytes
         raise NotImplementedError(f"interpolate (mode {mode!r}) is not implemented for dtype {input.dtype}")
@@ -215,6 +232,64 @@ def _blend(x: Tensor, dim: int, n_in: int, n_out: int, scale: float | None, alig
     shape = (n_out,) + (1,) * (x.ndim - dim - 1)  # the weights broadcast along dim
     near, far = Tensor._wrap((1 - t).reshape(shape)), Tensor._wrap(t.reshape(shape))
     return x.index_select(dim, Tensor._wrap(left)) * near + x.index_select(dim, Tensor._wrap(right)) * far
+
+
+def cubic_weights(t: Tensor | np.ndarray) -> list:
+    """The weights of the four taps at -1, 0, 1, 2 for a point t in [0, 1] past tap 0.
+
+    Keys' cubic convolution kernel with A = -0.75, as PyTorch (and OpenCV):
+    W(d) = ((A + 2) d - (A + 3)) d^2 + 1 for |d| <= 1 and
+    W(d) = ((A d - 5A) d + 8A) d - 4A for 1 < |d| < 2, at the distances
+    d = 1 + t, t, 1 - t, 2 - t. They sum to 1. t may be an array, or a
+    Tensor (`F.grid_sample`), whose weights are then differentiable in t.
+    """
+    a = _CUBIC_A
+
+    def near(d: Tensor | np.ndarray) -> Tensor | np.ndarray:
+        return ((a + 2) * d - (a + 3)) * d * d + 1
+
+    def far(d: Tensor | np.ndarray) -> Tensor | np.ndarray:
+        return ((a * d - 5 * a) * d + 8 * a) * d - 4 * a
+
+    return [far(t + 1), near(t), near(1 - t), far(2 - t)]
+
+
+def _cubic_blend(
+    x: Tensor, dim: int, n_in: int, n_out: int, scale: float | None, align_corners: bool
+) -> Tensor:
+    """Cubic interpolation along dim: sum over k of W_k x[i - 1 + k], the taps clamped to the input."""
+    dtype = x.dtype.type
+    if align_corners:
+        step = dtype(n_in - 1) / dtype(n_out - 1) if n_out > 1 else dtype(0.0)
+        source = step * np.arange(n_out, dtype=dtype)
+    else:  # centres onto centres, left of the first centre too (four taps need the distance)
+        source = _centres(_step(n_in, n_out, scale, dtype), n_out, dtype)
+    # NOTE: PyTorch floors the position in float32 (floorf), even for float64 inputs
+    start = np.minimum(np.floor(source.astype(np.float32)).astype(np.int64), n_in - 1)
+    t = np.clip(source - start.astype(dtype), 0.0, 1.0).astype(dtype)
+    shape = (n_out,) + (1,) * (x.ndim - dim - 1)  # the weights broadcast along dim
+    out = None
+    for k, weight in enumerate(cubic_weights(t)):
+        taps = Tensor._wrap(np.clip(start - 1 + k, 0, n_in - 1))
+        term = x.index_select(dim, taps) * Tensor._wrap(weight.astype(dtype).reshape(shape))
+        out = term if out is None else out + term
+    assert out is not None
+    return out
+
+
+def _area(input: Tensor, sizes: list[int]) -> Tensor:
+    """Adaptive average pooling to `sizes`: PyTorch's "area" mode, with the adaptive pools' checks."""
+    if input.ndim == 3:
+        return adaptive_avg_pool1d(input, sizes[0])
+    if input.ndim == 4:
+        return adaptive_avg_pool2d(input, (sizes[0], sizes[1]))
+    # 5-d: the mean over a box is a mean along W, then along H, then along D
+    _check_non_empty("adaptive_avg_pool3d", input, range(2, 5))
+    require_float(input.dtype, "adaptive_avg_pool3d")
+    out = input
+    for dim, size in zip((-1, -2, -3), reversed(sizes)):
+        out = _mean_along(out, dim, size)
+    return out
 
 
 # ---------------------------------------------------------------- layers
