@@ -290,6 +290,17 @@ def test_copysign_signbit_and_heaviside_read_the_sign_bit():
     ga, gb = grads(tg.copysign, [1.0, -0.0, 2.0, 0.0, -3.0], [-0.0, -1.0, 3.0, 1.0, -1.0])
     np.testing.assert_array_equal(ga, [-1.0, 0.0, 1.0, 0.0, 1.0])  # 0 at a = 0, as |a|'s
     np.testing.assert_array_equal(gb, [0.0] * 5)  # zeros, not None
+    ga, _ = grads(tg.copysign, [NAN, INF, -INF], [1.0, -1.0, 1.0])
+    assert np.isnan(ga).all()  # y / a, as PyTorch's formula: nan where a is nan or infinite
+
+
+def test_sign_of_nan_is_zero_and_so_is_the_gradient_of_abs_there():
+    """As in PyTorch, where NumPy's sign of nan is nan."""
+    x = tg.tensor([NAN, -0.0, 2.0, -INF], dtype=tg.float32, requires_grad=True)
+    assert x.sign().tolist() == [0.0, 0.0, 1.0, -1.0] and x.sgn().dtype == tg.float32
+    x.abs().sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0, 1.0, -1.0]
+    assert tg.tensor([-3, 0, 5]).sign().tolist() == [-1, 0, 1]
     s = f64([-0.0, 0.0, -1.0, 1.0, -INF, NAN, -NAN]).signbit()
     assert s.tolist() == [True, False, True, False, True, False, True]
     h = f64([NAN, 0.0, -0.0, -1.0, 2.0, INF, -INF]).heaviside(f64(0.5))

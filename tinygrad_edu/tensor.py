@@ -1357,14 +1357,13 @@ class Tensor:
         return self._no_grad_op(other, np.logical_xor)
 
     def sign(self) -> Tensor:
-        """-1, 0 or 1 per element (no gradient); a bool tensor stays itself, as in PyTorch.
-
-        NOTE: nan gives nan, where PyTorch gives 0: the backwards of abs and
-        copysign multiply by this sign, and copysign's gradient at nan is nan in PyTorch.
-        """
+        """-1, 0 or 1 per element (no gradient); nan gives 0 and a bool tensor stays itself, as in PyTorch."""
         if self.data.dtype == np.bool_:
             return Tensor._wrap(self.data.copy())
-        return Tensor._wrap(np.asarray(np.sign(self.data)))
+        signs = np.asarray(np.sign(self.data))
+        if signs.dtype.kind == "f":
+            signs[signs != signs] = 0  # (NumPy's sign of nan is nan)
+        return Tensor._wrap(signs)
 
     sgn = sign  # (PyTorch's name that extends to complex numbers)
 

@@ -239,10 +239,11 @@ class Fmod(Function):
 
 
 class Copysign(Function):
-    """y = |a| with the sign of b (-0.0 counts as negative);  dy/da = sign(a) sign(y),  dy/db = 0
+    """y = |a| with the sign of b (-0.0 counts as negative);  dy/da = y / a (= ±1),  dy/db = 0
 
-    NOTE: dy/da is 0 at a = 0, as in PyTorch (the kink of |a|), and b gets a
-    gradient of zeros, not None: y does not change with b away from 0.
+    NOTE: dy/da is 0 at a = 0, as in PyTorch (the kink of |a|), and nan where
+    a is nan or infinite, as PyTorch's y / a is; b gets a gradient of zeros,
+    not None: y does not change with b away from 0.
     """
 
     @staticmethod
@@ -252,10 +253,12 @@ class Copysign(Function):
         return y
 
     @staticmethod
+    @quiet  # (inf / inf)
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         a, y = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        return (grad * (a.sign() * y.sign()) if need_a else None), (
+        zero = Tensor._wrap(a.data == 0)
+        return (grad * where(zero, 0.0, y.detach() / where(zero, 1.0, a.detach())) if need_a else None), (
             Tensor._wrap(np.zeros_like(grad.data)) if need_b else None
         )
 
