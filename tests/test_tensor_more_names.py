@@ -1147,7 +1147,12 @@ def test_integers_too_large_for_the_dtype_wrap_in_arithmetic_and_are_refused_as_
     ]:
         assert got.tolist() == list(want)
     assert u.masked_fill(u > 100, -1).tolist() == [44, 255]  # an unsigned dtype takes -255..255
-    for call in (lambda: u.masked_fill(u > 0, 256), lambda: tg.where(u > 0, -256, u)):
+    for call in (
+        lambda: u.masked_fill(u > 0, 256),
+        lambda: tg.where(u > 0, -256, u),
+        lambda: u.fill_(300),
+        lambda: u.__setitem__(0, 300),
+    ):
         with pytest.raises(RuntimeError, match="cannot be converted to type uint8_t without overflow"):
             call()
     assert u.tolist() == [44, 200]

@@ -783,7 +783,7 @@ class Tensor:
         """
         # where(False, t, v) rather than t * 0 + v: right even where t is inf or nan
         nowhere = Tensor._wrap(np.zeros(self.shape, dtype=bool))
-        src = src if isinstance(src, Tensor) else broadcast.as_operand(src, self)
+        src = src if isinstance(src, Tensor) else broadcast.as_operand(src, self, fill=True)
         if src.data.shape != self.data.shape and not broadcast.broadcasts_to(src.data.shape, self.data.shape):
             raise RuntimeError(
                 f"copy_: src of shape {src.shape} cannot be broadcast to this tensor's shape {self.shape}"
@@ -1145,7 +1145,7 @@ class Tensor:
             self[split[0]][split[1]] = value  # the integers give a view, which writes into self
             return
         if not isinstance(value, Tensor):
-            value = broadcast.as_operand(value, self)
+            value = broadcast.as_operand(value, self, fill=True)
         try:
             self._inplace(lambda t, v: movement.IndexPut.apply(t, v, index), value)
         except ValueError:  # NumPy's broadcast error: PyTorch's type, with both shapes
