@@ -53,7 +53,7 @@ def test_aliases_compute_what_their_pytorch_twins_compute():
     x = f64([-2.5, 0.0, 1.5, NAN])
     np.testing.assert_array_equal(x.negative().data, np.array([2.5, -0.0, -1.5, NAN]))
     np.testing.assert_array_equal(x.absolute().data, np.array([2.5, 0.0, 1.5, NAN]))
-    np.testing.assert_array_equal(x.sgn().data, [-1.0, 0.0, 1.0, NAN])  # (PyTorch: 0 for nan; see sign)
+    np.testing.assert_array_equal(x.sgn().data, [-1.0, 0.0, 1.0, 0.0])  # (nan has no sign: 0, as PyTorch)
     a = leaf((2, 3))
     assert gradcheck(lambda t: t.negative() * t.absolute(), [a]) and gradgradcheck(
         lambda t: -t.negative(), [a]
