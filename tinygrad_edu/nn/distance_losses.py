@@ -22,6 +22,7 @@ from . import functional as F
 from .distance import PairwiseDistance
 from .loss import _Loss
 from .loss_functions import _check_reduction, _reduce
+from .margin_losses import _check_triplet
 
 Distance = Callable[[Tensor, Tensor], Tensor]
 
@@ -42,14 +43,7 @@ def triplet_margin_with_distance_loss(
     all of the same rank) -> d's output shape for "none", else a scalar.
     """
     _check_reduction(reduction)
-    if margin <= 0:
-        raise ValueError(f"margin must be greater than 0, got {margin}")
-    if not anchor.ndim == positive.ndim == negative.ndim:
-        raise RuntimeError(
-            "The anchor, positive, and negative tensors are expected to have the same number of "
-            f"dimensions, but got: anchor {anchor.ndim}D, positive {positive.ndim}D, and negative "
-            f"{negative.ndim}D inputs"
-        )
+    _check_triplet(anchor, positive, negative, margin)
     distance = F.pairwise_distance if distance_function is None else distance_function
     near = distance(anchor, positive)
     far = distance(anchor, negative)

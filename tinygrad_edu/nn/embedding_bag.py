@@ -26,14 +26,11 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.grad_mode import no_grad
-from ..dtypes import get_default_dtype
 from ..ops.elementwise import where
 from ..ops.selection import index_add
 from ..tensor import Tensor, check_device
-from . import init
 from .module import Module
-from .parameter import Parameter
+from .sparse import _check_padding_idx, _integers, _pretrained, _reset_table, _table, _unsupported
 
 _MODES = ("sum", "mean", "max")
 
@@ -69,7 +66,7 @@ def embedding_bag(
     indices, bag, n_bags = _bags(input, offsets, include_last_offset)
     if mode not in _MODES:
         raise ValueError("mode has to be one of sum, mean or max")
-    _unsupported(max_norm, scale_grad_by_freq, sparse)
+    _unsupported(max_norm, scale_grad_by_freq, sparse, "embedding_bag")
     if per_sample_weights is not None and mode != "sum":
         raise NotImplementedError(
             "embedding_bag: per_sample_weights was not None. per_sample_weights is only supported for "
@@ -124,14 +121,16 @@ def _bags(
                 f"embedding_bag: a 2D input needs bags of at least one index, got {input.shape}"
             )
         n_bags, length = input.shape
-        return _integers(input, 1, "indices").reshape(-1), np.repeat(np.arange(n_bags), length), n_bags
+        indices = _integers(input, 1, "indices", "embedding_bag").reshape(-1)
+        return indices, np.repeat(np.arange(n_bags), length), n_bags
     if input.ndim != 1:
         raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.ndim}")
     if offsets is None:
         raise ValueError("offsets has to be a 1D Tensor but got None")
     if offsets.ndim != 1:
         raise ValueError("offsets has to be a 1D Tensor")
-    indices, starts = _integers(input, 1, "indices"), _integers(offsets, 2, "offsets")
+    indices = _integers(input, 1, "indices", "embedding_bag")
+    starts = _integers(offsets, 2, "offsets", "embedding_bag")
     n = indices.size
     if starts.size and starts[0] != 0:
         raise RuntimeError(
@@ -151,15 +150,6 @@ def _bags(
     return indices, bag, starts.size
 
 
-def _integers(t: Tensor, position: int, name: str) -> np.ndarray:
-    if t.dtype not in (np.int64, np.int32):
-        raise RuntimeError(
-            f"Expected tensor for argument #{position} '{name}' to have one of the following scalar types: "
-            f"Long, Int; but got {t.dtype} instead (while checking arguments for embedding_bag)"
-        )
-    return t.data
-
-
 def _bag_max(weight: Tensor, idx: np.ndarray, bag: np.ndarray, n_bags: int) -> Tensor:
     """Per bag and column, the value of the first row that holds the bag's maximum (0 for an empty bag)."""
     n, dim = idx.size, weight.shape[1]
@@ -174,17 +164,6 @@ def _bag_max(weight: Tensor, idx: np.ndarray, bag: np.ndarray, n_bags: int) -> T
     row = idx[np.where(empty, 0, first)] if n else np.zeros((n_bags, dim), dtype=np.int64)
     picked = weight[row, np.arange(dim)]  # (on the graph: the gradient goes to those rows alone)
     return where(Tensor._wrap(~empty), picked, Tensor._wrap(np.zeros((), dtype=weight.dtype)))
-
-
-def _unsupported(max_norm: float | None, scale_grad_by_freq: bool, sparse: bool) -> None:
-    """Refuse what is not implemented, as Embedding does."""
-    for name, value, default in [
-        ("max_norm", max_norm, None),
-        ("scale_grad_by_freq", scale_grad_by_freq, False),
-        ("sparse", sparse, False),
-    ]:
-        if value != default:
-            raise NotImplementedError(f"embedding_bag: {name}={value!r} is not supported by tinygrad_edu")
 
 
 class EmbeddingBag(Module):
@@ -218,30 +197,19 @@ class EmbeddingBag(Module):
     ) -> None:
         super().__init__()
         check_device(device)
-        _unsupported(max_norm, scale_grad_by_freq, sparse)
-        if padding_idx is not None:
-            if not -num_embeddings <= padding_idx < num_embeddings:
-                raise AssertionError("padding_idx must be within num_embeddings")
-            padding_idx %= num_embeddings
+        _unsupported(max_norm, scale_grad_by_freq, sparse, "embedding_bag")
+        padding_idx = _check_padding_idx(padding_idx, num_embeddings, "padding_idx")
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
         self.max_norm, self.norm_type, self.scale_grad_by_freq = max_norm, norm_type, scale_grad_by_freq
         self.mode, self.sparse = mode, sparse
         self.include_last_offset, self.padding_idx = include_last_offset, padding_idx
+        self.weight = _table((num_embeddings, embedding_dim), _weight, dtype)
         if _weight is None:
-            dtype = np.dtype(dtype or get_default_dtype())
-            self.weight = Parameter(np.empty((num_embeddings, embedding_dim), dtype=dtype))
             self.reset_parameters()
-        else:
-            if tuple(_weight.shape) != (num_embeddings, embedding_dim):
-                raise AssertionError("Shape of weight does not match num_embeddings and embedding_dim")
-            self.weight = Parameter(_weight)
 
     def reset_parameters(self) -> None:
         """Draw weight from N(0, 1), then zero the padding row."""
-        init.normal_(self.weight)
-        if self.padding_idx is not None:
-            with no_grad():
-                self.weight[self.padding_idx].fill_(0.0)
+        _reset_table(self.weight, self.padding_idx)
 
     @classmethod
     def from_pretrained(
@@ -258,9 +226,8 @@ class EmbeddingBag(Module):
     ) -> EmbeddingBag:
         """An EmbeddingBag whose weight is (a copy of) `embeddings`, (num_embeddings, embedding_dim);
         frozen (requires_grad=False) unless freeze=False. The padding row is left as given."""
-        if embeddings.ndim != 2:
-            raise AssertionError("Embeddings parameter is expected to be 2-dimensional")
-        rows, cols = embeddings.shape
+        weight = _pretrained(embeddings)
+        rows, cols = weight.shape
         bag = cls(
             rows,
             cols,
@@ -269,7 +236,7 @@ class EmbeddingBag(Module):
             scale_grad_by_freq,
             mode,
             sparse,
-            _weight=Tensor(np.array(embeddings.data)),
+            _weight=weight,
             include_last_offset=include_last_offset,
             padding_idx=padding_idx,
         )

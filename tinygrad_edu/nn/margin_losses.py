@@ -196,6 +196,24 @@ def _distance(x1: Tensor, x2: Tensor, p: float, eps: float) -> Tensor:
     return (x1 - x2 + eps).norm(p, -1)
 
 
+def _check_triplet(
+    anchor: Tensor, positive: Tensor, negative: Tensor, margin: float, *, name_shapes: bool = False
+) -> None:
+    """PyTorch's checks of a triplet loss: a positive margin, and three inputs of one rank.
+
+    (Here and in `F.triplet_margin_with_distance_loss`; name_shapes adds the shapes to the message.)
+    """
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    if not anchor.ndim == positive.ndim == negative.ndim:
+        shapes = f" (of shapes {anchor.shape}, {positive.shape} and {negative.shape})" if name_shapes else ""
+        raise RuntimeError(
+            "The anchor, positive, and negative tensors are expected to have the same number of "
+            f"dimensions, but got: anchor {anchor.ndim}D, positive {positive.ndim}D, and negative "
+            f"{negative.ndim}D inputs{shapes}"
+        )
+
+
 def triplet_margin_loss(
     anchor: Tensor,
     positive: Tensor,
@@ -214,14 +232,7 @@ def triplet_margin_loss(
     min(d(a, n), d(p, n)) as the negative's distance (Balntas et al., 2016).
     """
     reduction = _reduction(size_average, reduce, reduction)
-    if margin <= 0:
-        raise ValueError(f"margin must be greater than 0, got {margin}")
-    if not anchor.ndim == positive.ndim == negative.ndim:
-        raise RuntimeError(
-            "The anchor, positive, and negative tensors are expected to have the same number of "
-            f"dimensions, but got: anchor {anchor.ndim}D, positive {positive.ndim}D, and negative "
-            f"{negative.ndim}D inputs (of shapes {anchor.shape}, {positive.shape} and {negative.shape})"
-        )
+    _check_triplet(anchor, positive, negative, margin, name_shapes=True)
     broadcast_shape(anchor.shape, positive.shape, negative.shape, op="triplet_margin_loss")
     near = _distance(anchor, positive, p, eps)
     far = _distance(anchor, negative, p, eps)

@@ -58,12 +58,7 @@ def embedding(
 
 def _check_indices(input: Tensor, num_embeddings: int) -> np.ndarray:
     """The indices as a NumPy int array, or PyTorch's errors (negative indices are out of range too)."""
-    if input.dtype not in (np.int64, np.int32):
-        raise RuntimeError(
-            "Expected tensor for argument #1 'indices' to have one of the following scalar types: "
-            f"Long, Int; but got {input.dtype} instead (while checking arguments for embedding)"
-        )
-    indices = input.data
+    indices = _integers(input, 1, "indices", "embedding")
     if indices.size and (indices.min() < 0 or indices.max() >= num_embeddings):
         bad = indices[(indices < 0) | (indices >= num_embeddings)].flat[0]
         raise IndexError(
@@ -73,23 +68,41 @@ def _check_indices(input: Tensor, num_embeddings: int) -> np.ndarray:
     return indices
 
 
-def _check_padding_idx(padding_idx: int | None, num_embeddings: int) -> int | None:
-    """padding_idx as a row number in [0, num_embeddings) (a negative one counts from the end)."""
+def _integers(t: Tensor, position: int, name: str, op: str) -> np.ndarray:
+    """t's NumPy array if it holds int64 or int32, else PyTorch's error naming argument #position of op."""
+    if t.dtype not in (np.int64, np.int32):
+        raise RuntimeError(
+            f"Expected tensor for argument #{position} '{name}' to have one of the following scalar types: "
+            f"Long, Int; but got {t.dtype} instead (while checking arguments for {op})"
+        )
+    return t.data
+
+
+def _check_padding_idx(
+    padding_idx: int | None, num_embeddings: int, spelled: str = "Padding_idx"
+) -> int | None:
+    """padding_idx as a row number in [0, num_embeddings) (a negative one counts from the end).
+
+    (PyTorch's Embedding capitalises the name in its message, EmbeddingBag does not: `spelled`.)
+    """
     if padding_idx is None:
         return None
     if not -num_embeddings <= padding_idx < num_embeddings:
-        raise AssertionError("Padding_idx must be within num_embeddings")
+        raise AssertionError(f"{spelled} must be within num_embeddings")
     return padding_idx % num_embeddings
 
 
-def _unsupported(max_norm: float | None, scale_grad_by_freq: bool, sparse: bool) -> None:
+def _unsupported(
+    max_norm: float | None, scale_grad_by_freq: bool, sparse: bool, op: str = "embedding"
+) -> None:
+    """Refuse what is not implemented (for Embedding, or EmbeddingBag with op="embedding_bag")."""
     for name, value, default in [
         ("max_norm", max_norm, None),
         ("scale_grad_by_freq", scale_grad_by_freq, False),
         ("sparse", sparse, False),
     ]:
         if value != default:
-            raise NotImplementedError(f"embedding: {name}={value!r} is not supported by tinygrad_edu")
+            raise NotImplementedError(f"{op}: {name}={value!r} is not supported by tinygrad_edu")
 
 
 class Embedding(Module):
@@ -126,23 +139,13 @@ class Embedding(Module):
         self.padding_idx = _check_padding_idx(padding_idx, num_embeddings)
         self.max_norm, self.norm_type = max_norm, norm_type
         self.scale_grad_by_freq, self.sparse = scale_grad_by_freq, sparse
+        self.weight = _table((num_embeddings, embedding_dim), _weight, dtype, requires_grad=not _freeze)
         if _weight is None:
-            dtype = np.dtype(dtype or get_default_dtype())
-            self.weight = Parameter(
-                np.empty((num_embeddings, embedding_dim), dtype=dtype), requires_grad=not _freeze
-            )
             self.reset_parameters()
-        else:
-            if tuple(_weight.shape) != (num_embeddings, embedding_dim):
-                raise AssertionError("Shape of weight does not match num_embeddings and embedding_dim")
-            self.weight = Parameter(_weight, requires_grad=not _freeze)
 
     def reset_parameters(self) -> None:
         """Draw weight from N(0, 1), then zero the padding row."""
-        init.normal_(self.weight)
-        if self.padding_idx is not None:
-            with no_grad():
-                self.weight[self.padding_idx].fill_(0.0)
+        _reset_table(self.weight, self.padding_idx)
 
     @classmethod
     def from_pretrained(
@@ -157,10 +160,8 @@ class Embedding(Module):
     ) -> Embedding:
         """An Embedding whose weight is (a copy of) `embeddings`, (num_embeddings, embedding_dim);
         frozen (requires_grad=False) unless freeze=False. The padding row is left as given."""
-        if embeddings.ndim != 2:
-            raise AssertionError("Embeddings parameter is expected to be 2-dimensional")
-        rows, cols = embeddings.shape
-        weight = Tensor(np.array(embeddings.data))
+        weight = _pretrained(embeddings)
+        rows, cols = weight.shape
         return cls(
             rows,
             cols,
@@ -181,3 +182,33 @@ class Embedding(Module):
         if self.padding_idx is not None:
             text += f", padding_idx={self.padding_idx}"
         return text
+
+
+# ---------------------------------------------------------------- the table, shared with EmbeddingBag
+
+
+def _table(
+    shape: tuple[int, int], _weight: Tensor | None, dtype: Any, requires_grad: bool = True
+) -> Parameter:
+    """The (num_embeddings, embedding_dim) weight: `_weight` if given (its shape checked), else a new
+    uninitialised one of `dtype` (default: the default dtype) for reset_parameters to fill."""
+    if _weight is None:
+        return Parameter(np.empty(shape, dtype=np.dtype(dtype or get_default_dtype())), requires_grad)
+    if tuple(_weight.shape) != shape:
+        raise AssertionError("Shape of weight does not match num_embeddings and embedding_dim")
+    return Parameter(_weight, requires_grad)
+
+
+def _reset_table(weight: Tensor, padding_idx: int | None) -> None:
+    """Draw weight from N(0, 1), then zero the row at padding_idx (if any)."""
+    init.normal_(weight)
+    if padding_idx is not None:
+        with no_grad():
+            weight[padding_idx].fill_(0.0)
+
+
+def _pretrained(embeddings: Tensor) -> Tensor:
+    """A copy of a pretrained (num_embeddings, embedding_dim) table, for from_pretrained."""
+    if embeddings.ndim != 2:
+        raise AssertionError("Embeddings parameter is expected to be 2-dimensional")
+    return Tensor(np.array(embeddings.data))

@@ -36,7 +36,7 @@ from ..autograd.grad_mode import is_grad_enabled
 from ..tensor import Tensor
 from .elementwise import where
 from .movement import Index, normalize_dim
-from .selection import _along, _check_scatter
+from .selection import _along, _check_index_and_source, _check_scatter, _check_source_shape
 
 _REDUCES = ("sum", "prod", "mean", "amax", "amin")
 _UFUNCS = {"sum": np.add, "mean": np.add, "prod": np.multiply, "amax": np.maximum, "amin": np.minimum}
@@ -226,28 +226,14 @@ def index_reduce(
 
 
 def _check_index_reduce(x: Tensor, d: int, idx: np.ndarray, source: Tensor) -> None:
-    """Refuse what PyTorch refuses, with its exception types."""
-    if idx.ndim > 1:
-        raise IndexError(
-            f"index_reduce_(): Index is supposed to be a vector, but got dim: {idx.ndim} with shape "
-            f"{idx.shape}"
-        )
-    if idx.dtype not in (np.int32, np.int64):
-        raise RuntimeError(f"index_reduce_(): Expected dtype int32/int64 for index but got: {idx.dtype}")
-    if source.dtype != x.dtype:
-        raise RuntimeError(
-            f"index_reduce_(): self ({x.dtype}) and source ({source.dtype}) must have the same scalar type"
-        )
+    """Refuse what PyTorch refuses, with its exception types (as index_add, but no count check for 0-d)."""
+    _check_index_and_source(x, idx, source, "index_reduce_")
     if source.ndim == x.ndim > 0 and idx.size != source.shape[d]:
         raise RuntimeError(
             f"index_reduce_(): Number of indices ({idx.size}) should be equal to source.size(dim): "
             f"({source.shape[d]}), for dim: {d}"
         )
-    if source.ndim != x.ndim or any(a != b for e, (a, b) in enumerate(zip(x.shape, source.shape)) if e != d):
-        raise RuntimeError(
-            "index_reduce_(): source tensor shape must match self tensor shape, excluding the specified "
-            f"dimension. Got self.shape = {x.shape} source.shape = {source.shape}"
-        )
+    _check_source_shape(x, d, source, "index_reduce_")
     size = x.shape[d] if x.ndim else 1
     bad = (idx < 0) | (idx >= size)
     if bad.any():

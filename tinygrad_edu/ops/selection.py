@@ -192,30 +192,40 @@ def index_add(x: Tensor, dim: int, index: Tensor | np.ndarray, source: Tensor, a
 
 def _check_index_add(x: Tensor, d: int, idx: np.ndarray, source: Tensor) -> None:
     """Refuse what PyTorch refuses, with its exception types, in its order."""
-    if idx.ndim > 1:
-        raise IndexError(
-            f"index_add(): Index is supposed to be a vector, but got dim: {idx.ndim} with shape {idx.shape}"
-        )
-    if idx.dtype not in (np.int32, np.int64):
-        raise RuntimeError(f"index_add(): Expected dtype int32/int64 for index but got: {idx.dtype}")
-    if source.dtype != x.dtype:
-        raise RuntimeError(
-            f"index_add(): self ({x.dtype}) and source ({source.dtype}) must have the same scalar type"
-        )
+    _check_index_and_source(x, idx, source, "index_add")
     k = source.shape[d] if source.ndim == x.ndim > 0 else 1  # (a 0-d source is one slice)
     if source.ndim == x.ndim and idx.size != k:
         raise RuntimeError(
             f"index_add(): Number of indices ({idx.size}) should be equal to source.size(dim): "
             f"({k}), for dim: {d}"
         )
-    if source.ndim != x.ndim or any(a != b for e, (a, b) in enumerate(zip(x.shape, source.shape)) if e != d):
-        raise RuntimeError(
-            "index_add(): source tensor shape must match self tensor shape, excluding the specified "
-            f"dimension. Got self.shape = {x.shape} source.shape = {source.shape}"
-        )
+    _check_source_shape(x, d, source, "index_add")
     # (PyTorch adds into a vector by another route, which raises IndexError instead)
     error = IndexError if x.ndim <= 1 else RuntimeError
     _check_in_range(idx, x.shape[d] if x.ndim else 1, d, "index_add", error)
+
+
+def _check_index_and_source(x: Tensor, idx: np.ndarray, source: Tensor, op: str) -> None:
+    """index_add's and index_reduce_'s first checks: a vector of int32/int64 indices, source in x's dtype."""
+    if idx.ndim > 1:
+        raise IndexError(
+            f"{op}(): Index is supposed to be a vector, but got dim: {idx.ndim} with shape {idx.shape}"
+        )
+    if idx.dtype not in (np.int32, np.int64):
+        raise RuntimeError(f"{op}(): Expected dtype int32/int64 for index but got: {idx.dtype}")
+    if source.dtype != x.dtype:
+        raise RuntimeError(
+            f"{op}(): self ({x.dtype}) and source ({source.dtype}) must have the same scalar type"
+        )
+
+
+def _check_source_shape(x: Tensor, d: int, source: Tensor, op: str) -> None:
+    """source must have x's shape except along dim d (index_add, index_reduce_)."""
+    if source.ndim != x.ndim or any(a != b for e, (a, b) in enumerate(zip(x.shape, source.shape)) if e != d):
+        raise RuntimeError(
+            f"{op}(): source tensor shape must match self tensor shape, excluding the specified "
+            f"dimension. Got self.shape = {x.shape} source.shape = {source.shape}"
+        )
 
 
 def diagonal_mask(shape: tuple[int, ...], wrap: bool) -> np.ndarray:
