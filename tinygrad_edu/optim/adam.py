@@ -117,9 +117,7 @@ class Adam(FlatStateOptimizer):
         names = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq") if amsgrad else ("exp_avg", "exp_avg_sq")
 
         for params in self._buckets(group["params"], names):
-            for p in params:
-                self.state[p]["step"] += 1
-            t = self.state[params[0]]["step"]
+            t = self._count_step(params)
             m, v, *v_max = self._flat(params, names)
             g = self._flat_grads(params, maximize, 0 if decoupled else weight_decay)
             scratch = np.empty_like(g)

@@ -89,9 +89,7 @@ class Adamax(FlatStateOptimizer):
         names = ("exp_avg", "exp_inf")
 
         for params in self._buckets(group["params"], names):
-            for p in params:
-                self.state[p]["step"] += 1
-            t = self.state[params[0]]["step"]
+            t = self._count_step(params)
             m, u = self._flat(params, names)
             g = self._flat_grads(params, group["maximize"], group["weight_decay"])
 

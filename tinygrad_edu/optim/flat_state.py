@@ -57,6 +57,12 @@ class FlatStateOptimizer(Optimizer):
             buckets.setdefault(key, []).append(p)
         return list(buckets.values())
 
+    def _count_step(self, params: list[Tensor]) -> int:
+        """One more step for each parameter of a bucket (`_buckets`: they share the count); returns it."""
+        for p in params:
+            self.state[p]["step"] += 1
+        return self.state[params[0]]["step"]
+
     def _flat(self, params: list[Tensor], names: tuple[str, ...]) -> list[np.ndarray]:
         """Each state array `names` of `params` as one flat array, of which the params' entries are views.
 

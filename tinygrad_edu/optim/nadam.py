@@ -116,9 +116,7 @@ class NAdam(FlatStateOptimizer):
         # mu_product is a bucket key too: parameters with the same step count
         # but another history (betas changed in between) are updated apart
         for params in self._buckets(group["params"], names, mu_product=1.0):
-            for p in params:
-                self.state[p]["step"] += 1
-            t = self.state[params[0]]["step"]
+            t = self._count_step(params)
             mu_product = float(self.state[params[0]]["mu_product"]) * mu(t)
             mu_product_next = mu_product * mu(t + 1)
             for p in params:

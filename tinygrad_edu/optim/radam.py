@@ -114,9 +114,7 @@ class RAdam(FlatStateOptimizer):
         rho_inf = 2 / (1 - beta2) - 1
 
         for params in self._buckets(group["params"], names):
-            for p in params:
-                self.state[p]["step"] += 1
-            t = self.state[params[0]]["step"]
+            t = self._count_step(params)
             m, v = self._flat(params, names)
             g = self._flat_grads(params, group["maximize"], 0 if decoupled else weight_decay)
             if decoupled and weight_decay != 0:
