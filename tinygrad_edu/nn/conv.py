@@ -119,10 +119,11 @@ def _conv2d(
     return out if bias is None else out + bias.reshape(c_out, 1, 1)
 
 
-def _check_tensors(
-    op: str, dims: int, input: Tensor, weight: Tensor, bias: Tensor | None, groups: int
-) -> None:
-    """PyTorch's checks of the shapes of input, weight and bias against each other, with its messages."""
+def check_ranks(op: str, dims: int, input: Tensor, weight: Tensor, layout: str) -> None:
+    """input (C, *spatial) or (N, C, *spatial), and weight (dims + 2)-d; `layout` names weight's first dims.
+
+    (The convolutions and the transposed ones, whose weight has C_in first.)
+    """
     if input.ndim not in (dims + 1, dims + 2):
         raise RuntimeError(
             f"Expected {dims + 1}D (unbatched) or {dims + 2}D (batched) input to {op}, "
@@ -130,9 +131,16 @@ def _check_tensors(
         )
     if weight.ndim != dims + 2:
         raise RuntimeError(
-            f"{op}: expected weight to be {dims + 2}-dimensional (C_out, C_in / groups, *kernel), "
+            f"{op}: expected weight to be {dims + 2}-dimensional ({layout}, *kernel), "
             f"but got weight of size {list(weight.shape)}"
         )
+
+
+def _check_tensors(
+    op: str, dims: int, input: Tensor, weight: Tensor, bias: Tensor | None, groups: int
+) -> None:
+    """PyTorch's checks of the shapes of input, weight and bias against each other, with its messages."""
+    check_ranks(op, dims, input, weight, "C_out, C_in / groups")
     if not isinstance(groups, int) or groups < 1:
         raise RuntimeError("non-positive groups is not supported")
     if weight.shape[0] % groups:

@@ -30,7 +30,7 @@ import numpy as np
 
 from ..ops.conv import Fold as FoldFn
 from ..tensor import Tensor, check_device
-from .conv import _sizes, _tuple
+from .conv import _sizes, _tuple, check_ranks
 from .input_checks import check_input_weight_bias
 from .linear import reset_weight_and_bias, weight_and_bias
 from .module import Module
@@ -184,16 +184,7 @@ def _check_tensors(
     stride: tuple[int, ...],
 ) -> None:
     """The ranks, the amounts' signs, and the channels of input, weight and bias against each other."""
-    if input.ndim not in (dims + 1, dims + 2):
-        raise RuntimeError(
-            f"Expected {dims + 1}D (unbatched) or {dims + 2}D (batched) input to {op}, "
-            f"but got input of size: {list(input.shape)}"
-        )
-    if weight.ndim != dims + 2:
-        raise RuntimeError(
-            f"{op}: expected weight to be {dims + 2}-dimensional (C_in, C_out / groups, *kernel), "
-            f"but got weight of size {list(weight.shape)}"
-        )
+    check_ranks(op, dims, input, weight, "C_in, C_out / groups")
     for message, bad in [
         ("negative padding is not supported", min(padding) < 0),
         ("negative output_padding is not supported", min(output_padding) < 0),
