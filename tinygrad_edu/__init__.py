@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from . import autograd, cuda, data, linalg, nn, optim, special, testing, utils, viz
+from . import autograd, cuda, data, linalg, nn, optim, special, testing, utils, viz, warning
 from .autograd import Function, enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .dtypes import (
     bool_,
@@ -55,6 +55,8 @@ from .random import Generator, manual_seed
 from .serialization import load, save
 from .special import polygamma  # (torch's order: polygamma(n, input), not the method's)
 from .tensor import Tensor, set_printoptions
+
+warning.quiet_float_errors()  # silent nan and inf, as in PyTorch (warning.py)
 
 # PyTorch's dtype names (they shadow the builtins inside this namespace only, as torch's do)
 float, double, half = float32, float64, float16
