@@ -17,6 +17,12 @@ and the last state h_L. Options, as in PyTorch:
 - ``proj_size`` (LSTM only): h_t = W_hr (o * tanh(c_t)) is projected down to
   proj_size features, which is what the next step and the next layer see.
 
+Given a `PackedSequence` (nn/utils/rnn.py) of sequences of different lengths,
+a layer returns one packed the same way, and final states taken at each
+sequence's own last step: it runs on the padded (L, N, *) batch, where at
+each step a sequence that has ended (or, read backwards, not yet begun) keeps
+its state: h_t = where(running_t, cell(x_t, h_{t-1}), h_{t-1}).
+
 Inside a direction the input's part of every step, W_ih x_t + b_ih, does not
 depend on the state, so one matmul computes it for all steps at once; the
 loop over time then does only the recurrent part (see `_run_direction`).
@@ -25,16 +31,15 @@ loop over time then does only the recurrent part (see `_run_direction`).
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from ..dtypes import get_default_dtype
 from ..factories import zeros
+from ..ops.elementwise import where
 from ..ops.joining import cat, stack
 from ..tensor import Tensor, check_device
-from ..warning import warn
 from . import functional as F
 from . import init
 from .input_checks import check_tensors
@@ -50,6 +55,8 @@ from .recurrent_cells import (
     lstm_step,
     rnn_step,
 )
+from .recurrent_checks import check_input_and_states, check_options, check_state_ranks
+from .utils.rnn import PackedSequence, packed_from_padded, padded_from_packed
 
 __all__ = ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNBase", "RNNCell", "RNNCellBase"]
 
@@ -104,39 +111,12 @@ class RNNBase(Module):
         self.num_layers = num_layers
         self.bias = bias
         self.batch_first = batch_first
-        self._check_options(dropout, proj_size)
+        check_options(input_size, hidden_size, num_layers, bias, batch_first, dropout, proj_size)
         self.dropout = float(dropout)
         self.bidirectional = bidirectional
         self.proj_size = proj_size
         self._make_weights(np.dtype(dtype or get_default_dtype()))
         self.reset_parameters()
-
-    def _check_options(self, dropout: Any, proj_size: int) -> None:
-        """PyTorch's checks of the constructor's arguments, in its order."""
-        if not isinstance(dropout, numbers.Real) or isinstance(dropout, bool) or not 0 <= float(dropout) <= 1:
-            raise ValueError(
-                "dropout should be a number in range [0, 1] representing the probability of an element "
-                "being zeroed"
-            )
-        if float(dropout) > 0 and self.num_layers == 1:
-            warn(
-                "dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects "
-                f"num_layers greater than 1, but got dropout={dropout} and num_layers={self.num_layers}"
-            )
-        for name, flag in (("bias", self.bias), ("batch_first", self.batch_first)):
-            if not isinstance(flag, bool):
-                raise TypeError(f"{name} should be of type bool, got: {type(flag).__name__}")
-        for name, size in (("input_size", self.input_size), ("hidden_size", self.hidden_size)):
-            if not isinstance(size, int):
-                raise TypeError(f"{name} should be of type int, got: {type(size).__name__}")
-            if size <= 0:
-                raise ValueError(f"{name} must be greater than zero")
-        if self.num_layers <= 0:
-            raise ValueError("num_layers must be greater than zero")
-        if proj_size < 0:
-            raise ValueError("proj_size should be a positive integer or zero to disable projections")
-        if proj_size >= self.hidden_size:
-            raise ValueError("proj_size has to be smaller than hidden_size")
 
     def _make_weights(self, dtype: np.dtype) -> None:
         """Register every weight in PyTorch's order: by layer, then direction, then ih, hh, biases, hr."""
@@ -199,16 +179,20 @@ class RNNBase(Module):
         """One time step: the next state from the input's projection gi = W_ih x_t + b_ih."""
         raise NotImplementedError
 
-    def _run(self, input: Tensor, hx: tuple[Tensor, ...] | None) -> tuple[Tensor, tuple[Tensor, ...]]:
+    def _run(
+        self, input: Tensor | PackedSequence, hx: tuple[Tensor, ...] | None
+    ) -> tuple[Any, tuple[Tensor, ...]]:
         """Check the arguments, run the layers; (output, final states) in the caller's layout."""
         name = _NAMES[self.mode]
+        if isinstance(input, PackedSequence):
+            return self._run_packed(input, hx)
         check_tensors(name, ("input",), (input,), required=1)
         if input.ndim not in (2, 3):
             tensor = " tensor" if name == "RNN" else ""  # (PyTorch's messages differ so)
             raise ValueError(f"{name}: Expected input to be 2D or 3D, got {input.ndim}D{tensor} instead")
         batched = input.ndim == 3
         if hx is not None:
-            _check_state_ranks(name, hx, input.ndim)
+            check_state_ranks(name, hx, input.ndim)
         if not batched:  # a batch of one, at dim 1 of (L, N, H)
             x, hx = input.unsqueeze(1), None if hx is None else tuple(s.unsqueeze(1) for s in hx)
         else:
@@ -219,38 +203,45 @@ class RNNBase(Module):
             return output.squeeze(1), tuple(s.squeeze(1) for s in finals)
         return (output.transpose(0, 1) if self.batch_first else output), finals
 
+    def _run_packed(
+        self, packed: PackedSequence, hx: tuple[Tensor, ...] | None
+    ) -> tuple[PackedSequence, tuple[Tensor, ...]]:
+        """`_run` for a packed batch: hx and the final states in the caller's order, the rest sorted."""
+        data, batch_sizes = packed.data, packed.batch_sizes
+        for state in hx or ():
+            check_tensors(_NAMES[self.mode], ("hx",), (state,), required=1)
+        if data.ndim != 2:
+            raise RuntimeError(f"input must have 2 dimensions, got {data.ndim}")
+        x = padded_from_packed(data, batch_sizes)  # (L, N, input_size), sorted longest first
+        states = self._initial_states(x, hx)
+        if hx is not None and packed.sorted_indices is not None:
+            states = tuple(s.index_select(1, packed.sorted_indices) for s in states)
+        running = np.arange(x.shape[1]) < batch_sizes.data[:, None]  # (L, N): sequence n still runs at step t
+        output, finals = self._layers(x, states, running)
+        if packed.unsorted_indices is not None:
+            finals = tuple(s.index_select(1, packed.unsorted_indices) for s in finals)
+        out = PackedSequence(packed_from_padded(output, batch_sizes), batch_sizes, *packed[2:])
+        return out, finals
+
     def _initial_states(self, x: Tensor, hx: tuple[Tensor, ...] | None) -> tuple[Tensor, ...]:
         """The states for x (L, N, input_size): hx, checked, or zeros; (h_0,) or (h_0, c_0)."""
-        weight = self._parameters[self._flat_weights_names[0]]
-        if x.dtype != weight.dtype:
-            raise ValueError(
-                f"RNN input dtype ({x.dtype}) does not match weight dtype ({weight.dtype}). "
-                f"Convert input: input.to(tg.{weight.dtype}), or convert model: model.to(tg.{x.dtype})"
-            )
-        if x.shape[2] != self.input_size:
-            raise RuntimeError(
-                f"input.size(-1) must be equal to input_size. Expected {self.input_size}, got {x.shape[2]}"
-            )
         layers = self.num_layers * (2 if self.bidirectional else 1)
-        expected = [(layers, x.shape[1], self.proj_size or self.hidden_size)]
+        shapes = [(layers, x.shape[1], self.proj_size or self.hidden_size)]
         if self.mode == "LSTM":
-            expected.append((layers, x.shape[1], self.hidden_size))  # the cell state is never projected
+            shapes.append((layers, x.shape[1], self.hidden_size))  # the cell state is never projected
         if hx is None:
-            hx = tuple(zeros(*shape, dtype=x.dtype) for shape in expected)
-        for k, (state, shape) in enumerate(zip(hx, expected)):
-            if state.shape != shape:
-                which = f"[{k}]" if len(hx) > 1 else ""
-                raise RuntimeError(f"Expected hidden{which} size {shape}, got {list(state.shape)}")
-            if state.dtype != x.dtype:
-                raise RuntimeError(
-                    f"{_NAMES[self.mode]}: hx of dtype {state.dtype} does not match input of dtype {x.dtype}"
-                )
-        if x.shape[0] == 0:
-            raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
+            hx = tuple(zeros(*shape, dtype=x.dtype) for shape in shapes)
+        weight = self._parameters[self._flat_weights_names[0]]
+        check_input_and_states(_NAMES[self.mode], x, weight, self.input_size, hx, shapes)
         return hx
 
-    def _layers(self, x: Tensor, states: tuple[Tensor, ...]) -> tuple[Tensor, tuple[Tensor, ...]]:
-        """Run every layer and direction over x (L, N, input_size); (output, the final states stacked)."""
+    def _layers(
+        self, x: Tensor, states: tuple[Tensor, ...], running: np.ndarray | None = None
+    ) -> tuple[Tensor, tuple[Tensor, ...]]:
+        """Run every layer and direction over x (L, N, input_size); (output, the final states stacked).
+
+        running (L, N) (a packed batch only) says which sequences still run at each step.
+        """
         directions = 2 if self.bidirectional else 1
         initial = [s.unbind(0) for s in states]  # per state kind, one (N, H) per layer and direction
         finals: list[tuple[Tensor, ...]] = []
@@ -258,9 +249,8 @@ class RNNBase(Module):
             outputs = []
             for direction in range(directions):
                 k = layer * directions + direction
-                out, final = self._run_direction(
-                    x, tuple(s[k] for s in initial), self._weights(k), reverse=direction == 1
-                )
+                state = tuple(s[k] for s in initial)
+                out, final = self._run_direction(x, state, self._weights(k), direction == 1, running)
                 outputs.append(out)
                 finals.append(final)
             x = cat(outputs, 2) if directions == 2 else outputs[0]
@@ -282,7 +272,7 @@ class RNNBase(Module):
         )
 
     def _run_direction(
-        self, x: Tensor, state: tuple[Tensor, ...], w: _Weights, reverse: bool
+        self, x: Tensor, state: tuple[Tensor, ...], w: _Weights, reverse: bool, running: np.ndarray | None
     ) -> tuple[Tensor, tuple[Tensor, ...]]:
         """One layer in one direction over x (L, N, in): (every step's h as (L, N, H), the final state)."""
         # The classic speed-up: W_ih x_t + b_ih does not depend on the state, so one
@@ -292,25 +282,18 @@ class RNNBase(Module):
         # projection's, so it stays linear in L: see Scattered in autograd/engine.py.)
         projected = F.linear(x, w.ih, w.b_ih).unbind(0)
         outputs = []
-        for gi in reversed(projected) if reverse else projected:
-            state = self._step(gi, state, w)
+        for t in reversed(range(len(projected))) if reverse else range(len(projected)):
+            new = self._step(projected[t], state, w)
+            if running is not None and not running[t].all():
+                # a sequence not running at t keeps its state: its final one once it has ended, or
+                # (read backwards) h_0 until its last step comes
+                keep = Tensor(running[t, :, None])
+                new = tuple(where(keep, n, s) for n, s in zip(new, state))
+            state = new
             outputs.append(state[0])
         if reverse:
             outputs.reverse()  # the output at t belongs at t, whichever way the sequence was read
         return stack(outputs), state
-
-
-def _check_state_ranks(name: str, hx: tuple[Tensor, ...], rank: int) -> None:
-    """h_0 (and c_0) must have the input's rank: 3-D for a batch, 2-D for one sequence."""
-    for state in hx:
-        check_tensors(name, ("hx",), (state,), required=1)
-    if all(state.ndim == rank for state in hx):
-        return
-    kind = "batched 3-D" if rank == 3 else "unbatched 2-D"
-    if len(hx) == 1:
-        raise RuntimeError(f"For {kind} input, hx should also be {rank}-D but got {hx[0].ndim}-D tensor")
-    ranks = ", ".join(f"{state.ndim}-D" for state in hx)
-    raise RuntimeError(f"For {kind} input, hx and cx should also be {rank}-D but got ({ranks}) tensors")
 
 
 class RNN(RNNBase):
@@ -320,7 +303,7 @@ class RNN(RNNBase):
         input (L, N, input_size), (N, L, input_size) with batch_first, or (L, input_size);
         hx (D num_layers, N, H_out) or (D num_layers, H_out), zeros when not given
         -> output (L, N, D H_out) (batch_first: (N, L, D H_out); unbatched: (L, D H_out)),
-        h_n of hx's shape
+        h_n of hx's shape; a PackedSequence input gives a PackedSequence output, h_n (D num_layers, N, H_out)
     """
 
     def __init__(
@@ -346,7 +329,7 @@ class RNN(RNNBase):
     def _step(self, gi: Tensor, state: tuple[Tensor, ...], w: _Weights) -> tuple[Tensor, ...]:
         return (rnn_step(gi, state[0], w.hh, w.b_hh, self.nonlinearity),)
 
-    def forward(self, input: Tensor, hx: Tensor | None = None) -> tuple[Tensor, Tensor]:
+    def forward(self, input: Tensor | PackedSequence, hx: Tensor | None = None) -> tuple[Any, Tensor]:
         output, (h_n,) = self._run(input, None if hx is None else (hx,))
         return output, h_n
 
@@ -381,8 +364,8 @@ class LSTM(RNNBase):
         return lstm_step(gi, state[0], state[1], w.hh, w.b_hh, w.hr)
 
     def forward(
-        self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None
-    ) -> tuple[Tensor, tuple[Tensor, Tensor]]:
+        self, input: Tensor | PackedSequence, hx: tuple[Tensor, Tensor] | None = None
+    ) -> tuple[Any, tuple[Tensor, Tensor]]:
         output, (h_n, c_n) = self._run(input, None if hx is None else check_state_pair("LSTM", hx))
         return output, (h_n, c_n)
 
@@ -411,6 +394,6 @@ class GRU(RNNBase):
     def _step(self, gi: Tensor, state: tuple[Tensor, ...], w: _Weights) -> tuple[Tensor, ...]:
         return (gru_step(gi, state[0], w.hh, w.b_hh),)
 
-    def forward(self, input: Tensor, hx: Tensor | None = None) -> tuple[Tensor, Tensor]:
+    def forward(self, input: Tensor | PackedSequence, hx: Tensor | None = None) -> tuple[Any, Tensor]:
         output, (h_n,) = self._run(input, None if hx is None else (hx,))
         return output, h_n

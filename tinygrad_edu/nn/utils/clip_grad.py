@@ -1,17 +1,13 @@
-"""Helpers on a model's parameters, as in `torch.nn.utils`.
+"""Gradient clipping, as in `torch.nn.utils.clip_grad`.
 
-Gradient clipping cuts the gradients in place, between these two::
+Clipping cuts the gradients in place, between these two::
 
     loss.backward()
     nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0)
     optimizer.step()
 
-Clipping keeps one large gradient (an exploding one) from throwing the
-parameters far in a single step.
-
-`parameters_to_vector` and `vector_to_parameters` see all the parameters as
-one flat vector and back: the form that methods working on a single vector
-(line searches, evolution strategies, second-order methods) want.
+It keeps one large gradient (an exploding one) from throwing the parameters
+far in a single step.
 """
 
 from __future__ import annotations
@@ -21,9 +17,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from ..ops.joining import cat
-from ..tensor import Tensor
-from ..warning import warn
+from ...tensor import Tensor
+from ...warning import warn
 
 
 def clip_grad_norm_(
@@ -83,37 +78,6 @@ def clip_grad_value_(
         if p.grad is not None:
             np.clip(p.grad.data, -clip_value, clip_value, out=p.grad.data)
             p.grad._bump_version()
-
-
-def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
-    """All the parameters flattened and joined, in order, into one 1-D tensor (recorded by autograd)."""
-    return cat([param.reshape(-1) for param in parameters])
-
-
-def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
-    """Cut `vec` into consecutive pieces shaped as the parameters, and make each piece one's values.
-
-    The inverse of `parameters_to_vector`. As in PyTorch, each parameter's
-    ``.data`` becomes its piece of `vec`'s memory: nothing is copied, autograd
-    does not record it, and later in-place changes to either show in the
-    other. Elements of `vec` beyond the parameters are left unused.
-    """
-    if not isinstance(vec, Tensor):
-        raise TypeError(f"expected Tensor, but got: {type(vec).__name__}")
-    params = list(parameters)
-    # every piece is cut before any parameter changes, so a vec too short leaves them all as they were
-    pieces, start = [], 0
-    for param in params:
-        piece = vec.data[start : start + param.numel()]
-        if piece.size != param.numel():
-            raise RuntimeError(
-                f"vector_to_parameters: shape {list(param.shape)} is invalid for input of size {piece.size} "
-                f"(vec has {vec.numel()} elements, fewer than the parameters)"
-            )
-        pieces.append(piece.reshape(param.shape))
-        start += param.numel()
-    for param, piece in zip(params, pieces):
-        param.data = piece
 
 
 def _as_list(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
