@@ -333,6 +333,30 @@ def _separated_rectangular(b: tg.Tensor) -> tg.Tensor:
     return tg.tensor(np.eye(n, k) * np.array([10.0, 20.0, 30.0][:k])) + 0.3 * b
 
 
+def _pivots_apart(b: tg.Tensor) -> tg.Tensor:
+    """(*, n, k) whose LU pivots are far from ties: 20 at (i + 1 mod n, i) plus b (|b| <= 3), so
+    that partial pivoting swaps rows, always to the same one, as finite differences move b."""
+    n, k = b.shape[-2:]
+    return tg.tensor(np.roll(20.0 * np.eye(n, k), 1, axis=0)) + b
+
+
+def _square_pivots_apart(b: tg.Tensor) -> tg.Tensor:
+    """(*, n, n) from b (*, n, k), as _pivots_apart: 0.3 b b^T / k has entries of at most 2.7."""
+    n, k = b.shape[-2:]
+    return tg.tensor(np.roll(20.0 * np.eye(n), 1, axis=0)) + 0.3 * (b @ b.mT) / k
+
+
+def _lu_solve_both_sides(a: tg.Tensor, b: tg.Tensor) -> tg.Tensor:
+    """A X = b and X A^T = b^T with (LU, pivots) of one square A from a."""
+    factors = tg.linalg.lu_factor(_square_pivots_apart(a))
+    return tg.linalg.lu_solve(*factors, b) + tg.linalg.lu_solve(*factors, b.mT, left=False, adjoint=True).mT
+
+
+def _lu_unpack(a: tg.Tensor) -> tg.Tensor:
+    _, lower, upper = tg.lu_unpack(*tg.linalg.lu_factor(_pivots_apart(a)))
+    return lower.exp() @ upper
+
+
 def _eigh(a: tg.Tensor) -> tg.Tensor:
     """The eigenvectors squared (whose sign NumPy chooses: squares do not depend on it) times the
     eigenvalues."""
@@ -1041,6 +1065,29 @@ OPS = [
         min_dims=2,
         kinks=(0.0,),  # (a column already zero below the diagonal gets no reflection: R's sign jumps there)
     ),
+    # LuFactor: L, U and the packed LU of tall, square and wide matrices
+    Op(
+        "linalg_lu",
+        lambda a: tg.linalg.lu(_pivots_apart(a)).L ** 2 @ tg.linalg.lu(_pivots_apart(a)).U,
+        ("LuFactor", "SolveTriangular"),
+        min_dims=2,
+    ),
+    Op(
+        "linalg_lu_factor",
+        lambda a: tg.linalg.lu_factor(_pivots_apart(a)).LU ** 2 + tg.linalg.lu_factor_ex(_pivots_apart(a)).LU,
+        ("LuFactor", "SolveTriangular"),
+        min_dims=2,
+    ),
+    # lu_solve is two substitutions on LU's triangles (no Function of its own)
+    Op(
+        "linalg_lu_solve",
+        _lu_solve_both_sides,
+        ("LuFactor", "SolveTriangular", "Index"),
+        arity=2,
+        same_shape=True,
+        min_dims=2,
+    ),
+    Op("lu_unpack", _lu_unpack, ("LuFactor", "Where"), min_dims=2),
     Op(
         "linalg_solve_triangular",
         lambda a, b: (

@@ -46,6 +46,7 @@ from .factories import (
     zeros,
     zeros_like,
 )
+from .linalg.lu_solve import lu_unpack
 from .ops.einsum import einsum
 from .ops.elementwise import where
 from .ops.joining import cat, column_stack, concat, concatenate, dstack, hstack, row_stack, stack, vstack
@@ -494,6 +495,7 @@ __all__ = [
     "logical_xor",
     "logit",
     "logsumexp",
+    "lu_unpack",
     "long",
     "manual_seed",
     "masked_fill",

@@ -21,18 +21,22 @@ derivatives, G standing for the gradient of the result:
     solve_triangular     X = A^{-1} B            dL/dB = A^{-T} G,  dL/dA = triangle of -(dL/dB) X^T
     matrix_exp(A)        exp(A)                  through matmul (Taylor series, scaling and squaring)
     lstsq, cond          through pinv, svdvals, inv and the norms;  matrix_rank: no gradient
+    lu, lu_factor(_ex)   A = P L U               dL/dA = P L^{-T} [tril_{-1}(L^T G_L) + triu(G_U U^T)] U^{-T}
+    lu_solve             X = U^{-1} L^{-1} P^T B through solve_triangular on LU's triangles (lu_solve.py)
 
 Phi keeps the lower triangle and halves the diagonal, sym(M) = (M + M^T)/2,
 skew(M) = (M - M^T)/2, F_ij = 1/(w_j - w_i). The modules say why:
 inverse.py (det to matrix_power), spectral.py (eigenvalues, singular values,
 pinv), norms.py, products.py, svd.py, qr.py, triangular.py, matrix_exp.py,
-least_squares.py (lstsq, matrix_rank, cond); checks.py holds LinAlgError, raised (as in
+least_squares.py (lstsq, matrix_rank, cond), lu.py and lu_solve.py; checks.py holds LinAlgError, raised (as in
 PyTorch, a RuntimeError) for a singular or not positive-definite matrix.
 """
 
 from .checks import LinAlgError
 from .inverse import cholesky, det, inv, matrix_power, slogdet, solve
 from .least_squares import cond, lstsq, matrix_rank
+from .lu import lu, lu_factor, lu_factor_ex
+from .lu_solve import lu_solve
 from .matrix_exp import matrix_exp
 from .norms import matrix_norm, norm, vector_norm
 from .products import cross, multi_dot, vecdot
@@ -51,6 +55,10 @@ __all__ = [
     "eigvalsh",
     "inv",
     "lstsq",
+    "lu",
+    "lu_factor",
+    "lu_factor_ex",
+    "lu_solve",
     "matrix_exp",
     "matrix_norm",
     "matrix_power",
