@@ -17,17 +17,24 @@ import tinygrad_edu as tg
 from tinygrad_edu import special
 from tinygrad_edu.autograd.function import once_differentiable
 from tinygrad_edu.nn.functional import (
+    adaptive_avg_pool3d,
+    adaptive_max_pool3d,
     avg_pool2d,
+    avg_pool3d,
     batch_norm,
     conv1d,
     conv2d,
+    conv3d,
+    conv_transpose3d,
     embedding,
     fold,
     layer_norm,
     max_pool2d,
+    max_pool3d,
     unfold,
 )
 from tinygrad_edu.ops.activation import ReluGrad, SigmoidGrad, TanhGrad
+from tinygrad_edu.ops.conv3d import Fold3d, Unfold3d
 from tinygrad_edu.ops.softmax import LogSoftmaxGrad
 
 FINITE = st.floats(-3, 3, allow_nan=False, allow_infinity=False)
@@ -273,6 +280,25 @@ def _fold(a: tg.Tensor) -> tg.Tensor:
     overlap), padded 1 along H."""
     rows, windows = a.shape[-2:]
     return fold(a, (rows + windows - 3, 1), (rows, 1), padding=(1, 0)) ** 2
+
+
+_GEOMETRY_3D = ((2, 1, 2), (1, 2, 1), (1, 0, 1), (2, 1, 1))  # kernel, dilation, padding, stride
+
+
+def _volume(t: tg.Tensor) -> tg.Tensor:
+    """t of shape (D, H, W) as a batch of one single-channel volume, (1, 1, D, H, W)."""
+    return t.reshape(1, 1, *t.shape)
+
+
+def _kernels3d(b: tg.Tensor) -> tg.Tensor:
+    """Two 2x2x2 kernels, b's first and last 2x2x2 corners: (2, 1, 2, 2, 2) for b of shape (D, H, W)."""
+    return tg.stack([b[:2, :2, :2], b[-2:, -2:, -2:]]).unsqueeze(1)
+
+
+def _fold3d(a: tg.Tensor) -> tg.Tensor:
+    """Fold3d of the squared columns of a's volume: both Functions, and overlapping windows."""
+    columns = Unfold3d._apply1(_volume(a), *_GEOMETRY_3D)
+    return Fold3d._apply1(columns * columns, tuple(a.shape), *_GEOMETRY_3D)
 
 
 def _batch_norm(a: tg.Tensor, b: tg.Tensor, training: bool = True) -> tg.Tensor:
@@ -1255,6 +1281,98 @@ OPS = [
         extra={"min_side": 2},
     ),
     Op("conv1d", _conv1d, ("Unfold", "MatMul"), arity=2, same_shape=True, min_dims=2, extra={"min_side": 2}),
+    # vol2col (ops/conv3d.py): Unfold3d's backward is Fold3d and Fold3d's is Unfold3d
+    Op(
+        "unfold3d",
+        lambda a: Unfold3d._apply1(_volume(a), *_GEOMETRY_3D) ** 2,
+        ("Unfold3d", "Fold3d"),
+        min_dims=3,
+        extra={"min_side": 2},
+    ),
+    Op("fold3d", _fold3d, ("Fold3d", "Unfold3d"), min_dims=3, extra={"min_side": 2}),
+    Op(
+        "conv3d",
+        lambda a, b: conv3d(
+            _volume(a), _kernels3d(b), b.reshape(-1)[:2], stride=(1, 2, 1), padding=1, dilation=(2, 1, 1)
+        ),
+        ("Unfold3d", "MatMul", "Reshape"),
+        arity=2,
+        same_shape=True,
+        min_dims=3,
+        extra={"min_side": 2},
+    ),
+    # "same" with spans (2, 3, 2): odd totals along D and W put the extra zero at the end
+    Op(
+        "conv3d_same_dilated",
+        lambda a, b: conv3d(_volume(a), _kernels3d(b), padding="same", dilation=(1, 2, 1)),
+        ("Unfold3d", "MatMul"),
+        arity=2,
+        same_shape=True,
+        min_dims=3,
+        extra={"min_side": 2},
+    ),
+    Op(
+        "conv_transpose3d",
+        lambda a, b: conv_transpose3d(
+            _volume(a),
+            _kernels3d(b).transpose(0, 1),
+            b.reshape(-1)[-2:],
+            stride=2,
+            padding=(1, 0, 0),
+            output_padding=(1, 0, 1),
+        ),
+        ("Fold3d", "MatMul"),
+        arity=2,
+        same_shape=True,
+        min_dims=3,
+        extra={"min_side": 2},
+    ),
+    # max pooling: distinct values, so no box has a tie
+    Op(
+        "max_pool3d",
+        lambda a: max_pool3d(_volume(a), 2, stride=1, padding=1) ** 2,
+        ("Unfold3d", "Index"),
+        min_dims=3,
+        distinct=True,
+        extra={"min_side": 2},
+    ),
+    Op(
+        "max_pool3d_ceil_dilated",
+        lambda a: max_pool3d(_volume(a)[0], (1, 2, 2), 2, (0, 1, 1), (1, 2, 1), ceil_mode=True) ** 2,
+        ("Unfold3d", "Index"),
+        min_dims=3,
+        distinct=True,
+        extra={"min_side": 2},
+    ),
+    Op(
+        "avg_pool3d",
+        lambda a: avg_pool3d(_volume(a), 2, stride=1, padding=1, count_include_pad=False) ** 2,
+        ("Unfold3d", "Sum", "Div"),
+        min_dims=3,
+        extra={"min_side": 2},
+    ),
+    Op(
+        "avg_pool3d_ceil_divisor",
+        lambda a: avg_pool3d(_volume(a), (2, 1, 2), stride=2, ceil_mode=True, divisor_override=3) ** 2,
+        ("Unfold3d", "Sum", "Div"),
+        min_dims=3,
+        extra={"min_side": 2},
+    ),
+    Op(
+        "adaptive_avg_pool3d",
+        lambda a: adaptive_avg_pool3d(_volume(a), (2, 1, 2)) ** 2,
+        ("Cat",),
+        min_dims=3,
+        extra={"min_side": 2},
+    ),
+    Op(
+        "adaptive_max_pool3d",
+        lambda a: adaptive_max_pool3d(_volume(a)[0], (2, 1, 2)) ** 2,
+        ("Cat", "Index"),
+        min_dims=3,
+        distinct=True,
+        extra={"min_side": 2},
+    ),
     # max pooling: distinct values, so no window has a tie
     Op(
         "max_pool2d",

@@ -27,15 +27,18 @@ from .activation import (
     Unflatten,
 )
 from .adaptive_pooling import AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d
+from .adaptive_pooling3d import AdaptiveAvgPool3d, AdaptiveMaxPool3d
 from .batchnorm import BatchNorm1d, BatchNorm2d
 from .bilinear import Bilinear
 from .container import ModuleDict, ModuleList, Sequential
 from .conv import Conv1d, Conv2d
+from .conv3d import Conv3d, ConvTranspose3d
 from .conv_transpose import ConvTranspose1d, ConvTranspose2d
 from .ctc_loss import CTCLoss
 from .distance import CosineSimilarity, PairwiseDistance
 from .distance_losses import TripletMarginWithDistanceLoss
 from .dropout import AlphaDropout, Dropout1d, Dropout2d
+from .dropout3d import Dropout3d
 from .embedding_bag import EmbeddingBag
 from .extra_activations import GLU, Hardshrink, Softmin, Softshrink, Tanhshrink, Threshold
 from .fold import Fold, Unfold
@@ -66,6 +69,7 @@ from .margin_losses import (
 from .module import Module
 from .multi_margin_losses import MultiLabelMarginLoss, MultiMarginLoss
 from .multihead_attention import MultiheadAttention
+from .norm3d import BatchNorm3d, InstanceNorm3d
 from .normalization import GroupNorm, LayerNorm
 from .padding_layers import (
     CircularPad1d,
@@ -83,6 +87,7 @@ from .parameter import Parameter
 from .parameter_container import ParameterDict, ParameterList
 from .pooling import AvgPool2d, MaxPool2d
 from .pooling1d import AvgPool1d, MaxPool1d
+from .pooling3d import AvgPool3d, MaxPool3d
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .rmsnorm import RMSNorm
 from .rrelu import RReLU
@@ -102,13 +107,17 @@ from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 __all__ = [
     "AdaptiveAvgPool1d",
     "AdaptiveAvgPool2d",
+    "AdaptiveAvgPool3d",
     "AdaptiveMaxPool1d",
     "AdaptiveMaxPool2d",
+    "AdaptiveMaxPool3d",
     "AlphaDropout",
     "AvgPool1d",
     "AvgPool2d",
+    "AvgPool3d",
     "BatchNorm1d",
     "BatchNorm2d",
+    "BatchNorm3d",
     "BCELoss",
     "BCEWithLogitsLoss",
     "Bilinear",
@@ -120,14 +129,17 @@ __all__ = [
     "ConstantPad2d",
     "Conv1d",
     "Conv2d",
+    "Conv3d",
     "ConvTranspose1d",
     "ConvTranspose2d",
+    "ConvTranspose3d",
     "CosineEmbeddingLoss",
     "CosineSimilarity",
     "CrossEntropyLoss",
     "Dropout",
     "Dropout1d",
     "Dropout2d",
+    "Dropout3d",
     "ELU",
     "Embedding",
     "EmbeddingBag",
@@ -152,6 +164,7 @@ __all__ = [
     "init",
     "InstanceNorm1d",
     "InstanceNorm2d",
+    "InstanceNorm3d",
     "KLDivLoss",
     "L1Loss",
     "LayerNorm",
@@ -167,6 +180,7 @@ __all__ = [
     "MarginRankingLoss",
     "MaxPool1d",
     "MaxPool2d",
+    "MaxPool3d",
     "MaxUnpool1d",
     "MaxUnpool2d",
     "Mish",

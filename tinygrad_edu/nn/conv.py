@@ -13,7 +13,7 @@ cross-correlation: the kernel is not flipped.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..ops.conv import Unfold as UnfoldFn
@@ -79,8 +79,12 @@ def _convolve(
     padding: Any,
     dilation: Any,
     groups: int,
+    core: Callable[..., Tensor] | None = None,
 ) -> Tensor:
-    """The checks, the padding and the batch handling that conv1d (dims=1) and conv2d (dims=2) share."""
+    """The checks, the padding and the batch handling that conv1d (dims=1) and conv2d (dims=2) share.
+
+    conv3d (nn/conv3d.py) shares them too, passing its own `core` in place of `_conv2d`.
+    """
     check_input_weight_bias(op, input, weight, bias)
     _check_tensors(op, dims, input, weight, bias, groups)
     stride, dilation = _sizes(op, dims, "stride", stride), _sizes(op, dims, "dilation", dilation)
@@ -96,7 +100,7 @@ def _convolve(
         x, weight = x.unsqueeze(2), weight.unsqueeze(2)
         kernel, stride, before, dilation = (1, *kernel), (1, *stride), (0, *before), (1, *dilation)
     _check_kernel_fits(x.shape[2:], kernel, before, dilation, dims)
-    out = _conv2d(x, weight, bias, stride, before, dilation, groups)
+    out = (core or _conv2d)(x, weight, bias, stride, before, dilation, groups)
     out = out.squeeze(2) if dims == 1 else out
     return out if input.ndim == dims + 2 else out.squeeze(0)
 

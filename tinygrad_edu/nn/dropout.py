@@ -60,9 +60,9 @@ def _feature_dropout(
         _refuse_integers(t, op)
         if p == 1.0:
             return t * Tensor._wrap(np.zeros((), t.dtype))
-        if t.ndim < 2:
-            raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
         lead = 2 if batched else 1
+        if t.ndim < lead:  # (an unbatched input has a batch of one added first, as in PyTorch)
+            raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
         channels = t.shape[:lead] + (1,) * (t.ndim - lead)  # broadcasts over the positions
         keep = default_generator().random(channels) >= p
         return t * Tensor._wrap((keep / (1.0 - p)).astype(t.dtype))

@@ -8,8 +8,9 @@ twice, too. The losses live in `loss_functions`, `classification_losses`,
 in `distance_losses`, `embedding_bag` in `embedding_bag`, more activations in
 `extra_activations`, `rrelu` and `softmax_variants`, the channel dropouts in
 `dropout`, `pdist` in `pairwise_distances`, and the functions of the layers
-in `conv`, `conv_transpose`, `bilinear`, `shuffle`, `pooling`, `pooling1d`,
-`lp_pooling`, `unpooling`, `adaptive_pooling`, `batchnorm`, `instancenorm`,
+in `conv`, `conv_transpose`, `conv3d`, `bilinear`, `shuffle`, `pooling`,
+`pooling1d`, `pooling3d`, `lp_pooling`, `unpooling`, `adaptive_pooling`,
+`adaptive_pooling3d`, `dropout3d`, `batchnorm`, `instancenorm`,
 `normalization`, `rmsnorm`, `local_response_norm`, `sparse`, `attention` and
 `multihead_attention`; all are re-exported here, where PyTorch has them.
 """
@@ -85,17 +86,24 @@ from .upsampling import interpolate
 
 if TYPE_CHECKING:
     from numpy.typing import DTypeLike
+from .adaptive_pooling3d import adaptive_avg_pool3d, adaptive_max_pool3d
+from .conv3d import conv3d, conv_transpose3d
+from .dropout3d import dropout3d
+from .pooling3d import avg_pool3d, max_pool3d
 
 __all__ = [
     "BinaryCrossEntropy",
     "adaptive_avg_pool1d",
     "adaptive_avg_pool2d",
+    "adaptive_avg_pool3d",
     "adaptive_max_pool1d",
     "adaptive_max_pool2d",
+    "adaptive_max_pool3d",
     "affine_grid",
     "alpha_dropout",
     "avg_pool1d",
     "avg_pool2d",
+    "avg_pool3d",
     "batch_norm",
     "bilinear",
     "binary_cross_entropy",
@@ -105,8 +113,10 @@ __all__ = [
     "channel_shuffle",
     "conv1d",
     "conv2d",
+    "conv3d",
     "conv_transpose1d",
     "conv_transpose2d",
+    "conv_transpose3d",
     "cosine_embedding_loss",
     "cosine_similarity",
     "cross_entropy",
@@ -114,6 +124,7 @@ __all__ = [
     "dropout",
     "dropout1d",
     "dropout2d",
+    "dropout3d",
     "elu",
     "elu_",
     "embedding",
@@ -148,6 +159,7 @@ __all__ = [
     "margin_ranking_loss",
     "max_pool1d",
     "max_pool2d",
+    "max_pool3d",
     "max_unpool1d",
     "max_unpool2d",
     "mish",
