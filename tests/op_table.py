@@ -454,6 +454,20 @@ OPS = [
     Op("log1p", lambda a: a.log1p(), ("Log1p",), domain=st.floats(-0.7, 3)),
     Op("sqrt", lambda a: a.sqrt(), ("Sqrt",), domain=POSITIVE),
     Op("abs", lambda a: a.abs(), ("Abs",), kinks=(0.0,)),
+    # the roundings are piecewise constant (derivative 0), drawn between their jumps: a in (0.05, 0.95)
+    Op(
+        "floor_ceil_trunc",
+        lambda a: (a - 2.0).floor() * a + (a + 1.0).ceil() * a * a + (a - 2.0).trunc(),
+        ("Floor", "Ceil", "Trunc"),
+        domain=PROBABILITY,
+    ),
+    Op(
+        "round_sign",
+        lambda a: a.round() * a + (a - 0.5).sign() * a * a + (a * 10.0).round(-1),
+        ("Round", "Sign"),
+        domain=PROBABILITY,
+        kinks=(0.5,),
+    ),
     Op("sin", lambda a: a.sin(), ("Sin",)),
     Op("cos", lambda a: a.cos(), ("Cos",)),
     # ops/trigonometry.py: each inside its function's domain, away from poles and edges
@@ -688,7 +702,8 @@ OPS = [
     ),
     Op("amax_all", lambda a: a.max(), ("Amax",), distinct=True),
     Op("amax_dims", lambda a: a.amax((0, -1), keepdim=True), ("Amax",), min_dims=2, distinct=True),
-    Op("amin", lambda a: a.min(), ("Amax", "Neg"), distinct=True),
+    Op("amin", lambda a: a.min(), ("Amin",), distinct=True),
+    Op("amin_dims", lambda a: a.amin((0, -1), keepdim=True), ("Amin",), min_dims=2, distinct=True),
     Op("max_dim", lambda a: a.max(-1).values, ("Index",), min_dims=1, distinct=True),
     Op("min_dim", lambda a: a.min(0, keepdim=True).values, ("Index",), min_dims=1, distinct=True),
     Op("median_all", lambda a: tg.median(a) * a, ("Median", "Mul"), distinct=True),
@@ -699,7 +714,7 @@ OPS = [
     Op(
         "aminmax",
         lambda a: a.aminmax(dim=-1, keepdim=True).min * a.aminmax(dim=0, keepdim=True).max + a.aminmax().max,
-        ("Amax", "Neg"),
+        ("Amin", "Amax"),
         min_dims=1,
         distinct=True,
     ),

@@ -1044,3 +1044,37 @@ def test_errors_have_torchs_types_if_installed(index):
         call(torch)
     with pytest.raises(theirs.type):
         call(tg)
+
+
+def test_min_of_integers_is_not_the_negated_max_which_would_wrap_round():
+    pixels = tg.tensor(np.array([[0, 200, 13], [90, 7, 255]], dtype=np.uint8))
+    assert pixels.min().item() == 0 and pixels.amin(1).tolist() == [0, 7]
+    assert pixels.min(dim=0).values.tolist() == [0, 7, 13] and pixels.aminmax().min.item() == 0
+    assert tg.tensor(np.array([-128, 5], np.int8)).amin().item() == -128
+    assert tg.tensor([True, False]).min().item() is False
+    x = tg.tensor([[1.0, 3.0, 1.0], [2.0, 0.0, 0.0]], requires_grad=True)
+    y = x.amin(1)
+    assert y.grad_fn.name() == "AminBackward"
+    y.sum().backward()
+    assert x.grad.tolist() == [[0.5, 0.0, 0.5], [0.0, 0.5, 0.5]]  # ties share, as amax's
+
+
+def test_amax_of_an_empty_tensor_needs_a_dim_and_names_the_empty_one():
+    empty = tg.zeros(0, 3)
+    for reduce in (empty.amax, empty.amin, empty.max, empty.min):
+        with pytest.raises(RuntimeError, match=r"shape \(0, 3\) is empty: give a dim"):
+            reduce()
+    with pytest.raises(IndexError, match="reduction dim 0 to have non-zero size"):
+        empty.amax((0, 1))  # named dims, one of them empty
+    assert empty.amin(1).shape == (0,)
+
+
+def test_descending_sorts_put_nan_first_and_keep_ties_and_integers_in_order():
+    nan = float("nan")
+    values, indices = tg.tensor([1.0, nan, 3.0, 3.0, nan]).sort(descending=True)
+    assert np.isnan(values.data[:2]).all() and values.data[2:].tolist() == [3.0, 3.0, 1.0]
+    assert indices.tolist() == [1, 4, 2, 3, 0]  # nan is the largest value, as in PyTorch; stable
+    assert tg.tensor([1.0, nan, 3.0]).topk(1).indices.tolist() == [1]
+    assert tg.tensor([1.0, nan, 3.0]).topk(2, largest=False).indices.tolist() == [0, 2]
+    assert tg.tensor(np.array([-128, 5], np.int8)).sort(descending=True).values.tolist() == [5, -128]
+    assert tg.tensor([[2, 1, 2, 1]]).argsort(descending=True).tolist() == [[0, 2, 1, 3]]

@@ -613,7 +613,17 @@ def test_method_aliases_of_pytorch():
     r = tg.tensor([0.5, 1.5, -1.2, 2.7], requires_grad=True)
     assert r.round().tolist() == [0.0, 2.0, -1.0, 3.0]  # halves to even
     assert r.floor().tolist() == [0.0, 1.0, -2.0, 2.0] and r.ceil().tolist() == [1.0, 2.0, -1.0, 3.0]
-    assert not r.round().requires_grad and tg.tensor([np.nan, 1.0]).isnan().tolist() == [True, False]
+    assert tg.tensor([np.nan, 1.0]).isnan().tolist() == [True, False]
+    # the roundings stay on the graph with a zero gradient, as in PyTorch (a loss through them still runs)
+    for rounding in (r.round, r.floor, r.ceil, r.trunc, r.sign):
+        y = rounding()
+        assert y.requires_grad and y.grad_fn.name() == f"{rounding.__name__.capitalize()}Backward"
+        y.sum().backward()
+        assert r.grad.tolist() == [0.0] * 4
+        r.grad = None
+    with pytest.raises(NotImplementedError, match="floor is not implemented for bool"):
+        tg.tensor([True]).floor()
+    assert tg.tensor([True]).sign().tolist() == [True] and tg.tensor([7]).round().tolist() == [7]
 
 
 def test_flip_masked_fill_and_square_are_differentiable():

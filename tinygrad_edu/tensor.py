@@ -1357,13 +1357,10 @@ class Tensor:
         return self._no_grad_op(other, np.logical_xor)
 
     def sign(self) -> Tensor:
-        """-1, 0 or 1 per element (no gradient); nan gives 0 and a bool tensor stays itself, as in PyTorch."""
+        """-1, 0 or 1 per element (gradient 0); nan gives 0 and a bool tensor stays itself, as in PyTorch."""
         if self.data.dtype == np.bool_:
             return Tensor._wrap(self.data.copy())
-        signs = np.asarray(np.sign(self.data))
-        if signs.dtype.kind == "f":
-            signs[signs != signs] = 0  # (NumPy's sign of nan is nan)
-        return Tensor._wrap(signs)
+        return unary.Sign._apply1(self)
 
     sgn = sign  # (PyTorch's name that extends to complex numbers)
 
@@ -1481,18 +1478,18 @@ class Tensor:
     # rounding and tests: piecewise constant, so no gradient (PyTorch's is zero)
 
     def round(self, decimals: int = 0) -> Tensor:
-        """Nearest value with `decimals` digits; halves go to even, as in PyTorch."""
-        return Tensor._wrap(np.round(self.data, decimals))
+        """Nearest value with `decimals` digits; halves go to even, as in PyTorch (gradient 0)."""
+        return unary.rounded(unary.Round, self, decimals)
 
     def floor(self) -> Tensor:
-        return Tensor._wrap(np.floor(self.data))
+        return unary.rounded(unary.Floor, self)
 
     def ceil(self) -> Tensor:
-        return Tensor._wrap(np.ceil(self.data))
+        return unary.rounded(unary.Ceil, self)
 
     def trunc(self) -> Tensor:
-        """Rounded toward 0; integers stay as they are."""
-        return more_math.trunc(self)
+        """Rounded toward 0; integers stay as they are (gradient 0)."""
+        return unary.rounded(unary.Trunc, self)
 
     fix = trunc
 

@@ -1,4 +1,4 @@
-"""More elementwise math: other bases of log and exp, log-domain helpers, rounding toward 0,
+"""More elementwise math: other bases of log and exp, log-domain helpers, the fractional part,
 signs, interpolation, and the replacement of nan and infinities.
 
 The differentiable primitives and their derivatives:
@@ -10,8 +10,8 @@ The differentiable primitives and their derivatives:
     logit x          1 / (x (1 - x))
 
 lerp, addcmul, addcdiv, frac and nan_to_num are composed from those of
-ops/elementwise.py; trunc, heaviside and the tests (isinf, signbit, ...)
-are piecewise constant and carry no gradient, as floor and ceil.
+ops/elementwise.py (and frac from trunc, ops/unary.py); heaviside and the
+tests (isinf, signbit, ...) are piecewise constant and carry no gradient.
 
 Out of a function's domain (log2 of -1, rsqrt of 0) the result is nan or
 infinite, silently, as in PyTorch: these ops switch NumPy's warnings off (`quiet`).
@@ -263,19 +263,12 @@ class Copysign(Function):
         )
 
 
-def trunc(x: Tensor) -> Tensor:
-    """x rounded toward 0; integers are returned as they are (no gradient, as floor)."""
-    if x.data.dtype == np.bool_:
-        raise NotImplementedError("trunc is not implemented for bool tensors, as in PyTorch")
-    return Tensor._wrap(np.trunc(x.data) if x.data.dtype.kind == "f" else x.data.copy())
-
-
 @quiet  # (inf - inf: frac of an infinity is nan, as in PyTorch)
 def frac(x: Tensor) -> Tensor:
     """x - trunc(x), the fractional part with the sign of x;  dy/dx = 1."""
     if x.data.dtype.kind != "f":
         raise NotImplementedError(f"frac is not implemented for {x.dtype} tensors, as in PyTorch")
-    return x - trunc(x)
+    return x - x.trunc()
 
 
 def heaviside(x: Tensor, values: Any) -> Tensor:

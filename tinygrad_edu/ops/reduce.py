@@ -1,8 +1,8 @@
 """Reductions: sum, mean, var, std, norm, max, min, median, prod, running sums.
 
-`Sum`, `Amax`, `Median` and `Prod` are the primitives: their backward spreads the
+`Sum`, `Amax` (and `Amin`), `Median` and `Prod` are the primitives: their backward spreads the
 gradient of each reduced element back over the elements it came from.
-`Cumsum` keeps every partial sum. Everything else (mean, var, std, norm, amin)
+`Cumsum` keeps every partial sum. Everything else (mean, var, std, norm)
 is composed from Tensor operations, so its gradient (and second derivative)
 follows from the chain rule without new formulas. The log-sum-exp family
 (logsumexp, softmax, log_softmax) and nll are in ops/softmax.py.
@@ -10,6 +10,7 @@ follows from the chain rule without new formulas. The log-sum-exp family
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -61,22 +62,35 @@ class Amax(Function):
 
     @staticmethod
     def forward(ctx: Node, x: np.ndarray, dims: tuple[int, ...], keepdim: bool) -> np.ndarray:
-        empty = [d for d in dims if x.shape[d] == 0]
-        # (worded for max and min alike: amin is amax of -x)
-        if empty and len(dims) == x.ndim:
-            raise RuntimeError(f"the tensor of shape {x.shape} is empty: give a dim to reduce over")
-        if empty:
-            raise IndexError(f"Expected reduction dim {empty[0]} to have non-zero size (shape {x.shape})")
-        ctx.dims, ctx.kept = dims, _kept_shape(x.shape, dims)
-        values = x.max(axis=dims, keepdims=True)
-        y = values if keepdim else values.reshape([n for i, n in enumerate(x.shape) if i not in dims])
-        ctx.save_for_backward(x, y)  # y, not a copy: changing it in place makes backward raise
-        return y
+        return _extreme(ctx, np.max, x, dims, keepdim)
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None, None]:
         x, y = ctx.saved_tensors
         return grad.reshape(ctx.kept) * _shares(x.data, y.data.reshape(ctx.kept), ctx.dims), None, None
+
+
+class Amin(Amax):
+    """y = min of x over dims;  dL/dx = dL/dy shared evenly among the elements equal to the min
+
+    (Not -amax(-x): negating an integer wraps round, so uint8's 0 and 200 would become 0 and 56.)
+    """
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray, dims: tuple[int, ...], keepdim: bool) -> np.ndarray:
+        return _extreme(ctx, np.min, x, dims, keepdim)
+
+
+def _extreme(ctx: Node, extreme: Callable, x: np.ndarray, dims: tuple[int, ...], keepdim: bool) -> np.ndarray:
+    """Amax and Amin's forward: extreme (np.max or np.min) of x over dims; saves what backward needs."""
+    empty = [d for d in dims if x.shape[d] == 0]
+    if empty:
+        raise IndexError(f"Expected reduction dim {empty[0]} to have non-zero size (shape {x.shape})")
+    ctx.dims, ctx.kept = dims, _kept_shape(x.shape, dims)
+    values = extreme(x, axis=dims, keepdims=True)
+    y = values if keepdim else values.reshape([n for i, n in enumerate(x.shape) if i not in dims])
+    ctx.save_for_backward(x, y)  # y, not a copy: changing it in place makes backward raise
+    return y
 
 
 def _shares(x: np.ndarray, y: np.ndarray, dims: tuple[int, ...]) -> np.ndarray:
@@ -157,11 +171,18 @@ def _result_dtype(out: Tensor, dtype: DTypeLike | None) -> Tensor:
 
 
 def amax(x: Tensor, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
-    return Amax._apply1(x, normalize_dims(dim, x.ndim), keepdim)
+    return Amax._apply1(x, _extreme_dims(x, dim), keepdim)
 
 
 def amin(x: Tensor, dim: int | tuple | None = None, keepdim: bool = False) -> Tensor:
-    return -amax(-x, dim, keepdim)
+    return Amin._apply1(x, _extreme_dims(x, dim), keepdim)
+
+
+def _extreme_dims(x: Tensor, dim: int | tuple | None) -> tuple[int, ...]:
+    """amax's and amin's dims, named where x is empty (an empty one among them is then an IndexError)."""
+    if x.data.size == 0 and (dim is None or dim == ()):
+        raise RuntimeError(f"the tensor of shape {x.shape} is empty: give a dim to reduce over")
+    return normalize_dims(dim, x.ndim)
 
 
 def _count(x: Tensor, dims: tuple[int, ...]) -> int:

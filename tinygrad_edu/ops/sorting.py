@@ -33,12 +33,16 @@ def _picked(x: Tensor, idx: np.ndarray, dim: int) -> ValuesIndices:
 
 
 def _argsort(x: Tensor, dim: int, descending: bool) -> np.ndarray:
-    """Positions that sort x along dim; equal elements keep their order (a stable sort)."""
-    data = x.data
-    if descending:
-        # negate rather than reverse: reversing would also reverse the order of ties
-        data = -data.astype(np.int64) if data.dtype.kind in "bu" else -data
-    return np.argsort(data, axis=dim, kind="stable")
+    """Positions that sort x along dim; equal elements keep their order (a stable sort).
+
+    nan counts as the largest value, as in PyTorch: last going up, first going down.
+    """
+    if not descending:
+        return np.argsort(x.data, axis=dim, kind="stable")
+    # Sort the reversed x going up and reverse the result: ties keep their order, and
+    # nan comes first. (Negating x instead would wrap integers round: -(-128) is -128 in int8.)
+    order = np.argsort(np.flip(x.data, dim), axis=dim, kind="stable")
+    return x.shape[dim] - 1 - np.flip(order, dim)
 
 
 def sort(x: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> ValuesIndices:

@@ -147,10 +147,6 @@ def aminmax(x: Tensor, dim: int | None = None, keepdim: bool = False) -> MinMax:
             raise IndexError(
                 f"aminmax(): Expected reduction dim {dims} to have non-zero size (shape {x.shape})"
             )
-    if x.data.dtype.kind != "f":  # no gradient to share; and -x, which amin uses, wraps unsigned ints round
-        axes = reduce.normalize_dims(dims, x.ndim)
-        smallest = Tensor._wrap(np.asarray(np.amin(x.data, axis=axes, keepdims=keepdim)))
-        return MinMax(smallest, reduce.amax(x, dims, keepdim))
     return MinMax(reduce.amin(x, dims, keepdim), reduce.amax(x, dims, keepdim))
 
 

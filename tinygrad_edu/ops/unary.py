@@ -2,7 +2,8 @@
 
 Each backward multiplies the upstream gradient by f'(x_i), element by
 element, with no broadcasting to undo: the table of derivatives from a
-calculus course (-1, e^x, 1/x, cos x, ...). Clamp's bounds are constants,
+calculus course (-1, e^x, 1/x, cos x, ...; 0 for the roundings, which are
+piecewise constant). Clamp's bounds are constants,
 not inputs. Cast and Clone are here too: one input, and a gradient that
 passes straight back (cast to the input's dtype, for Cast).
 """
@@ -139,6 +140,68 @@ class Abs(Function):
     def backward(ctx: Node, grad: Tensor) -> Tensor:
         (x,) = ctx.saved_tensors
         return grad * x.sign()
+
+
+class Floor(Function):
+    """y = floor x;  dy/dx = 0 wherever it exists (and 0 at the jumps too, as in PyTorch)
+
+    Ceil, Trunc, Round and Sign are piecewise constant as well, and share this backward.
+    """
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        return np.floor(x)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor | None, ...]:
+        zero = Tensor._wrap(np.zeros_like(grad.data))
+        return (zero,) + (None,) * (len(ctx.needs_input_grad) - 1)  # (round's decimals: no gradient)
+
+
+class Ceil(Floor):
+    """y = ceil x;  dy/dx = 0"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        return np.ceil(x)
+
+
+class Trunc(Floor):
+    """y = x rounded toward 0;  dy/dx = 0"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        return np.trunc(x)
+
+
+class Round(Floor):
+    """y = x rounded to `decimals` digits, halves to even;  dy/dx = 0"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray, decimals: int) -> np.ndarray:  # type: ignore[override]  # decimals
+        return np.round(x, decimals)
+
+
+class Sign(Floor):
+    """y = -1, 0 or 1;  dy/dx = 0   NOTE: sign(nan) is 0, as in PyTorch (NumPy's is nan)"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        signs = np.asarray(np.sign(x))  # (an array even for 0-d x)
+        if signs.dtype.kind == "f":
+            signs[np.isnan(signs)] = 0
+        return signs
+
+
+def rounded(fn: type[Floor], x: Tensor, *consts: int) -> Tensor:
+    """floor, ceil, trunc or round of x: integers are whole already, and bool is refused, as in PyTorch."""
+    if x.data.dtype == np.bool_:
+        raise NotImplementedError(f"{fn.__name__.lower()} is not implemented for bool tensors, as in PyTorch")
+    if x.data.dtype.kind != "f":
+        if consts and consts[0] != 0:
+            raise NotImplementedError(f"round with decimals is not implemented for {x.dtype}, as in PyTorch")
+        return Tensor._wrap(x.data.copy())
+    return fn._apply1(x, *consts)
 
 
 class Sin(Function):
