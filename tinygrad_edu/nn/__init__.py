@@ -43,6 +43,18 @@ from .embedding_bag import EmbeddingBag
 from .extra_activations import GLU, Hardshrink, Softmin, Softshrink, Tanhshrink, Threshold
 from .fold import Fold, Unfold
 from .instancenorm import InstanceNorm1d, InstanceNorm2d
+from .lazy import (
+    LazyBatchNorm1d,
+    LazyBatchNorm2d,
+    LazyConv1d,
+    LazyConv2d,
+    LazyConvTranspose1d,
+    LazyConvTranspose2d,
+    LazyInstanceNorm1d,
+    LazyInstanceNorm2d,
+    LazyLinear,
+)
+from .lazy3d import LazyBatchNorm3d, LazyConv3d, LazyConvTranspose3d, LazyInstanceNorm3d
 from .likelihood_losses import GaussianNLLLoss, PoissonNLLLoss
 from .linear import Identity, Linear
 from .local_response_norm import LocalResponseNorm
@@ -83,7 +95,7 @@ from .padding_layers import (
     ZeroPad1d,
     ZeroPad2d,
 )
-from .parameter import Parameter
+from .parameter import Parameter, UninitializedBuffer, UninitializedParameter
 from .parameter_container import ParameterDict, ParameterList
 from .pooling import AvgPool2d, MaxPool2d
 from .pooling1d import AvgPool1d, MaxPool1d
@@ -167,6 +179,19 @@ __all__ = [
     "InstanceNorm3d",
     "KLDivLoss",
     "L1Loss",
+    "LazyBatchNorm1d",
+    "LazyBatchNorm2d",
+    "LazyBatchNorm3d",
+    "LazyConv1d",
+    "LazyConv2d",
+    "LazyConv3d",
+    "LazyConvTranspose1d",
+    "LazyConvTranspose2d",
+    "LazyConvTranspose3d",
+    "LazyInstanceNorm1d",
+    "LazyInstanceNorm2d",
+    "LazyInstanceNorm3d",
+    "LazyLinear",
     "LayerNorm",
     "LeakyReLU",
     "Linear",
@@ -236,6 +261,8 @@ __all__ = [
     "TripletMarginLoss",
     "Unflatten",
     "Unfold",
+    "UninitializedBuffer",
+    "UninitializedParameter",
     "Upsample",
     "UpsamplingBilinear2d",
     "UpsamplingNearest2d",

@@ -32,7 +32,7 @@ from ..autograd.grad_mode import _state
 from ..tensor import RemovableHandle, Tensor, parse_to
 from .backward_hooks import Grads, HookedCall
 from .input_checks import explain_array_input
-from .parameter import Parameter
+from .parameter import Parameter, is_lazy
 from .state_dict import IncompatibleKeys, load_into, state_tensors
 
 
@@ -444,7 +444,9 @@ class Module:
         if dtype.kind != "f":
             raise TypeError(f"Module.to only accepts floating point dtypes, but got desired dtype={dtype}")
         for tensor in [*self.parameters(), *self.buffers()]:
-            if tensor.dtype.kind == "f":
+            if tensor.dtype.kind == "f" and is_lazy(tensor):  # no values yet: the dtype to make them in
+                tensor._retype(dtype)
+            elif tensor.dtype.kind == "f":
                 tensor.data = tensor.data.astype(dtype, copy=False)
                 if tensor._grad is not None:
                     tensor._grad = Tensor._wrap(tensor._grad.data.astype(dtype, copy=False))
@@ -500,7 +502,10 @@ class Module:
         tensors = state_tensors(self, prefix)
         if keep_vars:
             return tensors
-        return OrderedDict((key, tensor.data) for key, tensor in tensors.items())
+        # (an uninitialized parameter of a lazy layer has no array: it stands for itself, as in PyTorch)
+        return OrderedDict(
+            (key, tensor if is_lazy(tensor) else tensor.data) for key, tensor in tensors.items()
+        )
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
         """Copy values into the parameters and buffers, in place; nothing changes if any check fails.

@@ -11,7 +11,9 @@ or an array of numbers (a NumPy array, or anything NumPy converts through
 and (with strict=True) that no key is missing or unexpected; every problem
 found is listed in one RuntimeError. Only then are the values copied, in place into
 the existing arrays, so the parameters stay the same objects and an
-optimizer made before the load still holds them.
+optimizer made before the load still holds them. An uninitialized parameter
+(or buffer) of a lazy layer (nn/lazy.py) is materialized with the loaded
+value's shape first; an uninitialized value in the checkpoint loads nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from .input_checks import type_name
+from .parameter import is_lazy
 
 if TYPE_CHECKING:
     from .module import Module
@@ -65,6 +68,10 @@ def load_into(module: Module, state_dict: Mapping[str, Any], strict: bool = True
         if key not in state_dict:
             continue
         value = state_dict[key]
+        if is_lazy(value):  # an uninitialized parameter, from a lazy layer's state: nothing to copy
+            if not is_lazy(tensor):
+                value.shape  # noqa: B018 (raises PyTorch's RuntimeError: no shape to load from)
+            continue
         # A list, a number, None: refused, as in PyTorch. Anything with __array__ is an array,
         # a PyTorch tensor included, so model.load_state_dict(torch_model.state_dict()) works.
         if not isinstance(value, Tensor) and not hasattr(type(value), "__array__"):
@@ -80,7 +87,7 @@ def load_into(module: Module, state_dict: Mapping[str, Any], strict: bool = True
             continue
         if array.dtype.kind not in "biuf":  # (caught here, not half-way through the copies below)
             errors.append(f"value for {key} is not an array of numbers: got {type(value).__name__} {array!r}")
-        elif array.shape != tensor.shape:
+        elif not is_lazy(tensor) and array.shape != tensor.shape:  # (a lazy one takes the array's)
             errors.append(
                 f"size mismatch for {key}: copying a param with shape {array.shape} from checkpoint, "
                 f"the shape in current model is {tensor.shape}."
@@ -99,6 +106,8 @@ def load_into(module: Module, state_dict: Mapping[str, Any], strict: bool = True
         )
     for key, array in values.items():
         tensor = own[key]
+        if is_lazy(tensor):  # a lazy layer's parameter gets its shape from the checkpoint
+            tensor.materialize(array.shape)
         tensor.data[...] = array
         tensor._bump_version()
     return IncompatibleKeys(missing, unexpected)
