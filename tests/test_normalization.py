@@ -121,3 +121,13 @@ def test_group_norm_matches_torch():
     np.testing.assert_allclose(mine.grad.data, yours.grad.numpy(), atol=1e-10)
     for p, q in zip(ours.parameters(), theirs.parameters()):
         np.testing.assert_allclose(p.grad.data, q.grad.numpy(), atol=1e-10)
+
+
+def test_norms_refuse_an_input_of_another_dtype_than_their_parameters():
+    nn = tg.nn
+    float64_input = tg.tensor(np.ones((3, 2, 4)))
+    for layer in (nn.BatchNorm1d(2), nn.LayerNorm(4), nn.GroupNorm(1, 2), nn.InstanceNorm1d(2, affine=True)):
+        with pytest.raises(RuntimeError, match="mixed dtype.*the input is float64 but .* is float32"):
+            layer(float64_input)
+    assert nn.InstanceNorm1d(2)(float64_input).dtype == np.float64  # (nothing of its own to clash)
+    assert nn.LayerNorm(4).double()(float64_input).dtype == np.float64

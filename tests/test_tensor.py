@@ -1180,3 +1180,48 @@ def test_float_of_a_tensor_that_requires_grad_warns_once_as_torch(monkeypatch):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert float(t[1]) == 2.0  # once per run, as PyTorch's warning
+
+
+def test_python_protocols_behave_as_pytorchs():
+    x = tg.tensor([[1.5, 2.0], [3.0, 4.0]])
+    assert 1.5 in x and 7 not in x and tg.tensor(4.0) in x  # `in`: any element equal
+    with pytest.raises(RuntimeError, match="only supports Tensor or scalar"):
+        _ = "a" in x
+    assert abs(tg.tensor([-1.0, 2.0])).tolist() == [1.0, 2.0]
+    assert (x == None) is False and (x != None) is True  # noqa: E711  (so `if x == None:` works)
+
+
+def test_flip_and_repeat_give_new_tensors_not_views():
+    x = tg.arange(3.0)
+    y = x.flip(0)
+    y[0] = 100.0
+    assert x.tolist() == [0.0, 1.0, 2.0]
+    leaf = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    leaf.flip(0).mul_(2.0)  # not a view of a leaf: in place is allowed, as in PyTorch
+    for repeated in (x.repeat(1), x.tile(1), x.reshape(1, 3).repeat(2, 1)):
+        repeated[0] = 100.0  # writable, and x's own memory untouched
+        assert x.tolist() == [0.0, 1.0, 2.0]
+    assert x.reshape(1, 3).repeat(2, 1).tolist() == [[0.0, 1.0, 2.0]] * 2
+
+
+def test_integer_division_and_powers_follow_pytorchs_dtypes():
+    ints = tg.tensor([1, 2])
+    assert (ints / tg.tensor(np.float64(4.0))).dtype == np.float64  # a 0-d float of a higher kind wins
+    assert (ints / tg.tensor([4.0])).dtype == np.float32 and (ints / 4).dtype == np.float32
+    assert (tg.tensor([2, 1, -1]) ** tg.tensor([-1, -2, -3])).tolist() == [0, 1, -1]  # 1 / x^|p|, toward 0
+    assert (2 ** tg.tensor([-1, 3])).tolist() == [0, 8]
+    assert (tg.tensor(np.int32([3])) ** 2).dtype == np.int32
+    assert (tg.tensor(np.uint8([3, 20])) ** 2).tolist() == [9, 144]
+    with pytest.raises(RuntimeError, match="negative integer powers"):
+        tg.tensor([2]) ** -1
+
+
+def test_indexing_with_an_empty_list_selects_nothing():
+    x = tg.ones(3, 2, requires_grad=True)
+    picked = x[[]]
+    assert picked.shape == (0, 2)
+    picked.sum().backward()
+    assert x.grad.tolist() == [[0.0, 0.0]] * 3
+    y = tg.ones(3, 2)
+    y[[]] = 5.0
+    assert y.sum().item() == 6.0

@@ -16,6 +16,7 @@ bits of integers (ops/bitwise.py), reductions
 
 from __future__ import annotations
 
+import numbers
 import sys
 import weakref
 from collections.abc import Callable, Iterator, Sequence
@@ -277,6 +278,14 @@ class Tensor:
 
     def __iter__(self) -> Iterator[Tensor]:
         return (self[i] for i in range(len(self)))
+
+    def __contains__(self, element: Any) -> bool:
+        """`element in x`: does any element of x equal it (a number, or a tensor that broadcasts)?"""
+        if not isinstance(element, (Tensor, numbers.Number, np.generic)):
+            raise RuntimeError(
+                f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a {type(element)}."
+            )
+        return bool((self == element).any())
 
     # Hashed by identity (as objects are), even though == is elementwise: tensors
     # key the gradient and optimizer-state dicts. object's hash runs in C.
@@ -1178,6 +1187,8 @@ class Tensor:
         return binary(Mul, other, self)
 
     def __truediv__(self, other: Any) -> Tensor:
+        if isinstance(other, Tensor) and other.data.dtype.kind == "f":
+            return binary(Div, self, other)  # (an integer self takes other's float dtype, by promotion)
         return binary(Div, _floating(self), other)
 
     def __rtruediv__(self, other: Any) -> Tensor:
@@ -1247,9 +1258,13 @@ class Tensor:
             ) from None
 
     def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        if other is None:  # (`x == None` is False, as in PyTorch, so `if x == None:` works)
+            return False  # type: ignore[return-value]
         return self._no_grad_op(other, np.equal)
 
     def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        if other is None:
+            return True  # type: ignore[return-value]
         return self._no_grad_op(other, np.not_equal)
 
     def __lt__(self, other: Any) -> Tensor:
@@ -1383,6 +1398,8 @@ class Tensor:
 
     def abs(self) -> Tensor:
         return unary.Abs._apply1(self)
+
+    __abs__ = abs  # abs(x)
 
     def sin(self) -> Tensor:
         return unary.Sin._apply1(_floating(self))
@@ -2104,10 +2121,11 @@ class Tensor:
         return self if self.data.flags.c_contiguous else self.clone()
 
     def flip(self, *dims: Any) -> Tensor:
-        """The elements in reverse order along each of `dims` (a view, as the slice ::-1)."""
+        """The elements in reverse order along each of `dims`: a copy, as in PyTorch (not NumPy's view)."""
         given = dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
         axes = reduce.normalize_dims(tuple(given), self.ndim)
-        return self[tuple(slice(None, None, -1) if d in axes else slice(None) for d in range(self.ndim))]
+        backwards = tuple(slice(None, None, -1) if d in axes else slice(None) for d in range(self.ndim))
+        return self[backwards].clone()
 
     # rearranging (ops/rearranging.py)
 

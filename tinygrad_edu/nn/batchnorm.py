@@ -27,6 +27,7 @@ import numpy as np
 from ..autograd.grad_mode import no_grad
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor, check_device
+from .input_checks import check_same_dtype
 from .module import Module
 from .normalization import affine_parameters, reset_affine, scale_and_shift
 
@@ -94,6 +95,7 @@ def _check_batch_norm(
     for name, tensor in named:
         if tensor is not None and tensor.numel() != channels:
             raise RuntimeError(f"{name} should contain {channels} elements not {tensor.numel()}")
+    check_same_dtype("batch_norm", input, named)
 
 
 # ---------------------------------------------------------------- layers

@@ -56,6 +56,16 @@ def check_input_weight_bias(op: str, input: object, weight: object, bias: object
         check_tensors(op, ("input", "weight", "bias"), (input, weight, bias), required=2)
 
 
+def check_same_dtype(op: str, input: Tensor, named: list[tuple[str, Tensor | None]]) -> None:
+    """The norms' rule, as PyTorch's on the CPU: weights and statistics in the input's dtype, not promoted."""
+    for name, tensor in named:
+        if tensor is not None and tensor.dtype != input.dtype:
+            raise RuntimeError(
+                f"mixed dtype (CPU): all inputs must share same datatype. {op}: the input is {input.dtype} "
+                f"but {name} is {tensor.dtype} (convert one, e.g. model.to(input.dtype))"
+            )
+
+
 def _is_array_like(value: object) -> bool:
     """A NumPy array or scalar, another library's tensor, or a (nested) list or tuple of numbers."""
     if isinstance(value, Tensor):

@@ -29,6 +29,7 @@ from ..dtypes import require_float
 from ..tensor import Tensor
 from ..warning import warn
 from .batchnorm import _BatchNorm
+from .input_checks import check_same_dtype
 from .normalization import scale_and_shift
 
 
@@ -95,6 +96,7 @@ def _check_instance_norm(
                 f"input of shape {input.shape}) not {tensor.numel()}"
             )
     require_float(input.dtype, "instance_norm")
+    check_same_dtype("instance_norm", input, named)
 
 
 # ---------------------------------------------------------------- layers

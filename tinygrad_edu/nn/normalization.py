@@ -31,6 +31,7 @@ import numpy as np
 from ..dtypes import get_default_dtype, require_float
 from ..tensor import Tensor, check_device
 from . import init
+from .input_checks import check_same_dtype
 from .module import Module
 from .parameter import Parameter
 
@@ -64,6 +65,7 @@ def layer_norm(
                 f"Expected {name} to be of same shape as normalized_shape, but got {name} of shape "
                 f"{list(tensor.shape)} and normalized_shape = {list(shape)}"
             )
+    check_same_dtype("layer_norm", input, [("weight", weight), ("bias", bias)])
     dims = tuple(range(-len(shape), 0))
     mean = input.mean(dims, keepdim=True)
     var = input.var(dims, correction=0, keepdim=True)
@@ -132,6 +134,7 @@ def _check_group_norm(input: Tensor, num_groups: int, weight: Tensor | None, bia
                 f"got {name} of shape {list(tensor.shape)} and input of shape {list(input.shape)}"
             )
     require_float(input.dtype, "group_norm")
+    check_same_dtype("group_norm", input, [("weight", weight), ("bias", bias)])
 
 
 # ---------------------------------------------------------------- layers

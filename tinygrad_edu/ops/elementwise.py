@@ -175,6 +175,8 @@ class Pow(Function):
         if not isinstance(p, np.ndarray):
             p = np.asarray(p, dtype=x.dtype if x.dtype.kind == "f" else None)
         ctx.save_for_backward(x, p)
+        if x.dtype.kind in "iu" and p.dtype.kind in "iu":
+            return _integer_power(x, p)
         return np.power(x, p)
 
     @staticmethod
@@ -184,6 +186,20 @@ class Pow(Function):
         gx = where(p == 0, 0.0, grad * p * x ** (p - 1)) if need_x else None
         gp = where((x == 0) & (p >= 0), 0.0, grad * x**p * x.log()) if need_p else None
         return gx, gp
+
+
+def _integer_power(x: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """x^p for integers, as PyTorch: in x's dtype for a number p (wrapping round on overflow),
+    and for p < 0 the quotient 1 / x^|p| rounded toward 0: 1 for x = 1, +-1 for x = -1, else 0
+    (NumPy refuses negative integer powers)."""
+    dtype = x.dtype if p.ndim == 0 else np.result_type(x, p)
+    negative = p < 0
+    if not negative.any():
+        return np.power(x, p).astype(dtype, copy=False)
+    odd = np.abs(p) % 2 == 1
+    y = np.power(x, np.where(negative, 0, p))
+    y = np.where(negative, np.where(x == 1, 1, np.where(x == -1, np.where(odd, -1, 1), 0)), y)
+    return y.astype(dtype, copy=False)
 
 
 class Maximum(Function):

@@ -192,7 +192,10 @@ def check_index(index: object) -> tuple:
     checked = []
     for item in items:
         if isinstance(item, (Tensor, list, np.ndarray)):
+            empty_list = isinstance(item, list) and not item
             item = np.array(item.data if isinstance(item, Tensor) else item)
+            if empty_list:
+                item = item.astype(np.int64)  # x[[]] selects nothing (NumPy reads [] as floats)
             if item.ndim == 0 and item.dtype.kind in "iu":
                 item = int(item)  # a 0-d integer tensor indexes as an integer, as in PyTorch
         if isinstance(item, np.ndarray):
@@ -344,7 +347,10 @@ def repeat(x: Tensor, sizes: tuple) -> Tensor:
     shape = (1,) * (len(sizes) - x.ndim) + x.shape
     spaced = tuple(m for n in shape for m in (1, n))  # a dim of 1 before every dim
     copies = tuple(m for r, n in zip(sizes, shape) for m in (r, n))
-    return reshape(x, (spaced,)).expand(copies).reshape(tuple(r * n for r, n in zip(sizes, shape)))
+    tiled = reshape(x, (spaced,)).expand(copies).reshape(tuple(r * n for r, n in zip(sizes, shape)))
+    # a new tensor, as in PyTorch, even where NumPy's reshape made a view (all counts 1, or copies
+    # along a dim of size 1, which stay x's memory with stride 0)
+    return tiled.clone() if np.may_share_memory(tiled.data, x.data) else tiled
 
 
 def tile(x: Tensor, dims: tuple) -> Tensor:
