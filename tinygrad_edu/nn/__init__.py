@@ -26,6 +26,7 @@ from .activation import (
     Tanh,
     Unflatten,
 )
+from .adaptive_log_softmax import AdaptiveLogSoftmaxWithLoss
 from .adaptive_pooling import AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d
 from .adaptive_pooling3d import AdaptiveAvgPool3d, AdaptiveMaxPool3d
 from .batchnorm import BatchNorm1d, BatchNorm2d
@@ -37,11 +38,12 @@ from .conv_transpose import ConvTranspose1d, ConvTranspose2d
 from .ctc_loss import CTCLoss
 from .distance import CosineSimilarity, PairwiseDistance
 from .distance_losses import TripletMarginWithDistanceLoss
-from .dropout import AlphaDropout, Dropout1d, Dropout2d
+from .dropout import AlphaDropout, Dropout1d, Dropout2d, FeatureAlphaDropout
 from .dropout3d import Dropout3d
 from .embedding_bag import EmbeddingBag
 from .extra_activations import GLU, Hardshrink, Softmin, Softshrink, Tanhshrink, Threshold
 from .fold import Fold, Unfold
+from .fractional_pooling import FractionalMaxPool2d, FractionalMaxPool3d
 from .instancenorm import InstanceNorm1d, InstanceNorm2d
 from .lazy import (
     LazyBatchNorm1d,
@@ -69,7 +71,7 @@ from .loss import (
     NLLLoss,
     SmoothL1Loss,
 )
-from .lp_pooling import LPPool1d, LPPool2d
+from .lp_pooling import LPPool1d, LPPool2d, LPPool3d
 from .margin_losses import (
     CosineEmbeddingLoss,
     HingeEmbeddingLoss,
@@ -86,14 +88,19 @@ from .normalization import GroupNorm, LayerNorm
 from .padding_layers import (
     CircularPad1d,
     CircularPad2d,
+    CircularPad3d,
     ConstantPad1d,
     ConstantPad2d,
+    ConstantPad3d,
     ReflectionPad1d,
     ReflectionPad2d,
+    ReflectionPad3d,
     ReplicationPad1d,
     ReplicationPad2d,
+    ReplicationPad3d,
     ZeroPad1d,
     ZeroPad2d,
+    ZeroPad3d,
 )
 from .parameter import Parameter, UninitializedBuffer, UninitializedParameter
 from .parameter_container import ParameterDict, ParameterList
@@ -114,12 +121,14 @@ from .transformer import (
     TransformerEncoderLayer,
 )
 from .unpooling import MaxUnpool1d, MaxUnpool2d
+from .unpooling3d import MaxUnpool3d
 from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 
 __all__ = [
     "AdaptiveAvgPool1d",
     "AdaptiveAvgPool2d",
     "AdaptiveAvgPool3d",
+    "AdaptiveLogSoftmaxWithLoss",
     "AdaptiveMaxPool1d",
     "AdaptiveMaxPool2d",
     "AdaptiveMaxPool3d",
@@ -137,8 +146,10 @@ __all__ = [
     "ChannelShuffle",
     "CircularPad1d",
     "CircularPad2d",
+    "CircularPad3d",
     "ConstantPad1d",
     "ConstantPad2d",
+    "ConstantPad3d",
     "Conv1d",
     "Conv2d",
     "Conv3d",
@@ -154,11 +165,14 @@ __all__ = [
     "Dropout3d",
     "ELU",
     "Embedding",
+    "FeatureAlphaDropout",
     "EmbeddingBag",
     "CTCLoss",
     "TripletMarginWithDistanceLoss",
     "Flatten",
     "Fold",
+    "FractionalMaxPool2d",
+    "FractionalMaxPool3d",
     "functional",
     "GaussianNLLLoss",
     "GELU",
@@ -200,6 +214,7 @@ __all__ = [
     "LogSoftmax",
     "LPPool1d",
     "LPPool2d",
+    "LPPool3d",
     "LSTM",
     "LSTMCell",
     "MarginRankingLoss",
@@ -208,6 +223,7 @@ __all__ = [
     "MaxPool3d",
     "MaxUnpool1d",
     "MaxUnpool2d",
+    "MaxUnpool3d",
     "Mish",
     "Module",
     "ModuleDict",
@@ -228,10 +244,12 @@ __all__ = [
     "PReLU",
     "ReflectionPad1d",
     "ReflectionPad2d",
+    "ReflectionPad3d",
     "ReLU",
     "ReLU6",
     "ReplicationPad1d",
     "ReplicationPad2d",
+    "ReplicationPad3d",
     "RMSNorm",
     "RNN",
     "RNNBase",
@@ -269,4 +287,5 @@ __all__ = [
     "utils",
     "ZeroPad1d",
     "ZeroPad2d",
+    "ZeroPad3d",
 ]

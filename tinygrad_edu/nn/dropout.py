@@ -1,4 +1,4 @@
-"""Channel dropout (`Dropout1d`, `Dropout2d`) and `AlphaDropout`, and their functions.
+"""Channel dropout (`Dropout1d`, `Dropout2d`), `AlphaDropout` and `FeatureAlphaDropout`, and their functions.
 
 Plain dropout (``F.dropout``, in functional.py) zeroes single elements. In a
 feature map, neighbouring positions are strongly correlated, so a zeroed
@@ -14,6 +14,8 @@ set to SELU's negative saturation value -alpha' (alpha' = scale * alpha =
 1.7581) instead, and an affine map a x + b brings mean and variance back:
 
     y = a (x where kept, else -alpha') + b,   a = ((1 - p) (1 + p alpha'^2))^(-1/2),  b = a alpha' p
+
+Feature alpha dropout does the same to whole channels, as channel dropout.
 
 All draw their masks from the global generator (``tg.manual_seed`` makes
 them reproducible) and are the identity in evaluation (training=False).
@@ -123,11 +125,41 @@ def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace
         _refuse_integers(t, "alpha_dropout")
         if p == 1.0:  # (a would be infinite: PyTorch returns zeros)
             return t * Tensor._wrap(np.zeros((), t.dtype))
-        keep = (default_generator().random(t.shape) >= p).astype(t.dtype)
-        a = 1.0 / np.sqrt((_ALPHA * _ALPHA * p + 1.0) * (1.0 - p))
-        scale = keep * t.dtype.type(a)  # a where kept, 0 where dropped
-        shift = (keep - 1) * t.dtype.type(_ALPHA * a) + t.dtype.type(_ALPHA * a * p)  # b, or b - a alpha'
-        return t * Tensor._wrap(scale) + Tensor._wrap(shift)
+        return _alpha_drop(t, p, t.shape)
+
+    return _apply(input, inplace, drop)
+
+
+def _alpha_drop(t: Tensor, p: float, mask_shape: tuple[int, ...]) -> Tensor:
+    """a (t where kept, else -alpha') + b, with one keep-or-drop draw per element of `mask_shape`
+    (t's shape, or its channels with 1s that broadcast over the positions)."""
+    keep = (default_generator().random(mask_shape) >= p).astype(t.dtype)
+    a = 1.0 / np.sqrt((_ALPHA * _ALPHA * p + 1.0) * (1.0 - p))
+    scale = keep * t.dtype.type(a)  # a where kept, 0 where dropped
+    shift = (keep - 1) * t.dtype.type(_ALPHA * a) + t.dtype.type(_ALPHA * a * p)  # b, or b - a alpha'
+    return t * Tensor._wrap(scale) + Tensor._wrap(shift)
+
+
+def feature_alpha_dropout(
+    input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False
+) -> Tensor:
+    """Alpha dropout of whole channels: each (sample, channel) of an (N, C, *) input is kept, or all
+    its positions become -alpha', then y = a x' + b (see the module docstring for a and b).
+
+    As in PyTorch, the first two dims are always read as (N, C), even for an
+    unbatched input, and training defaults to False.
+    """
+    _check_p(p)
+    if not training or p == 0.0 or input.numel() == 0:
+        return input
+
+    def drop(t: Tensor) -> Tensor:
+        if p == 1.0:  # (before the other checks, as in PyTorch)
+            return t * Tensor._wrap(np.zeros((), t.dtype))
+        if t.ndim < 2:
+            raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+        _refuse_integers(t, "feature_alpha_dropout")
+        return _alpha_drop(t, p, t.shape[:2] + (1,) * (t.ndim - 2))
 
     return _apply(input, inplace, drop)
 
@@ -177,3 +209,14 @@ class AlphaDropout(_DropoutNd):
 
     def forward(self, input: Tensor) -> Tensor:
         return alpha_dropout(input, self.p, self.training)
+
+
+class FeatureAlphaDropout(_DropoutNd):
+    """Alpha dropout of whole channels, for SELU networks (see `F.feature_alpha_dropout`); identity in eval.
+
+    Shape: (N, C, *) -> same. One draw per (sample, channel), shared by its positions. As
+    AlphaDropout, the layer ignores inplace (it always returns a new tensor) though it stores and prints it.
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        return feature_alpha_dropout(input, self.p, self.training)

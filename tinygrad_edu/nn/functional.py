@@ -10,7 +10,8 @@ in `distance_losses`, `embedding_bag` in `embedding_bag`, more activations in
 `dropout`, `pdist` in `pairwise_distances`, and the functions of the layers
 in `conv`, `conv_transpose`, `conv3d`, `bilinear`, `shuffle`, `pooling`,
 `pooling1d`, `pooling3d`, `lp_pooling`, `unpooling`, `adaptive_pooling`,
-`adaptive_pooling3d`, `dropout3d`, `batchnorm`, `instancenorm`,
+`adaptive_pooling3d`, `fractional_pooling`, `unpooling3d`, `dropout3d`,
+`batchnorm`, `instancenorm`,
 `normalization`, `rmsnorm`, `local_response_norm`, `sparse`, `attention` and
 `multihead_attention`; all are re-exported here, where PyTorch has them.
 """
@@ -51,7 +52,7 @@ from .conv import conv1d, conv2d
 from .conv_transpose import conv_transpose1d, conv_transpose2d
 from .ctc_loss import ctc_loss
 from .distance_losses import triplet_margin_with_distance_loss
-from .dropout import alpha_dropout, dropout1d, dropout2d
+from .dropout import alpha_dropout, dropout1d, dropout2d, feature_alpha_dropout
 from .embedding_bag import embedding_bag
 from .extra_activations import glu, hardshrink, softmin, softshrink, tanhshrink, threshold, threshold_
 from .grid_sampling import affine_grid, grid_sample
@@ -60,7 +61,7 @@ from .instancenorm import instance_norm
 from .likelihood_losses import gaussian_nll_loss, poisson_nll_loss
 from .local_response_norm import local_response_norm
 from .loss_functions import huber_loss, kl_div, l1_loss, mse_loss, smooth_l1_loss
-from .lp_pooling import lp_pool1d, lp_pool2d
+from .lp_pooling import lp_pool1d, lp_pool2d, lp_pool3d
 from .margin_losses import (
     cosine_embedding_loss,
     hinge_embedding_loss,
@@ -89,7 +90,9 @@ if TYPE_CHECKING:
 from .adaptive_pooling3d import adaptive_avg_pool3d, adaptive_max_pool3d
 from .conv3d import conv3d, conv_transpose3d
 from .dropout3d import dropout3d
+from .fractional_pooling import fractional_max_pool2d, fractional_max_pool3d
 from .pooling3d import avg_pool3d, max_pool3d
+from .unpooling3d import max_unpool3d
 
 __all__ = [
     "BinaryCrossEntropy",
@@ -129,7 +132,10 @@ __all__ = [
     "elu_",
     "embedding",
     "embedding_bag",
+    "feature_alpha_dropout",
     "fold",
+    "fractional_max_pool2d",
+    "fractional_max_pool3d",
     "gaussian_nll_loss",
     "gelu",
     "glu",
@@ -156,12 +162,14 @@ __all__ = [
     "logsigmoid",
     "lp_pool1d",
     "lp_pool2d",
+    "lp_pool3d",
     "margin_ranking_loss",
     "max_pool1d",
     "max_pool2d",
     "max_pool3d",
     "max_unpool1d",
     "max_unpool2d",
+    "max_unpool3d",
     "mish",
     "mse_loss",
     "multi_head_attention_forward",

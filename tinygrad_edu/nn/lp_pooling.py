@@ -1,4 +1,4 @@
-"""Power-average pooling, `LPPool1d` and `LPPool2d`, and their functions.
+"""Power-average pooling, `LPPool1d`, `LPPool2d` and `LPPool3d`, and their functions.
 
 An LP pool keeps the p-norm of each window of each channel:
 
@@ -10,7 +10,8 @@ max pooling of |x|; p = inf is exactly that, and p = -inf the smallest |x|.
 There is no padding. As in PyTorch, x^p is not |x|^p: an odd p keeps signs,
 and a fractional p of a negative x gives NaN.
 
-Built, as PyTorch's, on average pooling (pooling.py, pooling1d.py): the
+Built, as PyTorch's, on average pooling (pooling.py, pooling1d.py,
+pooling3d.py): the
 window's sum is its mean times the kernel's size. With ceil_mode the last
 window may hang over the end of the input; its mean divides by the places
 inside only, so there the result is that mean times the full kernel size,
@@ -30,6 +31,7 @@ from ..tensor import Tensor
 from .module import Module
 from .pooling import avg_pool2d, max_pool2d
 from .pooling1d import avg_pool1d, max_pool1d
+from .pooling3d import avg_pool3d, max_pool3d
 
 
 def lp_pool1d(
@@ -75,6 +77,28 @@ def lp_pool2d(
     return _root(mean * (kh * kw), norm_type)
 
 
+def lp_pool3d(
+    input: Tensor,
+    norm_type: float,
+    kernel_size: int | Sequence[int],
+    stride: int | Sequence[int] | None = None,
+    ceil_mode: bool = False,
+) -> Tensor:
+    """(sum of x^p over each kd x kh x kw box of each channel)^(1/p), p = norm_type.
+
+    Shape: (N, C, D, H, W) or (C, D, H, W) -> (N, C, od, oh, ow) or (C, od, oh, ow),
+    od = floor((D - kd) / stride) + 1 (ceil with ceil_mode), oh and ow likewise;
+    stride defaults to kernel_size.
+    """
+    if norm_type == math.inf:
+        return cast(Tensor, max_pool3d(input.abs(), kernel_size, stride, 0, 1, ceil_mode))
+    if norm_type == -math.inf:
+        return -cast(Tensor, max_pool3d(-input.abs(), kernel_size, stride, 0, 1, ceil_mode))
+    mean = avg_pool3d(input**norm_type, kernel_size, stride, 0, ceil_mode)
+    kd, kh, kw = per_dim(kernel_size, 3) or (0, 0, 0)  # (avg_pool3d has refused any other kernel_size)
+    return _root(mean * (kd * kh * kw), norm_type)
+
+
 def _root(total: Tensor, p: float) -> Tensor:
     """total^(1/p), with gradient 0 where total is 0 (as PyTorch).
 
@@ -92,7 +116,7 @@ def _root(total: Tensor, p: float) -> Tensor:
 
 
 class _LPPoolNd(Module):
-    """What LPPool1d and LPPool2d share: their arguments, kept as given, and their repr."""
+    """What the LP pools share: their arguments, kept as given, and their repr."""
 
     def __init__(
         self,
@@ -136,3 +160,16 @@ class LPPool2d(_LPPoolNd):
 
     def forward(self, input: Tensor) -> Tensor:
         return lp_pool2d(input, self.norm_type, self.kernel_size, self.stride, self.ceil_mode)
+
+
+class LPPool3d(_LPPoolNd):
+    """Power-average pooling: the p-norm of each kd x kh x kw box of each channel; see `F.lp_pool3d`.
+
+    Shape:
+        input (N, C, D, H, W) or (C, D, H, W) -> output (N, C, od, oh, ow) or (C, od, oh, ow),
+        od = floor((D - kd) / stride) + 1 (ceil with ceil_mode), oh and ow likewise. stride defaults to
+        kernel_size. No parameters.
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        return lp_pool3d(input, self.norm_type, self.kernel_size, self.stride, self.ceil_mode)

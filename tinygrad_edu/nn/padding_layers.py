@@ -2,10 +2,11 @@
 
 ``ZeroPad2d(1)`` is ``F.pad(x, (1, 1, 1, 1))``; the mode is in the class
 name (Zero, Constant, Reflection, Replication, Circular) and the number of
-padded dims in its suffix (1d: the last dim, 2d: the last two). ``padding``
-is an int (the same amount on every side) or a tuple of amounts in
-`F.pad`'s order: ``(left, right)`` for 1d, ``(left, right, top, bottom)``
-for 2d. Negative amounts crop, as in `F.pad`.
+padded dims in its suffix (1d: the last dim, 2d: the last two, 3d: the last
+three). ``padding`` is an int (the same amount on every side) or a tuple of
+amounts in `F.pad`'s order: ``(left, right)`` for 1d, ``(left, right, top,
+bottom)`` for 2d, ``(left, right, top, bottom, front, back)`` for 3d.
+Negative amounts crop, as in `F.pad`.
 
 Everything else, the checks of the input's rank and of the amounts and the
 gradients, is `F.pad`'s; only the circular layers check the rank themselves,
@@ -66,6 +67,17 @@ class ConstantPad2d(_ConstantPadNd):
         super().__init__(padding, value, 4)
 
 
+class ConstantPad3d(_ConstantPadNd):
+    """Pad the last three dims with `value`; ``padding`` = an int or (left, right, top, bottom, front, back).
+
+    Shape: (C, D, H, W) or (N, C, D, H, W) -> (.., D + front + back, H + top + bottom, W + left + right).
+    (Any rank with at least three dims is accepted, as by `F.pad`.)
+    """
+
+    def __init__(self, padding: int | tuple[int, int, int, int, int, int], value: float) -> None:
+        super().__init__(padding, value, 6)
+
+
 class ZeroPad1d(ConstantPad1d):
     """Pad the last dim with zeros: ``padding`` = an int or ``(left, right)``; see `ConstantPad1d`."""
 
@@ -80,6 +92,16 @@ class ZeroPad2d(ConstantPad2d):
     """Pad the last two dims with zeros: ``padding`` = an int or ``(left, right, top, bottom)``."""
 
     def __init__(self, padding: int | tuple[int, int, int, int]) -> None:
+        super().__init__(padding, 0.0)
+
+    def extra_repr(self) -> str:
+        return f"{self.padding}"
+
+
+class ZeroPad3d(ConstantPad3d):
+    """Pad the last three dims with zeros; ``padding`` = an int or (left, right, top, bottom, front, back)."""
+
+    def __init__(self, padding: int | tuple[int, int, int, int, int, int]) -> None:
         super().__init__(padding, 0.0)
 
     def extra_repr(self) -> str:
@@ -130,6 +152,19 @@ class ReflectionPad2d(_ModePadNd):
         super().__init__(padding, 4)
 
 
+class ReflectionPad3d(_ModePadNd):
+    """Mirror the last three dims at their ends; padding = an int or (left, right, top, bottom, front, back).
+
+    Shape: (C, D, H, W) or (N, C, D, H, W) -> (.., D + front + back, H + top + bottom, W + left + right);
+    each amount must be less than the size of its dim.
+    """
+
+    _mode = "reflect"
+
+    def __init__(self, padding: int | tuple[int, int, int, int, int, int]) -> None:
+        super().__init__(padding, 6)
+
+
 class ReplicationPad1d(_ModePadNd):
     """Repeat the edge elements of the last dim: [a b c d] with (2, 1) -> a a a b c d d.
 
@@ -152,6 +187,18 @@ class ReplicationPad2d(_ModePadNd):
 
     def __init__(self, padding: int | tuple[int, int, int, int]) -> None:
         super().__init__(padding, 4)
+
+
+class ReplicationPad3d(_ModePadNd):
+    """Repeat the edges of the last three dims; padding = an int or (left, right, top, bottom, front, back).
+
+    Shape: (C, D, H, W) or (N, C, D, H, W) -> (.., D + front + back, H + top + bottom, W + left + right).
+    """
+
+    _mode = "replicate"
+
+    def __init__(self, padding: int | tuple[int, int, int, int, int, int]) -> None:
+        super().__init__(padding, 6)
 
 
 class _CircularPadNd(_ModePadNd):
@@ -189,3 +236,16 @@ class CircularPad2d(_CircularPadNd):
 
     def __init__(self, padding: int | tuple[int, int, int, int]) -> None:
         super().__init__(padding, 4)
+
+
+class CircularPad3d(_CircularPadNd):
+    """Wrap the last three dims around; ``padding`` = an int or ``(left, right, top, bottom, front, back)``.
+
+    Shape: (C, D, H, W) or (N, C, D, H, W) -> (.., D + front + back, H + top + bottom, W + left + right);
+    each amount at most the size of its dim.
+    """
+
+    _ranks = (4, 5)
+
+    def __init__(self, padding: int | tuple[int, int, int, int, int, int]) -> None:
+        super().__init__(padding, 6)

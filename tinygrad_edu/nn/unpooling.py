@@ -88,6 +88,12 @@ def _max_unpool(
     padding_ = _sizes(op, "padding", padding, dims)
     _check_inputs(op, dims, input, indices)
     size = _unpooled_size(input.shape[-dims:], kernel, stride_, padding_, output_size)
+    return _put_back(input, indices, size)
+
+
+def _put_back(input: Tensor, indices: Tensor, size: tuple[int, ...]) -> Tensor:
+    """The unpooling itself, once the arguments are checked: each value scattered to its index."""
+    dims = len(size)
     batched = input.ndim == dims + 2
     x = input if batched else input.unsqueeze(0)
     n, c, inputs = x.shape[0], x.shape[1], math.prod(x.shape[2:])  # (explicit sizes: N may be 0)
