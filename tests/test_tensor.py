@@ -534,6 +534,7 @@ def test_function_forms_name_their_first_argument_input_as_pytorch():
     forms = [getattr(tg, name) for name in tg.__all__ if getattr(tg.Tensor, name, None) is not None]
     firsts = {f.__name__: next(iter(inspect.signature(f).parameters)) for f in forms if callable(f)}
     assert firsts.pop("polygamma") == "n"  # (PyTorch's order: polygamma(n, input))
+    assert firsts.pop("where") == "condition"  # (tg.where(condition, input, other); x.where(condition, y))
     assert len(firsts) > 150 and set(firsts.values()) == {"input"}, firsts
     assert tg.asin is tg.arcsin  # (aliases stay one function)
 

@@ -12,6 +12,7 @@ import numpy as np
 
 from . import autograd, cuda, data, linalg, nn, optim, special, testing, utils, viz, warning
 from .autograd import Function, enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .dtype_info import finfo, iinfo
 from .dtypes import (
     bool_,
     float16,
@@ -47,12 +48,19 @@ from .factories import (
     zeros_like,
 )
 from .linalg.lu_solve import lu_unpack
+from .more_factories import empty_like, logspace
+from .ops.cdist import cdist
+from .ops.clamping import clamp_max, clamp_min
 from .ops.einsum import einsum
 from .ops.elementwise import where
+from .ops.grids import broadcast_shapes, broadcast_tensors, meshgrid
 from .ops.joining import cat, column_stack, concat, concatenate, dstack, hstack, row_stack, stack, vstack
+from .ops.quantiles import mode, nanmedian, nanquantile, quantile
 from .ops.rearranging import repeat_interleave_function as repeat_interleave
+from .ops.searching import argwhere, bucketize, msort, searchsorted, take_along_dim
 from .ops.statistics import std_mean, var_mean
 from .random import Generator, manual_seed
+from .sampling import bernoulli, multinomial, normal, poisson, randint_like
 from .serialization import load, save
 from .special import polygamma  # (torch's order: polygamma(n, input), not the method's)
 from .tensor import Tensor, set_printoptions
@@ -358,6 +366,7 @@ __all__ = [
     "argmax",
     "argmin",
     "argsort",
+    "argwhere",
     "as_tensor",
     "asin",
     "asinh",
@@ -365,6 +374,7 @@ __all__ = [
     "atan2",
     "atanh",
     "autograd",
+    "bernoulli",
     "bincount",
     "bitwise_and",
     "bitwise_left_shift",
@@ -375,10 +385,16 @@ __all__ = [
     "bmm",
     "bool",
     "bool_",
+    "broadcast_shapes",
+    "broadcast_tensors",
+    "bucketize",
     "cat",
+    "cdist",
     "ceil",
     "chunk",
     "clamp",
+    "clamp_max",
+    "clamp_min",
     "clip",
     "clone",
     "column_stack",
@@ -408,6 +424,7 @@ __all__ = [
     "dstack",
     "einsum",
     "empty",
+    "empty_like",
     "enable_grad",
     "equal",
     "erf",
@@ -419,6 +436,7 @@ __all__ = [
     "expm1",
     "expm1_",
     "eye",
+    "finfo",
     "fix",
     "flatten",
     "flip",
@@ -445,6 +463,7 @@ __all__ = [
     "hstack",
     "hypot",
     "i0",
+    "iinfo",
     "imag",
     "index_add",
     "index_copy",
@@ -494,9 +513,10 @@ __all__ = [
     "logical_or",
     "logical_xor",
     "logit",
+    "logspace",
     "logsumexp",
-    "lu_unpack",
     "long",
+    "lu_unpack",
     "manual_seed",
     "masked_fill",
     "masked_scatter",
@@ -507,17 +527,23 @@ __all__ = [
     "maximum",
     "mean",
     "median",
+    "meshgrid",
     "min",
     "minimum",
     "mm",
+    "mode",
     "moveaxis",
     "movedim",
+    "msort",
     "mul",
+    "multinomial",
     "multiply",
     "mv",
     "mvlgamma",
     "nan_to_num",
     "nanmean",
+    "nanmedian",
+    "nanquantile",
     "nansum",
     "narrow",
     "negative",
@@ -526,20 +552,24 @@ __all__ = [
     "no_grad",
     "nonzero",
     "norm",
+    "normal",
     "numel",
     "ones",
     "ones_like",
     "optim",
     "outer",
     "permute",
+    "poisson",
     "polygamma",
     "pow",
     "prod",
     "put",
+    "quantile",
     "rad2deg",
     "rand",
     "rand_like",
     "randint",
+    "randint_like",
     "randn",
     "randn_like",
     "randperm",
@@ -560,6 +590,7 @@ __all__ = [
     "scatter",
     "scatter_add",
     "scatter_reduce",
+    "searchsorted",
     "select",
     "set_default_dtype",
     "set_grad_enabled",
@@ -591,6 +622,7 @@ __all__ = [
     "swapaxes",
     "swapdims",
     "take",
+    "take_along_dim",
     "tan",
     "tanh",
     "tensor",

@@ -1862,6 +1862,130 @@ class Tensor:
         """The counts of a histogram of `bins` equal bins from min to max (the data's range if equal)."""
         return statistics.histc(self, bins, min, max)
 
+    # ------------------------------------------------------------ sampling (sampling.py)
+
+    def multinomial(
+        self, num_samples: int, replacement: bool = False, *, generator: np.random.Generator | None = None
+    ) -> Tensor:
+        """Category indices (int64) drawn with probabilities proportional to this (k,) or (B, k) tensor."""
+        from . import sampling  # (sampling.py imports this module)
+
+        return sampling.multinomial(self, num_samples, replacement, generator=generator)
+
+    def bernoulli(self, p: float | None = None, *, generator: np.random.Generator | None = None) -> Tensor:
+        """1 with probability self_i (or p), else 0, in self's shape and dtype."""
+        from . import sampling  # (sampling.py imports this module)
+
+        return sampling.bernoulli(self, p, generator=generator)
+
+    def bernoulli_(self, p: Any = 0.5, *, generator: np.random.Generator | None = None) -> Tensor:
+        """Fill in place with 1 with probability p (a number, or a tensor broadcast to self), else 0."""
+        from . import sampling  # (sampling.py imports this module)
+
+        return sampling.bernoulli_(self, p, generator=generator)
+
+    def exponential_(self, lambd: float = 1.0, *, generator: np.random.Generator | None = None) -> Tensor:
+        """Fill with samples of Exp(lambd), density lambd e^(-lambd x)."""
+        from . import sampling  # (sampling.py imports this module)
+
+        return sampling.exponential_(self, lambd, generator=generator)
+
+    def geometric_(self, p: float, *, generator: np.random.Generator | None = None) -> Tensor:
+        """Fill with the number of Bernoulli(p) trials up to the first success (1, 2, ...)."""
+        from . import sampling  # (sampling.py imports this module)
+
+        return sampling.geometric_(self, p, generator=generator)
+
+    def log_normal_(
+        self, mean: float = 1.0, std: float = 2.0, *, generator: np.random.Generator | None = None
+    ) -> Tensor:
+        """Fill with e^y for y ~ N(mean, std^2)."""
+        from . import sampling  # (sampling.py imports this module)
+
+        return sampling.log_normal_(self, mean, std, generator=generator)
+
+    def cauchy_(
+        self, median: float = 0.0, sigma: float = 1.0, *, generator: np.random.Generator | None = None
+    ) -> Tensor:
+        """Fill with samples of the Cauchy distribution around median with scale sigma."""
+        from . import sampling  # (sampling.py imports this module)
+
+        return sampling.cauchy_(self, median, sigma, generator=generator)
+
+    def random_(
+        self, from_: int = 0, to: int | None = None, *, generator: np.random.Generator | None = None
+    ) -> Tensor:
+        """Fill with integers drawn uniformly from [from_, to); random_(to) from 0."""
+        from . import sampling  # (sampling.py imports this module)
+
+        return sampling.random_(self, from_, to, generator=generator)
+
+    # ------------------------------------------------------------ searching, order statistics
+
+    def take_along_dim(self, indices: Tensor, dim: int | None = None) -> Tensor:
+        """self's elements at `indices` along dim (the other dims broadcast); flattened without dim."""
+        return searching.take_along_dim(self, indices, dim)
+
+    def argwhere(self) -> Tensor:
+        """The indices of the nonzero elements, one row each (as nonzero())."""
+        return searching.argwhere(self)
+
+    def msort(self) -> Tensor:
+        """self sorted along its first dim."""
+        return searching.msort(self)
+
+    def quantile(
+        self, q: Any, dim: int | None = None, keepdim: bool = False, *, interpolation: str = "linear"
+    ) -> Tensor:
+        """The q-th quantiles (q a number or a 1-d tensor in [0, 1]) of all elements or along dim."""
+        return quantiles.quantile(self, q, dim, keepdim, interpolation=interpolation)
+
+    def nanquantile(
+        self, q: Any, dim: int | None = None, keepdim: bool = False, *, interpolation: str = "linear"
+    ) -> Tensor:
+        """quantile of the values that are not nan."""
+        return quantiles.nanquantile(self, q, dim, keepdim, interpolation=interpolation)
+
+    def nanmedian(self, dim: int | None = None, keepdim: bool = False) -> Any:
+        """The lower median of the non-nan values; with dim, (values, indices) along it."""
+        return quantiles.nanmedian(self, dim, keepdim)
+
+    def mode(self, dim: int = -1, keepdim: bool = False) -> Any:
+        """(values, indices) of the most frequent value along dim (ties: the smallest value, last place)."""
+        return quantiles.mode(self, dim, keepdim)
+
+    # ------------------------------------------------------------ one-bound clamps, windows, where
+
+    def clamp_min(self, min: Any) -> Tensor:
+        """max(self, min) elementwise (min a number or a tensor)."""
+        return clamping.clamp_min(self, min)
+
+    def clamp_max(self, max: Any) -> Tensor:
+        """min(self, max) elementwise (max a number or a tensor)."""
+        return clamping.clamp_max(self, max)
+
+    def clamp_min_(self, min: Any) -> Tensor:
+        return self._inplace(clamping.clamp_min, min)
+
+    def clamp_max_(self, max: Any) -> Tensor:
+        return self._inplace(clamping.clamp_max, max)
+
+    def unfold(self, dimension: int, size: int, step: int) -> Tensor:
+        """The windows of `size` elements, `step` apart, along dimension, as a new last dim (a copy)."""
+        return windows.unfold(self, dimension, size, step)
+
+    def where(self, condition: Tensor, y: Any) -> Tensor:
+        """self where condition is True, else y: tg.where(condition, self, y)."""
+        return elementwise.where(condition, self, y)
+
+    def nelement(self) -> int:
+        """The number of elements (numel)."""
+        return self.numel()
+
+    def ndimension(self) -> int:
+        """The number of dims (dim())."""
+        return self.ndim
+
     def norm(
         self, p: float | str = "fro", dim: int | tuple | None = None, keepdim: bool = False, dtype: Any = None
     ) -> Tensor:
@@ -2317,6 +2441,15 @@ class Tensor:
     def half(self) -> Tensor:
         return self.to(np.float16)
 
+    def byte(self) -> Tensor:
+        return self.to(np.uint8)
+
+    def char(self) -> Tensor:
+        return self.to(np.int8)
+
+    def short(self) -> Tensor:
+        return self.to(np.int16)
+
     def long(self) -> Tensor:
         return self.to(np.int64)
 
@@ -2569,6 +2702,7 @@ from .ops import (  # noqa: E402
     bessel,
     bitwise,
     broadcast,
+    clamping,
     cumulative,
     elementwise,
     error_functions,
@@ -2581,9 +2715,11 @@ from .ops import (  # noqa: E402
     more_math,
     movement,
     powers,
+    quantiles,
     rearranging,
     reduce,
     scatter_reduce,
+    searching,
     selection,
     softmax,
     sorting,
@@ -2591,6 +2727,7 @@ from .ops import (  # noqa: E402
     statistics,
     trigonometry,
     unary,
+    windows,
 )
 from .ops.broadcast import binary, binary_op  # noqa: E402
 from .ops.elementwise import Add, Div, Mul  # noqa: E402

@@ -245,3 +245,46 @@ def kaiming_normal_(
     if std is None:
         return tensor
     return normal_(tensor, 0.0, std, generator)
+
+
+def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
+    """Fill a conv weight (out, in, *k) so that the convolution passes its input through (the Dirac delta).
+
+    Zeros, with a 1 at the kernel's centre (k // 2 along each kernel dim)
+    where output channel o of each group matches input channel o: so the
+    first min(out / groups, in) channels of each group are kept as they are.
+    For 3, 4 or 5 dims (Conv1d, Conv2d, Conv3d weights).
+    """
+    if tensor.ndim not in (3, 4, 5):
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    out_per_group = tensor.shape[0] // groups  # (groups=0: ZeroDivisionError, as in PyTorch)
+    if tensor.shape[0] % groups:
+        raise ValueError("dim 0 must be divisible by groups")
+    channels = np.arange(min(out_per_group, tensor.shape[1]))
+    outs = (np.arange(groups)[:, None] * out_per_group + channels).reshape(-1)  # (groups * n,)
+    ins = np.tile(channels, groups)
+    values = np.zeros(tensor.shape, dtype=tensor.dtype)
+    centre = tuple(k // 2 for k in tensor.shape[2:])
+    values[(outs, ins) + centre] = 1
+    return _fill(tensor, values)
+
+
+def sparse_(
+    tensor: Tensor, sparsity: float, std: float = 0.01, generator: np.random.Generator | None = None
+) -> Tensor:
+    """Fill a 2-d tensor (rows, cols) with N(0, std^2), then zero ceil(sparsity * rows) of each column.
+
+    The zeroed rows are drawn anew for each column (Martens, 2010, "Deep
+    learning via Hessian-free optimization"). Every draw comes from
+    `generator` (PyTorch takes the zeroed rows from the global generator).
+    """
+    if tensor.ndim != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    rows, cols = tensor.shape
+    values = normal_samples(tensor, 0.0, std, generator)
+    # as PyTorch's slice [:ceil(sparsity * rows)] of a permutation (a negative count counts from the end)
+    n_zeros = len(range(rows)[: math.ceil(sparsity * rows)])
+    # each column's row ranks in a random order: the rows ranked below n_zeros are zeroed
+    ranks = np.argsort(generator_or_default(generator).random((rows, cols)), axis=0).argsort(axis=0)
+    values[ranks < n_zeros] = 0
+    return _fill(tensor, values)

@@ -82,3 +82,60 @@ def clip_grad_value_(
 
 def _as_list(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
     return [parameters] if isinstance(parameters, Tensor) else list(parameters)
+
+
+def get_total_norm(
+    tensors: Tensor | Iterable[Tensor],
+    norm_type: float | str = 2.0,
+    error_if_nonfinite: bool = False,
+    foreach: bool | None = None,
+) -> Tensor:
+    """The q-norm of all the tensors' elements together (q = norm_type), as a 0-d tensor with no graph.
+
+    Computed as the norm of the per-tensor norms, the same number:
+    (sum_t ||t||_q^q)^(1/q). "inf" takes the largest |x|, -inf the smallest.
+    NOTE: for q = 0 the norm of the norms counts the tensors that have a
+    nonzero element, not the elements (PyTorch's result, kept). Pass the gradients
+    (``[p.grad for p in params]``), then `clip_grads_with_norm_`, to clip in
+    two steps (e.g. to log the norm, or to add up norms across model shards).
+    The dtype is the tensors' (promoted); no tensors give 0.
+    """
+    ts = _as_list(tensors)
+    if not ts:
+        return Tensor(0.0)
+    q = float(norm_type)
+    for t in ts:
+        if t.data.dtype.kind != "f":
+            raise RuntimeError(
+                f"linalg.vector_norm: Expected a floating point tensor as input. Got {t.dtype}"
+            )
+    dtype = np.result_type(*(t.data.dtype for t in ts))
+    norms = np.array([np.linalg.norm(t.data.ravel(), q) if t.data.size else 0.0 for t in ts], dtype=dtype)
+    total = np.linalg.norm(norms, q).astype(dtype)
+    if error_if_nonfinite and not np.isfinite(total):
+        raise RuntimeError(
+            f"The total norm of order {q} for gradients from `parameters` is non-finite, so it cannot be "
+            "clipped. To disable this error and scale the gradients by the non-finite norm anyway, set "
+            "`error_if_nonfinite=False`"
+        )
+    return Tensor._wrap(np.asarray(total))
+
+
+def clip_grads_with_norm_(
+    parameters: Tensor | Iterable[Tensor], max_norm: float, total_norm: Tensor, foreach: bool | None = None
+) -> None:
+    """Scale every gradient, in place, by min(1, max_norm / (total_norm + 1e-6)).
+
+    total_norm is a tensor, as `get_total_norm` returns it: the second step of
+    `clip_grad_norm_`, for a norm computed beforehand.
+    """
+    if not isinstance(total_norm, Tensor):
+        raise TypeError(
+            f"clip_grads_with_norm_(): total_norm must be a Tensor (as get_total_norm returns), "
+            f"got {type(total_norm).__name__}"
+        )
+    grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
+    scale = np.minimum(max_norm / (total_norm.data + 1e-6), 1.0).astype(total_norm.dtype)
+    for g in grads:
+        g.data *= scale.astype(g.dtype)
+        g._bump_version()
