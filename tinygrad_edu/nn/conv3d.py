@@ -24,13 +24,10 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-
 from ..ops.conv3d import Fold3d, Unfold3d, blocks3d
 from ..tensor import Tensor
 from .conv import _ConvNd, _convolve
-from .conv_transpose import _POSITIONS, _check_tensors, _ConvTransposeNd, _ints
-from .input_checks import check_input_weight_bias
+from .conv_transpose import _ConvTransposeNd, _transpose_convolve
 from .padding import pad
 
 Triple = tuple[int, int, int]
@@ -103,18 +100,10 @@ def conv_transpose3d(
     than the stride or the dilation) picks which of the `stride` input sizes
     that conv3d maps to the same size to go back to.
     """
-    op = "conv_transpose3d"
-    check_input_weight_bias(op, input, weight, bias)
-    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)):
-        raise TypeError(f"{op}(): argument 'groups' must be int, not {type(groups).__name__}")
-    groups = int(groups)
-    values = (stride, padding, output_padding, dilation)
-    stride_, padding_, output_padding_, dilation_ = (_ints(op, 3, n, v) for n, v in zip(_POSITIONS, values))
-    _check_tensors(op, 3, input, weight, bias, groups, padding_, output_padding_, stride_)
-    x = input if input.ndim == 5 else input.unsqueeze(0)
-    _check_geometry(x, weight, stride_, padding_, output_padding_, dilation_)
-    out = _conv_transpose3d(x, weight, bias, stride_, padding_, output_padding_, groups, dilation_)
-    return out if input.ndim == 5 else out.squeeze(0)
+    return _transpose_convolve(
+        "conv_transpose3d", 3, input, weight, bias, stride, padding, output_padding, groups, dilation,
+        _check_geometry, _conv_transpose3d,
+    )  # fmt: skip
 
 
 def _conv_transpose3d(

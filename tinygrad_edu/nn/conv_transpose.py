@@ -23,7 +23,7 @@ A 1-d transposed convolution is a 2-d one on an image one row high.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -101,8 +101,14 @@ def _transpose_convolve(
     output_padding: Any,
     groups: Any,
     dilation: Any,
+    check_geometry: Callable[..., None] | None = None,
+    core: Callable[..., Tensor] | None = None,
 ) -> Tensor:
-    """The checks and the batch handling that the 1-d (dims=1) and 2-d (dims=2) versions share."""
+    """The checks and the batch handling that the 1-d (dims=1) and 2-d (dims=2) versions share.
+
+    conv_transpose3d (nn/conv3d.py) shares them too, passing its own `check_geometry`
+    (PyTorch's 3-d messages) and `core` in place of `_check_geometry` and `_conv_transpose2d`.
+    """
     check_input_weight_bias(op, input, weight, bias)
     if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)):
         raise TypeError(f"{op}(): argument 'groups' must be int, not {type(groups).__name__}")
@@ -115,8 +121,8 @@ def _transpose_convolve(
         x, weight = x.unsqueeze(2), weight.unsqueeze(2)
         stride, dilation = (1, *stride), (1, *dilation)
         padding, output_padding = (0, *padding), (0, *output_padding)
-    _check_geometry(x, weight, stride, padding, output_padding, dilation)
-    out = _conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups, dilation)
+    (check_geometry or _check_geometry)(x, weight, stride, padding, output_padding, dilation)
+    out = (core or _conv_transpose2d)(x, weight, bias, stride, padding, output_padding, groups, dilation)
     out = out.squeeze(2) if dims == 1 else out
     return out if input.ndim == dims + 2 else out.squeeze(0)
 
