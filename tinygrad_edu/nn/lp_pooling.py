@@ -22,7 +22,7 @@ average pooling and the powers.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from ..ops.conv import per_dim
@@ -48,12 +48,7 @@ def lp_pool1d(
     """
     if not isinstance(kernel_size, int) or isinstance(kernel_size, bool):
         raise TypeError(f"lp_pool1d: kernel_size must be an int, not {type(kernel_size).__name__}")
-    if norm_type == math.inf:
-        return cast(Tensor, max_pool1d(input.abs(), kernel_size, stride, 0, 1, ceil_mode))
-    if norm_type == -math.inf:
-        return -cast(Tensor, max_pool1d(-input.abs(), kernel_size, stride, 0, 1, ceil_mode))
-    mean = avg_pool1d(input**norm_type, kernel_size, stride, 0, ceil_mode)
-    return _root(mean * kernel_size, norm_type)
+    return _lp_pool(max_pool1d, avg_pool1d, 1, input, norm_type, kernel_size, stride, ceil_mode)
 
 
 def lp_pool2d(
@@ -68,13 +63,7 @@ def lp_pool2d(
     Shape: (N, C, H, W) or (C, H, W) -> (N, C, oh, ow) or (C, oh, ow),
     oh = floor((H - kh) / stride) + 1 (ceil with ceil_mode), ow likewise; stride defaults to kernel_size.
     """
-    if norm_type == math.inf:  # the largest |x| of each window
-        return cast(Tensor, max_pool2d(input.abs(), kernel_size, stride, 0, 1, ceil_mode))
-    if norm_type == -math.inf:  # the smallest
-        return -cast(Tensor, max_pool2d(-input.abs(), kernel_size, stride, 0, 1, ceil_mode))
-    mean = avg_pool2d(input**norm_type, kernel_size, stride, 0, ceil_mode)
-    kh, kw = per_dim(kernel_size, 2) or (0, 0)  # (avg_pool2d has refused any other kernel_size)
-    return _root(mean * (kh * kw), norm_type)
+    return _lp_pool(max_pool2d, avg_pool2d, 2, input, norm_type, kernel_size, stride, ceil_mode)
 
 
 def lp_pool3d(
@@ -90,13 +79,27 @@ def lp_pool3d(
     od = floor((D - kd) / stride) + 1 (ceil with ceil_mode), oh and ow likewise;
     stride defaults to kernel_size.
     """
-    if norm_type == math.inf:
-        return cast(Tensor, max_pool3d(input.abs(), kernel_size, stride, 0, 1, ceil_mode))
-    if norm_type == -math.inf:
-        return -cast(Tensor, max_pool3d(-input.abs(), kernel_size, stride, 0, 1, ceil_mode))
-    mean = avg_pool3d(input**norm_type, kernel_size, stride, 0, ceil_mode)
-    kd, kh, kw = per_dim(kernel_size, 3) or (0, 0, 0)  # (avg_pool3d has refused any other kernel_size)
-    return _root(mean * (kd * kh * kw), norm_type)
+    return _lp_pool(max_pool3d, avg_pool3d, 3, input, norm_type, kernel_size, stride, ceil_mode)
+
+
+def _lp_pool(
+    max_pool: Callable[..., Any],
+    avg_pool: Callable[..., Tensor],
+    dims: int,
+    input: Tensor,
+    norm_type: float,
+    kernel_size: Any,
+    stride: Any,
+    ceil_mode: bool,
+) -> Tensor:
+    """The LP pool of `dims` spatial dims, on that many dims' max and average pools."""
+    if norm_type == math.inf:  # the largest |x| of each window
+        return cast(Tensor, max_pool(input.abs(), kernel_size, stride, 0, 1, ceil_mode))
+    if norm_type == -math.inf:  # the smallest
+        return -cast(Tensor, max_pool(-input.abs(), kernel_size, stride, 0, 1, ceil_mode))
+    mean = avg_pool(input**norm_type, kernel_size, stride, 0, ceil_mode)
+    taps = math.prod(per_dim(kernel_size, dims) or ())  # (avg_pool has refused any other kernel_size)
+    return _root(mean * taps, norm_type)
 
 
 def _root(total: Tensor, p: float) -> Tensor:
