@@ -1078,3 +1078,29 @@ def test_descending_sorts_put_nan_first_and_keep_ties_and_integers_in_order():
     assert tg.tensor([1.0, nan, 3.0]).topk(2, largest=False).indices.tolist() == [0, 2]
     assert tg.tensor(np.array([-128, 5], np.int8)).sort(descending=True).values.tolist() == [5, -128]
     assert tg.tensor([[2, 1, 2, 1]]).argsort(descending=True).tolist() == [[0, 2, 1, 3]]
+
+
+# ---------------------------------------------------------------- accumulating in float64
+
+
+@pytest.mark.parametrize(
+    "name, exact",
+    [
+        ("cumsum", lambda x: np.cumsum(x, axis=1)),
+        ("cumprod", lambda x: np.cumprod(x, axis=1)),
+        ("logcumsumexp", lambda x: np.logaddexp.accumulate(x, axis=1)),
+    ],
+)
+def test_running_ops_on_float32_round_once_as_pytorch_does(name, exact):
+    # PyTorch's CPU kernels sum a float32 (or float16) row in float64 and round at
+    # the end; rounding at every one of 20,000 steps drifts from that by many ulps
+    x = (1.0 + (np.random.default_rng(5).random((2, 20_000)) - 0.5) * 1e-3).astype(np.float32)
+    if name == "cumsum":
+        x -= 0.5
+    got = getattr(tg.tensor(x), name)(1)
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(got.data, exact(x.astype(np.float64)).astype(np.float32))
+    h = x[:, :500].astype(np.float16)
+    half = getattr(tg.tensor(h), name)(1)
+    assert half.dtype == np.float16
+    np.testing.assert_array_equal(half.data, exact(h.astype(np.float64)).astype(np.float16))

@@ -26,7 +26,7 @@ from .elementwise import where
 from .joining import cat
 from .more_math import quiet
 from .movement import normalize_dim
-from .reduce import Cumsum, _in_dtype
+from .reduce import Cumsum, _in_dtype, accumulated
 from .selection import _at, _check_int
 from .sorting import ValuesIndices, _itself, _picked
 
@@ -60,7 +60,7 @@ class Cumprod(Function):
     def forward(ctx: Node, x: np.ndarray, dim: int) -> np.ndarray:
         ctx.dim = dim
         # integers and bools multiply as int64, as in PyTorch (NumPy would keep uint8 unsigned)
-        y = np.cumprod(x, axis=dim, dtype=np.int64 if x.dtype.kind in "biu" else None)
+        y = accumulated(np.cumprod, x, dim, np.int64 if x.dtype.kind in "biu" else None)
         ctx.save_for_backward(x, y)
         return y
 
@@ -165,7 +165,7 @@ class LogCumSumExp(Function):
     @quiet  # (a nan gives nan from there on, silently)
     def forward(ctx: Node, x: np.ndarray, dim: int) -> np.ndarray:
         ctx.dim = dim
-        y = np.logaddexp.accumulate(x, axis=dim)
+        y = accumulated(np.logaddexp.accumulate, x, dim)
         ctx.save_for_backward(x, y)
         return y
 
