@@ -31,6 +31,32 @@ def test_dtype_rules():
         tg.set_default_dtype(np.float32)
 
 
+# (list, the dtype torch.tensor infers for it: checked against PyTorch 2.13)
+ELEMENT_DTYPES = [
+    ([np.float64(1.0), 2.0], np.float64),  # a NumPy float keeps its dtype, a Python float is float32
+    ([1, np.float64(2.0)], np.float64),
+    ([np.float32(1.0), 2.0], np.float32),
+    ([np.float16(1.0), 2.0], np.float32),  # float16 and float32: the wider
+    ([np.float16(1.0), np.float16(2.0)], np.float16),
+    ([np.float64(1.0), np.float32(2.0)], np.float64),
+    ([np.int64(1), 2.0], np.float32),  # an integer does not widen a float
+    ([True, np.float64(2.0)], np.float64),
+    ([np.int32(1), 2], np.int64),
+    ([np.int32(1), np.int32(2)], np.int32),
+    ([[1.0, 2.0], (np.float64(3.0), 4.0)], np.float64),  # found at any depth
+    ([np.array([1.0, 2.0]), np.array([3.0, 4.0])], np.float64),
+    ([np.array([1.0, 2.0], dtype=np.float32), [3.0, 4.0]], np.float32),
+    ([[1, 2], [3.0, 4]], np.float32),
+]
+
+
+@pytest.mark.parametrize("data, dtype", ELEMENT_DTYPES, ids=[repr(d) for d, _ in ELEMENT_DTYPES])
+def test_a_list_takes_the_widest_dtype_of_its_numpy_elements_as_in_pytorch(data, dtype):
+    assert tg.tensor(data).dtype == dtype
+    assert tg.tensor(data).tolist() == np.array(data).tolist()
+    assert tg.tensor([tg.tensor(1.0, dtype=tg.float64), 2.0]).dtype == np.float64
+
+
 def test_constructor_copies_and_accepts_tensors():
     a = np.array([1.0, 2.0])
     t = tg.tensor(a)

@@ -47,8 +47,36 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
     if array.dtype.kind not in "biuf":
         raise TypeError(f"tensor: unsupported data of dtype {array.dtype} (need numbers or bools)")
     if dtype is None and not keeps_dtype and array.dtype.kind == "f":
-        array = array.astype(get_default_dtype())  # Python floats default to float32
+        array = array.astype(_float_dtype_of_elements(data))  # Python floats default to float32
     return array
+
+
+_PLAIN = frozenset((float, int, bool))
+
+
+def _float_dtype_of_elements(data: Any) -> np.dtype:
+    """The float dtype PyTorch infers for a nested list that holds floats.
+
+    The widest float among the elements, a Python float counting as the
+    default dtype (float32) and a NumPy float, array or Tensor as its own
+    dtype: [np.float64(1.0), 2.0] is float64, [np.int64(1), 2.0] float32.
+    """
+    found: set[np.dtype] = set()
+    pending: list[Sequence] = [[data]]
+    while pending:  # (a list of Python numbers, the common case, is looked at in C by set(map(...)))
+        items = pending.pop()
+        kinds = set(map(type, items))
+        if float in kinds:
+            found.add(get_default_dtype())
+        if kinds <= _PLAIN:
+            continue
+        for item in items:
+            if isinstance(item, (list, tuple)):
+                pending.append(item)
+            elif isinstance(item, (np.ndarray, np.generic, Tensor)):
+                if item.dtype.kind == "f":
+                    found.add(np.dtype(item.dtype))
+    return np.result_type(*found)
 
 
 class Tensor:
