@@ -461,6 +461,17 @@ OPS = [
         ("Floor", "Ceil", "Trunc"),
         domain=PROBABILITY,
     ),
+    Op(  # a / (b + 1) in (0, 1) and (a - 1) / (b + 1) in (-1, 0): between the jumps
+        "div_rounded",
+        lambda a, b: (
+            tg.div(a, b + 1.0, rounding_mode="trunc") * a
+            + tg.div(a - 1.0, b + 1.0, rounding_mode="floor") * b
+        ),
+        ("DivTrunc", "DivFloor"),
+        arity=2,
+        broadcast=True,
+        domain=PROBABILITY,
+    ),
     Op(
         "round_sign",
         lambda a: a.round() * a + (a - 0.5).sign() * a * a + (a * 10.0).round(-1),
@@ -1438,4 +1449,12 @@ OPS = [
     ),
     Op("layer_norm", _layer_norm, ("Sum", "Sqrt"), arity=2, same_shape=True, min_dims=1),
     Op("embedding", _embedding, ("Index", "IndexAdd"), min_dims=2),
+]
+
+
+# Ops that PyTorch records but cannot differentiate: backward raises, naming the op
+# (test_gradients.py checks each; the table of rows above cannot, having no derivative to compare)
+UNDIFFERENTIABLE = [
+    Op("floor_divide", lambda a, b: a // b, ("FloorDivide", "Undifferentiable"), arity=2, broadcast=True),
+    Op("heaviside", lambda a, b: a.heaviside(b), ("Heaviside",), arity=2, broadcast=True),
 ]

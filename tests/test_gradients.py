@@ -18,7 +18,7 @@ from tinygrad_edu.autograd.function import Function
 from tinygrad_edu.testing import gradcheck, gradgradcheck
 from tinygrad_edu.testing.strategies import broadcastable_shapes, shapes
 
-from .op_table import OPS, Op
+from .op_table import OPS, UNDIFFERENTIABLE, Op
 
 IDS = [op.name for op in OPS]
 
@@ -99,9 +99,24 @@ def _all_functions() -> set[str]:
 
 
 def test_every_function_has_a_row() -> None:
-    covered = {name for op in OPS for name in op.covers}
+    covered = {name for op in OPS + UNDIFFERENTIABLE for name in op.covers}
     missing = _all_functions() - covered
     assert not missing, f"ops without a row in tests/op_table.py: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("op", UNDIFFERENTIABLE, ids=[op.name for op in UNDIFFERENTIABLE])
+@given(data=st.data())
+def test_an_op_without_a_derivative_is_recorded_and_its_backward_raises(op: Op, data: st.DataObject) -> None:
+    inputs = data.draw(op_inputs(op))
+    y = op.fn(*inputs)
+    assert y.requires_grad and y.grad_fn is not None  # recorded, as in PyTorch
+    with pytest.raises(RuntimeError, match=f"derivative for {op.name} is not implemented"):
+        y.sum().backward()
+    assert all(x.grad is None for x in inputs)  # the failed backward changed nothing
+    with pytest.raises(
+        RuntimeError, match=f"derivative for {op.name}"
+    ):  # (not "a second time": nothing freed)
+        y.sum().backward()
 
 
 def test_gradcheck_catches_a_wrong_backward() -> None:

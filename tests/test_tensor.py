@@ -146,7 +146,8 @@ def test_floor_division_and_remainder_as_pythons_and_pytorchs():
     assert (i // 2.0).dtype == np.float32 and (i % 2.5).tolist() == [2.0, 0.5]  # a float lifts ints
     assert (7.5 % tg.tensor([2, -3])).tolist() == [1.5, -1.5]  # the sign of the divisor
     x = tg.tensor([3.5, -2.5], requires_grad=True)
-    assert not (x // 2).requires_grad  # floor division carries no gradient
+    with pytest.raises(RuntimeError, match="derivative for floor_divide is not implemented"):
+        (x // 2).sum().backward()  # recorded, but without a derivative, as in PyTorch
     y = tg.tensor([1.5, 2.0], requires_grad=True)
     (x % y).sum().backward()  # d/dx = 1, d/dy = -floor(x / y)
     assert x.grad.tolist() == [1.0, 1.0] and y.grad.tolist() == [-2.0, 2.0]

@@ -134,9 +134,10 @@ def check_divisor(a: np.ndarray, b: np.ndarray, op: str) -> None:
 def divide_rounded(a: object, b: object, rounding_mode: str, op: str = "div") -> Tensor:
     """a / b rounded toward 0 ("trunc") or down ("floor"), elementwise; integers stay integers.
 
-    Piecewise constant, so no gradient (PyTorch's is 0 everywhere). Floats:
-    trunc(a / b), and floor division as Python's //, which is exact where
-    floor(a / b) would round first. Integers: exact integer division.
+    Floats: trunc(a / b), and floor division as Python's //, which is exact
+    where floor(a / b) would round first. Integers: exact integer division.
+    Piecewise constant: div's gradient is 0, as in PyTorch, and floor_divide
+    (the // operator) has none, also as in PyTorch.
     """
     if rounding_mode not in ("trunc", "floor"):
         raise RuntimeError(
@@ -144,12 +145,10 @@ def divide_rounded(a: object, b: object, rounding_mode: str, op: str = "div") ->
         )
     a, b = operands(a, b)
     check_divisor(a.data, b.data, op)
-    if a.data.dtype.kind != "f" and b.data.dtype.kind != "f":  # (a bool operand is left unpromoted)
-        divide = np.floor_divide if rounding_mode == "floor" else div_trunc_integers
-    else:
-        divide = np.floor_divide if rounding_mode == "floor" else div_trunc
-    with np.errstate(divide="ignore", invalid="ignore"):  # x / 0.0 is inf or nan, as in PyTorch
-        return a._no_grad_op(b, divide)
+    broadcast_shape(a.data.shape, b.data.shape, op=op)
+    if rounding_mode == "trunc":
+        return binary(DivTrunc, a, b)
+    return binary(FloorDivide if op == "floor_divide" else DivFloor, a, b)
 
 
 def div_trunc(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -161,6 +160,60 @@ def div_trunc_integers(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Integer a / b rounded toward 0: floor division, less one step where it rounded a negative down."""
     q = np.floor_divide(a, b)
     return q + ((np.remainder(a, b) != 0) & ((a < 0) != (b < 0)))
+
+
+class DivTrunc(Function):
+    """y = a / b rounded toward 0;  dy/da = dy/db = 0 (0 at the jumps too, as in PyTorch)"""
+
+    @staticmethod
+    def forward(ctx: Node, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):  # x / 0.0 is inf or nan, as in PyTorch
+            if a.dtype.kind == "f":  # (operands share one dtype; a bool one is left unpromoted)
+                return div_trunc(a, b)
+            return div_trunc_integers(a, b)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, Tensor]:
+        zero = Tensor._wrap(np.zeros_like(grad.data))
+        return zero, zero
+
+
+class DivFloor(DivTrunc):
+    """y = a / b rounded down (Python's //);  dy/da = dy/db = 0"""
+
+    @staticmethod
+    def forward(ctx: Node, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.floor_divide(a, b)
+
+
+class Undifferentiable(Function):
+    """An op that is recorded but has no derivative: backward raises, naming the op.
+
+    PyTorch records such ops too (a result that requires grad, with a
+    grad_fn), so that the error comes where the gradient is asked for and
+    says why. A subclass names the op (`op`) and says why (`why`).
+    """
+
+    op: str
+    why: str
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> None:
+        op = ctx.function
+        assert issubclass(op, Undifferentiable)
+        raise RuntimeError(f"derivative for {op.op} is not implemented (as in PyTorch): {op.why}")
+
+
+class FloorDivide(Undifferentiable):
+    """y = a // b, the floor division of the // operator;  no derivative, as in PyTorch"""
+
+    op = "floor_divide"
+    why = (
+        "a // b is piecewise constant, so its derivative is 0 wherever it exists; "
+        "div(a, b, rounding_mode='floor') gives the same values with that zero gradient"
+    )
+    forward = staticmethod(DivFloor.forward)
 
 
 class Pow(Function):

@@ -30,7 +30,7 @@ from ..autograd.function import Function, Node
 from ..dtypes import get_default_dtype, require_float
 from ..tensor import Tensor, _floating, _is_integral
 from .broadcast import as_operand, binary, broadcast_shape, operands
-from .elementwise import check_divisor, div_trunc, where
+from .elementwise import Undifferentiable, check_divisor, div_trunc, where
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -283,7 +283,21 @@ def heaviside(x: Tensor, values: Any) -> Tensor:
             f"got {x.dtype} and {values.dtype}"
         )
     broadcast_shape(x.shape, values.shape, op="heaviside")
-    return Tensor._wrap(np.where(x.data == 0, values.data, x.data > 0).astype(x.dtype, copy=False))
+    return binary(Heaviside, x, values)
+
+
+class Heaviside(Undifferentiable):
+    """y = 0 where x < 0, values where x == 0, 1 where x > 0;  no derivative, as in PyTorch"""
+
+    op = "heaviside"
+    why = (
+        "the step's derivative is 0 everywhere but at 0, where it has none, so no gradient "
+        "could pass; a smooth step such as sigmoid(k * x) has one"
+    )
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray, values: np.ndarray) -> np.ndarray:
+        return np.where(x == 0, values, x > 0).astype(x.dtype, copy=False)
 
 
 # ---------------------------------------------------------------- interpolation, fused arithmetic
