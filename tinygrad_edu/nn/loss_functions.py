@@ -218,17 +218,6 @@ def smooth_l1_loss(
 # ---------------------------------------------------------------- distributions
 
 
-def _xlogx(p: Tensor) -> Tensor:
-    """p log p, with 0 log 0 = 0 (its limit).
-
-    NOTE: the log never sees a 0, which would make the gradient 0 * inf = nan.
-    So at p = 0 the slope of p log p counts as 0 (the true one, log p + 1, is
-    -inf; PyTorch gives nan): a target that requires grad gets a finite gradient.
-    """
-    zero = p == 0
-    return where(zero, 0.0, p * where(zero, 1.0, p).log())
-
-
 def kl_div(
     input: Tensor,
     target: Tensor,
@@ -259,7 +248,7 @@ def kl_div(
     if log_target:
         loss = target.exp() * (target - input)
     else:
-        loss = _xlogx(target) - target * input
+        loss = target.xlogy(target) - target * input  # (0 log 0 = 0, PyTorch's own formula)
     if reduction == "batchmean":
         return loss.sum() / input.shape[0] if input.ndim else loss.sum()
     return _reduce(loss, reduction)
