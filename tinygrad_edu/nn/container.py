@@ -23,6 +23,15 @@ def _only_sequential(other: object) -> Sequential:
     return other
 
 
+def _repeats(container: Sequential, times: object) -> int:
+    """The factor of ``container * times``, checked as PyTorch checks it."""
+    if not isinstance(times, int):
+        raise TypeError(f"unsupported operand type(s) for *: {type(container)} and {type(times)}")
+    if times <= 0:
+        raise ValueError(f"Non-positive multiplication factor {times} for {type(container)}")
+    return times
+
+
 class _ModuleSequence(Module):
     """What Sequential and ModuleList share: modules in order, kept numbered "0", "1", ...
 
@@ -124,6 +133,15 @@ class Sequential(_ModuleSequence):
 
     def __iadd__(self, other: Sequential) -> Sequential:  # type: ignore[override]
         return super().__iadd__(_only_sequential(other))
+
+    def __mul__(self, times: int) -> Sequential:
+        """A new Sequential running these modules `times` times over: the same modules, not copies."""
+        return Sequential().extend(list(self) * _repeats(self, times))
+
+    __rmul__ = __mul__
+
+    def __imul__(self, times: int) -> Sequential:
+        return self.extend(list(self) * (_repeats(self, times) - 1))
 
     def forward(self, input: Any) -> Any:
         for module in self:

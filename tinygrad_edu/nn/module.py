@@ -30,6 +30,7 @@ import numpy as np
 
 from ..autograd.grad_mode import _state
 from ..tensor import RemovableHandle, Tensor, parse_to
+from ..warning import warn
 from .backward_hooks import Grads, HookedCall
 from .input_checks import explain_array_input
 from .parameter import Parameter, is_lazy
@@ -83,6 +84,7 @@ class Module:
     """
 
     training: bool
+    call_super_init: bool = False  # (PyTorch's switch for passing __init__'s arguments up; always off)
 
     def __init__(self) -> None:
         object.__setattr__(self, "training", True)
@@ -211,23 +213,30 @@ class Module:
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if self._forward_pre_hooks:
-            args, kwargs = self._run_pre_hooks(args, kwargs)
-        hooked = None
-        if self._backward_hooks:
-            hooked = HookedCall(self)  # hook nodes go around the positional inputs and the outputs
-            args = hooked.wrap_inputs(args)
-        previous = _state.scope
-        _state.scope = self  # graph nodes made by forward record this module
+        output: Any = None
+        called: list[tuple] = []  # the always_call forward hooks that have run
         try:
-            output = self.forward(*args, **kwargs)
-        except (AttributeError, TypeError) as error:  # (free in Python 3.11 when nothing is raised)
-            explain_array_input(self, args, error)  # a NumPy array given for a Tensor: say so
+            if self._forward_pre_hooks:
+                args, kwargs = self._run_pre_hooks(args, kwargs)
+            hooked = None
+            if self._backward_hooks:
+                hooked = HookedCall(self)  # hook nodes go around the positional inputs and the outputs
+                args = hooked.wrap_inputs(args)
+            previous = _state.scope
+            _state.scope = self  # graph nodes made by forward record this module
+            try:
+                output = self.forward(*args, **kwargs)
+            except (AttributeError, TypeError) as error:  # (free in Python 3.11 when nothing is raised)
+                explain_array_input(self, args, error)  # a NumPy array given for a Tensor: say so
+                raise
+            finally:
+                _state.scope = previous
+            if self._forward_hooks:
+                output = self._run_hooks(args, kwargs, output, called)
+        except Exception:
+            if self._forward_hooks:  # the hooks registered with always_call=True run all the same
+                self._run_always_called(args, kwargs, output, called)
             raise
-        finally:
-            _state.scope = previous
-        if self._forward_hooks:
-            output = self._run_hooks(args, kwargs, output)
         if hooked is not None:
             output = hooked.wrap_outputs(output)
         return output
@@ -249,12 +258,34 @@ class Module:
                     args = result if isinstance(result, tuple) else (result,)
         return args, kwargs
 
-    def _run_hooks(self, args: tuple, kwargs: dict, output: Any) -> Any:
-        for hook, with_kwargs in list(self._forward_hooks):
+    def _run_hooks(self, args: tuple, kwargs: dict, output: Any, called: list) -> Any:
+        for entry in list(self._forward_hooks):
+            hook, with_kwargs, always_call = entry
+            if always_call:
+                called.append(entry)
             result = hook(self, args, kwargs, output) if with_kwargs else hook(self, args, output)
             if result is not None:
                 output = result
         return output
+
+    def _run_always_called(self, args: tuple, kwargs: dict, output: Any, called: list) -> None:
+        """After forward (or a hook) raised: run the always_call hooks that have not run yet.
+
+        `output` is None when forward itself failed. The first error is the one
+        raised; one from such a hook is only reported, as a warning.
+        """
+        for entry in list(self._forward_hooks):
+            hook, with_kwargs, always_call = entry
+            if not always_call or any(entry is done for done in called):
+                continue
+            try:
+                result = hook(self, args, kwargs, output) if with_kwargs else hook(self, args, output)
+                output = output if result is None else result
+            except Exception as error:
+                warn(
+                    f"forward hook with always_call=True raised {type(error).__name__}: {error}; "
+                    "it was silenced, as forward had raised an error already"
+                )
 
     def register_forward_pre_hook(
         self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False
@@ -267,14 +298,22 @@ class Module:
         return _add_hook(self._forward_pre_hooks, (hook, with_kwargs), prepend)
 
     def register_forward_hook(
-        self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False
+        self,
+        hook: Callable[..., Any],
+        *,
+        prepend: bool = False,
+        with_kwargs: bool = False,
+        always_call: bool = False,
     ) -> RemovableHandle:
         """Call ``hook(module, args, output)`` after each forward; a non-None result replaces output.
 
         With ``with_kwargs=True`` the hook is ``hook(module, args, kwargs, output)``.
-        ``prepend=True`` runs it before the hooks already registered.
+        ``prepend=True`` runs it before the hooks already registered. With
+        ``always_call=True`` it runs even when forward, a pre-hook or an
+        earlier hook raises (``output`` is then None if forward did not
+        finish), before the error goes on: a place to undo what a pre-hook set up.
         """
-        return _add_hook(self._forward_hooks, (hook, with_kwargs), prepend)
+        return _add_hook(self._forward_hooks, (hook, with_kwargs, always_call), prepend)
 
     def register_full_backward_pre_hook(
         self, hook: Callable[[Module, Grads], Grads | None], prepend: bool = False
@@ -464,6 +503,14 @@ class Module:
         """Same as ``to(float64)``."""
         return self.to(np.float64)
 
+    def half(self) -> Module:
+        """Same as ``to(float16)``."""
+        return self.to(np.float16)
+
+    def share_memory(self) -> Module:
+        """Itself: with no worker processes, the arrays need no shared memory."""
+        return self
+
     # ------------------------------------------------------------ modes and gradients
 
     def train(self, mode: bool = True) -> Module:
@@ -491,23 +538,39 @@ class Module:
 
     # ------------------------------------------------------------ state dict (state_dict.py)
 
-    def state_dict(self, prefix: str = "", keep_vars: bool = False) -> OrderedDict[str, Any]:
+    def state_dict(
+        self, *args: Any, destination: Any = None, prefix: str = "", keep_vars: bool = False
+    ) -> dict[str, Any]:
         """The NumPy arrays behind the parameters and buffers by key (the Tensors with keep_vars=True).
 
         Not copies, as in PyTorch: the arrays follow training. Take a snapshot
         (of the best model so far, say) with ``copy.deepcopy(model.state_dict())``.
         NOTE: writing into them, like writing into ``.data``, bypasses autograd's
         version checks; load values with `load_state_dict` instead.
+        ``destination``, a dict, receives the entries and is returned, as in
+        PyTorch; so are PyTorch's deprecated positional arguments
+        ``(destination, prefix, keep_vars)``, with its FutureWarning.
         """
+        if args:
+            if len(args) > 3:
+                raise TypeError(f"state_dict() takes at most 3 positional arguments ({len(args)} given)")
+            warn(
+                "Positional args are being deprecated, use kwargs instead: "
+                "state_dict(destination=..., prefix=..., keep_vars=...)",
+                FutureWarning,
+            )
+            given: list[Any] = [*args, *[destination, prefix, keep_vars][len(args) :]]
+            destination, prefix, keep_vars = given
         tensors = state_tensors(self, prefix)
-        if keep_vars:
-            return tensors
-        # (an uninitialized parameter of a lazy layer has no array: it stands for itself, as in PyTorch)
-        return OrderedDict(
-            (key, tensor if is_lazy(tensor) else tensor.data) for key, tensor in tensors.items()
-        )
+        out = OrderedDict() if destination is None else destination
+        for key, tensor in tensors.items():
+            # (an uninitialized parameter of a lazy layer has no array: it stands for itself, as in PyTorch)
+            out[key] = tensor if keep_vars or is_lazy(tensor) else tensor.data
+        return out
 
-    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
+    def load_state_dict(
+        self, state_dict: Mapping[str, Any], strict: bool = True, assign: bool = False
+    ) -> IncompatibleKeys:
         """Copy values into the parameters and buffers, in place; nothing changes if any check fails.
 
         Values must be Tensors or arrays: NumPy's, or anything with ``__array__``,
@@ -515,8 +578,10 @@ class Module:
         refused, as PyTorch refuses it). Raises RuntimeError listing missing and
         unexpected keys (when strict), values of the wrong type and shape
         mismatches (always). Returns (missing_keys, unexpected_keys).
+        ``assign=True`` puts the loaded tensors in place of the old ones instead
+        of copying into them (see state_dict.py).
         """
-        return load_into(self, state_dict, strict)
+        return load_into(self, state_dict, strict, assign)
 
     # ------------------------------------------------------------ printing
 
@@ -542,4 +607,5 @@ class Module:
 
     def __dir__(self) -> list[str]:
         members = list(self._parameters) + list(self._buffers) + list(self._modules)
-        return sorted(set(super().__dir__()) | set(members))
+        # not "0", "1", ...: no attribute syntax reaches them (PyTorch leaves them out too)
+        return sorted(key for key in set(super().__dir__()) | set(members) if not key[0].isdigit())

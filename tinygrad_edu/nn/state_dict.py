@@ -14,6 +14,12 @@ the existing arrays, so the parameters stay the same objects and an
 optimizer made before the load still holds them. An uninitialized parameter
 (or buffer) of a lazy layer (nn/lazy.py) is materialized with the loaded
 value's shape first; an uninitialized value in the checkpoint loads nothing.
+
+With ``assign=True`` (PyTorch's option for building a model without memory
+for its weights first) the checkpoint's tensors are not copied but put in
+place: each parameter becomes a Parameter over the loaded value, with the
+loaded value's dtype, keeping the old one's ``requires_grad``. An optimizer
+made before then holds the old parameters, so make it after the load.
 """
 
 from __future__ import annotations
@@ -26,14 +32,17 @@ import numpy as np
 
 from ..tensor import Tensor
 from .input_checks import type_name
-from .parameter import is_lazy
+from .parameter import Parameter, is_lazy
 
 if TYPE_CHECKING:
     from .module import Module
 
 
-class IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
-    """What `load_state_dict` returns: the keys it missed and the keys it did not know."""
+class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
+    """What `load_state_dict` returns: the keys it missed and the keys it did not know.
+
+    (Named with PyTorch's underscore, so that it prints as PyTorch's does.)
+    """
 
     def __repr__(self) -> str:
         if not self.missing_keys and not self.unexpected_keys:
@@ -41,26 +50,37 @@ class IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpect
         return super().__repr__()
 
 
-def state_tensors(module: Module, prefix: str = "") -> OrderedDict[str, Tensor]:
-    """Key -> tensor for what state_dict saves: per module, parameters then persistent buffers."""
-    out: OrderedDict[str, Tensor] = OrderedDict()
+IncompatibleKeys = _IncompatibleKeys
+
+
+def _state_entries(module: Module, prefix: str = "") -> OrderedDict[str, tuple[Module, str, Tensor]]:
+    """Key -> (module holding it, its name there, tensor): per module, parameters then persistent buffers."""
+    out: OrderedDict[str, tuple[Module, str, Tensor]] = OrderedDict()
     for name, param in module._parameters.items():
         if param is not None:
-            out[prefix + name] = param
+            out[prefix + name] = (module, name, param)
     for name, buffer in module._buffers.items():
         if buffer is not None and name not in module._non_persistent_buffers:
-            out[prefix + name] = buffer
+            out[prefix + name] = (module, name, buffer)
     for name, child in module._modules.items():
         if child is not None:
-            out.update(state_tensors(child, prefix + name + "."))
+            out.update(_state_entries(child, prefix + name + "."))
     return out
 
 
-def load_into(module: Module, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
-    """`Module.load_state_dict`: check every value, then copy them all in place."""
+def state_tensors(module: Module, prefix: str = "") -> OrderedDict[str, Tensor]:
+    """Key -> tensor for what state_dict saves, in PyTorch's order."""
+    return OrderedDict((key, entry[2]) for key, entry in _state_entries(module, prefix).items())
+
+
+def load_into(
+    module: Module, state_dict: Mapping[str, Any], strict: bool = True, assign: bool = False
+) -> _IncompatibleKeys:
+    """`Module.load_state_dict`: check every value, then copy them all in place (or put them in place)."""
     if not isinstance(state_dict, Mapping):
         raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict).__name__}.")
-    own = state_tensors(module)
+    entries = _state_entries(module)
+    own = OrderedDict((key, entry[2]) for key, entry in entries.items())
     missing = [key for key in own if key not in state_dict]
     unexpected = [key for key in state_dict if key not in own]
     values, errors = {}, []
@@ -105,9 +125,23 @@ def load_into(module: Module, state_dict: Mapping[str, Any], strict: bool = True
             f"Error(s) in loading state_dict for {type(module).__name__}:\n\t" + "\n\t".join(errors)
         )
     for key, array in values.items():
-        tensor = own[key]
+        owner, name, tensor = entries[key]
         if is_lazy(tensor):  # a lazy layer's parameter gets its shape from the checkpoint
             tensor.materialize(array.shape)
+        elif assign:
+            _put(owner, name, tensor, state_dict[key], array)
+            continue
         tensor.data[...] = array
         tensor._bump_version()
-    return IncompatibleKeys(missing, unexpected)
+    return _IncompatibleKeys(missing, unexpected)
+
+
+def _put(owner: Module, name: str, old: Tensor, value: Any, array: np.ndarray) -> None:
+    """load_state_dict(assign=True) for one entry: the loaded value takes the old tensor's place."""
+    new = value if isinstance(value, Tensor) else Tensor(array)
+    if isinstance(old, Parameter):
+        if isinstance(new, Parameter):
+            new.requires_grad_(old.requires_grad)
+        else:  # over the same array, as PyTorch's Parameter(tensor) shares its storage
+            new = Parameter(new, requires_grad=old.requires_grad)
+    setattr(owner, name, new)
