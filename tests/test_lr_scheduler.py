@@ -1066,9 +1066,7 @@ def test_state_dict_matches_torch(name, kwargs):
         their_opt.step()
         ours.step()
         theirs.step()
-    their_state = theirs.state_dict()
-    del their_state["_get_lr_called_within_step"]  # PyTorch's guard against calling get_lr directly
-    assert ours.state_dict() == their_state
+    assert ours.state_dict() == theirs.state_dict()  # _get_lr_called_within_step included
     for ours_group, their_group in zip(opt.param_groups, their_opt.param_groups):
         for key in ["initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum", "momentum"]:
             assert ours_group.get(key) == their_group.get(key)

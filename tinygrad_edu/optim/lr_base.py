@@ -68,6 +68,7 @@ class LRScheduler:
                     )
         self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
+        self._get_lr_called_within_step = False  # (PyTorch's name: it is saved in state_dict)
         self._initial_step()
 
     def _initial_step(self) -> None:
@@ -84,8 +85,22 @@ class LRScheduler:
             self._is_initial = False
 
     def get_lr(self) -> list[float]:
-        """The learning rate of each group at epoch ``last_epoch``."""
+        """The learning rate of each group at epoch ``last_epoch``.
+
+        Called by `step`, which has moved ``last_epoch`` on; a subclass's
+        get_lr starts with `_check_get_lr_call`. Read the current rates with
+        `get_last_lr`.
+        """
         raise NotImplementedError
+
+    def _check_get_lr_call(self) -> None:
+        """Warn, as PyTorch does, when get_lr is called from outside `step`.
+
+        Several schedulers compute the next rate from the current one, so a
+        get_lr called on its own returns the rate of a step not taken.
+        """
+        if not self._get_lr_called_within_step:
+            warn("To get the last learning rate computed by the scheduler, please use `get_last_lr()`.")
 
     def get_last_lr(self) -> list[float]:
         """The learning rates the last `step` set, one per param group."""
@@ -117,13 +132,17 @@ class LRScheduler:
         `step` without its checks; `SequentialLR` calls ``_update_lr(0)`` to
         start a scheduler's schedule again at a milestone.
         """
-        if epoch is None:
-            self.last_epoch += 1
-            values = self.get_lr()
-        else:
-            self.last_epoch = epoch
-            closed_form = getattr(self, "_get_closed_form_lr", None)
-            values = closed_form() if closed_form is not None else self.get_lr()
+        self._get_lr_called_within_step = True
+        try:
+            if epoch is None:
+                self.last_epoch += 1
+                values = self.get_lr()
+            else:
+                self.last_epoch = epoch
+                closed_form = getattr(self, "_get_closed_form_lr", None)
+                values = closed_form() if closed_form is not None else self.get_lr()
+        finally:
+            self._get_lr_called_within_step = False
         for group, lr in zip(self.optimizer.param_groups, values):
             group["lr"] = lr
         self._last_lr = self._group_lrs()

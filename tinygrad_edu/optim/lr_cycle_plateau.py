@@ -199,6 +199,7 @@ class OneCycleLR(LRScheduler):
     def get_lr(self) -> list[float]:
         """The rate of each group at step ``last_epoch``; with ``cycle_momentum``
         it also sets each group's momentum for that step."""
+        self._check_get_lr_call()
         step = self.last_epoch
         if step > self.total_steps:
             raise ValueError(

@@ -67,6 +67,10 @@ __all__ = [
 ]
 
 
+class _LRScheduler(LRScheduler):
+    """PyTorch's old name of `LRScheduler`, kept there (and here) for code that subclasses it."""
+
+
 class StepLR(LRScheduler):
     r"""Multiply the learning rate by ``gamma`` every ``step_size`` epochs.
 
@@ -84,6 +88,7 @@ class StepLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        self._check_get_lr_call()
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return self._group_lrs()
         return [lr * self.gamma for lr in self._group_lrs()]
@@ -121,6 +126,7 @@ class MultiStepLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        self._check_get_lr_call()
         if self.last_epoch not in self.milestones:
             return self._group_lrs()
         factor = self.gamma ** self.milestones[self.last_epoch]
@@ -142,6 +148,7 @@ class ExponentialLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        self._check_get_lr_call()
         if self._is_initial:
             return self._group_lrs()
         return [lr * self.gamma for lr in self._group_lrs()]
@@ -182,6 +189,7 @@ class ConstantLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        self._check_get_lr_call()
         if self.last_epoch == 0:
             return [lr * self.factor for lr in self._group_lrs()]
         if self.last_epoch == self.total_iters:
@@ -240,6 +248,7 @@ class LinearLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        self._check_get_lr_call()
         t, s, e = self.last_epoch, self.start_factor, self.end_factor
         if t == 0:
             return [lr * s for lr in self._group_lrs()]
@@ -286,6 +295,7 @@ class PolynomialLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        self._check_get_lr_call()
         t, T = self.last_epoch, self.total_iters
         if self._is_initial or t > T:
             return self._group_lrs()
@@ -334,6 +344,7 @@ class CosineAnnealingLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        self._check_get_lr_call()
         t, T, eta_min = self.last_epoch, self.T_max, self.eta_min
         if self._is_initial:
             return self._group_lrs()
@@ -405,6 +416,7 @@ class LambdaLR(_LambdaScheduler):
     """
 
     def get_lr(self) -> list[float]:
+        self._check_get_lr_call()
         return [base * fn(self.last_epoch) for fn, base in zip(self.lr_lambdas, self.base_lrs)]
 
 
@@ -430,6 +442,7 @@ class MultiplicativeLR(_LambdaScheduler):
     """
 
     def get_lr(self) -> list[float]:
+        self._check_get_lr_call()
         if self._is_initial:
             return self._group_lrs()
         return [lr * fn(self.last_epoch) for fn, lr in zip(self.lr_lambdas, self._group_lrs())]

@@ -347,12 +347,13 @@ class Optimizer:
         self.param_groups = new_groups
 
     def __repr__(self) -> str:
-        lines = [f"{type(self).__name__} ("]
-        for i, group in enumerate(self.param_groups):
-            lines.append(f"Parameter Group {i}")
-            lines.extend(f"    {k}: {group[k]}" for k in sorted(group) if k != "params")
-        lines.append(")")
-        return "\n".join(lines)
+        """PyTorch's layout: each group's hyperparameters, sorted, the groups apart by a blank line."""
+        groups = [
+            f"Parameter Group {i}\n"
+            + "".join(f"    {k}: {group[k]}\n" for k in sorted(group) if k != "params")
+            for i, group in enumerate(self.param_groups)
+        ]
+        return f"{type(self).__name__} (\n" + "\n".join(groups) + ")"
 
 
 def _copy_value(value: Any) -> Any:
