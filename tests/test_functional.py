@@ -210,7 +210,7 @@ def test_bad_arguments_get_errors_that_name_them() -> None:
         AF.hvp(square, x, tg.ones(3))
     with pytest.raises(NotImplementedError, match="reverse mode only"):
         AF.jacobian(square, x, strategy="forward-mode")
-    with pytest.raises(ValueError, match="'sideways'"):
+    with pytest.raises(AssertionError, match="'sideways'"):  # PyTorch 2.13's type
         AF.hessian(lambda t: t.sum(), x, outer_jacobian_strategy="sideways")
     with pytest.raises(RuntimeError, match="floating point"):
         AF.jacobian(square, tg.tensor([1, 2]))

@@ -59,7 +59,7 @@ from .ops.quantiles import mode, nanmedian, nanquantile, quantile
 from .ops.rearranging import repeat_interleave_function as repeat_interleave
 from .ops.searching import argwhere, bucketize, msort, searchsorted, take_along_dim
 from .ops.statistics import std_mean, var_mean
-from .random import Generator, manual_seed
+from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .sampling import bernoulli, multinomial, normal, poisson, randint_like
 from .serialization import load, save
 from .special import polygamma  # (torch's order: polygamma(n, input), not the method's)
@@ -518,6 +518,10 @@ __all__ = [
     "long",
     "lu_unpack",
     "manual_seed",
+    "get_rng_state",
+    "initial_seed",
+    "seed",
+    "set_rng_state",
     "masked_fill",
     "masked_scatter",
     "masked_select",

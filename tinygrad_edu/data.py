@@ -194,7 +194,7 @@ def default_collate(samples: Sequence[Any]) -> Any:
     one Tensor (Python ints become int64, Python floats float64, as in
     PyTorch); tuples and lists are collated element-wise into a list (a
     namedtuple into its own type, so ``batch.x`` works); dicts key by key;
-    strings are returned as they come.
+    strings (and bytes) are returned as they come.
     """
     first = samples[0]
     if isinstance(first, (Tensor, np.ndarray, np.generic, bool, int, float)):
@@ -209,7 +209,7 @@ def default_collate(samples: Sequence[Any]) -> Any:
         if isinstance(first, int) and not isinstance(first, bool):
             batch = batch.astype(np.int64)  # NOTE: the platform int may be 32-bit.
         return Tensor(batch)
-    if isinstance(first, str):
+    if isinstance(first, (str, bytes)):
         return samples
     if isinstance(first, dict):
         return {key: default_collate([s[key] for s in samples]) for key in first}
@@ -281,6 +281,25 @@ def _check_loader_options(
         raise ValueError(
             "batch_size=None option disables auto-batching and is mutually exclusive with drop_last"
         )
+
+
+_FIXED_AFTER_INIT = ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset", "persistent_workers")
+
+
+class _LoaderIterator:
+    """What ``iter(loader)`` returns: one epoch's batches, with ``len()`` the loader's, as in PyTorch."""
+
+    def __init__(self, loader: DataLoader, batches: Iterator[Any]) -> None:
+        self._loader, self._batches = loader, batches
+
+    def __iter__(self) -> _LoaderIterator:
+        return self
+
+    def __next__(self) -> Any:
+        return next(self._batches)
+
+    def __len__(self) -> int:
+        return len(self._loader)
 
 
 class DataLoader:
@@ -371,15 +390,22 @@ class DataLoader:
         self.collate_fn = collate_fn
         # a whole batch by fancy indexing, where that gives what collating would
         self._get_batch = _batch_getter(dataset) if collate_fn is default_collate else None
+        self._initialized = True
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # The sampler and batching were built from these in __init__: changing one later would be ignored.
+        if self.__dict__.get("_initialized") and name in _FIXED_AFTER_INIT:
+            raise ValueError(f"{name} attribute should not be set after {type(self).__name__} is initialized")
+        super().__setattr__(name, value)
 
     def __len__(self) -> int:
         return len(self.sampler if self.batch_sampler is None else self.batch_sampler)  # type: ignore[arg-type]
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> _LoaderIterator:
         # The order is drawn here, not at the first next(): each iter() is one epoch.
         if self.batch_sampler is None:
-            return (self.collate_fn(self.dataset[i]) for i in self.sampler)
-        return self._batches(_epoch_batches(self.batch_sampler))
+            return _LoaderIterator(self, (self.collate_fn(self.dataset[i]) for i in self.sampler))
+        return _LoaderIterator(self, self._batches(_epoch_batches(self.batch_sampler)))
 
     def _batches(self, index_batches: Iterator[Any]) -> Iterator[Any]:
         for indices in index_batches:

@@ -2,27 +2,37 @@
 
 `manual_seed(n)` makes a whole run reproducible. Like PyTorch, the global
 generator starts from a fixed seed, so two fresh processes draw the same
-numbers. A `Generator` of one's own (PyTorch's ``torch.Generator``) keeps a
-stream apart from the global one, e.g. for a reproducible `random_split`::
+numbers. `get_rng_state` / `set_rng_state` save and restore the place in a
+stream (to repeat a random augmentation, say); the state is a uint8 Tensor,
+as PyTorch's is a ByteTensor, though of another size and layout (NumPy's
+PCG64 state, then the seed), so states do not travel between the two.
+
+A `Generator` of one's own (PyTorch's ``torch.Generator``) keeps a stream
+apart from the global one, e.g. for a reproducible `random_split`::
 
     train, test = random_split(dataset, [0.8, 0.2], generator=tg.Generator().manual_seed(42))
 """
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 import numpy as np
 
-from .tensor import check_device
+from .tensor import Tensor, check_device
 
 _INITIAL_SEED = 67280421310721
+_STATE_BYTES = 56  # PCG64's state and increment (16 bytes each), its two cached-draw words, the seed
 
 
 def _check_seed(seed: object) -> int:
+    """A seed as PyTorch takes it: an int in [-2**63, 2**64), a negative one read modulo 2**64."""
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
         raise TypeError(f"manual_seed expects an int, got {type(seed).__name__}")
-    return int(seed)
+    if not -(2**63) <= seed < 2**64:
+        raise ValueError(f"manual_seed expects a seed in [-2**63, 2**64), got {seed}")
+    return int(seed) % 2**64
 
 
 class Generator(np.random.Generator):
@@ -47,6 +57,54 @@ class Generator(np.random.Generator):
         """The seed the stream last started from."""
         return self._seed
 
+    def seed(self) -> int:
+        """Restart the stream from a fresh seed drawn from the operating system; returns that seed."""
+        self.manual_seed(secrets.randbits(64))
+        return self._seed
+
+    @property
+    def device(self) -> str:
+        """Always "cpu" (a device is named by its string here)."""
+        return "cpu"
+
+    def get_state(self) -> Tensor:
+        """The place in the stream, as a uint8 Tensor for `set_state` (which also restores the seed)."""
+        state = self.bit_generator.state
+        words = [
+            state["state"]["state"],
+            state["state"]["inc"],
+            state["has_uint32"],
+            state["uinteger"],
+            self._seed,
+        ]
+        sizes = [16, 16, 8, 8, 8]
+        raw = b"".join(word.to_bytes(size, "little") for word, size in zip(words, sizes))
+        return Tensor(np.frombuffer(raw, dtype=np.uint8).copy())
+
+    def set_state(self, new_state: Tensor) -> Generator:
+        """Go back to a place saved by `get_state`; returns self."""
+        if not isinstance(new_state, Tensor) or new_state.dtype != np.uint8:
+            raise TypeError(
+                f"RNG state must be a uint8 Tensor (from get_rng_state), got {type(new_state).__name__}"
+            )
+        raw = new_state.data.tobytes()
+        if len(raw) != _STATE_BYTES:
+            raise RuntimeError(
+                f"Expected an RNG state of {_STATE_BYTES} bytes (from get_rng_state), but got {len(raw)}"
+            )
+        state, inc, has_uint32, uinteger, seed = (
+            int.from_bytes(raw[lo:hi], "little")
+            for lo, hi in ((0, 16), (16, 32), (32, 40), (40, 48), (48, 56))
+        )
+        self.bit_generator.state = {
+            "bit_generator": "PCG64",
+            "state": {"state": state, "inc": inc},
+            "has_uint32": has_uint32,
+            "uinteger": uinteger,
+        }
+        self._seed = seed
+        return self
+
 
 _generator = Generator()
 
@@ -54,6 +112,26 @@ _generator = Generator()
 def manual_seed(seed: int) -> Generator:
     """Reseed the global generator; returns it."""
     return _generator.manual_seed(seed)
+
+
+def initial_seed() -> int:
+    """The seed the global generator last started from."""
+    return _generator.initial_seed()
+
+
+def seed() -> int:
+    """Reseed the global generator from the operating system's entropy; returns the new seed."""
+    return _generator.seed()
+
+
+def get_rng_state() -> Tensor:
+    """The global generator's state, a uint8 Tensor, for `set_rng_state`."""
+    return _generator.get_state()
+
+
+def set_rng_state(new_state: Tensor) -> None:
+    """Restore the global generator to a state from `get_rng_state`."""
+    _generator.set_state(new_state)
 
 
 def default_generator() -> Generator:

@@ -301,9 +301,12 @@ def _result(ts: tuple | list, single: bool, create_graph: bool) -> Tensors:
 
 
 def _check_strategy(strategy: str, name: str) -> None:
+    if strategy not in ("forward-mode", "reverse-mode"):
+        # AssertionError is PyTorch's type; raised explicitly, so `python -O` keeps it
+        raise AssertionError(
+            f'Expected {name} to be either "forward-mode" or "reverse-mode", got {strategy!r}'
+        )
     if strategy == "forward-mode":
         raise NotImplementedError(
             f"{name}='forward-mode': this engine has reverse mode only (jvp gets J v from two reverse passes)"
         )
-    if strategy != "reverse-mode":
-        raise ValueError(f"{name} must be 'reverse-mode' or 'forward-mode', not {strategy!r}")

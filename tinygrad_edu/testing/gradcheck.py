@@ -169,13 +169,22 @@ def _mismatch(
 
 
 def gradcheck(
-    fn: Callable[..., Tensor | Sequence[Tensor]],
+    func: Callable[..., Tensor | Sequence[Tensor]],
     inputs: Tensor | Sequence[Any],
     *,
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
     raise_exception: bool = True,
+    nondet_tol: float = 0.0,
+    check_undefined_grad: bool = True,
+    check_grad_dtypes: bool = False,
+    check_batched_grad: bool = False,
+    check_batched_forward_grad: bool = False,
+    check_forward_ad: bool = False,
+    check_backward_ad: bool = True,
+    fast_mode: bool = False,
+    masked: bool | None = None,
 ) -> bool:
     """True when backward agrees with finite differences for every input that requires grad.
 
@@ -185,8 +194,34 @@ def gradcheck(
     the output, the input, the element, both values and their difference (or
     returns False when `raise_exception=False`). The inputs are left as they
     were: values, `.grad` and `requires_grad`.
+
+    PyTorch's other options are taken, so its tests run unchanged:
+    ``nondet_tol`` (backward here is deterministic), ``check_undefined_grad``
+    (the engine never hands a backward an undefined gradient), ``fast_mode``
+    (the full check always runs), ``masked`` (there are no sparse
+    tensors) and ``check_grad_dtypes`` (the engine casts every gradient to
+    its input's dtype) change nothing. The checks of forward-mode AD and of
+    vmap (``check_forward_ad``, ``check_batched_grad``,
+    ``check_batched_forward_grad``) raise NotImplementedError when on: this
+    engine has neither.
     """
-    return _gradcheck(fn, inputs, eps, atol, rtol, raise_exception, every_output=False)
+    _unsupported(
+        check_forward_ad=check_forward_ad,
+        check_batched_grad=check_batched_grad,
+        check_batched_forward_grad=check_batched_forward_grad,
+    )
+    if not check_backward_ad:
+        # PyTorch's check; forward AD, the only other thing to check, is not available here
+        raise AssertionError("Expected at least one of check_forward_ad or check_backward_ad to be True")
+    return _gradcheck(func, inputs, eps, atol, rtol, raise_exception, every_output=False)
+
+
+def _unsupported(**options: bool) -> None:
+    for name, value in options.items():
+        if value:
+            raise NotImplementedError(
+                f"gradcheck: {name}=True needs forward-mode AD or vmap, which this engine does not have"
+            )
 
 
 def _gradcheck(
@@ -235,14 +270,23 @@ def _gradcheck(
 
 
 def gradgradcheck(
-    fn: Callable[..., Tensor | Sequence[Tensor]],
+    func: Callable[..., Tensor | Sequence[Tensor]],
     inputs: Tensor | Sequence[Any],
     grad_outputs: Tensor | Sequence[Tensor] | None = None,
     *,
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
+    gen_non_contig_grad_outputs: bool = False,
     raise_exception: bool = True,
+    nondet_tol: float = 0.0,
+    check_undefined_grad: bool = True,
+    check_grad_dtypes: bool = False,
+    check_batched_grad: bool = False,
+    check_fwd_over_rev: bool = False,
+    check_rev_over_rev: bool = True,
+    fast_mode: bool = False,
+    masked: bool = False,
     seed: int = 0,
 ) -> bool:
     """Check second derivatives: gradcheck of the function (inputs, v) -> v^T J(inputs).
@@ -250,10 +294,17 @@ def gradgradcheck(
     As in PyTorch, there is one upstream gradient `v` per output that requires
     grad; they are random (seeded) unless given, and are checked as inputs
     too. Every first derivative is checked, also one that backward made off
-    the graph (PyTorch skips those when another one is on it).
+    the graph (PyTorch skips those when another one is on it). PyTorch's
+    other options are taken as by `gradcheck` (``gen_non_contig_grad_outputs``
+    changes nothing: NumPy arrays need no contiguous layout);
+    ``check_fwd_over_rev=True`` raises NotImplementedError. `seed` (not in
+    PyTorch) seeds the random upstream gradients.
     """
+    _unsupported(check_fwd_over_rev=check_fwd_over_rev, check_batched_grad=check_batched_grad)
+    if not check_rev_over_rev:
+        raise AssertionError("Expected at least one of check_fwd_over_rev or check_rev_over_rev to be True")
     inputs = _checked_inputs(inputs)
-    differentiable_outputs = [o for o in _outputs(fn, inputs) if o.requires_grad]
+    differentiable_outputs = [o for o in _outputs(func, inputs) if o.requires_grad]
     if not differentiable_outputs:
         raise ValueError(
             "gradgradcheck: none of the function's outputs requires grad (was it computed under "
@@ -276,7 +327,7 @@ def gradgradcheck(
 
     def first_derivatives(*args: Any) -> tuple[Tensor, ...]:
         xs, vs = args[:n], args[n:]
-        outs = [o for o in _outputs(fn, xs) if o.requires_grad]
+        outs = [o for o in _outputs(func, xs) if o.requires_grad]
         grads = autograd_grad(
             outs, [xs[k] for k in differentiable], list(vs), create_graph=True, allow_unused=True
         )
