@@ -1,11 +1,13 @@
 """Datasets, samplers and mini-batch loading, shaped like ``torch.utils.data``.
 
-A :class:`Dataset` maps an index to a sample. A sampler says which indices an
-epoch visits, in which order (:class:`RandomSampler` and the others live in
-`sampler.py` and are re-exported here). A :class:`DataLoader` walks a
-dataset in the order of its sampler and stacks ``batch_size`` samples along a
-new first dimension, yielding Tensors; with ``batch_size=None`` it yields the
-samples one by one, their arrays made Tensors.
+A :class:`Dataset` maps an index to a sample; an :class:`IterableDataset`
+is a stream of samples (both live in `dataset.py`, with the other data sets,
+and are re-exported here). A sampler says which indices an epoch visits, in
+which order (:class:`RandomSampler` and the others live in `sampler.py`). A
+:class:`DataLoader` walks a dataset in the order of its sampler (a stream in
+its own order) and stacks ``batch_size`` samples along a new first
+dimension, yielding Tensors; with ``batch_size=None`` it yields the samples
+one by one, their arrays made Tensors.
 
 For a :class:`TensorDataset` (and a :class:`Subset` of one) the loader gathers
 a whole batch with one NumPy fancy-indexing call per tensor instead of a
@@ -25,7 +27,6 @@ inside the package (see ``datasets/DATA_LICENSE.md``).
 
 from __future__ import annotations
 
-import bisect
 import functools
 import gzip
 import itertools
@@ -36,8 +37,18 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_edu.random import default_generator, generator_or_seed
-from tinygrad_edu.sampler import (
+from .dataset import (
+    ChainDataset,
+    ConcatDataset,
+    Dataset,
+    IterableDataset,
+    Subset,
+    TensorDataset,
+    get_worker_info,
+    random_split,
+)
+from .random import generator_or_seed
+from .sampler import (
     BatchSampler,
     RandomSampler,
     Sampler,
@@ -47,14 +58,16 @@ from tinygrad_edu.sampler import (
     _epoch_batches,
     uses_own,
 )
-from tinygrad_edu.tensor import Tensor
-from tinygrad_edu.warning import warn
+from .tensor import Tensor
+from .warning import warn
 
 __all__ = [
     "BatchSampler",
+    "ChainDataset",
     "ConcatDataset",
     "DataLoader",
     "Dataset",
+    "IterableDataset",
     "RandomSampler",
     "Sampler",
     "SequentialSampler",
@@ -64,114 +77,13 @@ __all__ = [
     "WeightedRandomSampler",
     "default_collate",
     "default_convert",
+    "get_worker_info",
     "load_digits",
     "random_split",
 ]
 
 
-class Dataset:
-    """A map-style data set: ``dataset[i]`` is the i-th sample.
-
-    Subclasses implement ``__getitem__`` and ``__len__``.
-    """
-
-    def __getitem__(self, index: Any) -> Any:
-        raise NotImplementedError(f"{type(self).__name__} must implement __getitem__")
-
-    def __len__(self) -> int:
-        raise NotImplementedError(f"{type(self).__name__} must implement __len__")
-
-    def __add__(self, other: Dataset) -> ConcatDataset:
-        """``a + b``: the samples of a, then those of b."""
-        return ConcatDataset([self, other])
-
-
-class TensorDataset(Dataset):
-    """Samples are the rows of the given tensors: ``dataset[i]`` is
-    ``(tensors[0][i], tensors[1][i], ...)``.
-
-    Every tensor must have the same size along its first dimension. NumPy
-    arrays are accepted too and wrapped as Tensors (keeping their dtype).
-    Samples are plain tensors without gradient tracking: a data set holds
-    data, not parameters.
-    """
-
-    def __init__(self, *tensors: Tensor | np.ndarray) -> None:
-        if not tensors:
-            raise ValueError("TensorDataset needs at least one tensor")
-        wrapped = []
-        for t in tensors:
-            if not isinstance(t, (Tensor, np.ndarray)):
-                raise TypeError(f"TensorDataset takes Tensors or numpy arrays, got {type(t).__name__}")
-            t = t if isinstance(t, Tensor) else Tensor(t)
-            if t.data.ndim == 0:
-                raise ValueError("TensorDataset cannot hold a 0-d tensor (it has no rows)")
-            wrapped.append(t)
-        sizes = [t.shape[0] for t in wrapped]
-        if len(set(sizes)) != 1:
-            # AssertionError is PyTorch's type for this; raised explicitly, so `python -O` keeps it
-            raise AssertionError(
-                "Size mismatch between tensors: first dimensions are " + ", ".join(str(s) for s in sizes)
-            )
-        self.tensors: tuple[Tensor, ...] = tuple(wrapped)
-
-    def __getitem__(self, index: int) -> tuple[Tensor, ...]:
-        # NOTE: the trailing ``...`` makes a 0-d array rather than a NumPy
-        # scalar, so a float64 label cannot be mistaken for a Python float.
-        return tuple(Tensor(t.data[index, ...]) for t in self.tensors)
-
-    def __len__(self) -> int:
-        return self.tensors[0].shape[0]
-
-    def _gather(self, indices: np.ndarray) -> list[Tensor]:
-        """All samples at ``indices`` at once, stacked along a new first dim (a batch, as collated)."""
-        return [Tensor(t.data[indices]) for t in self.tensors]
-
-
-class Subset(Dataset):
-    """The samples of ``dataset`` at the positions ``indices``, in that order."""
-
-    def __init__(self, dataset: Dataset, indices: Sequence[int] | np.ndarray) -> None:
-        self.dataset = dataset
-        self.indices = np.asarray(indices, dtype=np.int64).reshape(-1)
-
-    def __getitem__(self, index: int | list[int]) -> Any:
-        if isinstance(index, list):  # several samples at once, as PyTorch's Subset allows
-            return self.dataset[[int(self.indices[i]) for i in index]]
-        return self.dataset[int(self.indices[index])]
-
-    def __len__(self) -> int:
-        return len(self.indices)
-
-
-class ConcatDataset(Dataset):
-    """The samples of several data sets one after another, as one data set.
-
-    ``cumulative_sizes[k]`` is the number of samples in ``datasets[0..k]``,
-    so sample i lives in the first data set whose cumulative size exceeds i.
-    """
-
-    def __init__(self, datasets: Iterable[Dataset]) -> None:
-        self.datasets: list[Dataset] = list(datasets)
-        if not self.datasets:  # (PyTorch's type, raised explicitly, so `python -O` keeps it)
-            raise AssertionError("datasets should not be an empty iterable")
-        self.cumulative_sizes: list[int] = list(itertools.accumulate(len(d) for d in self.datasets))
-
-    def __len__(self) -> int:
-        return self.cumulative_sizes[-1]
-
-    def __getitem__(self, index: int) -> Any:
-        if index < 0:
-            if -index > len(self):
-                raise ValueError("absolute value of index should not exceed dataset length")
-            index += len(self)
-        which = bisect.bisect_right(self.cumulative_sizes, index)
-        if which == len(self.datasets):
-            raise IndexError(f"index {index} is out of range for a ConcatDataset of {len(self)} samples")
-        return self.datasets[which][index - (self.cumulative_sizes[which - 1] if which else 0)]
-
-
-def _batch_getter(dataset: Dataset) -> Callable[[np.ndarray], Any] | None:
+def _batch_getter(dataset: Dataset[Any]) -> Callable[[np.ndarray], Any] | None:
     """A function fetching a whole batch by fancy indexing, or None where the
     data set must be read sample by sample.
 
@@ -283,23 +195,68 @@ def _check_loader_options(
         )
 
 
+def _check_stream_options(shuffle: object, sampler: object, batch_sampler: object) -> None:
+    """PyTorch's errors for the options that need indices, given with an IterableDataset (first)."""
+    if shuffle not in {False, None}:  # both mean unspecified (False was the default once)
+        raise ValueError(
+            f"DataLoader with IterableDataset: expected unspecified shuffle option, but got shuffle={shuffle}"
+        )
+    if sampler is not None:
+        raise ValueError(
+            f"DataLoader with IterableDataset: expected unspecified sampler option, but got sampler={sampler}"
+        )
+    if batch_sampler is not None:
+        raise ValueError(
+            "DataLoader with IterableDataset: expected unspecified batch_sampler option, "
+            f"but got batch_sampler={batch_sampler}"
+        )
+
+
+class _InfiniteConstantSampler(Sampler[None]):
+    """The sampler of a loader over an IterableDataset: None, forever, as PyTorch's.
+
+    A stream has no indices to draw. This stands in as ``loader.sampler``
+    (and inside ``loader.batch_sampler``), with no ``len``; the loader reads
+    the samples from ``iter(dataset)`` itself.
+    """
+
+    def __iter__(self) -> Iterator[None]:
+        return itertools.repeat(None)
+
+
 _FIXED_AFTER_INIT = ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset", "persistent_workers")
 
 
 class _LoaderIterator:
-    """What ``iter(loader)`` returns: one epoch's batches, with ``len()`` the loader's, as in PyTorch."""
+    """What ``iter(loader)`` returns: one epoch's batches, as in PyTorch.
+
+    Its ``len()`` is that of the loader's batch sampler (its sampler with
+    ``batch_size=None``), so over an IterableDataset it is a TypeError. There
+    it also warns at each batch past the data set's length as last read by
+    ``len(loader)`` before this epoch began: PyTorch's check that ``__len__``
+    told the truth. Like PyTorch, it counts batches against that number of
+    samples, so with ``batch_size > 1`` a stream may run long unwarned.
+    """
 
     def __init__(self, loader: DataLoader, batches: Iterator[Any]) -> None:
         self._loader, self._batches = loader, batches
+        self._reported_len, self._num_yielded = loader._reported_len, 0
 
     def __iter__(self) -> _LoaderIterator:
         return self
 
     def __next__(self) -> Any:
-        return next(self._batches)
+        batch = next(self._batches)
+        self._num_yielded += 1
+        if self._reported_len is not None and self._num_yielded > self._reported_len:
+            warn(
+                f"Length of IterableDataset {self._loader.dataset} was reported to be {self._reported_len}"
+                f"(when accessing len(dataloader)), but {self._num_yielded} samples have been fetched. "
+            )
+        return batch
 
     def __len__(self) -> int:
-        return len(self._loader)
+        return len(self._loader._index_sampler)  # type: ignore[arg-type]
 
 
 class DataLoader:
@@ -322,6 +279,16 @@ class DataLoader:
     ``drop_last``. ``len(loader)`` is the length of the batch sampler (of the
     sampler with ``batch_size=None``).
 
+    An :class:`IterableDataset` gives its samples in its own order: each
+    ``iter(loader)`` calls ``iter(dataset)`` and takes ``batch_size``
+    samples at a time from it, in order, until it ends (``drop_last`` drops
+    a last short batch). A stream has no indices, so ``shuffle``,
+    ``sampler`` and ``batch_sampler`` are errors with it (shuffle it inside
+    ``__iter__`` instead); ``len(loader)`` needs the data set's own
+    ``__len__`` (a TypeError without one), is counted in batches from it,
+    and the loader warns when more batches come than that length (see
+    `_LoaderIterator`).
+
     ``batch_size=None`` turns batching off: the loader yields each sample on
     its own, passed through :func:`default_convert` (a TensorDataset sample
     becomes a list of Tensors without the batch dimension), and
@@ -343,9 +310,9 @@ class DataLoader:
 
     def __init__(
         self,
-        dataset: Dataset,
+        dataset: Dataset[Any],
         batch_size: int | None = 1,
-        shuffle: bool = False,
+        shuffle: bool | None = None,
         sampler: Iterable[Any] | None = None,
         batch_sampler: Iterable[Sequence[Any]] | None = None,
         num_workers: int = 0,
@@ -364,23 +331,29 @@ class DataLoader:
         seed: int | None = None,
     ) -> None:
         prefetch_factor = _check_worker_options(num_workers, timeout, prefetch_factor, persistent_workers)
+        is_stream = isinstance(dataset, IterableDataset)
+        if is_stream:  # checked first, as PyTorch does: no sampler can help with a stream
+            _check_stream_options(shuffle, sampler, batch_sampler)
+        shuffle = bool(shuffle)
         _check_loader_options(batch_size, shuffle, sampler, batch_sampler, drop_last)
         self.dataset = dataset
-        self.shuffle = bool(shuffle)
+        self.shuffle = shuffle
         # the worker and pinned-memory options, kept as PyTorch keeps them (they change nothing here)
         self.num_workers, self.timeout, self.prefetch_factor = num_workers, timeout, prefetch_factor
         self.worker_init_fn, self.multiprocessing_context = worker_init_fn, multiprocessing_context
         self.persistent_workers, self.in_order = persistent_workers, in_order
         self.pin_memory, self.pin_memory_device = pin_memory, pin_memory_device
         self.generator = generator_or_seed(generator, seed)
-        if sampler is None and shuffle:
-            sampler = RandomSampler(dataset, generator=self.generator)
+        if is_stream:
+            sampler = _InfiniteConstantSampler()
+        elif sampler is None and shuffle:
+            sampler = RandomSampler(dataset, generator=self.generator)  # type: ignore[arg-type]
         elif sampler is None:
-            sampler = SequentialSampler(dataset)
+            sampler = SequentialSampler(dataset)  # type: ignore[arg-type]
         if batch_sampler is not None:  # it makes the batches: batch_size and drop_last have no say
             batch_size, drop_last = None, False
         elif batch_size is not None:
-            batch_sampler = BatchSampler(sampler, batch_size, drop_last)
+            batch_sampler = BatchSampler(sampler, batch_size, drop_last)  # type: ignore[arg-type]
         self.sampler = sampler
         self.batch_sampler = batch_sampler
         self.batch_size = None if batch_size is None else int(batch_size)
@@ -390,6 +363,7 @@ class DataLoader:
         self.collate_fn = collate_fn
         # a whole batch by fancy indexing, where that gives what collating would
         self._get_batch = _batch_getter(dataset) if collate_fn is default_collate else None
+        self._reported_len: int | None = None  # a stream's length, as len(loader) last read it
         self._initialized = True
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -398,10 +372,24 @@ class DataLoader:
             raise ValueError(f"{name} attribute should not be set after {type(self).__name__} is initialized")
         super().__setattr__(name, value)
 
+    @property
+    def _index_sampler(self) -> Iterable[Any]:
+        """What an epoch iterates over: the batch sampler, or the sampler with ``batch_size=None``."""
+        return self.sampler if self.batch_sampler is None else self.batch_sampler
+
     def __len__(self) -> int:
-        return len(self.sampler if self.batch_sampler is None else self.batch_sampler)  # type: ignore[arg-type]
+        if isinstance(self.dataset, IterableDataset):
+            # the stream's own length, kept to warn if more comes (_LoaderIterator)
+            length = self._reported_len = len(self.dataset)  # type: ignore[arg-type]
+            if self.batch_size is not None:
+                length = length // self.batch_size if self.drop_last else math.ceil(length / self.batch_size)
+            return length
+        return len(self._index_sampler)  # type: ignore[arg-type]
 
     def __iter__(self) -> _LoaderIterator:
+        if isinstance(self.dataset, IterableDataset):
+            # iter(dataset) now, not at the first next(), as PyTorch does: each iter() is a fresh stream
+            return _LoaderIterator(self, self._stream(iter(self.dataset)))
         # The order is drawn here, not at the first next(): each iter() is one epoch.
         if self.batch_sampler is None:
             return _LoaderIterator(self, (self.collate_fn(self.dataset[i]) for i in self.sampler))
@@ -415,41 +403,20 @@ class DataLoader:
                 keys = indices.tolist() if isinstance(indices, np.ndarray) else indices
                 yield self.collate_fn([self.dataset[i] for i in keys])
 
+    def _stream(self, samples: Iterator[Any]) -> Iterator[Any]:
+        """A stream's batches: ``batch_size`` samples at a time, collated, or each sample converted."""
+        if self.batch_size is None:
+            # map asks the stream again at every next(), as PyTorch's loader does
+            return map(self.collate_fn, samples)
+        return self._stream_batches(samples, self.batch_size)
 
-def random_split(
-    dataset: Dataset,
-    lengths: Sequence[int | float],
-    generator: np.random.Generator | None = None,
-    seed: int | None = None,
-) -> list[Subset]:
-    """Split ``dataset`` into non-overlapping random subsets of the given lengths.
-
-    ``lengths`` are either sample counts summing to ``len(dataset)`` or
-    fractions summing to 1; as in PyTorch, fractional lengths are floored and
-    the leftover samples are given one each to the subsets in turn.
-    """
-    n = len(dataset)
-    if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
-        if any(not 0 <= frac <= 1 for frac in lengths):
-            raise ValueError(f"Fractions must lie in [0, 1], got {list(lengths)}")
-        counts = [math.floor(n * frac) for frac in lengths]
-        for i in range(n - sum(counts)):
-            counts[i % len(counts)] += 1
-        for i, count in enumerate(counts):
-            if count == 0:
-                warn(f"Length of split at index {i} is 0")
-    else:
-        counts = [int(length) for length in lengths]
-        if any(c != length or c < 0 for c, length in zip(counts, lengths)):
-            raise ValueError(f"Lengths must be non-negative ints or fractions, got {lengths}")
-    if sum(counts) != n:
-        raise ValueError(
-            f"Sum of input lengths ({sum(counts)}) does not equal the length of the input dataset ({n})"
-        )
-    rng = generator_or_seed(generator, seed)
-    order = (rng if rng is not None else default_generator()).permutation(n)
-    bounds = np.cumsum([0, *counts])
-    return [Subset(dataset, order[lo:hi]) for lo, hi in itertools.pairwise(bounds)]
+    def _stream_batches(self, samples: Iterator[Any], batch_size: int) -> Iterator[Any]:
+        while True:
+            batch = list(itertools.islice(samples, batch_size))
+            if batch and (len(batch) == batch_size or not self.drop_last):
+                yield self.collate_fn(batch)
+            if len(batch) < batch_size:  # the stream has ended: it is not asked again, as in PyTorch
+                return
 
 
 @functools.cache
