@@ -73,7 +73,7 @@ def progress(iterable, desc: str):
         from tqdm import tqdm
     except ImportError:
         return iterable
-    return tqdm(iterable, desc=desc)
+    return tqdm(iterable, desc=desc, disable=None)  # None: no bar when output is not a terminal
 
 
 def show(bar, text: str) -> None:

@@ -64,7 +64,7 @@ def progress(iterable, desc: str):
         from tqdm import tqdm
     except ImportError:
         return iterable
-    return tqdm(iterable, desc=desc)
+    return tqdm(iterable, desc=desc, disable=None)  # None: no bar when output is not a terminal
 
 
 def report(name: str, model: nn.Module, losses: list[float]) -> float:
