@@ -57,6 +57,15 @@ def test_a_list_takes_the_widest_dtype_of_its_numpy_elements_as_in_pytorch(data,
     assert tg.tensor([tg.tensor(1.0, dtype=tg.float64), 2.0]).dtype == np.float64
 
 
+def test_array_likes_of_other_kinds_keep_the_default_float_dtype():
+    import array
+
+    # not lists: nothing to look into, so the default dtype, as before lists were looked into
+    assert tg.tensor(array.array("d", [1.0, 2.0])).dtype == np.float32
+    assert tg.tensor(memoryview(array.array("d", [1.0]))).dtype == np.float32
+    assert tg.tensor([array.array("d", [1.0]), [2.0]]).dtype == np.float32
+
+
 def test_constructor_copies_and_accepts_tensors():
     a = np.array([1.0, 2.0])
     t = tg.tensor(a)

@@ -60,9 +60,12 @@ def _float_dtype_of_elements(data: Any) -> np.dtype:
     The widest float among the elements, a Python float counting as the
     default dtype (float32) and a NumPy float, array or Tensor as its own
     dtype: [np.float64(1.0), 2.0] is float64, [np.int64(1), 2.0] float32.
+    Anything else (a Python float, another library's array) gets the default dtype.
     """
+    if not isinstance(data, (list, tuple)):
+        return get_default_dtype()
     found: set[np.dtype] = set()
-    pending: list[Sequence] = [[data]]
+    pending: list[Sequence] = [data]
     while pending:  # (a list of Python numbers, the common case, is looked at in C by set(map(...)))
         items = pending.pop()
         kinds = set(map(type, items))
@@ -76,7 +79,7 @@ def _float_dtype_of_elements(data: Any) -> np.dtype:
             elif isinstance(item, (np.ndarray, np.generic, Tensor)):
                 if item.dtype.kind == "f":
                     found.add(np.dtype(item.dtype))
-    return np.result_type(*found)
+    return np.result_type(*found) if found else get_default_dtype()
 
 
 class Tensor:
