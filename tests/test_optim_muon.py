@@ -122,8 +122,14 @@ def test_muon_defaults_errors_and_a_failed_step_that_changes_nothing():
         opt.step()
     opt.param_groups[0]["ns_coefficients"] = DEFAULT_NS_COEFFICIENTS
     bias = tg.zeros(3, requires_grad=True)
-    bias.grad = tg.ones(3)
     opt.add_param_group({"params": [bias]})  # (PyTorch checks the shape in __init__ only)
+
+    def closure():  # the gradients a closure makes are checked too
+        bias.grad = tg.ones(3)
+        return 0.0
+
+    with pytest.raises(ValueError, match="gradient must be a 2D matrix"):
+        opt.step(closure)
     with pytest.raises(ValueError, match="gradient must be a 2D matrix"):
         opt.step()
     np.testing.assert_array_equal(v.data, before)

@@ -118,8 +118,9 @@ class Muon(Optimizer):
                         f"Muon only supports 2D parameters whereas we found a parameter with size: {p.shape}"
                     )
 
-    def step(self, closure: Any = None) -> Any:
-        # checked for every group before any parameter changes (PyTorch checks in the loop)
+    def _check_grads(self) -> None:
+        # after the closure and before any parameter changes (PyTorch checks in its update loop)
+        super()._check_grads()
         for group in self.param_groups:
             if group["ns_steps"] >= 100:
                 raise ValueError("Number of steps must be less than 100 for computational efficiency")
@@ -128,7 +129,6 @@ class Muon(Optimizer):
             for p in group["params"]:
                 if p.grad is not None and p.grad.ndim != 2:
                     raise ValueError("Param gradient must be a 2D matrix")
-        return super().step(closure)
 
     def _step_group(self, group: dict[str, Any]) -> None:
         lr, momentum = group["lr"], group["momentum"]
