@@ -30,7 +30,6 @@ from __future__ import annotations
 import functools
 import gzip
 import itertools
-import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import resources
 from typing import Any
@@ -56,6 +55,7 @@ from .sampler import (
     SubsetRandomSampler,
     WeightedRandomSampler,
     _epoch_batches,
+    batch_count,
     uses_own,
 )
 from .tensor import Tensor
@@ -382,7 +382,7 @@ class DataLoader:
             # the stream's own length, kept to warn if more comes (_LoaderIterator)
             length = self._reported_len = len(self.dataset)  # type: ignore[arg-type]
             if self.batch_size is not None:
-                length = length // self.batch_size if self.drop_last else math.ceil(length / self.batch_size)
+                length = batch_count(length, self.batch_size, self.drop_last)
             return length
         return len(self._index_sampler)  # type: ignore[arg-type]
 

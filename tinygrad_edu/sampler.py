@@ -248,8 +248,12 @@ class BatchSampler(Sampler[list[int]]):
             yield batch
 
     def __len__(self) -> int:
-        n = len(self.sampler)  # type: ignore[arg-type]
-        return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
+        return batch_count(len(self.sampler), self.batch_size, self.drop_last)  # type: ignore[arg-type]
+
+
+def batch_count(n: int, batch_size: int, drop_last: bool) -> int:
+    """How many batches n samples make: a last short batch counts unless dropped."""
+    return n // batch_size if drop_last else math.ceil(n / batch_size)
 
 
 def _epoch_batches(batch_sampler: Iterable[Any]) -> Iterator[Any]:
