@@ -248,6 +248,15 @@ def test_shape_mismatch_names_both_shapes_and_the_op():
         a.reshape(4)
 
 
+def test_broadcast_error_names_the_clashing_sizes_at_the_rightmost_dim_as_pytorch():
+    # PyTorch compares from the last dim: (2, 3) with (3, 2) clashes first at dim -1
+    with pytest.raises(RuntimeError, match=r"sizes 3 and 2 at dimension -1 \(counting from the right\)"):
+        tg.zeros(2, 3) + tg.zeros(3, 2)
+    with pytest.raises(RuntimeError, match=r"sizes 4 and 1 and 5 at dimension -2"):
+        tg.broadcast_shapes((4, 1), (1,), (5, 1))
+    assert tg.broadcast_shapes((5, 1, 4), (3, 1), ()) == (5, 3, 4)
+
+
 def test_shape_ops():
     t = tg.tensor(np.arange(6.0).reshape(2, 3))
     assert t.reshape(3, 2).shape == (3, 2) and t.view(-1).shape == (6,)

@@ -81,7 +81,7 @@ def binary_cross_entropy(
     target = _as_tensor(target, input)
     if target.shape != input.shape:
         raise ValueError(
-            f"Using a target size ({target.shape}) that is different to the input size ({input.shape}) "
+            f"Using a target size {target.shape} that is different to the input size {input.shape} "
             "is deprecated. Please ensure they have the same size."
         )
     if target.dtype != input.dtype:

@@ -94,8 +94,8 @@ def _constant_weight(weight: W, op: str, name: str) -> W:
 def _warn_shapes(op: str, input: Tensor, target: Tensor) -> None:
     if input.shape != target.shape:
         warn(
-            f"{op}: using a target size ({target.shape}) that is different to the input size "
-            f"({input.shape}). This will likely lead to incorrect results due to broadcasting. "
+            f"{op}: using a target size {target.shape} that is different to the input size "
+            f"{input.shape}. This will likely lead to incorrect results due to broadcasting. "
             "Please ensure they have the same size."
         )
 

@@ -73,21 +73,23 @@ def _check_fits(value: int, dtype: np.dtype) -> None:
 
 
 def broadcast_shape(*shapes: tuple[int, ...], op: str = "broadcast") -> tuple[int, ...]:
-    """The shape that all `shapes` broadcast to, or a RuntimeError naming them."""
-    longest = max(shapes, key=len)
-    result = list(longest)
-    ndim = len(result)
-    for shape in shapes:
-        for axis, n in enumerate(shape, ndim - len(shape)):  # aligned from the right
-            if n != result[axis] and n != 1:
-                if result[axis] != 1:
-                    shown = " and ".join(str(tuple(s)) for s in shapes)
-                    sizes = tuple(s[axis - ndim] if ndim - axis <= len(s) else 1 for s in shapes)
-                    raise RuntimeError(
-                        f"{op}: shapes {shown} are not broadcastable: sizes {sizes} "
-                        f"at dimension {axis - ndim} (counting from the right)"
-                    )
-                result[axis] = n
+    """The shape that all `shapes` broadcast to, or a RuntimeError naming them.
+
+    Sizes are compared from the last dim backwards, as PyTorch does, so the
+    error names the rightmost dim where two sizes other than 1 differ.
+    """
+    ndim = max(len(shape) for shape in shapes)
+    result = [1] * ndim
+    for axis in range(-1, -ndim - 1, -1):
+        sizes = [shape[axis] if -axis <= len(shape) else 1 for shape in shapes]
+        others = {n for n in sizes if n != 1}
+        if len(others) > 1:
+            shown = " and ".join(str(tuple(s)) for s in shapes)
+            raise RuntimeError(
+                f"{op}: shapes {shown} are not broadcastable: sizes {' and '.join(map(str, sizes))} "
+                f"at dimension {axis} (counting from the right), where sizes must be equal or 1"
+            )
+        result[axis] = others.pop() if others else 1
     return tuple(result)
 
 
