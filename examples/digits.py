@@ -56,7 +56,9 @@ def train(args: argparse.Namespace) -> dict:
     x_train, y_train, x_test, y_test = split(images / 16.0, labels, 0.2, args.seed)
     train_set = TensorDataset(tg.tensor(x_train.astype(np.float32)), tg.tensor(y_train))
     x_test_t, y_test_t = tg.tensor(x_test.astype(np.float32)), tg.tensor(y_test)
-    loader = DataLoader(train_set, batch_size=args.batch_size, shuffle=True, seed=args.seed)
+    loader = DataLoader(
+        train_set, batch_size=args.batch_size, shuffle=True, generator=tg.Generator().manual_seed(args.seed)
+    )
 
     model = make_model(args.hidden)
     loss_fn = nn.CrossEntropyLoss()

@@ -51,9 +51,12 @@ def run(
     model = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
     optimizer = make_optimizer(model.parameters())
     loss_fn = nn.CrossEntropyLoss()
-    # A loader with a fixed seed shuffles the same way in every run: the same batches in the same order.
+    # A loader with its own seeded generator shuffles the same way in every run: the same batches, same order.
     loader = DataLoader(
-        TensorDataset(tg.tensor(x_train), tg.tensor(y_train)), batch_size=batch_size, shuffle=True, seed=seed
+        TensorDataset(tg.tensor(x_train), tg.tensor(y_train)),
+        batch_size=batch_size,
+        shuffle=True,
+        generator=tg.Generator().manual_seed(seed),
     )
     losses = []
     bar = progress(range(epochs), name)
