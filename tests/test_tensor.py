@@ -460,6 +460,13 @@ def test_to_takes_pytorchs_forms_and_only_the_cpu():
         t.to(np.float64, dtype=np.float16)
 
 
+def test_storage_questions_answer_as_for_a_dense_cpu_tensor():
+    # `if x.is_cuda: ...` in PyTorch code takes the CPU branch here
+    for t in (tg.ones(2), tg.nn.Parameter(tg.ones(2)), tg.ones(2, requires_grad=True) * 2):
+        assert t.is_cpu is True and t.is_complex() is False
+        assert not (t.is_cuda or t.is_mps or t.is_meta or t.is_sparse or t.is_quantized or t.is_nested)
+
+
 def test_factories_and_linear_take_device_cpu_as_pytorch_code_passes_it():
     device = "cpu"
     made = [

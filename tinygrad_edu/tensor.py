@@ -466,6 +466,15 @@ class Tensor:
         """Always ``"cpu"``: NumPy computes on the CPU."""
         return "cpu"
 
+    # PyTorch's questions about where and how a tensor is stored, answered for
+    # the one kind there is here: a dense tensor in the CPU's memory.
+    is_cpu = True
+    is_cuda = is_mps = is_meta = is_sparse = is_quantized = is_nested = False
+
+    def is_complex(self) -> bool:
+        """False: there are no complex dtypes here."""
+        return False
+
     def type(self, dtype: Any = None, non_blocking: bool = False) -> str | Tensor:
         """With no dtype, the tensor's type name; with one, the tensor as that dtype (as `to`).
 
