@@ -47,6 +47,17 @@ from .factories import (
     zeros,
     zeros_like,
 )
+from .legacy_types import (
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+)
 from .linalg.lu_solve import lu_unpack
 from .more_factories import empty_like, logspace
 from .ops.cdist import cdist
@@ -338,8 +349,17 @@ def equal(input: Tensor, other: Tensor) -> builtins.bool:
 __version__ = "0.1.0"
 
 __all__ = [
+    "BoolTensor",
+    "ByteTensor",
+    "CharTensor",
+    "DoubleTensor",
+    "FloatTensor",
     "Function",
     "Generator",
+    "HalfTensor",
+    "IntTensor",
+    "LongTensor",
+    "ShortTensor",
     "Tensor",
     "abs",
     "absolute",

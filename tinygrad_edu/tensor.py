@@ -44,11 +44,29 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
         array = np.array(data, dtype=dtype)
     except (ValueError, TypeError) as error:  # ragged lists are a ValueError, as in PyTorch
         raise type(error)(f"tensor: cannot make a tensor from {type(data).__name__}: {error}") from None
+    except OverflowError:  # a number the integer dtype cannot hold: PyTorch's rule, not NumPy's
+        array = _fit_integer_dtype(np.array(data), np.dtype(dtype))
     if array.dtype.kind not in "biuf":
         raise TypeError(f"tensor: unsupported data of dtype {array.dtype} (need numbers or bools)")
     if dtype is None and not keeps_dtype and array.dtype.kind == "f":
         array = array.astype(_float_dtype_of_elements(data))  # Python floats default to float32
     return array
+
+
+def _fit_integer_dtype(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """`values` as an integer dtype, or PyTorch's error for a value it cannot hold.
+
+    As in PyTorch, an unsigned dtype takes integers down to minus its largest
+    value, written modulo 2**bits (-2 becomes 254 in uint8), but floats only
+    within its range; floats are truncated toward zero.
+    """
+    if values.dtype.kind == "O":  # an int beyond 64 bits, which no dtype holds
+        raise ValueError("tensor: an integer in the data does not fit in 64 bits")
+    info = np.iinfo(dtype)
+    low = -info.max if info.min == 0 and values.dtype.kind in "iu" else info.min
+    if values.min() < low or values.max() > info.max:
+        raise RuntimeError(f"tensor: value cannot be converted to type {dtype.name} without overflow")
+    return values.astype(dtype)
 
 
 _PLAIN = frozenset((float, int, bool))
@@ -481,11 +499,16 @@ class Tensor:
         The names are PyTorch's with this package's name in front:
         "tinygrad_edu.FloatTensor" for float32, "tinygrad_edu.DoubleTensor"
         for float64, "tinygrad_edu.LongTensor" for int64 (PyTorch's
-        "torch.FloatTensor", ...). `dtype` may be such a name or a dtype;
-        `non_blocking` has nothing to do and is ignored.
+        "torch.FloatTensor", ...). `dtype` may be such a name, a legacy type
+        such as `tg.DoubleTensor`, or a dtype; `non_blocking` has nothing to
+        do and is ignored.
         """
+        from .legacy_types import LegacyTensorType  # (that module builds on this one)
+
         if dtype is None:
             return type_name(self.dtype)
+        if isinstance(dtype, LegacyTensorType):
+            dtype = dtype.dtype
         if isinstance(dtype, str) and _names_no_dtype(dtype):
             dtype = from_type_name(dtype)
         return self.to(dtype)
