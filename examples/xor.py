@@ -79,7 +79,18 @@ def report(name: str, model: nn.Module, losses: list[float]) -> float:
     return accuracy
 
 
-def plot(models: dict[str, nn.Module], accuracies: dict[str, float], out: Path) -> None:
+def has_boundary(p: np.ndarray, margin: float = 0.05) -> bool:
+    """True when the predictions cross p = 0.5 by a clear margin on both sides.
+
+    A flat model (the single neuron's p = 0.5 everywhere) still wobbles by
+    rounding around 0.5, and a 0.5 contour drawn through that noise is no
+    decision boundary at all.
+    """
+    return bool(p.min() < 0.5 - margin and p.max() > 0.5 + margin)
+
+
+def plot(models: dict[str, nn.Module], accuracies: dict[str, float], out: Path) -> dict[str, bool]:
+    """Draw each model's p(1) over the plane, and its p = 0.5 boundary where it has one."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -89,15 +100,25 @@ def plot(models: dict[str, nn.Module], accuracies: dict[str, float], out: Path) 
     gx, gy = np.meshgrid(g, g)
     grid = np.stack([gx.ravel(), gy.ravel()], axis=1)
     fig, axes = plt.subplots(1, len(models), figsize=(5 * len(models), 4.3))
+    boundaries = {}
     for ax, (name, model) in zip(axes, models.items()):
         p = probabilities(model, grid).reshape(gx.shape)
+        title = f"{name}: accuracy {accuracies[name]:.0%}"
+        boundaries[name] = has_boundary(p)
+        if not boundaries[name]:
+            # rounded, so that noise around 0.5 does not draw a colour edge that looks like a boundary
+            p = np.round(p, 2)
+            spread = f"{p.min():.2f}" if p.min() == p.max() else f"{p.min():.2f} to {p.max():.2f}"
+            title += f"\nno decision boundary (p = {spread} everywhere)"
         shading = ax.contourf(gx, gy, p, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.8)
-        ax.contour(gx, gy, p, levels=[0.5], colors="black", linewidths=2)
+        if boundaries[name]:
+            ax.contour(gx, gy, p, levels=[0.5], colors="black", linewidths=2)
         ax.scatter(X[:, 0], X[:, 1], c=Y[:, 0], cmap="RdBu_r", edgecolors="black", s=150, vmin=0, vmax=1)
-        ax.set(title=f"{name}: accuracy {accuracies[name]:.0%}", xlabel="x1", ylabel="x2")
+        ax.set(title=title, xlabel="x1", ylabel="x2")
     fig.colorbar(shading, ax=axes, label="p(x1 XOR x2 = 1)")
     fig.savefig(out / "xor_boundaries.png", dpi=100)
     plt.close(fig)
+    return boundaries
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -129,9 +150,14 @@ def main(argv: list[str] | None = None) -> dict:
         f"\nA straight line gets at most 3 of 4 XOR points right. The neuron reached {neuron_acc:.0%}"
         f" (loss ln 2 = {np.log(2):.4f} is p = 0.5 everywhere); the hidden layer reached {network_acc:.0%}."
     )
-    plot(models, accuracies, args.out)
+    boundaries = plot(models, accuracies, args.out)
     print(f"decision boundaries written to {args.out / 'xor_boundaries.png'}")
-    return {"neuron_accuracy": neuron_acc, "network_accuracy": network_acc, "models": models}
+    return {
+        "neuron_accuracy": neuron_acc,
+        "network_accuracy": network_acc,
+        "models": models,
+        "boundaries": boundaries,  # per model: whether its panel draws a p = 0.5 line
+    }
 
 
 if __name__ == "__main__":

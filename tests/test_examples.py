@@ -90,6 +90,8 @@ def test_xor(tmp_path):
     r = load_main("xor")(["--smoke", "--out", str(tmp_path)])
     assert r["neuron_accuracy"] <= 0.75
     assert r["network_accuracy"] == 1.0
+    # the flat single neuron gets no p = 0.5 line (it would be rounding noise); the network does
+    assert list(r["boundaries"].values()) == [False, True]
 
 
 def test_grid_search_needs_a_bias(tmp_path):

@@ -67,7 +67,7 @@ def test_small_graph_structure_and_labels():
     assert (a_id, mul) in _edges(dot)  # data flows input -> op -> output
     assert "shape (2, 2)" in nodes[a_id] and "float32" in nodes[a_id]
     assert "fillcolor=lightblue" in nodes[a_id]
-    assert "fillcolor=lightgrey" in nodes[_by_label(nodes, "constant")]
+    assert "fillcolor=lightgrey" in nodes[_by_label(nodes, "constant 1")]
     out_id = next(k for k, v in nodes.items() if "penwidth=3" in v)  # the highlighted root
     assert (total, out_id) in _edges(dot) and "shape ()" in nodes[out_id]
 
@@ -79,7 +79,7 @@ def test_parameters_styled_apart():
     x = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
     nodes = _nodes(viz.draw_graph((p * x).sum()))
     assert "fillcolor=lightgreen" in nodes[_by_label(nodes, "weight")]
-    assert "fillcolor=lightblue" in nodes[_by_label(nodes, "input")]
+    assert "fillcolor=lightblue" in nodes[_by_label(nodes, "input 1")]
 
 
 def test_shared_input_drawn_once_and_leaf_root():
@@ -296,8 +296,18 @@ def test_backward_table_names_parameters_by_their_module_attribute():
     model = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1))
     loss = model(tg.randn(4, 2)).pow(2).mean()
     table = viz.format_backward_table(viz.backward_steps(loss))
-    assert table.count("dL/d(weight)") == 2 and table.count("dL/d(bias)") == 2
-    assert "dL/d(parameter)" not in table
+    # two layers' weights share the attribute name: numbered in recording order, one edge each
+    for name in ("weight 1", "weight 2", "bias 1", "bias 2"):
+        assert table.count(f"-> dL/d({name}) ") == 1, name
+    assert "dL/d(parameter" not in table and "dL/d(weight)" not in table
+    first_layer = next(line for line in table.splitlines() if "dL/d(weight 1)" in line)
+    assert "(3, 2)" in first_layer  # weight 1 is the first Linear's (3 x 2) weight
+    nodes = _nodes(viz.draw_graph(loss))
+    assert "shape (1, 3)" in nodes[_by_label(nodes, "weight 2")]  # the same names in the picture
+
+    single = nn.Linear(2, 1)
+    table = viz.format_backward_table(viz.backward_steps(single(tg.randn(4, 2)).sum()))
+    assert "-> dL/d(weight) " in table and "-> dL/d(bias) " in table  # unique: no number
 
 
 def test_draw_graph_of_a_list_says_it_wants_one_tensor():
@@ -383,3 +393,127 @@ def test_draw_graph_max_depth_must_be_an_int() -> None:
         with pytest.raises(TypeError, match="max_depth must be an int or None"):
             viz.draw_graph(y, max_depth=bad)
     assert "…" in viz.draw_graph(y, max_depth=np.int64(1)).source
+
+
+# ------------------------------------------------------ one name per tensor, everywhere
+def _table_rows(table: str) -> list[tuple[str, bool, str]]:
+    """(step, sent, name) per row: the step column ("" under a step), whether the row is
+    a "->" row (a gradient sent), and the gradient's name without "dL/d"."""
+    rows = []
+    for line in table.splitlines()[2:]:
+        m = re.match(r"^(\d*)\s+(?:(?!->)\S+\s+)?(-> )?dL/d(\(.*?\)|\w+)\s{2}", line)
+        assert m, line
+        rows.append((m.group(1), bool(m.group(2)), m.group(3).strip("()")))
+    return rows
+
+
+def _sent(rows: list[tuple[str, bool, str]]) -> list[tuple[str, str]]:
+    """(step, name) of every "->" row, with the step it belongs to."""
+    sent, step = [], ""
+    for s, is_sent, name in rows:
+        step = s or step
+        if is_sent:
+            sent.append((step, name))
+    return sent
+
+
+def _edge_labels(dot: graphviz.Digraph) -> list[tuple[str, str, str]]:
+    """(target node, step, name) of every gradient edge of a backward drawing."""
+    found = re.findall(r'^\s*\w+ -> (\w+) \[label="(\d+): dL/d(\(.*?\)|\w+) = ', dot.source, flags=re.M)
+    return [(target, step, name.strip("()")) for target, step, name in found]
+
+
+def _two_muls():
+    x = tg.tensor([1.0, 2.0], dtype=tg.float64, requires_grad=True)
+    w = tg.tensor([3.0, 4.0], dtype=tg.float64, requires_grad=True)
+    h = x * w
+    g = h * x
+    return x, w, (g + h).sum()  # L = sum(x^2 w + x w)
+
+
+def test_backward_names_tell_two_muls_and_a_shared_leaf_apart():
+    x, w, loss = _two_muls()
+    steps = viz.backward_steps(loss)
+    table = viz.format_backward_table(steps)
+    rows = _table_rows(table)
+    received = {s: name for s, is_sent, name in rows if s and not is_sent}  # what step s's op receives
+    assert list(received) == ["1", "2", "3", "4"]
+    assert [s.op for s in steps] == ["Sum", "Add", "Mul", "Mul"]
+    assert received["1"] == "loss" and rows[0] == ("0", True, "loss")  # the seed is step 0
+    assert received["3"] != received["4"] and "Mul" in received["3"] and "Mul" in received["4"]
+    assert len(set(received.values())) == 4  # one name per op output
+    # a gradient sent to an op is announced under the name that op's row receives
+    for s in steps:
+        for e in s.edges:
+            if not isinstance(e.target, tg.Tensor):
+                (target,) = [t for t in steps if t.node is e.target]
+                assert (str(s.step), received[str(target.step)]) in _sent(rows)
+
+    # x feeds both Muls: its two edges carry one name, and they add up to dL/dx
+    x_edges = [e for s in steps for e in s.edges if e.target is x]
+    w_edges = [e for s in steps for e in s.edges if e.target is w]
+    assert len(x_edges) == 2 and len(w_edges) == 1
+    xn, wn = x.data, w.data
+    np.testing.assert_allclose(sum(e.grad for e in x_edges), 2 * xn * wn + wn, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(w_edges[0].grad, xn**2 + xn, rtol=0, atol=1e-12)
+    assert [name for _, name in _sent(rows) if "input" in name] == ["input 1", "input 1", "input 2"]
+    edges = _edge_labels(viz.draw_backward(loss))
+    assert [n for t, _, n in edges if t == f"leaf{id(x)}"] == ["input 1", "input 1"]  # x * w: x first
+    assert [n for t, _, n in edges if t == f"leaf{id(w)}"] == ["input 2"]
+
+
+def test_backward_table_and_drawing_use_the_same_names_and_numbers():
+    _, _, loss = _two_muls()
+    steps = viz.backward_steps(loss)
+    sent = _sent(_table_rows(viz.format_backward_table(steps)))
+    dot = viz.draw_backward(loss)
+    drawn = [(step, name) for _, step, name in _edge_labels(dot)]
+    assert sorted(drawn) == sorted(sent) and ("0", "loss") in drawn  # the seed is step 0 in both
+    nodes = _nodes(dot)
+    assert [k for k, v in nodes.items() if v.startswith('label="loss\\n')] == ["start"]
+    for s in steps:  # the op drawn for step k is the one the table lists as step k
+        assert f'label="{s.step}. {s.node.name()}"' in nodes[f"op{s.step}"]
+
+
+def test_named_tensors_keep_their_names_everywhere():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    w = tg.tensor([3.0, 4.0], requires_grad=True)
+    c = tg.tensor([0.5, 0.5])
+    x.name, w.name = "x", "weights"
+    h = x * w
+    h.name = "h"
+    loss = (h * x + h * c).sum()  # Mul(h, x), Mul(h, c): an unnamed constant
+    table = viz.format_backward_table(viz.backward_steps(loss))
+    assert re.search(r"^\d+\s+Mul\s+dL/dh\s", table, flags=re.M)  # h's Mul receives dL/dh
+    assert table.count("-> dL/dh ") == 2  # both Muls send to h
+    assert table.count("-> dL/dx ") == 2 and table.count("-> dL/d(weights) ") == 1
+    assert "input" not in table  # every leaf that gets a gradient is named
+    labels = {name for *_, name in _edge_labels(viz.draw_backward(loss))}
+    assert {"x", "weights", "h", "loss"} <= labels and not any("input" in n for n in labels)
+    nodes = _nodes(viz.draw_graph(loss))
+    for name in ("x", "weights", "h", "constant 1"):
+        _by_label(nodes, name)  # exactly one node each
+    assert not any("input" in v for v in nodes.values())
+
+
+def test_draw_graph_numbers_leaves_as_draw_backward_does():
+    a = tg.tensor([1.0, 2.0], requires_grad=True)
+    b = tg.tensor([3.0, 4.0], requires_grad=True)
+    k = tg.tensor([2.0, 2.0])
+    b.name = "b"
+    c = tg.tensor([5.0, 6.0], requires_grad=True)
+    loss = ((a * k) * b + c * k + c).sum()  # unnamed: a and c; named: b; constant: k
+    graph = _nodes(viz.draw_graph(loss))
+    backward = _nodes(viz.draw_backward(loss))
+    for name, t in (("input 1", a), ("input 2", c), ("b", b)):
+        assert _by_label(backward, name) == f"leaf{id(t)}"
+        assert (
+            "shape (2,)" in graph[_by_label(graph, name)]
+            and "fillcolor=lightblue" in graph[_by_label(graph, name)]
+        )
+    assert "fillcolor=lightgrey" in graph[_by_label(graph, "constant 1")]  # k, drawn once though used twice
+    assert not any(re.search(r'label="(input|constant)\\n', v) for v in graph.values())
+    # the number follows the order the ops were recorded in, not the order of the drawing
+    edges = _edges(viz.draw_graph(loss))
+    a_mul = dict(edges)[_by_label(graph, "input 1")]
+    assert (_by_label(graph, "constant 1"), a_mul) in edges  # input 1 is a, the one multiplied by k first

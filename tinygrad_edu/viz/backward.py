@@ -1,0 +1,197 @@
+"""The backward pass replayed step by step: `backward_steps`, its table and its picture.
+
+`backward_steps(loss)` runs the engine from `loss` without touching any
+`.grad` and records, for every op in the order the engine visits it, the
+gradient arriving at it and the gradient it sends to each input.
+
+Numbering. Step 0 is the seed, dL/dL = 1 (the gradient backward starts
+with); steps 1, 2, ... are the ops in the order backward runs them. The
+table and `draw_backward` number alike: a row, or an edge label "3: ...",
+with step k shows what step k sent.
+
+Names. Every gradient is dL/d(something) with one name per tensor, the same
+in the table and the drawing (see `labels` for the leaves):
+
+- the tensor's `.name` when it has one: dL/dy (a name longer than three
+  characters in parentheses: dL/d(hidden));
+- the loss itself, unnamed: dL/d(loss);
+- the output of any other op: "out of Mul 3", the op and its step number,
+  the step whose row receives that gradient;
+- a leaf: dL/d(input 1), dL/d(weight), ... as in `draw_graph`, on every
+  edge into it, so a leaf used twice gets two edges with the same name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import graphviz
+import numpy as np
+
+from ..autograd import engine
+from ..autograd.function import Node
+from ..autograd.graph import topological_order
+from ..tensor import Tensor
+from .drawing import COLORS, new_drawing
+from .labels import DEFAULT_LEAF_NAMES, escape, leaf_kind, leaf_names, op_name, summary, tensor_label
+from .walk import producer_outputs
+
+
+@dataclass
+class GradEdge:
+    """The gradient one backward step sends to one of its op's inputs."""
+
+    input_index: int
+    target: Node | Tensor  # the producing node, or the leaf tensor itself
+    tensor: Tensor | None  # the input tensor the gradient belongs to
+    grad: np.ndarray
+
+
+@dataclass
+class BackwardStep:
+    """One op visited by backward: the gradient it received and what it passed on."""
+
+    step: int
+    op: str
+    node: Node
+    output: Tensor | None
+    grad_output: np.ndarray  # dL/d(output of this op)
+    edges: list[GradEdge] = field(default_factory=list)
+
+
+def backward_steps(loss: Tensor, grad: Tensor | None = None) -> list[BackwardStep]:
+    """Run backward from `loss` through the engine, recording every step's gradients.
+
+    The steps are numbered from 1 in the order the engine runs them (step 0,
+    the seed `grad`, is not a step of its own: it is `steps[0].grad_output`).
+    The engine runs as for `autograd.grad`: no `.grad` is changed and the
+    graph is retained, so it can still be backpropagated through afterwards.
+    Call it before `loss.backward()` (or after `backward(retain_graph=True)`):
+    a plain backward frees the values the replay needs.
+    """
+    loss._refresh_view()  # step through the graph backward would use
+    if loss.grad_fn is None:
+        raise RuntimeError("the tensor has no grad_fn: there is no recorded graph to step through")
+    if grad is None:
+        if loss.data.size != 1:
+            raise RuntimeError(f"pass `grad=` for a non-scalar output of shape {loss.shape}")
+        grad = Tensor._wrap(np.ones_like(loss.data))
+    outputs = producer_outputs(topological_order([loss.grad_fn]))
+    outputs[loss.grad_fn] = loss
+    steps: list[BackwardStep] = []
+
+    def record(node: Node, g: Tensor, edges: list) -> None:
+        step = BackwardStep(len(steps) + 1, op_name(node), node, outputs.get(node), np.array(g.data))
+        for i, parent, gi in edges:
+            x = node.inputs[i]
+            step.edges.append(GradEdge(i, parent, x if isinstance(x, Tensor) else None, np.array(gi.data)))
+        steps.append(step)
+
+    try:
+        engine._run([(loss, grad)], retain_graph=True, create_graph=False, capture=[], observer=record)
+    except RuntimeError as error:
+        if "second time" not in str(error):
+            raise
+        raise RuntimeError(
+            f"{error} To picture the backward pass, call backward_steps/draw_backward before "
+            "loss.backward(), or call loss.backward(retain_graph=True)."
+        ) from None
+    return steps
+
+
+class _Names:
+    """The one name of each tensor the steps mention (see the module docstring)."""
+
+    def __init__(self, steps: list[BackwardStep]) -> None:
+        self.step_of = {s.node: s for s in steps}
+        self.leaves = leaf_names(steps[0].node) if steps else {}
+
+    def of_output(self, node: Node) -> str:
+        """The name of the tensor `node` produced."""
+        s = self.step_of.get(node)
+        if s is None:  # (backward did not reach it)
+            return f"out of {op_name(node)}"
+        if s.output is not None and s.output.name:
+            return s.output.name
+        return "loss" if s.step == 1 else f"out of {s.op} {s.step}"
+
+    def of_target(self, edge: GradEdge) -> str:
+        """The name of the tensor `edge` sends a gradient to."""
+        if isinstance(edge.target, Node):
+            return self.of_output(edge.target)
+        kind = leaf_kind(edge.target, edge.target)  # (a leaf that gets a gradient requires grad)
+        return self.leaves.get((id(edge.target), kind)) or edge.target.name or DEFAULT_LEAF_NAMES[kind]
+
+
+def _d(name: str) -> str:
+    """dL/dw for a short name such as w or x1, dL/d(name) for longer ones."""
+    return f"dL/d{name}" if name.isidentifier() and len(name) <= 3 else f"dL/d({name})"
+
+
+def format_backward_table(steps: list[BackwardStep]) -> str:
+    """A printable table: the seed (step 0), then per step the gradient arriving at the op
+    and, on the rows marked "->", the gradients it sends to its inputs."""
+    names = _Names(steps)
+    rows = [("step", "op", "gradient", "shape", "values")]
+    if steps:
+        seed = steps[0].grad_output
+        rows.append(("0", "seed", f"-> {_d(names.of_output(steps[0].node))}", str(seed.shape), summary(seed)))
+    for s in steps:
+        rows.append(
+            (str(s.step), s.op, _d(names.of_output(s.node)), str(s.grad_output.shape), summary(s.grad_output))
+        )
+        for e in s.edges:
+            rows.append(("", "", f"-> {_d(names.of_target(e))}", str(e.grad.shape), summary(e.grad)))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r[:4], widths)) + "  " + r[4] for r in rows]
+    lines.insert(1, "-" * max(len(line) for line in lines))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def print_backward_steps(loss: Tensor) -> None:
+    """Print the table of `backward_steps(loss)`."""
+    print(format_backward_table(backward_steps(loss)))
+
+
+def draw_backward(loss: Tensor, rankdir: str = "BT", title: str | None = None) -> graphviz.Digraph:
+    """Draw backprop: ops and leaves, edges numbered by step and labelled with gradients.
+
+    The edge from the loss is step 0, the seed dL/dL = 1; an edge "k: dL/d(name) = ..."
+    is the gradient step k sends. Names and numbers are those of `format_backward_table`.
+    """
+    dot = new_drawing("backward", rankdir, title)
+    steps = backward_steps(loss)
+    names = _Names(steps)
+    dot.attr("edge", fontname="Helvetica", fontsize="9", color="firebrick", fontcolor="firebrick")
+    ids = {s.node: f"op{s.step}" for s in steps}
+    first = steps[0]
+    loss_name = names.of_output(first.node)
+    dot.node(
+        "start", tensor_label(loss, loss_name), shape="box", fillcolor="white", penwidth="3", color="red"
+    )
+    for s in steps:
+        dot.node(ids[s.node], f"{s.step}. {s.node.name()}", shape="ellipse", fillcolor="mistyrose")
+
+    def label(step: int, name: str, grad: np.ndarray) -> str:
+        return escape(f"{step}: {_d(name)} = {summary(grad)}")
+
+    dot.edge("start", ids[first.node], label=label(0, loss_name, first.grad_output))
+    leaves: set[str] = set()
+    for s in steps:
+        for e in s.edges:
+            if isinstance(e.target, Node):
+                target = ids.get(e.target)
+            else:
+                target = f"leaf{id(e.target)}"
+                if target not in leaves:
+                    leaves.add(target)
+                    kind = leaf_kind(e.target, e.target)
+                    dot.node(
+                        target,
+                        tensor_label(e.target, names.of_target(e)),
+                        shape="box",
+                        fillcolor=COLORS[kind],
+                    )
+            if target is not None:
+                dot.edge(ids[s.node], target, label=label(s.step, names.of_target(e), e.grad))
+    return dot

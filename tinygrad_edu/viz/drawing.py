@@ -1,0 +1,67 @@
+"""The drawing object every `tg.viz` function returns, and its rendering.
+
+A `Drawing` is a `graphviz.Digraph`: it shows itself inline in Jupyter and
+saves with `.render(path, format="svg")`. Rendering needs the Graphviz `dot`
+program; when it is missing, rendering says how to install it, and the DOT
+text is always available as `.source`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphviz
+
+from .labels import escape
+
+INSTALL_HINT = (
+    "install Graphviz: apt-get install graphviz / brew install graphviz / "
+    "conda install graphviz; the DOT source is available as .source"
+)
+
+# fill colour of a tensor node, by what the tensor is (see `labels.kind`)
+COLORS = {"param": "lightgreen", "input": "lightblue", "const": "lightgrey", "tensor": "white"}
+
+
+class Drawing(graphviz.Digraph):
+    """A `graphviz.Digraph` whose rendering says how to install Graphviz when `dot` is missing."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        try:
+            return super().render(*args, **kwargs)
+        except graphviz.ExecutableNotFound as error:
+            raise no_dot_error() from error
+
+    def pipe(self, *args: Any, **kwargs: Any) -> Any:  # what Jupyter's inline display calls
+        try:
+            return super().pipe(*args, **kwargs)
+        except graphviz.ExecutableNotFound as error:
+            raise no_dot_error() from error
+
+
+def no_dot_error() -> RuntimeError:
+    return RuntimeError(f"cannot render the graph: the Graphviz 'dot' program was not found; {INSTALL_HINT}")
+
+
+def new_drawing(name: str, rankdir: str, title: str | None) -> Drawing:
+    """An empty drawing laid out along `rankdir`, captioned with `title` (None or "" for none)."""
+    if rankdir not in ("TB", "LR", "BT", "RL"):
+        raise ValueError(f"rankdir must be 'TB' or 'LR' (or 'BT'/'RL'), got {rankdir!r}")
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a string or None, got {type(title).__name__}")
+    dot = Drawing(name, graph_attr={"rankdir": rankdir})
+    if title:
+        # nohtml: a title such as "<x>" is text, not one of Graphviz's HTML labels
+        dot.attr(label=graphviz.nohtml(escape(title)), labelloc="t", fontsize="16")
+    dot.attr("node", style="filled", fontname="Helvetica", fontsize="11")
+    return dot
+
+
+def render_graph(dot: graphviz.Digraph, path: str, format: str = "svg") -> str:
+    """Render `dot` to `path` (svg, png or pdf) and return the written file's path."""
+    if format not in ("svg", "png", "pdf"):
+        raise ValueError(f"format must be 'svg', 'png' or 'pdf', got {format!r}")
+    try:
+        return dot.render(path, format=format, cleanup=True)
+    except graphviz.ExecutableNotFound as error:  # a plain Digraph, not a Drawing
+        raise no_dot_error() from error

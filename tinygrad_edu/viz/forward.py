@@ -1,0 +1,179 @@
+"""`draw_graph`: the picture of what produced a tensor, data flowing from inputs to result.
+
+One node per op (Mul, MatMul, Sum...) and one per tensor: its name (see
+`labels`), shape, dtype, and on request its values and gradient. Data flows
+along the edges: input tensor -> op -> output tensor. Parameters, inputs
+that require grad and constants are coloured apart, and the ops recorded
+inside a module's `forward` are grouped in a labelled cluster
+("Linear(64 -> 32)"), nested as the modules are.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral
+from typing import Any
+
+import graphviz
+
+from ..autograd.function import Node
+from ..autograd.graph import topological_order
+from ..tensor import Tensor
+from .drawing import COLORS, new_drawing
+from .labels import (
+    DEFAULT_LEAF_NAMES,
+    is_parameter,
+    leaf_kind,
+    leaf_names,
+    module_label,
+    op_name,
+    tensor_label,
+)
+from .walk import drawn_inputs, look_through, producer_outputs
+
+
+def draw_graph(
+    tensor: Tensor,
+    show_values: bool = False,
+    show_grads: bool = False,
+    rankdir: str = "TB",
+    max_depth: int | None = None,
+    title: str | None = None,
+) -> graphviz.Digraph:
+    """Draw the graph that produced `tensor`, data flowing from inputs to the result.
+
+    Leaves are named as in `draw_backward` and the backward table: their
+    `.name`, else "input 1", "constant 1", "weight"... (see `labels`).
+    max_depth: draw only the ops at most that many steps from the root (the op
+    that produced `tensor` is step 1); what lies beyond is shown as a "…" node.
+    """
+    dot = new_drawing("graph", rankdir, title)
+    if not isinstance(tensor, Tensor):
+        raise TypeError(
+            f"draw_graph expects one Tensor (draw each output on its own), got {type(tensor).__name__}"
+        )
+    if max_depth is not None and (not isinstance(max_depth, Integral) or isinstance(max_depth, bool)):
+        raise TypeError(f"max_depth must be an int or None, got {type(max_depth).__name__}")
+    if max_depth is not None and max_depth < 0:
+        raise ValueError(f"max_depth must be >= 0, got {max_depth}")
+
+    tensor._refresh_view()  # draw the graph backward would use
+    names = leaf_names(tensor.grad_fn)  # (from the same root as draw_backward, hooks and all)
+    _, root = look_through(tensor, tensor.grad_fn)  # (a module with backward hooks may have made it)
+    nodes = [n for n in topological_order([root]) if n.function.drawn] if root is not None else []
+    inputs = {node: drawn_inputs(node) for node in nodes}
+    depth: dict[Node, int] = {root: 1} if root is not None else {}
+    for node in nodes:  # consumers come first, so each depth is final when reached
+        for _, parent in inputs[node]:
+            if isinstance(parent, Node):
+                depth[parent] = min(depth.get(parent, 1 << 30), depth[node] + 1)
+    drawn = [n for n in nodes if max_depth is None or depth[n] <= max_depth]
+    outputs = producer_outputs(drawn, inputs.__getitem__)
+    if root is not None:
+        outputs[root] = tensor
+
+    ids: dict[Any, str] = {}
+    statements: dict[Any, list[tuple[str, str, dict[str, str]]]] = {None: []}  # scope -> nodes
+    edges: list[tuple[str, str]] = []
+
+    def add(key: Any, prefix: str, label: str, scope: Any = None, **attrs: str) -> str:
+        if key not in ids:
+            ids[key] = f"{prefix}{len(ids)}"
+            statements.setdefault(scope, []).append((ids[key], label, attrs))
+        return ids[key]
+
+    def tensor_node(t: Tensor | None, parent: Any, scope: Any = None) -> str:
+        """The node of `t` as the graph used it: made by `parent` (a Node), or a leaf
+        (`parent` is `t` itself for one that requires grad, None for a constant)."""
+        key: tuple[object, ...]
+        if isinstance(parent, Node):
+            key, kind = ("out", parent), "tensor"
+            # t is a later version of that output if an in-place op has made it since
+            made_by = None if t is None else look_through(t, t.grad_fn)[1]
+            stale = t is not None and (made_by is not parent or t._changed_since_graph())
+            name = (t.name if t is not None else None) or f"{op_name(parent)} output"
+        else:
+            assert t is not None  # (a leaf is always drawn from its tensor)
+            kind = leaf_kind(t, parent)
+            key, stale = ("leaf", id(t), kind), t.grad_fn is not None
+            name = names.get((id(t), kind)) or t.name or DEFAULT_LEAF_NAMES[kind]
+        attrs = {"shape": "box", "fillcolor": COLORS[kind]}
+        if t is tensor and parent is root_parent:  # (not an older version of it)
+            attrs.update(penwidth="3", color="red")
+        if t is None:  # the output of an op whose tensor is no longer an input anywhere
+            return add(key, "t", name, scope, **attrs)
+        return add(key, "t", tensor_label(t, name, show_values, show_grads, stale), scope, **attrs)
+
+    def cut(target: str) -> None:
+        edges.append((add(("cut", target), "cut", "…", shape="plaintext", style=""), target))
+
+    root_parent = root if root is not None else tensor if tensor.requires_grad else None
+    root_id = tensor_node(tensor, root_parent, getattr(root, "scope", None))
+    if root is not None and root not in drawn:
+        cut(root_id)
+    param_scopes: dict[int, set[Any]] = {}
+    for node in drawn:
+        for x, _ in inputs[node]:
+            if isinstance(x, Tensor) and is_parameter(x) and x.grad_fn is None:
+                param_scopes.setdefault(id(x), set()).add(node.scope)
+    for node in drawn:
+        op_id = add(node, "op", op_name(node), node.scope, shape="ellipse", fillcolor="lightyellow")
+        edges.append((op_id, tensor_node(outputs.get(node), node, node.scope)))
+        for x, parent in inputs[node]:
+            if isinstance(parent, Node):
+                t_id = tensor_node(
+                    outputs.get(parent, x if isinstance(x, Tensor) else None), parent, parent.scope
+                )
+                if parent not in depth or (max_depth is not None and depth[parent] > max_depth):
+                    cut(t_id)
+            elif isinstance(x, Tensor):
+                scopes = param_scopes.get(id(x), set())
+                t_id = tensor_node(x, parent, next(iter(scopes)) if len(scopes) == 1 else None)
+            else:
+                continue  # plain Python arguments (exponents, dims) are not drawn
+            edges.append((t_id, op_id))
+
+    def emit(graph: graphviz.Digraph, scope: Any) -> None:
+        for node_id, label, attrs in statements.get(scope, []):
+            graph.node(node_id, label, **attrs)
+
+    emit(dot, None)
+    _add_clusters(dot, [s for s in statements if s is not None], emit)
+    for edge in dict.fromkeys(edges):
+        dot.edge(*edge)
+    return dot
+
+
+def _add_clusters(dot: graphviz.Digraph, scopes: list[Any], emit: Any) -> None:
+    """One cluster per module scope, nested where one scope module is a child of another."""
+
+    def children_of(module: Any) -> list[Any]:
+        children = getattr(module, "children", None)
+        return list(children()) if callable(children) else []
+
+    # A scope's cluster goes in the nearest enclosing module that is a scope too:
+    # the modules between (a Sequential, which records no op) get no box.
+    is_scope = {id(s) for s in scopes}
+    parent_of: dict[int, Any] = {}
+    distance: dict[int, int] = {}
+    for p in scopes:  # breadth first through p's submodules, one level a step
+        level, seen, steps = [p], {id(p)}, 0
+        while level:
+            level = [c for m in level for c in children_of(m) if id(c) not in seen]
+            steps += 1
+            for c in level:
+                seen.add(id(c))
+                if id(c) in is_scope and steps < distance.get(id(c), 1 << 30):
+                    parent_of[id(c)], distance[id(c)] = p, steps
+
+    def build(scope: Any) -> graphviz.Digraph:
+        cluster = graphviz.Digraph(name=f"cluster_{id(scope)}")
+        cluster.attr(label=module_label(scope), style="rounded,dashed", color="grey40")
+        emit(cluster, scope)
+        for s in scopes:
+            if parent_of.get(id(s)) is scope:
+                cluster.subgraph(build(s))
+        return cluster
+
+    for s in scopes:
+        if id(s) not in parent_of:
+            dot.subgraph(build(s))
