@@ -32,7 +32,7 @@ class LegacyTensorType(type):
     def __instancecheck__(cls, obj: Any) -> bool:
         return isinstance(obj, Tensor) and obj.dtype == cls.dtype
 
-    def __call__(cls, *args: Any, device: Any = None) -> Tensor:  # type: ignore[override]
+    def __call__(cls, *args: Any, device: Any = None) -> Tensor:
         """Make a tensor of this type: from sizes, from data, or as an alias of a tensor of the same dtype."""
         check_device(device)
         if all(isinstance(n, Integral) and not isinstance(n, bool) for n in args):
