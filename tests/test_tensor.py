@@ -806,41 +806,6 @@ def test_cuda_is_never_available():
     assert tg.zeros(2, device=device).to(device).device == "cpu"
 
 
-@pytest.fixture
-def print_options():
-    """Printing as set in the test, back to the default afterwards."""
-    yield tg.set_printoptions
-    tg.set_printoptions(profile="default")
-
-
-def test_set_printoptions_shows_fewer_digits_and_profile_default_restores_the_output(print_options):
-    x = tg.tensor([0.123456789, 1.0, 2.5])
-    default = repr(x)
-    assert default == "tensor([0.12345679, 1.        , 2.5       ])"  # NumPy's 8 digits
-    print_options(precision=4)
-    assert repr(x) == "tensor([0.1235, 1.    , 2.5   ])"
-    print_options(sci_mode=True)  # precision is kept; each call sets sci_mode
-    assert repr(x) == "tensor([1.2346e-01, 1.0000e+00, 2.5000e+00])"
-    print_options(sci_mode=False)
-    assert repr(tg.tensor([1e-9, 1.0])) == "tensor([0., 1.])"
-    print_options(profile="default")
-    assert repr(x) == default and repr(tg.tensor([1e-9, 1.0])) == "tensor([1.e-09, 1.e+00])"
-
-
-def test_set_printoptions_summarising_and_line_width(print_options):
-    long = tg.arange(10)
-    print_options(threshold=5)
-    assert repr(long) == "tensor([0, 1, 2, ..., 7, 8, 9])"
-    print_options(edgeitems=1)
-    assert repr(long) == "tensor([0, ..., 9])"
-    print_options(profile="short")  # a profile resets the rest: 2 digits, 2 edge items
-    assert repr(tg.tensor([0.123456789])) == "tensor([0.12])" and repr(long) == repr(tg.arange(10))
-    print_options(profile="full", linewidth=30)
-    assert repr(tg.arange(1001)).count("...") == 0 and max(map(len, repr(long).split("\n"))) <= 30
-    with pytest.raises(ValueError, match="profile must be one of"):
-        print_options(profile="long")
-
-
 def test_in_place_numpy_update_of_data_with_a_tensor_computes_off_the_graph():
     w = tg.tensor([1.0, 2.0], requires_grad=True)
     (w * w).sum().backward()

@@ -70,11 +70,12 @@ from .ops.quantiles import mode, nanmedian, nanquantile, quantile
 from .ops.rearranging import repeat_interleave_function as repeat_interleave
 from .ops.searching import argwhere, bucketize, msort, searchsorted, take_along_dim
 from .ops.statistics import std_mean, var_mean
+from .printing import get_printoptions, printoptions, set_printoptions
 from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .sampling import bernoulli, multinomial, normal, poisson, randint_like
 from .serialization import load, save
 from .special import polygamma  # (torch's order: polygamma(n, input), not the method's)
-from .tensor import Tensor, set_printoptions
+from .tensor import Tensor
 
 warning.quiet_float_errors()  # silent nan and inf, as in PyTorch (warning.py)
 
@@ -538,6 +539,7 @@ __all__ = [
     "long",
     "lu_unpack",
     "manual_seed",
+    "get_printoptions",
     "get_rng_state",
     "initial_seed",
     "seed",
@@ -586,6 +588,7 @@ __all__ = [
     "poisson",
     "polygamma",
     "pow",
+    "printoptions",
     "prod",
     "put",
     "quantile",

@@ -17,7 +17,6 @@ bits of integers (ops/bitwise.py), reductions
 from __future__ import annotations
 
 import numbers
-import sys
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
@@ -29,6 +28,8 @@ from .autograd import engine, function
 from .autograd.function import Node
 from .autograd.grad_mode import _state
 from .dtypes import from_type_name, get_default_dtype, type_name
+from .printing import set_printoptions as set_printoptions  # re-exported: the package imports it from here
+from .printing import tensor_repr
 from .warning import warn
 
 Scalar = int | float | bool
@@ -341,15 +342,8 @@ class Tensor:
     __hash__ = object.__hash__
 
     def __repr__(self) -> str:
-        body = np.array2string(self._array(), separator=", ", prefix="tensor(", **_print_options)
-        extra = ""
-        if self.dtype not in (get_default_dtype(), np.int64, np.bool_):
-            extra += f", dtype={self.dtype}"
-        if self.grad_fn is not None:
-            extra += f", grad_fn=<{self.grad_fn.name()}>"
-        elif self.requires_grad:
-            extra += ", requires_grad=True"
-        return f"tensor({body}{extra})"
+        """As PyTorch prints it: ``tensor([0.1235, 0.6667], requires_grad=True)`` (see printing.py)."""
+        return tensor_repr(self)
 
     def __format__(self, spec: str) -> str:
         """A 0-d tensor formats as its number (f"{loss:.4f}"), as in PyTorch; others as their repr."""
@@ -2568,60 +2562,6 @@ _OPERATORS = {
     np.left_shift: ("__lshift__", "__rlshift__"),
     np.right_shift: ("__rshift__", "__rrshift__"),
 }
-
-# The options of np.array2string that tensors print with, where they differ from
-# NumPy's own (set by `set_printoptions`; empty: NumPy's defaults, 8 digits).
-_print_options: dict[str, Any] = {}
-_PROFILES: dict[str, dict[str, Any]] = {
-    "default": {},
-    "short": {"precision": 2, "edgeitems": 2},
-    "full": {"threshold": sys.maxsize},
-}
-
-
-def set_printoptions(
-    precision: int | None = None,
-    threshold: int | None = None,
-    edgeitems: int | None = None,
-    linewidth: int | None = None,
-    profile: str | None = None,
-    sci_mode: bool | None = None,
-) -> None:
-    """How tensors print, as `torch.set_printoptions`: ``tg.set_printoptions(precision=4)``.
-
-    precision: digits after the decimal point, at most (trailing zeros are
-        left out, as NumPy prints: ``tensor([0.1235, 1.    ])``).
-    threshold: the number of elements above which only the first and last
-        `edgeitems` of each dim are shown.
-    linewidth: characters per line.
-    profile: "default", "short" (precision 2, 2 edge items) or "full" (no
-        summarising); it resets the other options first.
-    sci_mode: True always prints scientific notation, False never does,
-        None (the default) leaves the choice to NumPy. Each call sets it.
-
-    An option left at None keeps its value. The default is NumPy's, 8 digits,
-    not PyTorch's 4; ``profile="default"`` returns to it.
-    """
-    if profile is not None:
-        if profile not in _PROFILES:
-            raise ValueError(f"set_printoptions(): profile must be one of {list(_PROFILES)}, got {profile!r}")
-        _print_options.clear()
-        _print_options.update(_PROFILES[profile])
-    given = {
-        "precision": precision,
-        "threshold": threshold,
-        "edgeitems": edgeitems,
-        "max_line_width": linewidth,
-    }
-    _print_options.update({name: value for name, value in given.items() if value is not None})
-    _print_options.pop("suppress_small", None)
-    _print_options.pop("formatter", None)
-    if sci_mode is False:
-        _print_options["suppress_small"] = True
-    elif sci_mode:
-        digits = _print_options.get("precision", np.get_printoptions()["precision"])
-        scientific = partial(np.format_float_scientific, precision=digits, unique=False)
-        _print_options["formatter"] = {"float_kind": scientific}
 
 
 def parse_to(args: tuple, dtype: Any, device: Any) -> np.dtype | None:
