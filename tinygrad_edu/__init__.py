@@ -12,6 +12,7 @@ import numpy as np
 
 from . import autograd, cuda, data, linalg, nn, optim, special, testing, utils, viz, warning
 from .autograd import Function, enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled, set_anomaly_enabled
 from .dtype_info import finfo, iinfo
 from .dtypes import (
     bool_,
@@ -499,6 +500,8 @@ __all__ = [
     "int32",
     "int64",
     "int8",
+    "is_anomaly_check_nan_enabled",
+    "is_anomaly_enabled",
     "is_floating_point",
     "is_grad_enabled",
     "is_signed",
@@ -619,6 +622,7 @@ __all__ = [
     "scatter_reduce",
     "searchsorted",
     "select",
+    "set_anomaly_enabled",
     "set_default_dtype",
     "set_grad_enabled",
     "set_printoptions",

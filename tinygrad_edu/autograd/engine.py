@@ -17,7 +17,7 @@ an RNN's time steps costs O(size of x) in backward, not O(size of x) per step.
 `autograd.grad` runs only the nodes that lead to the inputs it was asked
 about, and hands back their gradients instead of writing `.grad`;
 ``backward(inputs=...)`` runs the same part of the graph and writes `.grad`
-of those inputs only.
+of those inputs only. In anomaly mode the same loop runs watched (anomaly_mode.py).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import function
+from . import anomaly_mode, function
 from .function import Node
 from .grad_mode import _state
 
@@ -167,7 +167,11 @@ def _roots(
     for i, (t, g) in enumerate(zip(tensors, grads)):
         t._refresh_view()
         if not t.requires_grad:
-            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+            raise RuntimeError(
+                f"element {i} of tensors does not require grad and does not have a grad_fn. "
+                "It was likely computed under no_grad() or from .detach(), .data or .numpy(), "
+                "or none of the leaf tensors it depends on was created with requires_grad=True."
+            )
         if g is None:
             if t.data.size != 1:
                 raise RuntimeError(
@@ -198,7 +202,7 @@ def _run(
     of them run; an empty `capture` runs every node and returns nothing.
     `observer(node, grad, edges)`, if given, sees each step: the gradient of
     the node's output and the (input index, parent, gradient) it passed on.
-    The backward-steps drawing in viz.py is built on it.
+    The backward-steps drawing in viz/backward.py is built on it.
     """
     # The cycle collector is held off meanwhile: backward makes no reference
     # cycles, but it allocates many small objects, and each burst would start
@@ -208,6 +212,8 @@ def _run(
     gc.disable()
     _state.enabled = bool(create_graph)
     try:
+        if anomaly_mode.state.enabled:  # (read once per backward: the loop itself has no check for it)
+            return anomaly_mode.backpropagate_checked(_backpropagate, roots, retain_graph, capture, observer)
         return _backpropagate(roots, retain_graph, capture, observer)
     finally:
         _state.enabled = was_recording

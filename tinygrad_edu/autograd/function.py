@@ -93,6 +93,7 @@ class Node:
     _pre_hooks: list | None = None
     _last_hook_keeps_grad = False  # True once the last pre-hook is retain_grad's
     _non_differentiable: tuple = ()  # what forward passed to mark_non_differentiable
+    _forward_trace: list[str] | None = None  # where forward was called, kept in anomaly mode
 
     if TYPE_CHECKING:
         # Any other attribute is one an op set on its ctx for its backward
@@ -157,6 +158,17 @@ class Node:
             f"{version} of a saved tensor of shape {tensor.shape}, which is "
             f"now at version {now}"
         )
+
+    @property
+    def next_functions(self) -> tuple[tuple[Node | AccumulateGrad | None, int], ...]:
+        """PyTorch's view of the edges: (where the gradient goes, 0) per Tensor input.
+
+        >>> (x * 2).grad_fn.next_functions    # x a leaf that requires grad
+        ((<AccumulateGrad>, 0), (None, 0))
+
+        Computed when asked for (accumulate_grad.py), never while recording.
+        """
+        return _next_functions(self)
 
     @property
     def released(self) -> bool:
@@ -488,5 +500,8 @@ def _record(ctx: Node, args: tuple, parents: tuple, out: Tensor, result: Any) ->
     out.grad_fn = ctx
 
 
-# PyTorch's path for it is torch.autograd.function.once_differentiable, so it is found here too
+# Imported last, as they use this module's classes. once_differentiable: PyTorch's
+# path for it is torch.autograd.function.once_differentiable, so it is found here too
+from .accumulate_grad import AccumulateGrad  # noqa: E402
+from .accumulate_grad import next_functions as _next_functions  # noqa: E402
 from .once_differentiable import once_differentiable  # noqa: E402, F401

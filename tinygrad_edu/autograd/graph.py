@@ -1,4 +1,4 @@
-"""A walk over a recorded graph in topological order, for the graph drawings (viz.py).
+"""A walk over a recorded graph in topological order, for the graph drawings (viz/).
 
 A recorded graph is made of `Node`s; each node's `parents` point to the nodes
 (or leaf tensors) that produced its inputs. Walking it is iterative, with an
