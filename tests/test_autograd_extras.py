@@ -126,10 +126,12 @@ def test_an_op_of_a_users_function_lists_its_tensor_inputs():
     assert shape_of(Scale.apply(x.exp(), 3.0).grad_fn.next_functions) == ["ExpBackward"]
 
 
-# (PyTorch computes 2 * x as x * 2, and 1 - x with one input, rsub; here both are the
-# op with the number first, wrapped as a Tensor: ((None, 0), (AccumulateGrad, 0)).)
+# (PyTorch computes 1 - x with one input, rsub; here it is Sub with the number first,
+# wrapped as a Tensor: ((None, 0), (AccumulateGrad, 0)).)
 EXPRESSIONS = {
     "x*2": lambda m, x, c: x * 2,
+    "2*x": lambda m, x, c: 2 * x,
+    "2+x": lambda m, x, c: 2.0 + x,
     "x*c": lambda m, x, c: x * c,
     "c*x": lambda m, x, c: c * x,
     "x+1": lambda m, x, c: x + 1,

@@ -1228,8 +1228,10 @@ class Tensor:
     def __add__(self, other: Any) -> Tensor:
         return binary(Add, self, other)
 
+    # 2 + x and 2 * x record the same op as x + 2 and x * 2 (the tensor first), as PyTorch
+    # does, so their graphs (next_functions, the drawings) read alike.
     def __radd__(self, other: Any) -> Tensor:
-        return binary(Add, other, self)
+        return binary(Add, self, other)
 
     def __sub__(self, other: Any) -> Tensor:
         return elementwise.subtract(self, other)
@@ -1241,7 +1243,7 @@ class Tensor:
         return binary(Mul, self, other)
 
     def __rmul__(self, other: Any) -> Tensor:
-        return binary(Mul, other, self)
+        return binary(Mul, self, other)
 
     def __truediv__(self, other: Any) -> Tensor:
         if isinstance(other, Tensor) and other.data.dtype.kind == "f":
