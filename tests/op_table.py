@@ -1457,4 +1457,21 @@ OPS = [
 UNDIFFERENTIABLE = [
     Op("floor_divide", lambda a, b: a // b, ("FloorDivide", "Undifferentiable"), arity=2, broadcast=True),
     Op("heaviside", lambda a, b: a.heaviside(b), ("Heaviside",), arity=2, broadcast=True),
+    # unique's values are recorded; its inverse and counts are int64 constants
+    Op("unique", lambda a: a.unique(), ("Unique", "Distinct")),
+    Op("unique", lambda a: a.unique(sorted=False, return_inverse=True, return_counts=True)[0], ("Unique",)),
+    Op("unique_dim", lambda a: a.unique(dim=0), ("UniqueDim",), min_dims=1),
+    Op(
+        "unique_dim",
+        lambda a: a.unique(return_inverse=True, return_counts=True, dim=-1)[0],
+        ("UniqueDim",),
+        min_dims=1,
+    ),
+    Op("unique_consecutive", lambda a: a.unique_consecutive(), ("UniqueConsecutive",)),
+    Op(
+        "unique_consecutive",
+        lambda a: tg.unique_consecutive(a, return_inverse=True, return_counts=True, dim=0)[0],
+        ("UniqueConsecutive",),
+        min_dims=1,
+    ),
 ]

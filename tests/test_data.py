@@ -734,7 +734,7 @@ def test_random_split_subsets_read_the_right_samples():
 
 def test_random_split_is_reproducible_and_random():
     def split(**kwargs):
-        return [s.indices.tolist() for s in random_split(make_dataset(50), [25, 25], **kwargs)]
+        return [s.indices for s in random_split(make_dataset(50), [25, 25], **kwargs)]
 
     assert split(seed=5) == split(seed=5)
     assert split(seed=5) != split(seed=6)

@@ -102,10 +102,14 @@ def test_two_loop_recursion_applies_the_lbfgs_inverse_hessian():
         pairs.append((s, y))
     g = rng.normal(size=7)
     gamma = 0.7
-    d = _two_loop(g, [y for _, y in pairs], [s for s, _ in pairs], [1 / (y @ s) for s, y in pairs], gamma)
+    rhos = [1 / (y @ s) for s, y in pairs]
+    d, alpha = _two_loop(g, [y for _, y in pairs], [s for s, _ in pairs], rhos, gamma)
     np.testing.assert_allclose(d, -lbfgs_matrix(pairs, gamma) @ g, rtol=1e-12, atol=1e-12)
-    # the matrix satisfies the secant equation for the newest pair: H y = s
+    # the alphas (PyTorch's state "al") as 0-d arrays; the newest one is rho_m s_m^T (-g)
     s, y = pairs[-1]
+    assert len(alpha) == 4 and all(isinstance(a, np.ndarray) and a.shape == () for a in alpha)
+    assert float(alpha[-1]) == pytest.approx(-rhos[-1] * (s @ g), rel=1e-12)
+    # the matrix satisfies the secant equation for the newest pair: H y = s
     np.testing.assert_allclose(lbfgs_matrix(pairs, gamma) @ y, s, rtol=1e-12)
 
 
@@ -291,7 +295,7 @@ def test_state_dict_round_trip_continues_identically(line_search_fn):
     saved = copy.deepcopy(opt.state_dict())
     assert list(saved["state"]) == [0]
     assert list(saved["state"][0]) == [
-        "func_evals", "n_iter", "d", "t", "old_dirs", "old_stps", "ro", "H_diag",
+        "func_evals", "n_iter", "al", "d", "t", "old_dirs", "old_stps", "ro", "H_diag",
         "prev_flat_grad", "prev_loss",
     ]  # fmt: skip
     assert saved["param_groups"] == [
@@ -415,16 +419,36 @@ def torch_run(torch, fn, x0, steps, **kwargs):
     return opt, history
 
 
+def assert_same_kind(ours, theirs, key):
+    """Where torch keeps a tensor, an array of its shape and dtype; else torch's own type."""
+    torch = pytest.importorskip("torch")
+    if key == "t":  # torch's t is a 0-d tensor or a number by the path taken; ours always a number
+        assert isinstance(ours, (int, float)), key
+    elif isinstance(theirs, torch.Tensor):
+        assert isinstance(ours, np.ndarray) and ours.shape == tuple(theirs.shape), key
+        assert ours.dtype == theirs.numpy().dtype, key
+    else:
+        assert type(ours) is type(theirs), key
+
+
 def assert_state_matches(ours, theirs, atol):
     assert ours["func_evals"] == theirs["func_evals"] and ours["n_iter"] == theirs["n_iter"]
-    assert list(ours) == [k for k in theirs if k != "al"]
+    assert list(ours) == list(theirs)  # the same keys, al included, in the same order
     for key in ("d", "prev_flat_grad"):
+        assert_same_kind(ours[key], theirs[key], key)
         np.testing.assert_allclose(ours[key], theirs[key].numpy(), rtol=1e-9, atol=atol, err_msg=key)
-    for key in ("old_dirs", "old_stps", "ro"):
-        assert len(ours[key]) == len(theirs[key])
+    for key in ("old_dirs", "old_stps", "ro", "al"):
+        if key not in theirs:
+            continue
+        assert isinstance(ours[key], list) and len(ours[key]) == len(theirs[key]), key
         for a, b in zip(ours[key], theirs[key]):
-            np.testing.assert_allclose(a, np.asarray(b), rtol=1e-9, atol=atol, err_msg=key)
+            assert_same_kind(a, b, key)
+            if b is not None:
+                # (al, the two-loop's scratch, comes from sums that cancel: it keeps fewer digits)
+                rtol = 1e-6 if key == "al" else 1e-9
+                np.testing.assert_allclose(a, np.asarray(b), rtol=rtol, atol=atol, err_msg=key)
     for key in ("t", "H_diag", "prev_loss"):
+        assert_same_kind(ours[key], theirs[key], key)
         assert float(ours[key]) == pytest.approx(float(theirs[key]), rel=1e-9, abs=atol), key
 
 

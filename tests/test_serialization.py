@@ -7,6 +7,7 @@ import json
 import math
 import os
 import zipfile
+from collections import OrderedDict
 
 import numpy as np
 import pytest
@@ -22,7 +23,7 @@ def assert_same_tree(loaded, expected, path="obj"):
     """Exact equality: same container types, same keys in order, arrays equal
     bit for bit with the same dtype and shape (Tensors as Tensors, then as arrays)."""
     if isinstance(expected, tg.Tensor):
-        assert type(loaded) is tg.Tensor and loaded.requires_grad == expected.requires_grad, path
+        assert type(loaded) is type(expected) and loaded.requires_grad == expected.requires_grad, path
         loaded, expected = loaded.data, expected.data
     if isinstance(expected, (np.ndarray, np.generic)):
         assert type(loaded) is type(expected), path
@@ -249,7 +250,110 @@ def test_self_containing_object_raises():
 
 def test_shared_subtrees_are_fine():
     shared = [1, 2]
-    assert_same_tree(round_trip({"a": shared, "b": shared}), {"a": [1, 2], "b": [1, 2]})
+    loaded = round_trip({"a": shared, "b": shared, "c": [1, 2]})
+    assert_same_tree(loaded, {"a": [1, 2], "b": [1, 2], "c": [1, 2]})
+    assert loaded["a"] is loaded["b"] and loaded["c"] is not loaded["a"]  # as pickle: one object, twice
+
+
+# --- what PyTorch's pickle keeps: types, identity, shared memory ------------
+
+
+def test_a_parameter_comes_back_as_a_parameter_and_an_ordered_dict_as_one():
+    frozen = tg.nn.Parameter(tg.ones(2), requires_grad=False)
+    counts = tg.nn.Parameter(tg.tensor([1, 2]), requires_grad=False)
+    tree = OrderedDict(b=tg.nn.Parameter(tg.zeros(3)), a=frozen, c=counts, t=tg.ones(1), d={"x": 1})
+    loaded = round_trip(tree)
+    assert_same_tree(loaded, tree)  # (exact types: Parameter, OrderedDict, dict; keys in order)
+    assert loaded["b"].requires_grad and not loaded["a"].requires_grad and loaded["c"].dtype == np.int64
+    state = tg.nn.Linear(3, 2).state_dict()
+    assert type(state) is OrderedDict and type(round_trip(state)) is OrderedDict
+
+
+def test_a_tensor_saved_twice_comes_back_as_one_object():
+    w = tg.nn.Parameter(tg.ones(2))
+    t = tg.arange(3.0)
+    a = np.zeros(2)
+    loaded = round_trip({"w": w, "tied": w, "t": [t, (t, a)], "a": a})
+    assert loaded["w"] is loaded["tied"] and type(loaded["w"]) is tg.nn.Parameter
+    assert loaded["t"][0] is loaded["t"][1][0] and loaded["a"] is loaded["t"][1][1]
+    loaded["w"].data[0] = 5.0
+    assert loaded["tied"].tolist() == [5.0, 1.0]
+
+
+def test_views_of_one_array_share_memory_after_loading():
+    x = tg.arange(12.0).reshape(3, 4)
+    fortran = np.asfortranarray(np.arange(6.0).reshape(2, 3))
+    tree = {
+        "x": x, "row": x[1], "t": x.T, "view": x.view(4, 3), "p": tg.nn.Parameter(x),
+        "rev": x.data[::-1, ::2], "f": fortran, "col": fortran[:, 1], "bytes": fortran.T.view(np.uint8),
+        "alone": tg.ones(2),
+    }  # fmt: skip
+    loaded = round_trip(tree)
+    assert_same_tree(loaded, tree)
+    base = loaded["x"].data
+    for key in ("row", "t", "view", "p", "rev"):
+        value = loaded[key].data if isinstance(loaded[key], tg.Tensor) else loaded[key]
+        assert np.shares_memory(value, base), key
+    assert np.shares_memory(loaded["col"], loaded["f"]) and np.shares_memory(loaded["bytes"], loaded["f"])
+    assert not np.shares_memory(loaded["alone"].data, base)
+    base[1, 0] = 100.0  # a write through one is seen through the others, as in the saved tree
+    assert loaded["row"].tolist()[0] == 100.0 and loaded["t"].tolist()[0][1] == 100.0
+    assert loaded["p"].tolist()[1][0] == 100.0 and loaded["rev"][1, 0] == 100.0
+    loaded["f"][0, 1] = -1.0
+    assert loaded["col"][0] == -1.0
+
+
+def test_a_file_of_format_version_1_still_loads(tmp_path):
+    path = tmp_path / "v1.npz"
+    root = {"type": "dict", "items": [
+        ["w", {"type": "tensor", "key": "a0", "requires_grad": True}],
+        ["a", {"type": "array", "key": "a1"}],
+        ["n", {"type": "scalar", "key": "a2"}],
+        ["l", {"type": "list", "items": [{"type": "int", "value": 3}, {"type": "none"}]}],
+    ]}  # fmt: skip
+    write_npz(path, __manifest__=manifest(root), a0=np.ones(2), a1=np.arange(3), a2=np.array(np.float32(1.5)))
+    loaded = load(path)
+    assert type(loaded) is dict and list(loaded) == ["w", "a", "n", "l"]
+    assert type(loaded["w"]) is tg.Tensor and loaded["w"].requires_grad and loaded["w"].tolist() == [1.0, 1.0]
+    assert loaded["a"].tolist() == [0, 1, 2] and type(loaded["n"]) is np.float32 and loaded["l"] == [3, None]
+
+
+def version_2_file(path, root, **arrays):
+    header = {"format": "tinygrad_edu.save", "version": 2, "root": root}
+    write_npz(path, __manifest__=np.array(json.dumps(header)), **arrays)
+
+
+def view_node(dtype="<f8", shape=(2,), strides=(8,), offset=0):
+    layout = {"dtype": dtype, "shape": list(shape), "strides": list(strides), "offset": offset}
+    return {"type": "array", "key": "a0", "view": layout}
+
+
+@pytest.mark.parametrize(
+    "root",
+    [
+        view_node(offset=16),  # past the end of the 3 float64s
+        view_node(offset=-8),
+        view_node(shape=(4,)),
+        view_node(strides=(-8,)),  # would read before the start
+        view_node(dtype="|O"),  # object pointers made from bytes
+        {"type": "ref", "id": 0},  # a ref to nothing
+        {"type": "list", "items": [{"type": "ref", "id": 0}, {"type": "list", "items": [], "id": 0}]},
+    ],
+    ids=[
+        "past-end",
+        "negative-offset",
+        "too-long",
+        "before-start",
+        "object-dtype",
+        "dangling-ref",
+        "ref-first",
+    ],
+)
+def test_a_crafted_view_or_ref_is_refused(root, tmp_path):
+    path = tmp_path / "crafted.npz"
+    version_2_file(path, root, a0=np.zeros(3))
+    with pytest.raises(ValueError, match="tinygrad_edu save file|malformed"):
+        load(path)
 
 
 def write_npz(path, **arrays):
@@ -314,8 +418,8 @@ def test_text_and_torch_files_are_refused_with_advice_that_fits(tmp_path):
 
 
 def test_newer_format_version_is_refused(tmp_path):
-    path = tmp_path / "v2.npz"
-    header = {"format": "tinygrad_edu.save", "version": 2, "root": {"type": "none"}}
+    path = tmp_path / "v3.npz"
+    header = {"format": "tinygrad_edu.save", "version": 3, "root": {"type": "none"}}
     write_npz(path, __manifest__=np.array(json.dumps(header)))
     with pytest.raises(ValueError, match="version"):
         load(path)
@@ -404,3 +508,10 @@ def test_load_accepts_pytorchs_cpu_map_location_and_weights_only(tmp_path):
         np.testing.assert_array_equal(tg.load(path, **kwargs)["w"], np.arange(3.0))
     with pytest.raises(RuntimeError, match="device 'cuda' is not available"):
         tg.load(path, map_location="cuda")
+
+
+def test_a_view_inside_the_memory_loads(tmp_path):
+    # (the control for the crafted files above: the same node, in bounds, is read)
+    path = tmp_path / "view.npz"
+    version_2_file(path, view_node(offset=8), a0=np.arange(3.0))
+    np.testing.assert_array_equal(load(path), [1.0, 2.0])

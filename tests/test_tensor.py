@@ -723,8 +723,8 @@ def test_a_generator_of_ones_own_keeps_its_stream_apart_from_the_global_one():
     assert tg.manual_seed(3) is tg.manual_seed(4)  # PyTorch's default generator: one object, reseeded
     with pytest.raises(TypeError, match="generator must be a tg.Generator"):
         tg.randn(2, generator=np.random.RandomState(0))
-    with pytest.raises(TypeError, match="manual_seed expects an int"):
-        g.manual_seed(1.5)
+    with pytest.raises(RuntimeError, match="manual_seed expected a long, but got float"):
+        g.manual_seed(1.5)  # a Generator's manual_seed is strict, as PyTorch's (tg.manual_seed converts)
     with pytest.raises(RuntimeError, match="cuda"):
         tg.Generator(device="cuda")
 

@@ -71,6 +71,7 @@ from .ops.quantiles import mode, nanmedian, nanquantile, quantile
 from .ops.rearranging import repeat_interleave_function as repeat_interleave
 from .ops.searching import argwhere, bucketize, msort, searchsorted, take_along_dim
 from .ops.statistics import std_mean, var_mean
+from .ops.unique import unique_consecutive
 from .printing import get_printoptions, printoptions, set_printoptions
 from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .sampling import bernoulli, multinomial, normal, poisson, randint_like
@@ -671,6 +672,7 @@ __all__ = [
     "unbind",
     "unflatten",
     "unique",
+    "unique_consecutive",
     "unsqueeze",
     "utils",
     "var",

@@ -95,7 +95,7 @@ def _batch_getter(dataset: Dataset[Any]) -> Callable[[np.ndarray], Any] | None:
     if uses_own(dataset, Subset, "__getitem__"):
         inner = _batch_getter(dataset.dataset)
         if inner is not None:
-            return lambda indices: inner(dataset.indices[indices])
+            return lambda indices: inner(dataset._positions(indices))
     return None
 
 

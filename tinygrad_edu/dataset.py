@@ -147,19 +147,35 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
 
 
 class Subset(Dataset[_T_co]):
-    """The samples of ``dataset`` at the positions ``indices``, in that order."""
+    """The samples of ``dataset`` at the positions ``indices``, in that order.
 
-    def __init__(self, dataset: Dataset[_T_co], indices: Sequence[int] | np.ndarray) -> None:
+    ``indices`` is kept as given (a list, a range, an array...), as PyTorch
+    keeps it, and ``subset[i]`` is ``dataset[indices[i]]``: so ``i`` is
+    whatever ``indices`` can be indexed with (a negative int, a 0-d integer
+    Tensor, a slice of a list). A list ``i`` asks for several samples at
+    once, ``dataset[[indices[j] for j in i]]``.
+    """
+
+    def __init__(self, dataset: Dataset[_T_co], indices: Sequence[int]) -> None:
         self.dataset = dataset
-        self.indices = np.asarray(indices, dtype=np.int64).reshape(-1)
+        self.indices = indices
 
-    def __getitem__(self, index: int | list[int]) -> Any:
+    def __getitem__(self, index: Any) -> Any:
         if isinstance(index, list):  # several samples at once, as PyTorch's Subset allows
-            return self.dataset[[int(self.indices[i]) for i in index]]
-        return self.dataset[int(self.indices[index])]
+            return self.dataset[[self.indices[i] for i in index]]
+        return self.dataset[self.indices[index]]
 
     def __len__(self) -> int:
         return len(self.indices)
+
+    def _positions(self, batch: np.ndarray) -> np.ndarray:
+        """``indices[batch]`` as an int array: where a batch of this subset's samples sit in ``dataset``."""
+        if isinstance(self.indices, (np.ndarray, Tensor)):
+            return np.asarray(self.indices)[batch]
+        # A list (or range...) is read at the batch's positions only, as PyTorch
+        # reads it at each batch (so a change to it shows), not converted whole
+        picked = map(self.indices.__getitem__, batch.tolist())
+        return np.fromiter(picked, dtype=np.int64, count=len(batch))
 
 
 class ConcatDataset(Dataset[_T_co]):
@@ -201,7 +217,8 @@ def random_split(
 
     ``lengths`` are either sample counts summing to ``len(dataset)`` or
     fractions summing to 1; as in PyTorch, fractional lengths are floored and
-    the leftover samples are given one each to the subsets in turn.
+    the leftover samples are given one each to the subsets in turn. Each
+    subset's ``indices`` is a list of ints, as in PyTorch.
     """
     n = len(dataset)  # type: ignore[arg-type]
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
@@ -222,6 +239,7 @@ def random_split(
             f"Sum of input lengths ({sum(counts)}) does not equal the length of the input dataset ({n})"
         )
     rng = generator_or_seed(generator, seed)
-    order = (rng if rng is not None else default_generator()).permutation(n)
-    bounds = np.cumsum([0, *counts])
+    # Python ints in lists, as PyTorch's subsets hold (its randperm(n).tolist())
+    order = (rng if rng is not None else default_generator()).permutation(n).tolist()
+    bounds = itertools.accumulate(counts, initial=0)
     return [Subset(dataset, order[lo:hi]) for lo, hi in itertools.pairwise(bounds)]

@@ -27,9 +27,14 @@ _STATE_BYTES = 56  # PCG64's state and increment (16 bytes each), its two cached
 
 
 def _check_seed(seed: object) -> int:
-    """A seed as PyTorch takes it: an int in [-2**63, 2**64), a negative one read modulo 2**64."""
+    """A seed as `Generator.manual_seed` takes it: an int in [-2**63, 2**64), negative ones modulo 2**64.
+
+    Strict, as PyTorch's ``Generator.manual_seed`` is (a float, bool or str is
+    a RuntimeError there); the module-level `manual_seed` converts first.
+    A NumPy integer is taken too, where PyTorch refuses it.
+    """
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
-        raise TypeError(f"manual_seed expects an int, got {type(seed).__name__}")
+        raise RuntimeError(f"manual_seed expected a long, but got {type(seed).__name__}")
     if not -(2**63) <= seed < 2**64:
         raise ValueError(f"manual_seed expects a seed in [-2**63, 2**64), got {seed}")
     return int(seed) % 2**64
@@ -109,9 +114,14 @@ class Generator(np.random.Generator):
 _generator = Generator()
 
 
-def manual_seed(seed: int) -> Generator:
-    """Reseed the global generator; returns it."""
-    return _generator.manual_seed(seed)
+def manual_seed(seed: Any) -> Generator:
+    """Reseed the global generator; returns it.
+
+    As ``torch.manual_seed``, the seed first goes through ``int()``: 1.5 seeds
+    with 1, True with 1, "7" with 7, and ``int()``'s own error is raised for
+    what it cannot convert ("abc": ValueError, None: TypeError).
+    """
+    return _generator.manual_seed(int(seed))
 
 
 def initial_seed() -> int:

@@ -438,9 +438,10 @@ class Tensor:
         return data.item()
 
     def __index__(self) -> int:
-        if self.data.dtype.kind not in "iu":
+        if self.data.dtype.kind not in "biu" or self.data.size != 1:
             raise TypeError(
-                f"only integer tensors of a single element can be used as an index, got {self.dtype}"
+                "only integer tensors of a single element can be converted to an index "
+                f"(got {self.dtype} of shape {self.shape})"
             )
         return int(self.item())
 
@@ -2140,7 +2141,13 @@ class Tensor:
         dim: int | None = None,
     ) -> Any:
         """The distinct values, ascending; and, if asked, the inverse indices and counts (no gradient)."""
-        return sorting.unique(self, sorted, return_inverse, return_counts, dim)
+        return unique.unique(self, sorted, return_inverse, return_counts, dim)
+
+    def unique_consecutive(
+        self, return_inverse: bool = False, return_counts: bool = False, dim: int | None = None
+    ) -> Any:
+        """The first element of each run of equal neighbours; and, if asked, inverse indices and counts."""
+        return unique.unique_consecutive(self, return_inverse, return_counts, dim)
 
     # ------------------------------------------------------------ selection
 
@@ -2732,6 +2739,7 @@ from .ops import (  # noqa: E402
     statistics,
     trigonometry,
     unary,
+    unique,
     windows,
 )
 from .ops.broadcast import binary, binary_op  # noqa: E402

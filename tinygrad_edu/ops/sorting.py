@@ -1,11 +1,11 @@
-"""Ordering elements: sort, argsort, topk, the max, min and median along a dim, unique.
+"""Ordering elements: sort, argsort, topk, the max, min and median along a dim (unique: ops/unique.py).
 
 Each finds its positions with NumPy (np.argsort, np.argmax, np.unique), which
 no gradient flows through, and then picks the values at those positions by
 indexing (movement.Index). So the values get a gradient with no formula of
 their own: dL/dvalues goes back to the elements that were picked, and the
-others get 0. The positions themselves (indices, argsort, unique) are
-integer constants, with no gradient.
+others get 0. The positions themselves (indices, argsort) are integer
+constants, with no gradient.
 """
 
 from __future__ import annotations
@@ -120,45 +120,3 @@ def refuse_bool(x: Tensor, op: str) -> None:
     """Refuse a bool tensor with PyTorch's NotImplementedError (its median has no bool kernel)."""
     if x.data.dtype == np.bool_:
         raise NotImplementedError(f"{op}() is not implemented for bool tensors (convert with .int() first)")
-
-
-def unique(
-    x: Tensor,
-    sorted: bool = True,
-    return_inverse: bool = False,
-    return_counts: bool = False,
-    dim: int | None = None,
-) -> Tensor | tuple[Tensor, ...]:
-    """The distinct elements of x (or, with dim, its distinct slices along dim) in ascending order.
-
-    With return_inverse, also where each element (slice) of x is in the
-    result: x == values[inverse] (int64, x's shape; with dim, one index per
-    slice). With return_counts, also how often each value occurs (int64).
-    The result is always sorted (`sorted=False` sorts too, as PyTorch's CPU
-    version does); nan is never equal to nan, so each nan is its own value.
-    No gradient: the result is a new constant tensor (PyTorch records the op
-    but has no derivative for it, so its backward raises).
-    """
-    if dim is None:
-        values, inverse, counts = np.unique(
-            x.data.reshape(-1), return_inverse=True, return_counts=True, equal_nan=False
-        )
-        inverse = inverse.reshape(x.shape)
-    else:
-        _check_int(dim, "dim", "unique")
-        if x.ndim == 0:
-            raise IndexError(f"unique(): dim {dim} was given, but the tensor is 0-d (it has no dimensions)")
-        d = normalize_dim(dim, x.ndim)
-        if any(n == 0 for e, n in enumerate(x.shape) if e != d):
-            raise RuntimeError(
-                f"unique(): There are 0 sized dimensions, and they aren't selected, so unique cannot be "
-                f"applied (shape {x.shape}, dim {d})"
-            )
-        values, inverse, counts = np.unique(x.data, return_inverse=True, return_counts=True, axis=d)
-        inverse = inverse.reshape(-1)
-    results = [Tensor._wrap(values)]
-    if return_inverse:
-        results.append(Tensor._wrap(inverse.astype(np.int64)))
-    if return_counts:
-        results.append(Tensor._wrap(counts.astype(np.int64)))
-    return results[0] if len(results) == 1 else tuple(results)

@@ -93,13 +93,19 @@ class LBFGS(Optimizer):
         here at once.
 
     State: all of it is global, kept (as PyTorch does) under the first
-    parameter: ``"func_evals"`` and ``"n_iter"`` (totals over all steps),
-    the last direction ``"d"`` and step length ``"t"``, the pairs
-    ``"old_dirs"`` (the :math:`y`), ``"old_stps"`` (the :math:`s`) and
-    ``"ro"`` (the :math:`\rho`), ``"H_diag"`` (:math:`\gamma`), and
-    ``"prev_flat_grad"``, ``"prev_loss"``. PyTorch also keeps its scratch
-    list ``"al"``; it is not state (each iteration overwrites it), so it is
-    not kept here and is ignored when loading.
+    parameter, with PyTorch's keys in its order: ``"func_evals"`` and
+    ``"n_iter"`` (totals over all steps, ints); ``"al"``, the
+    :math:`\alpha_i` of the last two-loop recursion (a list of
+    ``history_size`` entries, None where no pair was stored yet: scratch
+    space, which PyTorch keeps, so it is kept too); the last direction
+    ``"d"`` and step length ``"t"`` (a number); the pairs ``"old_dirs"``
+    (the :math:`y`), ``"old_stps"`` (the :math:`s`) and ``"ro"`` (the
+    :math:`\rho`); ``"H_diag"`` (:math:`\gamma`; the int 1 until the first
+    pair); ``"prev_flat_grad"`` and ``"prev_loss"`` (a float). Where
+    PyTorch keeps a tensor, the state holds a NumPy array, as every
+    optimizer's state here does: ``d``, ``prev_flat_grad`` and each pair are
+    flat vectors, each :math:`\rho`, :math:`\alpha` and ``H_diag`` a 0-d
+    array, all in the parameters' dtype.
 
     Example::
 
@@ -223,6 +229,7 @@ class LBFGS(Optimizer):
         func_evals, n_total = saved.get("func_evals", 0), saved.get("n_iter", 0)
         carried: list[Any] = [saved.get(k) for k in _CARRIED]  # all None before the first step
         d, t, old_dirs, old_stps, ro, H_diag, prev_flat_grad, prev_loss = carried
+        al: list[Any] | None = saved.get("al")  # the two-loop's alphas, kept only as PyTorch keeps them
 
         orig_loss, loss, flat_grad = evaluate()
         current_evals = 1
@@ -239,17 +246,19 @@ class LBFGS(Optimizer):
 
             # 1-2. update the memory, then the direction d = -H^{-1} g
             if n_total == 1:
-                d, old_dirs, old_stps, ro, H_diag = -flat_grad, [], [], [], 1.0
+                d, old_dirs, old_stps, ro, H_diag = -flat_grad, [], [], [], 1
             else:
                 y = flat_grad - prev_flat_grad
                 s = d * t
-                ys = float(y @ s)
+                ys = y @ s  # (a NumPy scalar in the gradient's dtype, as PyTorch's 0-d tensor)
                 if ys > 1e-10:  # positive curvature along s: a usable pair
                     old_dirs = _newest([*old_dirs, y], history_size)
                     old_stps = _newest([*old_stps, s], history_size)
-                    ro = _newest([*ro, 1.0 / ys], history_size)
-                    H_diag = ys / float(y @ y)
-                d = _two_loop(flat_grad, old_dirs, old_stps, ro, H_diag)
+                    ro = _newest([*ro, np.array(1.0 / ys)], history_size)
+                    H_diag = np.array(ys / (y @ y))
+                d, alpha = _two_loop(flat_grad, old_dirs, old_stps, ro, H_diag)
+                al = list(al) if al is not None else [None] * history_size
+                al[: len(alpha)] = alpha
             prev_flat_grad, prev_loss = flat_grad, loss
 
             # 3. step length: scaled down on the very first iteration only
@@ -287,6 +296,8 @@ class LBFGS(Optimizer):
 
         state = self.state[self._params[0]]
         state["func_evals"], state["n_iter"] = func_evals, n_total
+        if al is not None:  # (a new key goes in here, before "d", as in PyTorch)
+            state["al"] = al
         for key, value in zip(_CARRIED, (d, t, old_dirs, old_stps, ro, H_diag, prev_flat_grad, prev_loss)):
             state[key] = value
         return orig_loss
@@ -317,8 +328,9 @@ class LBFGS(Optimizer):
         """Restore a state saved by `state_dict`, this class's or PyTorch's LBFGS's.
 
         The flat vectors must have as many entries as the parameters
-        together; they are copied, in the parameters' common dtype. PyTorch's
-        scratch list ``"al"`` is dropped. On error, nothing is changed.
+        together; they are copied, in the parameters' common dtype, and so
+        are the 0-d ``ro``, ``al`` and ``H_diag`` (a float ``H_diag`` or
+        ``ro`` from an older checkpoint too). On error, nothing is changed.
         """
         params = self._params
         size = sum(p.data.size for p in params)
@@ -335,19 +347,23 @@ class LBFGS(Optimizer):
 
 
 def _two_loop(
-    g: np.ndarray, old_dirs: list[np.ndarray], old_stps: list[np.ndarray], ro: list[float], H_diag: float
-) -> np.ndarray:
-    r"""The L-BFGS direction :math:`-H^{-1} g` from the stored pairs (see `LBFGS`)."""
-    alpha = [0.0] * len(old_dirs)
+    g: np.ndarray, old_dirs: list[np.ndarray], old_stps: list[np.ndarray], ro: list[Any], H_diag: Any
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    r"""The L-BFGS direction :math:`-H^{-1} g` from the stored pairs (see `LBFGS`), and the :math:`\alpha_i`.
+
+    The numbers stay in g's dtype (NumPy scalars and 0-d arrays), as
+    PyTorch's 0-d tensors do; each :math:`\alpha_i` is returned as a 0-d array.
+    """
+    alpha: list[Any] = [None] * len(old_dirs)
     q = -g
     for i in reversed(range(len(old_dirs))):
-        alpha[i] = float(old_stps[i] @ q) * ro[i]
+        alpha[i] = (old_stps[i] @ q) * ro[i]
         q -= alpha[i] * old_dirs[i]
     r = q * H_diag
     for i in range(len(old_dirs)):
-        beta = float(old_dirs[i] @ r) * ro[i]
+        beta = (old_dirs[i] @ r) * ro[i]
         r += (alpha[i] - beta) * old_stps[i]
-    return r
+    return r, [np.array(a) for a in alpha]
 
 
 def _newest(items: list[Any], n: int) -> list[Any]:
@@ -370,6 +386,12 @@ def _load_global_state(saved: dict[str, Any], size: int, dtype: np.dtype) -> dic
     def number(value: Any) -> Any:
         return None if value is None else float(np.asarray(value))
 
+    def scalar(value: Any) -> Any:
+        """A 0-d array in the parameters' dtype; None stays None, and a Python int (H_diag's 1) an int."""
+        if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+            return value
+        return np.array(np.asarray(value), dtype=dtype, copy=True).reshape(())
+
     state: dict[str, Any] = {}
     for key, value in saved.items():
         if key in ("func_evals", "n_iter"):
@@ -378,10 +400,12 @@ def _load_global_state(saved: dict[str, Any], size: int, dtype: np.dtype) -> dic
             state[key] = None if value is None else vector(key, value)
         elif key in ("old_dirs", "old_stps"):
             state[key] = None if value is None else [vector(key, v) for v in value]
-        elif key == "ro":
-            state[key] = None if value is None else [number(v) for v in value]
-        elif key in ("t", "H_diag", "prev_loss"):
+        elif key in ("ro", "al"):
+            state[key] = None if value is None else [scalar(v) for v in value]
+        elif key == "H_diag":
+            state[key] = scalar(value)
+        elif key in ("t", "prev_loss"):
             state[key] = number(value)
-        elif key != "al":
+        else:
             state[key] = copy.deepcopy(value)
     return state
