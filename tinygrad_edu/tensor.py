@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .autograd import engine, function
+from .autograd import engine, function, node
 from .autograd.function import Node
 from .autograd.grad_mode import _state
 from .dtypes import from_type_name, get_default_dtype, type_name
@@ -2707,8 +2707,8 @@ def _arg(pick: Callable, x: Tensor, dim: int | None, keepdim: bool) -> Tensor:
     return Tensor._wrap(np.asarray(pick(x.data, axis=d, keepdims=keepdim)))
 
 
-# function.py and the ops modules use Tensor, so they get it after it is defined.
-function.Tensor = Tensor  # type: ignore[misc]  # (mypy sees function.py's TYPE_CHECKING import)
+# function.py, node.py and the ops modules use Tensor, so they get it after it is defined.
+function.Tensor = node.Tensor = Tensor  # type: ignore[misc]  # (mypy sees their TYPE_CHECKING imports)
 from .ops import (  # noqa: E402
     activation,
     bessel,

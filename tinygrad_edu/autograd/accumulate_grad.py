@@ -1,4 +1,4 @@
-"""`next_functions`: the recorded graph seen the way PyTorch shows it.
+"""`AccumulateGrad`: a leaf as `grad_fn.next_functions` (node.py) shows it, as in PyTorch.
 
 Each node keeps, per input, where that input's gradient goes (`Node.parents`):
 the node that made the input, the input itself when it is a leaf, or None. PyTorch
@@ -28,13 +28,10 @@ so the graph costs nothing more to build.
 from __future__ import annotations
 
 import weakref
-from typing import TYPE_CHECKING, Any
-
-from . import function
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
-    from .function import Node
 
 
 class AccumulateGrad:
@@ -66,24 +63,3 @@ def accumulator_of(leaf: Tensor) -> AccumulateGrad:
         accumulator = AccumulateGrad(leaf)
         leaf.__dict__["_accumulator"] = weakref.ref(accumulator)
     return accumulator
-
-
-def next_functions(node: Node) -> tuple[tuple[Node | AccumulateGrad | None, int], ...]:
-    """(where the gradient goes, 0) per floating-point Tensor input of `node`, as PyTorch lists them.
-
-    Plain arguments (dims, shapes, exponents) are no inputs in PyTorch either;
-    a Tensor that gets no gradient (a constant, or a number wrapped as one, as
-    the 2 of ``x * 2``) gets (None, 0). Integer and boolean Tensors (an index,
-    the condition of `where`) are left out: PyTorch lists them only for a few
-    ops (``x * int_tensor``), which this rule does not tell apart.
-    """
-    pairs: list[tuple[Any, int]] = []
-    for x, parent in zip(node.inputs, node.parents):
-        if parent is None:
-            if isinstance(x, function.Tensor) and x.data.dtype.kind in "fc":
-                pairs.append((None, 0))
-        elif isinstance(parent, function.Node):
-            pairs.append((parent, 0))
-        else:
-            pairs.append((accumulator_of(parent), 0))
-    return tuple(pairs)

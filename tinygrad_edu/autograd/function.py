@@ -43,13 +43,13 @@ from __future__ import annotations
 
 import functools
 import itertools
-import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
 
 from .grad_mode import _state
+from .node import _UNRECORDED, Node
 
 _new = object.__new__
 
@@ -59,199 +59,6 @@ if TYPE_CHECKING:
     from ..tensor import Tensor
 else:
     Tensor = None  # set by tensor.py once the class exists (the two modules need each other)
-
-
-class Node:
-    """A recorded operation: the `grad_fn` of its output and the `ctx` of its Function.
-
-    inputs:  the arguments `apply` received (Tensors and plain values).
-    parents: per input, where its gradient goes: the input's own `grad_fn`
-             at the time of the call, the input itself for a leaf, or None
-             for a non-Tensor argument. Keeping the producer (not the tensor)
-             keeps the graph right even if the tensor is later changed in place.
-    needs_input_grad: per input, does a gradient need to flow to it? Set
-             before `forward` runs, so forward can save only what backward
-             will use (as in PyTorch).
-    seq:     the node's number in recording order: larger than the numbers
-             of the nodes its inputs came from (backward's order, engine.py).
-    """
-
-    # Slots for what every recorded node holds (fewer objects for the cycle
-    # collector to walk); ctx attributes an op sets itself go to __dict__.
-    # `_saved` holds what `save_for_backward` was given, then (once recorded)
-    # each saved tensor followed by its version at the time, in one flat
-    # tuple (t0, v0, t1, v1, ...; one object per node instead of two), and
-    # None after backward has released them.
-    __slots__ = ("inputs", "parents", "needs_input_grad", "scope", "seq", "_saved", "__dict__")
-    inputs: tuple[Any, ...]
-    parents: tuple[Node | Tensor | None, ...]
-    needs_input_grad: tuple[bool, ...]
-    scope: object  # the module running forward when the node was made (see grad_mode._State)
-    seq: int
-    _saved: tuple[Any, ...] | None
-    function: type[Function]
-    _pre_hooks: list | None = None
-    _last_hook_keeps_grad = False  # True once the last pre-hook is retain_grad's
-    _non_differentiable: tuple = ()  # what forward passed to mark_non_differentiable
-    _forward_trace: list[str] | None = None  # where forward was called, kept in anomaly mode
-
-    if TYPE_CHECKING:
-        # Any other attribute is one an op set on its ctx for its backward
-        # (ctx.shape, ctx.dims, ...): free-form, as PyTorch's ctx is.
-        def __getattr__(self, name: str) -> Any: ...
-        def __setattr__(self, name: str, value: Any) -> None: ...
-
-    def save_for_backward(self, *values: Any) -> None:
-        """Keep values that `backward` needs: inputs, the output, constants, or None (nothing)."""
-        self._saved = values
-
-    def mark_non_differentiable(self, *outputs: np.ndarray) -> None:
-        """Declare forward's output not differentiable: it gets requires_grad=False and no grad_fn.
-
-        For results that carry no gradient, such as indices or counts. Called
-        in forward (or setup_context) with the array forward returns; an array
-        that is not the output is ignored, as PyTorch ignores a marked input.
-        """
-        for value in outputs:
-            if not isinstance(value, (np.ndarray, np.generic)):
-                raise RuntimeError(
-                    "mark_non_differentiable only accepts the arrays forward returns, "
-                    f"but got {type(value).__name__}"
-                )
-        self._non_differentiable = outputs
-
-    @property
-    def saved_tensors(self) -> tuple[Tensor, ...]:
-        """The saved values as Tensors, checked against later in-place changes."""
-        saved = self._saved
-        if saved is None:
-            raise RuntimeError(
-                f"Trying to backward through the graph a second time: the values "
-                f"{self.name()} saved were freed by the first backward. "
-                "Pass retain_graph=True to the first backward to keep them."
-            )
-        if not saved:
-            return ()
-        tensors = []
-        pairs = iter(saved)  # (t0, v0, t1, v1, ...): zip over one iterator twice takes two at a time
-        try:
-            for tensor, version in zip(pairs, pairs):
-                if tensor is not None:  # (None: forward saved nothing in this place)
-                    if type(tensor) is weakref.ReferenceType:
-                        tensor = tensor()
-                    # a view counts the changes made to its base
-                    if (tensor._version if tensor._base is None else tensor._base._version) != version:
-                        self._modified(tensor, version)
-                tensors.append(tensor)
-        except AttributeError:
-            if not hasattr(self, "seq"):  # read in forward: nothing is saved until forward returns
-                return ()  # (as in PyTorch)
-            raise
-        return tuple(tensors)
-
-    def _modified(self, tensor: Tensor, version: int) -> None:
-        """Raise: `tensor`, saved at `version`, has been changed in place since."""
-        now = (tensor if tensor._base is None else tensor._base)._version
-        raise RuntimeError(
-            "one of the variables needed for gradient computation has been "
-            f"modified by an inplace operation: {self.name()} needs version "
-            f"{version} of a saved tensor of shape {tensor.shape}, which is "
-            f"now at version {now}"
-        )
-
-    @property
-    def next_functions(self) -> tuple[tuple[Node | AccumulateGrad | None, int], ...]:
-        """PyTorch's view of the edges: (where the gradient goes, 0) per Tensor input.
-
-        >>> (x * 2).grad_fn.next_functions    # x a leaf that requires grad
-        ((<AccumulateGrad>, 0), (None, 0))
-
-        Computed when asked for (accumulate_grad.py), never while recording.
-        """
-        return _next_functions(self)
-
-    @property
-    def released(self) -> bool:
-        """True once backward has freed what this node saved."""
-        return self._saved is None
-
-    def name(self) -> str:
-        return type(self).__name__
-
-    def register_prehook(self, hook: Any, retains_grad: bool = False) -> None:
-        """Call `hook(grad)` with the gradient of this node's output before backward.
-
-        The hook of `retain_grad` (``retains_grad=True``) always runs last, so
-        `.grad` shows the gradient that every other hook has had its say on,
-        as in PyTorch.
-        """
-        if self._pre_hooks is None:
-            self._pre_hooks = []
-        if retains_grad:
-            self._pre_hooks.append(hook)
-            self._last_hook_keeps_grad = True
-        else:
-            at = len(self._pre_hooks) - 1 if self._last_hook_keeps_grad else len(self._pre_hooks)
-            self._pre_hooks.insert(at, hook)
-
-    def _save(self, out: Tensor, result: Any) -> None:
-        """Turn the arrays given to `save_for_backward` into tensors, noting their versions."""
-        pairs: list = []
-        for value in self._saved:  # type: ignore[union-attr]  # (only called when something was saved)
-            if value is None:
-                pairs += (None, None)
-            elif value is result or value is out.data:
-                # A weak reference: the output owns this node, and a strong
-                # one back would make a reference cycle per op.
-                pairs += (weakref.ref(out), 0)
-            else:
-                for tensor in self.inputs:
-                    if isinstance(tensor, Tensor) and tensor.data is value:
-                        break
-                else:
-                    tensor = Tensor._wrap(np.asarray(value))  # made in forward: nothing else holds it
-                pairs += (tensor, (tensor if tensor._base is None else tensor._base)._version)
-        self._saved = tuple(pairs)
-
-    def _output_moved(self, out: Tensor, tensor: Tensor) -> None:
-        """The output this node saved now lives in `tensor` (an in-place op wrote it there)."""
-        owner = tensor if tensor._base is None else tensor._base
-        saved = list(self._saved)  # type: ignore[arg-type]  # (only called while the values are held)
-        for i in range(0, len(saved), 2):
-            if type(saved[i]) is weakref.ReferenceType and saved[i]() is out:
-                saved[i], saved[i + 1] = weakref.ref(tensor), owner._version
-        self._saved = tuple(saved)
-
-    def __repr__(self) -> str:
-        return f"<{self.name()}>"
-
-
-class _Unrecorded(Node):
-    """The ctx of a library op that records nothing (no input needs a gradient).
-
-    Such a ctx is read by nobody after forward, so one shared instance per
-    number of arguments serves every call, instead of a new node per op
-    (the backward of every op runs this way when no graph is to be created).
-    It forgets whatever forward writes to it: nothing it was handed stays
-    alive, and no two calls, even in two threads, see each other's writes.
-    Users' ops, through `Function.apply`, always get a node of their own.
-    """
-
-    __slots__ = ()
-
-    def __init__(self, n_args: int) -> None:
-        object.__setattr__(self, "needs_input_grad", (False,) * n_args)
-        object.__setattr__(self, "_saved", ())
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        pass
-
-    def save_for_backward(self, *values: Any) -> None:
-        pass
-
-
-# by number of arguments (the library's ops take fewer than 8)
-_UNRECORDED = tuple(_Unrecorded(n) for n in range(8))
 
 
 class Function:
@@ -500,8 +307,6 @@ def _record(ctx: Node, args: tuple, parents: tuple, out: Tensor, result: Any) ->
     out.grad_fn = ctx
 
 
-# Imported last, as they use this module's classes. once_differentiable: PyTorch's
-# path for it is torch.autograd.function.once_differentiable, so it is found here too
-from .accumulate_grad import AccumulateGrad  # noqa: E402
-from .accumulate_grad import next_functions as _next_functions  # noqa: E402
+# Imported last, as it uses this module's Function. PyTorch's path for it is
+# torch.autograd.function.once_differentiable, so it is found here too
 from .once_differentiable import once_differentiable  # noqa: E402, F401
