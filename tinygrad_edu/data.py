@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from .collate import default_collate, default_convert
 from .dataset import (
     ChainDataset,
     ConcatDataset,
@@ -58,7 +59,6 @@ from .sampler import (
     batch_count,
     uses_own,
 )
-from .tensor import Tensor
 from .warning import warn
 
 __all__ = [
@@ -97,61 +97,6 @@ def _batch_getter(dataset: Dataset[Any]) -> Callable[[np.ndarray], Any] | None:
         if inner is not None:
             return lambda indices: inner(dataset._positions(indices))
     return None
-
-
-def default_collate(samples: Sequence[Any]) -> Any:
-    """Stack a list of samples into a batch, as PyTorch's ``default_collate``.
-
-    Tensors, arrays and numbers are stacked along a new first dimension into
-    one Tensor (Python ints become int64, Python floats float64, as in
-    PyTorch); tuples and lists are collated element-wise into a list (a
-    namedtuple into its own type, so ``batch.x`` works); dicts key by key;
-    strings (and bytes) are returned as they come.
-    """
-    first = samples[0]
-    if isinstance(first, (Tensor, np.ndarray, np.generic, bool, int, float)):
-        arrays = [s.data if isinstance(s, Tensor) else np.asarray(s) for s in samples]
-        for i, array in enumerate(arrays):
-            if array.shape != arrays[0].shape:
-                raise RuntimeError(
-                    f"default_collate: samples must have one shape to stack, got {arrays[0].shape} at "
-                    f"entry 0 and {array.shape} at entry {i} (pass a collate_fn that pads them)"
-                )
-        batch = np.stack(arrays)
-        if isinstance(first, int) and not isinstance(first, bool):
-            batch = batch.astype(np.int64)  # NOTE: the platform int may be 32-bit.
-        return Tensor(batch)
-    if isinstance(first, (str, bytes)):
-        return samples
-    if isinstance(first, dict):
-        return {key: default_collate([s[key] for s in samples]) for key in first}
-    if isinstance(first, (tuple, list)):
-        if any(len(s) != len(first) for s in samples):
-            raise RuntimeError("each element in list of batch should be of equal size")
-        fields = [default_collate(field) for field in zip(*samples)]
-        return type(first)(*fields) if hasattr(first, "_fields") else fields
-    raise TypeError(f"default_collate cannot batch samples of type {type(first).__name__}")
-
-
-def default_convert(sample: Any) -> Any:
-    """Make the arrays in one sample Tensors, without batching, as PyTorch's ``default_convert``.
-
-    What a :class:`DataLoader` with ``batch_size=None`` applies to each
-    sample. NumPy arrays and scalars become Tensors (keeping their dtype);
-    Tensors, Python numbers, strings and anything else are returned as they
-    are; dicts are converted value by value, named tuples field by field
-    (keeping their type), other tuples and lists element by element into a
-    list. Arrays of strings or objects stay arrays, as no Tensor can hold them.
-    """
-    if isinstance(sample, (np.ndarray, np.generic)) and sample.dtype.kind not in "OSUV":
-        return Tensor(np.asarray(sample))
-    if isinstance(sample, dict):
-        return {key: default_convert(value) for key, value in sample.items()}
-    if isinstance(sample, tuple) and hasattr(sample, "_fields"):
-        return type(sample)(*(default_convert(field) for field in sample))
-    if isinstance(sample, (tuple, list)):
-        return [default_convert(field) for field in sample]
-    return sample
 
 
 def _check_worker_options(
