@@ -192,17 +192,20 @@ class Undifferentiable(Function):
 
     PyTorch records such ops too (a result that requires grad, with a
     grad_fn), so that the error comes where the gradient is asked for and
-    says why. A subclass names the op (`op`) and says why (`why`).
+    says why. A subclass names the op (`op`) and says why (`why`); `error`
+    is the type PyTorch raises for it (NotImplementedError, a RuntimeError
+    too, for unique and its kin).
     """
 
     op: str
     why: str
+    error: type[RuntimeError] = RuntimeError
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> None:
         op = ctx.function
         assert issubclass(op, Undifferentiable)
-        raise RuntimeError(f"derivative for {op.op} is not implemented (as in PyTorch): {op.why}")
+        raise op.error(f"the derivative for {op.op} is not implemented (as in PyTorch): {op.why}")
 
 
 class FloorDivide(Undifferentiable):

@@ -30,6 +30,7 @@ class Distinct(Undifferentiable):
     input, which is all that a backward that only raises needs.
     """
 
+    error = NotImplementedError  # PyTorch's type for unique, where other such ops raise RuntimeError
     why = (
         "each value stands for a group of equal elements, and the grouping changes by jumps, "
         "so there is no gradient to pass to x"
@@ -38,13 +39,6 @@ class Distinct(Undifferentiable):
     @staticmethod
     def forward(ctx: Node, x: np.ndarray, values: np.ndarray) -> np.ndarray:
         return values
-
-    @staticmethod
-    def backward(ctx: Node, grad: Tensor) -> None:
-        op = ctx.function
-        assert issubclass(op, Distinct)
-        # NotImplementedError is PyTorch's type here (a RuntimeError too, as for the other such ops)
-        raise NotImplementedError(f"the derivative for {op.op} is not implemented (as in PyTorch): {op.why}")
 
 
 class Unique(Distinct):
