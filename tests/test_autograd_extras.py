@@ -370,3 +370,34 @@ def test_the_message_starts_with_pytorchs():
     with pytest.raises(RuntimeError) as ours:
         tg.ones(3).sum().backward()
     assert str(ours.value).startswith(str(theirs.value))
+
+
+# ---------------------------------------------------------------- a Function missing a method
+
+
+def test_a_function_without_forward_or_backward_says_which_method_to_write():
+    class NoBackward(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+    class NoForward(Function):
+        pass
+
+    x = tg.ones(2, requires_grad=True)
+    y = NoBackward.apply(x).sum()
+    with pytest.raises(NotImplementedError, match="You must implement the backward method of NoBackward"):
+        y.backward()
+    assert x.grad is None
+    with pytest.raises(NotImplementedError, match="You must implement the forward function"):
+        NoForward.apply(x)
+
+
+def test_the_backward_pictures_take_the_seed_of_a_non_scalar_output():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+    with pytest.raises(RuntimeError, match="pass `grad=`"):
+        tg.viz.print_backward_steps(y)
+    steps = tg.viz.backward_steps(y, tg.tensor([1.0, -1.0]))
+    assert steps[0].grad_output.tolist() == [1.0, -1.0] and steps[0].edges[0].grad.tolist() == [3.0, -3.0]
+    assert "[ 3., -3.]" in tg.viz.draw_backward(y, grad=tg.tensor([1.0, -1.0])).source

@@ -112,7 +112,10 @@ class Function:
         but never read back what they wrote: when nothing is recorded they get
         the shared `_Unrecorded` ctx, which forgets every write.
         """
-        raise NotImplementedError
+        raise NotImplementedError(
+            "You must implement the forward function for custom autograd.Function: a @staticmethod "
+            "forward(ctx, *args) that computes the output from NumPy arrays"
+        )
 
     @staticmethod
     def setup_context(ctx: Node, inputs: tuple, output: Any) -> None:
@@ -125,7 +128,10 @@ class Function:
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> Tensor | None | tuple[Tensor | None, ...]:
         """Given dL/d(output), return dL/d(input) for each input (None where not needed)."""
-        raise NotImplementedError
+        raise NotImplementedError(
+            f"You must implement the backward method of {ctx.function.__name__} to use it with backward "
+            "mode AD: a @staticmethod backward(ctx, grad) that returns one gradient per input of forward"
+        )
 
     @staticmethod
     def passed_on(node: Node) -> tuple[Any, Any]:

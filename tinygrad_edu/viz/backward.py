@@ -148,19 +148,22 @@ def format_backward_table(steps: list[BackwardStep]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-def print_backward_steps(loss: Tensor) -> None:
-    """Print the table of `backward_steps(loss)`."""
-    print(format_backward_table(backward_steps(loss)))
+def print_backward_steps(loss: Tensor, grad: Tensor | None = None) -> None:
+    """Print the table of `backward_steps(loss, grad)`."""
+    print(format_backward_table(backward_steps(loss, grad)))
 
 
-def draw_backward(loss: Tensor, rankdir: str = "BT", title: str | None = None) -> graphviz.Digraph:
+def draw_backward(
+    loss: Tensor, rankdir: str = "BT", title: str | None = None, grad: Tensor | None = None
+) -> graphviz.Digraph:
     """Draw backprop: ops and leaves, edges numbered by step and labelled with gradients.
 
-    The edge from the loss is step 0, the seed dL/dL = 1; an edge "k: dL/d(name) = ..."
-    is the gradient step k sends. Names and numbers are those of `format_backward_table`.
+    The edge from the loss is step 0, the seed dL/dL = 1 (or `grad`, for a
+    loss that is not a scalar); an edge "k: dL/d(name) = ..." is the gradient
+    step k sends. Names and numbers are those of `format_backward_table`.
     """
     dot = new_drawing("backward", rankdir, title)
-    steps = backward_steps(loss)
+    steps = backward_steps(loss, grad)
     names = _Names(steps)
     dot.attr("edge", fontname="Helvetica", fontsize="9", color="firebrick", fontcolor="firebrick")
     ids = {s.node: f"op{s.step}" for s in steps}
