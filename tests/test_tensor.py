@@ -447,7 +447,7 @@ def test_cat_and_clamp_edge_cases_match_pytorch():
 
 def test_to_takes_pytorchs_forms_and_only_the_cpu():
     t = tg.ones(2, requires_grad=True)
-    assert t.to("cpu") is t and t.cpu() is t and t.device == "cpu"
+    assert t.to("cpu") is t and t.cpu() is t and t.device == tg.device("cpu")
     assert t.to("cpu", np.float64).dtype == np.float64
     assert t.to(device="cpu:0", dtype="float64").dtype == np.float64
     assert t.to(tg.zeros(1, dtype=np.float64)).dtype == np.float64
@@ -486,7 +486,7 @@ def test_factories_and_linear_take_device_cpu_as_pytorch_code_passes_it():
         tg.randn_like(tg.ones(2), device=device),
         tg.nn.Linear(2, 3, device=device, dtype=np.float64).weight,
     ]
-    assert all(t.device == "cpu" for t in made) and made[-1].dtype == np.float64
+    assert all(str(t.device) == "cpu" for t in made) and made[-1].dtype == np.float64
     tg.manual_seed(0)
     expected = tg.randn(2).tolist()
     tg.manual_seed(0)
@@ -587,6 +587,7 @@ def test_function_forms_name_their_first_argument_input_as_pytorch():
     firsts = {f.__name__: next(iter(inspect.signature(f).parameters)) for f in forms if callable(f)}
     assert firsts.pop("polygamma") == "n"  # (PyTorch's order: polygamma(n, input))
     assert firsts.pop("where") == "condition"  # (tg.where(condition, input, other); x.where(condition, y))
+    assert firsts.pop("device") == "type"  # (tg.device is PyTorch's device class; x.device a tensor's)
     assert len(firsts) > 150 and set(firsts.values()) == {"input"}, firsts
     assert tg.asin is tg.arcsin  # (aliases stay one function)
 
@@ -803,7 +804,7 @@ def test_reductions_take_numpys_axis_for_dim_as_pytorch_does():
 def test_cuda_is_never_available():
     assert tg.cuda.is_available() is False and tg.cuda.device_count() == 0
     device = "cuda" if tg.cuda.is_available() else "cpu"  # PyTorch's idiom picks the CPU
-    assert tg.zeros(2, device=device).to(device).device == "cpu"
+    assert tg.zeros(2, device=device).to(device).device == tg.device("cpu")
 
 
 def test_in_place_numpy_update_of_data_with_a_tensor_computes_off_the_graph():

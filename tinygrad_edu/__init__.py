@@ -13,6 +13,7 @@ import numpy as np
 from . import autograd, cuda, data, linalg, nn, optim, special, testing, utils, viz, warning
 from .autograd import Function, enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled, set_anomaly_enabled
+from .devices import device
 from .dtype_info import finfo, iinfo
 from .dtypes import (
     bool_,
@@ -435,6 +436,7 @@ __all__ = [
     "cumsum",
     "data",
     "deg2rad",
+    "device",
     "diag",
     "diag_embed",
     "diagonal",

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from . import devices
 from .tensor import Tensor, check_device
 
 _INITIAL_SEED = 67280421310721
@@ -68,9 +69,9 @@ class Generator(np.random.Generator):
         return self._seed
 
     @property
-    def device(self) -> str:
-        """Always "cpu" (a device is named by its string here)."""
-        return "cpu"
+    def device(self) -> devices.device:
+        """Always ``tg.device("cpu")``."""
+        return devices.CPU
 
     def get_state(self) -> Tensor:
         """The place in the stream, as a uint8 Tensor for `set_state` (which also restores the seed)."""

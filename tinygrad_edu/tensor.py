@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from . import devices
 from .autograd import engine, function, node
 from .autograd.function import Node
 from .autograd.grad_mode import _state
@@ -475,9 +476,9 @@ class Tensor:
         return self
 
     @property
-    def device(self) -> str:
-        """Always ``"cpu"``: NumPy computes on the CPU."""
-        return "cpu"
+    def device(self) -> devices.device:
+        """Always ``tg.device("cpu")``: NumPy computes on the CPU."""
+        return devices.CPU
 
     # PyTorch's questions about where and how a tensor is stored, answered for
     # the one kind there is here: a dense tensor in the CPU's memory.
@@ -2584,7 +2585,7 @@ def parse_to(args: tuple, dtype: Any, device: Any) -> np.dtype | None:
     for arg in args:
         if isinstance(arg, Tensor):
             dtypes.append(arg.dtype)
-        elif isinstance(arg, str) and _names_no_dtype(arg):
+        elif isinstance(arg, devices.device) or (isinstance(arg, str) and _names_no_dtype(arg)):
             device = arg
         else:
             dtypes.append(arg)

@@ -1,0 +1,45 @@
+"""tg.device, as torch.device: made from PyTorch's strings, taken wherever a device is, refused off the CPU."""
+
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+
+
+def test_the_usual_line_picks_the_cpu_and_runs_a_training_step_there():
+    device = tg.device("cuda" if tg.cuda.is_available() else "cpu")
+    model = tg.nn.Linear(3, 1).to(device)
+    x = tg.randn(4, 3, device=device).to(device)
+    model(x).sum().backward()
+    assert device == tg.device("cpu") and x.device == device and model.weight.grad.shape == (1, 3)
+    assert tg.ones(2).to(device, tg.float64).dtype == np.float64
+    assert tg.Generator(device=device).device == device
+
+
+def test_names_equality_and_errors_as_pytorch():
+    assert (str(tg.device("cuda:1")), repr(tg.device("cuda", 0))) == (
+        "cuda:1",
+        "device(type='cuda', index=0)",
+    )
+    assert repr(tg.device("cpu")) == "device(type='cpu')" and tg.device(tg.device("mps")).type == "mps"
+    assert tg.ones(1).device != "cpu"  # a device is not its string, as in PyTorch
+    assert len({tg.device("cpu"), tg.device("cpu"), tg.device("cuda:0")}) == 2
+    for bad in ("xpu9", "cpu:-1", "cuda:x", "gpu"):
+        with pytest.raises(RuntimeError, match=f"Invalid device string: '{bad}'"):
+            tg.device(bad)
+    with pytest.raises(RuntimeError, match="device 'cuda:0' is not available"):
+        tg.ones(2).to(tg.device("cuda:0"))
+    with pytest.raises(AttributeError, match="cannot be changed"):
+        tg.device("cpu").type = "cuda"
+
+
+def test_the_same_as_pytorch():
+    torch = pytest.importorskip("torch")
+    for args in [("cpu",), ("cuda",), ("cuda:1",), ("cuda", 2), ("mps",), ("meta",)]:
+        ours, theirs = tg.device(*args), torch.device(*args)
+        assert (str(ours), repr(ours), ours.type, ours.index) == (
+            str(theirs),
+            repr(theirs),
+            theirs.type,
+            theirs.index,
+        )
