@@ -145,10 +145,18 @@ def _sample(
     device: Any,
     requires_grad: bool,
 ) -> Tensor:
-    """`draw(generator, shape, dtype=...)` in the default float dtype unless `dtype` is given."""
+    """`draw(generator, shape, dtype=...)` in the default float dtype unless `dtype` is given.
+
+    NumPy draws float32 and float64 only: float16 samples are drawn in float32
+    and rounded. Other dtypes are refused, as PyTorch refuses them.
+    """
     check_device(device)  # before drawing: a failed call leaves the generator as it was
     dtype = np.dtype(dtype or get_default_dtype())
-    return _make(draw(generator_or_default(generator), shape, dtype=dtype), requires_grad)
+    if dtype.kind != "f":
+        name = {"random": "rand", "standard_normal": "randn"}.get(draw.__name__, draw.__name__)
+        raise NotImplementedError(f"{name}: not implemented for dtype {dtype} (a floating dtype is needed)")
+    drawn = draw(generator_or_default(generator), shape, dtype=np.float32 if dtype == np.float16 else dtype)
+    return _make(drawn.astype(dtype, copy=False), requires_grad)
 
 
 def arange(

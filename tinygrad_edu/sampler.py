@@ -151,8 +151,9 @@ class SubsetRandomSampler(_ArraySampler):
         self.generator = generator_or_seed(generator, seed=None)
 
     def _draw(self) -> np.ndarray:
-        order = generator_or_default(self.generator).permutation(len(self.indices))
-        return np.asarray(self.indices)[order]
+        indices = np.asarray(self.indices)  # (first: indices it cannot read are refused before a draw)
+        order = generator_or_default(self.generator).permutation(len(indices))
+        return indices[order]
 
     def __len__(self) -> int:
         return len(self.indices)

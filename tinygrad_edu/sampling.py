@@ -19,6 +19,7 @@ The char-level language model's sampling step::
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -45,6 +46,22 @@ def _zero_grad_from(sample: np.ndarray, *params: Any) -> Tensor:
         if isinstance(p, Tensor) and p.requires_grad:
             out = elementwise.where(nowhere, p.to(sample.dtype), out)
     return out
+
+
+def fill_with_draws(self: Tensor, generator: Rng, draw: Callable[[np.random.Generator], Any]) -> Tensor:
+    """``self.copy_(draw(gen))`` for the generator `gen` given (or the global one).
+
+    The write can still be refused after the draw (a leaf that requires grad,
+    an expanded tensor): then the generator's state is put back, so a failed
+    call draws nothing, as in PyTorch, which checks before drawing.
+    """
+    gen = generator_or_default(generator)
+    state = gen.bit_generator.state
+    try:
+        return self.copy_(Tensor._wrap(np.asarray(draw(gen))))
+    except BaseException:
+        gen.bit_generator.state = state
+        raise
 
 
 def _require_float(x: Tensor, op: str, error: type[Exception] = NotImplementedError) -> None:
@@ -133,8 +150,7 @@ def bernoulli_(self: Tensor, p: float | Tensor = 0.5, *, generator: Rng = None) 
     else:
         _check_probability(p, "bernoulli_")
         probs = np.asarray(p)
-    draws = generator_or_default(generator).random(self.shape) < probs
-    return self.copy_(Tensor._wrap(draws))
+    return fill_with_draws(self, generator, lambda gen: gen.random(self.shape) < probs)
 
 
 def _check_probability(p: Any, op: str) -> None:
@@ -226,14 +242,14 @@ def exponential_(self: Tensor, lambd: float = 1.0, *, generator: Rng = None) -> 
     _require_float(self, "exponential_ (a continuous distribution)", RuntimeError)
     if not lambd > 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
-    return self.copy_(Tensor._wrap(generator_or_default(generator).exponential(1 / lambd, self.shape)))
+    return fill_with_draws(self, generator, lambda gen: gen.exponential(1 / lambd, self.shape))
 
 
 def geometric_(self: Tensor, p: float, *, generator: Rng = None) -> Tensor:
     """Fill with the number of Bernoulli(p) trials up to and including the first success (1, 2, ...)."""
     if not 0 < p < 1:
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p}")
-    return self.copy_(Tensor._wrap(generator_or_default(generator).geometric(p, self.shape)))
+    return fill_with_draws(self, generator, lambda gen: gen.geometric(p, self.shape))
 
 
 def log_normal_(self: Tensor, mean: float = 1.0, std: float = 2.0, *, generator: Rng = None) -> Tensor:
@@ -241,7 +257,7 @@ def log_normal_(self: Tensor, mean: float = 1.0, std: float = 2.0, *, generator:
     _require_float(self, "log_normal_")
     if not std > 0:
         raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std}")
-    return self.copy_(Tensor._wrap(generator_or_default(generator).lognormal(mean, std, self.shape)))
+    return fill_with_draws(self, generator, lambda gen: gen.lognormal(mean, std, self.shape))
 
 
 def cauchy_(self: Tensor, median: float = 0.0, sigma: float = 1.0, *, generator: Rng = None) -> Tensor:
@@ -249,8 +265,7 @@ def cauchy_(self: Tensor, median: float = 0.0, sigma: float = 1.0, *, generator:
     _require_float(self, "cauchy_ (a continuous distribution)", RuntimeError)
     if not sigma > 0:
         raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma}")
-    z = generator_or_default(generator).standard_cauchy(self.shape)
-    return self.copy_(Tensor._wrap(median + sigma * z))
+    return fill_with_draws(self, generator, lambda gen: median + sigma * gen.standard_cauchy(self.shape))
 
 
 def random_(self: Tensor, from_: int = 0, to: int | None = None, *, generator: Rng = None) -> Tensor:
@@ -271,5 +286,6 @@ def random_(self: Tensor, from_: int = 0, to: int | None = None, *, generator: R
             to = int(np.iinfo(kind).max) + 1
     if from_ >= to:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={from_} >= to={to}")
-    values = generator_or_default(generator).integers(from_, to, self.shape)
-    return self.copy_(Tensor._wrap(values.astype(self.dtype)))
+    return fill_with_draws(
+        self, generator, lambda gen: gen.integers(from_, to, self.shape).astype(self.dtype)
+    )

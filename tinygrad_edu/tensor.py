@@ -1195,16 +1195,18 @@ class Tensor:
         `nn.init.uniform_`, or no_grad), and no gradient flows to the old values.
         """
         from .nn import init
+        from .sampling import fill_with_draws  # (draws nothing if the write is refused)
 
-        return self.copy_(init.uniform_samples(self, a, b, generator))
+        return fill_with_draws(self, generator, lambda gen: init.uniform_samples(self, a, b, gen))
 
     def normal_(
         self, mean: float = 0.0, std: float = 1.0, *, generator: np.random.Generator | None = None
     ) -> Tensor:
         """Fill with samples of N(mean, std^2) from `generator` or the global one (as `uniform_`)."""
         from .nn import init
+        from .sampling import fill_with_draws
 
-        return self.copy_(init.normal_samples(self, mean, std, generator))
+        return fill_with_draws(self, generator, lambda gen: init.normal_samples(self, mean, std, gen))
 
     def __setitem__(self, index: Any, value: Any) -> None:
         index = movement.check_index(index)

@@ -150,6 +150,7 @@ def backpropagate_checked(
     retain_graph: bool,
     capture: list | None,
     observer: Callable[[Node, Any, list], None] | None,
+    require_all: bool = False,
 ) -> dict:
     """The engine's `_backpropagate` in anomaly mode: gradients checked, failures traced to the forward.
 
@@ -171,7 +172,7 @@ def backpropagate_checked(
         finished[:] = [node]
 
     try:
-        return backpropagate(roots, retain_graph, capture, watch)
+        return backpropagate(roots, retain_graph, capture, watch, require_all)
     except Exception as error:
         node = _node_at(error.__traceback__, backpropagate.__code__)
         if node is not None and node not in finished:

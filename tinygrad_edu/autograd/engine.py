@@ -119,20 +119,24 @@ def grad(
     inputs = _differentiated(inputs, "grad")
     keys = [x.grad_fn or x for x in inputs]
     roots = _roots(outputs, grad_outputs)
-    found = _run(roots, create_graph if retain_graph is None else retain_graph, create_graph, keys)
+    strict = not (allow_unused or materialize_grads)
+    # strict: an unused input is an error raised before anything is released (the graph stays usable)
+    retain = create_graph if retain_graph is None else retain_graph
+    found = _run(roots, retain, create_graph, keys, require_all=strict)
     result = tuple(found.get(k) for k in keys)
-    for i, g in enumerate(result):
-        if g is None and not (allow_unused or materialize_grads):
-            raise RuntimeError(
-                f"The differentiated Tensor at index {i} appears to not have been used in the "
-                "graph. Set allow_unused=True if this is the desired behavior."
-            )
     if materialize_grads:
         zeros = function.Tensor._wrap
         result = tuple(
             zeros(np.zeros_like(x.data), create_graph) if g is None else g for x, g in zip(inputs, result)
         )
     return result
+
+
+def _unused_error(i: int) -> RuntimeError:
+    return RuntimeError(
+        f"The differentiated Tensor at index {i} appears to not have been used in the "
+        "graph. Set allow_unused=True if this is the desired behavior."
+    )
 
 
 def _differentiated(inputs: Tensor | Sequence[Tensor], caller: str) -> list[Tensor]:
@@ -180,7 +184,12 @@ def _roots(
                 )
             g = Tensor._wrap(np.array(1, t.data.dtype).reshape(t.data.shape))  # the one element is 1
         elif not isinstance(g, Tensor):
-            g = Tensor(g, dtype=t.dtype)
+            try:
+                g = Tensor(g, dtype=t.dtype)
+            except (TypeError, ValueError):
+                raise TypeError(
+                    f"gradients can be either Tensors or None, but got {type(g).__name__}"
+                ) from None
         if g.shape != t.shape:
             raise RuntimeError(
                 f"Mismatch in shape: gradient has shape {g.shape} but the output has shape {t.shape}"
@@ -195,6 +204,7 @@ def _run(
     create_graph: bool,
     capture: list | None = None,
     observer: Callable[[Node, Tensor, list], None] | None = None,
+    require_all: bool = False,
 ) -> dict:
     """Backpropagate from `roots`. Returns the gradients of leaves, or of `capture` keys.
 
@@ -203,6 +213,7 @@ def _run(
     `observer(node, grad, edges)`, if given, sees each step: the gradient of
     the node's output and the (input index, parent, gradient) it passed on.
     The backward-steps drawing in viz/backward.py is built on it.
+    With `require_all`, a `capture` key that gets no gradient is an error.
     """
     # The cycle collector is held off meanwhile: backward makes no reference
     # cycles, but it allocates many small objects, and each burst would start
@@ -213,8 +224,10 @@ def _run(
     _state.enabled = bool(create_graph)
     try:
         if anomaly_mode.state.enabled:  # (read once per backward: the loop itself has no check for it)
-            return anomaly_mode.backpropagate_checked(_backpropagate, roots, retain_graph, capture, observer)
-        return _backpropagate(roots, retain_graph, capture, observer)
+            return anomaly_mode.backpropagate_checked(
+                _backpropagate, roots, retain_graph, capture, observer, require_all
+            )
+        return _backpropagate(roots, retain_graph, capture, observer, require_all)
     finally:
         _state.enabled = was_recording
         if was_collecting:
@@ -226,6 +239,7 @@ def _backpropagate(
     retain_graph: bool,
     capture: list | None,
     observer: Callable[[Node, Tensor, list], None] | None,
+    require_all: bool = False,
 ) -> dict:
     grads: dict = {}
     for t, start in roots:
@@ -301,6 +315,8 @@ def _backpropagate(
             grads[leaf] = _run_hooks(leaf._hooks, g)
     if capture is not None:
         captured.update((k, v) for k, v in grads.items() if k in wanted)
+        if require_all and len(captured) < len(wanted):  # raised before the release below
+            raise _unused_error(next(i for i, k in enumerate(capture) if k not in captured))
     if not retain_graph:
         for node in done:
             node._saved = None  # release what it saved

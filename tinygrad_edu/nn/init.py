@@ -281,9 +281,10 @@ def sparse_(
     if tensor.ndim != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     rows, cols = tensor.shape
-    values = normal_samples(tensor, 0.0, std, generator)
-    # as PyTorch's slice [:ceil(sparsity * rows)] of a permutation (a negative count counts from the end)
+    # as PyTorch's slice [:ceil(sparsity * rows)] of a permutation (a negative count counts from the end);
+    # counted before drawing, so that a bad sparsity leaves the generator as it was
     n_zeros = len(range(rows)[: math.ceil(sparsity * rows)])
+    values = normal_samples(tensor, 0.0, std, generator)
     # each column's row ranks in a random order: the rows ranked below n_zeros are zeroed
     ranks = np.argsort(generator_or_default(generator).random((rows, cols)), axis=0).argsort(axis=0)
     values[ranks < n_zeros] = 0

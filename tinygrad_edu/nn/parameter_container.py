@@ -89,6 +89,7 @@ class ParameterList(Module):
 
     def append(self, value: Any) -> ParameterList:
         """Add ``value`` at the end (a Tensor becomes a Parameter); returns self."""
+        value = _as_parameter(value)  # (first: an integer tensor is refused before the list grows)
         self._size += 1
         self[self._size - 1] = value
         return self
@@ -99,7 +100,7 @@ class ParameterList(Module):
             raise TypeError(
                 f"ParameterList.extend should be called with an iterable, but got {type(values).__name__}"
             )
-        for value in values:
+        for value in [_as_parameter(value) for value in values]:  # all made before one is added
             self.append(value)
         return self
 
@@ -156,10 +157,14 @@ class ParameterDict(Module):
         self._check_key(key)
         return getattr(self, key)
 
-    def __setitem__(self, key: str, value: Any) -> None:
+    def _check_new_entry(self, key: str) -> None:
+        """A key that ``d[key] = value`` takes: a string, and if new a free attribute name."""
         self._check_key(key, present=False)
         if key not in self._keys:
             _check_name(self, key, "parameter", self._parameters)  # no ".", not empty, no clash
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._check_new_entry(key)
         setattr(self, key, _as_parameter(value))
         self._keys[key] = None
 
@@ -238,7 +243,11 @@ class ParameterDict(Module):
             pairs = ((key, parameters[key]) for key in sorted(parameters))
         else:
             pairs = parameters
-        for key, value in _key_value_pairs("ParameterDict", pairs):
+        # every pair checked, and every value made a Parameter, before one is added
+        checked = [(key, _as_parameter(value)) for key, value in _key_value_pairs("ParameterDict", pairs)]
+        for key, _ in checked:
+            self._check_new_entry(key)
+        for key, value in checked:
             self[key] = value
 
     def extra_repr(self) -> str:

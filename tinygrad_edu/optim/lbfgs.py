@@ -208,7 +208,11 @@ class LBFGS(Optimizer):
         try:
             return self._iterate(closure)
         except BaseException:
-            self._set_params(start)
+            # only the parameters that moved are written back: an untouched one keeps its version
+            for p, value in zip(self._params, start):
+                if not np.array_equal(p.data, value, equal_nan=True):
+                    p.data[...] = value
+                    p._bump_version()
             raise
 
     def _iterate(self, closure: Callable[[], Any]) -> Any:

@@ -12,6 +12,8 @@ class, as PyTorch's ``torch.optim.lr_scheduler`` has it), `lr_cycle_plateau`,
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from ..warning import warn
@@ -22,6 +24,23 @@ _EPOCH_DEPRECATION_WARNING = (
     "without it. When it is given, the closed form of the schedule is used where "
     "there is one."
 )
+
+
+@contextmanager
+def groups_restored_on_error(optimizer: Optimizer) -> Iterator[None]:
+    """If the block raises, every param group gets back the entries it had (lr, initial_lr, momentum...).
+
+    So a scheduler that fails to start, or a step that fails half-way,
+    leaves the optimizer as it was.
+    """
+    saved = [dict(group) for group in optimizer.param_groups]
+    try:
+        yield
+    except BaseException:
+        for group, entries in zip(optimizer.param_groups, saved):
+            group.clear()
+            group.update(entries)
+        raise
 
 
 def _check_optimizer(optimizer: object) -> None:
@@ -57,19 +76,19 @@ class LRScheduler:
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         _check_optimizer(optimizer)
         self.optimizer = optimizer
-        if last_epoch == -1:
-            for group in optimizer.param_groups:
-                group.setdefault("initial_lr", group["lr"])
-        else:
+        if last_epoch != -1:
             for i, group in enumerate(optimizer.param_groups):
                 if "initial_lr" not in group:
                     raise KeyError(
                         f"param 'initial_lr' is not specified in param_groups[{i}] when resuming an optimizer"
                     )
-        self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
-        self.last_epoch = last_epoch
-        self._get_lr_called_within_step = False  # (PyTorch's name: it is saved in state_dict)
-        self._initial_step()
+        with groups_restored_on_error(optimizer):  # (a user's lr_lambda may raise in the first step)
+            for group in optimizer.param_groups:
+                group.setdefault("initial_lr", group["lr"])
+            self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
+            self.last_epoch = last_epoch
+            self._get_lr_called_within_step = False  # (PyTorch's name: it is saved in state_dict)
+            self._initial_step()
 
     def _initial_step(self) -> None:
         """The constructor's step (to epoch 0, or to the resumed epoch).
@@ -121,10 +140,10 @@ class LRScheduler:
                 "`lr_scheduler.step()`; otherwise the first value of the learning "
                 "rate schedule is skipped."
             )
-        self._step_count += 1
         if epoch is not None:
             warn(_EPOCH_DEPRECATION_WARNING)
         self._update_lr(epoch)
+        self._step_count += 1  # (after: a step that fails is not counted)
 
     def _update_lr(self, epoch: int | None = None) -> None:
         """Move to the next epoch, or to ``epoch``, and write its rates into the groups.
@@ -133,6 +152,7 @@ class LRScheduler:
         start a scheduler's schedule again at a milestone.
         """
         self._get_lr_called_within_step = True
+        previous_epoch = self.last_epoch
         try:
             if epoch is None:
                 self.last_epoch += 1
@@ -141,6 +161,9 @@ class LRScheduler:
                 self.last_epoch = epoch
                 closed_form = getattr(self, "_get_closed_form_lr", None)
                 values = closed_form() if closed_form is not None else self.get_lr()
+        except BaseException:  # a bad epoch, a lr_lambda that raises: the epoch stays where it was
+            self.last_epoch = previous_epoch
+            raise
         finally:
             self._get_lr_called_within_step = False
         for group, lr in zip(self.optimizer.param_groups, values):

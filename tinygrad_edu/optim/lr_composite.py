@@ -12,10 +12,11 @@ them. Their `state_dict` holds the state dicts of the schedulers inside.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from .lr_base import LRScheduler
+from .lr_base import LRScheduler, groups_restored_on_error
 from .lr_cycle_plateau import ReduceLROnPlateau
 from .optimizer import Optimizer
 
@@ -48,6 +49,26 @@ class _OfSchedulers(LRScheduler):
     saved in the state dict as their own state dicts."""
 
     _schedulers: Sequence[LRScheduler]
+
+    def _everything(self) -> list[LRScheduler]:
+        """This scheduler and every one inside it, nested ones too."""
+        inner = [s._everything() if isinstance(s, _OfSchedulers) else [s] for s in self._schedulers]
+        return [self, *(s for found in inner for s in found)]
+
+    @contextmanager
+    def _undone_on_error(self) -> Iterator[None]:
+        """If the block raises (a scheduler inside fails after others have stepped), put back
+        the attributes of every scheduler and the optimizer's groups: a failed step takes none."""
+        schedulers = self._everything()
+        attributes = [dict(s.__dict__) for s in schedulers]
+        with groups_restored_on_error(self.optimizer):
+            try:
+                yield
+            except BaseException:
+                for scheduler, saved in zip(schedulers, attributes):
+                    scheduler.__dict__.clear()
+                    scheduler.__dict__.update(saved)
+                raise
 
     def state_dict(self) -> dict[str, Any]:
         """Attributes except the optimizer; ``"_schedulers"`` holds each scheduler's state dict."""
@@ -128,13 +149,14 @@ class SequentialLR(_OfSchedulers):
 
     def step(self) -> None:  # type: ignore[override]
         """Advance one epoch: step the scheduler in charge, or restart the next at its milestone."""
-        self.last_epoch += 1
-        index = bisect.bisect_right(self._milestones, self.last_epoch)
-        scheduler = self._schedulers[index]
-        if index > 0 and self._milestones[index - 1] == self.last_epoch:
-            scheduler._update_lr(0)
-        else:
-            scheduler.step()
+        with self._undone_on_error():
+            self.last_epoch += 1
+            index = bisect.bisect_right(self._milestones, self.last_epoch)
+            scheduler = self._schedulers[index]
+            if index > 0 and self._milestones[index - 1] == self.last_epoch:
+                scheduler._update_lr(0)
+            else:
+                scheduler.step()
         self._last_lr = scheduler.get_last_lr()
 
 
@@ -166,7 +188,8 @@ class ChainedScheduler(_OfSchedulers):
         self._last_lr = self._group_lrs()
 
     def step(self) -> None:  # type: ignore[override]
-        """Step every scheduler, in order."""
-        for scheduler in self._schedulers:
-            scheduler.step()
+        """Step every scheduler, in order (or, if one fails, none)."""
+        with self._undone_on_error():
+            for scheduler in self._schedulers:
+                scheduler.step()
         self._last_lr = self._group_lrs()

@@ -19,7 +19,14 @@ import types
 from collections.abc import Callable
 from typing import Any, Literal
 
-from .lr_base import LRScheduler, _check_optimizer, _per_group, _set_momentum, _start_momentum_cycle
+from .lr_base import (
+    LRScheduler,
+    _check_optimizer,
+    _per_group,
+    _set_momentum,
+    _start_momentum_cycle,
+    groups_restored_on_error,
+)
 from .optimizer import Optimizer
 
 __all__ = ["CosineAnnealingWarmRestarts", "CyclicLR"]
@@ -127,27 +134,31 @@ class CyclicLR(LRScheduler):
             base_momentums = _per_group("base_momentums", base_momentum, optimizer)
             max_momentums = _per_group("max_momentums", max_momentum, optimizer)
 
-        if last_epoch == -1:
-            for group, lr in zip(optimizer.param_groups, base_lrs):
-                group["lr"] = lr
-        up = float(step_size_up)
-        down = float(step_size_down) if step_size_down is not None else up
-        self.total_size = up + down
-        self.step_ratio = up / self.total_size
-        self.mode = mode
-        self.gamma = gamma
-        self._scale_fn_custom = scale_fn
-        self.scale_mode = scale_mode
-        self._init_scale_fn()
-        self.cycle_momentum = cycle_momentum
-        if cycle_momentum:
-            self.base_momentums = base_momentums
-            self.max_momentums = max_momentums
-            self.use_beta1 = _start_momentum_cycle(optimizer, max_momentums, base_momentums, last_epoch == -1)
-        # NOTE: as in PyTorch, the first step uses the groups' "initial_lr"
-        # (base_lr, unless a scheduler before this one recorded another);
-        # only then does `base_lrs` become base_lr.
-        super().__init__(optimizer, last_epoch)
+        # a step size that is no number, a scale_fn that raises: the groups get their entries back
+        with groups_restored_on_error(optimizer):
+            if last_epoch == -1:
+                for group, lr in zip(optimizer.param_groups, base_lrs):
+                    group["lr"] = lr
+            up = float(step_size_up)
+            down = float(step_size_down) if step_size_down is not None else up
+            self.total_size = up + down
+            self.step_ratio = up / self.total_size
+            self.mode = mode
+            self.gamma = gamma
+            self._scale_fn_custom = scale_fn
+            self.scale_mode = scale_mode
+            self._init_scale_fn()
+            self.cycle_momentum = cycle_momentum
+            if cycle_momentum:
+                self.base_momentums = base_momentums
+                self.max_momentums = max_momentums
+                self.use_beta1 = _start_momentum_cycle(
+                    optimizer, max_momentums, base_momentums, last_epoch == -1
+                )
+            # NOTE: as in PyTorch, the first step uses the groups' "initial_lr"
+            # (base_lr, unless a scheduler before this one recorded another);
+            # only then does `base_lrs` become base_lr.
+            super().__init__(optimizer, last_epoch)
         self.base_lrs = base_lrs
 
     def _init_scale_fn(self) -> None:
