@@ -1,4 +1,4 @@
-"""tg.device, as torch.device: made from PyTorch's strings, taken wherever a device is, refused off the CPU."""
+"""tg.device, as torch.device: made from PyTorch's strings, taken where a device is, refused off the CPU."""
 
 import numpy as np
 import pytest
