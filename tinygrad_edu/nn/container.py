@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
-from contextlib import contextmanager
 from typing import Any
 
+from ..rollback import restored_on_error
 from .module import Module, _addindent
 
 
@@ -31,18 +31,6 @@ def _repeats(container: Sequential, times: object) -> int:
     if times <= 0:
         raise ValueError(f"Non-positive multiplication factor {times} for {type(container)}")
     return times
-
-
-@contextmanager
-def _unchanged_on_error(container: Module) -> Iterator[None]:
-    """Put the container's modules back as they were if the block raises (a bad one among good ones)."""
-    before = dict(container._modules)
-    try:
-        yield
-    except BaseException:
-        container._modules.clear()
-        container._modules.update(before)
-        raise
 
 
 class _ModuleSequence(Module):
@@ -91,7 +79,7 @@ class _ModuleSequence(Module):
 
     def extend(self, modules: Iterable[Module]) -> Any:
         """Append each module in turn; returns self. If one is refused, none is added."""
-        with _unchanged_on_error(self):
+        with restored_on_error(self._modules):
             for module in modules:
                 self.append(module)
         return self
@@ -255,7 +243,7 @@ class ModuleDict(Module):
                 "ModuleDict.update should be called with an iterable of key/value pairs, "
                 f"but got {type(modules).__name__}"
             )
-        with _unchanged_on_error(self):  # a bad pair or module anywhere: nothing is added
+        with restored_on_error(self._modules):  # a bad pair or module anywhere: nothing is added
             for key, module in _key_value_pairs("ModuleDict", pairs):
                 self[key] = module
 

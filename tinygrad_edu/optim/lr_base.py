@@ -12,10 +12,10 @@ class, as PyTorch's ``torch.optim.lr_scheduler`` has it), `lr_cycle_plateau`,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
+from ..rollback import restored_on_error
 from ..warning import warn
 from .optimizer import Optimizer
 
@@ -26,21 +26,13 @@ _EPOCH_DEPRECATION_WARNING = (
 )
 
 
-@contextmanager
-def groups_restored_on_error(optimizer: Optimizer) -> Iterator[None]:
+def groups_restored_on_error(optimizer: Optimizer) -> AbstractContextManager[None]:
     """If the block raises, every param group gets back the entries it had (lr, initial_lr, momentum...).
 
     So a scheduler that fails to start, or a step that fails half-way,
     leaves the optimizer as it was.
     """
-    saved = [dict(group) for group in optimizer.param_groups]
-    try:
-        yield
-    except BaseException:
-        for group, entries in zip(optimizer.param_groups, saved):
-            group.clear()
-            group.update(entries)
-        raise
+    return restored_on_error(*optimizer.param_groups)
 
 
 def _check_optimizer(optimizer: object) -> None:

@@ -12,11 +12,12 @@ them. Their `state_dict` holds the state dicts of the schedulers inside.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
-from .lr_base import LRScheduler, groups_restored_on_error
+from ..rollback import restored_on_error
+from .lr_base import LRScheduler
 from .lr_cycle_plateau import ReduceLROnPlateau
 from .optimizer import Optimizer
 
@@ -55,20 +56,11 @@ class _OfSchedulers(LRScheduler):
         inner = [s._everything() if isinstance(s, _OfSchedulers) else [s] for s in self._schedulers]
         return [self, *(s for found in inner for s in found)]
 
-    @contextmanager
-    def _undone_on_error(self) -> Iterator[None]:
+    def _undone_on_error(self) -> AbstractContextManager[None]:
         """If the block raises (a scheduler inside fails after others have stepped), put back
         the attributes of every scheduler and the optimizer's groups: a failed step takes none."""
-        schedulers = self._everything()
-        attributes = [dict(s.__dict__) for s in schedulers]
-        with groups_restored_on_error(self.optimizer):
-            try:
-                yield
-            except BaseException:
-                for scheduler, saved in zip(schedulers, attributes):
-                    scheduler.__dict__.clear()
-                    scheduler.__dict__.update(saved)
-                raise
+        schedulers = [s.__dict__ for s in self._everything()]
+        return restored_on_error(*schedulers, *self.optimizer.param_groups)
 
     def state_dict(self) -> dict[str, Any]:
         """Attributes except the optimizer; ``"_schedulers"`` holds each scheduler's state dict."""
