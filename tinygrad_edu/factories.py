@@ -119,9 +119,8 @@ def rand(
     requires_grad: bool = False,
 ) -> Tensor:
     """Uniform samples in [0, 1) from `generator`, or the global one (see `manual_seed`)."""
-    return _sample(
-        np.random.Generator.random, _size(shape, size, "rand"), generator, dtype, device, requires_grad
-    )
+    draw = np.random.Generator.random
+    return _sample("rand", draw, _size(shape, size, "rand"), generator, dtype, device, requires_grad)
 
 
 def randn(
@@ -134,10 +133,11 @@ def randn(
 ) -> Tensor:
     """Standard normal samples from `generator`, or the global one (see `manual_seed`)."""
     draw = np.random.Generator.standard_normal
-    return _sample(draw, _size(shape, size, "randn"), generator, dtype, device, requires_grad)
+    return _sample("randn", draw, _size(shape, size, "randn"), generator, dtype, device, requires_grad)
 
 
 def _sample(
+    op: str,
     draw: Callable,
     shape: tuple,
     generator: np.random.Generator | None,
@@ -153,8 +153,7 @@ def _sample(
     check_device(device)  # before drawing: a failed call leaves the generator as it was
     dtype = np.dtype(dtype or get_default_dtype())
     if dtype.kind != "f":
-        name = {"random": "rand", "standard_normal": "randn"}.get(draw.__name__, draw.__name__)
-        raise NotImplementedError(f"{name}: not implemented for dtype {dtype} (a floating dtype is needed)")
+        raise NotImplementedError(f"{op}: not implemented for dtype {dtype} (a floating dtype is needed)")
     drawn = draw(generator_or_default(generator), shape, dtype=np.float32 if dtype == np.float16 else dtype)
     return _make(drawn.astype(dtype, copy=False), requires_grad)
 

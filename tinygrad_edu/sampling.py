@@ -48,8 +48,8 @@ def _zero_grad_from(sample: np.ndarray, *params: Any) -> Tensor:
     return out
 
 
-def fill_with_draws(self: Tensor, generator: Rng, draw: Callable[[np.random.Generator], Any]) -> Tensor:
-    """``self.copy_(draw(gen))`` for the generator `gen` given (or the global one).
+def fill_with_draws(tensor: Tensor, generator: Rng, draw: Callable[[np.random.Generator], Any]) -> Tensor:
+    """``tensor.copy_(draw(gen))`` for the generator `gen` given (or the global one).
 
     The write can still be refused after the draw (a leaf that requires grad,
     an expanded tensor): then the generator's state is put back, so a failed
@@ -58,7 +58,7 @@ def fill_with_draws(self: Tensor, generator: Rng, draw: Callable[[np.random.Gene
     gen = generator_or_default(generator)
     state = gen.bit_generator.state
     try:
-        return self.copy_(Tensor._wrap(np.asarray(draw(gen))))
+        return tensor.copy_(Tensor._wrap(np.asarray(draw(gen))))
     except BaseException:
         gen.bit_generator.state = state
         raise
