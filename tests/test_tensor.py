@@ -460,6 +460,19 @@ def test_to_takes_pytorchs_forms_and_only_the_cpu():
         t.to(np.float64, dtype=np.float16)
 
 
+def test_rand_and_randn_draw_floats_only_and_round_float16_draws():
+    for op in (tg.rand, tg.randn):
+        with pytest.raises(NotImplementedError, match=f"{op.__name__}: not implemented for dtype int64"):
+            op(3, dtype=tg.int64)
+        tg.manual_seed(0)
+        half = op(4, dtype=tg.float16)  # NumPy draws no float16: drawn in float32, then rounded
+        tg.manual_seed(0)
+        assert (
+            half.dtype == np.float16
+            and half.tolist() == op(4, dtype=tg.float32).data.astype(np.float16).tolist()
+        )
+
+
 def test_storage_questions_answer_as_for_a_dense_cpu_tensor():
     # `if x.is_cuda: ...` in PyTorch code takes the CPU branch here
     for t in (tg.ones(2), tg.nn.Parameter(tg.ones(2)), tg.ones(2, requires_grad=True) * 2):
