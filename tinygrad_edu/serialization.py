@@ -112,6 +112,10 @@ def load(f: FileLike, map_location: Any = None, *, weights_only: bool | None = N
             raise ValueError(f"{name!s} has a malformed manifest: {e!r}") from e
 
 
+# what may be met twice in one saved object and comes back shared (numbers and strings are values)
+_SHAREABLE = (Tensor, np.ndarray, dict, list, tuple)
+
+
 class _Encoder:
     """Builds the manifest of one `save`, adding the arrays to ``arrays``.
 
@@ -131,14 +135,15 @@ class _Encoder:
         """The manifest node for ``obj``."""
         if id(obj) in self.open_ids:
             raise ValueError(f"cannot save {path}: the object contains itself")
-        if isinstance(obj, (Tensor, np.ndarray, dict, list, tuple)) and id(obj) in self.seen:
+        shareable = isinstance(obj, _SHAREABLE)
+        if shareable and id(obj) in self.seen:
             first = self.seen[id(obj)]
             if "id" not in first:  # its second time: the first node gets an id to refer to
                 first["id"] = self.shared
                 self.shared += 1
             return {"type": "ref", "id": first["id"]}
         node = self._encode_new(obj, path)
-        if isinstance(obj, (Tensor, np.ndarray, dict, list, tuple)):
+        if shareable:
             self.seen[id(obj)] = node
         return node
 
