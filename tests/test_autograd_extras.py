@@ -85,6 +85,21 @@ def test_a_non_leaf_input_is_represented_by_its_grad_fn():
     assert [fn for fn, _ in y.grad_fn.next_functions] == [h.grad_fn, h.grad_fn]
 
 
+def test_an_in_place_op_links_to_the_op_that_made_the_old_values():
+    x, w = leaf(), leaf((1.0, 2.0, 3.0))
+    h = x * 3
+    made_h = h.grad_fn
+    h *= w  # as in PyTorch: no node of its own for the copy of h's old values
+    assert shape_of(h.grad_fn.next_functions) == ["MulBackward", "AccumulateGrad"]
+    assert h.grad_fn.next_functions[0][0] is made_h
+    h.sum().backward()
+    np.testing.assert_allclose(x.grad.data, 3 * w.data)
+    np.testing.assert_allclose(w.grad.data, 3 * x.data)  # the old h, not the new one
+    c = tg.ones(3)
+    c *= w  # a constant changed in place by a leaf's values
+    assert shape_of(c.grad_fn.next_functions) == [None, "AccumulateGrad"]
+
+
 def test_a_leaf_has_one_accumulator_while_it_is_held_and_each_leaf_its_own():
     x, w = leaf(), leaf()
     first = (x * w).grad_fn.next_functions

@@ -731,11 +731,13 @@ class Tensor:
         """`self = op(self, other)` written into self's memory.
 
         The result is computed out of place first, so a failing op changes
-        nothing. When the op is recorded, it runs on a snapshot (a clone) of
-        self, so the graph keeps the old value, and self becomes the op's
-        output. Every change bumps the version counter of self's memory
-        (shared with every view of it), which lets backward notice a tensor
-        that was saved for it and changed since.
+        nothing. When the op is recorded, it runs on a copy of self's old
+        values that stands where self stood in the graph (PyTorch's
+        "original self", made without a node of its own), so backward keeps
+        the old values, and self becomes the op's output. Every change bumps
+        the version counter of self's memory (shared with every view of it),
+        which lets backward notice a tensor that was saved for it and changed
+        since.
         """
         self._refresh_view()
         recording = _state.enabled and (self.requires_grad or _any_requires_grad(other))
@@ -754,13 +756,13 @@ class Tensor:
                 f"{what} that requires grad is being used in an in-place operation "
                 "(wrap the update in `with tg.no_grad():`)"
             )
-        snapshot = self.clone() if recording else self
-        out = op(snapshot, other)
+        old = self._old_values() if recording else self
+        out = op(old, other)
         if recording and out.grad_fn is None:
             # a piecewise-constant op (floor_, round_, ...): the new values get a gradient
             # of 0, as in PyTorch, rather than keeping the old values' graph
             nowhere = Tensor._wrap(np.zeros(out.shape, dtype=bool))
-            out = elementwise.where(nowhere, snapshot, out)
+            out = elementwise.where(nowhere, old, out)
         if out.shape != self.shape:
             raise RuntimeError(
                 f"output with shape {self.shape} doesn't match the broadcast shape {out.shape}"
@@ -782,6 +784,14 @@ class Tensor:
                 out.grad_fn._output_moved(out, self)  # out is dropped now; self holds its values
             self._write_back()
         return self
+
+    def _old_values(self) -> Tensor:
+        """A copy of self's values in self's place in the graph: the input of an in-place op."""
+        old = Tensor._wrap(self.data.copy(), self._requires_grad)
+        old.grad_fn = self.grad_fn
+        if self.name is not None:  # the drawings call the old values by the same name
+            old.name = self.name
+        return old
 
     def _write_back(self) -> None:
         """Record on every tensor this one is a view of that its memory changed (PyTorch's CopySlices).
