@@ -264,6 +264,18 @@ def sparse_with_a_sparsity_that_is_no_number():
 
 
 @probe(TypeError)
+def constant_with_a_string():
+    x = tg.zeros(3)
+    return [x], lambda: nn.init.constant_(x, "a")
+
+
+@probe(RuntimeError)
+def constant_with_a_tensor_of_several_values():
+    x = tg.zeros(3)
+    return [x], lambda: nn.init.constant_(x, tg.ones(3))
+
+
+@probe(TypeError)
 def subset_random_sampler_over_a_string():  # PyTorch samples the characters; refused here, before a draw
     return [], lambda: list(data.SubsetRandomSampler("abc"))
 
@@ -449,6 +461,13 @@ def clip_grad_norm_of_a_non_finite_gradient():
     a = tg.ones(2, requires_grad=True)
     a.grad = tg.tensor([float("inf"), 1.0])
     return [a], lambda: nn.utils.clip_grad_norm_([a], 1.0, error_if_nonfinite=True)
+
+
+@probe(ValueError)
+def clip_grad_value_with_a_string():  # the value is read as float() first, as PyTorch reads it
+    a, b = nn.Parameter(tg.zeros(2)), nn.Parameter(tg.zeros(2))
+    a.grad, b.grad = tg.tensor([3.0, -4.0]), tg.tensor([1.0, 5.0])
+    return [a, b], lambda: nn.utils.clip_grad_value_([a, b], "x")
 
 
 @probe(RuntimeError)

@@ -176,8 +176,9 @@ def eye_(tensor: Tensor) -> Tensor:
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
-    """Fill with `val`."""
-    return _fill(tensor, val)
+    """Fill with `val`, a number or a 0-d tensor (checked as `Tensor.fill_` checks it)."""
+    with no_grad():
+        return tensor.fill_(val)
 
 
 def zeros_(tensor: Tensor) -> Tensor:

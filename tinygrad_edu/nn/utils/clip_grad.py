@@ -74,6 +74,7 @@ def clip_grad_value_(
     parameters: Tensor | Iterable[Tensor], clip_value: float, foreach: bool | None = None
 ) -> None:
     """Clip every gradient element into [-clip_value, clip_value], in place."""
+    clip_value = float(clip_value)  # a bad value fails here, before any gradient is touched
     for p in _as_list(parameters):
         if p.grad is not None:
             np.clip(p.grad.data, -clip_value, clip_value, out=p.grad.data)
