@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import tinygrad_edu as tg
+from tinygrad_edu import nn
 from tinygrad_edu.autograd.accumulate_grad import AccumulateGrad
 from tinygrad_edu.autograd.anomaly_mode import (
     is_anomaly_check_nan_enabled,
@@ -263,7 +264,8 @@ def test_a_nan_gradient_raises_naming_the_op_and_warns_with_the_forward_line():
     assert str(error.value) == "Function 'SqrtBackward' returned nan values in its 0th output."
     message = str(caught[-1].message)
     assert "Traceback of forward call that caused the error:" in message
-    assert "in nan_at_sqrt" in message and "return x.sqrt() * 0" in message
+    assert "in nan_at_sqrt" in message and "return x.sqrt() * 0" in message.rstrip().splitlines()[-1]
+    assert tg.__file__.rsplit("/", 1)[0] not in message  # it ends at the user's line, not at Tensor.sqrt
     assert caught[-1].filename == __file__  # the warning names the line that called backward
     assert x.grad is None  # nothing was written
 
@@ -309,6 +311,18 @@ def test_an_error_in_a_backward_is_traced_to_its_forward_and_passes_through():
     message = str(caught[-1].message)
     assert message.startswith("Error detected in BrokenBackward. Traceback of forward call")
     assert "y = Broken.apply(leaf())" in message
+
+
+def test_library_frames_between_user_lines_stay_in_the_forward_trace():
+    class Root(nn.Module):
+        def forward(self, x):
+            return x.sqrt()  # the last line the trace shows
+
+    with tg.autograd.set_detect_anomaly(True):
+        y = Root()(tg.tensor([0.0, 1.0], requires_grad=True)) * 0
+    trace = "".join(y.grad_fn.parents[0]._forward_trace)
+    assert trace.rstrip().splitlines()[-1].strip() == "return x.sqrt()  # the last line the trace shows"
+    assert "nn/module.py" in trace and "__call__" in trace  # the module call, as in PyTorch's trace
 
 
 def test_a_node_recorded_before_the_mode_has_no_forward_trace_to_show():

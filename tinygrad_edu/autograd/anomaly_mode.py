@@ -72,13 +72,24 @@ def set_anomaly_enabled(enabled: bool, check_nan: bool = True) -> None:
         delattr(Node, "__init__")  # recording is back to object.__init__: nothing to pay
 
 
+# this package's folder: frames in it are the library's, not the user's
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
 def _keep_forward_trace(node: Node) -> None:
     """Node's `__init__` in anomaly mode: keep the stack of the forward call that makes it.
 
     Frame 1 is the `Function.apply` (or `_apply1`/`_apply2`) creating the
-    node; the stack kept starts at its caller.
+    node; the stack kept starts at its caller and ends at the last line
+    outside this package (``x.sqrt()``, not the Tensor method behind it), as
+    PyTorch's ends at the user's line. Library frames in between stay: a
+    module's `__call__` between the training loop and its `forward`.
     """
-    node._forward_trace = traceback.format_stack(sys._getframe(2))
+    stack = traceback.extract_stack(sys._getframe(2))
+    end = len(stack)
+    while end > 1 and stack[end - 1].filename.startswith(_PACKAGE):
+        end -= 1
+    node._forward_trace = traceback.format_list(stack[:end])
 
 
 def _in_mode(fn: F, enabled: bool, check_nan: bool) -> F:
@@ -182,9 +193,8 @@ def backpropagate_checked(
 
 def _user_level() -> int:
     """The `stacklevel` of the innermost caller outside this package: the warning names the user's line."""
-    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
     frame, level = sys._getframe(1), 1
-    while frame.f_back is not None and frame.f_code.co_filename.startswith(package):
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE):
         frame, level = frame.f_back, level + 1
     return level
 
