@@ -37,19 +37,21 @@ def neuron() -> tuple[tg.Tensor, tg.Tensor]:
     return y, loss
 
 
-def mlp_output() -> tg.Tensor:
+def mlp() -> tuple[nn.Module, tg.Tensor]:
+    """A two-layer network and the sum of its outputs for a batch of five."""
     tg.manual_seed(0)
     model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
-    return model(tg.randn(5, 3)).sum()
+    return model, model(tg.randn(5, 3)).sum()
 
 
 def main() -> list[str]:
     IMG.mkdir(exist_ok=True)
     y, loss = neuron()
+    model, out = mlp()
     drawings = {
         "neuron": tg.viz.draw_graph(y, rankdir="LR"),
         "neuron_backward": tg.viz.draw_backward(loss),
-        "mlp": tg.viz.draw_graph(mlp_output()),
+        "mlp": tg.viz.draw_graph(out, model=model),  # parameters named "0.weight", as PyTorch does
     }
     return [tg.viz.render_graph(dot, str(IMG / name), format="svg") for name, dot in drawings.items()]
 

@@ -429,4 +429,4 @@ def test_the_backward_pictures_take_the_seed_of_a_non_scalar_output():
         tg.viz.print_backward_steps(y)
     steps = tg.viz.backward_steps(y, tg.tensor([1.0, -1.0]))
     assert steps[0].grad_output.tolist() == [1.0, -1.0] and steps[0].edges[0].grad.tolist() == [3.0, -3.0]
-    assert "[ 3., -3.]" in tg.viz.draw_backward(y, grad=tg.tensor([1.0, -1.0])).source
+    assert "[3., -3.]" in tg.viz.draw_backward(y, grad=tg.tensor([1.0, -1.0])).source

@@ -199,7 +199,7 @@ def test_clusters_with_nn_module_and_parameters():
     assert src.count("subgraph cluster_") == 2
     assert src.index("label=Net") < src.index('label="Affine(3 -> 2)"') < src.index("label=MatMul")
     assert src.index("label=Relu") < src.index('label="Affine(3 -> 2)"')
-    weight = re.search(r"\[label=\"weight\\n[^\]]*\]", src)
+    weight = re.search(r"\[label=\"layer.weight\\n[^\]]*\]", src)  # its name in Net, the outermost
     assert weight and "fillcolor=lightgreen" in weight.group(0)
 
 
@@ -340,7 +340,7 @@ def test_draw_graph_does_not_show_todays_values_for_a_tensor_changed_in_place_si
     y *= 3.0  # first's graph, and the in-place Mul, used y = [2, 4, 6]: the drawing shows both values
     labels = [v for v in _nodes(viz.draw_graph(first + y.sum(), show_values=True)).values() if "y\\n" in v]
     assert len(labels) == 2
-    assert any("value [ 6., 12., 18.]" in v for v in labels)
+    assert any("value [6., 12., 18.]" in v for v in labels)
     assert any("value [2., 4., 6.]" in v for v in labels)
 
     w = tg.tensor([1.0, 2.0], requires_grad=True)
@@ -438,7 +438,7 @@ def test_backward_names_tell_two_muls_and_a_shared_leaf_apart():
     received = {s: name for s, is_sent, name in rows if s and not is_sent}  # what step s's op receives
     assert list(received) == ["1", "2", "3", "4"]
     assert [s.op for s in steps] == ["Sum", "Add", "Mul", "Mul"]
-    assert received["1"] == "loss" and rows[0] == ("0", True, "loss")  # the seed is step 0
+    assert received["1"] == "Sum output" and rows[0] == ("0", True, "Sum output")  # the seed is step 0
     assert received["3"] != received["4"] and "Mul" in received["3"] and "Mul" in received["4"]
     assert len(set(received.values())) == 4  # one name per op output
     # a gradient sent to an op is announced under the name that op's row receives
@@ -467,9 +467,9 @@ def test_backward_table_and_drawing_use_the_same_names_and_numbers():
     sent = _sent(_table_rows(viz.format_backward_table(steps)))
     dot = viz.draw_backward(loss)
     drawn = [(step, name) for _, step, name in _edge_labels(dot)]
-    assert sorted(drawn) == sorted(sent) and ("0", "loss") in drawn  # the seed is step 0 in both
+    assert sorted(drawn) == sorted(sent) and ("0", "Sum output") in drawn  # the seed is step 0 in both
     nodes = _nodes(dot)
-    assert [k for k, v in nodes.items() if v.startswith('label="loss\\n')] == ["start"]
+    assert [k for k, v in nodes.items() if v.startswith('label="Sum output\\n')] == ["start"]
     for s in steps:  # the op drawn for step k is the one the table lists as step k
         assert f'label="{s.step}. {s.node.name()}"' in nodes[f"op{s.step}"]
 
@@ -488,7 +488,7 @@ def test_named_tensors_keep_their_names_everywhere():
     assert table.count("-> dL/dx ") == 2 and table.count("-> dL/d(weights) ") == 1
     assert "input" not in table  # every leaf that gets a gradient is named
     labels = {name for *_, name in _edge_labels(viz.draw_backward(loss))}
-    assert {"x", "weights", "h", "loss"} <= labels and not any("input" in n for n in labels)
+    assert {"x", "weights", "h", "Sum output"} <= labels and not any("input" in n for n in labels)
     nodes = _nodes(viz.draw_graph(loss))
     for name in ("x", "weights", "h", "constant 1"):
         _by_label(nodes, name)  # exactly one node each
@@ -516,3 +516,140 @@ def test_draw_graph_numbers_leaves_as_draw_backward_does():
     edges = _edges(viz.draw_graph(loss))
     a_mul = dict(edges)[_by_label(graph, "input 1")]
     assert (_by_label(graph, "constant 1"), a_mul) in edges  # input 1 is a, the one multiplied by k first
+
+
+# ------------------------------------------- op results, qualified names, values, fonts
+def _graph_names(dot: graphviz.Digraph) -> dict[str, str]:
+    """draw_graph: the name (first label line) of every op's output box -> that op's label."""
+    nodes = _nodes(dot)
+    first_line = {k: re.match(r'label=(?:"([^"\\]*)|(\S+))', v).group(1, 2) for k, v in nodes.items()}
+    first_line = {k: quoted or bare for k, (quoted, bare) in first_line.items()}
+    made = {}
+    for a, b in _edges(dot):
+        if "shape=ellipse" in nodes[a]:
+            assert first_line[b] not in made, first_line[b]  # one name per tensor in the drawing
+            made[first_line[b]] = first_line[a]
+    return made
+
+
+def test_every_op_result_has_one_name_in_all_three_pictures():
+    x = tg.tensor([1.0, 2.0], dtype=tg.float64, requires_grad=True)
+    w = tg.tensor([3.0, 4.0], dtype=tg.float64, requires_grad=True)
+    h = x * w  # Mul 1
+    z = h * x  # Mul 2
+    z.name = "z"
+    loss = ((h * w + z).exp() + h).sum()  # Mul 3, Add 1, Exp, Add 2, Sum (unnamed: the root too)
+    made = _graph_names(viz.draw_graph(loss))
+    assert made == {
+        "Mul 1 output": "Mul",
+        "Mul 2 output": "Mul",  # z is named, so the unnamed Muls are numbered 1 and 2
+        "z": "Mul",
+        "Add 1 output": "Add",
+        "Add 2 output": "Add",
+        "Exp output": "Exp",  # the only Exp: no number
+        "Sum output": "Sum",
+    }
+    steps = viz.backward_steps(loss)
+    rows = _table_rows(viz.format_backward_table(steps))
+    received = {int(s): name for s, is_sent, name in rows if s and not is_sent}
+    # the table names the gradient arriving at each op after that op's output box in draw_graph
+    assert {name: made[name] for name in received.values()} == {
+        name: steps[k - 1].op for k, name in received.items()
+    }
+    assert sorted(received.values()) == sorted(made)
+    dot = viz.draw_backward(loss)
+    edges = _edge_labels(dot)
+    for target, _, name in edges:  # an edge into op k carries the gradient step k receives
+        if target.startswith("op"):
+            assert name == received[int(target[2:])]
+    assert ("op1", "0", "Sum output") in edges
+    assert _by_label(_nodes(dot), "Sum output") == "start"  # the root's box, as draw_graph names it
+    assert "loss" not in viz.format_backward_table(steps) and "out of" not in dot.source
+
+
+def _mlp():
+    tg.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1))
+    return model, model(tg.randn(4, 2)).pow(2).mean()
+
+
+def test_model_or_params_give_parameters_their_qualified_names():
+    model, loss = _mlp()
+    graph = _nodes(viz.draw_graph(loss, model=model))
+    for name, p in model.named_parameters():  # "0.weight", "0.bias", "2.weight", "2.bias"
+        node = graph[_by_label(graph, name)]
+        assert f"shape {tuple(p.shape)}" in node and "fillcolor=lightgreen" in node
+    assert not any("weight 1" in v for v in graph.values())
+    table = viz.format_backward_table(viz.backward_steps(loss), model=model)
+    for name in ("0.weight", "0.bias", "2.weight", "2.bias"):
+        assert table.count(f"-> dL/d({name}) ") == 1, name
+    backward = _nodes(viz.draw_backward(loss, model=model))
+    assert _by_label(backward, "2.weight") == f"leaf{id(model[2].weight)}"
+    # torchviz's make_dot(y, params=dict(model.named_parameters())) names them alike
+    params = dict(model.named_parameters())
+    assert viz.draw_graph(loss, params=params).source == viz.draw_graph(loss, model=model).source
+    assert viz.draw_backward(loss, params=params).source == viz.draw_backward(loss, model=model).source
+    # without the model, the two Linears' weights are told apart by number, as before
+    assert "weight 2" in viz.draw_graph(loss).source
+
+
+def test_a_name_the_user_set_wins_over_the_qualified_name(capsys):
+    model, _ = _mlp()
+    model[0].weight.name = "W1"
+    loss = model(tg.ones(1, 2)).sum()
+    graph = _nodes(viz.draw_graph(loss, model=model))
+    _by_label(graph, "W1")
+    assert not any('label="0.weight' in v for v in graph.values())
+    viz.print_backward_steps(loss, model=model)
+    out = capsys.readouterr().out
+    assert "-> dL/dW1 " in out and "-> dL/d(2.weight) " in out
+
+
+def test_frozen_parameters_keep_their_qualified_name():
+    model, _ = _mlp()
+    model[0].weight.requires_grad_(False)
+    loss = model(tg.ones(1, 2)).sum()
+    graph = _nodes(viz.draw_graph(loss, model=model))
+    assert "fillcolor=lightgrey" in graph[_by_label(graph, "0.weight")]  # no gradient: grey, but named
+
+
+def test_model_and_params_arguments_are_checked():
+    model, loss = _mlp()
+    with pytest.raises(ValueError, match="model= or params=, not both"):
+        viz.draw_graph(loss, model=model, params=dict(model.named_parameters()))
+    with pytest.raises(TypeError, match="model must be an nn.Module, got dict"):
+        viz.draw_backward(loss, model={})
+    with pytest.raises(TypeError, match="params must be a dict of name -> tensor"):
+        viz.print_backward_steps(loss, params=list(model.named_parameters()))
+    with pytest.raises(TypeError, match=r"params\['w'\] must be a Tensor, got float"):
+        viz.format_backward_table(viz.backward_steps(loss), params={"w": 1.0})
+
+
+def test_values_print_as_tensors_print_on_one_line():
+    x = tg.tensor([0.5, 0.123456, -2.0], requires_grad=True)
+    x.name = "x"
+    y = (x * tg.tensor([[1.0], [2.0]])).sum()
+    nodes = _nodes(viz.draw_graph(y, show_values=True))
+    assert "value [0.5000, 0.1235, -2.0000]" in nodes[_by_label(nodes, "x")]  # NumPy pads: [ 0.5   , ...]
+    assert "value [[1.], [2.]]" in nodes[_by_label(nodes, "constant 1")]
+    with tg.printoptions(precision=2):
+        assert "value [0.50, 0.12, -2.00]" in viz.draw_graph(y, show_values=True).source
+    labels = [lab for *_, lab in re.findall(r'-> (\w+) \[label="([^"]*)"', viz.draw_backward(y).source)]
+    assert "3: dL/dx = [3., 3., 3.]" in labels
+
+
+def test_draw_backward_can_hide_the_values():
+    *_, loss = _neuron()
+    shown = re.findall(r'\[label="([^"]*)"', viz.draw_backward(loss).source)
+    assert "0: dL/dL = 1." in shown  # shown by default: the numbers are what the picture is for
+    hidden = re.findall(r'-> \w+ \[label="([^"]*)"', viz.draw_backward(loss, show_values=False).source)
+    assert hidden[0] == "0: dL/dL" and "6: dL/dw" in hidden and not any("=" in lab for lab in hidden)
+
+
+def test_titles_and_clusters_use_the_nodes_font():
+    model, loss = _mlp()
+    for dot in (viz.draw_graph(loss, title="MLP"), viz.draw_backward(loss, title="MLP")):
+        assert re.search(r"^\tgraph \[fontname=Helvetica rankdir=\w\w\]$", dot.source, flags=re.M)
+        if shutil.which("dot") is not None:
+            svg = dot.pipe(format="svg").decode()
+            assert "Times" not in svg and 'font-family="Helvetica,sans-Serif"' in svg

@@ -14,9 +14,11 @@ edges numbered by step (step 0 is the seed dL/dL = 1), so the chain rule can
 be checked number by number.
 
 Every tensor has one name in all of them: its `.name` if it has one, else
-"input 1", "constant 1", "weight" (a module's parameter) for leaves and, in
-the backward table and drawing, "out of Mul 3" for the output of the op
-handled at step 3.
+"input 1", "constant 1", "weight" (a module's parameter; "0.weight" when
+the model is passed as `model=`, or torchviz's `params=` dict) for leaves
+and "Mul output" ("Mul 2 output" when several Muls made unnamed tensors)
+for the result of an op; see `labels`. Values print as tensors print, on
+one line.
 
 Every drawing is a `graphviz.Digraph` (a `Drawing`): it shows itself inline
 in Jupyter and saves with `.render(path, format="svg")`. Rendering needs the

@@ -10,20 +10,20 @@ table and `draw_backward` number alike: a row, or an edge label "3: ...",
 with step k shows what step k sent.
 
 Names. Every gradient is dL/d(something) with one name per tensor, the same
-in the table and the drawing (see `labels` for the leaves):
-
-- the tensor's `.name` when it has one: dL/dy (a name longer than three
-  characters in parentheses: dL/d(hidden));
-- the loss itself, unnamed: dL/d(loss);
-- the output of any other op: "out of Mul 3", the op and its step number,
-  the step whose row receives that gradient;
-- a leaf: dL/d(input 1), dL/d(weight), ... as in `draw_graph`, on every
-  edge into it, so a leaf used twice gets two edges with the same name.
+in the table, `draw_backward` and `draw_graph` (see `labels`): dL/dy for a
+tensor named y (a name longer than three characters in parentheses:
+dL/d(hidden)), dL/d(Mul 2 output) for the result of the graph's second Mul,
+dL/d(input 1) or dL/d(0.weight) for a leaf, on every edge into it, so a leaf
+used twice gets two edges with the same name. The tensor backward starts
+from is named by the same rules: the seed of an unnamed `(a * b).sum()` is
+dL/d(Sum output) = 1.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import graphviz
 import numpy as np
@@ -33,7 +33,7 @@ from ..autograd.function import Node
 from ..autograd.graph import topological_order
 from ..tensor import Tensor
 from .drawing import COLORS, new_drawing
-from .labels import DEFAULT_LEAF_NAMES, escape, leaf_kind, leaf_names, op_name, summary, tensor_label
+from .labels import Names, escape, leaf_kind, op_name, qualified_names, summary, tensor_label
 from .walk import producer_outputs
 
 
@@ -99,28 +99,22 @@ def backward_steps(loss: Tensor, grad: Tensor | None = None) -> list[BackwardSte
     return steps
 
 
-class _Names:
-    """The one name of each tensor the steps mention (see the module docstring)."""
+class _StepNames:
+    """The names the steps mention: `labels.Names` for the graph backward ran through."""
 
-    def __init__(self, steps: list[BackwardStep]) -> None:
-        self.step_of = {s.node: s for s in steps}
-        self.leaves = leaf_names(steps[0].node) if steps else {}
+    def __init__(self, steps: list[BackwardStep], qualified: Mapping[int, str]) -> None:
+        self.outputs = {s.node: s.output for s in steps}
+        self.names = Names(steps[0].output if steps else None, qualified)  # (the first step's is the loss)
 
     def of_output(self, node: Node) -> str:
         """The name of the tensor `node` produced."""
-        s = self.step_of.get(node)
-        if s is None:  # (backward did not reach it)
-            return f"out of {op_name(node)}"
-        if s.output is not None and s.output.name:
-            return s.output.name
-        return "loss" if s.step == 1 else f"out of {s.op} {s.step}"
+        return self.names.output(node, self.outputs.get(node))
 
     def of_target(self, edge: GradEdge) -> str:
         """The name of the tensor `edge` sends a gradient to."""
         if isinstance(edge.target, Node):
             return self.of_output(edge.target)
-        kind = leaf_kind(edge.target, edge.target)  # (a leaf that gets a gradient requires grad)
-        return self.leaves.get((id(edge.target), kind)) or edge.target.name or DEFAULT_LEAF_NAMES[kind]
+        return self.names.leaf(edge.target, leaf_kind(edge.target, edge.target))  # (it requires grad)
 
 
 def _d(name: str) -> str:
@@ -128,10 +122,16 @@ def _d(name: str) -> str:
     return f"dL/d{name}" if name.isidentifier() and len(name) <= 3 else f"dL/d({name})"
 
 
-def format_backward_table(steps: list[BackwardStep]) -> str:
+def format_backward_table(
+    steps: list[BackwardStep], model: Any = None, params: Mapping[str, Tensor] | None = None
+) -> str:
     """A printable table: the seed (step 0), then per step the gradient arriving at the op
-    and, on the rows marked "->", the gradients it sends to its inputs."""
-    names = _Names(steps)
+    and, on the rows marked "->", the gradients it sends to its inputs.
+
+    model, params: name parameters as `model.named_parameters()` (or the dict
+    `params`) does, "0.weight"; see `labels`.
+    """
+    names = _StepNames(steps, qualified_names(model, params))
     rows = [("step", "op", "gradient", "shape", "values")]
     if steps:
         seed = steps[0].grad_output
@@ -148,24 +148,38 @@ def format_backward_table(steps: list[BackwardStep]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-def print_backward_steps(loss: Tensor, grad: Tensor | None = None) -> None:
-    """Print the table of `backward_steps(loss, grad)`."""
-    print(format_backward_table(backward_steps(loss, grad)))
+def print_backward_steps(
+    loss: Tensor, grad: Tensor | None = None, model: Any = None, params: Mapping[str, Tensor] | None = None
+) -> None:
+    """Print the table of `backward_steps(loss, grad)`, parameters named after `model` or `params`."""
+    qualified_names(model, params)  # (a wrong argument fails before backward runs)
+    print(format_backward_table(backward_steps(loss, grad), model, params))
 
 
 def draw_backward(
-    loss: Tensor, rankdir: str = "BT", title: str | None = None, grad: Tensor | None = None
+    loss: Tensor,
+    rankdir: str = "BT",
+    title: str | None = None,
+    grad: Tensor | None = None,
+    show_values: bool = True,
+    model: Any = None,
+    params: Mapping[str, Tensor] | None = None,
 ) -> graphviz.Digraph:
     """Draw backprop: ops and leaves, edges numbered by step and labelled with gradients.
 
     The edge from the loss is step 0, the seed dL/dL = 1 (or `grad`, for a
     loss that is not a scalar); an edge "k: dL/d(name) = ..." is the gradient
     step k sends. Names and numbers are those of `format_backward_table`.
+    show_values: write each gradient's values on its edge (False: only
+    "k: dL/d(name)", for graphs whose tensors are too big to read).
+    model, params: name parameters as `model.named_parameters()` (or the dict
+    `params`) does, "0.weight", as `draw_graph` and the table do.
     """
     dot = new_drawing("backward", rankdir, title)
+    qualified = qualified_names(model, params)  # (a wrong argument fails before backward runs)
     steps = backward_steps(loss, grad)
-    names = _Names(steps)
-    dot.attr("edge", fontname="Helvetica", fontsize="9", color="firebrick", fontcolor="firebrick")
+    names = _StepNames(steps, qualified)
+    dot.attr("edge", fontsize="9", color="firebrick", fontcolor="firebrick")
     ids = {s.node: f"op{s.step}" for s in steps}
     first = steps[0]
     loss_name = names.of_output(first.node)
@@ -176,7 +190,8 @@ def draw_backward(
         dot.node(ids[s.node], f"{s.step}. {s.node.name()}", shape="ellipse", fillcolor="mistyrose")
 
     def label(step: int, name: str, grad: np.ndarray) -> str:
-        return escape(f"{step}: {_d(name)} = {summary(grad)}")
+        value = f" = {summary(grad)}" if show_values else ""
+        return escape(f"{step}: {_d(name)}{value}")
 
     dot.edge("start", ids[first.node], label=label(0, loss_name, first.grad_output))
     leaves: set[str] = set()

@@ -19,6 +19,8 @@ INSTALL_HINT = (
     "conda install graphviz; the DOT source is available as .source"
 )
 
+FONT = "Helvetica"
+
 # fill colour of a tensor node, by what the tensor is (see `labels.kind`)
 COLORS = {"param": "lightgreen", "input": "lightblue", "const": "lightgrey", "tensor": "white"}
 
@@ -49,11 +51,14 @@ def new_drawing(name: str, rankdir: str, title: str | None) -> Drawing:
         raise ValueError(f"rankdir must be 'TB' or 'LR' (or 'BT'/'RL'), got {rankdir!r}")
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a string or None, got {type(title).__name__}")
-    dot = Drawing(name, graph_attr={"rankdir": rankdir})
+    # One font for everything: the graph's own (the title, the clusters' labels) is
+    # Graphviz's serif Times unless set, beside the nodes' and edges' Helvetica.
+    dot = Drawing(name, graph_attr={"rankdir": rankdir, "fontname": FONT})
     if title:
         # nohtml: a title such as "<x>" is text, not one of Graphviz's HTML labels
         dot.attr(label=graphviz.nohtml(escape(title)), labelloc="t", fontsize="16")
-    dot.attr("node", style="filled", fontname="Helvetica", fontsize="11")
+    dot.attr("node", style="filled", fontname=FONT, fontsize="11")
+    dot.attr("edge", fontname=FONT)
     return dot
 
 

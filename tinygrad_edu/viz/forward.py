@@ -10,6 +10,7 @@ inside a module's `forward` are grouped in a labelled cluster
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from numbers import Integral
 from typing import Any
 
@@ -19,15 +20,7 @@ from ..autograd.function import Node
 from ..autograd.graph import topological_order
 from ..tensor import Tensor
 from .drawing import COLORS, new_drawing
-from .labels import (
-    DEFAULT_LEAF_NAMES,
-    is_parameter,
-    leaf_kind,
-    leaf_names,
-    module_label,
-    op_name,
-    tensor_label,
-)
+from .labels import Names, is_parameter, leaf_kind, module_label, op_name, qualified_names, tensor_label
 from .walk import drawn_inputs, look_through, producer_outputs
 
 
@@ -38,11 +31,15 @@ def draw_graph(
     rankdir: str = "TB",
     max_depth: int | None = None,
     title: str | None = None,
+    model: Any = None,
+    params: Mapping[str, Tensor] | None = None,
 ) -> graphviz.Digraph:
     """Draw the graph that produced `tensor`, data flowing from inputs to the result.
 
-    Leaves are named as in `draw_backward` and the backward table: their
-    `.name`, else "input 1", "constant 1", "weight"... (see `labels`).
+    Tensors are named as in `draw_backward` and the backward table: their
+    `.name`, else "input 1", "constant 1", "weight", "Mul 2 output"... (see
+    `labels`); with `model` (or torchviz's `params` dict,
+    ``dict(model.named_parameters())``) parameters are named "0.weight".
     max_depth: draw only the ops at most that many steps from the root (the op
     that produced `tensor` is step 1); what lies beyond is shown as a "…" node.
     """
@@ -56,8 +53,9 @@ def draw_graph(
     if max_depth is not None and max_depth < 0:
         raise ValueError(f"max_depth must be >= 0, got {max_depth}")
 
+    qualified = qualified_names(model, params)
     tensor._refresh_view()  # draw the graph backward would use
-    names = leaf_names(tensor.grad_fn)  # (from the same root as draw_backward, hooks and all)
+    names = Names(tensor, qualified)  # (from the same root as draw_backward, hooks and all)
     _, root = look_through(tensor, tensor.grad_fn)  # (a module with backward hooks may have made it)
     nodes = [n for n in topological_order([root]) if n.function.drawn] if root is not None else []
     inputs = {node: drawn_inputs(node) for node in nodes}
@@ -90,12 +88,12 @@ def draw_graph(
             # t is a later version of that output if an in-place op has made it since
             made_by = None if t is None else look_through(t, t.grad_fn)[1]
             stale = t is not None and (made_by is not parent or t._changed_since_graph())
-            name = (t.name if t is not None else None) or f"{op_name(parent)} output"
+            name = names.output(parent, t)
         else:
             assert t is not None  # (a leaf is always drawn from its tensor)
             kind = leaf_kind(t, parent)
             key, stale = ("leaf", id(t), kind), t.grad_fn is not None
-            name = names.get((id(t), kind)) or t.name or DEFAULT_LEAF_NAMES[kind]
+            name = names.leaf(t, kind)
         attrs = {"shape": "box", "fillcolor": COLORS[kind]}
         if t is tensor and parent is root_parent:  # (not an older version of it)
             attrs.update(penwidth="3", color="red")
