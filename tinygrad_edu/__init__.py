@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from . import autograd, cuda, data, linalg, nn, optim, special, testing, utils, viz, warning
+from . import autograd, cuda, data, distributions, linalg, nn, optim, special, testing, utils, viz, warning
 from .autograd import Function, enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled, set_anomaly_enabled
 from .devices import device
@@ -49,6 +49,7 @@ from .factories import (
     zeros,
     zeros_like,
 )
+from .index_factories import tril_indices, triu_indices
 from .legacy_types import (
     BoolTensor,
     ByteTensor,
@@ -62,21 +63,27 @@ from .legacy_types import (
 )
 from .linalg.lu_solve import lu_unpack
 from .more_factories import empty_like, logspace
+from .nn.functional import cosine_similarity, pairwise_distance, pdist
 from .ops.cdist import cdist
 from .ops.clamping import clamp_max, clamp_min
+from .ops.comparing import isin
 from .ops.einsum import einsum
 from .ops.elementwise import where
 from .ops.grids import broadcast_shapes, broadcast_tensors, meshgrid
+from .ops.integration import cumulative_trapezoid, trapezoid, trapz
 from .ops.joining import cat, column_stack, concat, concatenate, dstack, hstack, row_stack, stack, vstack
+from .ops.more_products import block_diag, cartesian_prod, tensordot
 from .ops.quantiles import mode, nanmedian, nanquantile, quantile
 from .ops.rearranging import repeat_interleave_function as repeat_interleave
 from .ops.searching import argwhere, bucketize, msort, searchsorted, take_along_dim
+from .ops.shape_helpers import atleast_1d, atleast_2d, atleast_3d, broadcast_to
 from .ops.statistics import std_mean, var_mean
 from .ops.unique import unique_consecutive
 from .printing import get_printoptions, printoptions, set_printoptions
 from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .sampling import bernoulli, multinomial, normal, poisson, randint_like
 from .serialization import load, save
+from .size import Size
 from .special import polygamma  # (torch's order: polygamma(n, input), not the method's)
 from .tensor import Tensor
 
@@ -299,6 +306,50 @@ sinc_ = Tensor.sinc_
 ldexp_ = Tensor.ldexp_
 gcd_ = Tensor.gcd_
 lcm_ = Tensor.lcm_
+# PyTorch's function forms that a course coming from PyTorch meets: comparisons, the BLAS-style
+# products, the older linear-algebra names, splits and flips, statistics (helper P's additions)
+t = Tensor.t
+neg = Tensor.neg
+positive = Tensor.positive
+eq = Tensor.eq
+ne = Tensor.ne
+lt = Tensor.lt
+le = Tensor.le
+gt = Tensor.gt
+ge = Tensor.ge
+greater = Tensor.greater
+greater_equal = Tensor.greater_equal
+less = Tensor.less
+less_equal = Tensor.less_equal
+not_equal = Tensor.not_equal
+fmax = Tensor.fmax
+fmin = Tensor.fmin
+addmm = Tensor.addmm
+addmv = Tensor.addmv
+addr = Tensor.addr
+baddbmm = Tensor.baddbmm
+addbmm = Tensor.addbmm
+inner = Tensor.inner
+kron = Tensor.kron
+vdot = Tensor.vdot
+cross = Tensor.cross
+dist = Tensor.dist
+det = Tensor.det
+logdet = Tensor.logdet
+slogdet = Tensor.slogdet
+inverse = Tensor.inverse
+matrix_power = Tensor.matrix_power
+pinverse = Tensor.pinverse
+diagflat = Tensor.diagflat
+hsplit = Tensor.hsplit
+vsplit = Tensor.vsplit
+dsplit = Tensor.dsplit
+fliplr = Tensor.fliplr
+flipud = Tensor.flipud
+cov = Tensor.cov
+corrcoef = Tensor.corrcoef
+is_nonzero = Tensor.is_nonzero
+is_same_size = Tensor.is_same_size
 
 
 def _function_form(method: Callable) -> Callable:
@@ -442,6 +493,7 @@ __all__ = [
     "diagonal",
     "diff",
     "digamma",
+    "distributions",
     "div",
     "divide",
     "dot",
@@ -685,4 +737,63 @@ __all__ = [
     "xlogy",
     "zeros",
     "zeros_like",
+    "Size",
+    "t",
+    "neg",
+    "positive",
+    "eq",
+    "ne",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "greater",
+    "greater_equal",
+    "less",
+    "less_equal",
+    "not_equal",
+    "fmax",
+    "fmin",
+    "addmm",
+    "addmv",
+    "addr",
+    "baddbmm",
+    "addbmm",
+    "inner",
+    "kron",
+    "vdot",
+    "cross",
+    "dist",
+    "det",
+    "logdet",
+    "slogdet",
+    "inverse",
+    "matrix_power",
+    "pinverse",
+    "diagflat",
+    "hsplit",
+    "vsplit",
+    "dsplit",
+    "fliplr",
+    "flipud",
+    "cov",
+    "corrcoef",
+    "is_nonzero",
+    "is_same_size",
+    "atleast_1d",
+    "atleast_2d",
+    "atleast_3d",
+    "broadcast_to",
+    "tensordot",
+    "block_diag",
+    "cartesian_prod",
+    "isin",
+    "trapezoid",
+    "trapz",
+    "cumulative_trapezoid",
+    "tril_indices",
+    "triu_indices",
+    "cosine_similarity",
+    "pairwise_distance",
+    "pdist",
 ]

@@ -16,6 +16,7 @@ bits of integers (ops/bitwise.py), reductions
 
 from __future__ import annotations
 
+import math
 import numbers
 import weakref
 from collections.abc import Callable, Iterator, Sequence
@@ -318,6 +319,18 @@ class Tensor:
 
     def numel(self) -> int:
         return int(self.data.size)
+
+    def is_nonzero(self) -> bool:
+        """Whether the one element of self is not 0 (RuntimeError for more or fewer elements)."""
+        return bool(self)
+
+    def is_same_size(self, other: Tensor) -> bool:
+        """Whether self and other have the same shape."""
+        return self.data.shape == other.data.shape
+
+    def equal(self, other: Tensor) -> bool:
+        """Same shape and the same values (tg.equal)."""
+        return self.data.shape == other.data.shape and bool(np.array_equal(self.data, other.data))
 
     def dim(self) -> int:
         return self.data.ndim
@@ -868,6 +881,14 @@ class Tensor:
             )
         return self._inplace(lambda t, v: elementwise.where(nowhere, t, v.to(t.dtype)), src)
 
+    def apply_(self, callable: Callable[[Any], Any]) -> Tensor:
+        """self[i] = callable(self[i]) for each element, in place (a Python loop: slow, no gradient)."""
+        return python_maps.apply_(self, callable)
+
+    def map_(self, tensor: Tensor, callable: Callable[[Any, Any], Any]) -> Tensor:
+        """self[i] = callable(self[i], tensor[i]), tensor broadcast to self, in place (a Python loop)."""
+        return python_maps.map_(self, tensor, callable)
+
     # PyTorch's method forms of the in-place operators
     def add_(self, other: Any, *, alpha: float = 1) -> Tensor:
         return self.__iadd__(_times(self, other, alpha))
@@ -1196,6 +1217,14 @@ class Tensor:
     def unsqueeze_(self, dim: int) -> Tensor:
         return inplace_shape.unsqueeze_(self, dim)
 
+    def tril_(self, diagonal: int = 0) -> Tensor:
+        """self.tril(diagonal), in place: the elements above the diagonal set to 0."""
+        return self._inplace(lambda t, _: selection.tril(t, diagonal), None)
+
+    def triu_(self, diagonal: int = 0) -> Tensor:
+        """self.triu(diagonal), in place: the elements below the diagonal set to 0."""
+        return self._inplace(lambda t, _: selection.triu(t, diagonal), None)
+
     def uniform_(
         self, a: float = 0.0, b: float = 1.0, *, generator: np.random.Generator | None = None
     ) -> Tensor:
@@ -1317,6 +1346,12 @@ class Tensor:
     def __pos__(self) -> Tensor:
         return self
 
+    def positive(self) -> Tensor:
+        """self itself (+self); refused for bool tensors, as in PyTorch."""
+        if self.data.dtype == np.bool_:
+            raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+        return self
+
     # comparisons and logic: results are bool tensors that carry no gradient
 
     def _no_grad_op(self, other: Any, fn: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> Tensor:
@@ -1354,6 +1389,7 @@ class Tensor:
 
     # PyTorch's method forms of the operators
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
+    greater, greater_equal, less, less_equal, not_equal = __gt__, __ge__, __lt__, __le__, __ne__
 
     def add(self, other: Any, *, alpha: float = 1) -> Tensor:
         """self + alpha * other (tg.add(input, other, alpha=...) too, where input may be a number)."""
@@ -1612,6 +1648,18 @@ class Tensor:
 
     def minimum(self, other: Any) -> Tensor:
         return binary(elementwise.Minimum, self, other)
+
+    def fmax(self, other: Tensor) -> Tensor:
+        """The elementwise maximum, taking the number where the other value is nan (ops/comparing.py)."""
+        return comparing.fmax(self, other)
+
+    def fmin(self, other: Tensor) -> Tensor:
+        """The elementwise minimum, taking the number where the other value is nan."""
+        return comparing.fmin(self, other)
+
+    def isin(self, test_elements: Any, *, assume_unique: bool = False, invert: bool = False) -> Tensor:
+        """Whether each element is among test_elements (a bool tensor of self's shape)."""
+        return comparing.isin(self, test_elements, assume_unique=assume_unique, invert=invert)
 
     def pow(self, exponent: Any) -> Tensor:
         if isinstance(exponent, (int, float)) and not isinstance(exponent, bool):
@@ -1934,6 +1982,16 @@ class Tensor:
     def histc(self, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:
         """The counts of a histogram of `bins` equal bins from min to max (the data's range if equal)."""
         return statistics.histc(self, bins, min, max)
+
+    def cov(
+        self, *, correction: int = 1, fweights: Tensor | None = None, aweights: Tensor | None = None
+    ) -> Tensor:
+        """The covariance matrix of the variables (rows) of self (V, N) -> (V, V) (ops/covariance.py)."""
+        return covariance.cov(self, correction=correction, fweights=fweights, aweights=aweights)
+
+    def corrcoef(self) -> Tensor:
+        """The Pearson correlation matrix of the variables (rows) of self (V, N) -> (V, V)."""
+        return covariance.corrcoef(self)
 
     # ------------------------------------------------------------ sampling (sampling.py)
 
@@ -2286,6 +2344,18 @@ class Tensor:
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
         return joining.chunk(self, chunks, dim)
 
+    def hsplit(self, indices_or_sections: int | Sequence[int]) -> tuple[Tensor, ...]:
+        """Views cut along dim 1 (dim 0 of a vector) (ops/shape_helpers.py)."""
+        return shape_helpers.hsplit(self, indices_or_sections)
+
+    def vsplit(self, indices_or_sections: int | Sequence[int]) -> tuple[Tensor, ...]:
+        """Views cut along dim 0 of a tensor of at least 2 dims."""
+        return shape_helpers.vsplit(self, indices_or_sections)
+
+    def dsplit(self, indices_or_sections: int | Sequence[int]) -> tuple[Tensor, ...]:
+        """Views cut along dim 2 of a tensor of at least 3 dims."""
+        return shape_helpers.dsplit(self, indices_or_sections)
+
     def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
         return joining.unbind(self, dim)
 
@@ -2329,6 +2399,14 @@ class Tensor:
         axes = reduce.normalize_dims(tuple(given), self.ndim)
         backwards = tuple(slice(None, None, -1) if d in axes else slice(None) for d in range(self.ndim))
         return self[backwards].clone()
+
+    def fliplr(self) -> Tensor:
+        """flip(1): the columns in reverse order (at least 2 dims)."""
+        return shape_helpers.fliplr(self)
+
+    def flipud(self) -> Tensor:
+        """flip(0): the rows in reverse order (at least 1 dim)."""
+        return shape_helpers.flipud(self)
 
     # rearranging (ops/rearranging.py)
 
@@ -2488,6 +2566,87 @@ class Tensor:
         """The product of a matrix (n, m) and a vector (m,), a vector (n,)."""
         return matrix.mv(self, vec)
 
+    # products that add (ops/fused_products.py), more products (ops/more_products.py)
+
+    def addmm(self, mat1: Tensor, mat2: Tensor, *, beta: float = 1, alpha: float = 1) -> Tensor:
+        """beta self + alpha mat1 @ mat2 (self broadcast to the product's shape)."""
+        return fused_products.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
+
+    def addmv(self, mat: Tensor, vec: Tensor, *, beta: float = 1, alpha: float = 1) -> Tensor:
+        """beta self + alpha mat @ vec."""
+        return fused_products.addmv(self, mat, vec, beta=beta, alpha=alpha)
+
+    def addr(self, vec1: Tensor, vec2: Tensor, *, beta: float = 1, alpha: float = 1) -> Tensor:
+        """beta self + alpha outer(vec1, vec2)."""
+        return fused_products.addr(self, vec1, vec2, beta=beta, alpha=alpha)
+
+    def baddbmm(self, batch1: Tensor, batch2: Tensor, *, beta: float = 1, alpha: float = 1) -> Tensor:
+        """beta self + alpha batch1 @ batch2, batch by batch."""
+        return fused_products.baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def addbmm(self, batch1: Tensor, batch2: Tensor, *, beta: float = 1, alpha: float = 1) -> Tensor:
+        """beta self + alpha sum_i batch1[i] @ batch2[i]."""
+        return fused_products.addbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def inner(self, other: Tensor) -> Tensor:
+        """The sums over the last dims of self and other: (*a, k), (*b, k) -> (*a, *b)."""
+        return more_products.inner(self, other)
+
+    def kron(self, other: Tensor) -> Tensor:
+        """The Kronecker product (blocks self[i, j] * other)."""
+        return more_products.kron(self, other)
+
+    def vdot(self, other: Tensor) -> Tensor:
+        """The dot product of two vectors (conjugating self: for real tensors, dot)."""
+        return more_products.vdot(self, other)
+
+    def cross(self, other: Tensor, dim: int | None = None) -> Tensor:
+        """The cross product of the 3-vectors along dim (the first dim of size 3 if None, with a warning)."""
+        return distances.cross(self, other, dim)
+
+    def dist(self, other: Tensor, p: float = 2) -> Tensor:
+        """||self - other||_p over all elements (shapes broadcast), a 0-d tensor."""
+        return distances.dist(self, other, p)
+
+    # PyTorch's older names for tg.linalg's functions (tg.linalg is built on Tensor: imported when called)
+
+    def det(self) -> Tensor:
+        """The determinant of each matrix of self (*, n, n) (tg.linalg.det)."""
+        from .linalg.inverse import det
+
+        return det(self)
+
+    def logdet(self) -> Tensor:
+        """log det of each matrix of self (*, n, n): nan where det < 0, -inf where det = 0."""
+        from .linalg.inverse import slogdet
+
+        sign, logabsdet = slogdet(self)
+        return elementwise.where(sign.data < 0, math.nan, logabsdet)
+
+    def slogdet(self) -> Any:
+        """(sign, logabsdet) of each matrix of self (tg.linalg.slogdet)."""
+        from .linalg.inverse import slogdet
+
+        return slogdet(self)
+
+    def inverse(self) -> Tensor:
+        """The inverse of each matrix of self (*, n, n) (tg.linalg.inv)."""
+        from .linalg.inverse import inv
+
+        return inv(self)
+
+    def matrix_power(self, n: int) -> Tensor:
+        """self^n for each matrix of self (*, m, m) (tg.linalg.matrix_power)."""
+        from .linalg.inverse import matrix_power
+
+        return matrix_power(self, n)
+
+    def pinverse(self, rcond: float = 1e-15) -> Tensor:
+        """The pseudo-inverse of each matrix of self (*, m, n) -> (*, n, m) (tg.linalg.pinv, rtol=rcond)."""
+        from .linalg.spectral import pinv
+
+        return pinv(self, rtol=rcond)
+
     # diagonals (ops/matrix.py)
 
     def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
@@ -2501,6 +2660,10 @@ class Tensor:
     def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
         """Zeros with the last dim laid on a diagonal of two new dims (dim1, dim2)."""
         return matrix.diag_embed(self, offset, dim1, dim2)
+
+    def diagflat(self, offset: int = 0) -> Tensor:
+        """The flattened self on diagonal `offset` of a square zero matrix."""
+        return more_products.diagflat(self, offset)
 
     def trace(self) -> Tensor:
         """The sum of a matrix's main diagonal."""
@@ -2728,9 +2891,13 @@ from .ops import (  # noqa: E402
     bitwise,
     broadcast,
     clamping,
+    comparing,
+    covariance,
     cumulative,
+    distances,
     elementwise,
     error_functions,
+    fused_products,
     gamma,
     index_writes,
     inplace_shape,
@@ -2738,14 +2905,17 @@ from .ops import (  # noqa: E402
     linalg,
     matrix,
     more_math,
+    more_products,
     movement,
     powers,
+    python_maps,
     quantiles,
     rearranging,
     reduce,
     scatter_reduce,
     searching,
     selection,
+    shape_helpers,
     softmax,
     sorting,
     special_functions,
