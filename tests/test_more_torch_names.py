@@ -639,3 +639,62 @@ def test_apply_and_map_agree_with_torch():
         ours.map_(tg.tensor(other), lambda a, b: a * b)
         theirs.map_(torch.tensor(other), lambda a, b: a * b)
         assert ours.tolist() == theirs.tolist()
+
+
+# ---------------------------------------------------------------- result_type, promote_types, can_cast
+
+DTYPE_PAIRS = [  # (operand, operand, PyTorch's result dtype)
+    (lambda: tg.ones(2, dtype=tg.int64), 2.5, tg.float32),  # a float number lifts ints to the default float
+    (lambda: tg.ones(2, dtype=tg.float32), 2.5, tg.float32),
+    (lambda: tg.ones(2, dtype=tg.int32), 7, tg.int32),  # an int number keeps the tensor's int width
+    (
+        lambda: tg.ones(2, dtype=tg.uint8),
+        tg.ones((), dtype=tg.int64),
+        tg.uint8,
+    ),  # a 0-d tensor of the same category
+    (lambda: tg.ones(2, dtype=tg.float32), tg.ones((), dtype=tg.float64), tg.float32),
+    (lambda: tg.ones(2, dtype=tg.int64), tg.ones((), dtype=tg.float64), tg.float64),  # a higher category wins
+    (lambda: 2, 3.0, tg.float32),
+    (lambda: True, 2, tg.int64),
+    (lambda: tg.ones(2, dtype=tg.bool_), 1.5, tg.float32),
+    (lambda: tg.ones(2, dtype=tg.bool_), tg.ones(2, dtype=tg.uint8), tg.uint8),
+]
+
+
+@pytest.mark.parametrize("first, second, expected", DTYPE_PAIRS)
+def test_result_type_follows_pytorchs_promotion(first, second, expected):
+    assert tg.result_type(first(), second) == expected
+    if isinstance(first(), tg.Tensor):  # the dtype binary ops really give
+        assert (first() + second).dtype == expected
+
+
+def test_promote_types_and_can_cast_by_category():
+    assert tg.promote_types(tg.int64, tg.float32) == tg.float32  # NumPy would say float64
+    assert (
+        tg.promote_types(np.uint8, tg.int32) == tg.int32 and tg.promote_types(tg.bool_, tg.uint8) == tg.uint8
+    )
+    assert tg.can_cast(tg.float64, tg.float32) and tg.can_cast(tg.int32, tg.float16)
+    assert not tg.can_cast(tg.float32, tg.int64) and not tg.can_cast(tg.int8, tg.bool_)
+
+
+def test_dtype_rules_agree_with_torch():
+    torch = pytest.importorskip("torch")
+    names = ["float32", "float64", "int64", "int32", "uint8", "bool"]
+    ours = {n: getattr(tg, "bool_" if n == "bool" else n) for n in names}
+    for a in names:
+        for b in names:
+            torch_promoted = str(torch.promote_types(getattr(torch, a), getattr(torch, b))).removeprefix(
+                "torch."
+            )
+            assert tg.promote_types(ours[a], ours[b]).name == torch_promoted, (a, b)
+            assert tg.can_cast(ours[a], ours[b]) == torch.can_cast(getattr(torch, a), getattr(torch, b)), (
+                a,
+                b,
+            )
+    for first, second, _ in DTYPE_PAIRS:
+        ours_a = first()
+        theirs_a = torch.tensor(ours_a.data) if isinstance(ours_a, tg.Tensor) else ours_a
+        theirs_b = torch.tensor(second.data) if isinstance(second, tg.Tensor) else second
+        assert tg.result_type(ours_a, second).name == str(torch.result_type(theirs_a, theirs_b)).removeprefix(
+            "torch."
+        )

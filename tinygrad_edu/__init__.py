@@ -17,6 +17,7 @@ from .devices import device
 from .dtype_info import finfo, iinfo
 from .dtypes import (
     bool_,
+    can_cast,
     float16,
     float32,
     float64,
@@ -25,6 +26,7 @@ from .dtypes import (
     int16,
     int32,
     int64,
+    promote_types,
     set_default_dtype,
     uint8,
 )
@@ -64,6 +66,7 @@ from .legacy_types import (
 from .linalg.lu_solve import lu_unpack
 from .more_factories import empty_like, logspace
 from .nn.functional import cosine_similarity, pairwise_distance, pdist
+from .ops.broadcast import result_type_of as result_type
 from .ops.cdist import cdist
 from .ops.clamping import clamp_max, clamp_min
 from .ops.comparing import isin
@@ -494,6 +497,9 @@ __all__ = [
     "diff",
     "digamma",
     "distributions",
+    "can_cast",
+    "promote_types",
+    "result_type",
     "div",
     "divide",
     "dot",

@@ -95,9 +95,19 @@ def promote_types(a: np.dtype, b: np.dtype) -> np.dtype:
     A float beats any integer and keeps its own width: int64 with float32 is
     float32 (NumPy would say float64, to hold every int64 exactly).
     """
+    a, b = np.dtype(a), np.dtype(b)  # (np.float32, the type, names a dtype too)
     if _CATEGORY[a.kind] != _CATEGORY[b.kind]:
         return a if _CATEGORY[a.kind] > _CATEGORY[b.kind] else b
     return np.promote_types(a, b)
+
+
+def can_cast(from_: Any, to: Any) -> bool:
+    """Whether PyTorch's casting rule allows `from_` -> `to`, as `torch.can_cast`.
+
+    Within a category (bool < integer < float) or up to a higher one, whatever
+    the widths (float64 -> float32 is allowed); never down (float -> int).
+    """
+    return _CATEGORY[np.dtype(from_).kind] <= _CATEGORY[np.dtype(to).kind]
 
 
 def result_type(*tensors: Any) -> np.dtype:

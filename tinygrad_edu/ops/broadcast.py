@@ -131,6 +131,22 @@ def operands(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     return promote(a, b) if a.data.dtype != b.data.dtype else (a, b)
 
 
+def result_type_of(tensor1: Any, tensor2: Any) -> np.dtype:
+    """The dtype of an elementwise op on two Tensors or numbers, as `torch.result_type`.
+
+    ``tg.result_type(int_tensor, 2.5)`` is the default float dtype and
+    ``tg.result_type(float32_tensor, 2.5)`` float32: the rules `binary` applies.
+    """
+    a, b = tensor1, tensor2
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        a = Tensor(a)  # two numbers: the first as a 0-d tensor of its own dtype
+    if not isinstance(a, Tensor):
+        a = as_operand(a, b)
+    elif not isinstance(b, Tensor):
+        b = as_operand(b, a)
+    return result_type(a, b)  # (not `operands`, which leaves a bool operand to NumPy)
+
+
 def _expand_for_grad(t: Tensor, shape: tuple[int, ...]) -> Tensor:
     """`t` broadcast to `shape` by a recorded Expand, if it needs a gradient.
 
