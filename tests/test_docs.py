@@ -48,7 +48,7 @@ def test_every_page_is_found():
     names = {p.relative_to(DOCS).as_posix() for p in PAGES}
     for expected in ["index.md", "api.md", "tutorials/backpropagation.md", "tutorials/digits.md"]:
         assert expected in names
-    assert len(TUTORIALS) == 8
+    assert len(TUTORIALS) == 9
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(DOCS).as_posix())
