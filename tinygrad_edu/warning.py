@@ -16,14 +16,15 @@ import sys
 import warnings
 from types import FrameType
 
-_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+# this package's folder: frames of files in it are the library's, not the user's
+PACKAGE_FOLDER = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 def warn(message: str, category: type[Warning] = UserWarning) -> None:
     """`warnings.warn(message, category)` attributed to the nearest caller outside tinygrad_edu."""
     frame: FrameType | None = sys._getframe(1)
     level = 2  # stacklevel 2: the caller of `warn`
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+    while frame is not None and frame.f_code.co_filename.startswith(PACKAGE_FOLDER):
         frame, level = frame.f_back, level + 1
     warnings.warn(message, category, stacklevel=level)
 

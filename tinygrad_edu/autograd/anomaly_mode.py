@@ -28,7 +28,6 @@ The mode is the same for every thread, as in PyTorch (grad mode is per thread).
 from __future__ import annotations
 
 import functools
-import os
 import sys
 import traceback
 import warnings
@@ -38,6 +37,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from ..warning import PACKAGE_FOLDER, warn
 from .function import Node
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -72,10 +72,6 @@ def set_anomaly_enabled(enabled: bool, check_nan: bool = True) -> None:
         delattr(Node, "__init__")  # recording is back to object.__init__: nothing to pay
 
 
-# this package's folder: frames in it are the library's, not the user's
-_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
-
-
 def _keep_forward_trace(node: Node) -> None:
     """Node's `__init__` in anomaly mode: keep the stack of the forward call that makes it.
 
@@ -87,7 +83,7 @@ def _keep_forward_trace(node: Node) -> None:
     """
     stack = traceback.extract_stack(sys._getframe(2))
     end = len(stack)
-    while end > 1 and stack[end - 1].filename.startswith(_PACKAGE):
+    while end > 1 and stack[end - 1].filename.startswith(PACKAGE_FOLDER):
         end -= 1
     node._forward_trace = traceback.format_list(stack[:end])
 
@@ -187,16 +183,8 @@ def backpropagate_checked(
     except Exception as error:
         node = _node_at(error.__traceback__, backpropagate.__code__)
         if node is not None and node not in finished:
-            warnings.warn(_forward_report(node), stacklevel=_user_level())
+            warn(_forward_report(node))  # (attributed to the user's line that called backward)
         raise
-
-
-def _user_level() -> int:
-    """The `stacklevel` of the innermost caller outside this package: the warning names the user's line."""
-    frame, level = sys._getframe(1), 1
-    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE):
-        frame, level = frame.f_back, level + 1
-    return level
 
 
 def _node_at(tb: TracebackType | None, loop: CodeType) -> Node | None:
