@@ -117,17 +117,23 @@ def _cast(t: Tensor, dtype: np.dtype) -> Tensor:
     return t if t.data.dtype == dtype or t.data.dtype.kind == "b" else t.to(dtype)
 
 
-def operands(a: Any, b: Any) -> tuple[Tensor, Tensor]:
-    """Two operands (one at least a Tensor) as Tensors of one dtype: a number or array beside a
-    Tensor becomes a constant by `as_operand`, then both are promoted (`promote`).
-
-    What `binary` does before broadcasting, for the ops that take no gradient
-    or broadcast by their own rule (floor division, `where`).
-    """
+def as_operands(a: Any, b: Any) -> tuple[Tensor, Tensor]:
+    """Two operands (one at least a Tensor) as Tensors: a number or array beside a Tensor
+    becomes a constant by `as_operand` (`binary` does the same inline, on its hot path)."""
     if not isinstance(a, Tensor):
         a = as_operand(a, b)
     elif not isinstance(b, Tensor):
         b = as_operand(b, a)
+    return a, b
+
+
+def operands(a: Any, b: Any) -> tuple[Tensor, Tensor]:
+    """Two operands (one at least a Tensor) as Tensors of one dtype (`as_operands`, then `promote`).
+
+    What `binary` does before broadcasting, for the ops that take no gradient
+    or broadcast by their own rule (floor division, `where`).
+    """
+    a, b = as_operands(a, b)
     return promote(a, b) if a.data.dtype != b.data.dtype else (a, b)
 
 
@@ -137,14 +143,9 @@ def result_type_of(tensor1: Any, tensor2: Any) -> np.dtype:
     ``tg.result_type(int_tensor, 2.5)`` is the default float dtype and
     ``tg.result_type(float32_tensor, 2.5)`` float32: the rules `binary` applies.
     """
-    a, b = tensor1, tensor2
-    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
-        a = Tensor(a)  # two numbers: the first as a 0-d tensor of its own dtype
-    if not isinstance(a, Tensor):
-        a = as_operand(a, b)
-    elif not isinstance(b, Tensor):
-        b = as_operand(b, a)
-    return result_type(a, b)  # (not `operands`, which leaves a bool operand to NumPy)
+    if not isinstance(tensor1, Tensor) and not isinstance(tensor2, Tensor):
+        tensor1 = Tensor(tensor1)  # two numbers: the first as a 0-d tensor of its own dtype
+    return result_type(*as_operands(tensor1, tensor2))  # (not `operands`, which leaves a bool to NumPy)
 
 
 def _expand_for_grad(t: Tensor, shape: tuple[int, ...]) -> Tensor:
