@@ -167,8 +167,9 @@ def draw_backward(
 ) -> graphviz.Digraph:
     """Draw backprop: ops and leaves, edges numbered by step and labelled with gradients.
 
-    The edge from the loss is step 0, the seed dL/dL = 1 (or `grad`, for a
-    loss that is not a scalar); an edge "k: dL/d(name) = ..." is the gradient
+    The edge from the loss is step 0, the seed: 1 (or `grad`, for a loss
+    that is not a scalar), labelled with the loss's name (dL/d(Sum output)
+    for an unnamed sum); an edge "k: dL/d(name) = ..." is the gradient
     step k sends. Names and numbers are those of `format_backward_table`.
     show_values: write each gradient's values on its edge (False: only
     "k: dL/d(name)", for graphs whose tensors are too big to read).
