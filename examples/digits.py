@@ -186,9 +186,7 @@ def save_graph(result: dict, out: Path) -> None:
     x.name = "image"
     loss = result["loss_fn"](result["model"](x), y)
     loss.name = "loss"
-    drawing = tg.viz.draw_graph(
-        loss, model=result["model"], rankdir="LR", title="One forward pass of the digits MLP"
-    )
+    drawing = tg.viz.draw_graph(loss, model=result["model"], title="One forward pass of the digits MLP")
     try:
         tg.viz.render_graph(drawing, out / "forward_graph", format="svg")
     except RuntimeError as error:

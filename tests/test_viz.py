@@ -82,10 +82,14 @@ def test_parameters_styled_apart():
     assert "fillcolor=lightblue" in nodes[_by_label(nodes, "input 1")]
 
 
-def test_shared_input_drawn_once_and_leaf_root():
+def test_shared_input_drawn_once_with_an_edge_per_use_and_leaf_root():
     x = tg.tensor([1.0, 2.0], requires_grad=True)
     dot = viz.draw_graph(x * x)
-    assert len(_nodes(dot)) == 3 and len(_edges(dot)) == 2  # x -> Mul drawn once (deduplicated)
+    # x is one node, but the Mul has two inputs: two edges, as draw_backward draws two back
+    assert len(_nodes(dot)) == 3 and len(_edges(dot)) == 3
+    mul, x_id = _by_label(_nodes(dot), "Mul"), _by_label(_nodes(dot), "input 1")
+    assert _edges(dot).count((x_id, mul)) == 2
+    assert _edges(viz.draw_backward((x * x).sum())).count(("op2", f"leaf{id(x)}")) == 2
     leaf = viz.draw_graph(x)
     assert len(_nodes(leaf)) == 1 and _edges(leaf) == []
 
@@ -260,10 +264,17 @@ def test_backward_table_and_drawing():
     assert len(labels) == 1 + 6 + 1  # start edge, one per op-to-op/leaf gradient (b and w)
 
 
-def test_print_backward_steps(capsys):
+def test_print_backward_steps(capsys, monkeypatch):
     *_, loss = _neuron()
     viz.print_backward_steps(loss)
     assert "Sigmoid" in capsys.readouterr().out
+
+    calls = []  # the model's names are worked out once, before backward runs, and used for the table
+    counted = viz.backward.qualified_names
+    monkeypatch.setattr(viz.backward, "qualified_names", lambda *a: calls.append(a) or counted(*a))
+    model = nn.Linear(2, 1)
+    viz.print_backward_steps(model(tg.randn(3, 2)).sum(), model=model)
+    assert len(calls) == 1 and "-> dL/d(weight)" in capsys.readouterr().out
 
 
 def test_render_svg_for_real(tmp_path):
@@ -634,15 +645,17 @@ def test_values_print_as_tensors_print_on_one_line():
     assert "value [[1.], [2.]]" in nodes[_by_label(nodes, "constant 1")]
     with tg.printoptions(precision=2):
         assert "value [0.50, 0.12, -2.00]" in viz.draw_graph(y, show_values=True).source
-    labels = [lab for *_, lab in re.findall(r'-> (\w+) \[label="([^"]*)"', viz.draw_backward(y).source)]
+    labels = [
+        lab.rstrip() for *_, lab in re.findall(r'-> (\w+) \[label="([^"]*)"', viz.draw_backward(y).source)
+    ]
     assert "3: dL/dx = [3., 3., 3.]" in labels
 
 
 def test_draw_backward_can_hide_the_values():
     *_, loss = _neuron()
-    shown = re.findall(r'\[label="([^"]*)"', viz.draw_backward(loss).source)
+    shown = [lab.rstrip() for lab in re.findall(r'\[label="([^"]*)"', viz.draw_backward(loss).source)]
     assert "0: dL/dL = 1." in shown  # shown by default: the numbers are what the picture is for
-    hidden = re.findall(r'-> \w+ \[label="([^"]*)"', viz.draw_backward(loss, show_values=False).source)
+    hidden = re.findall(r'-> \w+ \[label="([^"]*?) *"', viz.draw_backward(loss, show_values=False).source)
     assert hidden[0] == "0: dL/dL" and "6: dL/dw" in hidden and not any("=" in lab for lab in hidden)
 
 
@@ -653,3 +666,54 @@ def test_titles_and_clusters_use_the_nodes_font():
         if shutil.which("dot") is not None:
             svg = dot.pipe(format="svg").decode()
             assert "Times" not in svg and 'font-family="Helvetica,sans-Serif"' in svg
+
+
+def _label_gaps(dot: graphviz.Digraph) -> list[float]:
+    """The blank space, in points, between each two edge labels side by side in the rendering."""
+    import json
+
+    laid_out = json.loads(dot.pipe(format="json"))
+    boxes = []
+    for edge in laid_out["edges"]:
+        for op in edge.get("_ldraw_", []):
+            if op["op"] == "T":  # the text: its anchor point, alignment and width (spaces included)
+                shown = op["width"] * len(op["text"].rstrip()) / len(op["text"])
+                left = op["pt"][0] - {"l": 0, "c": 0.5, "r": 1}[op["align"]] * op["width"]
+                boxes.append((round(op["pt"][1]), left, left + shown))
+    boxes.sort()
+    return [b[1] - a[2] for a, b in zip(boxes, boxes[1:]) if a[0] == b[0]]
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs the Graphviz dot program")
+def test_backward_edge_labels_side_by_side_do_not_run_together():
+    a = tg.tensor(0.5, requires_grad=True)
+    x, w = tg.tensor([1.0, 2.0], requires_grad=True), tg.tensor([3.0, 4.0], requires_grad=True)
+    h = x * w
+    for loss in ((a * a + 3 * a).sigmoid(), (h * x + h).sum()):  # each has two labels on one line
+        gaps = _label_gaps(viz.draw_backward(loss))
+        assert gaps and min(gaps) >= 8, gaps  # at 9 points, a gap of a space or two reads as one line
+
+
+def test_a_leaf_changed_in_place_after_an_op_saved_it_is_drawn_as_that_op_saw_it() -> None:
+    w = tg.tensor([1.0, 2.0], requires_grad=True)
+    c = tg.tensor([3.0, 4.0])
+    c.name = "c"
+    h = w * c  # Mul saves c = [3, 4] for w's gradient
+    c.add_(1.0)  # c stays a constant leaf, now [4, 5]; Add below uses this value
+    dot = viz.draw_graph((h + c).sum(), show_values=True)
+    nodes = _nodes(dot)
+    drawn = {k: v for k, v in nodes.items() if "c\\n" in v}
+    assert len(drawn) == 2 and "value [3., 8.]" in nodes[_by_label(nodes, "Mul output")]
+    old = next(k for k, v in drawn.items() if "changed in place since" in v)
+    assert "value" not in drawn[old] and (old, _by_label(nodes, "Mul")) in _edges(dot)
+    now = next(k for k in drawn if k != old)
+    assert "value [4., 5.]" in drawn[now]
+
+
+def test_the_same_model_draws_the_same_dot_text_every_time() -> None:
+    sources = []
+    for _ in range(2):  # two models alike, at other addresses: the committed pictures do not churn
+        tg.manual_seed(0)
+        model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+        sources.append(viz.draw_graph(model(tg.randn(5, 3)).sum(), model=model).source)
+    assert sources[0] == sources[1] and sources[0].count("subgraph cluster_") == 3

@@ -99,6 +99,9 @@ def backward_steps(loss: Tensor, grad: Tensor | None = None) -> list[BackwardSte
     return steps
 
 
+LABEL_PAD = "    "  # (see draw_backward's `label`)
+
+
 class _StepNames:
     """The names the steps mention: `labels.Names` for the graph backward ran through."""
 
@@ -131,7 +134,12 @@ def format_backward_table(
     model, params: name parameters as `model.named_parameters()` (or the dict
     `params`) does, "0.weight"; see `labels`.
     """
-    names = _StepNames(steps, qualified_names(model, params))
+    return _table(steps, qualified_names(model, params))
+
+
+def _table(steps: list[BackwardStep], qualified: Mapping[int, str]) -> str:
+    """`format_backward_table` with the parameters' names already worked out."""
+    names = _StepNames(steps, qualified)
     rows = [("step", "op", "gradient", "shape", "values")]
     if steps:
         seed = steps[0].grad_output
@@ -152,8 +160,8 @@ def print_backward_steps(
     loss: Tensor, grad: Tensor | None = None, model: Any = None, params: Mapping[str, Tensor] | None = None
 ) -> None:
     """Print the table of `backward_steps(loss, grad)`, parameters named after `model` or `params`."""
-    qualified_names(model, params)  # (a wrong argument fails before backward runs)
-    print(format_backward_table(backward_steps(loss, grad), model, params))
+    qualified = qualified_names(model, params)  # (a wrong argument fails before backward runs)
+    print(_table(backward_steps(loss, grad), qualified))
 
 
 def draw_backward(
@@ -192,7 +200,9 @@ def draw_backward(
 
     def label(step: int, name: str, grad: np.ndarray) -> str:
         value = f" = {summary(grad)}" if show_values else ""
-        return escape(f"{step}: {_d(name)}{value}")
+        # Graphviz sets a label to the right of its edge; the trailing spaces keep it from
+        # running into the next edge's label, where two read as one line.
+        return escape(f"{step}: {_d(name)}{value}") + LABEL_PAD
 
     dot.edge("start", ids[first.node], label=label(0, loss_name, first.grad_output))
     leaves: set[str] = set()

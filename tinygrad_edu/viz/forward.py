@@ -21,7 +21,7 @@ from ..autograd.graph import topological_order
 from ..tensor import Tensor
 from .drawing import COLORS, new_drawing
 from .labels import Names, is_parameter, leaf_kind, module_label, op_name, qualified_names, tensor_label
-from .walk import drawn_inputs, look_through, producer_outputs
+from .walk import drawn_inputs, look_through, producer_outputs, saved_then_changed
 
 
 def draw_graph(
@@ -79,9 +79,9 @@ def draw_graph(
             statements.setdefault(scope, []).append((ids[key], label, attrs))
         return ids[key]
 
-    def tensor_node(t: Tensor | None, parent: Any, scope: Any = None) -> str:
+    def tensor_node(t: Tensor | None, parent: Any, scope: Any = None, user: Node | None = None) -> str:
         """The node of `t` as the graph used it: made by `parent` (a Node), or a leaf
-        (`parent` is `t` itself for one that requires grad, None for a constant)."""
+        (`parent` is `t` itself for one that requires grad, None for a constant) that op `user` took."""
         key: tuple[object, ...]
         if isinstance(parent, Node):
             key, kind = ("out", parent), "tensor"
@@ -92,7 +92,9 @@ def draw_graph(
         else:
             assert t is not None  # (a leaf is always drawn from its tensor)
             kind = leaf_kind(t, parent)
-            key, stale = ("leaf", id(t), kind), t.grad_fn is not None
+            # an op made it since, or changed the values `user` saved: the graph used older ones
+            stale = t.grad_fn is not None or (user is not None and saved_then_changed(user, t))
+            key = ("leaf", id(t), kind, stale)
             name = names.leaf(t, kind)
         attrs = {"shape": "box", "fillcolor": COLORS[kind]}
         if t is tensor and parent is root_parent:  # (not an older version of it)
@@ -102,7 +104,8 @@ def draw_graph(
         return add(key, "t", tensor_label(t, name, show_values, show_grads, stale), scope, **attrs)
 
     def cut(target: str) -> None:
-        edges.append((add(("cut", target), "cut", "…", shape="plaintext", style=""), target))
+        if ("cut", target) not in ids:  # one "…" per cut tensor, however many ops use it
+            edges.append((add(("cut", target), "cut", "…", shape="plaintext", style=""), target))
 
     root_parent = root if root is not None else tensor if tensor.requires_grad else None
     root_id = tensor_node(tensor, root_parent, getattr(root, "scope", None))
@@ -125,7 +128,7 @@ def draw_graph(
                     cut(t_id)
             elif isinstance(x, Tensor):
                 scopes = param_scopes.get(id(x), set())
-                t_id = tensor_node(x, parent, next(iter(scopes)) if len(scopes) == 1 else None)
+                t_id = tensor_node(x, parent, next(iter(scopes)) if len(scopes) == 1 else None, node)
             else:
                 continue  # plain Python arguments (exponents, dims) are not drawn
             edges.append((t_id, op_id))
@@ -136,7 +139,7 @@ def draw_graph(
 
     emit(dot, None)
     _add_clusters(dot, [s for s in statements if s is not None], emit)
-    for edge in dict.fromkeys(edges):
+    for edge in edges:  # (x * x draws two edges from x into the Mul: it has two inputs)
         dot.edge(*edge)
     return dot
 
@@ -164,7 +167,8 @@ def _add_clusters(dot: graphviz.Digraph, scopes: list[Any], emit: Any) -> None:
                     parent_of[id(c)], distance[id(c)] = p, steps
 
     def build(scope: Any) -> graphviz.Digraph:
-        cluster = graphviz.Digraph(name=f"cluster_{id(scope)}")
+        # numbered, not named by id(): the same model draws the same DOT text every time
+        cluster = graphviz.Digraph(name=f"cluster_{scopes.index(scope)}")
         cluster.attr(label=module_label(scope), style="rounded,dashed", color="grey40")
         emit(cluster, scope)
         for s in scopes:

@@ -2,8 +2,9 @@
 
 A node records its inputs and, per input, its parent: the node that made
 it, the input itself for a leaf that requires grad, or None for a constant.
-The helpers here find which tensor each node produced, and look through
-the hand-on ops that modules' backward hooks add, which no drawing shows.
+The helpers here find which tensor each node produced, look through the
+hand-on ops that modules' backward hooks add, which no drawing shows, and
+tell whether a leaf a node saved has been changed in place since.
 """
 
 from __future__ import annotations
@@ -46,3 +47,15 @@ def look_through(x: Any, parent: Any) -> tuple[Any, Any]:
 def drawn_inputs(node: Node) -> list[tuple[Any, Any]]:
     """The node's (input, parent) pairs, as the drawing shows them (see `look_through`)."""
     return [look_through(x, parent) for x, parent in zip(node.inputs, node.parents)]
+
+
+def saved_then_changed(node: Node, t: Tensor) -> bool:
+    """Whether `node` saved leaf `t` for its backward and `t` has been changed in place since.
+
+    A node keeps each tensor it saved with the tensor's version then (see
+    `Node._saved`); the values the op used are not the ones `t` holds now.
+    (For an input the op did not save, no version was kept: it cannot tell.)
+    """
+    saved = getattr(node, "_saved", None) or ()  # (None once backward has freed it)
+    now = (t if t._base is None else t._base)._version
+    return any(s is t and v != now for s, v in zip(saved[0::2], saved[1::2]))
