@@ -1,7 +1,9 @@
 """The documentation cannot rot: its code runs, its notebooks execute, its site builds.
 
 1. Every ```python block of every page under docs/ runs; the blocks of one
-   page run in order in one namespace, as the cells of a notebook do.
+   page run in order in one namespace, as the cells of a notebook do. Where
+   a ```text block follows a ```python block directly, it is that block's
+   output, and must be exactly what the block prints.
 2. Every tutorial converts to a notebook with jupytext and executes top to
    bottom in a Jupyter kernel (needs jupytext, nbclient, ipykernel).
 3. `mkdocs build --strict` succeeds (needs mkdocs, mkdocs-material,
@@ -10,6 +12,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import subprocess
@@ -24,6 +28,11 @@ DOCS = ROOT / "docs"
 PAGES = sorted(DOCS.rglob("*.md"))
 TUTORIALS = sorted((DOCS / "tutorials").glob("*.md"))
 BLOCK = re.compile(r"^```python[ \t]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
+# a python block and, when a text block follows it after at most blank lines, what it prints
+BLOCK_AND_OUTPUT = re.compile(
+    r"^```python[ \t]*\n(.*?)^```[ \t]*\n(?:[ \t]*\n)*(?:^```text[ \t]*\n(.*?)^```[ \t]*$)?",
+    re.MULTILINE | re.DOTALL,
+)
 
 
 def python_blocks(page: Path) -> list[str]:
@@ -55,9 +64,15 @@ def test_every_page_is_found():
 def test_page_code_runs(page, in_repo_root):
     pytest.importorskip("graphviz")
     namespace: dict = {"__name__": f"docs_{page.stem.replace('-', '_')}"}
-    for i, block in enumerate(python_blocks(page)):
-        code = compile(block, f"{page.relative_to(ROOT)} [block {i + 1}]", "exec")
-        exec(code, namespace)
+    blocks = BLOCK_AND_OUTPUT.findall(page.read_text(encoding="utf-8"))
+    assert len(blocks) == len(python_blocks(page))
+    for i, (block, shown) in enumerate(blocks):
+        where = f"{page.relative_to(ROOT)} [block {i + 1}]"
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            exec(compile(block, where, "exec"), namespace)
+        if shown:
+            assert printed.getvalue() == shown, f"{where} prints something else than the page shows"
 
 
 @pytest.mark.parametrize("page", TUTORIALS, ids=lambda p: p.stem)
