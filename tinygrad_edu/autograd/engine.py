@@ -245,6 +245,7 @@ def _backpropagate(
     for t, start in roots:
         _add(grads, t.grad_fn or t, start)
     # the nodes that have a gradient, as a heap of (-seq, node): the newest comes out first
+    # (every seq is different, so two entries never get as far as comparing their nodes)
     ready = [(-node.seq, node) for node in grads if isinstance(node, Node)]
     heapify(ready)
     captured = {}
