@@ -8,6 +8,9 @@
     Exponential         Exp(rate)                           rsample, cdf, icdf
     Laplace             Laplace(loc, scale)                 rsample, cdf, icdf
     Beta                Beta(concentration1, concentration0)
+    MultivariateNormal  N(loc, Sigma) over vectors          rsample; covariance, precision or scale_tril
+    OneHotCategorical   Categorical with one-hot vectors as draws
+    Independent         a batch's rightmost dims read as one event (log_prob summed over them)
     constraints         the sets parameters and values are checked against
     kl_divergence       KL(p || q) for the pairs registered with register_kl
 
@@ -21,9 +24,12 @@ from .beta import Beta
 from .categorical import Categorical
 from .distribution import Distribution
 from .exponential import Exponential
+from .independent import Independent
 from .kl import kl_divergence, register_kl
 from .laplace import Laplace
+from .multivariate_normal import MultivariateNormal
 from .normal import Normal
+from .one_hot_categorical import OneHotCategorical
 from .uniform import Uniform
 
 __all__ = [
@@ -32,8 +38,11 @@ __all__ = [
     "Categorical",
     "Distribution",
     "Exponential",
+    "Independent",
     "Laplace",
+    "MultivariateNormal",
     "Normal",
+    "OneHotCategorical",
     "Uniform",
     "constraints",
     "kl_divergence",

@@ -14,6 +14,9 @@ the batch shape. Only the constraints the families here need:
     integer_interval          x an integer in [lower_bound, upper_bound]
     simplex                   x_k >= 0 and |sum_k x_k - 1| < 1e-6 (event_dim 1)
     one_hot                   x_k in {0, 1} and sum_k x_k == 1 (event_dim 1)
+    real_vector               independent(real, 1): a vector with no nan
+    lower_cholesky            lower-triangular with a positive diagonal (event_dim 2)
+    positive_definite         symmetric (to 1e-6) with every eigenvalue > 0 (event_dim 2)
     independent(c, n)         c, with its check reduced (all) over n more rightmost dims
 """
 
@@ -34,10 +37,13 @@ __all__ = [
     "integer_interval",
     "interval",
     "less_than",
+    "lower_cholesky",
     "nonnegative",
     "one_hot",
     "positive",
+    "positive_definite",
     "real",
+    "real_vector",
     "simplex",
     "unit_interval",
 ]
@@ -140,6 +146,35 @@ class _OneHot(Constraint):
         return np.all((x == 0) | (x == 1), axis=-1) & (x.sum(-1) == 1)
 
 
+class _LowerCholesky(Constraint):
+    """A scale_tril: lower-triangular (zeros above the diagonal) with a positive diagonal."""
+
+    event_dim = 2
+
+    def _check(self, x: np.ndarray) -> np.ndarray:
+        lower = np.all(np.tril(x) == x, axis=(-2, -1))
+        return lower & np.all(np.diagonal(x, axis1=-2, axis2=-1) > 0, axis=-1)
+
+
+class _PositiveDefinite(Constraint):
+    """A covariance or precision matrix: square, symmetric and with every eigenvalue > 0."""
+
+    event_dim = 2
+
+    def _check(self, x: np.ndarray) -> np.ndarray:
+        if x.shape[-1] != x.shape[-2]:
+            return np.zeros(x.shape[:-2], dtype=bool)
+        # NOTE: as PyTorch, symmetry is closeness (atol 1e-6, rtol 1e-5): a covariance built as
+        # A @ A.T is symmetric only up to rounding. The eigenvalues are not looked at unless
+        # every matrix passes, so a nan never reaches eigvalsh.
+        symmetric = np.all(np.isclose(x, np.swapaxes(x, -1, -2), atol=1e-6), axis=(-2, -1))
+        if not symmetric.all():
+            return symmetric
+        finite = np.all(np.isfinite(x), axis=(-2, -1))
+        safe = np.where(finite[..., None, None], x, np.eye(x.shape[-1], dtype=x.dtype))
+        return finite & (np.linalg.eigvalsh(safe)[..., 0] > 0)
+
+
 class _IndependentConstraint(Constraint):
     """`base`, with `reinterpreted_batch_ndims` more rightmost dims counted as one event."""
 
@@ -168,9 +203,12 @@ nonnegative = _GreaterThanEq(0.0)
 unit_interval = _Interval(0.0, 1.0)
 simplex = _Simplex()
 one_hot = _OneHot()
+lower_cholesky = _LowerCholesky()
+positive_definite = _PositiveDefinite()
 greater_than = _GreaterThan
 greater_than_eq = _GreaterThanEq
 less_than = _LessThan
 interval = _Interval
 integer_interval = _IntegerInterval
 independent = _IndependentConstraint
+real_vector = _IndependentConstraint(real, 1)

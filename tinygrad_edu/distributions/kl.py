@@ -10,6 +10,11 @@ The closed forms, per batch element:
     Laplace     -log(s) + |mu_p - mu_q| / b_q + s e^(-|mu_p - mu_q| / b_p) - 1,  s = b_p / b_q
     Beta        log B(a_q, b_q) - log B(a_p, b_p) + (a_p - a_q) psi(a_p) + (b_p - b_q) psi(b_p)
                 + (a_q + b_q - a_p - b_p) psi(a_p + b_p)
+    MultivariateNormal
+                sum_i log Lq_ii - sum_i log Lp_ii + (|Lq^{-1} Lp|_F^2 + |Lq^{-1} (mu_q - mu_p)|^2 - n) / 2
+                = (tr(Sq^{-1} Sp) + Mahalanobis + log det Sq - log det Sp - n) / 2,  S = L L^T
+    OneHotCategorical   the Categorical's
+    Independent the base pair's KL summed over the reinterpreted dims (both must reinterpret as many)
 
 Where q gives 0 probability to something p can produce, the divergence is
 inf; where p gives 0 to a term, that term is 0 (0 log 0 = 0).
@@ -24,14 +29,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..linalg import solve_triangular
 from ..tensor import Tensor
 from .bernoulli import Bernoulli
 from .beta import Beta, log_beta
 from .categorical import Categorical
 from .distribution import Distribution
 from .exponential import Exponential
+from .independent import Independent, sum_rightmost
 from .laplace import Laplace
+from .multivariate_normal import MultivariateNormal, half_log_det, mahalanobis
 from .normal import Normal
+from .one_hot_categorical import OneHotCategorical
 from .uniform import Uniform
 from .utils import softplus
 
@@ -128,3 +137,27 @@ def _kl_beta_beta(p: Beta, q: Beta) -> Tensor:
         + (bp - bq) * bp.digamma()
         + (aq + bq - ap - bp) * (ap + bp).digamma()
     )
+
+
+@register_kl(MultivariateNormal, MultivariateNormal)
+def _kl_multivariatenormal_multivariatenormal(p: MultivariateNormal, q: MultivariateNormal) -> Tensor:
+    if p.event_shape != q.event_shape:
+        raise ValueError(
+            "KL-divergence between two Multivariate Normals with different event shapes cannot be computed"
+        )
+    lp, lq, n = p._unbroadcasted_scale_tril, q._unbroadcasted_scale_tril, p.event_shape[0]
+    # tr(Sq^{-1} Sp) = |Lq^{-1} Lp|_F^2: one triangular solve, no inverse
+    trace = (solve_triangular(lq, lp, upper=False) ** 2).sum((-2, -1))
+    return half_log_det(lq) - half_log_det(lp) + 0.5 * (trace + mahalanobis(lq, q.loc - p.loc) - n)
+
+
+@register_kl(OneHotCategorical, OneHotCategorical)
+def _kl_onehotcategorical_onehotcategorical(p: OneHotCategorical, q: OneHotCategorical) -> Tensor:
+    return _kl_categorical_categorical(p._categorical, q._categorical)
+
+
+@register_kl(Independent, Independent)
+def _kl_independent_independent(p: Independent, q: Independent) -> Tensor:
+    if p.reinterpreted_batch_ndims != q.reinterpreted_batch_ndims:
+        raise NotImplementedError  # (as PyTorch: which dims to sum would be ambiguous)
+    return sum_rightmost(kl_divergence(p.base_dist, q.base_dist), p.reinterpreted_batch_ndims)
