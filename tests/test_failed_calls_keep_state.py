@@ -213,7 +213,7 @@ for _method, _args in [
 ]:
     probe(RuntimeError)(leaf_fill(_method, *_args))
 
-# uniform_ and normal_ live in tensor.py: they draw before copy_ refuses the write
+# uniform_ and normal_ live in tensor_methods/sampling.py: they draw before copy_ refuses the write
 probe(RuntimeError)(leaf_fill("uniform_"))
 probe(RuntimeError)(leaf_fill("normal_"))
 

@@ -1,0 +1,179 @@
+"""A Tensor's shape methods: reshape, view, permute, expand, split, select, flip, roll, ...
+
+Most are views of self's memory, as in PyTorch (a change to one shows in the
+other): reshape, squeeze, transpose, permute, expand (ops/movement.py),
+select and narrow (ops/selection.py), unbind, split and chunk
+(ops/joining.py), hsplit, ... (ops/shape_helpers.py). flip, roll, rot90,
+repeat, tile and repeat_interleave copy (ops/rearranging.py, ops/movement.py);
+unfold makes windows (ops/windows.py).
+"""
+
+# mypy: disable-error-code="misc"
+# (the code of mypy's refusal of `self: Tensor` outside Tensor's own class: see __init__.py)
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..ops import joining, movement, rearranging, reduce, selection, shape_helpers, windows
+    from ..tensor import Tensor
+
+
+class ShapeMethods:
+    """Shapes: `x.reshape(2, 3)`, `x.permute(1, 0)`, `x.split(2)`, `x.flip(0)`, ..."""
+
+    __slots__ = ()  # (a Tensor's fields are its own slots)
+
+    def reshape(self: Tensor, *shape: Any) -> Tensor:
+        return movement.reshape(self, shape)
+
+    def view(self: Tensor, *shape: Any) -> Tensor:
+        """Same as reshape (NumPy decides whether memory is shared)."""
+        return movement.reshape(self, shape)
+
+    def flatten(self: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        return movement.flatten(self, start_dim, end_dim)
+
+    def squeeze(self: Tensor, dim: int | tuple | None = None) -> Tensor:
+        return movement.squeeze(self, dim)
+
+    def unsqueeze(self: Tensor, dim: int) -> Tensor:
+        return movement.unsqueeze(self, dim)
+
+    def transpose(self: Tensor, dim0: int, dim1: int) -> Tensor:
+        return movement.transpose(self, dim0, dim1)
+
+    def permute(self: Tensor, *dims: Any) -> Tensor:
+        return movement.permute(self, dims)
+
+    def expand(self: Tensor, *sizes: Any) -> Tensor:
+        return movement.expand(self, sizes)
+
+    def broadcast_to(self: Tensor, shape: Sequence[int]) -> Tensor:
+        return movement.expand(self, (tuple(shape),))
+
+    def expand_as(self: Tensor, other: Tensor) -> Tensor:
+        return movement.expand(self, (other.shape,))
+
+    def view_as(self: Tensor, other: Tensor) -> Tensor:
+        return self.reshape(other.shape)
+
+    def reshape_as(self: Tensor, other: Tensor) -> Tensor:
+        return self.reshape(other.shape)
+
+    def ravel(self: Tensor) -> Tensor:
+        """The elements as a vector, in row-major order (a view where NumPy can make one)."""
+        return self.reshape(-1)
+
+    def repeat(self: Tensor, *sizes: Any) -> Tensor:
+        return movement.repeat(self, sizes)
+
+    def tile(self: Tensor, *dims: Any) -> Tensor:
+        return movement.tile(self, dims)
+
+    def split(self: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+        return joining.split(self, split_size_or_sections, dim)
+
+    def chunk(self: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+        return joining.chunk(self, chunks, dim)
+
+    def hsplit(self: Tensor, indices_or_sections: int | Sequence[int]) -> tuple[Tensor, ...]:
+        """Views cut along dim 1 (dim 0 of a vector) (ops/shape_helpers.py)."""
+        return shape_helpers.hsplit(self, indices_or_sections)
+
+    def vsplit(self: Tensor, indices_or_sections: int | Sequence[int]) -> tuple[Tensor, ...]:
+        """Views cut along dim 0 of a tensor of at least 2 dims."""
+        return shape_helpers.vsplit(self, indices_or_sections)
+
+    def dsplit(self: Tensor, indices_or_sections: int | Sequence[int]) -> tuple[Tensor, ...]:
+        """Views cut along dim 2 of a tensor of at least 3 dims."""
+        return shape_helpers.dsplit(self, indices_or_sections)
+
+    def unbind(self: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
+        return joining.unbind(self, dim)
+
+    def unflatten(self: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
+        return movement.unflatten(self, dim, sizes)
+
+    def select(self: Tensor, dim: int, index: int) -> Tensor:
+        return selection.select(self, dim, index)
+
+    def narrow(self: Tensor, dim: int, start: int, length: int) -> Tensor:
+        return selection.narrow(self, dim, start, length)
+
+    def tril(self: Tensor, diagonal: int = 0) -> Tensor:
+        return selection.tril(self, diagonal)
+
+    def triu(self: Tensor, diagonal: int = 0) -> Tensor:
+        return selection.triu(self, diagonal)
+
+    def t(self: Tensor) -> Tensor:
+        """The transpose of a matrix (a tensor of at most 2 dims, as PyTorch's t())."""
+        if self.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
+        return self.T
+
+    def flip(self: Tensor, *dims: Any) -> Tensor:
+        """The elements in reverse order along each of `dims`: a copy, as in PyTorch (not NumPy's view)."""
+        given = dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
+        axes = reduce.normalize_dims(tuple(given), self.ndim)
+        backwards = tuple(slice(None, None, -1) if d in axes else slice(None) for d in range(self.ndim))
+        return self[backwards].clone()
+
+    def fliplr(self: Tensor) -> Tensor:
+        """flip(1): the columns in reverse order (at least 2 dims)."""
+        return shape_helpers.fliplr(self)
+
+    def flipud(self: Tensor) -> Tensor:
+        """flip(0): the rows in reverse order (at least 1 dim)."""
+        return shape_helpers.flipud(self)
+
+    # rearranging (ops/rearranging.py)
+
+    def repeat_interleave(
+        self: Tensor, repeats: int | Tensor, dim: int | None = None, *, output_size: int | None = None
+    ) -> Tensor:
+        """Each element (each slice along dim) repeated in place: [a, b] -> [a, a, b, b] for 2."""
+        return rearranging.repeat_interleave(self, repeats, dim, output_size)
+
+    def roll(self: Tensor, shifts: int | Sequence[int], dims: int | Sequence[int] | None = None) -> Tensor:
+        """The elements shifted along dims, those pushed off one end coming back at the other."""
+        return rearranging.roll(self, shifts, dims)
+
+    def rot90(self: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
+        """Turned k quarter turns in the plane of dims, from the first dim toward the second."""
+        return rearranging.rot90(self, k, dims)
+
+    def movedim(self: Tensor, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
+        """Dims `source` moved to the places `destination`, the others keeping their order (a view)."""
+        return rearranging.movedim(self, source, destination)
+
+    moveaxis = movedim  # (NumPy's name)
+
+    def swapaxes(self: Tensor, axis0: int, axis1: int) -> Tensor:
+        """transpose, under NumPy's name."""
+        return movement.transpose(self, axis0, axis1)
+
+    def swapdims(self: Tensor, dim0: int, dim1: int) -> Tensor:
+        """transpose, under another of PyTorch's names."""
+        return movement.transpose(self, dim0, dim1)
+
+    def tensor_split(
+        self: Tensor, indices_or_sections: int | Sequence[int] | Tensor, dim: int = 0
+    ) -> tuple[Tensor, ...]:
+        """Views cut along dim: a number of nearly equal sections, or cut at the given indices."""
+        return rearranging.tensor_split(self, indices_or_sections, dim)
+
+    # windows (ops/windows.py)
+
+    def unfold(self: Tensor, dimension: int, size: int, step: int) -> Tensor:
+        """The windows of `size` elements, `step` apart, along dimension, as a new last dim (a copy)."""
+        return windows.unfold(self, dimension, size, step)
+
+
+def finish_imports() -> None:
+    """Import what needs Tensor to exist: tensor.py calls this once the class is made."""
+    global joining, movement, rearranging, reduce, selection, shape_helpers, windows
+    from ..ops import joining, movement, rearranging, reduce, selection, shape_helpers, windows
