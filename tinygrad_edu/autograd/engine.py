@@ -255,8 +255,15 @@ def _backpropagate(
     needed = _leading_to(wanted, [node for _, node in ready]) if capture else None
     done = []
     Tensor = function.Tensor
-    while ready:
-        node = heappop(ready)[1]
+    # The node that the last step made ready first, kept out of the heap: in a
+    # chain it is the next to run, and comparing its number with the heap's
+    # newest costs less than a push and a pop. At most one node waits here.
+    waiting: Node | None = None
+    while ready or waiting is not None:
+        if waiting is not None and (not ready or waiting.seq > -ready[0][0]):
+            node, waiting = waiting, None
+        else:
+            node = heappop(ready)[1]
         grad = grads.pop(node)
         if type(grad) is not Tensor:
             grad = _whole(grad)
@@ -298,7 +305,10 @@ def _backpropagate(
             if previous is None:
                 grads[parent] = g
                 if isinstance(parent, Node):
-                    heappush(ready, (-parent.seq, parent))
+                    if waiting is None:
+                        waiting = parent
+                    else:
+                        heappush(ready, (-parent.seq, parent))
             elif type(previous) is Tensor and type(g) is Tensor:
                 grads[parent] = previous + g
             else:

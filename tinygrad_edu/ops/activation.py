@@ -38,7 +38,7 @@ class TanhGrad(Function):
     @staticmethod
     def forward(ctx: Node, g: np.ndarray, y: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(g if ctx.needs_input_grad[1] else None, y)
-        return g * (1.0 - y * y)
+        return g - g * y * y  # (= g (1 - y^2); NumPy is slower with a Python number as an operand)
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:

@@ -79,7 +79,10 @@ class Mul(Function):
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        return (grad * b if need_a else None), (grad * a if need_b else None)
+        # grad * b, without the operator's dtype and broadcasting steps: forward's
+        # `binary` took them already (a constant smaller than the output is broadcast
+        # by NumPy, and the engine sums any gradient of another shape back to its input)
+        return (Mul._apply2(grad, b) if need_a else None), (Mul._apply2(grad, a) if need_b else None)
 
 
 class Div(Function):
