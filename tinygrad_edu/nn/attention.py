@@ -32,6 +32,7 @@ import numpy as np
 from ..ops.elementwise import where
 from ..tensor import Tensor
 from .input_checks import check_tensors
+from .layer_functions import dropout
 
 __all__ = ["scaled_dot_product_attention"]
 
@@ -52,8 +53,6 @@ def _attend(
         scores = scores + mask if mask.dtype.kind == "f" else where(mask, scores, -math.inf)
     weights = _safe_softmax(scores) if safe else scores.softmax(-1)
     if dropout_p > 0.0:
-        from .functional import dropout  # (here, not at the top: functional imports this module)
-
         weights = dropout(weights, dropout_p)
     return weights @ v, weights
 

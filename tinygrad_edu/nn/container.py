@@ -7,7 +7,8 @@ from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, Va
 from typing import Any
 
 from ..rollback import restored_on_error
-from .module import Module, _addindent
+from .module import Module
+from .module_printing import _addindent
 
 
 def _check_index(idx: int, size: int) -> int:

@@ -1,6 +1,6 @@
 """Channel dropout (`Dropout1d`, `Dropout2d`), `AlphaDropout` and `FeatureAlphaDropout`, and their functions.
 
-Plain dropout (``F.dropout``, in functional.py) zeroes single elements. In a
+Plain dropout (``F.dropout``, in layer_functions.py) zeroes single elements. In a
 feature map, neighbouring positions are strongly correlated, so a zeroed
 element is easily guessed from its neighbours and regularizes little.
 Channel dropout zeroes whole channels instead: for an (N, C, *) input it

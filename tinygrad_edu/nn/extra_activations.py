@@ -23,6 +23,7 @@ from ..dtypes import require_float
 from ..ops.elementwise import where
 from ..ops.movement import normalize_dim
 from ..tensor import Tensor
+from .activation_functions import _implicit_dim
 from .module import Module
 
 if TYPE_CHECKING:
@@ -38,8 +39,6 @@ def softmin(
     """
     input = input if dtype is None else input.to(dtype)
     if dim is None:
-        from .functional import _implicit_dim  # (here, not at the top: functional imports this module)
-
         dim = _implicit_dim("softmin", input.ndim)
     require_float(input.dtype, "softmin")
     return (-input).softmax(dim)

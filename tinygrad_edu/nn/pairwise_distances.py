@@ -8,7 +8,7 @@ the upper triangle:
     d(a, b) = ||a - b||_p = (sum_k |a_k - b_k|^p)^(1/p)
 
 p = 0 counts the coordinates that differ, p = inf takes the largest
-difference. (`F.pairwise_distance`, in functional.py, pairs row i of one
+difference. (`F.pairwise_distance`, in distance_functions.py, pairs row i of one
 matrix with row i of another instead.)
 
 It is built from indexing (the two rows of every pair) and elementwise

@@ -20,7 +20,13 @@ for its weights first) the checkpoint's tensors are not copied but put in
 place: each parameter becomes a Parameter over the loaded value, with the
 loaded value's dtype, keeping the old one's ``requires_grad``. An optimizer
 made before then holds the old parameters, so make it after the load.
+
+`ModuleStateDict`, at the end, holds the two doors, `state_dict()` and
+`load_state_dict()`: a class of methods only, which `Module` inherits.
 """
+
+# mypy: disable-error-code="misc"
+# (the code of mypy's refusal of `self: Module` outside Module's own class, as in tensor_methods/)
 
 from __future__ import annotations
 
@@ -31,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..tensor import Tensor
+from ..warning import warn
 from .input_checks import type_name
 from .parameter import Parameter, is_lazy
 
@@ -145,3 +152,52 @@ def _put(owner: Module, name: str, old: Tensor, value: Any, array: np.ndarray) -
         else:  # over the same array, as PyTorch's Parameter(tensor) shares its storage
             new = Parameter(new, requires_grad=old.requires_grad)
     setattr(owner, name, new)
+
+
+class ModuleStateDict:
+    """Saving and loading a model's values: `state_dict()` and `load_state_dict(...)`."""
+
+    def state_dict(
+        self: Module, *args: Any, destination: Any = None, prefix: str = "", keep_vars: bool = False
+    ) -> dict[str, Any]:
+        """The NumPy arrays behind the parameters and buffers by key (the Tensors with keep_vars=True).
+
+        Not copies, as in PyTorch: the arrays follow training. Take a snapshot
+        (of the best model so far, say) with ``copy.deepcopy(model.state_dict())``.
+        NOTE: writing into them, like writing into ``.data``, bypasses autograd's
+        version checks; load values with `load_state_dict` instead.
+        ``destination``, a dict, receives the entries and is returned, as in
+        PyTorch; so are PyTorch's deprecated positional arguments
+        ``(destination, prefix, keep_vars)``, with its FutureWarning.
+        """
+        if args:
+            if len(args) > 3:
+                raise TypeError(f"state_dict() takes at most 3 positional arguments ({len(args)} given)")
+            warn(
+                "Positional args are being deprecated, use kwargs instead: "
+                "state_dict(destination=..., prefix=..., keep_vars=...)",
+                FutureWarning,
+            )
+            given: list[Any] = [*args, *[destination, prefix, keep_vars][len(args) :]]
+            destination, prefix, keep_vars = given
+        tensors = state_tensors(self, prefix)
+        out = OrderedDict() if destination is None else destination
+        for key, tensor in tensors.items():
+            # (an uninitialized parameter of a lazy layer has no array: it stands for itself, as in PyTorch)
+            out[key] = tensor if keep_vars or is_lazy(tensor) else tensor.data
+        return out
+
+    def load_state_dict(
+        self: Module, state_dict: Mapping[str, Any], strict: bool = True, assign: bool = False
+    ) -> IncompatibleKeys:
+        """Copy values into the parameters and buffers, in place; nothing changes if any check fails.
+
+        Values must be Tensors or arrays: NumPy's, or anything with ``__array__``,
+        so ``model.load_state_dict(torch_model.state_dict())`` works (a list is
+        refused, as PyTorch refuses it). Raises RuntimeError listing missing and
+        unexpected keys (when strict), values of the wrong type and shape
+        mismatches (always). Returns (missing_keys, unexpected_keys).
+        ``assign=True`` puts the loaded tensors in place of the old ones instead
+        of copying into them (see state_dict.py).
+        """
+        return load_into(self, state_dict, strict, assign)
