@@ -602,6 +602,7 @@ def test_function_forms_name_their_first_argument_input_as_pytorch():
     assert firsts.pop("where") == "condition"  # (tg.where(condition, input, other); x.where(condition, y))
     assert firsts.pop("device") == "type"  # (tg.device is PyTorch's device class; x.device a tensor's)
     assert firsts.pop("isin") == "elements"  # (torch.isin(elements, test_elements))
+    assert firsts.pop("lu") == "A"  # (torch.lu(A, pivot=True, get_infos=False), a Python function of A)
     assert len(firsts) > 150 and set(firsts.values()) == {"input"}, firsts
     assert tg.asin is tg.arcsin  # (aliases stay one function)
 

@@ -75,6 +75,16 @@ from .ops.elementwise import where
 from .ops.grids import broadcast_shapes, broadcast_tensors, meshgrid
 from .ops.integration import cumulative_trapezoid, trapezoid, trapz
 from .ops.joining import cat, column_stack, concat, concatenate, dstack, hstack, row_stack, stack, vstack
+from .ops.legacy_linalg import (
+    cholesky,
+    cholesky_inverse,
+    cholesky_solve,
+    lu,
+    lu_solve,
+    matrix_rank,
+    qr,
+    triangular_solve,
+)
 from .ops.more_products import block_diag, cartesian_prod, tensordot
 from .ops.quantiles import mode, nanmedian, nanquantile, quantile
 from .ops.rearranging import repeat_interleave_function as repeat_interleave
@@ -279,6 +289,11 @@ ravel = Tensor.ravel
 is_signed = Tensor.is_signed
 conj = Tensor.conj
 resolve_conj = Tensor.resolve_conj
+resolve_neg = Tensor.resolve_neg
+is_neg = Tensor.is_neg
+is_conj = Tensor.is_conj
+is_inference = Tensor.is_inference
+split_with_sizes = Tensor.split_with_sizes
 adjoint = Tensor.adjoint
 isreal = Tensor.isreal
 logaddexp2 = Tensor.logaddexp2
@@ -802,4 +817,17 @@ __all__ = [
     "cosine_similarity",
     "pairwise_distance",
     "pdist",
+    "cholesky",
+    "cholesky_inverse",
+    "cholesky_solve",
+    "is_conj",
+    "is_inference",
+    "is_neg",
+    "lu",
+    "lu_solve",
+    "matrix_rank",
+    "qr",
+    "resolve_neg",
+    "split_with_sizes",
+    "triangular_solve",
 ]

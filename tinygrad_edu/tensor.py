@@ -159,6 +159,7 @@ class Tensor(
     )
     name: str | None = None  # shown in graph drawings
     _hooks: list | None = None
+    _post_accumulate_grad_hooks: list | None = None  # called with the leaf once its .grad holds the sum
     _layouts: list | None = None  # (version, old-shape reader) per in-place change of shape
     _view_version: int | None  # (a slot, set only on views)
 
@@ -271,6 +272,22 @@ class Tensor(
     def resolve_conj(self) -> Tensor:
         """The tensor itself (there is never a conjugation pending on a real tensor)."""
         return self
+
+    def resolve_neg(self) -> Tensor:
+        """The tensor itself (PyTorch's pending negation is for complex views; none is ever pending here)."""
+        return self
+
+    def is_conj(self) -> bool:
+        """False: a real tensor never has a conjugation pending."""
+        return False
+
+    def is_neg(self) -> bool:
+        """False: a negation is never pending."""
+        return False
+
+    def is_inference(self) -> bool:
+        """False: tg.inference_mode is no_grad, which makes ordinary tensors (no inference tensors)."""
+        return False
 
     @property
     def real(self) -> Tensor:
@@ -777,6 +794,22 @@ class Tensor(
             self._hooks = []
         self._hooks.append(hook)
         return RemovableHandle(self._hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook: Callable[[Tensor], None]) -> RemovableHandle:
+        """Call `hook(self)` each time backward has added into this leaf's `.grad`.
+
+        The hook sees the sum and may use it (step an optimizer there, in
+        backward, then set `.grad` to None); it returns nothing. Leaves only,
+        as in PyTorch; autograd/engine.py calls the hooks (`_accumulate`).
+        """
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if self._post_accumulate_grad_hooks is None:
+            self._post_accumulate_grad_hooks = []
+        self._post_accumulate_grad_hooks.append(hook)
+        return RemovableHandle(self._post_accumulate_grad_hooks, hook)
 
     # ------------------------------------------------------------ in place
     # The machinery every in-place change goes through, and the operators +=, -=, *=, /=.

@@ -67,7 +67,8 @@ def backward(
 
 
 def _accumulate(grads: dict, create_graph: bool) -> None:
-    """Add each gradient to its tensor's `.grad` (whose hooks have run: `_backpropagate`).
+    """Add each gradient to its tensor's `.grad` (whose hooks have run: `_backpropagate`), then
+    call the tensor's post-accumulate-grad hooks, if any.
 
     As in PyTorch, a second backward adds into the existing `.grad` in place
     (a reference to it sees the sum), unless that `.grad` is part of a graph
@@ -87,6 +88,20 @@ def _accumulate(grads: dict, create_graph: bool) -> None:
             t._grad = grad  # keeps its graph, to be differentiated again
         else:
             t._grad = Tensor._wrap(np.array(grad.data))  # own memory, never a shared view
+        if t._post_accumulate_grad_hooks:
+            _run_post_accumulate_hooks(t._post_accumulate_grad_hooks, t)
+
+
+def _run_post_accumulate_hooks(hooks: list, leaf: Tensor) -> None:
+    """Call each `hook(leaf)` registered by register_post_accumulate_grad_hook, now that leaf.grad
+    holds the sum: the hook may read it, step an optimizer, or set it to None (PyTorch's
+    "optimizer in backward"). A hook returns nothing."""
+    for hook in list(hooks):  # (a copy: a hook may remove itself)
+        returned = hook(leaf)
+        if isinstance(returned, function.Tensor):
+            raise RuntimeError("Tensor post accumulate grad hooks should return None.")
+        if returned is not None:
+            raise TypeError(f"expected Variable, but hook returned '{type(returned).__name__}'")
 
 
 def _can_add_into(old: Tensor, grad: Tensor) -> bool:

@@ -6,7 +6,8 @@ memory and records the change for backward; f is the out-of-place method
 (tensor_methods/pointwise.py, reductions.py) or the operator of the same
 name. The operators `+=`, `-=`, `*=` and `/=` are tensor.py's, beside
 `_inplace`; `//=`, `%=`, `&=`, `|=`, `^=`, `<<=` and `>>=` are names here
-for the method forms.
+for the method forms. The comparisons in place (eq_, lt_, ...) write 1 and 0
+in self's dtype and, as in PyTorch, are recorded with a gradient of zero.
 """
 
 # mypy: disable-error-code="misc"
@@ -14,12 +15,13 @@ for the method forms.
 
 from __future__ import annotations
 
+import numbers
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 if TYPE_CHECKING:
-    from ..ops import clamping
+    from ..ops import clamping, elementwise
     from ..tensor import Tensor, _times
 
 
@@ -38,10 +40,57 @@ class InPlaceMathMethods:
     def mul_(self: Tensor, other: Any) -> Tensor:
         return self.__imul__(other)
 
-    def div_(self: Tensor, other: Any) -> Tensor:
+    def div_(self: Tensor, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        if rounding_mode is None:
+            return self.__itruediv__(other)
+        return self._inplace(lambda t, o: t.div(o, rounding_mode=rounding_mode), other)
+
+    def true_divide_(self: Tensor, other: Any) -> Tensor:
         return self.__itruediv__(other)
 
-    true_divide_ = div_
+    def reciprocal_(self: Tensor) -> Tensor:
+        return self._inplace(lambda t, _: t.reciprocal(), None)
+
+    divide_, multiply_, subtract_ = div_, mul_, sub_  # (PyTorch's longer names)
+
+    # comparisons in place: self = (self < other), 1 and 0 in self's dtype
+    def eq_(self: Tensor, other: Any) -> Tensor:
+        return _compare_into(self, "eq", other)
+
+    def ne_(self: Tensor, other: Any) -> Tensor:
+        return _compare_into(self, "ne", other)
+
+    def lt_(self: Tensor, other: Any) -> Tensor:
+        return _compare_into(self, "lt", other)
+
+    def le_(self: Tensor, other: Any) -> Tensor:
+        return _compare_into(self, "le", other)
+
+    def gt_(self: Tensor, other: Any) -> Tensor:
+        return _compare_into(self, "gt", other)
+
+    def ge_(self: Tensor, other: Any) -> Tensor:
+        return _compare_into(self, "ge", other)
+
+    greater_, greater_equal_, less_, less_equal_, not_equal_ = gt_, ge_, lt_, le_, ne_
+
+    # products that add, in place: self = beta self + alpha (product); self keeps its shape
+    def addmm_(self: Tensor, mat1: Tensor, mat2: Tensor, *, beta: float = 1, alpha: float = 1) -> Tensor:
+        return self._inplace(lambda t, m: t.addmm(*m, beta=beta, alpha=alpha), (mat1, mat2))
+
+    def addmv_(self: Tensor, mat: Tensor, vec: Tensor, *, beta: float = 1, alpha: float = 1) -> Tensor:
+        return self._inplace(lambda t, m: t.addmv(*m, beta=beta, alpha=alpha), (mat, vec))
+
+    def addr_(self: Tensor, vec1: Tensor, vec2: Tensor, *, beta: float = 1, alpha: float = 1) -> Tensor:
+        return self._inplace(lambda t, v: t.addr(*v, beta=beta, alpha=alpha), (vec1, vec2))
+
+    def baddbmm_(
+        self: Tensor, batch1: Tensor, batch2: Tensor, *, beta: float = 1, alpha: float = 1
+    ) -> Tensor:
+        return self._inplace(lambda t, b: t.baddbmm(*b, beta=beta, alpha=alpha), (batch1, batch2))
+
+    def addbmm_(self: Tensor, batch1: Tensor, batch2: Tensor, *, beta: float = 1, alpha: float = 1) -> Tensor:
+        return self._inplace(lambda t, b: t.addbmm(*b, beta=beta, alpha=alpha), (batch1, batch2))
 
     def clamp_(self: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
         return self._inplace(lambda t, _: t.clamp(min, max), None)
@@ -304,6 +353,28 @@ class InPlaceMathMethods:
         return self._inplace(clamping.clamp_max, max)
 
 
+def _compare_into(x: Tensor, op: str, other: Any) -> Tensor:
+    """x = (x `op` other) cast to x's dtype, in place (eq_, lt_, ...).
+
+    A comparison is flat almost everywhere, so as in PyTorch it is recorded
+    with a gradient of zero for x and for other: `where` with a mask that is
+    never true carries the zeros, and the values are the comparison's.
+    """
+    if isinstance(other, str) or not isinstance(other, (Tensor, numbers.Number, np.generic)):
+        raise TypeError(f"{op}_(): argument 'other' must be Tensor or Number, not {type(other).__name__}")
+
+    def compared(t: Tensor, o: Any) -> Tensor:
+        out = Tensor._wrap(getattr(t, op)(o).data.astype(t.dtype))
+        nowhere = Tensor._wrap(np.zeros(out.shape, dtype=bool))
+        if isinstance(o, Tensor) and o.requires_grad and t.data.dtype.kind == "f":
+            out = elementwise.where(nowhere, o.to(t.dtype), out)
+        if t.requires_grad:
+            out = elementwise.where(nowhere, t, out)
+        return out
+
+    return x._inplace(compared, other)
+
+
 def _cumulative_dim(x: Tensor, dim: int, dtype: Any, op: str) -> int:
     """The dim of cumsum_ or cumprod_, after PyTorch's checks: the result must keep x's dtype."""
     if dtype is not None and np.dtype(dtype) != x.dtype:
@@ -318,6 +389,6 @@ def _cumulative_dim(x: Tensor, dim: int, dtype: Any, op: str) -> int:
 
 def finish_imports() -> None:
     """Import what needs Tensor to exist: tensor.py calls this once the class is made."""
-    global clamping, Tensor, _times
-    from ..ops import clamping
+    global clamping, elementwise, Tensor, _times
+    from ..ops import clamping, elementwise
     from ..tensor import Tensor, _times

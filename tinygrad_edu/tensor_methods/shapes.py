@@ -2,10 +2,11 @@
 
 Most are views of self's memory, as in PyTorch (a change to one shows in the
 other): reshape, squeeze, transpose, permute, expand (ops/movement.py),
-select and narrow (ops/selection.py), unbind, split and chunk
-(ops/joining.py), hsplit, ... (ops/shape_helpers.py). flip, roll, rot90,
+select and narrow (ops/selection.py), unbind, split, split_with_sizes and
+chunk (ops/joining.py), hsplit, ... (ops/shape_helpers.py). flip, roll, rot90,
 repeat, tile and repeat_interleave copy (ops/rearranging.py, ops/movement.py);
-unfold makes windows (ops/windows.py).
+unfold makes windows (ops/windows.py). sum_to_size sums a tensor down to a
+shape that broadcasts to it, undoing an expand.
 """
 
 # mypy: disable-error-code="misc"
@@ -63,6 +64,23 @@ class ShapeMethods:
     def reshape_as(self: Tensor, other: Tensor) -> Tensor:
         return self.reshape(other.shape)
 
+    def sum_to_size(self: Tensor, *size: Any) -> Tensor:
+        """self summed down to `size`, a shape that broadcasts to self's: expand_as undone, as
+        backward undoes a broadcast. self itself when size is already its shape."""
+        target = tuple(size[0]) if len(size) == 1 and isinstance(size[0], Sequence) else size
+        target = tuple(int(s) for s in target)
+        extra = self.ndim - len(target)
+        if extra < 0 or any(t not in (1, n) for t, n in zip(target, self.shape[extra:])):
+            raise RuntimeError(f"size {{{list(target)}}} is not expandable to size {{{list(self.shape)}}}.")
+        if target == self.shape:
+            return self
+        # the leading dims that target lacks, and those where target has 1 and self does not
+        dims = [
+            *range(extra),
+            *(extra + i for i, t in enumerate(target) if t == 1 and self.shape[extra + i] != 1),
+        ]
+        return self.sum(dim=tuple(dims), keepdim=True).reshape(target) if dims else self.reshape(target)
+
     def ravel(self: Tensor) -> Tensor:
         """The elements as a vector, in row-major order (a view where NumPy can make one)."""
         return self.reshape(-1)
@@ -75,6 +93,22 @@ class ShapeMethods:
 
     def split(self: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
         return joining.split(self, split_size_or_sections, dim)
+
+    def split_with_sizes(self: Tensor, split_sizes: Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+        """Views of the given sizes along dim, which must add up to self's size there."""
+        sizes = [int(size) for size in split_sizes]
+        if any(size < 0 for size in sizes):
+            raise RuntimeError(
+                "split_with_sizes expects split_sizes have only non-negative entries, "
+                f"but got split_sizes={sizes}"
+            )
+        length = self.shape[reduce.normalize_dims((dim,), self.ndim)[0]]
+        if sum(sizes) != length:
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes to sum exactly to {length} (input tensor's size at "
+                f"dimension {dim}), but got split_sizes={sizes}"
+            )
+        return joining.split(self, sizes, dim)
 
     def chunk(self: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
         return joining.chunk(self, chunks, dim)
