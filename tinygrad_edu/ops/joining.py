@@ -164,10 +164,16 @@ def split(x: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0) 
                 f"got {type(sections).__name__} {sections!r}"
             )
         sizes = [int(s) for s in sections]
-        if any(s < 0 for s in sizes) or sum(sizes) != n:
+        # (PyTorch's split of a list is split_with_sizes, whose words these are; dim as given)
+        if any(s < 0 for s in sizes):
+            raise RuntimeError(
+                "split_with_sizes expects split_sizes have only non-negative entries, "
+                f"but got split_sizes={sizes}"
+            )
+        if sum(sizes) != n:
             raise RuntimeError(
                 f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size "
-                f"at dimension {d}), but got split_sizes={sizes}"
+                f"at dimension {dim}), but got split_sizes={sizes}"
             )
     starts = np.cumsum([0, *sizes[:-1]])
     return tuple(narrow(x, d, int(start), size) for start, size in zip(starts, sizes))

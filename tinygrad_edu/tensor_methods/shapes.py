@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..ops import joining, movement, rearranging, reduce, selection, shape_helpers, windows
+    from ..ops import broadcast, joining, movement, rearranging, reduce, selection, shape_helpers, windows
     from ..tensor import Tensor
 
 
@@ -69,17 +69,9 @@ class ShapeMethods:
         backward undoes a broadcast. self itself when size is already its shape."""
         target = tuple(size[0]) if len(size) == 1 and isinstance(size[0], Sequence) else size
         target = tuple(int(s) for s in target)
-        extra = self.ndim - len(target)
-        if extra < 0 or any(t not in (1, n) for t, n in zip(target, self.shape[extra:])):
+        if not broadcast.broadcasts_to(target, self.shape):
             raise RuntimeError(f"size {{{list(target)}}} is not expandable to size {{{list(self.shape)}}}.")
-        if target == self.shape:
-            return self
-        # the leading dims that target lacks, and those where target has 1 and self does not
-        dims = [
-            *range(extra),
-            *(extra + i for i, t in enumerate(target) if t == 1 and self.shape[extra + i] != 1),
-        ]
-        return self.sum(dim=tuple(dims), keepdim=True).reshape(target) if dims else self.reshape(target)
+        return movement.sum_to_shape(self, target)  # (what Expand's backward sums with)
 
     def ravel(self: Tensor) -> Tensor:
         """The elements as a vector, in row-major order (a view where NumPy can make one)."""
@@ -96,19 +88,7 @@ class ShapeMethods:
 
     def split_with_sizes(self: Tensor, split_sizes: Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
         """Views of the given sizes along dim, which must add up to self's size there."""
-        sizes = [int(size) for size in split_sizes]
-        if any(size < 0 for size in sizes):
-            raise RuntimeError(
-                "split_with_sizes expects split_sizes have only non-negative entries, "
-                f"but got split_sizes={sizes}"
-            )
-        length = self.shape[reduce.normalize_dims((dim,), self.ndim)[0]]
-        if sum(sizes) != length:
-            raise RuntimeError(
-                f"split_with_sizes expects split_sizes to sum exactly to {length} (input tensor's size at "
-                f"dimension {dim}), but got split_sizes={sizes}"
-            )
-        return joining.split(self, sizes, dim)
+        return joining.split(self, list(split_sizes), dim)
 
     def chunk(self: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
         return joining.chunk(self, chunks, dim)
@@ -209,5 +189,5 @@ class ShapeMethods:
 
 def finish_imports() -> None:
     """Import what needs Tensor to exist: tensor.py calls this once the class is made."""
-    global joining, movement, rearranging, reduce, selection, shape_helpers, windows
-    from ..ops import joining, movement, rearranging, reduce, selection, shape_helpers, windows
+    global broadcast, joining, movement, rearranging, reduce, selection, shape_helpers, windows
+    from ..ops import broadcast, joining, movement, rearranging, reduce, selection, shape_helpers, windows
