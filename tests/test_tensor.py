@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import inspect
-import sys
 import warnings
 
 import numpy as np
 import pytest
 
 import tinygrad_edu as tg
+from tinygrad_edu import warning
 from tinygrad_edu.testing import gradcheck
 
 
@@ -1203,7 +1203,7 @@ def test_a_tensor_built_from_a_tensor_warns_and_the_library_never_does():
 
 
 def test_float_of_a_tensor_that_requires_grad_warns_once_as_torch(monkeypatch):
-    monkeypatch.setattr(sys.modules["tinygrad_edu.tensor"], "_warned_once", {})  # (tg.tensor is the function)
+    monkeypatch.setattr(warning, "GIVEN_ONCE", set())
     t = tg.tensor([1.5, 2.0], requires_grad=True)
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 import tinygrad_edu as tg
+from tinygrad_edu import warning
 from tinygrad_edu.ops import legacy_linalg
 from tinygrad_edu.testing import gradcheck, gradgradcheck
 
@@ -39,7 +40,7 @@ def _spd(n: int, batch: tuple[int, ...] = ()) -> np.ndarray:
 @pytest.fixture(autouse=True)
 def _quiet_deprecations(monkeypatch):
     """Each test starts with no deprecation warning given yet, and without showing them."""
-    monkeypatch.setattr(legacy_linalg, "_warned", set())
+    monkeypatch.setattr(warning, "GIVEN_ONCE", set())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         yield

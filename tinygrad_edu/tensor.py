@@ -45,7 +45,7 @@ from .tensor_methods import (
     selection,
     shapes,
 )
-from .warning import warn
+from .warning import warn, warn_once
 
 Scalar = int | float | bool
 _new = object.__new__
@@ -486,12 +486,12 @@ class Tensor(
 
     def __float__(self) -> float:
         value = float(self._one_element())
-        if self._requires_grad and not _warned_once.get("float"):
-            _warned_once["float"] = True  # once per run, as PyTorch
-            warn(
+        if self._requires_grad:
+            warn_once(  # (once per run, as PyTorch)
+                "float",
                 "float() of a tensor that requires grad gives a plain number, which backward cannot "
                 "see: a loss or a weight turned into a float leaves the graph. To read the value, "
-                "write float(t.detach()) or t.item()."
+                "write float(t.detach()) or t.item().",
             )
         return value
 
@@ -1299,10 +1299,6 @@ def _is_integral(x: Any) -> bool:
     """An integer or bool tensor, array or number."""
     kind = x.data.dtype.kind if isinstance(x, Tensor) else np.asarray(x).dtype.kind
     return kind in "biu"
-
-
-# Warnings given once per run, as PyTorch's (keyed by name; a test may clear it)
-_warned_once: dict[str, bool] = {}
 
 
 def _warn_copy_of_tensor(call: str) -> None:

@@ -6,7 +6,9 @@ hook warning raised from inside backward. `warn` instead walks up the stack
 to the first frame outside this package, so the warning always names the
 user's line (their call of `backward()`, of the module, of the function).
 
-`quiet_float_errors` keeps NumPy's floating-point warnings out of the way.
+`warn_once` gives a warning only the first time in a run, as PyTorch's
+warn-once warnings (a deprecated name, float() of a tensor that requires
+grad). `quiet_float_errors` keeps NumPy's floating-point warnings out of the way.
 """
 
 from __future__ import annotations
@@ -27,6 +29,16 @@ def warn(message: str, category: type[Warning] = UserWarning) -> None:
     while frame is not None and frame.f_code.co_filename.startswith(PACKAGE_FOLDER):
         frame, level = frame.f_back, level + 1
     warnings.warn(message, category, stacklevel=level)
+
+
+GIVEN_ONCE: set[str] = set()  # the keys of the warn_once warnings given in this run (a test may clear it)
+
+
+def warn_once(key: str, message: str, category: type[Warning] = UserWarning) -> None:
+    """`warn(message, category)` the first time it is called with `key` in this run, then never again."""
+    if key not in GIVEN_ONCE:
+        GIVEN_ONCE.add(key)
+        warn(message, category)
 
 
 def quiet_float_errors() -> None:

@@ -35,20 +35,16 @@ from ..linalg.qr import QR
 from ..linalg.qr import qr as linalg_qr
 from ..linalg.triangular import solve_triangular
 from ..tensor import Tensor
-from ..warning import warn
+from ..warning import warn_once
 from .broadcast import broadcast_shape
 
 TriangularSolve = namedtuple("TriangularSolve", ["solution", "cloned_coefficient"])
 LUWithInfo = namedtuple("LUWithInfo", ["LU", "pivots", "info"])  # (torch.return_types._lu_with_info)
 
-_warned: set[str] = set()  # the deprecation warnings given (PyTorch gives each once per process)
-
 
 def _deprecated(name: str, advice: str) -> None:
-    """PyTorch's warning that torch.`name` is deprecated, once per process."""
-    if name not in _warned:
-        _warned.add(name)
-        warn(f"tg.{name} is deprecated in favor of {advice}")
+    """PyTorch's warning that torch.`name` is deprecated, once per run as PyTorch gives it."""
+    warn_once(f"deprecated {name}", f"tg.{name} is deprecated in favor of {advice}")
 
 
 def qr(input: Tensor, some: bool = True) -> QR:
