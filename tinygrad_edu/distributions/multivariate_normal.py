@@ -33,6 +33,7 @@ from typing import Any
 from ..factories import eye
 from ..linalg import cholesky, solve_triangular
 from ..ops.grids import broadcast_shapes
+from ..ops.legacy_linalg import cholesky_inverse
 from ..random import default_generator
 from ..tensor import Tensor
 from . import constraints
@@ -152,10 +153,8 @@ class MultivariateNormal(Distribution):
 
     @cached_property
     def precision_matrix(self) -> Tensor:
-        # Sigma^{-1} = L^{-T} L^{-1}, with L^{-1} from a triangular solve against the identity
-        factor = self._unbroadcasted_scale_tril
-        inverse = solve_triangular(factor, eye(factor.shape[-1], dtype=factor.dtype), upper=False)
-        return (inverse.mT @ inverse).expand(self._matrix_shape())
+        # Sigma^{-1} = L^{-T} L^{-1}, from the factor as tg.cholesky_inverse computes it
+        return cholesky_inverse(self._unbroadcasted_scale_tril).expand(self._matrix_shape())
 
     # ------------------------------------------------------------ moments
 
