@@ -17,7 +17,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..ops import distances, elementwise, fused_products, linalg, matrix, more_products
+    from ..ops import distances, elementwise, fused_products, legacy_linalg, linalg, matrix, more_products
     from ..tensor import Tensor
 
 
@@ -142,33 +142,33 @@ class LinearAlgebraMethods:
 
     def qr(self: Tensor, some: bool = True) -> Any:
         """(Q, R) with self = Q R; some=False gives the full Q (tg.linalg.qr's "complete")."""
-        return _legacy().qr(self, some)
+        return legacy_linalg.qr(self, some)
 
     def cholesky(self: Tensor, upper: bool = False) -> Tensor:
         """L with self = L L^T (upper=True: U with self = U^T U) (tg.linalg.cholesky)."""
-        return _legacy().cholesky(self, upper)
+        return legacy_linalg.cholesky(self, upper)
 
     def cholesky_solve(self: Tensor, input2: Tensor, upper: bool = False) -> Tensor:
         """X with (L L^T) X = self, L = input2 a Cholesky factor (U^T U if upper)."""
-        return _legacy().cholesky_solve(self, input2, upper)
+        return legacy_linalg.cholesky_solve(self, input2, upper)
 
     def cholesky_inverse(self: Tensor, upper: bool = False) -> Tensor:
         """(L L^T)^{-1} for the Cholesky factor L = self (U^T U if upper)."""
-        return _legacy().cholesky_inverse(self, upper)
+        return legacy_linalg.cholesky_inverse(self, upper)
 
     def triangular_solve(
         self: Tensor, A: Tensor, upper: bool = True, transpose: bool = False, unitriangular: bool = False
     ) -> Any:
         """(X, a copy of A) with A X = self for a triangular A (tg.linalg.solve_triangular)."""
-        return _legacy().triangular_solve(self, A, upper, transpose, unitriangular)
+        return legacy_linalg.triangular_solve(self, A, upper, transpose, unitriangular)
 
     def lu(self: Tensor, pivot: bool = True, get_infos: bool = False) -> Any:
         """(LU, pivots), or (LU, pivots, info) with get_infos (tg.linalg.lu_factor(_ex))."""
-        return _legacy().lu(self, pivot, get_infos)
+        return legacy_linalg.lu(self, pivot, get_infos)
 
     def lu_solve(self: Tensor, LU_data: Tensor, LU_pivots: Tensor) -> Tensor:
         """X with A X = self for A given by lu's (LU_data, LU_pivots) (tg.linalg.lu_solve)."""
-        return _legacy().lu_solve(self, LU_data, LU_pivots)
+        return legacy_linalg.lu_solve(self, LU_data, LU_pivots)
 
     def matrix_exp(self: Tensor) -> Tensor:
         """e^A = I + A + A^2/2! + ... for each square matrix A of self (tg.linalg.matrix_exp)."""
@@ -201,12 +201,5 @@ class LinearAlgebraMethods:
 
 def finish_imports() -> None:
     """Import what needs Tensor to exist: tensor.py calls this once the class is made."""
-    global distances, elementwise, fused_products, linalg, matrix, more_products
-    from ..ops import distances, elementwise, fused_products, linalg, matrix, more_products
-
-
-def _legacy() -> Any:
-    """ops/legacy_linalg.py, imported when first called: it is built on tg.linalg, built on Tensor."""
-    from ..ops import legacy_linalg
-
-    return legacy_linalg
+    global distances, elementwise, fused_products, legacy_linalg, linalg, matrix, more_products
+    from ..ops import distances, elementwise, fused_products, legacy_linalg, linalg, matrix, more_products
