@@ -386,9 +386,26 @@ def test_lu_and_lu_solve():
     _check_both_orders(lambda u, v: legacy_linalg.lu_solve(u, *legacy_linalg.lu(v)), b[0], a[0])
 
 
-def test_matrix_rank_is_removed_as_in_pytorch():
-    with pytest.raises(RuntimeError, match="removed"):
-        legacy_linalg.matrix_rank(tg.eye(3))
+REMOVED = {  # name: (arguments, the name of what replaced it, in the message)
+    "matrix_rank": ((tg.eye(3),), "linalg.matrix_rank"),
+    "solve": ((tg.eye(3), tg.eye(3)), "linalg.solve"),
+    "lstsq": ((tg.eye(3), tg.eye(3)), "linalg.lstsq"),
+    "eig": ((tg.eye(3),), "linalg.eigh"),
+    "symeig": ((tg.eye(3),), "linalg.eigh"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REMOVED))
+def test_names_removed_in_pytorch_1_9_raise_and_name_the_replacement(name):
+    args, replacement = REMOVED[name]
+    for call in (getattr(legacy_linalg, name), getattr(tg, name), getattr(tg.Tensor, name, None)):
+        if call is None:  # (matrix_rank has no method form, in PyTorch either)
+            continue
+        with pytest.raises(RuntimeError, match="removed in PyTorch 1.9") as error:
+            call(*args)
+        assert replacement in str(error.value)
+    replaced = replacement.split(".")[1]
+    assert hasattr(tg.linalg, replaced)
 
 
 def test_deprecation_warnings_once_each():
@@ -473,8 +490,9 @@ def test_old_linalg_against_torch():
         torch.lu_solve(torch.tensor(b), t_lu, t_pivots).numpy(),
         rtol=1e-10,
     )
-    with pytest.raises(RuntimeError):
-        torch.matrix_rank(torch.eye(3))
+    for name, (args, _) in REMOVED.items():
+        with pytest.raises(RuntimeError):
+            getattr(torch, name)(*[torch.tensor(a.data) for a in args])
     for fn, args in [
         ("cholesky_solve", (torch.ones(3), torch.eye(3))),
         ("triangular_solve", (torch.ones(4, 2), torch.eye(3))),

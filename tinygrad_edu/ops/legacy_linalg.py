@@ -11,7 +11,8 @@ per process for those it has marked deprecated:
     triangular_solve(b, A, ...)    (linalg.solve_triangular(A, b), a copy of A): note the order
     lu(A, pivot, get_infos)        linalg.lu_factor(A) (or lu_factor_ex with get_infos)
     lu_solve(b, LU, pivots)        linalg.lu_solve(LU, pivots, b)
-    matrix_rank                    removed from PyTorch: raises, pointing at linalg.matrix_rank
+    matrix_rank, solve, lstsq,     removed from PyTorch 1.9: each raises, pointing at
+    eig, symeig                    what replaced it in tg.linalg
 
 No new Function: the gradients (of any order) are those of tg.linalg's ops.
 cholesky_solve and cholesky_inverse read only L's triangle, as PyTorch's
@@ -170,12 +171,43 @@ def lu_solve(input: Tensor, LU_data: Tensor, LU_pivots: Tensor) -> Tensor:
     return linalg_lu_solve(LU_data, LU_pivots, input)
 
 
+def _removed(name: str, instead: str) -> RuntimeError:
+    """The error of a name PyTorch took away in version 1.9 (calling it raises there too)."""
+    return RuntimeError(
+        f"torch.{name} was removed in PyTorch 1.9 (tg.{name} stays only to say so): {instead}"
+    )
+
+
 def matrix_rank(input: Any, tol: Any = None, symmetric: bool = False) -> Tensor:
     """Removed from PyTorch (since 1.9): raises, as PyTorch does, pointing at tg.linalg.matrix_rank."""
-    raise RuntimeError(
-        "This function was deprecated since version 1.9 and is now removed.\n"
-        "Please use the `tg.linalg.matrix_rank` function instead. The parameter 'symmetric' was "
-        "renamed in `tg.linalg.matrix_rank()` to 'hermitian'."
+    raise _removed("matrix_rank", "use tg.linalg.matrix_rank (its `symmetric` is now called `hermitian`)")
+
+
+def solve(input: Any, A: Any) -> Tensor:
+    """Removed from PyTorch (since 1.9): raises, pointing at tg.linalg.solve."""
+    raise _removed("solve", "use X = tg.linalg.solve(A, B), whose arguments come in the other order")
+
+
+def lstsq(input: Any, A: Any) -> Tensor:
+    """Removed from PyTorch (since 1.9): raises, pointing at tg.linalg.lstsq."""
+    raise _removed("lstsq", "use tg.linalg.lstsq(A, B).solution, whose arguments come in the other order")
+
+
+def eig(input: Any, eigenvectors: bool = False) -> Tensor:
+    """Removed from PyTorch (since 1.9): raises, pointing at the symmetric eigensolvers."""
+    raise _removed(
+        "eig",
+        "tinygrad_edu has no complex dtypes, so no general eigendecomposition; for a symmetric "
+        "matrix use tg.linalg.eigh (values and vectors) or tg.linalg.eigvalsh (values)",
+    )
+
+
+def symeig(input: Any, eigenvectors: bool = False, upper: bool = True) -> Tensor:
+    """Removed from PyTorch (since 1.9): raises, pointing at tg.linalg.eigh."""
+    raise _removed(
+        "symeig",
+        "use tg.linalg.eigh(A, UPLO='U' if upper else 'L'), or tg.linalg.eigvalsh for the values alone "
+        "(note that eigh reads the lower triangle unless told otherwise)",
     )
 
 
@@ -185,7 +217,11 @@ __all__ = [
     "cholesky_solve",
     "lu",
     "lu_solve",
+    "eig",
+    "lstsq",
     "matrix_rank",
     "qr",
+    "solve",
+    "symeig",
     "triangular_solve",
 ]

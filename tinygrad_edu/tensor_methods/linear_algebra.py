@@ -170,6 +170,20 @@ class LinearAlgebraMethods:
         """X with A X = self for A given by lu's (LU_data, LU_pivots) (tg.linalg.lu_solve)."""
         return legacy_linalg.lu_solve(self, LU_data, LU_pivots)
 
+    # removed from PyTorch in 1.9, methods included: each raises, naming what replaced it
+
+    def solve(self: Tensor, A: Tensor) -> Tensor:
+        return legacy_linalg.solve(self, A)
+
+    def lstsq(self: Tensor, A: Tensor) -> Tensor:
+        return legacy_linalg.lstsq(self, A)
+
+    def eig(self: Tensor, eigenvectors: bool = False) -> Tensor:
+        return legacy_linalg.eig(self, eigenvectors)
+
+    def symeig(self: Tensor, eigenvectors: bool = False, upper: bool = True) -> Tensor:
+        return legacy_linalg.symeig(self, eigenvectors, upper)
+
     def matrix_exp(self: Tensor) -> Tensor:
         """e^A = I + A + A^2/2! + ... for each square matrix A of self (tg.linalg.matrix_exp)."""
         from ..linalg.matrix_exp import matrix_exp
