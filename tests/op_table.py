@@ -598,6 +598,16 @@ OPS = [
     ),
     Op("clamp", lambda a: a.clamp(-1.0, 1.0), ("Clamp",), kinks=(-1.0, 1.0)),
     Op("clamp_min", lambda a: a.clamp(min=0.5), ("Clamp",), kinks=(0.5,)),
+    # tensor bounds: distinct values keep x away from both bounds (and lo from hi)
+    Op("clamp_tensor_min", lambda a, lo: a.clamp(min=lo), ("Clamp",), arity=2, broadcast=True, distinct=True),
+    Op(
+        "clamp_tensor_bounds",
+        lambda a, lo, hi: a.clamp(lo, hi),
+        ("Clamp",),
+        arity=3,
+        same_shape=True,
+        distinct=True,
+    ),
     # through float32 and back: a larger step keeps float32 rounding out of the differences
     Op("cast", lambda a: a.float().double() * a, ("Cast",), eps=1e-2),
     Op("clone", lambda a: a.clone() * a, ("Clone",)),
@@ -718,6 +728,7 @@ OPS = [
     Op("max_dim", lambda a: a.max(-1).values, ("Index",), min_dims=1, distinct=True),
     Op("min_dim", lambda a: a.min(0, keepdim=True).values, ("Index",), min_dims=1, distinct=True),
     Op("median_all", lambda a: tg.median(a) * a, ("Median", "Mul"), distinct=True),
+    Op("nanmedian_all", lambda a: tg.nanmedian(a) * a, ("NanMedian", "Mul"), distinct=True),
     Op("median_dim", lambda a: a.median(-1).values ** 2, ("Index",), min_dims=1, distinct=True),
     # ops/statistics.py
     Op("nansum_nanmean", _nan_reductions, ("NanSum", "Where"), min_dims=1),

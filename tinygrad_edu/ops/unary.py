@@ -10,12 +10,14 @@ passes straight back (cast to the input's dtype, for Cast).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ..autograd.function import Function, Node
-from ..dtypes import get_default_dtype
+from ..dtypes import get_default_dtype, result_type
 from ..tensor import Tensor
-from .broadcast import broadcast_shape
+from .broadcast import as_operand, broadcast_shape
 from .special import erf as _erf
 
 # ---------------------------------------------------------------- math
@@ -247,36 +249,57 @@ class Erf(Function):
 
 
 class Clamp(Function):
-    """y = min(max(x, lo), hi);  dy/dx = 1 where lo <= x <= hi, else 0"""
+    """y = min(max(x, lo), hi), each bound a number, a tensor (broadcast) or None.
+
+    dy/dx  = 1 where lo <= x <= hi
+    dy/dlo = 1 where x < lo < hi        (a tensor bound gets its gradient where it wins)
+    dy/dhi = 1 where x > hi, or hi < lo (y is hi everywhere once lo > hi, as in PyTorch)
+    """
 
     @staticmethod
-    def forward(ctx: Node, x: np.ndarray, lo: float | None, hi: float | None) -> np.ndarray:
-        ctx.save_for_backward(x)
-        ctx.lo, ctx.hi = lo, hi
+    def forward(ctx: Node, x: np.ndarray, lo: Any, hi: Any) -> np.ndarray:
+        # a tensor bound arrives as an array and is saved; a number is kept on ctx
+        ctx.save_for_backward(x, *[b if isinstance(b, np.ndarray) else None for b in (lo, hi)])
+        ctx.lo, ctx.hi = [None if isinstance(b, np.ndarray) else b for b in (lo, hi)]
         return np.clip(x, lo, hi).astype(x.dtype, copy=False)
 
     @staticmethod
-    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None, None]:
-        (x,) = ctx.saved_tensors
+    def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, Tensor | None, Tensor | None]:
+        x, lo_tensor, hi_tensor = ctx.saved_tensors
+        lo = ctx.lo if lo_tensor is None else lo_tensor
+        hi = ctx.hi if hi_tensor is None else hi_tensor
         inside = Tensor._wrap(np.ones(x.shape, dtype=bool))
-        if ctx.lo is not None:
-            inside = inside & (x >= ctx.lo)
-        if ctx.hi is not None:
-            inside = inside & (x <= ctx.hi)
-        return grad * inside, None, None
+        if lo is not None:
+            inside = inside & (x >= lo)
+        if hi is not None:
+            inside = inside & (x <= hi)
+        grad_lo = grad_hi = None
+        if ctx.needs_input_grad[1]:
+            below = x < lo
+            grad_lo = grad * (below if hi is None else below & (lo < hi))
+        if ctx.needs_input_grad[2]:
+            above = x > hi
+            grad_hi = grad * (above if lo is None else above | (hi < lo))
+        return grad * inside, grad_lo, grad_hi
 
 
-def clamp(x: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
-    """Limit every element to [min, max] (either bound may be None)."""
+def clamp(x: Tensor, min: float | Tensor | None = None, max: float | Tensor | None = None) -> Tensor:
+    """Limit every element to [min, max]; either bound may be None, a number or a tensor."""
     if min is None and max is None:
         raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
-    if x.data.dtype.kind != "f" and any(isinstance(v, (float, np.floating)) for v in (min, max)):
+    bounds = [v for v in (min, max) if v is not None]
+    if any(isinstance(v, Tensor) for v in bounds):
+        # the result takes the dtype of x and the bounds together (an int x with float bounds is
+        # float, a float32 x with float64 bounds float64), as in PyTorch
+        dtype = result_type(x, *[v if isinstance(v, Tensor) else as_operand(v, x) for v in bounds])
+        x = x.to(dtype)
+        min, max = [v.to(dtype) if isinstance(v, Tensor) else v for v in (min, max)]
+    elif x.data.dtype.kind != "f" and any(isinstance(v, (float, np.floating)) for v in bounds):
         x = x.to(get_default_dtype())  # integers clamped to a float bound become floats, as in PyTorch
     try:
         return Clamp.apply(x, min, max)
     except ValueError:  # a tensor bound that does not broadcast: name the shapes, with PyTorch's type
-        bounds = [np.shape(v) for v in (min, max) if v is not None]
-        broadcast_shape(x.shape, *bounds, op="clamp")
+        broadcast_shape(x.shape, *[np.shape(v) for v in bounds], op="clamp")
         raise
 
 
