@@ -508,6 +508,35 @@ def test_in_place_forms_take_arguments_and_refuse_a_float_result_in_an_integer_t
     assert tg.tensor([0.5]).arcsin_().item() == pytest.approx(math.pi / 6)
 
 
+def test_in_place_results_cast_down_within_a_category_but_never_across_one():
+    x = tg.tensor([3, 200], dtype=tg.uint8)
+    x += tg.tensor([1, 2])  # int64 into uint8: allowed, as in PyTorch (NumPy's same_kind refuses it)
+    assert x.tolist() == [4, 202] and x.dtype == tg.uint8
+    y = tg.tensor([3, 100], dtype=tg.int8)
+    y *= tg.tensor([1, 2])
+    assert y.tolist() == [3, -56]  # wraps around, as in PyTorch
+    b = tg.tensor([True, False])
+    with pytest.raises(RuntimeError, match="int64 can't be cast to the desired output type bool"):
+        b += tg.tensor([1, 2])
+    assert b.tolist() == [True, False] and b._version == 0
+
+
+def test_power_assignment_changes_the_tensor_in_place():
+    x = tg.tensor([1.0, 2.0])
+    alias = x
+    x **= 2
+    assert x is alias and alias.tolist() == [1.0, 4.0] and x._version == 1
+    i = tg.tensor([1, 2])
+    with pytest.raises(RuntimeError, match="float32 can't be cast to the desired output type int64"):
+        i **= 1.5
+    assert i.tolist() == [1, 2]
+    w = tg.tensor([1.0, 2.0], requires_grad=True)
+    h = w * 1.0
+    h **= 3
+    h.sum().backward()
+    assert w.grad.tolist() == [3.0, 12.0]  # d(w^3)/dw = 3 w^2
+
+
 # ---------------------------------------------------------------- against PyTorch, if installed
 
 # name: (low, high) of uniform inputs inside the domain, away from the kinks

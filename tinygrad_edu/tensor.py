@@ -30,7 +30,7 @@ from . import devices
 from .autograd import engine, function, node
 from .autograd.function import Node
 from .autograd.grad_mode import _state
-from .dtypes import from_type_name, get_default_dtype, type_name
+from .dtypes import can_cast, from_type_name, get_default_dtype, type_name
 from .printing import set_printoptions as set_printoptions  # re-exported: the package imports it from here
 from .printing import tensor_repr
 from .tensor_methods import (
@@ -855,7 +855,7 @@ class Tensor(
             raise RuntimeError(
                 f"output with shape {self.shape} doesn't match the broadcast shape {out.shape}"
             )
-        if not np.can_cast(out.dtype, self.dtype, "same_kind"):
+        if not can_cast(out.dtype, self.dtype):  # (PyTorch's rule: never down from float to int, or to bool)
             raise RuntimeError(
                 f"result type {out.dtype} can't be cast to the desired output type {self.dtype}"
             )

@@ -333,7 +333,7 @@ class InPlaceMathMethods:
     def bitwise_not_(self: Tensor) -> Tensor:
         return self._inplace(lambda t, _: t.bitwise_not(), None)
 
-    __ifloordiv__, __imod__ = floor_divide_, remainder_
+    __ifloordiv__, __imod__, __ipow__ = floor_divide_, remainder_, pow_
     __iand__, __ior__, __ixor__ = bitwise_and_, bitwise_or_, bitwise_xor_
     __ilshift__, __irshift__ = bitwise_left_shift_, bitwise_right_shift_
 
