@@ -223,6 +223,18 @@ def test_nanmedian_and_mode_gradients_go_to_the_picked_element():
     assert gradcheck(lambda a: Q.nanmedian(a, 0).values, [y])
 
 
+def test_nanmedian_of_everything_shares_the_gradient_among_ties_as_median_does():
+    x = t64([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]], requires_grad=True)
+    Q.nanmedian(x).backward()
+    assert x.grad.tolist() == [[0.0, 0.0, 0.0], [0.5, 0.5, 0.0]]
+    x = t64([nan, 2.0, 2.0, nan], requires_grad=True)
+    Q.nanmedian(x).backward()
+    assert x.grad.tolist() == [0.0, 0.5, 0.5, 0.0]
+    x = t64([nan, nan], requires_grad=True)  # all nan: the nans share it, as in PyTorch
+    Q.nanmedian(x).backward()
+    assert x.grad.tolist() == [0.5, 0.5]
+
+
 # ---------------------------------------------------------------- against PyTorch
 
 
@@ -249,6 +261,11 @@ def test_against_torch():
                 continue  # PyTorch's index among nans follows its unstable sort
             np.testing.assert_array_equal(ours.values.data, expected.values.numpy())
             np.testing.assert_array_equal(ours.indices.data, expected.indices.numpy())
+        # nanmedian of everything, and its gradient (shared among ties)
+        xt, xo = torch.tensor(x, requires_grad=True), t64(x, requires_grad=True)
+        torch.nanmedian(xt).backward()
+        Q.nanmedian(xo).backward()
+        np.testing.assert_array_equal(xo.grad.data, xt.grad.numpy())
         bounds = np.sort(x, 1)
         for right in (False, True):
             expected = torch.searchsorted(torch.tensor(bounds), torch.tensor(x), right=right)

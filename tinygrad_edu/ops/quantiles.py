@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..autograd.function import Node
 from ..tensor import Tensor
 from . import elementwise
 from .movement import normalize_dim
+from .reduce import Median
 from .selection import _check_int
 from .sorting import ValuesIndices, _itself, _picked, refuse_bool, sort
 
@@ -128,13 +130,31 @@ def _interpolate(s: Tensor, ranks: Tensor, interpolation: str) -> Tensor:
     return low.lerp(high, weight)
 
 
+class NanMedian(Median):
+    """y = the lower median of the elements of x that are not nan (nan if every one is);
+    dL/dx = dL/dy shared evenly among the elements equal to y (Median's backward, as PyTorch's)"""
+
+    @staticmethod
+    def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
+        flat = x.reshape(-1)
+        kept = flat[~np.isnan(flat)] if x.dtype.kind == "f" else flat
+        if kept.size == 0:
+            y = np.array(np.nan, dtype=x.dtype)
+        else:
+            k = (kept.size - 1) // 2
+            y = np.asarray(np.partition(kept, k)[k])
+        ctx.save_for_backward(x, y)
+        return y
+
+
 def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor | ValuesIndices:
     """The lower median of the values that are not nan: of k of them, the ((k - 1) // 2)-th smallest.
 
     Without dim, a 0-d tensor (nan when every value is nan or there is
     none); with dim, (values, indices) along it. Ties go by position, as in
     `median`: the value that a stable sort puts in the middle place. A slice
-    of nans only gives nan, at its first position. Gradient: to the element picked.
+    of nans only gives nan, at its first position. Gradient: to the element
+    picked; without dim, shared among the elements equal to the median.
     """
     if dim is None:
         if keepdim:
@@ -142,7 +162,7 @@ def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> T
         refuse_bool(input, "nanmedian")
         if input.numel() == 0:
             return Tensor._wrap(np.array(np.nan, dtype=input.dtype))
-        return nanmedian_along(input.reshape(-1), 0, False).values
+        return NanMedian._apply1(input)
     return nanmedian_along(input, dim, keepdim)
 
 
