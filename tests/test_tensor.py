@@ -314,6 +314,25 @@ def test_wrong_index_types_raise():
             t[bad]
 
 
+def test_a_negative_step_is_refused_as_in_pytorch_and_changes_nothing():
+    t = tg.arange(6.0)
+    for step in (-1, -2):
+        with pytest.raises(ValueError, match="step must be greater than zero"):
+            t[::step]
+        with pytest.raises(ValueError, match="step must be greater than zero"):
+            t[::step] = 1.0
+    assert t.tolist() == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0] and t._version == 0
+
+
+def test_tuples_inside_an_index_are_lists_and_uint8_tensors_are_masks():
+    t = tg.arange(6.0).reshape(2, 3)
+    assert t[(0, 1),].tolist() == t[[0, 1]].tolist()
+    assert t[(0, 1), (1, 2)].tolist() == [1.0, 5.0]
+    with pytest.warns(UserWarning, match="uint8 tensor treats it as a mask"):
+        picked = t[tg.tensor([1, 0], dtype=tg.uint8)]
+    assert picked.tolist() == [[0.0, 1.0, 2.0]]  # row 0 (a mask), not rows 1 and 0
+
+
 def test_setitem_and_inplace_values():
     t = tg.zeros(2, 3)
     t[0] = 1.0

@@ -15,6 +15,7 @@ from ..autograd.engine import Scattered
 from ..autograd.function import Function, Node
 from ..autograd.grad_mode import _state
 from ..tensor import Tensor
+from ..warning import warn
 
 
 def _shape_arg(shape: tuple) -> tuple[int, ...]:
@@ -191,17 +192,27 @@ def check_index(index: object) -> tuple:
     items = index if isinstance(index, tuple) else (index,)
     checked = []
     for item in items:
-        if isinstance(item, (Tensor, list, np.ndarray)):
-            empty_list = isinstance(item, list) and not item
+        # (a tuple inside the index tuple is a list of indices: x[(0, 1), :] is x[[0, 1], :])
+        if isinstance(item, (Tensor, list, tuple, np.ndarray)):
+            empty_list = isinstance(item, (list, tuple)) and not item
             item = np.array(item.data if isinstance(item, Tensor) else item)
             if empty_list:
                 item = item.astype(np.int64)  # x[[]] selects nothing (NumPy reads [] as floats)
             if item.ndim == 0 and item.dtype.kind in "iu":
                 item = int(item)  # a 0-d integer tensor indexes as an integer, as in PyTorch
+            elif item.dtype == np.uint8:  # PyTorch's old masks, before bool tensors
+                warn("indexing with a uint8 tensor treats it as a mask (deprecated, as in PyTorch); use bool")
+                item = item.astype(bool)
         if isinstance(item, np.ndarray):
             if item.dtype.kind not in "iub":
                 raise IndexError(f"{_INDEX_HELP}; got an array of dtype {item.dtype}")
-        elif not (item is None or item is Ellipsis or isinstance(item, (slice, int, np.integer))):
+        elif isinstance(item, slice):
+            if item.step is not None and item.step < 0:
+                raise ValueError(
+                    f"step must be greater than zero, as in PyTorch: a slice with step {item.step} "
+                    "is refused (x.flip(dim) reverses a dim)"
+                )
+        elif not (item is None or item is Ellipsis or isinstance(item, (int, np.integer))):
             raise IndexError(f"{_INDEX_HELP}; got {type(item).__name__} {item!r}")
         checked.append(item)
     return tuple(checked)

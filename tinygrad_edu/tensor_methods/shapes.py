@@ -134,7 +134,8 @@ class ShapeMethods:
         given = dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
         axes = reduce.normalize_dims(tuple(given), self.ndim)
         backwards = tuple(slice(None, None, -1) if d in axes else slice(None) for d in range(self.ndim))
-        return self[backwards].clone()
+        # (straight to Index: x[::-1], a negative step, is refused to users, as in PyTorch)
+        return movement.Index._apply1(self, backwards).clone()
 
     def fliplr(self: Tensor) -> Tensor:
         """flip(1): the columns in reverse order (at least 2 dims)."""
