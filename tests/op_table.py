@@ -438,6 +438,8 @@ OPS = [
     Op("pow_tensor", lambda a, b: a**b, ("Pow",), arity=2, broadcast=True, domain=POSITIVE),
     Op("rpow", lambda a: 2.0**a, ("Pow",)),
     Op("maximum", lambda a, b: a.maximum(b), ("Maximum",), arity=2, broadcast=True, distinct=True),
+    # nextafter: a moved one ulp towards b; dy/da = 1, dy/db = 0, as in PyTorch (times a: a 2nd derivative)
+    Op("nextafter", lambda a, b: tg.nextafter(a, b) * a, ("Nextafter",), arity=2, broadcast=True),
     Op("minimum", lambda a, b: a.minimum(b), ("Minimum",), arity=2, broadcast=True, distinct=True),
     Op(
         "where",

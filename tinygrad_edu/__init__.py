@@ -66,13 +66,65 @@ from .legacy_types import (
 from .linalg.lu_solve import lu_unpack
 from .more_factories import empty_like, logspace
 from .nn.functional import cosine_similarity, pairwise_distance, pdist
+from .nn.top_level import (
+    adaptive_avg_pool1d,
+    adaptive_max_pool1d,
+    alpha_dropout,
+    alpha_dropout_,
+    avg_pool1d,
+    batch_norm,
+    bilinear,
+    celu,
+    celu_,
+    channel_shuffle,
+    constant_pad_nd,
+    conv1d,
+    conv2d,
+    conv3d,
+    conv_transpose1d,
+    conv_transpose2d,
+    conv_transpose3d,
+    dropout,
+    dropout_,
+    embedding,
+    feature_alpha_dropout,
+    feature_alpha_dropout_,
+    feature_dropout,
+    feature_dropout_,
+    group_norm,
+    hardshrink,
+    instance_norm,
+    layer_norm,
+    max_pool1d,
+    max_pool1d_with_indices,
+    max_pool2d,
+    max_pool3d,
+    pixel_shuffle,
+    pixel_unshuffle,
+    prelu,
+    rms_norm,
+    rrelu,
+    rrelu_,
+    rsub,
+    scalar_tensor,
+    selu,
+    selu_,
+    threshold,
+    threshold_,
+)
 from .ops.broadcast import result_type_of as result_type
 from .ops.cdist import cdist
 from .ops.clamping import clamp_max, clamp_min
+from .ops.combinations import combinations
 from .ops.comparing import isin
+from .ops.deprecated_linalg import chain_matmul, frobenius_norm, nuclear_norm
 from .ops.einsum import einsum
 from .ops.elementwise import where
+from .ops.finite_differences import gradient
+from .ops.flat_indices import unravel_index
+from .ops.float_bits import frexp, nextafter
 from .ops.grids import broadcast_shapes, broadcast_tensors, meshgrid
+from .ops.histogram import histogram
 from .ops.integration import cumulative_trapezoid, trapezoid, trapz
 from .ops.joining import cat, column_stack, concat, concatenate, dstack, hstack, row_stack, stack, vstack
 from .ops.legacy_linalg import (
@@ -92,10 +144,14 @@ from .ops.legacy_linalg import (
 from .ops.more_products import block_diag, cartesian_prod, tensordot
 from .ops.quantiles import mode, nanmedian, nanquantile, quantile
 from .ops.rearranging import repeat_interleave_function as repeat_interleave
+from .ops.renorm import renorm
+from .ops.scatter_views import diagonal_scatter, select_scatter, slice_scatter
 from .ops.searching import argwhere, bucketize, msort, searchsorted, take_along_dim
 from .ops.shape_helpers import atleast_1d, atleast_2d, atleast_3d, broadcast_to
+from .ops.signal_windows import bartlett_window, blackman_window, hamming_window, hann_window, kaiser_window
 from .ops.statistics import std_mean, var_mean
 from .ops.unique import unique_consecutive
+from .ops.vandermonde import vander
 from .printing import get_printoptions, printoptions, set_printoptions
 from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .sampling import bernoulli, multinomial, normal, poisson, randint_like
@@ -943,4 +999,67 @@ __all__ = [
     "xlogy_",
     "zero_",
     "detach",
+    "adaptive_avg_pool1d",
+    "adaptive_max_pool1d",
+    "alpha_dropout",
+    "alpha_dropout_",
+    "avg_pool1d",
+    "batch_norm",
+    "bilinear",
+    "celu",
+    "celu_",
+    "channel_shuffle",
+    "constant_pad_nd",
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
+    "dropout",
+    "dropout_",
+    "embedding",
+    "feature_alpha_dropout",
+    "feature_alpha_dropout_",
+    "feature_dropout",
+    "feature_dropout_",
+    "group_norm",
+    "hardshrink",
+    "instance_norm",
+    "layer_norm",
+    "max_pool1d",
+    "max_pool1d_with_indices",
+    "max_pool2d",
+    "max_pool3d",
+    "pixel_shuffle",
+    "pixel_unshuffle",
+    "prelu",
+    "rms_norm",
+    "rrelu",
+    "rrelu_",
+    "rsub",
+    "scalar_tensor",
+    "selu",
+    "selu_",
+    "threshold",
+    "threshold_",
+    "bartlett_window",
+    "blackman_window",
+    "chain_matmul",
+    "combinations",
+    "diagonal_scatter",
+    "frexp",
+    "frobenius_norm",
+    "gradient",
+    "hamming_window",
+    "hann_window",
+    "histogram",
+    "kaiser_window",
+    "nextafter",
+    "nuclear_norm",
+    "renorm",
+    "select_scatter",
+    "slice_scatter",
+    "unravel_index",
+    "vander",
 ]

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from ..ops import clamping, elementwise
+    from ..ops import clamping, elementwise, float_bits, renorm
     from ..tensor import Tensor, _times
 
 
@@ -352,6 +352,12 @@ class InPlaceMathMethods:
     def clamp_max_(self: Tensor, max: Any) -> Tensor:
         return self._inplace(clamping.clamp_max, max)
 
+    def renorm_(self: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
+        return self._inplace(lambda t, _: renorm.renorm(t, p, dim, maxnorm), None)
+
+    def nextafter_(self: Tensor, other: Tensor) -> Tensor:
+        return self._inplace(float_bits.nextafter, other)
+
 
 def _compare_into(x: Tensor, op: str, other: Any) -> Tensor:
     """x = (x `op` other) cast to x's dtype, in place (eq_, lt_, ...).
@@ -389,6 +395,9 @@ def _cumulative_dim(x: Tensor, dim: int, dtype: Any, op: str) -> int:
 
 def finish_imports() -> None:
     """Import what needs Tensor to exist: tensor.py calls this once the class is made."""
+    global float_bits, renorm
+    from ..ops import float_bits, renorm
+
     global clamping, elementwise, Tensor, _times
     from ..ops import clamping, elementwise
     from ..tensor import Tensor, _times

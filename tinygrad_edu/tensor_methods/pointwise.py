@@ -27,9 +27,11 @@ if TYPE_CHECKING:
         comparing,
         elementwise,
         error_functions,
+        float_bits,
         gamma,
         more_math,
         powers,
+        renorm,
         special_functions,
         trigonometry,
         unary,
@@ -355,9 +357,22 @@ class PointwiseMethods:
         except ValueError:
             raise RuntimeError(f"{op}: shapes {self.shape} and {other.shape} are not broadcastable") from None
 
+    # the bits of floats (ops/float_bits.py), and renorm (ops/renorm.py)
+    def frexp(self: Tensor) -> Any:
+        return float_bits.frexp(self)
+
+    def nextafter(self: Tensor, other: Tensor) -> Tensor:
+        return float_bits.nextafter(self, other)
+
+    def renorm(self: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
+        return renorm.renorm(self, p, dim, maxnorm)
+
 
 def finish_imports() -> None:
     """Import what needs Tensor to exist: tensor.py calls this once the class is made."""
+    global float_bits, renorm
+    from ..ops import float_bits, renorm
+
     global activation, bessel, clamping, comparing, elementwise, error_functions, gamma, more_math, powers
     global special_functions, trigonometry, unary, binary, Tensor, _floating
     from ..ops import (

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from ..ops import covariance, cumulative, movement, reduce, softmax, sorting, statistics
+    from ..ops import covariance, cumulative, histogram, movement, reduce, softmax, sorting, statistics
     from ..tensor import Tensor
 
 
@@ -299,6 +299,11 @@ class ReductionMethods:
     ) -> Tensor:
         return _arg(np.argmin, self, _dim(dim, axis, "argmin"), _keep(keepdim, keepdims, "argmin"))
 
+    def histogram(
+        self: Tensor, bins: Any = 100, *, range: Any = None, weight: Any = None, density: bool = False
+    ) -> Any:
+        return histogram.histogram(self, bins, range=range, weight=weight, density=density)
+
 
 def _dim(dim: Any, axis: Any, op: str, required: bool = False) -> Any:
     """The dims a reduction was given, as `dim` or as `axis` (NumPy's name, which PyTorch accepts)."""
@@ -339,6 +344,9 @@ def _arg(pick: Callable, x: Tensor, dim: int | None, keepdim: bool) -> Tensor:
 
 def finish_imports() -> None:
     """Import what needs Tensor to exist: tensor.py calls this once the class is made."""
+    global histogram
+    from ..ops import histogram
+
     global covariance, cumulative, movement, reduce, softmax, sorting, statistics, Tensor
     from ..ops import covariance, cumulative, movement, reduce, softmax, sorting, statistics
     from ..tensor import Tensor

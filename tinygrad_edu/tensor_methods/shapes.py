@@ -18,7 +18,17 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..ops import broadcast, joining, movement, rearranging, reduce, selection, shape_helpers, windows
+    from ..ops import (
+        broadcast,
+        joining,
+        movement,
+        rearranging,
+        reduce,
+        scatter_views,
+        selection,
+        shape_helpers,
+        windows,
+    )
     from ..tensor import Tensor
 
 
@@ -187,8 +197,28 @@ class ShapeMethods:
         """The windows of `size` elements, `step` apart, along dimension, as a new last dim (a copy)."""
         return windows.unfold(self, dimension, size, step)
 
+    # the scatter twins of select, slicing and diagonal: a copy of self with that part replaced by src
+    def select_scatter(self: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
+        return scatter_views.select_scatter(self, src, dim, index)
+
+    def slice_scatter(
+        self: Tensor,
+        src: Tensor,
+        dim: int = 0,
+        start: int | None = None,
+        end: int | None = None,
+        step: int = 1,
+    ) -> Tensor:
+        return scatter_views.slice_scatter(self, src, dim, start, end, step)
+
+    def diagonal_scatter(self: Tensor, src: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        return scatter_views.diagonal_scatter(self, src, offset, dim1, dim2)
+
 
 def finish_imports() -> None:
     """Import what needs Tensor to exist: tensor.py calls this once the class is made."""
+    global scatter_views
+    from ..ops import scatter_views
+
     global broadcast, joining, movement, rearranging, reduce, selection, shape_helpers, windows
     from ..ops import broadcast, joining, movement, rearranging, reduce, selection, shape_helpers, windows
