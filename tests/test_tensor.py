@@ -899,8 +899,21 @@ def test_other_numpy_ufuncs_with_a_tensor_are_the_tensors_operators():
         np.testing.assert_allclose(result.data, expected)
     assert (np.array([0.0, 3.0]) < t).tolist() == [True, False]  # t > array
     assert (np.array([1.0, 3.0]) == t).tolist() == [True, False]
-    with pytest.raises(TypeError, match="exp"):
+    with pytest.raises(RuntimeError, match="np.exp was given a Tensor that requires grad"):
         np.exp(t)
+
+
+def test_a_numpy_function_of_a_tensor_without_grad_gives_a_tensor_as_in_pytorch():
+    def sigmoid(x):  # a NumPy lesson's helper, given a Tensor
+        return 1 / (1 + np.exp(-x))
+
+    s = sigmoid(tg.tensor([0.5, 1.0]))
+    assert isinstance(s, tg.Tensor) and s.grad_fn is None and s.dtype == tg.float32
+    np.testing.assert_allclose(s.data, 1 / (1 + np.exp(-np.array([0.5, 1.0]))), rtol=1e-6)
+    assert np.isnan(tg.tensor([1.0, float("nan")])).tolist() == [False, True]
+    assert np.maximum(tg.tensor([1.0, 3.0]), tg.tensor([2.0, 2.0])).tolist() == [2.0, 3.0]
+    fractions, wholes = np.modf(tg.tensor([1.5, 2.25]))
+    assert fractions.tolist() == [0.5, 0.25] and wholes.tolist() == [1.0, 2.0]
 
 
 # Calls that PyTorch refuses, and what we raise for each: (call, error type, message regex).

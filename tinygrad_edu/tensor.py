@@ -461,19 +461,33 @@ class Tensor(
         computes with the Tensors' arrays, off the graph. Any other call is
         the Tensor's operator: ``array + tensor`` is ``tensor.__radd__(array)``,
         a Tensor on the graph, as ``2.0 + tensor`` is. A ufunc that no
-        operator stands for (``np.exp(tensor)``) raises a TypeError: write
-        ``tensor.exp()``.
+        operator stands for (``np.exp(tensor)``, as a NumPy lesson's helper
+        ``sigmoid = lambda x: 1 / (1 + np.exp(-x))`` calls it) computes on the
+        values and gives a Tensor back, off the graph, as in PyTorch; for a
+        Tensor that requires grad it raises, since NumPy cannot record it.
         """
         out = kwargs.get("out", ())
+        arrays = [x.data if isinstance(x, Tensor) else x for x in inputs]
         if method == "__call__" and out and all(isinstance(o, np.ndarray) for o in out):
-            return ufunc(*[x.data if isinstance(x, Tensor) else x for x in inputs], **kwargs)
-        names = _OPERATORS.get(ufunc)
-        if method != "__call__" or names is None or kwargs or len(inputs) != 2:
+            return ufunc(*arrays, **kwargs)
+        if method != "__call__" or kwargs:
             return NotImplemented
-        left, right = inputs
-        if isinstance(left, Tensor):
-            return getattr(left, names[0])(right)
-        return getattr(right, names[1])(left)
+        names = _OPERATORS.get(ufunc)
+        if names is not None and len(inputs) == 2:
+            left, right = inputs
+            if isinstance(left, Tensor):
+                return getattr(left, names[0])(right)
+            return getattr(right, names[1])(left)
+        if any(isinstance(x, Tensor) and x.requires_grad for x in inputs):
+            raise RuntimeError(
+                f"np.{ufunc.__name__} was given a Tensor that requires grad, and NumPy cannot record "
+                f"it for backward: use the Tensor op (tg.{ufunc.__name__}(x), if it exists, or x's "
+                f"method), or np.{ufunc.__name__}(x.detach().numpy()) for the plain values"
+            )
+        result = ufunc(*arrays)
+        if isinstance(result, tuple):  # (np.modf, np.frexp: one array per output)
+            return tuple(Tensor._wrap(np.asarray(r)) for r in result)
+        return Tensor._wrap(np.asarray(result))
 
     def item(self) -> Scalar:
         data = self._array()
