@@ -508,3 +508,22 @@ def test_layer_errors_match_torch():
             ours_layer(tg.ones(1, 4, 5, 5), size)
         # PyTorch names the input's spatial size as a torch.Size, we as a tuple
         assert str(ours.value) == str(theirs.value).replace("torch.Size([5, 5])", "(5, 5)")
+
+
+@pytest.mark.parametrize(
+    "layer, shape",
+    [
+        (lambda: tg.nn.Conv1d(1, 2, 3), (1, 1, 8)),
+        (lambda: tg.nn.Conv2d(1, 2, 3), (1, 1, 8, 8)),
+        (lambda: tg.nn.Conv3d(1, 2, 3), (1, 1, 4, 4, 4)),
+        (lambda: tg.nn.ConvTranspose1d(1, 2, 3), (1, 1, 4)),
+        (lambda: tg.nn.ConvTranspose2d(1, 2, 3), (1, 1, 4, 4)),
+        (lambda: tg.nn.ConvTranspose3d(1, 2, 3), (1, 1, 2, 2, 2)),
+    ],
+)
+def test_a_float64_batch_into_a_float32_layer_names_the_layer_and_both_dtypes(layer, shape):
+    x = tg.tensor(np.zeros(shape))  # float64, as X[i] / 16.0 from a NumPy data set
+    with pytest.raises(
+        RuntimeError, match=r"conv\w*: input of dtype float64 does not match weight of dtype float32"
+    ):
+        layer()(x)

@@ -18,6 +18,7 @@ from typing import Any
 
 from ..ops.conv import Unfold as UnfoldFn
 from ..ops.conv import blocks, per_dim
+from ..ops.linalg import check_weight_dtype
 from ..tensor import Tensor, check_device
 from .input_checks import check_input_weight_bias
 from .linear import reset_weight_and_bias, weight_and_bias
@@ -87,6 +88,7 @@ def _convolve(
     """
     check_input_weight_bias(op, input, weight, bias)
     _check_tensors(op, dims, input, weight, bias, groups)
+    check_weight_dtype(op, weight, input, bias)
     stride, dilation = _sizes(op, dims, "stride", stride), _sizes(op, dims, "dilation", dilation)
     for name, value in [("stride", stride), ("dilation", dilation)]:
         if min(value) < 1:

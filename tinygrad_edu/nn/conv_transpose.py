@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from ..ops.conv import Fold as FoldFn
+from ..ops.linalg import check_weight_dtype
 from ..tensor import Tensor, check_device
 from .conv import _sizes, _tuple, check_ranks
 from .input_checks import check_input_weight_bias
@@ -110,6 +111,7 @@ def _transpose_convolve(
     (PyTorch's 3-d messages) and `core` in place of `_check_geometry` and `_conv_transpose2d`.
     """
     check_input_weight_bias(op, input, weight, bias)
+    check_weight_dtype(op, weight, input, bias)
     if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)):
         raise TypeError(f"{op}(): argument 'groups' must be int, not {type(groups).__name__}")
     groups = int(groups)

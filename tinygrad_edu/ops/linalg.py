@@ -211,10 +211,15 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             f"linear: bias of shape {bias.shape} does not match weight of shape {weight.shape} "
             f"(need ({w_shape[0]},))"
         )
-    for name, t in (("input", x), ("bias", bias)):
+    check_weight_dtype("linear", weight, x, bias)
+    return Linear.apply(x, weight, bias)
+
+
+def check_weight_dtype(op: str, weight: Tensor, input: Tensor, bias: Tensor | None) -> None:
+    """A layer's input and bias must have its weight's dtype (no promotion, as in PyTorch)."""
+    for name, t in (("input", input), ("bias", bias)):
         if t is not None and t.data.dtype != weight.data.dtype:
             raise RuntimeError(
-                f"linear: {name} of dtype {t.dtype} does not match weight of dtype {weight.dtype} "
+                f"{op}: {name} of dtype {t.dtype} does not match weight of dtype {weight.dtype} "
                 "(convert the input with .to(dtype), or the model with .to(dtype))"
             )
-    return Linear.apply(x, weight, bias)
