@@ -288,6 +288,16 @@ def test_render_svg_for_real(tmp_path):
         viz.render_graph(viz.draw_graph(y), str(tmp_path / "x"), format="bmp")
 
 
+def test_the_suffix_of_the_path_picks_the_format(tmp_path):
+    y = (tg.tensor([1.0, 2.0], requires_grad=True) * 2).sum()
+    path = viz.render_graph(viz.draw_graph(y), str(tmp_path / "graph.png"))
+    assert path == str(tmp_path / "graph.png")  # not graph.png.svg
+    assert open(path, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    assert viz.render_graph(viz.draw_graph(y), str(tmp_path / "plain")).endswith("plain.svg")
+    with pytest.raises(ValueError, match="asks for png, but format='pdf'"):
+        viz.render_graph(viz.draw_graph(y), str(tmp_path / "g.png"), format="pdf")
+
+
 def test_missing_dot_gives_install_instructions(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))  # an empty directory: no `dot` anywhere
     dot = viz.draw_graph((tg.tensor([1.0], requires_grad=True) * 2).sum())

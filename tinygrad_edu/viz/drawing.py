@@ -8,6 +8,8 @@ text is always available as `.source`.
 
 from __future__ import annotations
 
+import os
+
 from typing import Any
 
 import graphviz
@@ -62,8 +64,18 @@ def new_drawing(name: str, rankdir: str, title: str | None) -> Drawing:
     return dot
 
 
-def render_graph(dot: graphviz.Digraph, path: str, format: str = "svg") -> str:
-    """Render `dot` to `path` (svg, png or pdf) and return the written file's path."""
+def render_graph(dot: graphviz.Digraph, path: str, format: str | None = None) -> str:
+    """Render `dot` to a file and return its path.
+
+    The suffix of `path` picks the format ("graph.png" writes a PNG); a path
+    without .svg, .png or .pdf gets `format`'s suffix added (svg if not given).
+    """
+    stem, suffix = os.path.splitext(path)
+    if suffix.lower() in (".svg", ".png", ".pdf"):
+        if format is not None and format != suffix[1:].lower():
+            raise ValueError(f"the path {path!r} asks for {suffix[1:]}, but format={format!r}")
+        path, format = stem, suffix[1:].lower()  # (graphviz adds the suffix itself)
+    format = format or "svg"
     if format not in ("svg", "png", "pdf"):
         raise ValueError(f"format must be 'svg', 'png' or 'pdf', got {format!r}")
     try:
