@@ -9,7 +9,6 @@ text is always available as `.source`.
 from __future__ import annotations
 
 import os
-
 from typing import Any
 
 import graphviz
