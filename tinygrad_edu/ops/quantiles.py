@@ -25,7 +25,7 @@ from ..autograd.function import Node
 from ..tensor import Tensor
 from . import elementwise
 from .movement import normalize_dim
-from .reduce import Median
+from .reduce import Median, lower_median
 from .selection import _check_int
 from .sorting import ValuesIndices, _itself, _picked, refuse_bool, sort
 
@@ -137,12 +137,7 @@ class NanMedian(Median):
     @staticmethod
     def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
         flat = x.reshape(-1)
-        kept = flat[~np.isnan(flat)] if x.dtype.kind == "f" else flat
-        if kept.size == 0:
-            y = np.array(np.nan, dtype=x.dtype)
-        else:
-            k = (kept.size - 1) // 2
-            y = np.asarray(np.partition(kept, k)[k])
+        y = lower_median(flat[~np.isnan(flat)] if x.dtype.kind == "f" else flat)
         ctx.save_for_backward(x, y)
         return y
 

@@ -105,18 +105,21 @@ def _shares(x: np.ndarray, y: np.ndarray, dims: tuple[int, ...]) -> np.ndarray:
     return (winners / winners.sum(axis=dims, keepdims=True)).astype(x.dtype)
 
 
+def lower_median(values: np.ndarray) -> np.ndarray:
+    """The ((n-1)//2)-th smallest of n values, 0-d; nan for no values, or for a nan among them."""
+    if values.size == 0 or (values.dtype.kind == "f" and np.isnan(values).any()):
+        return np.array(np.nan, dtype=values.dtype)
+    k = (values.size - 1) // 2
+    return np.asarray(np.partition(values, k)[k])  # (the k-th smallest, without sorting the rest)
+
+
 class Median(Function):
     """y = the lower median of all n elements of x (its ((n-1)//2)-th smallest; nan if x has one);
     dL/dx = dL/dy shared evenly among the elements equal to y (as PyTorch's full median)"""
 
     @staticmethod
     def forward(ctx: Node, x: np.ndarray) -> np.ndarray:
-        flat = x.reshape(-1)
-        if x.dtype.kind == "f" and (flat.size == 0 or np.isnan(flat).any()):
-            y = np.array(np.nan, dtype=x.dtype)
-        else:
-            k = (flat.size - 1) // 2
-            y = np.asarray(np.partition(flat, k)[k])  # (the k-th smallest, without sorting the rest)
+        y = lower_median(x.reshape(-1))
         ctx.save_for_backward(x, y)
         return y
 
