@@ -283,16 +283,21 @@ class Index(Function):
 
 
 class IndexAdd(Function):
-    """y = zeros(shape) with g added at `index`  (repeated indices accumulate);  dL/dg = dL/dy[index]"""
+    """y = zeros(shape) with g added at `index`  (repeated indices accumulate);  dL/dg = dL/dy[index]
+
+    g may be smaller than y[index] (a 0-d g adds one value at every place):
+    its gradient is then dL/dy[index] summed back to g's shape.
+    """
 
     @staticmethod
     def forward(ctx: Node, g: np.ndarray, index: tuple, shape: tuple[int, ...]) -> np.ndarray:
-        ctx.index = index
+        ctx.index, ctx.g_shape = index, g.shape
         return Scattered(g, index, shape, _is_basic(index)).dense()  # (the rule the engine adds by)
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None, None]:
-        return Index._apply1(grad, ctx.index), None, None
+        picked = Index._apply1(grad, ctx.index)
+        return (picked if picked.shape == ctx.g_shape else sum_to_shape(picked, ctx.g_shape)), None, None
 
 
 class IndexPut(Function):

@@ -17,7 +17,7 @@ import numpy as np
 from ..autograd.function import Function, Node
 from ..dtypes import get_default_dtype, result_type
 from ..tensor import Tensor
-from .broadcast import as_operand, broadcast_shape
+from .broadcast import _expand_for_grad, as_operand, broadcast_shape
 from .special import erf as _erf
 
 # ---------------------------------------------------------------- math
@@ -292,15 +292,13 @@ def clamp(x: Tensor, min: float | Tensor | None = None, max: float | Tensor | No
         # the result takes the dtype of x and the bounds together (an int x with float bounds is
         # float, a float32 x with float64 bounds float64), as in PyTorch
         dtype = result_type(x, *[v if isinstance(v, Tensor) else as_operand(v, x) for v in bounds])
-        x = x.to(dtype)
-        min, max = [v.to(dtype) if isinstance(v, Tensor) else v for v in (min, max)]
+        shape = broadcast_shape(x.shape, *[v.shape for v in bounds if isinstance(v, Tensor)], op="clamp")
+        # what needs a gradient is broadcast by a recorded Expand, as in `binary`
+        x = _expand_for_grad(x.to(dtype), shape)
+        min, max = [_expand_for_grad(v.to(dtype), shape) if isinstance(v, Tensor) else v for v in (min, max)]
     elif x.data.dtype.kind != "f" and any(isinstance(v, (float, np.floating)) for v in bounds):
         x = x.to(get_default_dtype())  # integers clamped to a float bound become floats, as in PyTorch
-    try:
-        return Clamp.apply(x, min, max)
-    except ValueError:  # a tensor bound that does not broadcast: name the shapes, with PyTorch's type
-        broadcast_shape(x.shape, *[np.shape(v) for v in bounds], op="clamp")
-        raise
+    return Clamp.apply(x, min, max)
 
 
 # ---------------------------------------------------------------- copies and casts
