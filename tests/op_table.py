@@ -72,7 +72,7 @@ def _nll(x: tg.Tensor, reduction: str = "mean", weighted: bool = False) -> tg.Te
     target = tg.tensor(np.arange(int(np.prod(shape))).reshape(shape) % n_classes)
     if not weighted:
         return tg.nn.functional.nll_loss(x, target, reduction=reduction)
-    weight = tg.tensor(np.arange(1.0, n_classes + 1.0))  # and class 1 is ignored
+    weight = tg.tensor(np.arange(1.0, n_classes + 1.0), dtype=x.dtype)  # and class 1 is ignored
     return tg.nn.functional.nll_loss(x, target, weight, ignore_index=1, reduction=reduction)
 
 
@@ -305,8 +305,8 @@ def _batch_norm(a: tg.Tensor, b: tg.Tensor, training: bool = True) -> tg.Tensor:
     """batch_norm of a (N, C, *) with weight and bias cut from b, and running statistics (updated in
     training, with no gradient; read in eval). eps=0.5 keeps near-equal values well conditioned."""
     per_channel = b.reshape(b.shape[0], b.shape[1], -1)
-    mean = tg.zeros(a.shape[1], dtype=tg.float64)
-    var = tg.ones(a.shape[1], dtype=tg.float64) * 2.0
+    mean = tg.zeros(a.shape[1], dtype=a.dtype)
+    var = tg.ones(a.shape[1], dtype=a.dtype) * 2.0
     weight, bias = per_channel[0, :, 0], per_channel[-1, :, -1]
     return batch_norm(a, mean, var, weight, bias, training=training, eps=0.5)
 
@@ -336,14 +336,14 @@ def _invertible(b: tg.Tensor) -> tg.Tensor:
     skew part (from sin(b) b^T) cannot lower that. Row 0 is negated, so that det < 0."""
     n, k = b.shape[-2:]
     t = b.sin() @ b.mT
-    a = b @ b.mT / k + (t - t.mT) / k + n * tg.eye(n, dtype=tg.float64)
-    return a * np.where(np.arange(n) == 0, -1.0, 1.0)[:, None]
+    a = b @ b.mT / k + (t - t.mT) / k + n * tg.eye(n, dtype=b.dtype)
+    return a * tg.tensor(np.where(np.arange(n) == 0, -1.0, 1.0)[:, None], dtype=b.dtype)
 
 
 def _positive_definite(b: tg.Tensor) -> tg.Tensor:
     """(*, n, n) symmetric with eigenvalues >= n: b b^T / k + n I."""
     n, k = b.shape[-2:]
-    return b @ b.mT / k + n * tg.eye(n, dtype=tg.float64)
+    return b @ b.mT / k + n * tg.eye(n, dtype=b.dtype)
 
 
 def _separated_symmetric(b: tg.Tensor) -> tg.Tensor:
@@ -363,13 +363,13 @@ def _pivots_apart(b: tg.Tensor) -> tg.Tensor:
     """(*, n, k) whose LU pivots are far from ties: 20 at (i + 1 mod n, i) plus b (|b| <= 3), so
     that partial pivoting swaps rows, always to the same one, as finite differences move b."""
     n, k = b.shape[-2:]
-    return tg.tensor(np.roll(20.0 * np.eye(n, k), 1, axis=0)) + b
+    return tg.tensor(np.roll(20.0 * np.eye(n, k), 1, axis=0), dtype=b.dtype) + b
 
 
 def _square_pivots_apart(b: tg.Tensor) -> tg.Tensor:
     """(*, n, n) from b (*, n, k), as _pivots_apart: 0.3 b b^T / k has entries of at most 2.7."""
     n, k = b.shape[-2:]
-    return tg.tensor(np.roll(20.0 * np.eye(n), 1, axis=0)) + 0.3 * (b @ b.mT) / k
+    return tg.tensor(np.roll(20.0 * np.eye(n), 1, axis=0), dtype=b.dtype) + 0.3 * (b @ b.mT) / k
 
 
 def _lu_solve_both_sides(a: tg.Tensor, b: tg.Tensor) -> tg.Tensor:
