@@ -511,6 +511,26 @@ def test_custom_function_gradient_of_wrong_shape_is_reported():
         Bad.apply(f64(np.ones((2, 3)))).backward()
 
 
+def test_a_library_function_applied_to_broadcasting_inputs_gets_gradients_of_their_shapes():
+    # `x * y` broadcasts first (a recorded Expand), and the engine takes the library's
+    # gradients as they come; `Mul.apply` skips that step, so its gradients are fitted
+    from tinygrad_edu.ops.elementwise import Mul
+
+    x, y = f64(np.arange(3.0).reshape(3, 1)), f64([[1.0, 2.0]])
+    Mul.apply(x, y).sum().backward()
+    assert x.grad.tolist() == [[3.0], [3.0], [3.0]] and y.grad.tolist() == [[3.0, 3.0]]
+
+
+def test_a_starting_gradient_of_another_dtype_is_cast_to_the_outputs():
+    x = f64([1.0, 2.0])
+    y = x * 3.0
+    y.backward(tg.tensor([1.0, 1.0], dtype=tg.float32))
+    assert x.grad.dtype == np.float64 and x.grad.tolist() == [3.0, 3.0]
+    leaf = f64([1.0])  # a leaf as its own output: the gradient goes straight to .grad
+    leaf.backward(tg.tensor([2.0], dtype=tg.float32))
+    assert leaf.grad.dtype == np.float64
+
+
 def test_setup_context_gets_forwards_arrays_and_saves_as_forward_would():
     seen = []
 

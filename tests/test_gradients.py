@@ -2,10 +2,15 @@
 
 First derivatives (gradcheck) and second derivatives (gradgradcheck) in
 float64, over shapes and values drawn by Hypothesis, broadcasting pairs,
-size-1 dims and negative dims included.
+size-1 dims and negative dims included. Throughout, every gradient that a
+library op returns must have its input's shape and dtype already: the
+engine relies on that and checks only users' ops (`_every_gradient_checked`).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 import pytest
@@ -14,7 +19,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import tinygrad_edu as tg
-from tinygrad_edu.autograd.function import Function
+from tinygrad_edu.autograd import engine
+from tinygrad_edu.autograd.function import Function, Node
 from tinygrad_edu.testing import gradcheck, gradgradcheck
 from tinygrad_edu.testing.strategies import broadcastable_shapes, shapes
 
@@ -57,6 +63,42 @@ def op_inputs(draw: st.DrawFn, op: Op) -> list[tg.Tensor]:
     return [tg.tensor(a, requires_grad=True) for a in arrays]
 
 
+def _library_functions() -> list[type[Function]]:
+    found, todo = [], list(Function.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if cls.__module__.startswith("tinygrad_edu."):
+            found.append(cls)
+    return found
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _every_gradient_checked() -> Iterator[None]:
+    """The engine checks every op's gradients here, and a library op's must need no fixing.
+
+    Outside the tests it checks only ops recorded by `apply` (Node._checks_gradients)
+    and takes what the library's `_apply1`/`_apply2` record as it comes, so a library
+    gradient of the wrong shape or dtype would pass unnoticed there: it is caught here.
+    """
+    fix = engine._conform
+
+    def conform(g: Any, x: tg.Tensor, node: Any, i: int) -> Any:
+        fixed = fix(g, x, node, i)
+        if node.function.__module__.startswith("tinygrad_edu."):
+            assert fixed is g, (
+                f"{node.name()} returned a gradient of shape {np.shape(g)} and dtype "
+                f"{getattr(g, 'dtype', type(g).__name__)} for its input {i} of shape {x.shape} "
+                f"and dtype {x.dtype}"
+            )
+        return fixed
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Node, "_checks_gradients", True)
+        patch.setattr(engine, "_conform", conform)
+        yield
+
+
 @pytest.mark.parametrize("op", OPS, ids=IDS)
 @given(data=st.data())
 def test_first_derivatives_match_finite_differences(op: Op, data: st.DataObject) -> None:
@@ -79,7 +121,8 @@ def test_second_derivatives_match_finite_differences(op: Op, data: st.DataObject
 @pytest.mark.parametrize("op", OPS, ids=IDS)
 @given(data=st.data())
 def test_gradients_have_the_inputs_shape_and_dtype(op: Op, data: st.DataObject) -> None:
-    inputs = data.draw(op_inputs(op))
+    dtype = data.draw(st.sampled_from([np.float64, np.float32]))
+    inputs = [tg.tensor(x.data.astype(dtype), requires_grad=True) for x in data.draw(op_inputs(op))]
     out = op.fn(*inputs)
     upstream = np.random.default_rng(1).standard_normal(out.shape)  # not only ones
     out.backward(tg.tensor(upstream))
@@ -88,19 +131,9 @@ def test_gradients_have_the_inputs_shape_and_dtype(op: Op, data: st.DataObject) 
         assert x.grad.shape == x.shape and x.grad.dtype == x.dtype
 
 
-def _all_functions() -> set[str]:
-    found, todo = set(), list(Function.__subclasses__())
-    while todo:
-        cls = todo.pop()
-        todo.extend(cls.__subclasses__())
-        if cls.__module__.startswith("tinygrad_edu."):
-            found.add(cls.__name__)
-    return found
-
-
 def test_every_function_has_a_row() -> None:
     covered = {name for op in OPS + UNDIFFERENTIABLE for name in op.covers}
-    missing = _all_functions() - covered
+    missing = {cls.__name__ for cls in _library_functions()} - covered
     assert not missing, f"ops without a row in tests/op_table.py: {sorted(missing)}"
 
 

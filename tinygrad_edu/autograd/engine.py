@@ -7,7 +7,9 @@ the node. Backward therefore takes the pending node with the largest number
 next (a heap, as PyTorch does): by then every consumer has run and all the
 contributions to the gradient of its output have been summed. A node turns
 that gradient into one gradient per input (its Function's `backward`), which
-is added to the entry of the node that produced that input. Leaf gradients
+is added to the entry of the node that produced that input (after being
+made to fit the input's shape and dtype, for an op recorded by `apply`,
+such as a user's: `_conform`). Leaf gradients
 are written to `.grad` only at the end, after the leaves' hooks have run,
 and saved values are released only then, so a backward that fails half-way
 (in an op or in a hook) leaves every leaf and the graph as they were.
@@ -209,6 +211,8 @@ def _roots(
             raise RuntimeError(
                 f"Mismatch in shape: gradient has shape {g.shape} but the output has shape {t.shape}"
             )
+        if g.dtype != t.dtype:  # (a float32 gradient for a float64 output, say) cast, as PyTorch does
+            g = g.to(t.dtype)
         roots.append((t, g))
     return roots
 
@@ -308,14 +312,14 @@ def _backpropagate(
                 f"(expected {len(parents)}, got {len(in_grads)})"
             )
         edges: list | None = [] if observer is not None else None
+        checks = node._checks_gradients
         # hand each input's gradient to the node (or leaf) that produced the input
         for i, g in enumerate(in_grads):
             parent = parents[i]
             if g is None or parent is None:
                 continue
-            x = inputs[i]
-            if type(g) is not Tensor or g.data.shape != x.data.shape or g.data.dtype is not x.data.dtype:
-                g = _conform(g, x, node, i)
+            if checks:
+                g = _conform(g, inputs[i], node, i)
             previous = grads.get(parent)
             if previous is None:
                 grads[parent] = g
@@ -391,9 +395,18 @@ def _run_hooks(hooks: list, grad: Tensor) -> Tensor:
 
 
 def _conform(g: object, x: Tensor, node: Node, i: int) -> Tensor | Scattered:
-    """Make an op's gradient a Tensor of its input's shape and dtype (a custom op may return less)."""
+    """Make an op's gradient a Tensor of its input's shape and dtype, as PyTorch does.
+
+    A custom backward may return a number, an array, a gradient broadcast to
+    the output's shape, or another dtype. Only nodes recorded by `apply` are
+    checked (`Node._checks_gradients`): the library's `_apply1`/`_apply2` ops
+    return the input's shape and dtype already, which tests/test_gradients.py
+    checks for every op.
+    """
     if type(g) is Scattered:
-        return g  # (made by Index.backward, which knows x's shape and dtype)
+        return g  # (Index.backward's, which knows x's shape and dtype; a user's op may subclass Index)
+    if type(g) is function.Tensor and g.data.shape == x.data.shape and g.data.dtype is x.data.dtype:
+        return g
     if not isinstance(g, function.Tensor):
         g = function.Tensor._wrap(np.asarray(g, dtype=x.dtype))
     if g.shape != x.shape and not _an_earlier_shape_of(x, g.shape):

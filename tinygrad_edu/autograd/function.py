@@ -155,6 +155,7 @@ class Function:
                 x._refresh_view()  # a view whose memory changed elsewhere gets its graph remade first
         ctx = cls._node_class()
         ctx._saved = ()
+        ctx._checks_gradients = True  # (any inputs, any backward: see Node._checks_gradients)
         if _state.enabled:
             ctx.needs_input_grad = tuple([isinstance(x, Tensor) and x._requires_grad for x in args])
         else:

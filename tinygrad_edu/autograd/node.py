@@ -62,6 +62,13 @@ class Node:
     _last_hook_keeps_grad = False  # True once the last pre-hook is retain_grad's
     _non_differentiable: tuple = ()  # what forward passed to mark_non_differentiable
     _forward_trace: list[str] | None = None  # where forward was called, kept in anomaly mode
+    # Does the engine check the gradients backward returns against the inputs'
+    # shapes and dtypes (engine._conform)? Yes for every op recorded by `apply`,
+    # users' ops among them. No for the library's own calls through `_apply1`
+    # and `_apply2`: their operands have one shape already (`binary` broadcasts
+    # first) and their backward formulas keep shapes and dtypes, which
+    # tests/test_gradients.py checks for every op; asking costs 5% of a chain of small ops.
+    _checks_gradients = False
 
     if TYPE_CHECKING:
         # Any other attribute is one an op set on its ctx for its backward
