@@ -286,10 +286,12 @@ def _backpropagate(
         grad = grads.pop(node)
         if type(grad) is not Tensor:
             grad = _whole(grad)
-        runs = needed is None or node in needed
-        if not runs and node not in wanted:
-            continue  # off the path to the wanted inputs: neither run nor hooked, as in PyTorch
-        if runs and node._saved is None:
+        if needed is not None and node not in needed:
+            # off the path to the wanted inputs: not run, as in PyTorch (a wanted node is hooked and kept)
+            if node in wanted:
+                captured[node] = _run_hooks(node._pre_hooks, grad) if node._pre_hooks else grad
+            continue
+        if node._saved is None:
             raise RuntimeError(
                 f"Trying to backward through the graph a second time ({node.name()} was "
                 "freed by an earlier backward). Pass retain_graph=True to the first "
@@ -299,8 +301,6 @@ def _backpropagate(
             grad = _run_hooks(node._pre_hooks, grad)
         if node in wanted:
             captured[node] = grad
-        if not runs:
-            continue
         done.append(node)
         in_grads: Any = node.function.backward(node, grad)  # a user's op may return anything: checked below
         if type(in_grads) is not tuple:
@@ -311,7 +311,6 @@ def _backpropagate(
                 f"function {node.name()} returned an incorrect number of gradients "
                 f"(expected {len(parents)}, got {len(in_grads)})"
             )
-        edges: list | None = [] if observer is not None else None
         checks = node._checks_gradients
         # hand each input's gradient to the node (or leaf) that produced the input
         for i, g in enumerate(in_grads):
@@ -332,10 +331,8 @@ def _backpropagate(
                 grads[parent] = previous + g
             else:
                 grads[parent] = _summed(previous, g)
-            if edges is not None:
-                edges.append((i, parent, g if type(g) is Tensor else _whole(g)))
         if observer is not None:
-            observer(node, grad, edges)  # type: ignore[arg-type]  # (a list whenever there is an observer)
+            observer(node, grad, _handed_on(node, in_grads))
     # the hooks of leaves, before any .grad is written or anything released:
     # a hook that fails leaves every leaf and the graph as they were
     for leaf, g in grads.items():  # (only leaves are left: every node has been popped)
@@ -351,6 +348,17 @@ def _backpropagate(
         for node in done:
             node._saved = None  # release what it saved
     return grads if capture is None else captured
+
+
+def _handed_on(node: Node, in_grads: tuple) -> list[tuple[int, Any, Tensor]]:
+    """(input index, parent, gradient) for each gradient a step handed on, as the loop handed it."""
+    edges = []
+    for i, (g, parent) in enumerate(zip(in_grads, node.parents)):
+        if g is not None and parent is not None:
+            if node._checks_gradients:
+                g = _conform(g, node.inputs[i], node, i)
+            edges.append((i, parent, g if type(g) is function.Tensor else _whole(g)))
+    return edges
 
 
 def _leading_to(wanted: Container[object], roots: list[Node]) -> set[Node]:
