@@ -33,6 +33,7 @@ from .dtypes import (
 from .factories import (
     arange,
     as_tensor,
+    asarray,
     empty,
     eye,
     from_numpy,
@@ -574,6 +575,7 @@ __all__ = [
     "argsort",
     "argwhere",
     "as_tensor",
+    "asarray",
     "asin",
     "asinh",
     "atan",

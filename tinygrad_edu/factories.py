@@ -69,6 +69,46 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     return Tensor(data, dtype=dtype)
 
 
+def asarray(
+    obj: Any,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    copy: bool | None = None,
+    requires_grad: bool | None = None,
+) -> Tensor:
+    """`obj` as a Tensor, sharing memory with a Tensor or NumPy array where it can (as torch.asarray).
+
+    copy=None shares when no cast is needed and copies otherwise; copy=True
+    always copies (a Tensor through a recorded clone); copy=False shares or
+    raises ValueError. requires_grad=None keeps a Tensor's own setting. Where
+    a Tensor comes back with another requires_grad, it is a new leaf on the
+    same memory: PyTorch changes `obj` itself, here `obj` is left as it was.
+    """
+    check_device(device)
+    target = None if dtype is None else np.dtype(dtype)
+    if isinstance(obj, (Tensor, np.ndarray)):
+        cast = target is not None and target != obj.dtype
+        if cast and copy is False:
+            kind = f"{obj.dtype} {type(obj).__name__}"
+            raise ValueError(f"asarray: a {kind} cannot share its memory as {target}")
+        if isinstance(obj, Tensor):
+            out = obj.to(target) if cast else (obj.clone() if copy else obj)
+        else:
+            out = Tensor(obj, dtype=target) if cast or copy else Tensor._wrap(obj)
+    elif copy is False:
+        raise ValueError(
+            f"asarray: a {type(obj).__name__} has no memory to share: copy=False needs a Tensor or array"
+        )
+    else:
+        out = Tensor(obj, dtype=target)
+    if requires_grad is not None and requires_grad != out.requires_grad:
+        if out is obj or out.grad_fn is not None:
+            out = out.detach()  # a new leaf on the same memory
+        out.requires_grad_(requires_grad)
+    return out
+
+
 def from_numpy(array: np.ndarray) -> Tensor:
     """A Tensor sharing `array`'s memory and dtype: a change to one shows in the other."""
     if not isinstance(array, np.ndarray):
