@@ -360,6 +360,9 @@ def test_all_any_and_empty():
     assert mask.all().item() is False and mask.all(1).tolist() == [False, True]
     assert mask.any(0, keepdim=True).tolist() == [[True, True]] and not tg.tensor([1.0, 0.0]).all().item()
     assert mask.all().dtype == np.bool_ and not mask.all().requires_grad
+    counts = tg.tensor([[1, 0], [2, 3]], dtype=tg.uint8)  # uint8 answers in uint8, as in PyTorch
+    assert counts.all().dtype == np.uint8 and counts.all().item() == 0 and counts.any(1).tolist() == [1, 1]
+    assert tg.tensor([1, 2], dtype=tg.int8).all().dtype == np.bool_
     assert tg.empty(2, 3).shape == (2, 3) and tg.empty(size=(4,)).dtype == np.float32
 
 
@@ -1280,6 +1283,16 @@ def test_integer_division_and_powers_follow_pytorchs_dtypes():
     assert (tg.tensor(np.uint8([3, 20])) ** 2).tolist() == [9, 144]
     with pytest.raises(RuntimeError, match="negative integer powers"):
         tg.tensor([2]) ** -1
+
+
+def test_powers_of_masks_follow_pytorch():
+    mask = tg.tensor([True, False])
+    assert (mask**True).tolist() == [True, False] and (mask**False).tolist() == [True, True]
+    assert (mask**True).dtype == np.bool_  # a mask to a bool power stays a mask
+    assert (mask**2).dtype == np.int64 and (2**mask).tolist() == [2, 1]
+    for power in (lambda: mask**mask, lambda: True**mask, lambda: tg.pow(mask, mask)):
+        with pytest.raises(NotImplementedError, match="not implemented for 'Bool'"):
+            power()
 
 
 def test_indexing_with_an_empty_list_selects_nothing():

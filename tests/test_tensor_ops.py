@@ -512,6 +512,7 @@ def test_split_chunk_unbind_cut_into_views_whose_gradients_meet():
     a += 10
     assert y.tolist() == [10.0, 11.0, 2.0, 3.0]
     assert [p.shape for p in tg.zeros(0, 3).split(2)] == [(0, 3)]
+    assert [p.shape for p in tg.zeros(0, 3).chunk(2)] == [(0, 3), (0, 3)]  # `chunks` empty pieces, as PyTorch
 
 
 def test_split_chunk_unbind_errors():

@@ -233,6 +233,8 @@ class Pow(Function):
     def forward(ctx: Node, x: np.ndarray, p: np.ndarray | float) -> np.ndarray:
         if not isinstance(p, np.ndarray):
             p = np.asarray(p, dtype=x.dtype if x.dtype.kind == "f" else None)
+        if x.dtype == np.bool_ and p.dtype == np.bool_:  # (NumPy would answer in int8)
+            raise NotImplementedError("\"pow\" not implemented for 'Bool'")
         ctx.save_for_backward(x, p)
         if x.dtype.kind in "iu" and p.dtype.kind in "iu":
             return _integer_power(x, p)

@@ -180,13 +180,16 @@ def split(x: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0) 
 
 
 def chunk(x: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
-    """Cut x along `dim` into at most `chunks` pieces of ceil(n / chunks) elements."""
+    """Cut x along `dim` into at most `chunks` pieces of ceil(n / chunks) elements.
+
+    A dim of size 0 gives `chunks` empty pieces, as in PyTorch.
+    """
     if not _is_int(chunks):
         raise TypeError(f"chunk(): argument 'chunks' must be an int, got {type(chunks).__name__} {chunks!r}")
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     n = x.shape[normalize_dim(dim, x.ndim)]
-    return split(x, -(-n // chunks), dim)
+    return split(x, [0] * chunks if n == 0 else -(-n // chunks), dim)
 
 
 def unbind(x: Tensor, dim: int = 0) -> tuple[Tensor, ...]:

@@ -209,6 +209,8 @@ class PointwiseMethods:
                     f"pow: integers to negative integer powers are not allowed, got {exponent}"
                 )
             return elementwise.Pow._apply1(self, exponent)
+        if self.data.dtype == np.bool_ and isinstance(exponent, (bool, np.bool_)):
+            return self | (not exponent)  # x^1 = x, x^0 = 1: a mask stays a mask, as in PyTorch
         return binary(elementwise.Pow, self, exponent)
 
     # (ops/trigonometry.py and ops/more_math.py; the NumPy-style names after each group are

@@ -265,7 +265,7 @@ class ReductionMethods:
         axis: Any = None,
         keepdims: bool | None = None,
     ) -> Tensor:
-        """True where every element (along dims) is nonzero; a bool tensor, no gradient."""
+        """True where every element (along dims) is nonzero; a bool tensor (uint8 for uint8), no gradient."""
         return _logical(np.all, self, _dim(dim, axis, "all"), _keep(keepdim, keepdims, "all"))
 
     def any(
@@ -276,7 +276,7 @@ class ReductionMethods:
         axis: Any = None,
         keepdims: bool | None = None,
     ) -> Tensor:
-        """True where some element (along dims) is nonzero; a bool tensor, no gradient."""
+        """True where some element (along dims) is nonzero; a bool tensor (uint8 for uint8), no gradient."""
         return _logical(np.any, self, _dim(dim, axis, "any"), _keep(keepdim, keepdims, "any"))
 
     def argmax(
@@ -326,7 +326,9 @@ def _keep(keepdim: bool, keepdims: bool | None, op: str) -> bool:
 
 
 def _logical(test: Callable, x: Tensor, dim: int | tuple | None, keepdim: bool) -> Tensor:
-    return Tensor._wrap(np.asarray(test(x.data, axis=reduce.normalize_dims(dim, x.ndim), keepdims=keepdim)))
+    result = np.asarray(test(x.data, axis=reduce.normalize_dims(dim, x.ndim), keepdims=keepdim))
+    # a uint8 tensor answers in uint8 (0 or 1), PyTorch's rule from before it had bool
+    return Tensor._wrap(result.astype(np.uint8) if x.data.dtype == np.uint8 else result)
 
 
 def _arg(pick: Callable, x: Tensor, dim: int | None, keepdim: bool) -> Tensor:
