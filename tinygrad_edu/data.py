@@ -378,9 +378,11 @@ def _read_digits() -> tuple[np.ndarray, np.ndarray]:
 
 def load_digits() -> tuple[np.ndarray, np.ndarray]:
     """The 8x8 handwritten digits of the UCI "Optical Recognition of
-    Handwritten Digits" set (Alpaydin and Kaynak, 1998), as in scikit-learn.
+    Handwritten Digits" set (Alpaydin and Kaynak, 1998): the 1797 images
+    that scikit-learn's ``load_digits`` holds, in the same order.
 
-    Returns ``(images, labels)``: ``images`` is a float64 array of shape
+    Returns a plain pair ``(images, labels)``, like scikit-learn's
+    ``load_digits(return_X_y=True)`` (not its Bunch): ``images`` is a float64 array of shape
     ``(1797, 64)`` holding pixel counts 0..16 (reshape to ``(-1, 8, 8)`` to
     view them), ``labels`` an int64 array of shape ``(1797,)`` with classes
     0..9. The data ships with the package, so no download is needed; each call
