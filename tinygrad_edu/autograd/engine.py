@@ -302,23 +302,15 @@ def _backpropagate(
         if node in wanted:
             captured[node] = grad
         done.append(node)
-        in_grads: Any = node.function.backward(node, grad)  # a user's op may return anything: checked below
+        in_grads: Any = node.function.backward(node, grad)  # a user's op may return anything
         if type(in_grads) is not tuple:
             in_grads = (in_grads,)
-        parents, inputs = node.parents, node.inputs
-        if len(in_grads) != len(parents):
-            raise RuntimeError(
-                f"function {node.name()} returned an incorrect number of gradients "
-                f"(expected {len(parents)}, got {len(in_grads)})"
-            )
-        checks = node._checks_gradients
+        if node._checks_gradients:  # (see Node._checks_gradients)
+            in_grads = _checked(in_grads, node)
         # hand each input's gradient to the node (or leaf) that produced the input
-        for i, g in enumerate(in_grads):
-            parent = parents[i]
+        for g, parent in zip(in_grads, node.parents):
             if g is None or parent is None:
                 continue
-            if checks:
-                g = _conform(g, inputs[i], node, i)
             previous = grads.get(parent)
             if previous is None:
                 grads[parent] = g
@@ -351,14 +343,12 @@ def _backpropagate(
 
 
 def _handed_on(node: Node, in_grads: tuple) -> list[tuple[int, Any, Tensor]]:
-    """(input index, parent, gradient) for each gradient a step handed on, as the loop handed it."""
-    edges = []
-    for i, (g, parent) in enumerate(zip(in_grads, node.parents)):
-        if g is not None and parent is not None:
-            if node._checks_gradients:
-                g = _conform(g, node.inputs[i], node, i)
-            edges.append((i, parent, g if type(g) is function.Tensor else _whole(g)))
-    return edges
+    """(input index, parent, gradient) for each gradient a step handed on."""
+    return [
+        (i, parent, g if type(g) is function.Tensor else _whole(g))
+        for i, (g, parent) in enumerate(zip(in_grads, node.parents))
+        if g is not None and parent is not None
+    ]
 
 
 def _leading_to(wanted: Container[object], roots: list[Node]) -> set[Node]:
@@ -400,6 +390,20 @@ def _run_hooks(hooks: list, grad: Tensor) -> Tensor:
             )
         grad = result
     return grad
+
+
+def _checked(in_grads: tuple, node: Node) -> tuple:
+    """What the backward of an op recorded by `apply` returned: one gradient per input, each fitted
+    to its input (None where there is none, or where the input takes no gradient)."""
+    if len(in_grads) != len(node.parents):
+        raise RuntimeError(
+            f"function {node.name()} returned an incorrect number of gradients "
+            f"(expected {len(node.parents)}, got {len(in_grads)})"
+        )
+    return tuple(
+        None if g is None or parent is None else _conform(g, x, node, i)
+        for i, (g, parent, x) in enumerate(zip(in_grads, node.parents, node.inputs))
+    )
 
 
 def _conform(g: object, x: Tensor, node: Node, i: int) -> Tensor | Scattered:
