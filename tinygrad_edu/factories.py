@@ -85,23 +85,16 @@ def asarray(
     a Tensor comes back with another requires_grad, it is a new leaf on the
     same memory: PyTorch changes `obj` itself, here `obj` is left as it was.
     """
-    check_device(device)
-    target = None if dtype is None else np.dtype(dtype)
-    if isinstance(obj, (Tensor, np.ndarray)):
-        cast = target is not None and target != obj.dtype
-        if cast and copy is False:
-            kind = f"{obj.dtype} {type(obj).__name__}"
-            raise ValueError(f"asarray: a {kind} cannot share its memory as {target}")
-        if isinstance(obj, Tensor):
-            out = obj.to(target) if cast else (obj.clone() if copy else obj)
-        else:
-            out = Tensor(obj, dtype=target) if cast or copy else Tensor._wrap(obj)
-    elif copy is False:
+    shares = isinstance(obj, (Tensor, np.ndarray)) and (dtype is None or np.dtype(dtype) == obj.dtype)
+    if copy is False and not shares:
         raise ValueError(
-            f"asarray: a {type(obj).__name__} has no memory to share: copy=False needs a Tensor or array"
+            f"asarray: a {obj.dtype} {type(obj).__name__} cannot share its memory as {np.dtype(dtype)}"
+            if isinstance(obj, (Tensor, np.ndarray))
+            else f"asarray: a {type(obj).__name__} has no memory to share: copy=False needs a Tensor or array"
         )
-    else:
-        out = Tensor(obj, dtype=target)
+    out = as_tensor(obj, dtype, device)  # shares where it can
+    if copy and shares:
+        out = out.clone()  # (recorded, for a Tensor)
     if requires_grad is not None and requires_grad != out.requires_grad:
         if out is obj or out.grad_fn is not None:
             out = out.detach()  # a new leaf on the same memory

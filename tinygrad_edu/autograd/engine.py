@@ -417,8 +417,6 @@ def _conform(g: object, x: Tensor, node: Node, i: int) -> Tensor | Scattered:
     """
     if type(g) is Scattered:
         return g  # (Index.backward's, which knows x's shape and dtype; a user's op may subclass Index)
-    if type(g) is function.Tensor and g.data.shape == x.data.shape and g.data.dtype is x.data.dtype:
-        return g
     if not isinstance(g, function.Tensor):
         g = function.Tensor._wrap(np.asarray(g, dtype=x.dtype))
     if g.shape != x.shape and not _an_earlier_shape_of(x, g.shape):

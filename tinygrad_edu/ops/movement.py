@@ -296,8 +296,7 @@ class IndexAdd(Function):
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor, None, None]:
-        picked = Index._apply1(grad, ctx.index)
-        return (picked if picked.shape == ctx.g_shape else sum_to_shape(picked, ctx.g_shape)), None, None
+        return sum_to_shape(Index._apply1(grad, ctx.index), ctx.g_shape), None, None
 
 
 class IndexPut(Function):
