@@ -314,6 +314,43 @@ def test_no_grad_and_enable_grad_as_context_managers_and_decorators():
         assert recording(x).requires_grad
 
 
+def test_a_decorated_generator_runs_each_step_in_the_mode_and_the_caller_in_its_own():
+    x = f64([1.0])
+    seen = []
+
+    @tg.no_grad()
+    def predict(times):
+        for _ in range(times):
+            sent = yield x * 2.0
+            seen.append((tg.is_grad_enabled(), sent))
+        return "done"
+
+    steps = predict(2)
+    assert tg.is_grad_enabled()  # making the generator switches nothing
+    first = next(steps)
+    assert not first.requires_grad and tg.is_grad_enabled()
+    assert not steps.send("hello").requires_grad and tg.is_grad_enabled()
+    with pytest.raises(StopIteration) as stop:
+        next(steps)
+    assert stop.value.value == "done" and seen == [(False, "hello"), (False, None)]
+
+    @tg.enable_grad()
+    def catching():
+        try:
+            yield 1
+        except KeyError:
+            yield tg.is_grad_enabled()
+        finally:
+            seen.append(("closed", tg.is_grad_enabled()))
+
+    with tg.no_grad():
+        gen = catching()
+        next(gen)
+        assert gen.throw(KeyError("k")) is True and not tg.is_grad_enabled()
+        gen.close()  # its finally block runs in the decorator's mode too
+    assert seen[-1] == ("closed", True)
+
+
 def test_inference_mode_is_no_grad_for_evaluation_code():
     x = f64([1.0])
     with tg.inference_mode():

@@ -7,6 +7,7 @@ switch recording off in another.
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -45,13 +46,39 @@ class _GradMode:
     def __call__(self, fn: F) -> F:
         mode = self.mode
 
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
+        def in_mode(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
             previous, _state.enabled = _state.enabled, mode
             try:
-                return fn(*args, **kwargs)
+                return call(*args, **kwargs)
             finally:
                 _state.enabled = previous
+
+        if inspect.isgeneratorfunction(fn):
+            # A generator's body runs later, a step at a time, each step with
+            # the caller's code in between: the mode is set for every step
+            # (next, send, throw, close) and the caller's restored in between.
+            @functools.wraps(fn)
+            def steps(*args: Any, **kwargs: Any) -> Any:
+                gen = in_mode(fn, *args, **kwargs)
+                step, sent = gen.send, None
+                while True:
+                    try:
+                        item = in_mode(step, sent)
+                    except StopIteration as stop:
+                        return stop.value
+                    try:
+                        step, sent = gen.send, (yield item)
+                    except GeneratorExit:
+                        in_mode(gen.close)
+                        raise
+                    except BaseException as error:  # thrown in by the caller: on into fn's body
+                        step, sent = gen.throw, error
+
+            return steps  # type: ignore[return-value]
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            return in_mode(fn, *args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
 
