@@ -1279,6 +1279,8 @@ def test_integer_division_and_powers_follow_pytorchs_dtypes():
     assert (ints / tg.tensor([4.0])).dtype == np.float32 and (ints / 4).dtype == np.float32
     assert (tg.tensor([2, 1, -1]) ** tg.tensor([-1, -2, -3])).tolist() == [0, 1, -1]  # 1 / x^|p|, toward 0
     assert (2 ** tg.tensor([-1, 3])).tolist() == [0, 8]
+    assert tg.pow(2, tg.tensor([-1, 3])).tolist() == [0, 8]  # the function form takes a number base too
+    assert tg.pow(2.0, tg.tensor([1, 3])).tolist() == [2.0, 8.0] and tg.pow(2.0, tg.tensor([1])).dtype == np.float32
     assert (tg.tensor(np.int32([3])) ** 2).dtype == np.int32
     assert (tg.tensor(np.uint8([3, 20])) ** 2).tolist() == [9, 144]
     with pytest.raises(RuntimeError, match="negative integer powers"):

@@ -201,6 +201,8 @@ class PointwiseMethods:
         return comparing.isin(self, test_elements, assume_unique=assume_unique, invert=invert)
 
     def pow(self: Tensor, exponent: Any) -> Tensor:
+        if not isinstance(self, Tensor):  # tg.pow(2, x): a number raised to a tensor's powers
+            return binary(elementwise.Pow, self, exponent)
         if isinstance(exponent, (int, float)) and not isinstance(exponent, bool):
             if self.data.dtype.kind == "f" or isinstance(exponent, float):
                 return elementwise.Pow._apply1(_floating(self), float(exponent))
