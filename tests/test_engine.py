@@ -152,6 +152,28 @@ def test_inplace_ops_on_non_leaf_keep_correct_gradients():
     np.testing.assert_allclose(x.grad.data, [2.0 + 6.0, 2.0 + 6.0])
 
 
+@pytest.mark.parametrize("update", ["+=", "-=", "*=", "/=", "add_ alpha"])
+def test_an_in_place_op_with_an_operand_of_a_wider_dtype_hands_it_a_gradient_in_its_dtype(update):
+    a = tg.tensor([1.0, 2.0], requires_grad=True)  # float32
+    b = f64([3.0, 4.0])
+    c = a * 1.0
+    if update == "add_ alpha":
+        c.add_(b, alpha=2.0)
+    else:
+        c = {"+=": c.__iadd__, "-=": c.__isub__, "*=": c.__imul__, "/=": c.__itruediv__}[update](b)
+    assert c.dtype == np.float32  # the op runs in float64, and the result is cast back into c
+    c.sum().backward()
+    assert b.grad.dtype == np.float64 and a.grad.dtype == np.float32
+    expected = {
+        "+=": [1.0, 1.0],
+        "-=": [-1.0, -1.0],
+        "*=": [1.0, 2.0],
+        "/=": [-1 / 9, -2 / 16],
+        "add_ alpha": [2.0, 2.0],
+    }
+    np.testing.assert_allclose(b.grad.data, expected[update])
+
+
 def test_inplace_on_a_leaf_that_requires_grad_is_refused_and_changes_nothing():
     x = f64([1.0, 2.0])
     with pytest.raises(RuntimeError, match="leaf Variable"):

@@ -881,6 +881,10 @@ class Tensor(
         self.data[...] = out.data
         self._bump_version()
         if out.grad_fn is not None:
+            if out.dtype != self.dtype:
+                # self keeps its dtype, so its gradient arrives in it (float32 for an
+                # op done in float64): the engine casts what the op hands on to its inputs
+                out.grad_fn._checks_gradients = True
             self._set_grad_fn(out.grad_fn)
             if out.grad_fn._saved:
                 out.grad_fn._output_moved(out, self)  # out is dropped now; self holds its values
