@@ -725,6 +725,18 @@ def test_flip_masked_fill_and_square_are_differentiable():
     assert gradcheck(lambda t: t.square(), (a,))
 
 
+def test_masked_fill_keeps_the_dtype_of_an_integer_or_bool_tensor():
+    mask = tg.tensor([True, False])
+    ints = tg.tensor([1, 2])
+    for value in (0.5, tg.tensor(0.5), -2.7):  # cast to int64 as in PyTorch: toward 0
+        filled = ints.masked_fill(mask, value)
+        assert filled.dtype == np.int64 and filled.tolist() == [int(float(value)), 2]
+    ints.masked_fill_(mask, 7.9)
+    assert ints.tolist() == [7, 2] and ints.dtype == np.int64
+    flags = tg.tensor([False, False]).masked_fill(mask, 3)
+    assert flags.dtype == np.bool_ and flags.tolist() == [True, False]
+
+
 def test_new_factories_of_pytorch():
     array = np.arange(3.0)
     shared = tg.from_numpy(array)
@@ -1280,7 +1292,10 @@ def test_integer_division_and_powers_follow_pytorchs_dtypes():
     assert (tg.tensor([2, 1, -1]) ** tg.tensor([-1, -2, -3])).tolist() == [0, 1, -1]  # 1 / x^|p|, toward 0
     assert (2 ** tg.tensor([-1, 3])).tolist() == [0, 8]
     assert tg.pow(2, tg.tensor([-1, 3])).tolist() == [0, 8]  # the function form takes a number base too
-    assert tg.pow(2.0, tg.tensor([1, 3])).tolist() == [2.0, 8.0] and tg.pow(2.0, tg.tensor([1])).dtype == np.float32
+    assert (
+        tg.pow(2.0, tg.tensor([1, 3])).tolist() == [2.0, 8.0]
+        and tg.pow(2.0, tg.tensor([1])).dtype == np.float32
+    )
     assert (tg.tensor(np.int32([3])) ** 2).dtype == np.int32
     assert (tg.tensor(np.uint8([3, 20])) ** 2).tolist() == [9, 144]
     with pytest.raises(RuntimeError, match="negative integer powers"):

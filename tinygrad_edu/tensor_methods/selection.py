@@ -44,6 +44,12 @@ class SelectionMethods:
                     f"masked_fill: the mask's shape {mask_shape} and the tensor's shape {self.shape} "
                     "are not broadcastable"
                 ) from None
+        if (
+            self.data.dtype.kind in "biu"
+        ):  # the result keeps self's dtype, as in PyTorch: 0.5 fills an int tensor with 0
+            value = Tensor._wrap(
+                np.asarray(value.data if isinstance(value, Tensor) else value).astype(self.data.dtype)
+            )
         return elementwise.where(mask, value, self)
 
     def where(self: Tensor, condition: Tensor, y: Any) -> Tensor:
