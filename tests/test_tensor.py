@@ -1272,6 +1272,51 @@ def test_python_protocols_behave_as_pytorchs():
     assert (x == None) is False and (x != None) is True  # noqa: E711  (so `if x == None:` works)
 
 
+def test_shape_methods_take_pytorchs_keyword_forms():
+    x = tg.tensor(np.arange(6.0).reshape(2, 3))
+    pairs = [
+        (x.reshape(shape=(3, 2)), x.reshape(3, 2)),
+        (tg.reshape(x, shape=(3, 2)), x.reshape(3, 2)),
+        (x.view(size=(3, 2)), x.view(3, 2)),
+        (x.permute(dims=(1, 0)), x.permute(1, 0)),
+        (tg.permute(x, dims=(1, 0)), x.permute(1, 0)),
+        (x.flip(dims=(0,)), x.flip(0)),
+        (x[:1].expand(size=(2, 3)), x[:1].expand(2, 3)),
+        (x.repeat(repeats=(2, 1)), x.repeat(2, 1)),
+        (x.tile(dims=(2, 1)), x.tile(2, 1)),
+        (x.where(x > 2, other=0.0), x.where(x > 2, 0.0)),
+    ]
+    for by_keyword, by_position in pairs:
+        assert by_keyword.shape == by_position.shape and by_keyword.tolist() == by_position.tolist()
+    with pytest.raises(TypeError, match="multiple values for argument 'shape'"):
+        x.reshape(3, 2, shape=(3, 2))
+
+
+def test_softmax_methods_take_a_dtype_to_compute_in():
+    x = tg.tensor([[1.0, 2.0, 3.0]], requires_grad=True)  # float32
+    for probs, direct in (
+        (x.softmax(1, dtype=tg.float64), tg.softmax(x.double(), 1)),
+        (tg.log_softmax(x, 1, tg.float64), x.double().log_softmax(1)),
+    ):
+        assert probs.dtype == np.float64 and probs.tolist() == direct.tolist()
+    x.softmax(1, dtype=tg.float64)[0, 0].backward()
+    assert x.grad.dtype == np.float32
+
+
+def test_view_with_a_dtype_reads_the_same_bytes_as_that_dtype():
+    x = tg.tensor([[1.0, -2.0, 0.5]])  # float32
+    bits = x.view(tg.int32)
+    assert bits.shape == (1, 3) and bits.dtype == np.int32
+    assert bits.tolist() == [[int(np.float32(v).view(np.int32)) for v in (1.0, -2.0, 0.5)]]
+    assert x.view(np.int16).shape == (1, 6) and x.double().view(tg.int32).shape == (1, 6)
+    bits.zero_()  # the same memory, so the same version counter
+    assert x.tolist() == [[0.0, 0.0, 0.0]] and x._version == 1
+    with pytest.raises(RuntimeError, match="cannot view float32 as int64"):
+        x.view(tg.int64)  # 12 bytes in the last dim: not a whole number of int64s
+    y = tg.tensor([1.0, 2.0], requires_grad=True)
+    assert not y.view(tg.int32).requires_grad and y.view(tg.float32).requires_grad
+
+
 def test_flip_and_repeat_give_new_tensors_not_views():
     x = tg.arange(3.0)
     y = x.flip(0)

@@ -251,11 +251,15 @@ class ReductionMethods:
     ) -> Tensor:
         return softmax.logsumexp(self, _dim(dim, axis, "logsumexp"), _keep(keepdim, keepdims, "logsumexp"))
 
-    def softmax(self: Tensor, dim: int | None = None, *, axis: int | None = None) -> Tensor:
-        return softmax.softmax(self, _dim(dim, axis, "softmax", required=True))
+    def softmax(self: Tensor, dim: int | None = None, dtype: Any = None, *, axis: Any = None) -> Tensor:
+        """exp(x_i) / sum_j exp(x_j) along dim (self cast to `dtype` first, if given)."""
+        x = self if dtype is None else self.to(dtype)
+        return softmax.softmax(x, _dim(dim, axis, "softmax", required=True))
 
-    def log_softmax(self: Tensor, dim: int | None = None, *, axis: int | None = None) -> Tensor:
-        return softmax.log_softmax(self, _dim(dim, axis, "log_softmax", required=True))
+    def log_softmax(self: Tensor, dim: int | None = None, dtype: Any = None, *, axis: Any = None) -> Tensor:
+        """x_i - log sum_j exp(x_j) along dim (self cast to `dtype` first, if given)."""
+        x = self if dtype is None else self.to(dtype)
+        return softmax.log_softmax(x, _dim(dim, axis, "log_softmax", required=True))
 
     def all(
         self: Tensor,

@@ -52,9 +52,9 @@ class SelectionMethods:
             )
         return elementwise.where(mask, value, self)
 
-    def where(self: Tensor, condition: Tensor, y: Any) -> Tensor:
-        """self where condition is True, else y: tg.where(condition, self, y)."""
-        return elementwise.where(condition, self, y)
+    def where(self: Tensor, condition: Tensor, other: Any) -> Tensor:
+        """self where condition is True, else other: tg.where(condition, self, other)."""
+        return elementwise.where(condition, self, other)
 
     def gather(self: Tensor, dim: int, index: Tensor) -> Tensor:
         return selection.gather(self, dim, index)

@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 if TYPE_CHECKING:
     from ..ops import (
         broadcast,
@@ -37,12 +39,15 @@ class ShapeMethods:
 
     __slots__ = ()  # (a Tensor's fields are its own slots)
 
-    def reshape(self: Tensor, *shape: Any) -> Tensor:
-        return movement.reshape(self, shape)
+    def reshape(self: Tensor, *sizes: Any, shape: Sequence[int] | None = None) -> Tensor:
+        return movement.reshape(self, _given(sizes, shape, "shape", "reshape"))
 
-    def view(self: Tensor, *shape: Any) -> Tensor:
-        """Same as reshape (NumPy decides whether memory is shared)."""
-        return movement.reshape(self, shape)
+    def view(self: Tensor, *sizes: Any, size: Sequence[int] | None = None) -> Tensor:
+        """Same as reshape (NumPy decides whether memory is shared); or, given a dtype, the same
+        bytes read as that dtype, as in PyTorch (``x.view(tg.int32)``: no gradient flows through)."""
+        if len(sizes) == 1 and isinstance(sizes[0], (np.dtype, type)):  # tg.int32, or np.int32
+            return _reinterpreted(self, np.dtype(sizes[0]))
+        return movement.reshape(self, _given(sizes, size, "size", "view"))
 
     def flatten(self: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         return movement.flatten(self, start_dim, end_dim)
@@ -56,11 +61,11 @@ class ShapeMethods:
     def transpose(self: Tensor, dim0: int, dim1: int) -> Tensor:
         return movement.transpose(self, dim0, dim1)
 
-    def permute(self: Tensor, *dims: Any) -> Tensor:
-        return movement.permute(self, dims)
+    def permute(self: Tensor, *order: Any, dims: Sequence[int] | None = None) -> Tensor:
+        return movement.permute(self, _given(order, dims, "dims", "permute"))
 
-    def expand(self: Tensor, *sizes: Any) -> Tensor:
-        return movement.expand(self, sizes)
+    def expand(self: Tensor, *sizes: Any, size: Sequence[int] | None = None) -> Tensor:
+        return movement.expand(self, _given(sizes, size, "size", "expand"))
 
     def broadcast_to(self: Tensor, shape: Sequence[int]) -> Tensor:
         return movement.expand(self, (tuple(shape),))
@@ -87,11 +92,11 @@ class ShapeMethods:
         """The elements as a vector, in row-major order (a view where NumPy can make one)."""
         return self.reshape(-1)
 
-    def repeat(self: Tensor, *sizes: Any) -> Tensor:
-        return movement.repeat(self, sizes)
+    def repeat(self: Tensor, *sizes: Any, repeats: Sequence[int] | None = None) -> Tensor:
+        return movement.repeat(self, _given(sizes, repeats, "repeats", "repeat"))
 
-    def tile(self: Tensor, *dims: Any) -> Tensor:
-        return movement.tile(self, dims)
+    def tile(self: Tensor, *times: Any, dims: Sequence[int] | None = None) -> Tensor:
+        return movement.tile(self, _given(times, dims, "dims", "tile"))
 
     def split(self: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
         return joining.split(self, split_size_or_sections, dim)
@@ -139,9 +144,10 @@ class ShapeMethods:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
         return self.T
 
-    def flip(self: Tensor, *dims: Any) -> Tensor:
+    def flip(self: Tensor, *axes: Any, dims: Sequence[int] | None = None) -> Tensor:
         """The elements in reverse order along each of `dims`: a copy, as in PyTorch (not NumPy's view)."""
-        given = dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
+        given = _given(axes, dims, "dims", "flip")
+        given = given[0] if len(given) == 1 and isinstance(given[0], (tuple, list)) else given
         axes = reduce.normalize_dims(tuple(given), self.ndim)
         backwards = tuple(slice(None, None, -1) if d in axes else slice(None) for d in range(self.ndim))
         # (straight to Index: x[::-1], a negative step, is refused to users, as in PyTorch)
@@ -220,5 +226,31 @@ def finish_imports() -> None:
     global scatter_views
     from ..ops import scatter_views
 
-    global broadcast, joining, movement, rearranging, reduce, selection, shape_helpers, windows
+    global broadcast, joining, movement, rearranging, reduce, selection, shape_helpers, windows, Tensor
     from ..ops import broadcast, joining, movement, rearranging, reduce, selection, shape_helpers, windows
+    from ..tensor import Tensor
+
+
+def _given(positional: tuple, keyword: Any, name: str, op: str) -> tuple:
+    """Sizes or dims given one by one, as one sequence, or by PyTorch's keyword (``permute(dims=(1, 0))``)."""
+    if keyword is None:
+        return positional
+    if positional:
+        raise TypeError(f"{op}() got multiple values for argument '{name}'")
+    return (keyword,)
+
+
+def _reinterpreted(x: Tensor, dtype: np.dtype) -> Tensor:
+    """x's bytes read as `dtype`: a view of x's memory, off the graph unless the dtype is x's own.
+
+    A dtype of another size changes the size of the last dim, which must be contiguous.
+    """
+    if dtype == x.dtype:
+        return movement.reshape(x, (x.shape,))
+    try:
+        data = x.data.view(dtype)
+    except ValueError as error:
+        raise RuntimeError(f"view: cannot view {x.dtype} as {dtype} (shape {x.shape}): {error}") from None
+    out = Tensor._wrap(data)
+    out._share_memory_of(x)
+    return out
