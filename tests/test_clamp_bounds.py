@@ -66,6 +66,16 @@ def test_in_place_clamp_keeps_self_dtype_or_refuses():
     np.testing.assert_array_equal(ints.data, [1, 2])
 
 
+def test_in_place_clamp_of_a_constant_hands_a_tensor_bound_its_gradient():
+    for bound in ("min", "max"):
+        b = tg.tensor([1.0, 0.1, -1.0], requires_grad=True)
+        x = tg.tensor([0.1, 0.2, 0.3])  # needs no gradient itself: the bound makes the op recorded
+        x.clamp_(**{bound: b}).sum().backward()
+        wins = [1.0, 0.0, 0.0] if bound == "min" else [0.0, 1.0, 1.0]  # where the bound is the result
+        np.testing.assert_array_equal(b.grad.data, wins)
+        assert x.requires_grad and not x.is_leaf
+
+
 def test_nan_in_x_or_a_bound_gives_nan_and_bad_shapes_name_both():
     y = tg.tensor([1.0, float("nan")]).clamp(tg.tensor([float("nan"), 0.0]), tg.tensor(5.0))
     assert np.isnan(y.data).all()

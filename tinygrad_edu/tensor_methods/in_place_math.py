@@ -92,8 +92,9 @@ class InPlaceMathMethods:
     def addbmm_(self: Tensor, batch1: Tensor, batch2: Tensor, *, beta: float = 1, alpha: float = 1) -> Tensor:
         return self._inplace(lambda t, b: t.addbmm(*b, beta=beta, alpha=alpha), (batch1, batch2))
 
-    def clamp_(self: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
-        return self._inplace(lambda t, _: t.clamp(min, max), None)
+    def clamp_(self: Tensor, min: Any = None, max: Any = None) -> Tensor:
+        # (the bounds go as the operands: a tensor bound that needs a gradient makes the op recorded)
+        return self._inplace(lambda t, bounds: t.clamp(*bounds), (min, max))
 
     clip_ = clamp_
 
