@@ -304,6 +304,9 @@ def test_fmod_has_the_sign_of_the_dividend_and_its_gradient_is_pytorchs():
     np.testing.assert_array_equal(gb, [2.0, 2.0, -2.0, -2.0, 0.0])  # -trunc(a / b)
     with pytest.raises(RuntimeError, match="fmod: integer division by zero"):
         tg.tensor([1, 2]).fmod(tg.tensor([1, 0]))
+    empty = tg.tensor([], dtype=tg.int64)  # nothing is divided, so no error, as in PyTorch
+    for divided in (empty.fmod(0), empty % 0, empty // 0, tg.div(empty, 0, rounding_mode="trunc")):
+        assert divided.shape == (0,) and divided.dtype == np.int64
 
 
 def test_copysign_signbit_and_heaviside_read_the_sign_bit():

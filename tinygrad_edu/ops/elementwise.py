@@ -128,7 +128,7 @@ def check_divisor(a: np.ndarray, b: np.ndarray, op: str) -> None:
         raise NotImplementedError(
             f"{op} is not implemented for two bool tensors, as in PyTorch; convert one with .long() first"
         )
-    if a.dtype.kind != "f" and b.dtype.kind != "f" and not b.all():
+    if a.dtype.kind != "f" and b.dtype.kind != "f" and a.size and not b.all():  # (nothing divided: no error)
         raise RuntimeError(
             f"{op}: integer division by zero (the divisor has a 0; float tensors give inf or nan there)"
         )
