@@ -1352,6 +1352,10 @@ def test_powers_of_masks_follow_pytorch():
     assert (mask**True).tolist() == [True, False] and (mask**False).tolist() == [True, True]
     assert (mask**True).dtype == np.bool_  # a mask to a bool power stays a mask
     assert (mask**2).dtype == np.int64 and (2**mask).tolist() == [2, 1]
+    negative = mask ** tg.tensor([-2, -1])  # in integers: 1^-2 = 1, and 0^-1 rounds to 0, as in PyTorch
+    assert negative.dtype == np.int64 and negative.tolist() == [1, 0]
+    with pytest.raises(RuntimeError, match="can't be cast"):
+        mask.clone().pow_(tg.tensor([-2, -1]))
     for power in (lambda: mask**mask, lambda: True**mask, lambda: tg.pow(mask, mask)):
         with pytest.raises(NotImplementedError, match="not implemented for 'Bool'"):
             power()

@@ -236,7 +236,7 @@ class Pow(Function):
         if x.dtype == np.bool_ and p.dtype == np.bool_:  # (NumPy would answer in int8)
             raise NotImplementedError("\"pow\" not implemented for 'Bool'")
         ctx.save_for_backward(x, p)
-        if x.dtype.kind in "iu" and p.dtype.kind in "iu":
+        if x.dtype.kind in "biu" and p.dtype.kind in "iu":  # (a mask to integer powers counts in integers)
             return _integer_power(x, p)
         return np.power(x, p)
 
@@ -253,7 +253,7 @@ def _integer_power(x: np.ndarray, p: np.ndarray) -> np.ndarray:
     """x^p for integers, as PyTorch: in x's dtype for a number p (wrapping round on overflow),
     and for p < 0 the quotient 1 / x^|p| rounded toward 0: 1 for x = 1, +-1 for x = -1, else 0
     (NumPy refuses negative integer powers)."""
-    dtype = x.dtype if p.ndim == 0 else np.result_type(x, p)
+    dtype = x.dtype if p.ndim == 0 and x.dtype != np.bool_ else np.result_type(x, p)
     negative = p < 0
     if not negative.any():
         return np.power(x, p).astype(dtype, copy=False)
