@@ -1066,6 +1066,18 @@ BAD_TENSOR_CALLS = [
     (lambda x, lib: x.new_full((-1,), 1.0), RuntimeError, r"full\(\): size must be non-negative"),
     (lambda x, lib: x.new_empty(2.5), TypeError, r"new_empty\(\): size must be an int, got float"),
     (lambda x, lib: x[0].detach_(), RuntimeError, r"Can't detach views in-place.*Use detach\(\) instead"),
+    # a 0-d tensor has no dim to cut
+    (lambda x, lib: x[0, 0].narrow(0, 0, 1), RuntimeError, r"narrow\(\) cannot be applied to a 0-dim tensor"),
+    (lambda x, lib: x[0, 0].split(1), RuntimeError, r"split expects at least a 1-dimensional tensor"),
+    (lambda x, lib: x[0, 0].chunk(1), RuntimeError, r"chunk expects at least a 1-dimensional tensor"),
+    (lambda x, lib: x[0, 0].select(0, 0), IndexError, r"select\(\) cannot be applied to a 0-dim tensor"),
+    (
+        lambda x, lib: x[0, 0].index_select(0, lib.tensor([0, 0])),
+        RuntimeError,
+        r"index_select\(\): Index to scalar can have only 1 value, got 2",
+    ),
+    (lambda x, lib: lib.tensor([1, 2]).softmax(0), NotImplementedError, r"softmax"),
+    (lambda x, lib: lib.tensor([1, 2]).log_softmax(0), NotImplementedError, r"log_softmax"),
     (lambda x, lib: x.T.detach_(), RuntimeError, r"Can't detach views in-place"),
     (lambda x, lib: x[0].fill_diagonal_(1.0), RuntimeError, r"fill_diagonal_: dimensions must larger than 1"),
     (
@@ -1370,3 +1382,13 @@ def test_indexing_with_an_empty_list_selects_nothing():
     y = tg.ones(3, 2)
     y[[]] = 5.0
     assert y.sum().item() == 6.0
+
+
+def test_index_select_of_a_0_d_tensor_takes_its_one_element():
+    x = tg.tensor(3.0, dtype=tg.float64, requires_grad=True)
+    for index in (tg.tensor([0]), tg.tensor(0)):
+        picked = x.index_select(0, index)
+        assert picked.shape == () and picked.item() == 3.0
+    assert gradcheck(lambda t: t.index_select(0, tg.tensor([0])) * t, (x,))
+    with pytest.raises(IndexError, match="out of"):
+        x.index_select(0, tg.tensor([1]))

@@ -146,6 +146,8 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 
 def split(x: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
     """Cut x along `dim` into pieces of one size (the last may be smaller) or of the sizes listed."""
+    if x.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = normalize_dim(dim, x.ndim)
     n = x.shape[d]
     if _is_int(split_size_or_sections):
@@ -188,6 +190,8 @@ def chunk(x: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
         raise TypeError(f"chunk(): argument 'chunks' must be an int, got {type(chunks).__name__} {chunks!r}")
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    if x.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     n = x.shape[normalize_dim(dim, x.ndim)]
     return split(x, [0] * chunks if n == 0 else -(-n // chunks), dim)
 

@@ -192,9 +192,9 @@ def _count(x: Tensor, dims: tuple[int, ...]) -> int:
     return int(np.prod([x.shape[d] for d in dims]))
 
 
-def _check_float(x: Tensor, op: str) -> None:
+def _check_float(x: Tensor, op: str, error: type[Exception] = RuntimeError) -> None:
     if x.data.dtype.kind != "f":
-        raise RuntimeError(f"{op}(): expected a floating point tensor, got dtype {x.dtype}")
+        raise error(f"{op}(): expected a floating point tensor, got dtype {x.dtype}")
 
 
 def mean(

@@ -249,6 +249,8 @@ def diagonal_mask(shape: tuple[int, ...], wrap: bool) -> np.ndarray:
 
 def select(x: Tensor, dim: int, index: int) -> Tensor:
     """The slice at `index` along `dim`, without that dim (x.select(0, i) is x[i])."""
+    if x.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor")
     d = normalize_dim(dim, x.ndim)
     if not -x.shape[d] <= index < x.shape[d]:
         raise IndexError(
@@ -259,6 +261,8 @@ def select(x: Tensor, dim: int, index: int) -> Tensor:
 
 def narrow(x: Tensor, dim: int, start: int, length: int) -> Tensor:
     """The `length` elements from `start` along `dim` (a view)."""
+    if x.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor")
     d = normalize_dim(dim, x.ndim)
     if length < 0:
         raise RuntimeError(f"narrow(): length must be non-negative, got {length}")
@@ -278,6 +282,13 @@ def index_select(x: Tensor, dim: int, index: Tensor) -> Tensor:
         raise IndexError(f"index_select(): Index is supposed to be a vector, got shape {idx.shape}")
     if idx.dtype not in (np.int32, np.int64):  # as PyTorch, which refuses int16 and uint8 too
         raise RuntimeError(f"index_select(): Expected dtype int32 or int64 for index, got {idx.dtype}")
+    if x.ndim == 0:  # a scalar counts as one element along dim 0, as in PyTorch
+        if idx.size != 1:
+            raise RuntimeError(
+                f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)"
+            )
+        _check_in_range(idx, 1, d, "index_select", IndexError)
+        return x[()]
     _check_in_range(idx, x.shape[d], d, "index_select", IndexError)
     return x[_at(d, idx.reshape(-1))]
 

@@ -54,7 +54,7 @@ def logsumexp(x: Tensor, dim: int | tuple | None = None, keepdim: bool = False) 
 
 def softmax(x: Tensor, dim: int) -> Tensor:
     """exp(x) / sum(exp(x)) along dim, stable for large |x|."""
-    _check_float(x, "softmax")
+    _check_float(x, "softmax", NotImplementedError)  # (PyTorch's error type here)
     dims = _softmax_dims(x, dim)
     e = (x - Tensor._wrap(x.data.max(axis=dims, keepdims=True, initial=-np.inf))).exp()
     return e / sum(e, dims, keepdim=True)
@@ -109,7 +109,7 @@ class LogSoftmaxGrad(Function):
 
 def log_softmax(x: Tensor, dim: int) -> Tensor:
     """x - logsumexp(x) along dim, stable for logits of any magnitude."""
-    _check_float(x, "log_softmax")
+    _check_float(x, "log_softmax", NotImplementedError)
     return LogSoftmax._apply1(x, _softmax_dims(x, dim))
 
 
