@@ -390,7 +390,7 @@ def test_a_step_that_cannot_update_every_parameter_updates_none(name, corrupt):
     opt = cls([a, b], **cases[-1])
     a.grad, b.grad = tg.full((3,), 0.5), tg.full((2,), 0.5)
     opt.step()  # so that every optimizer has state to keep
-    params, state = [a.data.copy(), b.data.copy()], opt.state_dict()
+    params, state = [a.data.copy(), b.data.copy()], copy.deepcopy(opt.state_dict())
     if corrupt == "grad":
         b.grad.data = np.ones(5, np.float32)  # behind the grad setter, which would refuse it
     elif corrupt == "param":
@@ -765,11 +765,13 @@ def test_state_dict_layout():
     assert set(s0) == {"step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"}
     assert s0["step"] == 2 and isinstance(s0["step"], int)
     assert isinstance(s0["exp_avg"], np.ndarray) and s0["exp_avg"].shape == (3, 4)
-    # A snapshot: later steps change neither the arrays nor the groups.
-    kept = s0["exp_avg"].copy()
+    # As in PyTorch, the state is the optimizer's own (later steps change it; a deepcopy
+    # is a snapshot), and each group's hyperparameters are copied into a dict of their own
+    snapshot = copy.deepcopy(sd)
     opt.step()
     opt.param_groups[0]["lr"] = 9.0
-    np.testing.assert_array_equal(s0["exp_avg"], kept)
+    assert s0 is opt.state[a] and s0["step"] == 3 and snapshot["state"][0]["step"] == 2
+    assert not np.array_equal(s0["exp_avg"], snapshot["state"][0]["exp_avg"])
     assert sd["param_groups"][0]["lr"] == 1e-3
 
 
@@ -801,7 +803,7 @@ def test_load_state_dict_errors_change_nothing():
     opt = optim.SGD([a, b], lr=0.1, momentum=0.9)
     a.grad, b.grad = tg.Tensor(np.ones(2)), tg.Tensor(np.ones(3))
     opt.step()
-    before = opt.state_dict()
+    before = copy.deepcopy(opt.state_dict())
     two_groups = optim.SGD([{"params": [a]}, {"params": [b]}], lr=0.2).state_dict()
     with pytest.raises(ValueError, match="different number of parameter groups"):
         opt.load_state_dict(two_groups)

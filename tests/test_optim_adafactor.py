@@ -218,7 +218,7 @@ def test_state_dict_round_trip_continues_identically():
 
 def test_load_state_dict_checks_the_factor_shapes_and_changes_nothing_on_error():
     _, opt, _ = run_library({}, steps=2)
-    saved = opt.state_dict()
+    saved = copy.deepcopy(opt.state_dict())  # (changed below: the optimizer's own state must not be)
     saved["state"][1]["col_var"] = np.zeros((4, 1))
     fresh = Adafactor([tg.Tensor(x.copy(), requires_grad=True) for x in X0], lr=0.3)
     with pytest.raises(ValueError, match=r"'col_var' of shape \(4, 1\) for a parameter of shape \(3, 4\)"):
@@ -227,7 +227,7 @@ def test_load_state_dict_checks_the_factor_shapes_and_changes_nothing_on_error()
     saved["state"][1] = {"step": 2, "variance": np.zeros((3, 4))}  # a vector's state for a matrix
     with pytest.raises(ValueError, match=r"no 'row_var' for a parameter of shape \(3, 4\)"):
         fresh.load_state_dict(saved)
-    saved["state"][1] = opt.state_dict()["state"][1]
+    saved["state"][1] = copy.deepcopy(opt.state_dict()["state"][1])
     saved["state"][0]["row_var"] = np.zeros((5, 1))  # and a factor for a vector
     with pytest.raises(ValueError, match=r"a 'row_var' for a parameter of shape \(5,\)"):
         fresh.load_state_dict(saved)

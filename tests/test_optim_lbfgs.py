@@ -309,7 +309,7 @@ def test_state_dict_round_trip_continues_identically(line_search_fn):
     for _ in range(2):
         resumed.step(numpy_closure(y, rosenbrock))
     np.testing.assert_array_equal(y.data, full[-1])
-    # the saved dict is a snapshot: later steps did not change it
+    # loading copied the arrays: the resumed optimizer's steps did not change the dict
     assert saved["state"][0]["n_iter"] == opt.state_dict()["state"][0]["n_iter"]
 
 

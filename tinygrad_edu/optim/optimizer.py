@@ -282,14 +282,14 @@ class Optimizer:
             {"state": {0: {"step": 3, "exp_avg": array(...), ...}, 1: {...}},
              "param_groups": [{"lr": 0.001, ..., "params": [0, 1]}, ...]}
 
-        Parameters are numbered by position over all groups. Unlike PyTorch,
-        the arrays are copies, so the result is a snapshot that later steps
-        do not change.
+        Parameters are numbered by position over all groups. As in PyTorch,
+        each parameter's state is the optimizer's own dict, whose arrays
+        later steps change in place: take a snapshot with `copy.deepcopy`.
         """
         index: dict[int, int] = {}
         groups = []
         for group in self.param_groups:
-            packed = {k: copy.deepcopy(v) for k, v in group.items() if k != "params"}
+            packed = {k: v for k, v in group.items() if k != "params"}
             for p in group["params"]:
                 index.setdefault(id(p), len(index))
             packed["params"] = [index[id(p)] for p in group["params"]]
@@ -297,7 +297,7 @@ class Optimizer:
         state = {}
         for key, value in self.state.items():
             key = index[id(key)] if isinstance(key, Tensor) else key
-            state[key] = {k: _copy_value(v) for k, v in value.items()}
+            state[key] = value
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
@@ -354,10 +354,6 @@ class Optimizer:
             for i, group in enumerate(self.param_groups)
         ]
         return f"{type(self).__name__} (\n" + "\n".join(groups) + ")"
-
-
-def _copy_value(value: Any) -> Any:
-    return value.copy() if isinstance(value, np.ndarray) else copy.deepcopy(value)
 
 
 def _load_value(key: str, value: Any, p: Tensor) -> Any:
