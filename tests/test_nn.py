@@ -267,6 +267,21 @@ def test_load_state_dict_non_strict_reports_keys():
     assert result.missing_keys == ["0.bias"] and result.unexpected_keys == ["extra"]
 
 
+def test_a_checkpoint_without_num_batches_tracked_loads_and_keeps_the_count():
+    # (PyTorch's checkpoints before 0.4.1 had no count; PyTorch loads them the same way)
+    model = nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3))
+    model(tg.randn(4, 2))
+    model(tg.randn(4, 2))
+    sd = {k: v.copy() for k, v in model.state_dict().items() if k != "1.num_batches_tracked"}
+    sd["1.running_mean"][...] = 5.0
+    result = model.load_state_dict(sd)  # strict
+    assert result.missing_keys == [] and result.unexpected_keys == []
+    assert int(model[1].num_batches_tracked.item()) == 2 and model[1].running_mean.tolist() == [5.0] * 3
+    del sd["1.running_var"]  # any other missing key still counts
+    with pytest.raises(RuntimeError, match='Missing key.*"1.running_var"'):
+        model.load_state_dict(sd)
+
+
 # ---------------------------------------------------------------- repr, modes, apply
 
 

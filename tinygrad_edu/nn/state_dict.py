@@ -88,7 +88,9 @@ def load_into(
         raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict).__name__}.")
     entries = _state_entries(module)
     own = OrderedDict((key, entry[2]) for key, entry in entries.items())
-    missing = [key for key in own if key not in state_dict]
+    # a checkpoint without a norm layer's num_batches_tracked (PyTorch's before 0.4.1 had none)
+    # loads, and the layer keeps its own count, as in PyTorch
+    missing = [key for key in own if key not in state_dict and entries[key][1] != "num_batches_tracked"]
     unexpected = [key for key in state_dict if key not in own]
     values, errors = {}, []
     for key, tensor in own.items():
