@@ -249,6 +249,21 @@ def test_backward_steps_accumulates_shared_inputs():
         viz.backward_steps(x)
 
 
+def test_the_replay_changes_no_grad_and_keeps_the_users_hooks():
+    x = tg.tensor([1.0, 2.0], dtype=tg.float64, requires_grad=True)
+    h = x * 2.0
+    h.retain_grad()
+    h.register_hook(lambda g: g * 10.0)  # a hook that changes the gradient still does, in the replay
+    loss = (h * 3.0).sum()
+    steps = viz.backward_steps(loss)
+    viz.draw_backward(loss)
+    assert h.grad is None and x.grad is None
+    np.testing.assert_array_equal(steps[-1].edges[0].grad, [60.0, 60.0])
+    loss.backward()  # the real backward after the replays: .grad as if they never ran
+    np.testing.assert_array_equal(h.grad.data, [30.0, 30.0])
+    np.testing.assert_array_equal(x.grad.data, [60.0, 60.0])
+
+
 def test_backward_table_and_drawing():
     *_, loss = _neuron()
     table = viz.format_backward_table(viz.backward_steps(loss))

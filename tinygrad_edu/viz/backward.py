@@ -76,7 +76,8 @@ def backward_steps(loss: Tensor, grad: Tensor | None = None) -> list[BackwardSte
         if loss.data.size != 1:
             raise RuntimeError(f"pass `grad=` for a non-scalar output of shape {loss.shape}")
         grad = Tensor._wrap(np.ones_like(loss.data))
-    outputs = producer_outputs(topological_order([loss.grad_fn]))
+    nodes = topological_order([loss.grad_fn])
+    outputs = producer_outputs(nodes)
     outputs[loss.grad_fn] = loss
     steps: list[BackwardStep] = []
 
@@ -87,6 +88,10 @@ def backward_steps(loss: Tensor, grad: Tensor | None = None) -> list[BackwardSte
             step.edges.append(GradEdge(i, parent, x if isinstance(x, Tensor) else None, np.array(gi.data)))
         steps.append(step)
 
+    # retain_grad's hook (always a node's last) would write .grad: the replay runs without it
+    hooks = {node: node._pre_hooks for node in nodes if isinstance(node, Node) and node._last_hook_keeps_grad}
+    for node, node_hooks in hooks.items():
+        node._pre_hooks = node_hooks[:-1]
     try:
         engine._run([(loss, grad)], retain_graph=True, create_graph=False, capture=[], observer=record)
     except RuntimeError as error:
@@ -96,6 +101,9 @@ def backward_steps(loss: Tensor, grad: Tensor | None = None) -> list[BackwardSte
             f"{error} To picture the backward pass, call backward_steps/draw_backward before "
             "loss.backward(), or call loss.backward(retain_graph=True)."
         ) from None
+    finally:
+        for node, node_hooks in hooks.items():
+            node._pre_hooks = node_hooks
     return steps
 
 
