@@ -61,6 +61,31 @@ def test_gradgradcheck_takes_one_grad_output_per_differentiable_output() -> None
         gradgradcheck(lambda a: (a**3).sum(), [x], [v, v])
 
 
+class CubeCutOffFromItsGradient(Function):
+    """x^3 whose backward detaches the upstream gradient: right first derivatives, wrong second."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x**3
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad.detach() * 3.0 * x * x
+
+
+def test_a_gradgradcheck_failure_names_the_users_input_and_the_upstream_gradient() -> None:
+    x = _x()
+    assert gradcheck(CubeCutOffFromItsGradient.apply, [x])
+    message = (
+        r"^Second-derivative mismatch: the gradient for input 0, differentiated with respect to "
+        r"grad_outputs\[0\] \(an upstream gradient v\) of shape \(2,\): .*analytic 0\.0 vs numeric 3\.0"
+    )
+    with pytest.raises(GradcheckError, match=message):
+        gradgradcheck(CubeCutOffFromItsGradient.apply, [x])
+
+
 def test_gradgradcheck_does_not_pass_when_nothing_is_differentiable() -> None:
     x = _x()
     with tg.no_grad(), pytest.raises(ValueError, match="none of the function's outputs requires grad"):

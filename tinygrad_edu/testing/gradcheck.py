@@ -147,7 +147,7 @@ def _restore(saved: list) -> None:
 
 
 def _mismatch(
-    analytic: np.ndarray, numeric: np.ndarray, bad: np.ndarray, o: int, out: Tensor, k: int, x: Tensor
+    analytic: np.ndarray, numeric: np.ndarray, bad: np.ndarray, out: Tensor, x: Tensor, names: tuple[str, str]
 ) -> GradcheckError:
     """The error for the first differing entry: where it is, both values and their difference."""
     i, j = np.argwhere(bad)[0]
@@ -158,10 +158,10 @@ def _mismatch(
     off_graph = (
         ""
         if out.requires_grad
-        else f"; output {o} does not require grad (it is off the graph), so its analytic derivative is 0"
+        else f"; {names[1]} does not require grad (it is off the graph), so its analytic derivative is 0"
     )
     return GradcheckError(
-        f"Jacobian mismatch for output {o} with respect to input {k}{name} of shape "
+        f"{names[0]}{name} of shape "
         f"{x.shape}: at input element {at_x} and output element {at_y}, "
         f"analytic {a!r} vs numeric {n!r} (difference {a - n!r}; "
         f"{int(bad.sum())} of {bad.size} entries differ{off_graph})"
@@ -232,8 +232,16 @@ def _gradcheck(
     rtol: float,
     raise_exception: bool,
     every_output: bool,
+    names: Callable[[int, int], tuple[str, str]] = lambda o, k: (
+        f"Jacobian mismatch for output {o} with respect to input {k}",
+        f"output {o}",
+    ),
 ) -> bool:
-    """gradcheck; `every_output`: check each floating output, on the graph or not."""
+    """gradcheck; `every_output`: check each floating output, on the graph or not.
+
+    `names(o, k)` gives the error message's opening words for output o and
+    input k (the input's name and shape follow them), and what output o is.
+    """
     inputs = _checked_inputs(inputs)
     for k, x in enumerate(inputs):
         if isinstance(x, Tensor) and x.requires_grad and x.dtype != np.float64:
@@ -263,7 +271,7 @@ def _gradcheck(
                 if bad.any():
                     if not raise_exception:
                         return False
-                    raise _mismatch(analytic, numeric[k][o], bad, o, outputs[o], k, inputs[k])
+                    raise _mismatch(analytic, numeric[k][o], bad, outputs[o], inputs[k], names(o, k))
         return True
     finally:
         _restore(saved)
@@ -334,8 +342,21 @@ def gradgradcheck(
         # An unused input has a zero derivative, whose own derivative is zero too.
         return tuple(g if g is not None else (xs[k] * 0.0) for g, k in zip(grads, differentiable))
 
+    def names(o: int, k: int) -> tuple[str, str]:
+        # what is checked is (inputs, v) -> first derivatives: named as the user knows them
+        gradient = f"the gradient for input {differentiable[o]}"
+        wrt = f"input {k}" if k < n else f"grad_outputs[{k - n}] (an upstream gradient v)"
+        return f"Second-derivative mismatch: {gradient}, differentiated with respect to {wrt}", gradient
+
     # every_output: a first derivative that backward cut off the graph has a wrong
     # (zero) second derivative, which must not pass because another one is fine
     return _gradcheck(
-        first_derivatives, inputs + grad_outputs, eps, atol, rtol, raise_exception, every_output=True
+        first_derivatives,
+        inputs + grad_outputs,
+        eps,
+        atol,
+        rtol,
+        raise_exception,
+        every_output=True,
+        names=names,
     )
