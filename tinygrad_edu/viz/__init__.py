@@ -21,7 +21,7 @@ for the result of an op; see `labels`. Values print as tensors print, on
 one line.
 
 Every drawing is a `graphviz.Digraph` (a `Drawing`): it shows itself inline
-in Jupyter and saves with `.render(path, format="svg")`. Rendering needs the
+in Jupyter and saves with `render_graph(drawing, "graph.svg")`. Rendering needs the
 Graphviz `dot` program; when it is missing, rendering says how to install it,
 and the DOT text is always available as `.source`.
 

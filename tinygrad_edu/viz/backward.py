@@ -213,22 +213,17 @@ def draw_backward(
         return escape(f"{step}: {_d(name)}{value}") + LABEL_PAD
 
     dot.edge("start", ids[first.node], label=label(0, loss_name, first.grad_output))
-    leaves: set[str] = set()
+    leaves: dict[int, str] = {}  # id of a leaf -> its node's name, numbered as met: the same every run
     for s in steps:
         for e in s.edges:
             if isinstance(e.target, Node):
                 target = ids.get(e.target)
+            elif id(e.target) in leaves:
+                target = leaves[id(e.target)]
             else:
-                target = f"leaf{id(e.target)}"
-                if target not in leaves:
-                    leaves.add(target)
-                    kind = leaf_kind(e.target, e.target)
-                    dot.node(
-                        target,
-                        tensor_label(e.target, names.of_target(e)),
-                        shape="box",
-                        fillcolor=COLORS[kind],
-                    )
+                target = leaves[id(e.target)] = f"leaf{len(leaves)}"
+                color = COLORS[leaf_kind(e.target, e.target)]
+                dot.node(target, tensor_label(e.target, names.of_target(e)), shape="box", fillcolor=color)
             if target is not None:
                 dot.edge(ids[s.node], target, label=label(s.step, names.of_target(e), e.grad))
     return dot

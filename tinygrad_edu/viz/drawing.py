@@ -1,7 +1,7 @@
 """The drawing object every `tg.viz` function returns, and its rendering.
 
 A `Drawing` is a `graphviz.Digraph`: it shows itself inline in Jupyter and
-saves with `.render(path, format="svg")`. Rendering needs the Graphviz `dot`
+saves with `render_graph(drawing, "graph.svg")`. Rendering needs the Graphviz `dot`
 program; when it is missing, rendering says how to install it, and the DOT
 text is always available as `.source`.
 """
@@ -70,6 +70,8 @@ def render_graph(dot: graphviz.Digraph, path: str, format: str | None = None) ->
     without .svg, .png or .pdf gets `format`'s suffix added (svg if not given).
     """
     stem, suffix = os.path.splitext(path)
+    if suffix[1:].lower() in graphviz.FORMATS and suffix.lower() not in (".svg", ".png", ".pdf"):
+        raise ValueError(f"render_graph writes svg, png or pdf, but the path {path!r} asks for {suffix[1:]}")
     if suffix.lower() in (".svg", ".png", ".pdf"):
         if format is not None and format != suffix[1:].lower():
             raise ValueError(f"the path {path!r} asks for {suffix[1:]}, but format={format!r}")
