@@ -17,7 +17,7 @@ The script builds both stacks (same depth, width and default init), does one
 backward and prints and plots the mean |gradient| of each layer's weight
 (vanishing_gradients.png, log scale).
 
-Run:  python examples/activations.py           (about a second)
+Run:  python examples/activations.py           (a few seconds, most of it importing matplotlib)
       python examples/activations.py --smoke
 """
 
