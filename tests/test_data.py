@@ -163,6 +163,16 @@ def test_default_collate_dicts_floats_and_ragged():
         default_collate([(1, 2), (3,)])
 
 
+def test_default_collate_of_python_numbers_infers_the_dtype_as_pytorch():
+    mixed = default_collate([1, 2.5])  # an int first: a float among them makes a float batch
+    assert mixed.dtype == np.float32 and mixed.tolist() == [1.0, 2.5]
+    assert default_collate([True, 2]).dtype == np.int64 and default_collate([True, False]).dtype == np.bool_
+    assert default_collate([1.0, 2]).dtype == np.float64
+    for odd in ([1, "a"], [1.0, None]):
+        with pytest.raises(TypeError):
+            default_collate(odd)
+
+
 def test_subset_of_tensor_dataset_through_loader():
     ds = make_dataset(12)
     subset = Subset(ds, [11, 2, 5, 7])

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from .factories import tensor
 from .tensor import Tensor
 
 
@@ -28,7 +29,14 @@ def default_collate(samples: Sequence[Any]) -> Any:
     strings (and bytes) are returned as they come.
     """
     first = samples[0]
-    if isinstance(first, (Tensor, np.ndarray, np.generic, bool, int, float)):
+    if isinstance(first, (bool, int, float)):
+        # Python numbers: refused if one is not a number, else the dtype torch.tensor infers
+        # (an int among floats makes a float batch, not a truncated one) ...
+        batch = tensor(list(samples))
+        if isinstance(first, float):  # ... but float64 when the first is a float, as in PyTorch
+            batch = tensor(list(samples), dtype=np.float64)
+        return batch
+    if isinstance(first, (Tensor, np.ndarray, np.generic)):
         arrays = [s.data if isinstance(s, Tensor) else np.asarray(s) for s in samples]
         for i, array in enumerate(arrays):
             if array.shape != arrays[0].shape:
@@ -36,10 +44,7 @@ def default_collate(samples: Sequence[Any]) -> Any:
                     f"default_collate: samples must have one shape to stack, got {arrays[0].shape} at "
                     f"entry 0 and {array.shape} at entry {i} (pass a collate_fn that pads them)"
                 )
-        batch = np.stack(arrays)
-        if isinstance(first, int) and not isinstance(first, bool):
-            batch = batch.astype(np.int64)  # NOTE: the platform int may be 32-bit.
-        return Tensor(batch)
+        return Tensor(np.stack(arrays))
     if isinstance(first, (str, bytes)):
         return samples
     if isinstance(first, dict):
