@@ -363,6 +363,8 @@ def test_all_any_and_empty():
     counts = tg.tensor([[1, 0], [2, 3]], dtype=tg.uint8)  # uint8 answers in uint8, as in PyTorch
     assert counts.all().dtype == np.uint8 and counts.all().item() == 0 and counts.any(1).tolist() == [1, 1]
     assert tg.tensor([1, 2], dtype=tg.int8).all().dtype == np.bool_
+    # dim=() reduces nothing here, as in PyTorch 2: each element is tested on its own
+    assert counts.all(dim=()).tolist() == [[1, 0], [1, 1]] and mask.any(dim=()).tolist() == mask.tolist()
     assert tg.empty(2, 3).shape == (2, 3) and tg.empty(size=(4,)).dtype == np.float32
 
 

@@ -330,7 +330,9 @@ def _keep(keepdim: bool, keepdims: bool | None, op: str) -> bool:
 
 
 def _logical(test: Callable, x: Tensor, dim: int | tuple | None, keepdim: bool) -> Tensor:
-    result = np.asarray(test(x.data, axis=reduce.normalize_dims(dim, x.ndim), keepdims=keepdim))
+    # dim=() tests each element on its own, as in PyTorch (where sum(dim=()) still sums all)
+    axes = () if isinstance(dim, (tuple, list)) and not dim else reduce.normalize_dims(dim, x.ndim)
+    result = np.asarray(test(x.data, axis=axes, keepdims=keepdim))
     # a uint8 tensor answers in uint8 (0 or 1), PyTorch's rule from before it had bool
     return Tensor._wrap(result.astype(np.uint8) if x.data.dtype == np.uint8 else result)
 
