@@ -154,6 +154,12 @@ def test_tensors_takes_a_dtype_strategy() -> None:
     assert drawn <= {np.dtype(np.float32), np.dtype(np.float64)} and drawn
 
 
+def test_tensors_refuses_an_integer_dtype_that_requires_grad_when_made() -> None:
+    with pytest.raises(ValueError, match="only floating point tensors can require gradients, not int64"):
+        tensors(dtype=np.int64, requires_grad=True)
+    assert tensors(dtype=np.int64) is not None  # without gradients, integers are fine
+
+
 def test_shape_strategies_reach_the_sides_they_are_given() -> None:
     # the shape's own side 6 (not only 1) is among the broadcastable shapes
     found = find(broadcastable_shapes((2, 6)), lambda s: 6 in s, settings=DETERMINISTIC)

@@ -62,6 +62,8 @@ def tensors(
     if isinstance(dtype, st.SearchStrategy):  # as hypothesis.extra.numpy.arrays takes one
         return dtype.flatmap(lambda d: tensors(shape, d, elements, requires_grad))
     dtype = np.dtype(dtype)
+    if requires_grad and dtype.kind != "f":  # (said here, not once Hypothesis draws the first example)
+        raise ValueError(f"tensors: only floating point tensors can require gradients, not {dtype}")
     shape = shapes() if shape is None else shape
     if elements is None and dtype.kind == "f":
         elements = st.floats(-10, 10, allow_nan=False, allow_infinity=False, width=dtype.itemsize * 8)
