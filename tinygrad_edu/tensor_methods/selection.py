@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from ..tensor import Tensor
 
 
+# (self's kind, the fill's kind) where the fill is of a wider category than self: cast to self's dtype
+_WIDER_FILLS = frozenset({("i", "f"), ("u", "f"), ("b", "f"), ("b", "i"), ("b", "u")})
+
+
 class SelectionMethods:
     """Choosing and writing elements: `x.where(c, y)`, `x.gather(1, i)`, `x.scatter(...)`, ..."""
 
@@ -44,12 +48,11 @@ class SelectionMethods:
                     f"masked_fill: the mask's shape {mask_shape} and the tensor's shape {self.shape} "
                     "are not broadcastable"
                 ) from None
-        if (
-            self.data.dtype.kind in "biu"
-        ):  # the result keeps self's dtype, as in PyTorch: 0.5 fills an int tensor with 0
-            value = Tensor._wrap(
-                np.asarray(value.data if isinstance(value, Tensor) else value).astype(self.data.dtype)
-            )
+        fill = np.asarray(value.data if isinstance(value, Tensor) else value)
+        if (self.data.dtype.kind, fill.dtype.kind) in _WIDER_FILLS:
+            # the result keeps self's dtype, as in PyTorch: 0.5 fills an int tensor with 0, 3 a
+            # mask with True (an int fill of an int tensor is checked for overflow by `where`)
+            value = Tensor._wrap(fill.astype(self.data.dtype))
         return elementwise.where(mask, value, self)
 
     def where(self: Tensor, condition: Tensor, other: Any) -> Tensor:
