@@ -144,11 +144,12 @@ class ShapeMethods:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
         return self.T
 
-    def flip(self: Tensor, *axes: Any, dims: Sequence[int] | None = None) -> Tensor:
+    def flip(self: Tensor, *given: Any, dims: Sequence[int] | None = None) -> Tensor:
         """The elements in reverse order along each of `dims`: a copy, as in PyTorch (not NumPy's view)."""
-        given = _given(axes, dims, "dims", "flip")
-        given = given[0] if len(given) == 1 and isinstance(given[0], (tuple, list)) else given
-        axes = reduce.normalize_dims(tuple(given), self.ndim)
+        flipped = _given(given, dims, "dims", "flip")
+        if len(flipped) == 1 and isinstance(flipped[0], (tuple, list)):
+            flipped = tuple(flipped[0])
+        axes = reduce.normalize_dims(flipped, self.ndim)
         backwards = tuple(slice(None, None, -1) if d in axes else slice(None) for d in range(self.ndim))
         # (straight to Index: x[::-1], a negative step, is refused to users, as in PyTorch)
         return movement.Index._apply1(self, backwards).clone()

@@ -89,9 +89,10 @@ def backward_steps(loss: Tensor, grad: Tensor | None = None) -> list[BackwardSte
         steps.append(step)
 
     # retain_grad's hook (always a node's last) would write .grad: the replay runs without it
-    hooks = {node: node._pre_hooks for node in nodes if isinstance(node, Node) and node._last_hook_keeps_grad}
-    for node, node_hooks in hooks.items():
-        node._pre_hooks = node_hooks[:-1]
+    hooks: dict[Node, list] = {}
+    for node in nodes:
+        if isinstance(node, Node) and node._pre_hooks and node._last_hook_keeps_grad:
+            hooks[node], node._pre_hooks = node._pre_hooks, node._pre_hooks[:-1]
     try:
         engine._run([(loss, grad)], retain_graph=True, create_graph=False, capture=[], observer=record)
     except RuntimeError as error:
