@@ -937,6 +937,14 @@ def test_a_numpy_function_of_a_tensor_without_grad_gives_a_tensor_as_in_pytorch(
 # Each call gets the library (tg or torch), so the torch test below can check the type
 # is PyTorch's own.
 BAD_FACTORY_CALLS = [
+    # told the dtype, NumPy would read None as nan and "3" as 3.0
+    (
+        lambda lib: lib.tensor([1.0, None], dtype=lib.float64),
+        TypeError,
+        r"tensor: unsupported data \[1.0, None\]",
+    ),
+    (lambda lib: lib.tensor(None, dtype=lib.float32), TypeError, r"tensor: unsupported data None"),
+    (lambda lib: lib.tensor("3", dtype=lib.float32), TypeError, r"tensor: unsupported data '3'"),
     (lambda lib: lib.ones(2.5), TypeError, r"ones\(\): size must be an int, got float 2.5"),
     (lambda lib: lib.zeros(2.7, 1.2), TypeError, r"zeros\(\): size must be an int, got float 2.7"),
     (lambda lib: lib.rand(2.5), TypeError, r"rand\(\): size must be an int"),

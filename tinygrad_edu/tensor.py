@@ -64,9 +64,21 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
         array = _fit_integer_dtype(np.array(data), np.dtype(dtype))
     if array.dtype.kind not in "biuf":
         raise TypeError(f"tensor: unsupported data of dtype {array.dtype} (need numbers or bools)")
+    if dtype is not None and not keeps_dtype:
+        _check_numbers(data)
     if dtype is None and not keeps_dtype and array.dtype.kind == "f":
         array = array.astype(_float_dtype_of_elements(data))  # Python floats default to float32
     return array
+
+
+def _check_numbers(data: Any) -> None:
+    """Refuse data that is not numbers, which NumPy reads when told the dtype (None as nan, "3" as 3)."""
+    kind = np.asarray(data).dtype.kind
+    if kind in "USV" or (
+        kind == "O" and not all(isinstance(v, int) for v in np.asarray(data, dtype=object).flat)
+    ):
+        # (an object array of Python ints holds ints too large for int64, which a float dtype takes)
+        raise TypeError(f"tensor: unsupported data {data!r:.60} (need numbers or bools)")
 
 
 def _fit_integer_dtype(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
