@@ -271,6 +271,19 @@ def test_the_backward_drawing_is_the_same_text_for_the_same_graph():
     assert sources[0] == sources[1] and "leaf0" in sources[0]
 
 
+def test_an_op_whose_saved_input_was_changed_in_place_gets_a_red_edge():
+    x, w = tg.tensor([1.0, 2.0], requires_grad=True), tg.tensor([3.0, 4.0], requires_grad=True)
+    h = x * x
+    z = h * w  # saves h
+    y = h * 2.0  # saves nothing of h (the constant's gradient is not needed)
+    h *= 2.0
+    source = viz.draw_graph((z + y + h).sum()).source
+    marked = [line for line in source.splitlines() if "saved, then changed" in line]
+    assert len(marked) == 1 and "color=red" in marked[0]  # z's Mul only
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        (z + y + h).sum().backward()  # what the red edge warns of
+
+
 def test_backward_table_and_drawing():
     *_, loss = _neuron()
     table = viz.format_backward_table(viz.backward_steps(loss))

@@ -23,6 +23,9 @@ from .drawing import COLORS, new_drawing
 from .labels import Names, is_parameter, leaf_kind, module_label, op_name, qualified_names, tensor_label
 from .walk import drawn_inputs, look_through, producer_outputs, saved_then_changed
 
+# an edge into an op that saved its tensor, which was changed in place since
+_SAVED_THEN_CHANGED = {"color": "red", "fontcolor": "red", "label": "saved, then changed"}
+
 
 def draw_graph(
     tensor: Tensor,
@@ -71,7 +74,7 @@ def draw_graph(
 
     ids: dict[Any, str] = {}
     statements: dict[Any, list[tuple[str, str, dict[str, str]]]] = {None: []}  # scope -> nodes
-    edges: list[tuple[str, str]] = []
+    edges: list[tuple[str, str] | tuple[str, str, dict[str, str]]] = []
 
     def add(key: Any, prefix: str, label: str, scope: Any = None, **attrs: str) -> str:
         if key not in ids:
@@ -131,7 +134,12 @@ def draw_graph(
                 t_id = tensor_node(x, parent, next(iter(scopes)) if len(scopes) == 1 else None, node)
             else:
                 continue  # plain Python arguments (exponents, dims) are not drawn
-            edges.append((t_id, op_id))
+            if isinstance(parent, Node) and saved_then_changed(node, x):
+                # the op saved this tensor, which an in-place op has changed since: backward
+                # through the op would fail (a leaf gets a box of its own for that, above)
+                edges.append((t_id, op_id, _SAVED_THEN_CHANGED))
+            else:
+                edges.append((t_id, op_id))
 
     def emit(graph: graphviz.Digraph, scope: Any) -> None:
         for node_id, label, attrs in statements.get(scope, []):
@@ -139,8 +147,8 @@ def draw_graph(
 
     emit(dot, None)
     _add_clusters(dot, [s for s in statements if s is not None], emit)
-    for edge in edges:  # (x * x draws two edges from x into the Mul: it has two inputs)
-        dot.edge(*edge)
+    for tail, head, *attrs in edges:  # (x * x draws two edges from x into the Mul: it has two inputs)
+        dot.edge(tail, head, **(attrs[0] if attrs else {}))
     return dot
 
 

@@ -4,7 +4,7 @@ A node records its inputs and, per input, its parent: the node that made
 it, the input itself for a leaf that requires grad, or None for a constant.
 The helpers here find which tensor each node produced, look through the
 hand-on ops that modules' backward hooks add, which no drawing shows, and
-tell whether a leaf a node saved has been changed in place since.
+tell whether a tensor a node saved has been changed in place since.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def drawn_inputs(node: Node) -> list[tuple[Any, Any]]:
 
 
 def saved_then_changed(node: Node, t: Tensor) -> bool:
-    """Whether `node` saved leaf `t` for its backward and `t` has been changed in place since.
+    """Whether `node` saved `t` (a leaf or an op's result) for backward, and `t` was changed in place since.
 
     A node keeps each tensor it saved with the tensor's version then (see
     `Node._saved`); the values the op used are not the ones `t` holds now.
