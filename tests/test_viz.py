@@ -260,6 +260,12 @@ def test_the_replay_changes_no_grad_and_keeps_the_users_hooks():
     viz.draw_backward(loss)
     assert h.grad is None and x.grad is None
     np.testing.assert_array_equal(steps[-1].edges[0].grad, [60.0, 60.0])
+    assert [s.hooked for s in steps] == [False, False, True]  # the table and drawing say so
+    table = viz.format_backward_table(steps)
+    assert re.search(
+        r"^3\s+Mul\s+dL/d\(Mul 1 output\) after hooks\s+\(2,\)\s+\[30\., 30\.\]", table, flags=re.M
+    )
+    assert "gradient after hooks: [30., 30.]" in viz.draw_backward(loss).source
     loss.backward()  # the real backward after the replays: .grad as if they never ran
     np.testing.assert_array_equal(h.grad.data, [30.0, 30.0])
     np.testing.assert_array_equal(x.grad.data, [60.0, 60.0])

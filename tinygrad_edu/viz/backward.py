@@ -55,8 +55,9 @@ class BackwardStep:
     op: str
     node: Node
     output: Tensor | None
-    grad_output: np.ndarray  # dL/d(output of this op)
+    grad_output: np.ndarray  # dL/d(output of this op), after the output's hooks ran on it
     edges: list[GradEdge] = field(default_factory=list)
+    hooked: bool = False  # did a hook (register_hook) change what was sent into grad_output?
 
 
 def backward_steps(loss: Tensor, grad: Tensor | None = None) -> list[BackwardStep]:
@@ -83,6 +84,7 @@ def backward_steps(loss: Tensor, grad: Tensor | None = None) -> list[BackwardSte
 
     def record(node: Node, g: Tensor, edges: list) -> None:
         step = BackwardStep(len(steps) + 1, op_name(node), node, outputs.get(node), np.array(g.data))
+        step.hooked = bool(node._pre_hooks)  # (retain_grad's own hook is off during the replay)
         for i, parent, gi in edges:
             x = node.inputs[i]
             step.edges.append(GradEdge(i, parent, x if isinstance(x, Tensor) else None, np.array(gi.data)))
@@ -154,9 +156,8 @@ def _table(steps: list[BackwardStep], qualified: Mapping[int, str]) -> str:
         seed = steps[0].grad_output
         rows.append(("0", "seed", f"-> {_d(names.of_output(steps[0].node))}", str(seed.shape), summary(seed)))
     for s in steps:
-        rows.append(
-            (str(s.step), s.op, _d(names.of_output(s.node)), str(s.grad_output.shape), summary(s.grad_output))
-        )
+        received = _d(names.of_output(s.node)) + (" after hooks" if s.hooked else "")
+        rows.append((str(s.step), s.op, received, str(s.grad_output.shape), summary(s.grad_output)))
         for e in s.edges:
             rows.append(("", "", f"-> {_d(names.of_target(e))}", str(e.grad.shape), summary(e.grad)))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
@@ -205,7 +206,8 @@ def draw_backward(
         "start", tensor_label(loss, loss_name), shape="box", fillcolor="white", penwidth="3", color="red"
     )
     for s in steps:
-        dot.node(ids[s.node], f"{s.step}. {s.node.name()}", shape="ellipse", fillcolor="mistyrose")
+        hooked = "\\nits gradient after hooks: " + summary(s.grad_output) if s.hooked else ""
+        dot.node(ids[s.node], f"{s.step}. {s.node.name()}{hooked}", shape="ellipse", fillcolor="mistyrose")
 
     def label(step: int, name: str, grad: np.ndarray) -> str:
         value = f" = {summary(grad)}" if show_values else ""
