@@ -313,6 +313,10 @@ def test_gradient_clipping_as_torch_nn_utils():
     a.grad = tg.tensor([np.nan, 1.0], dtype=np.float64)
     with pytest.raises(RuntimeError, match="norm of order 2.0 is nan"):
         nn.utils.clip_grad_norm_(a, 1.0, error_if_nonfinite=True)
+    assert a.grad.tolist()[1] == 1.0  # (refused before any change)
+    b.grad = tg.tensor([1.0, 2.0, 3.0], dtype=np.float64)
+    assert np.isnan(nn.utils.clip_grad_norm_([a, b], 1.0).item())  # scaled by nan, as in PyTorch:
+    assert np.isnan(a.grad.data).all() and np.isnan(b.grad.data).all()  # a diverged run shows it everywhere
 
 
 def test_clip_grad_norm_without_underscore_is_deprecated_as_in_pytorch():

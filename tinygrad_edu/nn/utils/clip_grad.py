@@ -47,11 +47,9 @@ def clip_grad_norm_(
             f"clip_grad_norm_: the gradients' norm of order {q} is {total}, so there is nothing finite "
             "to scale by (error_if_nonfinite=False scales by it anyway)"
         )
-    scale = min(1.0, max_norm / (float(total) + 1e-6))
-    for g in grads:
-        g.data *= scale
-        g._bump_version()
-    return Tensor(np.asarray(total, dtype=grads[0].dtype))
+    total = np.asarray(total, dtype=grads[0].dtype)
+    _scale(grads, max_norm, total)
+    return Tensor(total)
 
 
 def clip_grad_norm(
@@ -135,8 +133,16 @@ def clip_grads_with_norm_(
             f"clip_grads_with_norm_(): total_norm must be a Tensor (as get_total_norm returns), "
             f"got {type(total_norm).__name__}"
         )
-    grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
-    scale = np.minimum(max_norm / (total_norm.data + 1e-6), 1.0).astype(total_norm.dtype)
+    _scale([p.grad for p in _as_list(parameters) if p.grad is not None], max_norm, total_norm.data)
+
+
+def _scale(grads: list[Tensor], max_norm: float, total: np.ndarray) -> None:
+    """Multiply each gradient, in place, by min(1, max_norm / (total + 1e-6)).
+
+    A nan norm (a nan among the gradients) makes every gradient nan, as in
+    PyTorch: the scale is nan, and min keeps it.
+    """
+    scale = np.minimum(max_norm / (total + 1e-6), 1.0).astype(total.dtype)
     for g in grads:
         g.data *= scale.astype(g.dtype)
         g._bump_version()
