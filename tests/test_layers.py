@@ -273,6 +273,16 @@ def test_avg_pool2d_divisors():
     np.testing.assert_array_equal(avg_pool2d(ones, 3, 1, 1, divisor_override=2).data[0, 0, 0, :2], [2.0, 3.0])
 
 
+def test_avg_pool_of_int64_rounds_means_toward_zero_and_refuses_other_integers():
+    x = (tg.arange(16) - 5).reshape(1, 1, 4, 4)  # int64
+    means = avg_pool2d(x, 2)  # windows summing to -10, 2, 22, 30: means -2.5, 0.5, 5.5, 7.5
+    assert means.dtype == np.int64 and means.flatten().tolist() == [-2, 0, 5, 7]  # as PyTorch
+    assert tg.nn.functional.avg_pool3d(x[None], (1, 2, 2)).flatten().tolist() == [-2, 0, 5, 7]
+    for dtype in (tg.int32, tg.uint8, tg.bool):
+        with pytest.raises(NotImplementedError, match=f'"avg_pool2d" not implemented for {np.dtype(dtype)}'):
+            avg_pool2d(x.to(dtype), 2)
+
+
 def test_max_pool2d_ceil_mode_and_indices():
     x = tg.arange(25.0).reshape(1, 1, 5, 5)
     assert max_pool2d(x, 2, ceil_mode=True).shape == (1, 1, 3, 3)

@@ -93,6 +93,7 @@ def avg_pool2d(
     the zeros of the padding count) or inside the input itself (False).
     """
     kernel, stride_, padding_, dilation = _pool_args("avg_pool2d", kernel_size, stride, padding, 1)
+    _check_averageable("avg_pool2d", input)
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
     x = _batched("avg_pool2d", input)
@@ -110,8 +111,19 @@ def avg_pool2d(
         else:
             mask[..., ph : ph + h, pw : pw + w] = 1
         counts = UnfoldFn._apply1(Tensor._wrap(mask), kernel, dilation, (0, 0), stride_).data.sum(1)
-    means = (sums / Tensor._wrap(counts)).reshape(n, c, *out)
+    means = _divided(sums, Tensor._wrap(counts)).reshape(n, c, *out)
     return means if input.ndim == 4 else means.squeeze(0)
+
+
+def _check_averageable(op: str, x: Tensor) -> None:
+    """Average pooling takes floats, and int64 (whose means it rounds toward 0), as PyTorch does."""
+    if x.dtype.kind != "f" and x.dtype != np.int64:
+        raise NotImplementedError(f'"{op}" not implemented for {x.dtype} (floats and int64 only)')
+
+
+def _divided(sums: Tensor, counts: Tensor) -> Tensor:
+    """Each window's sum over its count: int64 sums give int64 means, rounded toward 0 as in PyTorch."""
+    return sums / counts if sums.dtype.kind == "f" else sums.div(counts, rounding_mode="trunc")
 
 
 def _windows(

@@ -24,7 +24,7 @@ from ..ops.conv3d import Unfold3d
 from ..tensor import Tensor
 from .module import Module
 from .padding import pad
-from .pooling import _MaxPoolNd, _no_stride, _pooled_size
+from .pooling import _check_averageable, _divided, _MaxPoolNd, _no_stride, _pooled_size
 
 Triple = tuple[int, int, int]
 IntOrTriple = int | tuple[int, int, int]
@@ -94,6 +94,7 @@ def avg_pool3d(
     op = "avg_pool3d"
     sizes = _sizes(op, kernel_size, stride, padding, None, "")
     x = _batched(input)
+    _check_averageable(op, input)
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
     kernel, stride_, padding_, dilation = _check_geometry(*sizes)
@@ -110,7 +111,7 @@ def avg_pool3d(
         else:
             mask[(...,) + tuple(slice(p, p + m) for m, p in zip(size, padding_))] = 1
         counts = Unfold3d._apply1(Tensor._wrap(mask), kernel, dilation, (0, 0, 0), stride_).data.sum(1)
-    means = (sums / Tensor._wrap(counts)).reshape(n, c, *out)
+    means = _divided(sums, Tensor._wrap(counts)).reshape(n, c, *out)
     return means if input.ndim == 5 else means.squeeze(0)
 
 
