@@ -538,6 +538,25 @@ def test_sinc_is_the_normalized_one_with_1_and_slope_0_at_0():
     assert gradcheck(tg.Tensor.sinc, [a]) and gradgradcheck(tg.Tensor.sinc, [a])
 
 
+def test_sinc_keeps_its_slope_and_curvature_near_and_at_0():
+    # the quotient's slope (cos u - sinc) / u loses every digit as u = pi x shrinks: a series there
+    x = f64([1e-300, 1e-20, 1e-8, 0.01, -0.1, 0.159, 0.16], requires_grad=True)
+    x.sinc().sum().backward()
+    u = np.pi * x.data
+    # sinc'(x) = pi * sum_k (-1)^k 2k u^(2k-1) / (2k+1)!, k = 1..7 (exact to 1e-16 here)
+    k = np.arange(1, 8)
+    signs, facts = (-1.0) ** k, np.array([math.factorial(2 * j + 1) for j in k], dtype=float)
+    slope = np.pi * (signs * 2 * k * u[:, None] ** (2 * k - 1) / facts).sum(1)
+    np.testing.assert_allclose(x.grad.data, slope, rtol=1e-10, atol=1e-300)
+    tiny = tg.tensor([1e-20], requires_grad=True)  # float32 too
+    tiny.sinc().backward()
+    assert abs(tiny.grad.item()) < 1e-18  # (the quotient gave -6.9e13)
+    at_0 = f64([0.0], requires_grad=True)
+    (slope_0,) = tg.autograd.grad(at_0.sinc().sum(), at_0, create_graph=True)
+    (curvature,) = tg.autograd.grad(slope_0.sum(), at_0)
+    assert slope_0.item() == 0.0 and curvature.item() == pytest.approx(-(math.pi**2) / 3, rel=1e-14)
+
+
 # ---------------------------------------------------------------- index_fill
 
 

@@ -41,13 +41,12 @@ def clip_grad_norm_(
     q = float(norm_type)
     # the norm of the per-gradient norms is the norm of all the elements together
     norms = [np.linalg.norm(g.data.ravel(), q) for g in grads]
-    total = np.linalg.norm(np.asarray(norms, dtype=grads[0].dtype), q)
+    total = np.asarray(np.linalg.norm(np.asarray(norms, dtype=grads[0].dtype), q), dtype=grads[0].dtype)
     if error_if_nonfinite and not math.isfinite(total):
         raise RuntimeError(
             f"clip_grad_norm_: the gradients' norm of order {q} is {total}, so there is nothing finite "
             "to scale by (error_if_nonfinite=False scales by it anyway)"
         )
-    total = np.asarray(total, dtype=grads[0].dtype)
     _scale(grads, max_norm, total)
     return Tensor(total)
 
