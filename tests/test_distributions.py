@@ -269,6 +269,14 @@ def test_samples_keep_the_parameters_dtype():
     assert D.Beta(tg.tensor([2.0]), 3.0).sample().dtype == tg.float32
 
 
+def test_sample_n_is_sample_of_n_with_pytorchs_warning():
+    tg.manual_seed(0)
+    with pytest.warns(UserWarning, match=r"sample_n will be deprecated. Use .sample\(\(n,\)\) instead"):
+        drawn = D.Normal(tg.zeros(2), 1.0).sample_n(3)
+    tg.manual_seed(0)
+    assert drawn.shape == (3, 2) and drawn.tolist() == D.Normal(tg.zeros(2), 1.0).sample((3,)).tolist()
+
+
 @pytest.mark.parametrize("case", KL_CASES)
 def test_kl_divergence_is_its_definition(case):
     family, moved = _other(case)

@@ -22,6 +22,7 @@ ValueError. ``validate_args=False``, or
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from ..autograd.grad_mode import no_grad
@@ -108,6 +109,11 @@ class Distribution:
     def rsample(self, sample_shape: Any = ()) -> Tensor:
         """A reparameterised draw: differentiable with respect to the parameters."""
         raise NotImplementedError
+
+    def sample_n(self, n: int) -> Tensor:
+        """`sample((n,))`, by its old name, which PyTorch keeps with a warning."""
+        warnings.warn("sample_n will be deprecated. Use .sample((n,)) instead", UserWarning, stacklevel=2)
+        return self.sample((n,))
 
     # ------------------------------------------------------------ densities and moments
 
