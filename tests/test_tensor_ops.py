@@ -73,6 +73,20 @@ def test_scatter_writes_where_gather_would_read_and_splits_the_gradient():
     assert tg.zeros(3).scatter(0, tg.tensor(1), tg.tensor(5.0)).tolist() == [0.0, 5.0, 0.0]
 
 
+def test_scatter_with_reduce_combines_with_what_is_there_as_pytorchs_older_form():
+    ones, index = tg.ones(2, 3), tg.tensor([[0, 0, 1]])
+    assert ones.scatter(0, index, tg.tensor([[1.0, 2.0, 3.0]]), reduce="add").tolist() == [
+        [2.0, 3.0, 1.0],
+        [1.0, 1.0, 4.0],
+    ]
+    twice = ones.clone().scatter_(0, index, 2.0, reduce="multiply")  # a number at every named place
+    assert twice.tolist() == [[2.0, 2.0, 1.0], [1.0, 1.0, 2.0]]
+    with pytest.raises(RuntimeError, match="reduce argument must be either add or multiply"):
+        ones.scatter(0, index, 2.0, reduce="mean")
+    x = tg.tensor(np.linspace(0.5, 2.0, 6).reshape(2, 3), requires_grad=True)  # (PyTorch: no gradient)
+    assert tg.testing.gradcheck(lambda t: t.scatter(0, index, t[:1] * 2.0, reduce="multiply"), [x])
+
+
 def test_scatter_of_a_value_takes_selfs_dtype():
     index = tg.tensor([[0, 2]])
     assert tg.zeros(2, 3).scatter(1, index, 2.5).tolist() == [[2.5, 0.0, 2.5], [0.0, 0.0, 0.0]]

@@ -98,11 +98,16 @@ def scatter(
     dL/dx = dL/dy with the written places zeroed;  dL/dsrc = dL/dy gathered at index
     (0 for elements of src beyond index's shape).
     """
+    return _scatter("scatter", x, dim, index, scatter_source(x, index, src, value))
+
+
+def scatter_source(x: Tensor, index: Tensor, src: Tensor | float | None, value: float | None) -> Tensor:
+    """What scatter writes: src, or a number (src or `value`) at every place index names, in x's dtype."""
     if (src is None) == (value is None):
         raise TypeError("scatter(): expected exactly one of src (a Tensor or a number) and value (a number)")
-    if not isinstance(src, Tensor):  # a number: that value at every place index names
-        src = Tensor._wrap(np.full(np.shape(index), src if value is None else value, dtype=x.dtype))
-    return _scatter("scatter", x, dim, index, src)
+    if isinstance(src, Tensor):
+        return src
+    return Tensor._wrap(np.full(np.shape(index), src if value is None else value, dtype=x.dtype))
 
 
 def scatter_add(x: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:

@@ -114,8 +114,9 @@ class InPlaceWriteMethods:
         src: Tensor | float | None = None,
         *,
         value: float | None = None,
+        reduce: str | None = None,
     ) -> Tensor:
-        return self._inplace(lambda t, v: selection.scatter(t, dim, index, v, value), src)
+        return self._inplace(lambda t, v: t.scatter(dim, index, v, value=value, reduce=reduce), src)
 
     def scatter_add_(self: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
         return self._inplace(lambda t, v: selection.scatter_add(t, dim, index, v), src)

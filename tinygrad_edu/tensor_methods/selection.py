@@ -69,9 +69,19 @@ class SelectionMethods:
         src: Tensor | float | None = None,
         *,
         value: float | None = None,
+        reduce: str | None = None,
     ) -> Tensor:
-        """self with src's elements (or `value`) written at the places `index` names along dim."""
-        return selection.scatter(self, dim, index, src, value)
+        """self with src's elements (or `value`) written at the places `index` names along dim.
+
+        reduce="add" or "multiply" (PyTorch's older form of scatter_reduce) combines
+        them with what is there instead, self's values included.
+        """
+        if reduce is None:
+            return selection.scatter(self, dim, index, src, value)
+        if reduce not in ("add", "multiply"):
+            raise RuntimeError("reduce argument must be either add or multiply.")
+        source = selection.scatter_source(self, index, src, value)
+        return scatter_reduce.scatter_reduce(self, dim, index, source, "sum" if reduce == "add" else "prod")
 
     def scatter_add(self: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
         """self with src's elements added at the places `index` names along dim (repeats add up)."""
