@@ -290,6 +290,8 @@ def test_product_errors():
         tg.tensordot(tg.ones(2, 3, 4), tg.ones(3, 4, 5), dims=1)
     with pytest.raises(RuntimeError, match="dims >= 0"):
         tg.tensordot(tg.ones(2), tg.ones(2), dims=-1)
+    with pytest.raises(RuntimeError, match="tensordot expects dims < ndim_a or ndim_b, but got dims=3"):
+        tg.tensordot(tg.ones(2, 2), tg.ones(2, 2), dims=3)  # (an IndexError before)
     with pytest.raises(RuntimeError, match="Input 0 has 3 dimensions"):
         tg.block_diag(tg.ones(2, 2, 2))
     with pytest.raises(RuntimeError, match="Expect a 1D vector"):
