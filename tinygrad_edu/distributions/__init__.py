@@ -12,7 +12,8 @@
     OneHotCategorical   Categorical with one-hot vectors as draws
     Independent         a batch's rightmost dims read as one event (log_prob summed over them)
     constraints         the sets parameters and values are checked against
-    kl_divergence       KL(p || q) for the pairs registered with register_kl
+    kl_divergence       KL(p || q) for the pairs registered with register_kl (kl.py within a
+                        family, kl_across.py across two)
 
 Draws come from the global generator, so ``tg.manual_seed(n)`` repeats them.
 One file per family; the math of each is in its module docstring.
@@ -26,6 +27,7 @@ from .distribution import Distribution
 from .exponential import Exponential
 from .independent import Independent
 from .kl import kl_divergence, register_kl
+from .kl_across import __all__ as _  # noqa: F401 (registers the pairs of two families)
 from .laplace import Laplace
 from .multivariate_normal import MultivariateNormal
 from .normal import Normal
