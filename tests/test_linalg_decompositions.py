@@ -246,6 +246,11 @@ def test_matrix_rank_tolerances_and_cond_of_a_singular_matrix():
     assert L.matrix_rank(tg.tensor(a), atol=1e-4).item() == 2  # (an atol alone: rtol = 0)
     assert L.matrix_rank(tg.tensor(a), atol=0.01, rtol=1e-4).item() == 1
     assert L.matrix_rank(tg.tensor(-a), hermitian=True).item() == 3
+    # tol, PyTorch's older absolute tolerance, by name or second in line
+    assert L.matrix_rank(tg.tensor(a), tol=1e-4).item() == 2
+    assert L.matrix_rank(tg.tensor(a), 1e-2, True).item() == 1
+    with pytest.raises(TypeError, match="give tol, or atol and rtol, not both"):
+        L.matrix_rank(tg.tensor(a), 1e-2, atol=1e-2)
     assert L.matrix_rank(tg.ones(2, 0, 3)).tolist() == [0, 0]
     for p in ("fro", 1, math.inf):
         assert L.cond(tg.zeros(2, 3, 3, dtype=tg.float64), p).tolist() == [math.inf, math.inf]

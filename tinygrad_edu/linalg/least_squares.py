@@ -88,16 +88,22 @@ def lstsq(A: Tensor, B: Tensor, rcond: float | None = None, *, driver: str | Non
 
 def matrix_rank(
     A: Tensor,
+    tol: float | Tensor | None = None,
+    hermitian: bool = False,
     *,
     atol: float | Tensor | None = None,
     rtol: float | Tensor | None = None,
-    hermitian: bool = False,
 ) -> Tensor:
     """The number of singular values s > max(atol, rtol * s_max) of each matrix of A (*, m, n), int64.
 
     Defaults as pinv's: atol = 0 and rtol = eps * max(m, n), or rtol = 0 when only an atol > 0
     is given. hermitian=True reads A as symmetric (its lower triangle): s = |eigenvalues|.
+    tol, PyTorch's older name, is an atol alone (rtol = 0), and is not given with either.
     """
+    if tol is not None:
+        if atol is not None or rtol is not None:
+            raise TypeError("matrix_rank(): give tol, or atol and rtol, not both")
+        atol, rtol = tol, 0.0
     if isinstance(A, Tensor) and A.ndim < 2:
         raise RuntimeError(
             "torch.linalg.matrix_rank: The input tensor input must have at least 2 dimensions."
