@@ -19,7 +19,7 @@ Draws come from the global generator, so ``tg.manual_seed(n)`` repeats them.
 One file per family; the math of each is in its module docstring.
 """
 
-from . import constraints
+from . import constraints, kl_across  # noqa: F401 (importing kl_across registers its KL pairs)
 from .bernoulli import Bernoulli
 from .beta import Beta
 from .categorical import Categorical
@@ -27,7 +27,6 @@ from .distribution import Distribution
 from .exponential import Exponential
 from .independent import Independent
 from .kl import kl_divergence, register_kl
-from .kl_across import __all__ as _  # noqa: F401 (registers the pairs of two families)
 from .laplace import Laplace
 from .multivariate_normal import MultivariateNormal
 from .normal import Normal

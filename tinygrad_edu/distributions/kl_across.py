@@ -38,7 +38,7 @@ from .laplace import Laplace
 from .normal import Normal
 from .uniform import Uniform
 
-__all__: list[str] = []  # (importing the module registers the pairs)
+__all__: list[str] = []  # (nothing to import: importing the module registers the pairs)
 
 
 def _against_normal(neg_entropy: Tensor, mean: Tensor, variance: Tensor, q: Normal) -> Tensor:
