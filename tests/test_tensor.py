@@ -735,6 +735,8 @@ def test_masked_fill_keeps_the_dtype_of_an_integer_or_bool_tensor():
         assert filled.dtype == np.int64 and filled.tolist() == [int(float(value)), 2]
     ints.masked_fill_(mask, 7.9)
     assert ints.tolist() == [7, 2] and ints.dtype == np.int64
+    with pytest.raises(RuntimeError, match="cannot be converted to type uint8"):
+        tg.tensor([1, 2], dtype=tg.uint8).masked_fill(mask, -2.7)  # out of uint8's range, as in PyTorch
     flags = tg.tensor([False, False]).masked_fill(mask, 3)
     assert flags.dtype == np.bool_ and flags.tolist() == [True, False]
 

@@ -15,13 +15,14 @@ tensor_methods/in_place_writes.py.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 if TYPE_CHECKING:
     from ..ops import elementwise, index_writes, rearranging, scatter_reduce, selection
-    from ..tensor import Tensor
+    from ..tensor import Tensor, _fit_integer_dtype
 
 
 # (self's kind, the fill's kind) where the fill is of a wider category than self: cast to self's dtype
@@ -50,9 +51,11 @@ class SelectionMethods:
                 ) from None
         fill = np.asarray(value.data if isinstance(value, Tensor) else value)
         if (self.data.dtype.kind, fill.dtype.kind) in _WIDER_FILLS:
-            # the result keeps self's dtype, as in PyTorch: 0.5 fills an int tensor with 0, 3 a
-            # mask with True (an int fill of an int tensor is checked for overflow by `where`)
-            value = Tensor._wrap(fill.astype(self.data.dtype))
+            # the result keeps self's dtype, as in PyTorch: 0.5 fills an int tensor with 0 (and
+            # -2.7 a uint8 one is refused), 3 a mask with True (an int fill of an int tensor is
+            # checked for overflow by `where`)
+            cast = fill.astype if self.data.dtype == np.bool_ else partial(_fit_integer_dtype, fill)
+            value = Tensor._wrap(cast(self.data.dtype))
         return elementwise.where(mask, value, self)
 
     def where(self: Tensor, condition: Tensor, other: Any) -> Tensor:
@@ -142,6 +145,6 @@ class SelectionMethods:
 
 def finish_imports() -> None:
     """Import what needs Tensor to exist: tensor.py calls this once the class is made."""
-    global elementwise, index_writes, rearranging, scatter_reduce, selection, Tensor
+    global elementwise, index_writes, rearranging, scatter_reduce, selection, Tensor, _fit_integer_dtype
     from ..ops import elementwise, index_writes, rearranging, scatter_reduce, selection
-    from ..tensor import Tensor
+    from ..tensor import Tensor, _fit_integer_dtype
