@@ -271,7 +271,9 @@ def test_samples_keep_the_parameters_dtype():
 
 def test_sample_n_is_sample_of_n_with_pytorchs_warning():
     tg.manual_seed(0)
-    with pytest.warns(UserWarning, match=r"sample_n will be deprecated. Use .sample\(\(n,\)\) instead"):
+    with pytest.warns(
+        FutureWarning, match=r"`sample_n\(n\)` will be deprecated. Use `sample\(\(n,\)\)` instead."
+    ):
         drawn = D.Normal(tg.zeros(2), 1.0).sample_n(3)
     tg.manual_seed(0)
     assert drawn.shape == (3, 2) and drawn.tolist() == D.Normal(tg.zeros(2), 1.0).sample((3,)).tolist()

@@ -281,6 +281,14 @@ def test_a_checkpoint_without_num_batches_tracked_loads_and_keeps_the_count():
     with pytest.raises(RuntimeError, match='Missing key.*"1.running_var"'):
         model.load_state_dict(sd)
 
+    class Counter(nn.Module):  # a buffer of that name on another module is an ordinary key
+        def __init__(self):
+            super().__init__()
+            self.register_buffer("num_batches_tracked", tg.tensor(0))
+
+    with pytest.raises(RuntimeError, match='Missing key.*"num_batches_tracked"'):
+        Counter().load_state_dict({})
+
 
 # ---------------------------------------------------------------- repr, modes, apply
 
@@ -317,6 +325,9 @@ def test_gradient_clipping_as_torch_nn_utils():
     b.grad = tg.tensor([1.0, 2.0, 3.0], dtype=np.float64)
     assert np.isnan(nn.utils.clip_grad_norm_([a, b], 1.0).item())  # scaled by nan, as in PyTorch:
     assert np.isnan(a.grad.data).all() and np.isnan(b.grad.data).all()  # a diverged run shows it everywhere
+    b.grad = tg.tensor([0.0, 3.0, 4.0], dtype=np.float64)
+    assert nn.utils.clip_grad_norm_(b, max_norm=tg.tensor(1.0)).item() == 5.0  # a 0-d Tensor as max_norm
+    np.testing.assert_allclose(b.grad.data, [0.0, 0.6, 0.8], rtol=1e-6)
 
 
 def test_clip_grad_norm_without_underscore_is_deprecated_as_in_pytorch():

@@ -737,6 +737,8 @@ def test_masked_fill_keeps_the_dtype_of_an_integer_or_bool_tensor():
     assert ints.tolist() == [7, 2] and ints.dtype == np.int64
     with pytest.raises(RuntimeError, match="cannot be converted to type uint8"):
         tg.tensor([1, 2], dtype=tg.uint8).masked_fill(mask, -2.7)  # out of uint8's range, as in PyTorch
+    with pytest.raises(RuntimeError, match="cannot be converted to type int64"):
+        tg.tensor([1, 2]).masked_fill(mask, float("nan"))  # (NumPy would write the smallest int64)
     flags = tg.tensor([False, False]).masked_fill(mask, 3)
     assert flags.dtype == np.bool_ and flags.tolist() == [True, False]
 
@@ -1314,6 +1316,7 @@ def test_shape_methods_take_pytorchs_keyword_forms():
         assert by_keyword.shape == by_position.shape and by_keyword.tolist() == by_position.tolist()
     with pytest.raises(TypeError, match="multiple values for argument 'shape'"):
         x.reshape(3, 2, shape=(3, 2))
+    assert x.flip(dims=()).tolist() == x.tolist() and x.flip([]).tolist() == x.tolist()  # flips nothing
 
 
 def test_softmax_methods_take_a_dtype_to_compute_in():
@@ -1333,6 +1336,7 @@ def test_view_with_a_dtype_reads_the_same_bytes_as_that_dtype():
     assert bits.shape == (1, 3) and bits.dtype == np.int32
     assert bits.tolist() == [[int(np.float32(v).view(np.int32)) for v in (1.0, -2.0, 0.5)]]
     assert x.view(np.int16).shape == (1, 6) and x.double().view(tg.int32).shape == (1, 6)
+    assert x.view(dtype=tg.int32).tolist() == bits.tolist()  # (by keyword, as PyTorch takes it)
     bits.zero_()  # the same memory, so the same version counter
     assert x.tolist() == [[0.0, 0.0, 0.0]] and x._version == 1
     with pytest.raises(RuntimeError, match="cannot view float32 as int64"):
@@ -1396,11 +1400,24 @@ def test_indexing_with_an_empty_list_selects_nothing():
     assert y.sum().item() == 6.0
 
 
+def test_a_dtype_given_to_tensor_takes_any_real_numbers():
+    from decimal import Decimal
+    from fractions import Fraction
+
+    assert tg.tensor([Fraction(1, 2), Decimal("1.5")], dtype=tg.float64).tolist() == [0.5, 1.5]
+    assert tg.tensor([1.5, 2**70], dtype=tg.float64).tolist() == [1.5, 2.0**70]  # (an int beyond int64)
+    with pytest.raises(TypeError, match="complex"):
+        tg.tensor([1 + 2j], dtype=tg.float64)
+
+
 def test_index_select_of_a_0_d_tensor_takes_its_one_element():
     x = tg.tensor(3.0, dtype=tg.float64, requires_grad=True)
     for index in (tg.tensor([0]), tg.tensor(0)):
         picked = x.index_select(0, index)
         assert picked.shape == () and picked.item() == 3.0
     assert gradcheck(lambda t: t.index_select(0, tg.tensor([0])) * t, (x,))
+    picked = tg.tensor(5.0).index_select(0, tg.tensor([0]))
+    picked += 1.0  # a copy, as index_select always makes: its source stays 5
+    assert picked.item() == 6.0 and picked._base is None
     with pytest.raises(IndexError, match="out of"):
         x.index_select(0, tg.tensor([1]))

@@ -79,6 +79,8 @@ def test_scatter_with_reduce_combines_with_what_is_there_as_pytorchs_older_form(
         [2.0, 3.0, 1.0],
         [1.0, 1.0, 4.0],
     ]
+    repeated = tg.zeros(3).scatter(0, tg.tensor([1, 1, 2, 1]), tg.tensor([1.0, 2.0, 3.0, 4.0]), reduce="add")
+    assert repeated.tolist() == [0.0, 7.0, 3.0]  # every value lands, where plain scatter keeps one
     twice = ones.clone().scatter_(0, index, 2.0, reduce="multiply")  # a number at every named place
     assert twice.tolist() == [[2.0, 2.0, 1.0], [1.0, 1.0, 2.0]]
     with pytest.raises(RuntimeError, match="reduce argument must be either add or multiply"):

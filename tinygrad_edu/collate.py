@@ -30,12 +30,10 @@ def default_collate(samples: Sequence[Any]) -> Any:
     """
     first = samples[0]
     if isinstance(first, (bool, int, float)):
-        # Python numbers: refused if one is not a number, else the dtype torch.tensor infers
-        # (an int among floats makes a float batch, not a truncated one) ...
-        batch = tensor(list(samples))
-        if isinstance(first, float):  # ... but float64 when the first is a float, as in PyTorch
-            batch = tensor(list(samples), dtype=np.float64)
-        return batch
+        # Python numbers (anything else among them is refused): float64 when the first is a
+        # float, as in PyTorch; else the dtype torch.tensor infers (an int among floats makes
+        # a float batch, not a truncated one)
+        return tensor(list(samples), dtype=np.float64 if isinstance(first, float) else None)
     if isinstance(first, (Tensor, np.ndarray, np.generic)):
         arrays = [s.data if isinstance(s, Tensor) else np.asarray(s) for s in samples]
         for i, array in enumerate(arrays):

@@ -19,6 +19,7 @@ in-place forms, random draws and new tensors like this one.
 
 from __future__ import annotations
 
+import decimal
 import numbers
 import weakref
 from collections.abc import Callable, Iterator, Sequence
@@ -74,11 +75,13 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
 def _check_numbers(data: Any) -> None:
     """Refuse data that is not numbers, which NumPy reads when told the dtype (None as nan, "3" as 3)."""
     kind = np.asarray(data).dtype.kind
-    if kind in "USV" or (
-        kind == "O" and not all(isinstance(v, int) for v in np.asarray(data, dtype=object).flat)
-    ):
-        # (an object array of Python ints holds ints too large for int64, which a float dtype takes)
+    if kind in "USV" or (kind == "O" and not all(map(_is_real, np.asarray(data, dtype=object).flat))):
+        # (an object array can hold real numbers too: ints beyond int64, Fractions, Decimals)
         raise TypeError(f"tensor: unsupported data {data!r:.60} (need numbers or bools)")
+
+
+def _is_real(value: object) -> bool:
+    return isinstance(value, numbers.Real) or isinstance(value, decimal.Decimal)
 
 
 def _fit_integer_dtype(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
@@ -92,7 +95,7 @@ def _fit_integer_dtype(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
         raise ValueError("tensor: an integer in the data does not fit in 64 bits")
     info = np.iinfo(dtype)
     low = -info.max if info.min == 0 and values.dtype.kind in "iu" else info.min
-    if values.min() < low or values.max() > info.max:
+    if values.min() < low or values.max() > info.max or (values.dtype.kind == "f" and np.isnan(values).any()):
         raise RuntimeError(f"tensor: value cannot be converted to type {dtype.name} without overflow")
     return values.astype(dtype)
 

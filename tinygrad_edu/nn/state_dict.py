@@ -80,6 +80,12 @@ def state_tensors(module: Module, prefix: str = "") -> OrderedDict[str, Tensor]:
     return OrderedDict((key, entry[2]) for key, entry in _state_entries(module, prefix).items())
 
 
+def _count_of_a_norm_layer(entry: tuple) -> bool:
+    """Is this (owner, name, tensor) a batch or instance norm layer's num_batches_tracked?"""
+    owner, name, _ = entry
+    return name == "num_batches_tracked" and hasattr(owner, "track_running_stats")
+
+
 def load_into(
     module: Module, state_dict: Mapping[str, Any], strict: bool = True, assign: bool = False
 ) -> _IncompatibleKeys:
@@ -90,7 +96,7 @@ def load_into(
     own = OrderedDict((key, entry[2]) for key, entry in entries.items())
     # a checkpoint without a norm layer's num_batches_tracked (PyTorch's before 0.4.1 had none)
     # loads, and the layer keeps its own count, as in PyTorch
-    missing = [key for key in own if key not in state_dict and entries[key][1] != "num_batches_tracked"]
+    missing = [key for key in own if key not in state_dict and not _count_of_a_norm_layer(entries[key])]
     unexpected = [key for key in state_dict if key not in own]
     values, errors = {}, []
     for key, tensor in own.items():

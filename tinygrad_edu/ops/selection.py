@@ -293,7 +293,7 @@ def index_select(x: Tensor, dim: int, index: Tensor) -> Tensor:
                 f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)"
             )
         _check_in_range(idx, 1, d, "index_select", IndexError)
-        return x[()]
+        return x[()].clone()  # (a copy, as index_select always makes)
     _check_in_range(idx, x.shape[d], d, "index_select", IndexError)
     return x[_at(d, idx.reshape(-1))]
 

@@ -55,16 +55,18 @@ def sinc(x: Tensor) -> Tensor:
     near 1 and loses every digit as u shrinks. The series is off by less than
     1e-11 of the gradient (float64), and gives the slope 0 and the curvature
     -pi^2/3 at 0 (PyTorch's is nan).
-    NOTE: u is replaced by 1 there before dividing, not only the result: the
+    NOTE: u is replaced by 1 near 0 before dividing, not only the result: the
     gradient of the division at 0 would be 0 / 0 = nan, and nan times the 0
-    that `where` sends there is still nan.
+    that `where` sends there is still nan. Likewise u by 0 away from 0 in the series.
     """
     x = _floating(x)
     near_zero = Tensor._wrap(np.abs(x.data) < 0.5 / math.pi)
     u = x * math.pi
-    u2 = u * u
+    # each branch sees only its own elements (0 or 1 elsewhere): the branch `where` does not
+    # pick gets a gradient of 0, and 0 times an overflowed u^10 would still be nan
+    near, far = where(near_zero, u, 0.0), where(near_zero, 1.0, u)
+    u2 = near * near
     series: Tensor | float = 1.0
     for n in (110.0, 72.0, 42.0, 20.0, 6.0):  # 1 - u^2/6 (1 - u^2/20 (1 - ...)), (2k)(2k + 1) inside out
         series = 1.0 - u2 / n * series
-    far = where(near_zero, 1.0, u)
     return where(near_zero, series, far.sin() / far)

@@ -42,11 +42,14 @@ class ShapeMethods:
     def reshape(self: Tensor, *sizes: Any, shape: Sequence[int] | None = None) -> Tensor:
         return movement.reshape(self, _given(sizes, shape, "shape", "reshape"))
 
-    def view(self: Tensor, *sizes: Any, size: Sequence[int] | None = None) -> Tensor:
+    def view(self: Tensor, *sizes: Any, size: Sequence[int] | None = None, dtype: Any = None) -> Tensor:
         """Same as reshape (NumPy decides whether memory is shared); or, given a dtype, the same
-        bytes read as that dtype, as in PyTorch (``x.view(tg.int32)``: no gradient flows through)."""
-        if len(sizes) == 1 and isinstance(sizes[0], (np.dtype, type)):  # tg.int32, or np.int32
-            return _reinterpreted(self, np.dtype(sizes[0]))
+        bytes read as that dtype, as in PyTorch (``x.view(tg.int32)``: off the graph, unless the
+        dtype is self's own)."""
+        if dtype is None and len(sizes) == 1 and isinstance(sizes[0], (np.dtype, type)):  # tg.int32, np.int32
+            dtype = sizes[0]
+        if dtype is not None:
+            return _reinterpreted(self, np.dtype(dtype))
         return movement.reshape(self, _given(sizes, size, "size", "view"))
 
     def flatten(self: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
@@ -149,7 +152,7 @@ class ShapeMethods:
         flipped = _given(given, dims, "dims", "flip")
         if len(flipped) == 1 and isinstance(flipped[0], (tuple, list)):
             flipped = tuple(flipped[0])
-        axes = reduce.normalize_dims(flipped, self.ndim)
+        axes = reduce.normalize_dims(flipped, self.ndim) if flipped else ()  # (flip(()) flips nothing)
         backwards = tuple(slice(None, None, -1) if d in axes else slice(None) for d in range(self.ndim))
         # (straight to Index: x[::-1], a negative step, is refused to users, as in PyTorch)
         return movement.Index._apply1(self, backwards).clone()

@@ -139,9 +139,9 @@ def _scale(grads: list[Tensor], max_norm: float, total: np.ndarray) -> None:
     """Multiply each gradient, in place, by min(1, max_norm / (total + 1e-6)).
 
     A nan norm (a nan among the gradients) makes every gradient nan, as in
-    PyTorch: the scale is nan, and min keeps it.
+    PyTorch: the scale is nan, and min keeps it. max_norm may be a number or a 0-d Tensor.
     """
-    scale = np.minimum(max_norm / (total + 1e-6), 1.0).astype(total.dtype)
+    scale = np.minimum(float(max_norm) / (total + 1e-6), 1.0).astype(total.dtype)
     for g in grads:
         g.data *= scale.astype(g.dtype)
         g._bump_version()
