@@ -949,6 +949,9 @@ BAD_FACTORY_CALLS = [
     ),
     (lambda lib: lib.tensor(None, dtype=lib.float32), TypeError, r"tensor: unsupported data None"),
     (lambda lib: lib.tensor("3", dtype=lib.float32), TypeError, r"tensor: unsupported data '3'"),
+    # a float written into integers must fit (NumPy would write the smallest integer for nan)
+    (lambda lib: lib.full((2,), float("nan"), dtype=lib.int64), RuntimeError, r"converted to type int64_t"),
+    (lambda lib: lib.full((2,), 255.5, dtype=lib.uint8), RuntimeError, r"converted to type uint8_t"),
     (lambda lib: lib.ones(2.5), TypeError, r"ones\(\): size must be an int, got float 2.5"),
     (lambda lib: lib.zeros(2.7, 1.2), TypeError, r"zeros\(\): size must be an int, got float 2.7"),
     (lambda lib: lib.rand(2.5), TypeError, r"rand\(\): size must be an int"),
@@ -1080,6 +1083,18 @@ BAD_TENSOR_CALLS = [
     (lambda x, lib: x.new_full((-1,), 1.0), RuntimeError, r"full\(\): size must be non-negative"),
     (lambda x, lib: x.new_empty(2.5), TypeError, r"new_empty\(\): size must be an int, got float"),
     (lambda x, lib: x[0].detach_(), RuntimeError, r"Can't detach views in-place.*Use detach\(\) instead"),
+    # a float written into integers must fit, as a number to fill with
+    (
+        lambda x, lib: x.long().fill_(float("inf")),
+        RuntimeError,
+        r"converted to type int64_t without overflow",
+    ),
+    (lambda x, lib: x.long().__setitem__(0, float("nan")), RuntimeError, r"converted to type int64_t"),
+    (
+        lambda x, lib: x.long().index_fill_(0, lib.tensor([0]), float("nan")),
+        RuntimeError,
+        r"converted to type int64_t",
+    ),
     # a 0-d tensor has no dim to cut
     (lambda x, lib: x[0, 0].narrow(0, 0, 1), RuntimeError, r"narrow\(\) cannot be applied to a 0-dim tensor"),
     (lambda x, lib: x[0, 0].split(1), RuntimeError, r"split expects at least a 1-dimensional tensor"),

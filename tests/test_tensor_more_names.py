@@ -1189,6 +1189,9 @@ def test_tensor_of_numbers_an_integer_dtype_cannot_hold_follows_pytorch():
             tg.tensor(data, dtype=dtype)
     with pytest.raises(ValueError, match="does not fit in 64 bits"):  # as torch's ValueError
         tg.tensor([2**70], dtype=tg.int64)
+    # full: a negative integer wraps into an unsigned dtype (NumPy refuses it), a float is truncated
+    assert tg.full((2,), -1, dtype=tg.uint8).tolist() == [255, 255]
+    assert tg.full((2,), -2.7, dtype=tg.int64).tolist() == [-2, -2]
 
 
 def test_integer_overflow_rules_match_torch_if_installed():

@@ -140,7 +140,11 @@ def full(
     if dtype is None:
         is_float = isinstance(fill_value, float)
         dtype = get_default_dtype() if is_float else np.bool_ if isinstance(fill_value, bool) else np.int64
-    return _make(np.full(_size((), size, "full"), fill_value, dtype=dtype), requires_grad, device)
+    from .ops.broadcast import check_written  # (ops import this module)
+
+    check_written(fill_value, np.dtype(dtype))
+    value = np.asarray(fill_value).astype(dtype)  # (-1 into uint8 is 255, as in PyTorch; NumPy refuses it)
+    return _make(np.full(_size((), size, "full"), value, dtype=dtype), requires_grad, device)
 
 
 def rand(

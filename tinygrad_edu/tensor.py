@@ -961,6 +961,8 @@ class Tensor(
         if split is not None:
             self[split[0]][split[1]] = value  # the integers give a view, which writes into self
             return
+        if isinstance(value, (float, np.floating)):  # (a float into integers: in range, and not nan)
+            broadcast.check_written(value, self.data.dtype)
         if not isinstance(value, Tensor):
             value = broadcast.as_operand(value, self, fill=True)
         try:

@@ -51,7 +51,7 @@ def as_operand(value: object, like: Tensor, fill: bool = False) -> Tensor:
             dtype = like.dtype
         elif kind in "iu":
             if fill:
-                _check_fits(int(value), like.data.dtype)
+                check_written(value, like.data.dtype)
             return Tensor._wrap(np.asarray(value).astype(like.dtype))  # wraps around if it must
         else:
             dtype = np.dtype(np.int64)
@@ -59,14 +59,19 @@ def as_operand(value: object, like: Tensor, fill: bool = False) -> Tensor:
     return Tensor(value)
 
 
-def _check_fits(value: int, dtype: np.dtype) -> None:
-    """Raise PyTorch's error for a value to write that `dtype` cannot hold.
+def check_written(value: Any, dtype: np.dtype) -> None:
+    """Raise PyTorch's error for a number to write that an integer `dtype` cannot hold.
 
-    As in PyTorch, an unsigned dtype also takes negative values down to minus its
-    largest one, written modulo 2**bits (uint8 takes -255..255: -1 is written as 255).
+    As in PyTorch, an unsigned dtype also takes negative integers down to minus its
+    largest one, written modulo 2**bits (uint8 takes -255..255: -1 is written as 255),
+    but floats only within its range (they are truncated toward 0 when written). nan
+    compares False with everything, so it is refused too (NumPy would write the
+    smallest integer). Other dtypes take any number.
     """
+    if dtype.kind not in "iu" or isinstance(value, (bool, np.bool_)):
+        return
     info = np.iinfo(dtype)
-    low = -info.max if info.min == 0 else info.min
+    low = info.min if isinstance(value, (float, np.floating)) or info.min < 0 else -info.max
     if not low <= value <= info.max:
         name = f"{dtype.name}_t" if dtype.kind in "iu" else dtype.name
         raise RuntimeError(f"value cannot be converted to type {name} without overflow")

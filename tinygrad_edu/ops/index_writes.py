@@ -22,7 +22,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from ..warning import warn
-from .broadcast import broadcast_shape, broadcasts_to
+from .broadcast import broadcast_shape, broadcasts_to, check_written
 from .elementwise import where
 from .movement import IndexAdd, IndexPut, normalize_dim
 from .selection import _at
@@ -69,6 +69,8 @@ def index_fill(x: Tensor, dim: int, index: Any, value: Any) -> Tensor:
     filled = np.zeros(x.shape, dtype=bool)
     filled.reshape(x.shape or (1,))[_at(d, idx.reshape(-1))] = True  # (a 0-d x as a one-element vector)
     # the value in x's dtype: a float written into an integer tensor is truncated, as in PyTorch
+    if not isinstance(value, Tensor):
+        check_written(value, x.data.dtype)
     fill = value.to(x.dtype) if isinstance(value, Tensor) else Tensor._wrap(np.asarray(value, dtype=x.dtype))
     return where(Tensor._wrap(filled), fill, x)
 

@@ -74,6 +74,8 @@ class InPlaceWriteMethods:
         """
         # where(False, t, v) rather than t * 0 + v: right even where t is inf or nan
         nowhere = Tensor._wrap(np.zeros(self.shape, dtype=bool))
+        if isinstance(src, (float, np.floating)):  # (a float into integers: in range, and not nan)
+            broadcast.check_written(src, self.data.dtype)
         src = src if isinstance(src, Tensor) else broadcast.as_operand(src, self, fill=True)
         if src.data.shape != self.data.shape and not broadcast.broadcasts_to(src.data.shape, self.data.shape):
             raise RuntimeError(
