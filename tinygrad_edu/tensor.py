@@ -75,13 +75,11 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
 def _check_numbers(data: Any) -> None:
     """Refuse data that is not numbers, which NumPy reads when told the dtype (None as nan, "3" as 3)."""
     kind = np.asarray(data).dtype.kind
-    if kind in "USV" or (kind == "O" and not all(map(_is_real, np.asarray(data, dtype=object).flat))):
-        # (an object array can hold real numbers too: ints beyond int64, Fractions, Decimals)
+    reals = (numbers.Real, decimal.Decimal)  # (an object array may hold ints beyond int64, Fractions, ...)
+    if kind in "USV" or (
+        kind == "O" and not all(isinstance(v, reals) for v in np.asarray(data, dtype=object).flat)
+    ):
         raise TypeError(f"tensor: unsupported data {data!r:.60} (need numbers or bools)")
-
-
-def _is_real(value: object) -> bool:
-    return isinstance(value, numbers.Real) or isinstance(value, decimal.Decimal)
 
 
 def _fit_integer_dtype(values: np.ndarray, dtype: np.dtype) -> np.ndarray:

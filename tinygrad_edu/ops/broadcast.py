@@ -73,8 +73,7 @@ def check_written(value: Any, dtype: np.dtype) -> None:
     info = np.iinfo(dtype)
     low = info.min if isinstance(value, (float, np.floating)) or info.min < 0 else -info.max
     if not low <= value <= info.max:
-        name = f"{dtype.name}_t" if dtype.kind in "iu" else dtype.name
-        raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+        raise RuntimeError(f"value cannot be converted to type {dtype.name}_t without overflow")
 
 
 def broadcast_shape(*shapes: tuple[int, ...], op: str = "broadcast") -> tuple[int, ...]:

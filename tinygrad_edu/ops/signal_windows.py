@@ -128,8 +128,7 @@ def kaiser_window(
     """I0(beta sqrt(1 - (2n / M - 1)^2)) / I0(beta): (window_length,). A larger beta, a narrower window."""
 
     def shape(t: np.ndarray) -> np.ndarray:
-        return np.i0(beta * np.sqrt(np.clip(1 - t * t, 0, None))) / np.i0(
-            beta
-        )  # (clip: 1 - t^2 may round below 0)
+        root = np.sqrt(np.clip(1 - t * t, 0, None))  # (clip: 1 - t^2 may round below 0)
+        return np.i0(beta * root) / np.i0(beta)
 
     return _window("kaiser_window", window_length, periodic, shape, dtype, device, requires_grad)

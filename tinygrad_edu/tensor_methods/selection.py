@@ -15,14 +15,13 @@ tensor_methods/in_place_writes.py.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 if TYPE_CHECKING:
-    from ..ops import elementwise, index_writes, rearranging, scatter_reduce, selection
-    from ..tensor import Tensor, _fit_integer_dtype
+    from ..ops import broadcast, elementwise, index_writes, rearranging, scatter_reduce, selection
+    from ..tensor import Tensor
 
 
 # (self's kind, the fill's kind) where the fill is of a wider category than self: cast to self's dtype
@@ -54,8 +53,8 @@ class SelectionMethods:
             # the result keeps self's dtype, as in PyTorch: 0.5 fills an int tensor with 0 (and
             # -2.7 a uint8 one is refused), 3 a mask with True (an int fill of an int tensor is
             # checked for overflow by `where`)
-            cast = fill.astype if self.data.dtype == np.bool_ else partial(_fit_integer_dtype, fill)
-            value = Tensor._wrap(cast(self.data.dtype))
+            broadcast.check_written(fill.item(), self.data.dtype)
+            value = Tensor._wrap(fill.astype(self.data.dtype))
         return elementwise.where(mask, value, self)
 
     def where(self: Tensor, condition: Tensor, other: Any) -> Tensor:
@@ -145,6 +144,6 @@ class SelectionMethods:
 
 def finish_imports() -> None:
     """Import what needs Tensor to exist: tensor.py calls this once the class is made."""
-    global elementwise, index_writes, rearranging, scatter_reduce, selection, Tensor, _fit_integer_dtype
-    from ..ops import elementwise, index_writes, rearranging, scatter_reduce, selection
-    from ..tensor import Tensor, _fit_integer_dtype
+    global broadcast, elementwise, index_writes, rearranging, scatter_reduce, selection, Tensor
+    from ..ops import broadcast, elementwise, index_writes, rearranging, scatter_reduce, selection
+    from ..tensor import Tensor
