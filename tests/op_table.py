@@ -167,6 +167,41 @@ class ScaledExp(tg.Function):
         return grad * y, grad * x.exp()
 
 
+class SinCos(tg.Function):
+    """(sin x, cos x), a Function with two outputs, both saved;  dL/dx = g_sin cos x - g_cos sin x."""
+
+    @staticmethod
+    def forward(ctx, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        s, c = np.sin(x), np.cos(x)
+        ctx.save_for_backward(s, c)
+        return s, c
+
+    @staticmethod
+    def backward(ctx, grad_sin: tg.Tensor, grad_cos: tg.Tensor) -> tg.Tensor:
+        s, c = ctx.saved_tensors
+        return grad_sin * c - grad_cos * s
+
+
+class ProductAndSum(tg.Function):
+    """(a b, a + b) for a and b that broadcast;  dL/da = g_p b + g_s, dL/db = g_p a + g_s
+    (of the broadcast shape: the engine sums each back to its input's, as for any custom op)."""
+
+    @staticmethod
+    def forward(ctx, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        ctx.save_for_backward(a, b)
+        return a * b, a + b
+
+    @staticmethod
+    def backward(ctx, grad_product: tg.Tensor, grad_sum: tg.Tensor) -> tuple[tg.Tensor, tg.Tensor]:
+        a, b = ctx.saved_tensors
+        return grad_product * b + grad_sum, grad_product * a + grad_sum
+
+
+def _product_times_tanh_of_sum(a: tg.Tensor, b: tg.Tensor) -> tg.Tensor:
+    product, total = ProductAndSum.apply(a, b)
+    return product * total.tanh()
+
+
 class NumpySquare(tg.Function):
     """y = x^2 with a backward in NumPy, marked once_differentiable: dL/dx = 2 x dL/dy, once."""
 
@@ -1255,6 +1290,16 @@ OPS = [
     # DelayedError nodes appear only in a graph of the gradient, whose backward they make raise,
     # by design: test_engine checks that; there is no derivative of theirs to compare.)
     Op("setup_context", ScaledExp.apply, ("ScaledExp",), arity=2, broadcast=True),
+    # users' Functions with several outputs (autograd/outputs.py); in the second, the output
+    # saved for backward and not used (sin x) is dropped before backward, which remakes it
+    Op(
+        "several_outputs",
+        _product_times_tanh_of_sum,
+        ("ProductAndSum", "Output", "Tanh", "Mul"),
+        arity=2,
+        broadcast=True,
+    ),
+    Op("several_outputs_one_used", lambda a: SinCos.apply(a)[1] * a, ("SinCos", "Output", "Mul")),
     Op(
         "once_differentiable",
         lambda a: NumpySquare.apply(a) * a,

@@ -503,13 +503,13 @@ def test_custom_function_pattern_and_wrong_gradient_count():
     with pytest.raises(RuntimeError, match="TooManyBackward.*expected 1, got 2"):
         TooMany.apply(f64([1.0])).sum().backward()
 
-    class TwoOutputs(tg.Function):
+    class TwoInAList(tg.Function):
         @staticmethod
         def forward(ctx, x):
-            return x * 2.0, x * 3.0
+            return [x * 2.0, x * 3.0]  # several outputs come as a tuple (tests/test_several_outputs.py)
 
-    with pytest.raises(TypeError, match="TwoOutputs.forward returned a tuple.*exactly one"):
-        TwoOutputs.apply(f64([1.0]))  # NumPy would silently stack the two into one array
+    with pytest.raises(TypeError, match="TwoInAList.forward returned a list.*tuple of arrays"):
+        TwoInAList.apply(f64([1.0]))  # NumPy would silently stack the two into one array
 
     class TensorMinded(tg.Function):
         @staticmethod
@@ -763,6 +763,21 @@ def test_once_differentiable_backward_runs_once_and_refuses_a_second_time():
     assert g.tolist() == [12.0, -4.0]
     with pytest.raises(RuntimeError, match="marked with @once_differentiable"):
         g.sum().backward()
+
+    class NumpyScale(tg.Function):  # a backward in NumPy returns an array: it is put behind the error too
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2.0
+
+        @staticmethod
+        @tg.autograd.function.once_differentiable
+        def backward(ctx, grad):
+            return grad.data * 2.0
+
+    (g,) = tg.autograd.grad((NumpyScale.apply(x) * x).sum(), x, create_graph=True)
+    assert g.tolist() == [12.0, -4.0]
+    with pytest.raises(RuntimeError, match="marked with @once_differentiable"):
+        g.sum().backward()  # (it went through, silently missing the term of the NumPy backward)
 
 
 def test_function_extras_behave_as_torchs():

@@ -34,6 +34,7 @@ import numpy as np
 from . import anomaly_mode, function
 from .function import Node
 from .grad_mode import _state
+from .outputs import Slots
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -284,8 +285,13 @@ def _backpropagate(
         else:
             node = heappop(ready)[1]
         grad = grads.pop(node)
+        backward: Callable[[Node, Any], Any] = node.function.backward
         if type(grad) is not Tensor:
-            grad = _whole(grad)
+            if type(grad) is Slots:  # the gradients of an op's several outputs (outputs.py)
+                backward = grad.backward
+                grad = grad.whole()
+            else:
+                grad = _whole(grad)
         if needed is not None and node not in needed:
             # off the path to the wanted inputs: not run, as in PyTorch (a wanted node is hooked and kept)
             if node in wanted:
@@ -302,7 +308,7 @@ def _backpropagate(
         if node in wanted:
             captured[node] = grad
         done.append(node)
-        in_grads: Any = node.function.backward(node, grad)  # a user's op may return anything
+        in_grads: Any = backward(node, grad)  # a user's op may return anything
         if type(in_grads) is not tuple:
             in_grads = (in_grads,)
         if node._checks_gradients:  # (see Node._checks_gradients)
@@ -321,6 +327,8 @@ def _backpropagate(
                         heappush(ready, (-parent.seq, parent))
             elif type(previous) is Tensor and type(g) is Tensor:
                 grads[parent] = previous + g
+            elif type(previous) is Slots:
+                grads[parent] = previous.add(g)
             else:
                 grads[parent] = _summed(previous, g)
         if observer is not None:
@@ -345,7 +353,7 @@ def _backpropagate(
 def _handed_on(node: Node, in_grads: tuple) -> list[tuple[int, Any, Tensor]]:
     """(input index, parent, gradient) for each gradient a step handed on."""
     return [
-        (i, parent, g if type(g) is function.Tensor else _whole(g))
+        (i, parent, g if type(g) is function.Tensor else g.only() if type(g) is Slots else _whole(g))
         for i, (g, parent) in enumerate(zip(in_grads, node.parents))
         if g is not None and parent is not None
     ]

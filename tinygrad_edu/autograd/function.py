@@ -33,10 +33,11 @@ PyTorch 2's extras work too. A Function may split forward in two: a
 ``setup_context(ctx, inputs, output)`` that `apply` calls right after it
 with the same arrays, to save what backward needs. An output that is not
 differentiable (an index, a count) is declared with
-``ctx.mark_non_differentiable(output)``. A backward that is not written
-with Tensor ops (it uses NumPy, say) is decorated with
-`once_differentiable`, so that differentiating it again raises instead of
-giving a wrong answer.
+``ctx.mark_non_differentiable(output)``. A forward may return a tuple of
+arrays for several outputs: backward then receives one gradient per output
+(outputs.py). A backward that is not written with Tensor ops (it uses
+NumPy, say) is decorated with `once_differentiable`, so that
+differentiating it again raises instead of giving a wrong answer.
 """
 
 from __future__ import annotations
@@ -127,7 +128,11 @@ class Function:
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> Tensor | None | tuple[Tensor | None, ...]:
-        """Given dL/d(output), return dL/d(input) for each input (None where not needed)."""
+        """Given dL/d(output), return dL/d(input) for each input (None where not needed).
+
+        For a forward that returned several outputs: ``backward(ctx, *grad_outputs)``,
+        one gradient per output.
+        """
         raise NotImplementedError(
             f"You must implement the backward method of {ctx.function.__name__} to use it with backward "
             "mode AD: a @staticmethod backward(ctx, grad) that returns one gradient per input of forward"
@@ -172,6 +177,9 @@ class Function:
                 f"{error}: {cls.__name__}.{where} NumPy arrays, not Tensors, so it "
                 "computes with NumPy functions (np.exp(x), say, not x.exp()); backward receives Tensors"
             ) from error
+        if type(result) is tuple:
+            # (a tuple of Tensors: `apply` is typed for the one output of the library's own ops)
+            return _several_outputs(cls, ctx, args, result)  # type: ignore[return-value]
         out = Tensor._wrap(result if type(result) is np.ndarray else _as_output(cls, result, args))
         if any(ctx.needs_input_grad) and not (
             ctx._non_differentiable and _is_output(ctx._non_differentiable, result, out)
@@ -274,9 +282,10 @@ def _as_output(cls: type[Function], result: Any, args: tuple) -> np.ndarray:
     if isinstance(result, Tensor):  # forward met a Tensor where it expects an array: whose?
         _check_data(args)
     if isinstance(result, (tuple, list)):
+        what = "a list" if type(result) is list else "a tuple inside its tuple"
         raise TypeError(
-            f"{cls.__name__}.forward returned a {type(result).__name__}: a Function has exactly one "
-            "output, one array (write one Function per output)"
+            f"{cls.__name__}.forward returned {what}: forward returns one array, "
+            "or a tuple of arrays (one per output)"
         )
     return np.asarray(result)
 
@@ -314,6 +323,7 @@ def _record(ctx: Node, args: tuple, parents: tuple, out: Tensor, result: Any) ->
     out.grad_fn = ctx
 
 
-# Imported last, as it uses this module's Function. PyTorch's path for it is
-# torch.autograd.function.once_differentiable, so it is found here too
+# Imported last, as they use this module's Function. PyTorch's path for the
+# decorator is torch.autograd.function.once_differentiable, so it is found here too
 from .once_differentiable import once_differentiable  # noqa: E402, F401
+from .outputs import _several_outputs  # noqa: E402

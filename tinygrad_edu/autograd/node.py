@@ -61,6 +61,7 @@ class Node:
     _pre_hooks: list | None = None
     _last_hook_keeps_grad = False  # True once the last pre-hook is retain_grad's
     _non_differentiable: tuple = ()  # what forward passed to mark_non_differentiable
+    _materialize_grads = True  # see set_materialize_grads
     _forward_trace: list[str] | None = None  # where forward was called, kept in anomaly mode
     # Does the engine check the gradients backward returns against the inputs'
     # shapes and dtypes (engine._conform)? Yes for every op recorded by `apply`,
@@ -95,6 +96,11 @@ class Node:
                 )
         self._non_differentiable = outputs
 
+    def set_materialize_grads(self, value: bool) -> None:
+        """For an op with several outputs: does backward get zeros (True, the default) or None
+        for the gradient of an output that the loss did not use? (See outputs.py.)"""
+        self._materialize_grads = bool(value)
+
     @property
     def saved_tensors(self) -> tuple[Tensor, ...]:
         """The saved values as Tensors, checked against later in-place changes."""
@@ -113,7 +119,9 @@ class Node:
             for tensor, version in zip(pairs, pairs):
                 if tensor is not None:  # (None: forward saved nothing in this place)
                     if type(tensor) is weakref.ReferenceType:
-                        tensor = tensor()
+                        ref, tensor = tensor, tensor()
+                        if tensor is None:
+                            tensor = self._output_again(ref)
                     # a view counts the changes made to its base
                     if (tensor._version if tensor._base is None else tensor._base._version) != version:
                         self._modified(tensor, version)
@@ -199,9 +207,22 @@ class Node:
                     if isinstance(tensor, Tensor) and tensor.data is value:
                         break
                 else:
+                    if type(value) is weakref.ReferenceType:  # one of several outputs (outputs.py)
+                        pairs += (value, 0)
+                        continue
                     tensor = Tensor._wrap(np.asarray(value))  # made in forward: nothing else holds it
                 pairs += (tensor, (tensor if tensor._base is None else tensor._base)._version)
         self._saved = tuple(pairs)
+
+    def _output_again(self, ref: weakref.ReferenceType) -> Tensor:
+        """The saved output that `ref` pointed to, which no longer exists: remade, if it was one of
+        several outputs of this op (outputs.py), which keeps what it needs for that."""
+        kept = self.__dict__.get("_kept_outputs", {})
+        if id(ref) not in kept:
+            raise RuntimeError(f"the output that {self.name()} saved for backward no longer exists")
+        from .outputs import remade  # (outputs.py builds on this module)
+
+        return remade(self, *kept[id(ref)])
 
     def _output_moved(self, out: Tensor, tensor: Tensor) -> None:
         """The output this node saved now lives in `tensor` (an in-place op wrote it there)."""

@@ -44,7 +44,7 @@ class DelayedError(Function):
         )
 
 
-def once_differentiable(backward: Callable[[Node, Tensor], Any]) -> Callable[[Node, Tensor], Any]:
+def once_differentiable(backward: Callable[..., Any]) -> Callable[..., Any]:
     """Decorate a Function's `backward` that can be differentiated only once (PyTorch's decorator).
 
     For a backward that is not written with Tensor ops (NumPy, say), so
@@ -57,13 +57,14 @@ def once_differentiable(backward: Callable[[Node, Tensor], Any]) -> Callable[[No
     """
 
     @functools.wraps(backward)
-    def wrapper(ctx: Node, grad: Tensor) -> Any:
+    def wrapper(ctx: Node, *grad_outputs: Tensor) -> Any:
         creating_graph = is_grad_enabled()  # (the engine records backward for create_graph only)
         with no_grad():
-            grads = backward(ctx, grad)
-        if not (creating_graph and isinstance(grad, function.Tensor) and grad.requires_grad):
+            grads = backward(ctx, *grad_outputs)
+        recorded = [g for g in grad_outputs if isinstance(g, function.Tensor) and g.requires_grad]
+        if not (creating_graph and recorded):
             return grads
-        sources = (grad, *[x for x in ctx.inputs if isinstance(x, function.Tensor) and x.requires_grad])
+        sources = (*recorded, *[x for x in ctx.inputs if isinstance(x, function.Tensor) and x.requires_grad])
         if type(grads) is tuple:
             return tuple(_behind_error(g, sources) for g in grads)
         return _behind_error(grads, sources)
@@ -72,7 +73,10 @@ def once_differentiable(backward: Callable[[Node, Tensor], Any]) -> Callable[[No
 
 
 def _behind_error(g: Any, sources: tuple[Tensor, ...]) -> Any:
-    """A gradient Tensor as the output of a DelayedError; anything else (None, a number) as it is."""
-    if not isinstance(g, function.Tensor):
+    """A gradient (a Tensor, or the array or number a NumPy backward returns) as the output of a
+    DelayedError; None as it is."""
+    if g is None:
         return g
-    return DelayedError.apply(function.Tensor._wrap(g.data), *sources)
+    return DelayedError.apply(
+        function.Tensor._wrap(np.asarray(g.data if isinstance(g, function.Tensor) else g)), *sources
+    )

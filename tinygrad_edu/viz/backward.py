@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import graphviz
 import numpy as np
@@ -31,6 +31,7 @@ import numpy as np
 from ..autograd import engine
 from ..autograd.function import Node
 from ..autograd.graph import topological_order
+from ..autograd.outputs import OutputBackward
 from ..tensor import Tensor
 from .drawing import COLORS, new_drawing
 from .labels import Names, escape, leaf_kind, op_name, qualified_names, summary, tensor_label
@@ -49,15 +50,23 @@ class GradEdge:
 
 @dataclass
 class BackwardStep:
-    """One op visited by backward: the gradient it received and what it passed on."""
+    """One op visited by backward: the gradient it received and what it passed on.
+
+    For an op with several outputs (a custom Function whose forward returns a
+    tuple, autograd/outputs.py), `grad_output` and `output` are tuples, one
+    entry per output (None for an output backward did not come through).
+    """
 
     step: int
     op: str
     node: Node
-    output: Tensor | None
-    grad_output: np.ndarray  # dL/d(output of this op), after the output's hooks ran on it
+    output: Tensor | None | tuple[Tensor | None, ...]
+    grad_output: np.ndarray | tuple[np.ndarray | None, ...]  # dL/d(output), after its hooks ran on it
     edges: list[GradEdge] = field(default_factory=list)
-    hooked: bool = False  # did a hook (register_hook) change what was sent into grad_output?
+    # did a hook (register_hook) change what was sent into grad_output? (for several outputs: into any)
+    hooked: bool = False
+    parts: tuple[Node | None, ...] = ()  # several outputs: each one's grad_fn, an Output node
+    parts_hooked: tuple[bool, ...] = ()  # several outputs: `hooked`, for each
 
 
 def backward_steps(loss: Tensor, grad: Tensor | None = None) -> list[BackwardStep]:
@@ -81,10 +90,28 @@ def backward_steps(loss: Tensor, grad: Tensor | None = None) -> list[BackwardSte
     outputs = producer_outputs(nodes)
     outputs[loss.grad_fn] = loss
     steps: list[BackwardStep] = []
+    parts: dict[Node, dict[int, Node]] = {}  # op with several outputs -> the Output nodes backward ran
 
-    def record(node: Node, g: Tensor, edges: list) -> None:
-        step = BackwardStep(len(steps) + 1, op_name(node), node, outputs.get(node), np.array(g.data))
-        step.hooked = bool(node._pre_hooks)  # (retain_grad's own hook is off during the replay)
+    def record(node: Node, g: Any, edges: list) -> None:
+        if type(node) is OutputBackward:  # one output of an op with several: shown in the op's step
+            parts.setdefault(node.op, {})[node.index] = node
+            return
+        if type(g) is tuple:  # (the op's several outputs' gradients)
+            ran = parts.pop(node, {})
+            part = tuple(ran.get(i) for i in range(len(g)))
+            step = BackwardStep(
+                len(steps) + 1,
+                op_name(node),
+                node,
+                tuple(None if p is None else outputs.get(p) for p in part),
+                tuple(None if p is None else np.array(gi.data) for p, gi in zip(part, g)),
+                parts=part,
+            )
+            step.parts_hooked = tuple(p is not None and bool(p._pre_hooks) for p in part)
+            step.hooked = any(step.parts_hooked)
+        else:
+            step = BackwardStep(len(steps) + 1, op_name(node), node, outputs.get(node), np.array(g.data))
+            step.hooked = bool(node._pre_hooks)  # (retain_grad's own hook is off during the replay)
         for i, parent, gi in edges:
             x = node.inputs[i]
             step.edges.append(GradEdge(i, parent, x if isinstance(x, Tensor) else None, np.array(gi.data)))
@@ -117,8 +144,15 @@ class _StepNames:
     """The names the steps mention: `labels.Names` for the graph backward ran through."""
 
     def __init__(self, steps: list[BackwardStep], qualified: Mapping[int, str]) -> None:
-        self.outputs = {s.node: s.output for s in steps}
-        self.names = Names(steps[0].output if steps else None, qualified)  # (the first step's is the loss)
+        self.outputs: dict[Node, Tensor | None] = {}
+        for s in steps:
+            if s.parts:
+                made = cast(tuple, s.output)
+                self.outputs.update((p, t) for p, t in zip(s.parts, made) if p is not None)
+            else:
+                self.outputs[s.node] = cast("Tensor | None", s.output)
+        loss = self.outputs.get(_arrivals(steps[0])[0][0]) if steps else None
+        self.names = Names(loss, qualified)
 
     def of_output(self, node: Node) -> str:
         """The name of the tensor `node` produced."""
@@ -129,6 +163,16 @@ class _StepNames:
         if isinstance(edge.target, Node):
             return self.of_output(edge.target)
         return self.names.leaf(edge.target, leaf_kind(edge.target, edge.target))  # (it requires grad)
+
+
+def _arrivals(step: BackwardStep) -> list[tuple[Node, np.ndarray, bool]]:
+    """What arrived at the step's op: (the node whose output it is the gradient of, the gradient,
+    changed by hooks?), one per output that backward came through (several, for an op with several
+    outputs, each the output of an Output node). The first step's first is the seed."""
+    if not step.parts:
+        return [(step.node, cast(np.ndarray, step.grad_output), step.hooked)]
+    parts = zip(step.parts, cast(tuple, step.grad_output), step.parts_hooked)
+    return [(p, g, hooked) for p, g, hooked in parts if p is not None]
 
 
 def _d(name: str) -> str:
@@ -153,11 +197,20 @@ def _table(steps: list[BackwardStep], qualified: Mapping[int, str]) -> str:
     names = _StepNames(steps, qualified)
     rows = [("step", "op", "gradient", "shape", "values")]
     if steps:
-        seed = steps[0].grad_output
-        rows.append(("0", "seed", f"-> {_d(names.of_output(steps[0].node))}", str(seed.shape), summary(seed)))
+        loss, seed, _ = _arrivals(steps[0])[0]
+        rows.append(("0", "seed", f"-> {_d(names.of_output(loss))}", str(seed.shape), summary(seed)))
     for s in steps:
-        received = _d(names.of_output(s.node)) + (" after hooks" if s.hooked else "")
-        rows.append((str(s.step), s.op, received, str(s.grad_output.shape), summary(s.grad_output)))
+        for k, (made, grad, hooked) in enumerate(_arrivals(s)):
+            received = _d(names.of_output(made)) + (" after hooks" if hooked else "")
+            rows.append(
+                (
+                    str(s.step) if k == 0 else "",
+                    s.op if k == 0 else "",
+                    received,
+                    str(grad.shape),
+                    summary(grad),
+                )
+            )
         for e in s.edges:
             rows.append(("", "", f"-> {_d(names.of_target(e))}", str(e.grad.shape), summary(e.grad)))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
@@ -201,12 +254,20 @@ def draw_backward(
     dot.attr("edge", fontsize="9", color="firebrick", fontcolor="firebrick")
     ids = {s.node: f"op{s.step}" for s in steps}
     first = steps[0]
-    loss_name = names.of_output(first.node)
+    loss_node, seed, _ = _arrivals(first)[0]
+    loss_name = names.of_output(loss_node)
     dot.node(
         "start", tensor_label(loss, loss_name), shape="box", fillcolor="white", penwidth="3", color="red"
     )
     for s in steps:
-        hooked = "\\nits gradient after hooks: " + summary(s.grad_output) if s.hooked else ""
+        # (one line per output of an op with several: which gradient the hooks changed)
+        several = len(s.parts) > 1
+        hooked = "".join(
+            f"\\n{f'the gradient of {names.of_output(made)}' if several else 'its gradient'} after hooks: "
+            + summary(g)
+            for made, g, changed in _arrivals(s)
+            if changed
+        )
         dot.node(ids[s.node], f"{s.step}. {s.node.name()}{hooked}", shape="ellipse", fillcolor="mistyrose")
 
     def label(step: int, name: str, grad: np.ndarray) -> str:
@@ -215,12 +276,13 @@ def draw_backward(
         # running into the next edge's label, where two read as one line.
         return escape(f"{step}: {_d(name)}{value}") + LABEL_PAD
 
-    dot.edge("start", ids[first.node], label=label(0, loss_name, first.grad_output))
+    dot.edge("start", ids[first.node], label=label(0, loss_name, seed))
     leaves: dict[int, str] = {}  # id of a leaf -> its node's name, numbered as met: the same every run
     for s in steps:
         for e in s.edges:
             if isinstance(e.target, Node):
-                target = ids.get(e.target)
+                # (an output of an op with several: the edge goes to the op)
+                target = ids.get(e.target.op if isinstance(e.target, OutputBackward) else e.target)
             elif id(e.target) in leaves:
                 target = leaves[id(e.target)]
             else:

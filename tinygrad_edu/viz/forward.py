@@ -18,6 +18,7 @@ import graphviz
 
 from ..autograd.function import Node
 from ..autograd.graph import topological_order
+from ..autograd.outputs import OutputBackward
 from ..tensor import Tensor
 from .drawing import COLORS, new_drawing
 from .labels import Names, is_parameter, leaf_kind, module_label, op_name, qualified_names, tensor_label
@@ -64,9 +65,14 @@ def draw_graph(
     inputs = {node: drawn_inputs(node) for node in nodes}
     depth: dict[Node, int] = {root: 1} if root is not None else {}
     for node in nodes:  # consumers come first, so each depth is final when reached
+        # (one output of an op with several is a step from its consumer; its op, none further)
+        step = 0 if type(node) is OutputBackward else 1
         for _, parent in inputs[node]:
             if isinstance(parent, Node):
-                depth[parent] = min(depth.get(parent, 1 << 30), depth[node] + 1)
+                depth[parent] = min(depth.get(parent, 1 << 30), depth[node] + step)
+    for node in nodes:  # an op's outputs are drawn with it: each is as near as the op
+        if isinstance(node, OutputBackward):
+            depth[node] = min(depth[node], depth[node.op])
     drawn = [n for n in nodes if max_depth is None or depth[n] <= max_depth]
     outputs = producer_outputs(drawn, inputs.__getitem__)
     if root is not None:
@@ -119,9 +125,18 @@ def draw_graph(
         for x, _ in inputs[node]:
             if isinstance(x, Tensor) and is_parameter(x) and x.grad_fn is None:
                 param_scopes.setdefault(id(x), set()).add(node.scope)
+
+    def op_node(node: Node) -> str:
+        return add(node, "op", op_name(node), node.scope, shape="ellipse", fillcolor="lightyellow")
+
     for node in drawn:
-        op_id = add(node, "op", op_name(node), node.scope, shape="ellipse", fillcolor="lightyellow")
-        edges.append((op_id, tensor_node(outputs.get(node), node, node.scope)))
+        if isinstance(node, OutputBackward):  # one of an op's several outputs: an edge from the op
+            op, label = node.op, f"output {node.index}"
+            edges.append((op_node(op), tensor_node(outputs.get(node), node, op.scope), {"label": label}))
+            continue
+        op_id = op_node(node)
+        if "_output_specs" not in node.__dict__:  # (an op with several outputs has no one output)
+            edges.append((op_id, tensor_node(outputs.get(node), node, node.scope)))
         for x, parent in inputs[node]:
             if isinstance(parent, Node):
                 t_id = tensor_node(

@@ -16,8 +16,10 @@ Every tensor a picture or table shows gets one name, the same in
   them were recorded, so `x * w` makes x "input 1" and w "input 2";
 - the result of an op: "Mul output", numbered in recording order
   ("Mul 1 output", "Mul 2 output") when several Muls of the graph made
-  unnamed tensors. The tensor a drawing or backward starts from is no
-  exception: an unnamed loss `(a * b).sum()` is "Sum output".
+  unnamed tensors; "SinCos output 1" for the second of the outputs of
+  an op with several (a custom Function whose forward returns a tuple).
+  The tensor a drawing or backward starts from is no exception: an
+  unnamed loss `(a * b).sum()` is "Sum output".
 
 `Names` works these out once for a whole graph, and every picture and table
 asks it.
@@ -33,6 +35,7 @@ import numpy as np
 
 from ..autograd.function import Function, Node
 from ..autograd.graph import topological_order
+from ..autograd.outputs import OutputBackward
 from ..printing import format_body
 from ..tensor import Tensor
 from .walk import look_through, producer_outputs
@@ -136,7 +139,11 @@ class Names:
             made = producer_outputs(nodes)
             made[root.grad_fn] = root
         self.leaves = _leaf_names(nodes, {**_scope_names(nodes), **(qualified or {})})
-        unnamed = [n for n in nodes if not _hands_on(n) and not getattr(made.get(n), "name", None)]
+        unnamed = [
+            n
+            for n in nodes
+            if not _hands_on(n) and type(n) is not OutputBackward and not getattr(made.get(n), "name", None)
+        ]
         self.outputs = _numbered({node: op_name(node) for node in unnamed}, ())
 
     def leaf(self, t: Tensor, kind: str) -> str:
@@ -147,6 +154,8 @@ class Names:
         """The name of `t`, the tensor `node` produced (None: no longer known)."""
         if t is not None and t.name:
             return t.name
+        if isinstance(node, OutputBackward):  # one of several outputs of an op: "SinCos output 1"
+            return f"{self.outputs.get(node.op, op_name(node.op))} output {node.index}"
         if _hands_on(node):  # its output is the tensor it hands on, as draw_graph shows it
             x, parent = look_through(t, node)
             return self.output(parent, x) if isinstance(parent, Node) else self.leaf(x, leaf_kind(x, parent))
