@@ -184,9 +184,7 @@ class Function:
         if any(ctx.needs_input_grad) and not (
             ctx._non_differentiable and _is_output(ctx._non_differentiable, result, out)
         ):
-            # where each input's gradient goes: its producer, itself (a leaf), or nowhere
-            parents = [(x.grad_fn or x) if need else None for x, need in zip(args, ctx.needs_input_grad)]
-            _record(ctx, args, tuple(parents), out, result)
+            _record(ctx, args, out, result)
         return out
 
     # Shortcuts for the library's most common calls, the same steps as `apply`
@@ -309,18 +307,24 @@ def _is_output(marked: tuple, result: Any, out: Tensor) -> bool:
     return any(value is result or value is out.data for value in marked)
 
 
-def _record(ctx: Node, args: tuple, parents: tuple, out: Tensor, result: Any) -> None:
+def _record(ctx: Node, args: tuple, out: Tensor, result: Any) -> None:
     """Attach `ctx` to the graph as the producer of `out` (`_apply1`/`_apply2` do the same inline)."""
     if out.data.dtype.kind != "f":
         return  # integer and boolean results carry no gradient
-    ctx.inputs = args
-    ctx.parents = parents
-    ctx.scope = _state.scope
-    ctx.seq = next(_sequence)
+    _place(ctx, args)
     if ctx._saved:
         ctx._save(out, result)
     out._requires_grad = True
     out.grad_fn = ctx
+
+
+def _place(ctx: Node, args: tuple) -> None:
+    """Put `ctx` in the graph: its inputs, where each one's gradient goes (its producer, itself
+    for a leaf, or nowhere), and its scope and number in recording order."""
+    ctx.inputs = args
+    ctx.parents = tuple([(x.grad_fn or x) if need else None for x, need in zip(args, ctx.needs_input_grad)])
+    ctx.scope = _state.scope
+    ctx.seq = next(_sequence)
 
 
 # Imported last, as they use this module's Function. PyTorch's path for the

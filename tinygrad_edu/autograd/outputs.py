@@ -32,8 +32,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from . import function
-from .function import Function, _as_output, _is_output, _sequence
-from .grad_mode import _state
+from .function import Function, _as_output, _is_output, _place, _sequence
 from .node import Node
 
 if TYPE_CHECKING:
@@ -126,10 +125,7 @@ def _several_outputs(cls: type[Function], ctx: Node, args: tuple, result: tuple)
     ]
     if not (any(ctx.needs_input_grad) and any(differentiable)):
         return outs
-    ctx.inputs = args
-    ctx.parents = tuple((x.grad_fn or x) if need else None for x, need in zip(args, ctx.needs_input_grad))
-    ctx.scope = _state.scope
-    ctx.seq = next(_sequence)
+    _place(ctx, args)
     ctx._output_specs = tuple(None if out is None else (out.shape, out.data.dtype) for out in outs)
     if ctx._saved:
         ctx._saved = tuple(_as_saved_output(ctx, value, result, outs, differentiable) for value in ctx._saved)
