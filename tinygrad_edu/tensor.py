@@ -31,6 +31,7 @@ from . import devices
 from .autograd import engine, function, node
 from .autograd.function import Node
 from .autograd.grad_mode import _state
+from .autograd.hooks import RemovableHandle
 from .dtypes import can_cast, from_type_name, get_default_dtype, type_name
 from .printing import set_printoptions as set_printoptions  # re-exported: the package imports it from here
 from .printing import tensor_repr
@@ -741,7 +742,7 @@ class Tensor(
             if tensor is not None and tensor.grad_fn is grad_fn:
                 tensor._grad = grad if tensor._grad is None else tensor._grad + grad
 
-        grad_fn.register_prehook(keep, retains_grad=True)
+        grad_fn._node_hooks().keeps.append(keep)
 
     def _set_grad_fn(self, grad_fn: Node | None) -> None:
         """Make `grad_fn` this tensor's producer (after an in-place change), keeping a retain_grad."""
@@ -814,9 +815,9 @@ class Tensor(
         if not self.requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self.grad_fn is not None:
-            self.grad_fn.register_prehook(hook)
-            assert self.grad_fn._pre_hooks is not None  # (register_prehook has made the list)
-            return RemovableHandle(self.grad_fn._pre_hooks, hook)
+            hooks = self.grad_fn._node_hooks().tensor  # (run where the gradient reaches its node)
+            hooks.append(hook)
+            return RemovableHandle(hooks, hook)
         if self._hooks is None:
             self._hooks = []
         self._hooks.append(hook)
@@ -1230,28 +1231,6 @@ class Tensor(
 
     def bool(self) -> Tensor:
         return self.to(np.bool_)
-
-
-class RemovableHandle:
-    """Returned by the `register_*hook` methods: `.remove()` takes the hook away again.
-
-    As a context manager, the hook is in place for the `with` block only.
-    """
-
-    def __init__(self, hooks: list, hook: Any) -> None:
-        self._hooks, self._hook = hooks, hook
-
-    def remove(self) -> None:
-        for i, hook in enumerate(self._hooks):
-            if hook is self._hook:  # by identity: two registrations of one function are two hooks
-                del self._hooks[i]
-                return
-
-    def __enter__(self) -> RemovableHandle:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.remove()
 
 
 # The ufuncs behind Python's operators, with the Tensor's method for each side: np.add(a, t)

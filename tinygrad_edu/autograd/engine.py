@@ -34,7 +34,8 @@ import numpy as np
 from . import anomaly_mode, function
 from .function import Node
 from .grad_mode import _state
-from .outputs import Slots
+from .hooks import run_tensor_hooks
+from .outputs import Slots, several_backward
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -288,14 +289,14 @@ def _backpropagate(
         backward: Callable[[Node, Any], Any] = node.function.backward
         if type(grad) is not Tensor:
             if type(grad) is Slots:  # the gradients of an op's several outputs (outputs.py)
-                backward = grad.backward
-                grad = grad.whole()
+                backward = several_backward
+                grad = tuple(grad.grads)
             else:
                 grad = _whole(grad)
         if needed is not None and node not in needed:
             # off the path to the wanted inputs: not run, as in PyTorch (a wanted node is hooked and kept)
             if node in wanted:
-                captured[node] = _run_hooks(node._pre_hooks, grad) if node._pre_hooks else grad
+                captured[node] = grad if node._hooks is None else node._hooks.on_output(grad)
             continue
         if node._saved is None:
             raise RuntimeError(
@@ -303,9 +304,9 @@ def _backpropagate(
                 "freed by an earlier backward). Pass retain_graph=True to the first "
                 "backward if you need to go through it again."
             )
-        if node._pre_hooks:
-            grad = _run_hooks(node._pre_hooks, grad)
-        if node in wanted:
+        if node._hooks is not None:  # (hooks.py: the output's hooks, then the node's)
+            grad, backward = node._hooks.around(node, grad, backward, captured if node in wanted else None)
+        elif node in wanted:
             captured[node] = grad
         done.append(node)
         in_grads: Any = backward(node, grad)  # a user's op may return anything
@@ -339,7 +340,7 @@ def _backpropagate(
         if type(g) is not Tensor:
             grads[leaf] = g = _whole(g)
         if leaf._hooks and (capture is None or leaf in wanted):
-            grads[leaf] = _run_hooks(leaf._hooks, g)
+            grads[leaf] = run_tensor_hooks(leaf._hooks, g)
     if capture is not None:
         captured.update((k, v) for k, v in grads.items() if k in wanted)
         if require_all and len(captured) < len(wanted):  # raised before the release below
@@ -374,30 +375,6 @@ def _leading_to(wanted: Container[object], roots: list[Node]) -> set[Node]:
             stack.append((node, True))
             stack.extend((p, False) for p in node.parents if isinstance(p, Node) and p not in seen)
     return leading
-
-
-def _run_hooks(hooks: list, grad: Tensor) -> Tensor:
-    """Call each hook with the gradient; a Tensor it returns replaces it (same shape and dtype)."""
-    for hook in hooks:
-        result = hook(grad)
-        if result is None:
-            continue
-        if (
-            not isinstance(result, function.Tensor)
-            or result.shape != grad.shape
-            or result.dtype != grad.dtype
-        ):
-            got = (
-                f"{result.shape} {result.dtype}"
-                if isinstance(result, function.Tensor)
-                else type(result).__name__
-            )
-            raise RuntimeError(
-                f"hook {getattr(hook, '__name__', hook)!r} returned {got} for a gradient of shape "
-                f"{grad.shape} and dtype {grad.dtype}: a hook may change the values only"
-            )
-        grad = result
-    return grad
 
 
 def _checked(in_grads: tuple, node: Node) -> tuple:

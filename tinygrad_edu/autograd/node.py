@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .accumulate_grad import accumulator_of
+from .hooks import NodeHooks, RemovableHandle
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -58,8 +59,7 @@ class Node:
     seq: int
     _saved: tuple[Any, ...] | None
     function: type[Function]
-    _pre_hooks: list | None = None
-    _last_hook_keeps_grad = False  # True once the last pre-hook is retain_grad's
+    _hooks: NodeHooks | None = None  # (hooks.py) made when the first hook is registered
     _non_differentiable: tuple = ()  # what forward passed to mark_non_differentiable
     _materialize_grads = True  # see set_materialize_grads
     _forward_trace: list[str] | None = None  # where forward was called, kept in anomaly mode
@@ -158,15 +158,24 @@ class Node:
         Computed when asked for, never while recording.
         """
         pairs: list[tuple[Any, int]] = []
-        for x, parent in zip(self.inputs, self.parents):
+        for i in self._edges():
+            parent = self.parents[i]
             if parent is None:
-                if isinstance(x, Tensor) and x.data.dtype.kind in "fc":
-                    pairs.append((None, 0))
+                pairs.append((None, 0))
             elif isinstance(parent, Node):
                 pairs.append((parent, 0))
             else:
                 pairs.append((accumulator_of(parent), 0))
         return tuple(pairs)
+
+    def _edges(self) -> list[int]:
+        """The places of the inputs that `next_functions` lists: each one with a parent, and each
+        floating-point Tensor that gets no gradient."""
+        return [
+            i
+            for i, (x, parent) in enumerate(zip(self.inputs, self.parents))
+            if parent is not None or (isinstance(x, Tensor) and x.data.dtype.kind in "fc")
+        ]
 
     @property
     def released(self) -> bool:
@@ -176,21 +185,33 @@ class Node:
     def name(self) -> str:
         return type(self).__name__
 
-    def register_prehook(self, hook: Any, retains_grad: bool = False) -> None:
-        """Call `hook(grad)` with the gradient of this node's output before backward.
+    def register_prehook(self, fn: Any) -> RemovableHandle:
+        """Call ``fn(grad_outputs)`` each time this node is about to run its backward.
 
-        The hook of `retain_grad` (``retains_grad=True``) always runs last, so
-        `.grad` shows the gradient that every other hook has had its say on,
-        as in PyTorch.
+        grad_outputs: a tuple, the gradient of each output of the op (one, for
+        most ops). fn may return a tuple of as many gradients, of the same
+        shapes and dtypes, for backward to use instead; or None.
         """
-        if self._pre_hooks is None:
-            self._pre_hooks = []
-        if retains_grad:
-            self._pre_hooks.append(hook)
-            self._last_hook_keeps_grad = True
-        else:
-            at = len(self._pre_hooks) - 1 if self._last_hook_keeps_grad else len(self._pre_hooks)
-            self._pre_hooks.insert(at, hook)
+        hooks = self._node_hooks()
+        hooks.pre.append(fn)
+        return RemovableHandle(hooks.pre, fn)
+
+    def register_hook(self, fn: Any) -> RemovableHandle:
+        """Call ``fn(grad_inputs, grad_outputs)`` each time this node has run its backward.
+
+        grad_inputs: a tuple, the gradient for each pair of `next_functions`
+        (None for an input that gets none); grad_outputs: as in
+        `register_prehook`. fn may return a tuple to use instead of grad_inputs; or None.
+        """
+        hooks = self._node_hooks()
+        hooks.post.append(fn)
+        return RemovableHandle(hooks.post, fn)
+
+    def _node_hooks(self) -> NodeHooks:
+        """This node's hooks (hooks.py), made when first asked for."""
+        if self._hooks is None:
+            self._hooks = NodeHooks()
+        return self._hooks
 
     def _save(self, out: Tensor, result: Any) -> None:
         """Turn the arrays given to `save_for_backward` into tensors, noting their versions."""

@@ -33,6 +33,7 @@ import numpy as np
 
 from . import function
 from .function import Function, _as_output, _is_output, _place, _sequence
+from .hooks import RemovableHandle
 from .node import Node
 
 if TYPE_CHECKING:
@@ -64,6 +65,15 @@ class OutputBackward(Node):
     def name(self) -> str:
         return f"{self.op.name()} (output {self.index})"
 
+    # Hooks on a node belong to the op (in PyTorch every output's grad_fn is the
+    # op's node): they see the gradients of all its outputs, in one tuple.
+
+    def register_prehook(self, fn: Any) -> RemovableHandle:
+        return self.op.register_prehook(fn)
+
+    def register_hook(self, fn: Any) -> RemovableHandle:
+        return self.op.register_hook(fn)
+
 
 Output._node_class = OutputBackward
 
@@ -86,24 +96,22 @@ class Slots:
                 self.grads[i] = g
         return self
 
-    def whole(self) -> tuple[Tensor | None, ...]:
-        """One gradient per output, for the op's backward: zeros where none came (module docstring)."""
-        if not self.op._materialize_grads:
-            return tuple(self.grads)
-        wrap = function.Tensor._wrap
-        return tuple(
-            wrap(np.zeros(*spec)) if g is None and spec is not None else g
-            for g, spec in zip(self.grads, self.op._output_specs)
-        )
-
-    def backward(self, op: Node, grads: tuple[Tensor | None, ...]) -> Any:
-        """Call the op's backward as it is written: with one gradient per output."""
-        backward: Any = op.function.backward  # (written for as many gradients as outputs)
-        return backward(op, *grads)
-
     def only(self) -> Tensor:
         """The one gradient of the Slots an `Output` node hands on."""
         return next(g for g in self.grads if g is not None)
+
+
+def several_backward(op: Node, grads: tuple[Tensor | None, ...]) -> Any:
+    """How the engine calls the backward of an op with several outputs: as it is written, with
+    `grads`, one gradient per output, where an output that got none (None) gets zeros (module docstring)."""
+    if op._materialize_grads:
+        wrap = function.Tensor._wrap
+        grads = tuple(
+            wrap(np.zeros(*spec)) if g is None and spec is not None else g
+            for g, spec in zip(grads, op._output_specs)
+        )
+    backward: Any = op.function.backward  # (written for as many gradients as outputs)
+    return backward(op, *grads)
 
 
 def _several_outputs(cls: type[Function], ctx: Node, args: tuple, result: tuple) -> tuple:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..tensor import RemovableHandle
+from ..autograd.hooks import RemovableHandle
 from ..warning import warn
 from .backward_hooks import Grads
 

@@ -31,6 +31,7 @@ import numpy as np
 from ..autograd import engine
 from ..autograd.function import Node
 from ..autograd.graph import topological_order
+from ..autograd.hooks import NodeHooks
 from ..autograd.outputs import OutputBackward
 from ..tensor import Tensor
 from .drawing import COLORS, new_drawing
@@ -107,21 +108,21 @@ def backward_steps(loss: Tensor, grad: Tensor | None = None) -> list[BackwardSte
                 tuple(None if p is None else np.array(gi.data) for p, gi in zip(part, g)),
                 parts=part,
             )
-            step.parts_hooked = tuple(p is not None and bool(p._pre_hooks) for p in part)
+            step.parts_hooked = tuple(p is not None and (_hooked(p) or _hooked(node)) for p in part)
             step.hooked = any(step.parts_hooked)
         else:
             step = BackwardStep(len(steps) + 1, op_name(node), node, outputs.get(node), np.array(g.data))
-            step.hooked = bool(node._pre_hooks)  # (retain_grad's own hook is off during the replay)
+            step.hooked = _hooked(node)
         for i, parent, gi in edges:
             x = node.inputs[i]
             step.edges.append(GradEdge(i, parent, x if isinstance(x, Tensor) else None, np.array(gi.data)))
         steps.append(step)
 
-    # retain_grad's hook (always a node's last) would write .grad: the replay runs without it
-    hooks: dict[Node, list] = {}
+    # retain_grad's hooks would write .grad: the replay runs without them
+    keeps: dict[NodeHooks, list] = {}
     for node in nodes:
-        if isinstance(node, Node) and node._pre_hooks and node._last_hook_keeps_grad:
-            hooks[node], node._pre_hooks = node._pre_hooks, node._pre_hooks[:-1]
+        if isinstance(node, Node) and node._hooks is not None and node._hooks.keeps:
+            keeps[node._hooks], node._hooks.keeps = node._hooks.keeps, []
     try:
         engine._run([(loss, grad)], retain_graph=True, create_graph=False, capture=[], observer=record)
     except RuntimeError as error:
@@ -132,9 +133,14 @@ def backward_steps(loss: Tensor, grad: Tensor | None = None) -> list[BackwardSte
             "loss.backward(), or call loss.backward(retain_graph=True)."
         ) from None
     finally:
-        for node, node_hooks in hooks.items():
-            node._pre_hooks = node_hooks
+        for hooks, kept in keeps.items():
+            hooks.keeps = kept
     return steps
+
+
+def _hooked(node: Node) -> bool:
+    """May a hook have changed the gradient `node` received (its output's hooks, or its pre-hooks)?"""
+    return node._hooks is not None and bool(node._hooks.tensor or node._hooks.pre)
 
 
 LABEL_PAD = "    "  # (see draw_backward's `label`)
