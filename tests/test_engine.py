@@ -1030,12 +1030,15 @@ def test_assigning_grad_checks_type_shape_and_dtype():
 def test_a_hook_may_change_the_values_of_a_gradient_but_not_its_shape_or_dtype():
     x = f64([1.0, 2.0])
     x.register_hook(lambda g: tg.ones(3, dtype=np.float64))
-    with pytest.raises(RuntimeError, match=r"returned \(3,\) float64 for a gradient of shape \(2,\)"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"changed the size of value: it returned a gradient of shape \(3,\) for one of shape \(2,\)",
+    ):
         (x * 2.0).sum().backward()
     assert x.grad is None
     h = f64([1.0, 2.0]) * 2.0
     h.register_hook(lambda g: g.float())
-    with pytest.raises(RuntimeError, match="dtype float64: a hook may change the values only"):
+    with pytest.raises(RuntimeError, match=r"changed the type of value \(was float64 got float32\)"):
         h.sum().backward()
 
 

@@ -9,6 +9,7 @@ input's shape, and that backward is linear in what a pre-hook hands it.
 
 from __future__ import annotations
 
+import collections
 from typing import Any
 
 import numpy as np
@@ -115,7 +116,8 @@ def test_hooks_that_return_none_leave_the_gradients_alone_and_run_in_the_order_r
         ("pre", lambda g: (tg.ones(3),), RuntimeError, "shape (2,)"),
         ("pre", lambda g: (g[0].double(),), RuntimeError, "float64"),
         ("post", lambda g: (g[0],), RuntimeError, "incorrect number of values (got 1, but expected 2)"),
-        ("post", lambda g: (3.0, None), TypeError, "returned a float in grad_inputs"),
+        ("post", lambda g: (3.0, None), TypeError, "returned 'float' in grad_inputs"),
+        ("post", lambda g: (g[0], g[0]), RuntimeError, "can't replace a None gradient"),
         ("post", lambda g: 5, TypeError, "expected tuple, but hook returned 'int'"),
     ],
 )
@@ -136,6 +138,36 @@ def test_a_hook_that_returns_the_wrong_thing_is_refused_and_nothing_changes(
     handle.remove()
     y.sum().backward()  # the graph is still whole
     assert x.grad.tolist() == [8.0, 9.0]
+
+
+def test_a_pre_hook_may_take_the_gradient_away_and_a_hook_may_return_a_namedtuple() -> None:
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    w = tg.tensor([1.0, 1.0], requires_grad=True)
+    y = x * 3
+    y.grad_fn.register_prehook(lambda go: (None,))  # nothing flows on through y's node
+    seen = []
+    y.grad_fn.register_hook(lambda gi, go: seen.append((gi, go)))
+    (y.exp() + w).sum().backward()
+    assert x.grad is None and w.grad.tolist() == [1.0, 1.0]
+    assert seen == [((None, None), (None,))]  # (x, and the constant 3)
+    pair = collections.namedtuple("pair", "grad_x grad_w")
+    z = x * w
+    z.grad_fn.register_hook(lambda gi, go: pair(gi[0] * 0, gi[1]))
+    z.sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0] and w.grad.tolist() == [2.0, 3.0]
+
+
+def test_a_tensor_hook_that_removes_itself_does_not_skip_the_next_one() -> None:
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    log = []
+    handle = y.register_hook(lambda g: handle.remove())
+    y.register_hook(lambda g: log.append("second"))
+    y.register_hook(lambda g: y.register_hook(lambda g: log.append("added")) and None)
+    y.sum().backward(retain_graph=True)
+    assert log == ["second"]  # the hook added while hooks ran waits for the next backward
+    y.sum().backward()
+    assert log == ["second", "second", "added"]
 
 
 def test_node_hooks_run_only_when_the_node_runs() -> None:
@@ -173,11 +205,14 @@ def test_hooks_of_an_op_with_several_outputs_see_every_outputs_gradient() -> Non
     grad_inputs, grad_outputs = seen["post"]
     np.testing.assert_allclose(grad_inputs[0].data, np.cos(x.data))
     assert grad_outputs[1] is None
-    # a pre-hook may give the unused output a gradient
-    x.grad = None
+    # the unused output's None stays None, as in PyTorch
     with s.grad_fn.register_prehook(lambda go: (go[0], tg.ones_like(x))):
+        with pytest.raises(RuntimeError, match="can't replace a None gradient with a non-None value"):
+            s.sum().backward(retain_graph=True)
+    x.grad = None
+    with s.grad_fn.register_prehook(lambda go: (go[0] * 2, None)):
         s.sum().backward()
-    np.testing.assert_allclose(x.grad.data, np.cos(x.data) - np.sin(x.data))
+    np.testing.assert_allclose(x.grad.data, 2 * np.cos(x.data))
 
 
 class Scale(Function):

@@ -72,9 +72,16 @@ class NodeHooks:
             for hook in list(self.pre):  # (a copy: a hook may remove itself)
                 grads = _replaced(hook, grads, hook(grads), "grad_outputs")
             grad = grads if several else grads[0]
+            if grad is None:  # (a pre-hook took the gradient away: nothing flows on, as in PyTorch)
+                backward = _no_gradients
         if self.post:
             backward = functools.partial(_then_post_hooks, backward, list(self.post))
         return grad, backward
+
+
+def _no_gradients(node: Node, grad: None) -> tuple[None, ...]:
+    """The backward of a node whose pre-hook replaced its one gradient with None."""
+    return (None,) * len(node.parents)
 
 
 def _then_post_hooks(backward: Callable, hooks: list[Callable], node: Node, grad: Any) -> tuple:
@@ -107,7 +114,7 @@ def _replaced(hook: Callable, grads: tuple, result: Any, what: str) -> tuple:
     if result is None:
         return grads
     name = getattr(hook, "__name__", repr(hook))
-    if type(result) is not tuple:
+    if not isinstance(result, tuple):
         raise TypeError(
             f"expected tuple, but hook returned '{type(result).__name__}' (hooks on a Node "
             f"take and return a tuple of gradients: hook {name!r} replaces {what})"
@@ -118,41 +125,40 @@ def _replaced(hook: Callable, grads: tuple, result: Any, what: str) -> tuple:
             f"(got {len(result)}, but expected {len(grads)})"
         )
     for new, old in zip(result, grads):
-        if new is None:
-            continue
-        if not isinstance(new, function.Tensor):
-            raise TypeError(
-                f"hook {name!r} returned a {type(new).__name__} in {what}: expected Tensors (or None)"
-            )
-        if old is not None and (new.shape != old.shape or new.dtype != old.dtype):
-            raise RuntimeError(
-                f"hook {name!r} has changed the size of value: {what} has a gradient of shape "
-                f"{old.shape} and dtype {old.dtype}, and the hook returned {new.shape} {new.dtype}"
-            )
-    return result
+        if old is None:
+            if new is not None:
+                raise RuntimeError(
+                    f"can't replace a None gradient with a non-None value (hook {name!r}, {what})"
+                )
+        elif new is not None:
+            _check_replacement(hook, new, old, f" in {what}")
+    return tuple(result)
+
+
+def _check_replacement(hook: Callable, new: Any, old: Tensor, where: str = "") -> None:
+    """Raise unless `new`, which a hook returned in place of the gradient `old`, is a Tensor like it."""
+    name = getattr(hook, "__name__", repr(hook))
+    if not isinstance(new, function.Tensor):
+        raise TypeError(f"expected Variable, but hook {name!r} returned '{type(new).__name__}'{where}")
+    if new.shape != old.shape:
+        raise RuntimeError(
+            f"hook {name!r} has changed the size of value{where}: it returned a gradient of shape "
+            f"{new.shape} for one of shape {old.shape} (a hook may change the values only)"
+        )
+    if new.dtype != old.dtype:
+        raise RuntimeError(
+            f"hook {name!r} has changed the type of value{where} (was {old.dtype} got {new.dtype}): "
+            "a hook may change the values only"
+        )
 
 
 def run_tensor_hooks(hooks: list[Callable], grad: Tensor) -> Tensor:
     """Call each tensor hook with the gradient; a Tensor it returns replaces it (same shape and dtype)."""
-    for hook in hooks:
+    for hook in list(hooks):  # (a copy: a hook may remove itself, or add another for the next backward)
         result = hook(grad)
-        if result is None:
-            continue
-        if (
-            not isinstance(result, function.Tensor)
-            or result.shape != grad.shape
-            or result.dtype != grad.dtype
-        ):
-            got = (
-                f"{result.shape} {result.dtype}"
-                if isinstance(result, function.Tensor)
-                else type(result).__name__
-            )
-            raise RuntimeError(
-                f"hook {getattr(hook, '__name__', hook)!r} returned {got} for a gradient of shape "
-                f"{grad.shape} and dtype {grad.dtype}: a hook may change the values only"
-            )
-        grad = result
+        if result is not None:
+            _check_replacement(hook, result, grad)
+            grad = result
     return grad
 
 
