@@ -197,6 +197,30 @@ class ProductAndSum(tg.Function):
         return grad_product * b + grad_sum, grad_product * a + grad_sum
 
 
+class Exp_(tg.Function):
+    """exp in place, as a user writes it: forward changes its input's array, marks it dirty and
+    saves it (it is the output now);  dL/dx = g exp(x) = g y."""
+
+    @staticmethod
+    def forward(ctx, x: np.ndarray) -> np.ndarray:
+        np.exp(x, out=x)
+        ctx.mark_dirty(x)
+        ctx.save_for_backward(x)
+        return x
+
+    @staticmethod
+    def backward(ctx, grad: tg.Tensor) -> tg.Tensor:
+        (y,) = ctx.saved_tensors
+        return grad * y
+
+
+def _exp_in_place_of_a_row(a: tg.Tensor) -> tg.Tensor:
+    """a copy of a with its first row changed in place, by a custom Function, through a view."""
+    y = a * 1.0
+    Exp_.apply(y[0])
+    return y * a
+
+
 def _product_times_tanh_of_sum(a: tg.Tensor, b: tg.Tensor) -> tg.Tensor:
     product, total = ProductAndSum.apply(a, b)
     return product * total.tanh()
@@ -1300,6 +1324,8 @@ OPS = [
         broadcast=True,
     ),
     Op("several_outputs_one_used", lambda a: SinCos.apply(a)[1] * a, ("SinCos", "Output", "Mul")),
+    Op("mark_dirty", lambda a: Exp_.apply(a * 1.0) * a, ("Exp_", "Mul")),
+    Op("mark_dirty_view", _exp_in_place_of_a_row, ("Exp_", "Index", "IndexPut"), min_dims=1),
     Op(
         "once_differentiable",
         lambda a: NumpySquare.apply(a) * a,

@@ -889,8 +889,9 @@ class Tensor(
             )
         if not self.data.flags.writeable:
             raise RuntimeError(
-                f"in-place operation on a read-only tensor of shape {self.shape} (an expanded tensor, or "
-                "an input or output of a module with backward hooks): clone() it first"
+                f"in-place operation on a read-only tensor of shape {self.shape} (an expanded tensor, a "
+                "view of a leaf made by a custom Function, or an input or output of a module with backward "
+                "hooks): clone() it first"
             )
         self.data[...] = out.data
         self._bump_version()

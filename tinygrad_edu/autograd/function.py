@@ -35,7 +35,8 @@ with the same arrays, to save what backward needs. An output that is not
 differentiable (an index, a count) is declared with
 ``ctx.mark_non_differentiable(output)``. A forward may return a tuple of
 arrays for several outputs: backward then receives one gradient per output
-(outputs.py). A backward that is not written with Tensor ops (it uses
+(outputs.py). A forward that changes an input's array in place says so with
+``ctx.mark_dirty(x)`` and returns it (in_place.py). A backward that is not written with Tensor ops (it uses
 NumPy, say) is decorated with `once_differentiable`, so that
 differentiating it again raises instead of giving a wrong answer.
 """
@@ -49,6 +50,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
 
+from . import in_place
 from .grad_mode import _state
 from .node import _UNRECORDED, Node
 
@@ -75,6 +77,9 @@ class Function:
     # nn/backward_hooks.py): the graph drawing leaves them out and draws the
     # tensor they hand on, `passed_on(node)`, in their place.
     drawn: bool = True
+    # Does `apply` hand forward the leaves that require grad read-only (in_place.py)? Yes for
+    # users' Functions; the library's never write into their inputs.
+    _guards_leaves: bool = False
 
     # What `apply` calls with (ctx, *arrays): forward itself, or, for a Function
     # that defines setup_context (PyTorch 2's style, whose forward takes no ctx),
@@ -99,6 +104,7 @@ class Function:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._node_class = type(f"{cls.__name__}Backward", (Node,), {"function": cls})
+        cls._guards_leaves = not cls.__module__.startswith("tinygrad_edu.")
         if cls.setup_context is Function.setup_context:
             cls._run_forward = cls.forward
         else:
@@ -165,6 +171,7 @@ class Function:
             ctx.needs_input_grad = tuple([isinstance(x, Tensor) and x._requires_grad for x in args])
         else:
             ctx.needs_input_grad = (False,) * len(args)
+        guarded = in_place.guard_leaves(args) if cls._guards_leaves and _state.enabled else ()
         try:
             result = cls._run_forward(ctx, *[x.data if isinstance(x, Tensor) else x for x in args])
         except (TypeError, AttributeError) as error:
@@ -177,6 +184,13 @@ class Function:
                 f"{error}: {cls.__name__}.{where} NumPy arrays, not Tensors, so it "
                 "computes with NumPy functions (np.exp(x), say, not x.exp()); backward receives Tensors"
             ) from error
+        except ValueError as error:
+            if guarded and "read-only" in str(error):  # (NumPy's words for a write into a guarded array)
+                raise in_place.written_leaf_error(cls, args, guarded) from error
+            raise
+        finally:
+            if guarded:
+                in_place.release(guarded)
         if type(result) is tuple:
             # (a tuple of Tensors: `apply` is typed for the one output of the library's own ops)
             return _several_outputs(cls, ctx, args, result)  # type: ignore[return-value]
@@ -185,7 +199,7 @@ class Function:
             ctx._non_differentiable and _is_output(ctx._non_differentiable, result, out)
         ):
             _record(ctx, args, out, result)
-        return out
+        return in_place.dirty_output(ctx, args, out) if ctx._dirty else out
 
     # Shortcuts for the library's most common calls, the same steps as `apply`
     # without walking an argument list of unknown length: one or two Tensors,

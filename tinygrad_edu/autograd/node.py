@@ -61,6 +61,7 @@ class Node:
     function: type[Function]
     _hooks: NodeHooks | None = None  # (hooks.py) made when the first hook is registered
     _non_differentiable: tuple = ()  # what forward passed to mark_non_differentiable
+    _dirty: tuple = ()  # what forward passed to mark_dirty (in_place.py)
     _materialize_grads = True  # see set_materialize_grads
     _forward_trace: list[str] | None = None  # where forward was called, kept in anomaly mode
     # Does the engine check the gradients backward returns against the inputs'
@@ -95,6 +96,19 @@ class Node:
                     f"but got {type(value).__name__}"
                 )
         self._non_differentiable = outputs
+
+    def mark_dirty(self, *inputs: np.ndarray) -> None:
+        """Declare that forward changed these inputs' arrays in place (and returns the one it changed).
+
+        The input becomes the op's output, as after ``x.add_(1)``, and counts
+        one more version; see in_place.py. Called in forward (or setup_context)
+        with the input arrays forward received.
+        """
+        for value in inputs:
+            if not isinstance(value, np.ndarray):
+                got = type(value).__name__
+                raise RuntimeError(f"mark_dirty only accepts the input arrays forward changed, but got {got}")
+        self._dirty = inputs
 
     def set_materialize_grads(self, value: bool) -> None:
         """For an op with several outputs: does backward get zeros (True, the default) or None

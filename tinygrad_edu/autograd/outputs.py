@@ -116,6 +116,14 @@ def several_backward(op: Node, grads: tuple[Tensor | None, ...]) -> Any:
 
 def _several_outputs(cls: type[Function], ctx: Node, args: tuple, result: tuple) -> tuple:
     """`Function.apply` for a forward that returned a tuple: a tuple of Tensors, recorded as above."""
+    if ctx._dirty:
+        for x in args:  # (forward changed them: whatever saved them must notice)
+            if isinstance(x, function.Tensor) and any(x.data is value for value in ctx._dirty):
+                x._bump_version()
+        raise RuntimeError(
+            f"{cls.__name__}.forward marked an input dirty and returned several outputs: "
+            "ctx.mark_dirty works in a Function with one output only"
+        )
     wrap = function.Tensor._wrap
     outs: tuple[Any, ...] = tuple(
         None if r is None else wrap(r if type(r) is np.ndarray else _as_output(cls, r, args)) for r in result

@@ -1,0 +1,116 @@
+"""In-place custom Functions: a `forward` that changes an input's array and says so.
+
+    class AddOne_(Function):
+        @staticmethod
+        def forward(ctx, x):
+            np.add(x, 1, out=x)          # x's own memory changes
+            ctx.mark_dirty(x)
+            return x                     # a changed input must be returned
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad
+
+    y = AddOne_.apply(h)                 # y is h, now with AddOne_Backward as its grad_fn
+
+As with the library's in-place ops (``h.add_(1)``, tensor.py's `_inplace`), the
+changed tensor counts one more version (so a backward that saved its old
+values raises), becomes the op's output in the graph, and tells the tensors
+it is a view of that their memory changed. Unlike them, the op cannot run on
+a copy first: forward changes the memory itself.
+
+That is why a leaf that requires grad (and any view of one) reaches a custom
+forward read-only while grad mode is on: a forward that writes into it fails
+before anything has changed, with PyTorch's message, where PyTorch itself
+finds out only after the write. A forward that only reads its inputs never
+notices, but a view of such a leaf that it returns stays read-only: an
+in-place change of it would change the leaf (PyTorch refuses those too).
+The library's own Functions are not guarded: they never write into their
+inputs (tests/test_gradients.py checks). Only Functions with one output may
+mark inputs dirty.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..warning import warn
+from . import function
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
+    from .function import Function
+    from .node import Node
+
+
+def _leaf_of(x: Tensor) -> Tensor:
+    """The tensor whose memory x is (a view of): x itself, unless x is a view."""
+    while x._view is not None:
+        x = x._view[0]
+    return x
+
+
+def guard_leaves(args: tuple) -> list[tuple[int, np.ndarray]]:
+    """Make the arrays of the inputs that forward must not write read-only: (input index, array) each."""
+    guarded = []
+    for i, x in enumerate(args):
+        if isinstance(x, function.Tensor) and isinstance(x.data, np.ndarray) and x.data.flags.writeable:
+            root = _leaf_of(x)
+            if root._requires_grad and root.grad_fn is None:
+                x.data.flags.writeable = False
+                guarded.append((i, x.data))
+    return guarded
+
+
+def release(guarded: list[tuple[int, np.ndarray]]) -> None:
+    """Undo `guard_leaves`."""
+    for _, array in guarded:
+        array.flags.writeable = True
+
+
+def written_leaf_error(
+    cls: type[Function], args: tuple, guarded: list[tuple[int, np.ndarray]]
+) -> RuntimeError:
+    """The error for a forward that tried to write into one of the `guarded` arrays."""
+    places = [i for i, _ in guarded]
+    which = f"input {places[0]}" if len(places) == 1 else f"one of inputs {', '.join(map(str, places))}"
+    what = "a leaf Variable" if all(args[i].grad_fn is None for i in places) else "a view of a leaf Variable"
+    return RuntimeError(
+        f"{what} that requires grad is being used in an in-place operation: {cls.__name__}.forward "
+        f"wrote into the array of {which}. Write into a copy (x = x.copy()), or change the leaf "
+        "under tg.no_grad()"
+    )
+
+
+def dirty_output(ctx: Node, args: tuple, out: Tensor) -> Tensor:
+    """The result of `apply` when forward marked inputs dirty: the changed input, now the op's output.
+
+    out: the Tensor `apply` made around forward's array, recorded as the op's output when the
+    op was recorded; the input that owns that array takes its place.
+    """
+    changed = None
+    for value in ctx._dirty:
+        x = next((t for t in args if isinstance(t, function.Tensor) and t.data is value), None)
+        if x is None:
+            warn(
+                "ctx.mark_dirty() received an array that was not an input's. Only the arrays of "
+                "inputs that forward changed in place should be passed to ctx.mark_dirty()."
+            )
+            continue
+        x._bump_version()  # (first: whatever else saved x notices the change, even if we raise below)
+        if out.data is not value:
+            raise RuntimeError(
+                "Some elements marked as dirty during the forward method were not returned as output. "
+                "The inputs that are modified inplace must all be outputs of the Function."
+            )
+        changed = x
+    if changed is None:
+        return out
+    if out.grad_fn is not None:
+        changed._set_grad_fn(out.grad_fn)
+        if ctx._saved:
+            ctx._output_moved(out, changed)  # forward's output, if saved, is `changed` now
+        changed._write_back()
+    return changed
