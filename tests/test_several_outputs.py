@@ -41,6 +41,8 @@ def test_apply_returns_a_tuple_of_tensors_each_made_by_the_op() -> None:
     assert repr(s.grad_fn) == "<SinCosBackward (output 0)>" and s.grad_fn.index == 0 and c.grad_fn.index == 1
     ((op, _),) = s.grad_fn.next_functions
     assert c.grad_fn.next_functions[0][0] is op and type(op).__name__ == "SinCosBackward"
+    # the op's saved values, read through either output's grad_fn (in PyTorch, the op's node)
+    assert c.grad_fn.saved_tensors == op.saved_tensors == (s, c)  # (SinCos saves its outputs)
     assert type(SinCos.apply(x.detach())) is tuple  # also when nothing is recorded
     assert SinCos.apply(x.detach())[0].grad_fn is None
 

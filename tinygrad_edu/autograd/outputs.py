@@ -65,8 +65,13 @@ class OutputBackward(Node):
     def name(self) -> str:
         return f"{self.op.name()} (output {self.index})"
 
-    # Hooks on a node belong to the op (in PyTorch every output's grad_fn is the
-    # op's node): they see the gradients of all its outputs, in one tuple.
+    # What a user asks of an output's grad_fn is the op's (in PyTorch every output's
+    # grad_fn is the op's node): its saved values, and its hooks, which see the
+    # gradients of all its outputs, in one tuple.
+
+    @property
+    def saved_tensors(self) -> tuple[Tensor, ...]:
+        return self.op.saved_tensors
 
     def register_prehook(self, fn: Any) -> RemovableHandle:
         return self.op.register_prehook(fn)
