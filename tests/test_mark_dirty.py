@@ -4,7 +4,7 @@ The first derivatives and second derivatives of such a Function, also through a
 view, are checked by the op table's rows "mark_dirty" and "mark_dirty_view";
 here: the result is the input itself, its version and grad_fn, and the refusals
 (a leaf that requires grad, a view of one, a changed input that is not returned),
-each of which leaves the tensors as they were.
+each of which leaves the tensors as they were; and an input returned unchanged.
 """
 
 from __future__ import annotations
@@ -199,6 +199,30 @@ def test_mark_dirty_takes_input_arrays_only_and_one_output() -> None:
     with pytest.raises(RuntimeError, match="ctx.mark_dirty works in a Function with one output only"):
         TwoOutputs.apply(y)
     assert y._version == 1
+
+
+def test_an_input_returned_as_it_is_shares_its_version_and_is_not_changed_in_place_in_grad_mode() -> None:
+    class Same(tg.Function):
+        @staticmethod
+        def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+            return x
+
+        @staticmethod
+        def backward(ctx: Any, grad: tg.Tensor) -> tg.Tensor:
+            return grad
+
+    a = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = a.exp()  # exp saves its output, y
+    out = Same.apply(y)
+    assert out is not y and out.data is y.data and out._base is y
+    with pytest.raises(RuntimeError, match="Output 0 of Same is a view of its input"):
+        out += 1
+    assert y.tolist() == pytest.approx(np.exp([1.0, 2.0]).tolist()) and y._version == 0
+    with tg.no_grad():
+        out += 1  # allowed, as in PyTorch: and y, which shares the memory, counts the change
+    assert y._version == 1
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
 
 
 def test_setup_context_may_mark_an_input_dirty() -> None:

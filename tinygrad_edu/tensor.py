@@ -866,6 +866,14 @@ class Tensor(
                 "a view made in no_grad mode is being changed in place with grad mode on: its base "
                 "would not see the change. Take the view outside no_grad, or change it under no_grad."
             )
+        if _state.enabled and "_input_returned_by" in self.__dict__:  # (autograd/in_place.py)
+            name = self.__dict__["_input_returned_by"]
+            raise RuntimeError(
+                f"Output 0 of {name} is a view of its input ({name}.forward returned that input's "
+                "array as it is) and is being modified in place, which would change the input behind "
+                f"{name}'s backward and give wrong gradients. Clone the output first, or return a copy "
+                "from forward"
+            )
         if recording and root.requires_grad and root.grad_fn is None:
             what = "a leaf Variable" if root is self else "a view of a leaf Variable"
             raise RuntimeError(

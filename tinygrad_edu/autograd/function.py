@@ -77,9 +77,9 @@ class Function:
     # nn/backward_hooks.py): the graph drawing leaves them out and draws the
     # tensor they hand on, `passed_on(node)`, in their place.
     drawn: bool = True
-    # Does `apply` hand forward the leaves that require grad read-only (in_place.py)? Yes for
-    # users' Functions; the library's never write into their inputs.
-    _guards_leaves: bool = False
+    # Is this a user's Function? `apply` then watches what its forward does to its inputs
+    # (in_place.py): the library's own Functions never change their inputs, nor return one.
+    _users_own: bool = False
 
     # What `apply` calls with (ctx, *arrays): forward itself, or, for a Function
     # that defines setup_context (PyTorch 2's style, whose forward takes no ctx),
@@ -104,7 +104,7 @@ class Function:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._node_class = type(f"{cls.__name__}Backward", (Node,), {"function": cls})
-        cls._guards_leaves = not cls.__module__.startswith("tinygrad_edu.")
+        cls._users_own = not cls.__module__.startswith("tinygrad_edu.")
         if cls.setup_context is Function.setup_context:
             cls._run_forward = cls.forward
         else:
@@ -171,7 +171,7 @@ class Function:
             ctx.needs_input_grad = tuple([isinstance(x, Tensor) and x._requires_grad for x in args])
         else:
             ctx.needs_input_grad = (False,) * len(args)
-        guarded = in_place.guard_leaves(args) if cls._guards_leaves and _state.enabled else ()
+        guarded = in_place.guard_leaves(args) if cls._users_own and _state.enabled else ()
         try:
             result = cls._run_forward(ctx, *[x.data if isinstance(x, Tensor) else x for x in args])
         except (TypeError, AttributeError) as error:
@@ -199,7 +199,7 @@ class Function:
             ctx._non_differentiable and _is_output(ctx._non_differentiable, result, out)
         ):
             _record(ctx, args, out, result)
-        return in_place.dirty_output(ctx, args, out) if ctx._dirty else out
+        return in_place.users_output(cls, ctx, args, out) if cls._users_own else out
 
     # Shortcuts for the library's most common calls, the same steps as `apply`
     # without walking an argument list of unknown length: one or two Tensors,

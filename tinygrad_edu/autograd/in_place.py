@@ -84,6 +84,25 @@ def written_leaf_error(
     )
 
 
+def users_output(cls: type[Function], ctx: Node, args: tuple, out: Tensor) -> Tensor:
+    """What `apply` returns for a user's Function, whose forward returned the array of `out`.
+
+    An input marked dirty is returned in out's place (`dirty_output`). An input's
+    array returned as it is, unmarked, makes out an alias of that input: the two
+    count their changes on one version counter, and out may not be changed in
+    place in grad mode (tensor.py's `_inplace` refuses), since the change would
+    reach the input behind the op's backward; PyTorch refuses it too.
+    """
+    if ctx._dirty:
+        return dirty_output(ctx, args, out)
+    for x in args:
+        if isinstance(x, function.Tensor) and x.data is out.data:
+            out._share_memory_of(x)
+            out.__dict__["_input_returned_by"] = cls.__name__
+            break
+    return out
+
+
 def dirty_output(ctx: Node, args: tuple, out: Tensor) -> Tensor:
     """The result of `apply` when forward marked inputs dirty: the changed input, now the op's output.
 
