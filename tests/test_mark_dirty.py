@@ -107,6 +107,53 @@ def test_a_leaf_that_requires_grad_is_refused_before_forward_changes_it(as_view:
     assert a.tolist() == [2.0, 3.0] and a._version == 1 and a.grad_fn is None
 
 
+def test_a_view_made_in_no_grad_mode_is_refused_as_the_librarys_in_place_ops_refuse_it() -> None:
+    a = tg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    b = a * 1
+    with tg.no_grad():
+        v = b[0]
+    with pytest.raises(
+        RuntimeError, match="^a view made in no_grad mode is being used in an in-place operation"
+    ):
+        AddOne_.apply(v)
+    assert b.tolist() == [[1.0, 2.0], [3.0, 4.0]] and b._version == 0
+
+
+def test_a_write_that_numpy_lets_through_a_read_only_array_is_still_refused() -> None:
+    class AddAt_(tg.Function):
+        @staticmethod
+        def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+            np.add.at(x, [0, 0], 1.0)  # (ufunc.at ignores the read-only flag)
+            ctx.mark_dirty(x)
+            return x
+
+    a = tg.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(
+        RuntimeError, match="^a leaf Variable that requires grad has been used in an in-place"
+    ):
+        AddAt_.apply(a)
+    assert a.grad_fn is None and a.is_leaf and a._version == 1  # changed, as in PyTorch, and counted
+
+
+def test_when_forward_is_stopped_at_a_leaf_the_inputs_it_may_have_changed_count_a_version() -> None:
+    a = tg.tensor([1.0, 2.0], requires_grad=True)
+    b = a * 1
+    with pytest.raises(RuntimeError, match="input 1"):
+        _WritesBoth.apply(b, a)
+    assert b._version == 1  # b may have been written before the write into a failed
+    expanded = (a * 1).expand(3, 2)
+    with pytest.raises(ValueError, match="read-only"):  # not blamed on the leaf a, input 1
+        _WritesBoth.apply(expanded, a)
+
+
+class _WritesBoth(tg.Function):
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        x *= 2
+        y *= 2
+        return x.copy()
+
+
 def test_a_forward_that_writes_into_a_leaf_without_saying_so_is_refused_too() -> None:
     class Sneaky(tg.Function):
         @staticmethod

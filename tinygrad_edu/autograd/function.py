@@ -185,8 +185,11 @@ class Function:
                 "computes with NumPy functions (np.exp(x), say, not x.exp()); backward receives Tensors"
             ) from error
         except ValueError as error:
-            if guarded and "read-only" in str(error):  # (NumPy's words for a write into a guarded array)
-                raise in_place.written_leaf_error(cls, args, guarded) from error
+            refused = (
+                guarded and "read-only" in str(error) and in_place.written_leaf_error(cls, args, guarded)
+            )
+            if refused:  # (NumPy's words for a write into a guarded array)
+                raise refused from error
             raise
         finally:
             if guarded:

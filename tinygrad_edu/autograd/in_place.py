@@ -38,6 +38,7 @@ import numpy as np
 
 from ..warning import warn
 from . import function
+from .grad_mode import _state
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -52,34 +53,55 @@ def _leaf_of(x: Tensor) -> Tensor:
     return x
 
 
-def guard_leaves(args: tuple) -> list[tuple[int, np.ndarray]]:
-    """Make the arrays of the inputs that forward must not write read-only: (input index, array) each."""
+def _unwritable(x: Tensor) -> str | None:
+    """Why forward may not write into x's array in grad mode (None: it may), in PyTorch's words."""
+    root = _leaf_of(x)
+    if root._requires_grad and root.grad_fn is None:
+        return (
+            "a leaf Variable that requires grad"
+            if root is x
+            else "a view of a leaf Variable that requires grad"
+        )
+    if x._view is not None and x._view_version is None:  # (as tensor.py's `_inplace` refuses)
+        return "a view made in no_grad mode"
+    return None
+
+
+def guard_leaves(args: tuple) -> list[tuple[int, np.ndarray, str]]:
+    """Make the arrays of the inputs that forward must not write read-only: (index, array, why) each."""
     guarded = []
     for i, x in enumerate(args):
         if isinstance(x, function.Tensor) and isinstance(x.data, np.ndarray) and x.data.flags.writeable:
-            root = _leaf_of(x)
-            if root._requires_grad and root.grad_fn is None:
+            why = _unwritable(x)
+            if why is not None:
                 x.data.flags.writeable = False
-                guarded.append((i, x.data))
+                guarded.append((i, x.data, why))
     return guarded
 
 
-def release(guarded: list[tuple[int, np.ndarray]]) -> None:
+def release(guarded: list[tuple[int, np.ndarray, str]]) -> None:
     """Undo `guard_leaves`."""
-    for _, array in guarded:
+    for _, array, _ in guarded:
         array.flags.writeable = True
 
 
 def written_leaf_error(
-    cls: type[Function], args: tuple, guarded: list[tuple[int, np.ndarray]]
-) -> RuntimeError:
-    """The error for a forward that tried to write into one of the `guarded` arrays."""
-    places = [i for i, _ in guarded]
-    which = f"input {places[0]}" if len(places) == 1 else f"one of inputs {', '.join(map(str, places))}"
-    what = "a leaf Variable" if all(args[i].grad_fn is None for i in places) else "a view of a leaf Variable"
+    cls: type[Function], args: tuple, guarded: list[tuple[int, np.ndarray, str]]
+) -> RuntimeError | None:
+    """The error for a forward that tried to write into one of the `guarded` arrays, or None
+    if it may have written into an input that is read-only on its own (an expanded tensor)."""
+    tensors = [(i, x) for i, x in enumerate(args) if isinstance(x, function.Tensor)]
+    if any(not x.data.flags.writeable for i, x in tensors if i not in {j for j, _, _ in guarded}):
+        return None
+    for _, x in tensors:  # forward was writing in place: any other input it changed counts a version
+        if x.data.flags.writeable:
+            x._bump_version()
+    whys = sorted({why for _, _, why in guarded})
+    places = ", ".join(str(i) for i, _, _ in guarded)
+    which = f"input {places}" if len(guarded) == 1 else f"one of inputs {places}"
     return RuntimeError(
-        f"{what} that requires grad is being used in an in-place operation: {cls.__name__}.forward "
-        f"wrote into the array of {which}. Write into a copy (x = x.copy()), or change the leaf "
+        f"{' or '.join(whys)} is being used in an in-place operation: {cls.__name__}."
+        f"forward wrote into the array of {which}. Write into a copy (x = x.copy()), or change it "
         "under tg.no_grad()"
     )
 
@@ -119,6 +141,9 @@ def dirty_output(ctx: Node, args: tuple, out: Tensor) -> Tensor:
             )
             continue
         x._bump_version()  # (first: whatever else saved x notices the change, even if we raise below)
+        why = _unwritable(x) if _state.enabled else None
+        if why is not None:  # (np.add.at, say, writes into a read-only array all the same)
+            raise RuntimeError(f"{why} has been used in an in-place operation.")
         if out.data is not value:
             raise RuntimeError(
                 "Some elements marked as dirty during the forward method were not returned as output. "
