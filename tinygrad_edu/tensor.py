@@ -650,6 +650,13 @@ class Tensor(
         """Count one more in-place change of this tensor's memory (on the counter its views share)."""
         (self if self._base is None else self._base)._version += 1
 
+    def _view_root(self) -> Tensor:
+        """The tensor this one is a view of, through any chain of views: self, unless self is a view."""
+        root = self
+        while root._view is not None:
+            root = root._view[0]
+        return root
+
     def _share_memory_of(self, other: Tensor) -> None:
         """Mark self as a view of `other`'s memory: both then count changes on one version counter."""
         self._base = other if other._base is None else other._base
@@ -857,9 +864,7 @@ class Tensor(
         """
         self._refresh_view()
         recording = _state.enabled and (self.requires_grad or _any_requires_grad(other))
-        root = self
-        while root._view is not None:
-            root = root._view[0]
+        root = self._view_root()
         made_without_grad = self._view is not None and self._view_version is None
         if made_without_grad and _state.enabled and (recording or root.requires_grad):
             raise RuntimeError(

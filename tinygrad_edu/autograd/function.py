@@ -36,9 +36,10 @@ differentiable (an index, a count) is declared with
 ``ctx.mark_non_differentiable(output)``. A forward may return a tuple of
 arrays for several outputs: backward then receives one gradient per output
 (outputs.py). A forward that changes an input's array in place says so with
-``ctx.mark_dirty(x)`` and returns it (in_place.py). A backward that is not written with Tensor ops (it uses
-NumPy, say) is decorated with `once_differentiable`, so that
-differentiating it again raises instead of giving a wrong answer.
+``ctx.mark_dirty(x)`` and returns it (in_place.py). A backward that is not
+written with Tensor ops (it uses NumPy, say) is decorated with
+`once_differentiable`, so that differentiating it again raises instead of
+giving a wrong answer.
 """
 
 from __future__ import annotations
@@ -171,7 +172,7 @@ class Function:
             ctx.needs_input_grad = tuple([isinstance(x, Tensor) and x._requires_grad for x in args])
         else:
             ctx.needs_input_grad = (False,) * len(args)
-        guarded = in_place.guard_leaves(args) if cls._users_own and _state.enabled else ()
+        guarded = in_place.guard_inputs(args) if cls._users_own and _state.enabled else ()
         try:
             result = cls._run_forward(ctx, *[x.data if isinstance(x, Tensor) else x for x in args])
         except (TypeError, AttributeError) as error:
@@ -185,9 +186,7 @@ class Function:
                 "computes with NumPy functions (np.exp(x), say, not x.exp()); backward receives Tensors"
             ) from error
         except ValueError as error:
-            refused = (
-                guarded and "read-only" in str(error) and in_place.written_leaf_error(cls, args, guarded)
-            )
+            refused = guarded and "read-only" in str(error) and in_place.written_error(cls, args, guarded)
             if refused:  # (NumPy's words for a write into a guarded array)
                 raise refused from error
             raise

@@ -46,16 +46,9 @@ if TYPE_CHECKING:
     from .node import Node
 
 
-def _leaf_of(x: Tensor) -> Tensor:
-    """The tensor whose memory x is (a view of): x itself, unless x is a view."""
-    while x._view is not None:
-        x = x._view[0]
-    return x
-
-
 def _unwritable(x: Tensor) -> str | None:
     """Why forward may not write into x's array in grad mode (None: it may), in PyTorch's words."""
-    root = _leaf_of(x)
+    root = x._view_root()
     if root._requires_grad and root.grad_fn is None:
         return (
             "a leaf Variable that requires grad"
@@ -67,7 +60,7 @@ def _unwritable(x: Tensor) -> str | None:
     return None
 
 
-def guard_leaves(args: tuple) -> list[tuple[int, np.ndarray, str]]:
+def guard_inputs(args: tuple) -> list[tuple[int, np.ndarray, str]]:
     """Make the arrays of the inputs that forward must not write read-only: (index, array, why) each."""
     guarded = []
     for i, x in enumerate(args):
@@ -80,25 +73,26 @@ def guard_leaves(args: tuple) -> list[tuple[int, np.ndarray, str]]:
 
 
 def release(guarded: list[tuple[int, np.ndarray, str]]) -> None:
-    """Undo `guard_leaves`."""
+    """Undo `guard_inputs`."""
     for _, array, _ in guarded:
         array.flags.writeable = True
 
 
-def written_leaf_error(
+def written_error(
     cls: type[Function], args: tuple, guarded: list[tuple[int, np.ndarray, str]]
 ) -> RuntimeError | None:
     """The error for a forward that tried to write into one of the `guarded` arrays, or None
     if it may have written into an input that is read-only on its own (an expanded tensor)."""
+    places = [i for i, _, _ in guarded]
     tensors = [(i, x) for i, x in enumerate(args) if isinstance(x, function.Tensor)]
-    if any(not x.data.flags.writeable for i, x in tensors if i not in {j for j, _, _ in guarded}):
+    if any(not x.data.flags.writeable for i, x in tensors if i not in places):
         return None
     for _, x in tensors:  # forward was writing in place: any other input it changed counts a version
         if x.data.flags.writeable:
             x._bump_version()
     whys = sorted({why for _, _, why in guarded})
-    places = ", ".join(str(i) for i, _, _ in guarded)
-    which = f"input {places}" if len(guarded) == 1 else f"one of inputs {places}"
+    listed = ", ".join(map(str, places))
+    which = f"input {listed}" if len(places) == 1 else f"one of inputs {listed}"
     return RuntimeError(
         f"{' or '.join(whys)} is being used in an in-place operation: {cls.__name__}."
         f"forward wrote into the array of {which}. Write into a copy (x = x.copy()), or change it "

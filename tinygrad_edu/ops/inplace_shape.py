@@ -55,9 +55,7 @@ def _change_shape(x: Tensor, view_op: Callable[[Tensor], Tensor], undo: Callable
     undo(view_op(t)) reads t's memory as t did)."""
     x._refresh_view()
     recording = _state.enabled and x.requires_grad
-    root = x
-    while root._view is not None:
-        root = root._view[0]
+    root = x._view_root()
     leaf = x if x.grad_fn is None else root if root.requires_grad and root.grad_fn is None else None
     if recording and leaf is not None:
         what = "a leaf Variable" if leaf is x else "a view of a leaf Variable"
