@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 else:
     Tensor = None  # set by tensor.py once the class exists (the two modules need each other)
 
+_Ref = weakref.ref  # (how a node holds the output it saved: see `_save`)
+
 
 class Node:
     """A recorded operation: the `grad_fn` of its output and the `ctx` of its Function.
@@ -128,17 +130,17 @@ class Node:
         if not saved:
             return ()
         tensors = []
-        pairs = iter(saved)  # (t0, v0, t1, v1, ...): zip over one iterator twice takes two at a time
         try:
-            for tensor, version in zip(pairs, pairs):
+            for i in range(0, len(saved), 2):  # (saved is t0, v0, t1, v1, ...)
+                tensor = saved[i]
                 if tensor is not None:  # (None: forward saved nothing in this place)
-                    if type(tensor) is weakref.ReferenceType:
+                    if type(tensor) is _Ref:
                         ref, tensor = tensor, tensor()
                         if tensor is None:
                             tensor = self._output_again(ref)
                     # a view counts the changes made to its base
-                    if (tensor._version if tensor._base is None else tensor._base._version) != version:
-                        self._modified(tensor, version)
+                    if (tensor._version if tensor._base is None else tensor._base._version) != saved[i + 1]:
+                        self._modified(tensor, saved[i + 1])
                 tensors.append(tensor)
         except AttributeError:
             if not hasattr(self, "seq"):  # read in forward: nothing is saved until forward returns
@@ -229,25 +231,25 @@ class Node:
 
     def _save(self, out: Tensor, result: Any) -> None:
         """Turn the arrays given to `save_for_backward` into tensors, noting their versions."""
-        pairs: list = []
+        saved: tuple = ()
         for value in self._saved:  # type: ignore[union-attr]  # (only called when something was saved)
             if value is None:
-                pairs += (None, None)
+                saved += (None, None)
             elif value is result or value is out.data:
                 # A weak reference: the output owns this node, and a strong
                 # one back would make a reference cycle per op.
-                pairs += (weakref.ref(out), 0)
+                saved += (_Ref(out), 0)
             else:
                 for tensor in self.inputs:
                     if isinstance(tensor, Tensor) and tensor.data is value:
                         break
                 else:
-                    if type(value) is weakref.ReferenceType:  # one of several outputs (outputs.py)
-                        pairs += (value, 0)
+                    if type(value) is _Ref:  # one of several outputs (outputs.py)
+                        saved += (value, 0)
                         continue
                     tensor = Tensor._wrap(np.asarray(value))  # made in forward: nothing else holds it
-                pairs += (tensor, (tensor if tensor._base is None else tensor._base)._version)
-        self._saved = tuple(pairs)
+                saved += (tensor, (tensor if tensor._base is None else tensor._base)._version)
+        self._saved = saved
 
     def _output_again(self, ref: weakref.ReferenceType) -> Tensor:
         """The saved output that `ref` pointed to, which no longer exists: remade, if it was one of
@@ -264,8 +266,8 @@ class Node:
         owner = tensor if tensor._base is None else tensor._base
         saved = list(self._saved)  # type: ignore[arg-type]  # (only called while the values are held)
         for i in range(0, len(saved), 2):
-            if type(saved[i]) is weakref.ReferenceType and saved[i]() is out:
-                saved[i], saved[i + 1] = weakref.ref(tensor), owner._version
+            if type(saved[i]) is _Ref and saved[i]() is out:
+                saved[i], saved[i + 1] = _Ref(tensor), owner._version
         self._saved = tuple(saved)
 
     def __repr__(self) -> str:
