@@ -111,11 +111,10 @@ def users_output(cls: type[Function], ctx: Node, args: tuple, out: Tensor) -> Te
     """
     if ctx._dirty:
         return dirty_output(ctx, args, out)
-    for x in args:
-        if isinstance(x, function.Tensor) and x.data is out.data:
-            out._share_memory_of(x)
-            out.__dict__["_input_returned_by"] = cls.__name__
-            break
+    x = _input_holding(args, out.data)
+    if x is not None:
+        out._share_memory_of(x)
+        out.__dict__["_input_returned_by"] = cls.__name__
     return out
 
 
@@ -127,7 +126,7 @@ def dirty_output(ctx: Node, args: tuple, out: Tensor) -> Tensor:
     """
     changed = None
     for value in ctx._dirty:
-        x = next((t for t in args if isinstance(t, function.Tensor) and t.data is value), None)
+        x = _input_holding(args, value)
         if x is None:
             warn(
                 "ctx.mark_dirty() received an array that was not an input's. Only the arrays of "
@@ -152,3 +151,8 @@ def dirty_output(ctx: Node, args: tuple, out: Tensor) -> Tensor:
             ctx._output_moved(out, changed)  # forward's output, if saved, is `changed` now
         changed._write_back()
     return changed
+
+
+def _input_holding(args: tuple, array: np.ndarray) -> Tensor | None:
+    """The input Tensor whose array `array` is (the one forward received), or None."""
+    return next((x for x in args if isinstance(x, function.Tensor) and x.data is array), None)
