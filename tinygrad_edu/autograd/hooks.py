@@ -113,22 +113,21 @@ def _replaced(hook: Callable, grads: tuple, result: Any, what: str) -> tuple:
     """What a node hook returned in place of `grads`: a tuple of as many, each of the same shape and dtype."""
     if result is None:
         return grads
-    name = getattr(hook, "__name__", repr(hook))
     if not isinstance(result, tuple):
         raise TypeError(
             f"expected tuple, but hook returned '{type(result).__name__}' (hooks on a Node "
-            f"take and return a tuple of gradients: hook {name!r} replaces {what})"
+            f"take and return a tuple of gradients: hook {hook_name(hook)} replaces {what})"
         )
     if len(result) != len(grads):
         raise RuntimeError(
-            f"hook {name!r} has returned an incorrect number of values "
+            f"hook {hook_name(hook)} has returned an incorrect number of values "
             f"(got {len(result)}, but expected {len(grads)})"
         )
     for new, old in zip(result, grads):
         if old is None:
             if new is not None:
                 raise RuntimeError(
-                    f"can't replace a None gradient with a non-None value (hook {name!r}, {what})"
+                    f"can't replace a None gradient with a non-None value (hook {hook_name(hook)}, {what})"
                 )
         elif new is not None:
             _check_replacement(hook, new, old, f" in {what}")
@@ -137,17 +136,18 @@ def _replaced(hook: Callable, grads: tuple, result: Any, what: str) -> tuple:
 
 def _check_replacement(hook: Callable, new: Any, old: Tensor, where: str = "") -> None:
     """Raise unless `new`, which a hook returned in place of the gradient `old`, is a Tensor like it."""
-    name = getattr(hook, "__name__", repr(hook))
     if not isinstance(new, function.Tensor):
-        raise TypeError(f"expected Variable, but hook {name!r} returned '{type(new).__name__}'{where}")
+        raise TypeError(
+            f"expected Variable, but hook {hook_name(hook)} returned '{type(new).__name__}'{where}"
+        )
     if new.shape != old.shape:
         raise RuntimeError(
-            f"hook {name!r} has changed the size of value{where}: it returned a gradient of shape "
+            f"hook {hook_name(hook)} has changed the size of value{where}: it returned a gradient of shape "
             f"{new.shape} for one of shape {old.shape} (a hook may change the values only)"
         )
     if new.dtype != old.dtype:
         raise RuntimeError(
-            f"hook {name!r} has changed the type of value{where} (was {old.dtype} got {new.dtype}): "
+            f"hook {hook_name(hook)} has changed the type of value{where} (was {old.dtype} got {new.dtype}): "
             "a hook may change the values only"
         )
 
@@ -182,3 +182,8 @@ class RemovableHandle:
 
     def __exit__(self, *exc_info: object) -> None:
         self.remove()
+
+
+def hook_name(hook: Callable) -> str:
+    """How an error message names a hook: its function's name, quoted, else the hook's repr."""
+    return repr(getattr(hook, "__name__", hook))

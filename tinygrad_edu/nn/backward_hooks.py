@@ -33,6 +33,7 @@ import numpy as np
 
 from ..autograd.function import Function, Node
 from ..autograd.grad_mode import _state
+from ..autograd.hooks import hook_name
 from ..tensor import Tensor
 from ..warning import warn
 
@@ -167,8 +168,9 @@ class HookedCall:
             only_none = isinstance(result, (tuple, list)) and all(g is None for g in result)
             if result is not None and not only_none:
                 raise RuntimeError(
-                    f"backward hook {_name(hook)} of {self.module._get_name()} returned gradients, but none "
-                    "of the module's inputs requires grad: it may return only None (or a tuple of None)"
+                    f"backward hook {hook_name(hook)} of {self.module._get_name()} returned gradients, "
+                    "but none of the module's inputs requires grad: it may return only None "
+                    "(or a tuple of None)"
                 )
         self.grad_output = None
 
@@ -193,7 +195,7 @@ class HookedCall:
     def _checked(self, hook: Callable, result: Any, specs: list, taps: list[int], what: str) -> Grads:
         """`result` as the new grad_input or grad_output, after checking its length, shapes and dtypes."""
         kind = "backward hook" if what == "grad_input" else "backward pre-hook"
-        where = f"{kind} {_name(hook)} of {self.module._get_name()}"
+        where = f"{kind} {hook_name(hook)} of {self.module._get_name()}"
         if not isinstance(result, (tuple, list)):
             raise TypeError(
                 f"{where} must return None or a tuple of {len(specs)} gradients (one per {what} entry), "
@@ -227,7 +229,3 @@ def _specs(values: tuple) -> list[tuple | None]:
 def _zeros(spec: tuple | None) -> Tensor | None:
     """Zeros of a (shape, dtype) from `_specs`; None for None."""
     return None if spec is None else Tensor._wrap(np.zeros(*spec))
-
-
-def _name(hook: Callable) -> str:
-    return repr(getattr(hook, "__name__", hook))
