@@ -111,7 +111,7 @@ def users_output(cls: type[Function], ctx: Node, args: tuple, out: Tensor) -> Te
     """
     if ctx._dirty:
         return dirty_output(ctx, args, out)
-    x = _input_holding(args, out.data)
+    x = input_holding(args, out.data)
     if x is not None:
         out._share_memory_of(x)
         out.__dict__["_input_returned_by"] = cls.__name__
@@ -126,7 +126,7 @@ def dirty_output(ctx: Node, args: tuple, out: Tensor) -> Tensor:
     """
     changed = None
     for value in ctx._dirty:
-        x = _input_holding(args, value)
+        x = input_holding(args, value)
         if x is None:
             warn(
                 "ctx.mark_dirty() received an array that was not an input's. Only the arrays of "
@@ -153,6 +153,6 @@ def dirty_output(ctx: Node, args: tuple, out: Tensor) -> Tensor:
     return changed
 
 
-def _input_holding(args: tuple, array: np.ndarray) -> Tensor | None:
+def input_holding(args: tuple, array: np.ndarray) -> Tensor | None:
     """The input Tensor whose array `array` is (the one forward received), or None."""
     return next((x for x in args if isinstance(x, function.Tensor) and x.data is array), None)

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from . import function
+from . import function, in_place
 from .function import Function, _as_output, _is_output, _place, _sequence
 from .hooks import RemovableHandle
 from .node import Node
@@ -122,8 +122,9 @@ def several_backward(op: Node, grads: tuple[Tensor | None, ...]) -> Any:
 def _several_outputs(cls: type[Function], ctx: Node, args: tuple, result: tuple) -> tuple:
     """`Function.apply` for a forward that returned a tuple: a tuple of Tensors, recorded as above."""
     if ctx._dirty:
-        for x in args:  # (forward changed them: whatever saved them must notice)
-            if isinstance(x, function.Tensor) and any(x.data is value for value in ctx._dirty):
+        for value in ctx._dirty:  # (forward changed them: whatever saved them must notice)
+            x = in_place.input_holding(args, value)
+            if x is not None:
                 x._bump_version()
         raise RuntimeError(
             f"{cls.__name__}.forward marked an input dirty and returned several outputs: "
