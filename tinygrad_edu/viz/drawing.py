@@ -70,12 +70,12 @@ def render_graph(dot: graphviz.Digraph, path: str, format: str | None = None) ->
     without .svg, .png or .pdf gets `format`'s suffix added (svg if not given).
     """
     stem, suffix = os.path.splitext(path)
-    if suffix[1:].lower() in graphviz.FORMATS and suffix.lower() not in (".svg", ".png", ".pdf"):
-        raise ValueError(f"render_graph writes svg, png or pdf, but the path {path!r} asks for {suffix[1:]}")
     if suffix.lower() in (".svg", ".png", ".pdf"):
         if format is not None and format != suffix[1:].lower():
             raise ValueError(f"the path {path!r} asks for {suffix[1:]}, but format={format!r}")
         path, format = stem, suffix[1:].lower()  # (graphviz adds the suffix itself)
+    elif suffix[1:].lower() in graphviz.FORMATS:
+        raise ValueError(f"render_graph writes svg, png or pdf, but the path {path!r} asks for {suffix[1:]}")
     format = format or "svg"
     if format not in ("svg", "png", "pdf"):
         raise ValueError(f"format must be 'svg', 'png' or 'pdf', got {format!r}")
