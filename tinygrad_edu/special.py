@@ -230,11 +230,9 @@ def logsumexp(input: Tensor, dim: int | tuple[int, ...], keepdim: bool = False) 
 
 def softmax(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     """e^x_i / sum_j e^x_j along dim (input cast to `dtype` first, if given)."""
-    input = _tensor("softmax", input)
-    return (input if dtype is None else input.to(dtype)).softmax(dim)
+    return _tensor("softmax", input).softmax(dim, dtype)
 
 
 def log_softmax(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     """x_i - ln sum_j e^x_j along dim (input cast to `dtype` first, if given)."""
-    input = _tensor("log_softmax", input)
-    return (input if dtype is None else input.to(dtype)).log_softmax(dim)
+    return _tensor("log_softmax", input).log_softmax(dim, dtype)

@@ -244,13 +244,11 @@ def softmax(
     input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: DTypeLike | None = None
 ) -> Tensor:
     """exp(x_i) / sum_j exp(x_j) along dim (input cast to `dtype` first, if given)."""
-    input = input if dtype is None else input.to(dtype)
-    return input.softmax(_implicit_dim("softmax", input.ndim) if dim is None else dim)
+    return input.softmax(_implicit_dim("softmax", input.ndim) if dim is None else dim, dtype)
 
 
 def log_softmax(
     input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: DTypeLike | None = None
 ) -> Tensor:
     """x_i - log(sum_j exp(x_j)) along dim, stable for large |x| (input cast to `dtype` first, if given)."""
-    input = input if dtype is None else input.to(dtype)
-    return input.log_softmax(_implicit_dim("log_softmax", input.ndim) if dim is None else dim)
+    return input.log_softmax(_implicit_dim("log_softmax", input.ndim) if dim is None else dim, dtype)
