@@ -41,30 +41,14 @@ from .uniform import Uniform
 __all__: list[str] = []  # (nothing to import: importing the module registers the pairs)
 
 
-def _against_normal(neg_entropy: Tensor, mean: Tensor, variance: Tensor, q: Normal) -> Tensor:
-    """-H(p) - E_p[log q] for q = Normal, from p's entropy, mean and variance."""
-    second_moment = variance + (mean - q.loc) ** 2
-    return neg_entropy + (q.scale * math.sqrt(2 * math.pi)).log() + second_moment / (2 * q.scale**2)
+def _kl_against_normal(p: Laplace | Uniform | Exponential | Beta, q: Normal) -> Tensor:
+    """-H(p) - E_p[log q] for q = Normal, from p's entropy, mean and variance (any of the four families)."""
+    second_moment = p.variance + (p.mean - q.loc) ** 2
+    return -p.entropy() + (q.scale * math.sqrt(2 * math.pi)).log() + second_moment / (2 * q.scale**2)
 
 
-@register_kl(Laplace, Normal)
-def _kl_laplace_normal(p: Laplace, q: Normal) -> Tensor:
-    return _against_normal(-p.entropy(), p.loc, 2 * p.scale**2, q)
-
-
-@register_kl(Uniform, Normal)
-def _kl_uniform_normal(p: Uniform, q: Normal) -> Tensor:
-    return _against_normal(-p.entropy(), p.mean, p.variance, q)
-
-
-@register_kl(Exponential, Normal)
-def _kl_exponential_normal(p: Exponential, q: Normal) -> Tensor:
-    return _against_normal(-p.entropy(), p.mean, p.variance, q)
-
-
-@register_kl(Beta, Normal)
-def _kl_beta_normal(p: Beta, q: Normal) -> Tensor:
-    return _against_normal(-p.entropy(), p.mean, p.variance, q)
+for _family in (Laplace, Uniform, Exponential, Beta):
+    register_kl(_family, Normal)(_kl_against_normal)
 
 
 @register_kl(Normal, Laplace)
