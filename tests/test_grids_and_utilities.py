@@ -255,6 +255,10 @@ def test_get_total_norm_and_clip_grads_with_norm():
         get_total_norm([tg.tensor([1.0, float("inf")])], error_if_nonfinite=True)
     with pytest.raises(RuntimeError, match="floating point"):
         get_total_norm([tg.tensor([3, 4])])
+    for q in ("inf", -float("inf"), -1.0):  # a max, a min or 1/sum(|x|^q) of no elements: refused
+        with pytest.raises(RuntimeError, match="norm on an empty tensor"):
+            get_total_norm([tg.tensor([3.0]), tg.tensor([])], q)
+    assert get_total_norm([tg.tensor([3.0]), tg.tensor([])], 1).item() == 3.0  # (a sum: 0 for none)
     params = [tg.nn.Parameter(tg.tensor([1.0, 2.0])), tg.nn.Parameter(tg.tensor([3.0]))]
     params[0].grad, params[1].grad = tg.tensor([3.0, 4.0]), tg.tensor([12.0])
     total = get_total_norm([p.grad for p in params])

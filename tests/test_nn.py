@@ -319,15 +319,25 @@ def test_gradient_clipping_as_torch_nn_utils():
     nn.utils.clip_grad_value_(a, 2.0)
     assert a.grad.tolist() == [2.0, -2.0]
     a.grad = tg.tensor([np.nan, 1.0], dtype=np.float64)
-    with pytest.raises(RuntimeError, match="norm of order 2.0 is nan"):
+    with pytest.raises(RuntimeError, match="total norm of order 2.0 .* is non-finite"):
         nn.utils.clip_grad_norm_(a, 1.0, error_if_nonfinite=True)
     assert a.grad.tolist()[1] == 1.0  # (refused before any change)
+    empty = nn.Parameter(tg.zeros(0, dtype=np.float64))
+    empty.grad = tg.zeros(0, dtype=np.float64)
+    with pytest.raises(RuntimeError, match="cannot compute the inf norm on an empty tensor"):
+        nn.utils.clip_grad_norm_([empty, a], 1.0, norm_type="inf")  # (the largest of no elements)
+    assert a.grad.tolist()[1] == 1.0
     b.grad = tg.tensor([1.0, 2.0, 3.0], dtype=np.float64)
     assert np.isnan(nn.utils.clip_grad_norm_([a, b], 1.0).item())  # scaled by nan, as in PyTorch:
     assert np.isnan(a.grad.data).all() and np.isnan(b.grad.data).all()  # a diverged run shows it everywhere
     b.grad = tg.tensor([0.0, 3.0, 4.0], dtype=np.float64)
     assert nn.utils.clip_grad_norm_(b, max_norm=tg.tensor(1.0)).item() == 5.0  # a 0-d Tensor as max_norm
     np.testing.assert_allclose(b.grad.data, [0.0, 0.6, 0.8], rtol=1e-6)
+    c32, c64 = nn.Parameter(tg.zeros(1, dtype=np.float32)), nn.Parameter(tg.zeros(1, dtype=np.float64))
+    c32.grad, c64.grad = tg.tensor([3.0], dtype=np.float32), tg.tensor([4.0], dtype=np.float64)
+    total = nn.utils.clip_grad_norm_([c32, c64], 1.0)  # the norm in the gradients' promoted dtype,
+    assert total.dtype == np.float64 and c32.grad.dtype == np.float32  # each gradient in its own
+    np.testing.assert_allclose(c32.grad.data, [3.0 / (5.0 + 1e-6)], rtol=1e-6)
 
 
 def test_clip_grad_norm_without_underscore_is_deprecated_as_in_pytorch():

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from ...linalg.norms import _check_not_empty
 from ...tensor import Tensor
 from ...warning import warn
 
@@ -33,22 +34,13 @@ def clip_grad_norm_(
     The joint norm is the q-norm of every gradient element together
     (q = norm_type; "inf" takes the largest |g|). Each gradient is multiplied
     by min(1, max_norm / (norm + 1e-6)), so its direction is kept. Returns the
-    norm before clipping. `foreach` (a PyTorch speed option) is ignored.
+    norm before clipping, as `get_total_norm` computes it, and scales as `clip_grads_with_norm_`
+    does: the two steps of PyTorch's. `foreach` (a PyTorch speed option) is ignored.
     """
     grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
-    if not grads:
-        return Tensor(0.0)
-    q = float(norm_type)
-    # the norm of the per-gradient norms is the norm of all the elements together
-    norms = [np.linalg.norm(g.data.ravel(), q) for g in grads]
-    total = np.asarray(np.linalg.norm(np.asarray(norms, dtype=grads[0].dtype), q), dtype=grads[0].dtype)
-    if error_if_nonfinite and not math.isfinite(total):
-        raise RuntimeError(
-            f"clip_grad_norm_: the gradients' norm of order {q} is {total}, so there is nothing finite "
-            "to scale by (error_if_nonfinite=False scales by it anyway)"
-        )
-    _scale(grads, max_norm, total)
-    return Tensor(total)
+    total = get_total_norm(grads, norm_type, error_if_nonfinite)
+    _scale(grads, max_norm, total.data)
+    return total
 
 
 def clip_grad_norm(
@@ -107,6 +99,8 @@ def get_total_norm(
             raise RuntimeError(
                 f"linalg.vector_norm: Expected a floating point tensor as input. Got {t.dtype}"
             )
+        if t.data.size == 0 and (q < 0 or q == math.inf):  # (no max, min or 1/sum of no elements)
+            _check_not_empty(t, q, tuple(range(t.ndim)), whole=True)
     dtype = np.result_type(*(t.data.dtype for t in ts))
     norms = np.array([np.linalg.norm(t.data.ravel(), q) if t.data.size else 0.0 for t in ts], dtype=dtype)
     total = np.linalg.norm(norms, q).astype(dtype)
