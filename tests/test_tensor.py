@@ -556,6 +556,26 @@ def test_float32_arange_does_not_drift():
     assert tg.arange(-3.3, 7.1, 0.37).data[-1] == np.float32(-3.3 + 28 * 0.37)
 
 
+def test_factories_take_numbers_as_pytorch_reads_them():
+    # a 0-d tensor or a NumPy scalar is a number: its kind (float, int, bool) picks the dtype
+    assert (
+        tg.full((2,), tg.tensor(2.5)).tolist() == [2.5, 2.5]
+        and tg.full((2,), tg.tensor(2.5)).dtype == tg.float32
+    )
+    assert tg.full((2,), tg.tensor(True)).dtype == tg.bool and tg.full((1,), np.float32(0.5)).item() == 0.5
+    assert tg.arange(tg.tensor(3)).dtype == tg.int64 and tg.arange(tg.tensor(1), tg.tensor(4)).tolist() == [
+        1,
+        2,
+        3,
+    ]
+    with pytest.raises(TypeError, match="'fill_value' must be Number, not Tensor"):
+        tg.full((2,), tg.tensor([1.0, 2.0]))  # (not 0-d)
+    with pytest.raises(TypeError, match="'end' must be Number"):
+        tg.arange(tg.tensor(3.0, requires_grad=True))
+    with pytest.raises(ValueError, match="step 0.5 is 0 as int64"):
+        tg.arange(0, 2.5, 0.5, dtype=tg.int64)  # (NumPy would give five zeros)
+
+
 def test_reduction_edge_cases_match_pytorch():
     x = tg.tensor(np.arange(60.0).reshape(3, 4, 5))
     assert x.sum(dim=()).item() == 1770.0  # an empty dim tuple reduces everything

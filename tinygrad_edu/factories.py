@@ -47,6 +47,19 @@ def _count(n: Any, name: str, op: str) -> int:
     return n
 
 
+def _number(value: Any, name: str, op: str) -> Any:
+    """`value` as a Python number: a NumPy scalar's, or a 0-d Tensor's (one that needs no gradient).
+
+    What PyTorch accepts as a Number: the dtype a factory infers then comes
+    from the kind of number (float, int or bool), not from NumPy's type.
+    """
+    if isinstance(value, Tensor):
+        if value.ndim != 0 or value.requires_grad:
+            raise TypeError(f"{op}(): argument '{name}' must be Number, not Tensor")
+        return value.item()
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _make(array: np.ndarray, requires_grad: bool, device: Any = None) -> Tensor:
     check_device(device)
     t = Tensor._wrap(array)
@@ -137,6 +150,7 @@ def ones(
 def full(
     size: Any, fill_value: float, dtype: Any = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
+    fill_value = _number(fill_value, "fill_value", "full")
     if dtype is None:
         is_float = isinstance(fill_value, float)
         dtype = get_default_dtype() if is_float else np.bool_ if isinstance(fill_value, bool) else np.int64
@@ -206,6 +220,9 @@ def arange(
     """start, start+step, ... up to but not including end (int64 when all are ints)."""
     if end is None:
         start, end = 0, start
+    start, end, step = (
+        _number(v, name, "arange") for v, name in ((start, "start"), (end, "end"), (step, "step"))
+    )
     if step == 0:
         raise RuntimeError(f"arange(): step must be nonzero (start {start}, end {end})")
     if (end - start) * step < 0:  # NumPy would give an empty tensor; PyTorch refuses
@@ -216,6 +233,8 @@ def arange(
     if dtype is None:
         all_ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
         dtype = np.int64 if all_ints else get_default_dtype()
+    if np.dtype(dtype).kind in "iu" and int(step) == 0:  # (NumPy would repeat the start)
+        raise ValueError(f"arange(): step must be nonzero, but step {step} is 0 as {np.dtype(dtype)}")
     # float steps are added in float64, then rounded once (float32 steps would drift)
     array = np.arange(start, end, step, dtype=np.float64 if np.dtype(dtype).kind == "f" else dtype)
     return _make(array.astype(dtype, copy=False), requires_grad, device)
