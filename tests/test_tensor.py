@@ -345,6 +345,19 @@ def test_setitem_and_inplace_values():
     assert not t.data.any()
 
 
+def test_setitem_through_index_arrays_needs_the_values_dtype_as_in_pytorch():
+    t = tg.zeros(2, 3)
+    t[0, 1:] = tg.tensor([2, 3])  # slices and integers copy with a cast
+    t[t > 1] = tg.tensor(7, dtype=tg.float64)  # one mask and one value: a fill, with a cast
+    assert t.tolist() == [[0.0, 7.0, 7.0], [0.0, 0.0, 0.0]]
+    for index in ([0, 1], (1, tg.tensor([0, 2])), tg.tensor([[True, False, False], [False, True, False]])):
+        with pytest.raises(RuntimeError, match="got float32 for the destination and int64 for the source"):
+            t[index] = tg.tensor([1, 2])  # index arrays put values: NumPy would cast them
+    assert t.tolist() == [[0.0, 7.0, 7.0], [0.0, 0.0, 0.0]] and t._version == 2
+    t[[0, 1], [0, 0]] = tg.tensor([1.0, 2.0])
+    assert t[:, 0].tolist() == [1.0, 2.0]
+
+
 def test_where_broadcasts_and_checks_the_condition():
     a = tg.tensor(np.array([[1.0], [-1.0]]), requires_grad=True)
     out = tg.where(a > 0, a, tg.zeros(1, 3, dtype=np.float64))
@@ -1085,7 +1098,7 @@ BAD_TENSOR_CALLS = [
         r"setitem: a value of shape \(2,\) .*\(3,\)",
     ),
     (
-        lambda x, lib: x.__setitem__(lib.tensor([0, 1]), lib.ones(3, 3)),
+        lambda x, lib: x.__setitem__(lib.tensor([0, 1]), lib.ones(3, 3, dtype=lib.float64)),
         RuntimeError,
         r"setitem: a value of shape \(3, 3\) cannot be broadcast to the shape \(2, 3\)",
     ),
