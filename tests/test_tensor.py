@@ -476,6 +476,14 @@ def test_cat_and_clamp_edge_cases_match_pytorch():
         tg.cat([])
     with pytest.raises(RuntimeError, match="non-empty list"):  # RuntimeError for stack
         tg.stack([])
+    # PyTorch's legacy rule: a 1-D empty tensor joins a tensor of any shape, and is left out
+    empty, x = tg.zeros(0, dtype=np.float64, requires_grad=True), tg.ones(2, 2, requires_grad=True)
+    joined = tg.cat([empty, x, empty], dim=-1)
+    assert joined.shape == (2, 2) and joined.dtype == np.float64  # (it still counts in the dtype)
+    joined.sum().backward()
+    assert empty.grad.shape == (0,) and x.grad.tolist() == [[1.0, 1.0], [1.0, 1.0]]
+    with pytest.raises(RuntimeError, match=r"got \(0, 3\) for tensor 1 and \(2, 2\) for tensor 2"):
+        tg.cat([empty, tg.zeros(0, 3), tg.ones(2, 2)])  # (an empty tensor of 2 dims is not one)
     ints = tg.arange(3)
     assert ints.clamp(0, 1).dtype == np.int64
     np.testing.assert_array_equal(ints.clamp(0.5, 1.5).data, np.array([0.5, 1.0, 1.5], np.float32))

@@ -21,19 +21,28 @@ from .selection import _is_int, narrow, select
 
 
 class Cat(Function):
-    """y = the inputs joined along `dim`;  each input gets its slice of dL/dy"""
+    """y = the inputs joined along `dim`;  each input gets its slice of dL/dy
+
+    A 1-D empty input beside inputs of more dims is left out (PyTorch's
+    legacy rule, from when an empty tensor had shape (0,)): its gradient is empty.
+    """
 
     @staticmethod
     def forward(ctx: Node, dim: int, *xs: np.ndarray) -> np.ndarray:
-        ctx.dim, ctx.sizes = dim, [x.shape[dim] for x in xs]
+        legacy = max(x.ndim for x in xs) > 1
+        ctx.dim, ctx.sizes = dim, [None if legacy and x.shape == (0,) else x.shape[dim] for x in xs]
+        joined = [x for x, size in zip(xs, ctx.sizes) if size is not None]
         # row-major whatever the inputs' layout, as PyTorch's cat (NumPy's follows transposed inputs)
-        return np.ascontiguousarray(np.concatenate(xs, axis=dim))
+        return np.ascontiguousarray(np.concatenate(joined, axis=dim))
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor | None, ...]:
         pieces: list[Tensor | None] = [None]
         start = 0
         for size in ctx.sizes:
+            if size is None:  # (a legacy empty input)
+                pieces.append(Tensor._wrap(np.zeros(0, grad.data.dtype)))
+                continue
             index = (slice(None),) * ctx.dim + (slice(start, start + size),)
             pieces.append(Index._apply1(grad, index))
             start += size
@@ -49,15 +58,18 @@ def cat(tensors: Sequence[Tensor], dim: int = 0, *, axis: int | None = None) -> 
     for i, t in enumerate(tensors):
         if t.ndim == 0:
             raise RuntimeError(f"cat: zero-dimensional tensor (at position {i}) cannot be concatenated")
-    first = tensors[0]
+    # (a 1-D empty tensor joins anything: see Cat)
+    i_first, first = next(((i, t) for i, t in enumerate(tensors) if t.shape != (0,)), (0, tensors[0]))
     dim = normalize_dim(dim, first.ndim)
-    for i, t in enumerate(tensors[1:], 1):
+    for i, t in enumerate(tensors):
+        if i == i_first or t.shape == (0,):
+            continue
         if t.ndim != first.ndim or any(
             a != b for d, (a, b) in enumerate(zip(t.shape, first.shape)) if d != dim
         ):
             raise RuntimeError(
                 f"cat: sizes of tensors must match except in dimension {dim}; got {first.shape} "
-                f"for tensor 0 and {t.shape} for tensor {i}"
+                f"for tensor {i_first} and {t.shape} for tensor {i}"
             )
     dtype = result_type(*tensors)
     return Cat.apply(dim, *[t.to(dtype) for t in tensors])
