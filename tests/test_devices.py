@@ -43,3 +43,34 @@ def test_the_same_as_pytorch():
             theirs.type,
             theirs.index,
         )
+
+
+def test_the_usual_reproducibility_lines_run_and_keep_their_settings():
+    tg.manual_seed(0)
+    tg.cuda.manual_seed(0)
+    tg.cuda.manual_seed_all(0)  # (no GPU: nothing to seed, as in PyTorch without one)
+    with pytest.raises(ValueError):
+        tg.cuda.manual_seed_all("seed")
+    tg.backends.cudnn.benchmark, tg.backends.cudnn.deterministic = False, True
+    assert tg.backends.cudnn.deterministic and not tg.backends.cudnn.is_available()
+    device = "mps" if tg.backends.mps.is_available() else "cpu"
+    assert tg.ones(1).to(device).device == tg.device("cpu")
+    assert not tg.are_deterministic_algorithms_enabled()
+    try:
+        tg.use_deterministic_algorithms(True, warn_only=True)
+        assert tg.are_deterministic_algorithms_enabled()
+        assert tg.is_deterministic_algorithms_warn_only_enabled()
+        with pytest.raises(TypeError, match="'mode' must be bool, not str"):
+            tg.use_deterministic_algorithms("yes")
+        assert tg.are_deterministic_algorithms_enabled()  # (a refused call changes nothing)
+    finally:
+        tg.use_deterministic_algorithms(False)
+        tg.backends.cudnn.deterministic = False
+
+
+def test_the_backend_switches_are_pytorchs():
+    torch = pytest.importorskip("torch")
+    for ours, theirs in ((tg.backends.cudnn, torch.backends.cudnn), (tg.backends.mps, torch.backends.mps)):
+        for name in ("enabled", "benchmark", "deterministic", "is_available"):
+            assert hasattr(ours, name) == hasattr(theirs, name), name
+    assert tg.are_deterministic_algorithms_enabled() == torch.are_deterministic_algorithms_enabled()

@@ -10,9 +10,28 @@ from typing import Any
 
 import numpy as np
 
-from . import autograd, cuda, data, distributions, linalg, nn, optim, special, testing, utils, viz, warning
+from . import (
+    autograd,
+    backends,
+    cuda,
+    data,
+    distributions,
+    linalg,
+    nn,
+    optim,
+    special,
+    testing,
+    utils,
+    viz,
+    warning,
+)
 from .autograd import Function, enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled, set_anomaly_enabled
+from .backends import (
+    are_deterministic_algorithms_enabled,
+    is_deterministic_algorithms_warn_only_enabled,
+    use_deterministic_algorithms,
+)
 from .devices import device
 from .dtype_info import finfo, iinfo
 from .dtypes import (
@@ -563,6 +582,7 @@ __all__ = [
     "aminmax",
     "any",
     "arange",
+    "are_deterministic_algorithms_enabled",
     "arccos",
     "arccosh",
     "arcsin",
@@ -582,6 +602,7 @@ __all__ = [
     "atan2",
     "atanh",
     "autograd",
+    "backends",
     "bernoulli",
     "bincount",
     "bitwise_and",
@@ -694,6 +715,7 @@ __all__ = [
     "is_anomaly_check_nan_enabled",
     "is_anomaly_enabled",
     "is_floating_point",
+    "is_deterministic_algorithms_warn_only_enabled",
     "is_grad_enabled",
     "is_signed",
     "is_tensor",
@@ -864,6 +886,7 @@ __all__ = [
     "unique",
     "unique_consecutive",
     "unsqueeze",
+    "use_deterministic_algorithms",
     "utils",
     "var",
     "var_mean",
