@@ -306,9 +306,22 @@ def test_out_of_range_class_index():
         F.nll_loss(t(LOGITS), t(bad))
 
 
+def test_class_indices_are_int64_or_uint8_as_in_pytorch():
+    expected = F.cross_entropy(t(LOGITS), t(CLASSES)).data
+    np.testing.assert_allclose(F.cross_entropy(t(LOGITS), t(CLASSES.astype(np.uint8))).data, expected)
+    for dtype in (np.int32, np.int8, np.bool_):
+        for loss in (F.cross_entropy, F.nll_loss):
+            with pytest.raises(RuntimeError, match=f"Long or Byte .* but got {np.dtype(dtype)}"):
+                loss(t(LOGITS), t(CLASSES.astype(dtype)))
+
+
 def test_bce_rejects_non_probabilities():
-    with pytest.raises(RuntimeError, match="between 0 and 1"):
+    with pytest.raises(RuntimeError, match="input should be between 0 and 1"):
         F.binary_cross_entropy(t(X), t(B))
+    for bad in (2.0, -0.1, np.nan):  # a target outside [0, 1] too, as in PyTorch
+        target = t(np.where(np.arange(B.size).reshape(B.shape) == 0, bad, B))
+        with pytest.raises(RuntimeError, match="target should be between 0 and 1"):
+            F.binary_cross_entropy(t(P), target)
 
 
 def test_loss_dtypes_follow_pytorch():

@@ -91,6 +91,8 @@ def binary_cross_entropy(
         )
     if np.any((input.data < 0) | (input.data > 1)) or np.any(np.isnan(input.data)):
         raise RuntimeError("binary_cross_entropy: all elements of input should be between 0 and 1")
+    if not np.all((target.data >= 0) & (target.data <= 1)):  # (nan is refused too, as in PyTorch)
+        raise RuntimeError("binary_cross_entropy: all elements of target should be between 0 and 1")
     loss = BinaryCrossEntropy.apply(input, target)
     if weight is not None:
         loss = loss * _as_weight(weight, input, "binary_cross_entropy", "weight")
@@ -196,11 +198,14 @@ def _index_target(
     return np.where(keep, flat, 0), keep, target.shape
 
 
+_CLASS_INDEX_DTYPES = (np.dtype(np.int64), np.dtype(np.uint8))  # (PyTorch's Long and Byte)
+
+
 def _not_class_indices(op: str, target: Tensor, input: Tensor | None = None) -> RuntimeError:
-    """The error for class-index targets of a non-integer dtype, with the fix."""
+    """The error for class-index targets of another dtype than int64 or uint8, with the fix."""
     message = (
-        f"{op}: expected target dtype to be Long (int64 class indices), but got {target.dtype} "
-        f"with shape {target.shape}. Class indices must be integers: convert them with target.long()"
+        f"{op}: expected target dtype to be Long or Byte (int64 or uint8 class indices), "
+        f"but got {target.dtype} with shape {target.shape}: convert the class indices with target.long()"
     )
     if input is not None:
         message += (
@@ -256,7 +261,7 @@ def nll_loss(
     if input.ndim < 1:
         raise ValueError(f"nll_loss: expected input with a class dimension, got shape {input.shape}")
     target = _as_tensor(target, input)
-    if target.dtype.kind not in "iu":
+    if target.data.dtype not in _CLASS_INDEX_DTYPES:
         raise _not_class_indices("nll_loss", target)
     classes, keep, shape = _index_target(input, target, ignore_index)
     logp = _classes_last(input)
@@ -319,10 +324,8 @@ def cross_entropy(
         )
         losses = -(logp * target * Tensor._wrap(w)).sum(class_dim)
         return _reduce(losses, reduction)
-    if target.dtype.kind not in "iu":
-        raise RuntimeError(
-            f"cross_entropy: expected integer class indices or float probabilities, got dtype {target.dtype}"
-        )
+    if target.data.dtype not in _CLASS_INDEX_DTYPES:
+        raise _not_class_indices("cross_entropy", target)
     loss = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
     if label_smoothing == 0.0:
         return loss
