@@ -29,8 +29,8 @@ derivatives come with them.
 
 NOTE: gradients at the kinks, as PyTorch's kernels: the border and the
 reflection clamps pass no gradient at the edges themselves (u = 0 or W - 1),
-reflecting flips the gradient's sign, and "nearest" gives the grid no
-gradient (PyTorch's is zero, as for `round`).
+reflecting flips the gradient's sign, and "nearest" gives the grid a zero
+gradient (as `round` does, and PyTorch).
 """
 
 from __future__ import annotations
@@ -160,6 +160,8 @@ def grid_sample(
         v = _padded(_unnormalise(y, height, align_corners), height, padding_mode, align_corners)
         if mode == "nearest":
             out = _read(channels_last, np.rint(v.data), np.rint(u.data))
+            # (in the graph, as rounding is: the grid's gradient is 0, not None)
+            out = where(np.zeros((), dtype=bool), grid[..., :1], out)
         else:
             out = _bilinear(channels_last, u, v)
     return out.permute(0, 3, 1, 2)
