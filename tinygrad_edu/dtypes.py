@@ -47,6 +47,11 @@ def type_name(dtype: np.dtype) -> str:
     return _TYPE_NAMES.get(dtype) or f"tinygrad_edu.{dtype.name}Tensor"
 
 
+def torch_name(dtype: np.dtype) -> str:
+    """PyTorch's name for a dtype in its messages: Float, Double, Long, Bool, ..."""
+    return type_name(dtype).removeprefix("tinygrad_edu.").removesuffix("Tensor")
+
+
 def from_type_name(name: str) -> np.dtype:
     """The dtype that a type name such as "tinygrad_edu.DoubleTensor" stands for."""
     for dtype, known in _TYPE_NAMES.items():

@@ -38,7 +38,7 @@ from typing import Literal
 import numpy as np
 
 from ..autograd.function import Function, Node
-from ..dtypes import type_name
+from ..dtypes import torch_name
 from ..ops.joining import cat
 from ..ops.selection import gather
 from ..tensor import Tensor
@@ -178,11 +178,6 @@ def _factorize(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             lu[:, j + 1 :, j] /= np.where(zero, 1, pivot)[:, None]
             lu[:, j + 1 :, j + 1 :] -= lu[:, j + 1 :, j, None] * lu[:, j, None, j + 1 :]
     return lu.reshape(a.shape), pivots.reshape(*batch, k), info.reshape(batch)
-
-
-def torch_name(dtype: np.dtype) -> str:
-    """PyTorch's name for a dtype in its messages: Float, Double, Long, ..."""
-    return type_name(dtype).removeprefix("tinygrad_edu.").removesuffix("Tensor")
 
 
 def _checked(A: object, op: str, name: str, pivot: bool) -> Tensor:

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..dtypes import torch_name
 from ..ops.broadcast import broadcast_shape, broadcasts_to
 from ..tensor import Tensor
 from .checks import check_matrices
-from .lu import PLU, permutation_matrix, permute_rows, row_order, torch_name
+from .lu import PLU, permutation_matrix, permute_rows, row_order
 from .triangular import SolveTriangular
 
 

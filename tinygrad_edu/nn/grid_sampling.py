@@ -39,6 +39,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..dtypes import torch_name
 from ..ops.elementwise import where
 from ..tensor import Tensor
 from ..warning import warn
@@ -46,7 +47,6 @@ from .upsampling import cubic_weights
 
 _MODES = ("bilinear", "nearest", "bicubic")
 _PADDINGS = ("zeros", "border", "reflection")
-_TORCH_DTYPE = {"float64": "Double", "float32": "Float", "float16": "Half", "int64": "Long", "int32": "Int"}
 
 
 def _default_align_corners(align_corners: bool | None) -> bool:
@@ -195,10 +195,10 @@ def _check_inputs(input: Tensor, grid: Tensor, mode: str) -> None:
             f"sizes {list(input.shape)} and grid with sizes {list(grid.shape)}"
         )
     if input.dtype.kind != "f":
-        name = _TORCH_DTYPE.get(input.dtype.name, input.dtype.name)
+        name = torch_name(input.dtype)
         raise NotImplementedError(f"\"grid_sampler_2d_cpu_kernel_impl\" not implemented for '{name}'")
     if grid.dtype != input.dtype:
-        expected, found = (_TORCH_DTYPE.get(t.dtype.name, t.dtype.name) for t in (input, grid))
+        expected, found = torch_name(input.dtype), torch_name(grid.dtype)
         raise RuntimeError(f"expected scalar type {expected} but found {found}")
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..dtypes import type_name
+from ..dtypes import torch_name
 from ..ops import linalg
 from ..random import default_generator
 from ..tensor import Tensor
@@ -37,9 +37,8 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         if p == 1.0:
             return t * Tensor._wrap(np.zeros((), t.dtype))
         if t.dtype.kind != "f" and t.numel() > 0:
-            torch_name = type_name(t.dtype).removeprefix("tinygrad_edu.").removesuffix("Tensor")
             raise RuntimeError(
-                f"dropout: result type Float can't be cast to the desired output type {torch_name}"
+                f"dropout: result type Float can't be cast to the desired output type {torch_name(t.dtype)}"
             )
         keep = default_generator().random(t.shape) >= p
         return t * Tensor._wrap((keep / (1.0 - p)).astype(t.dtype))

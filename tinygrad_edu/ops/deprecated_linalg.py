@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..linalg.lu import torch_name
+from ..dtypes import torch_name
 from ..linalg.norms import matrix_norm, vector_norm
 from ..linalg.products import multi_dot
 from ..tensor import Tensor

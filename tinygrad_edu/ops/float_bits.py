@@ -17,8 +17,7 @@ from collections import namedtuple
 import numpy as np
 
 from ..autograd.function import Function, Node
-from ..dtypes import result_type
-from ..linalg.lu import torch_name
+from ..dtypes import result_type, torch_name
 from ..tensor import Tensor
 from .broadcast import binary
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ..linalg.lu import torch_name
+from ..dtypes import torch_name
 from ..tensor import Tensor
 from .selection import _is_int
 

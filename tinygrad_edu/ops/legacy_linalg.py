@@ -28,9 +28,10 @@ from typing import Any
 
 import numpy as np
 
+from ..dtypes import torch_name
 from ..linalg.checks import check_matrices
 from ..linalg.inverse import cholesky as linalg_cholesky
-from ..linalg.lu import lu_factor_ex, torch_name
+from ..linalg.lu import lu_factor_ex
 from ..linalg.lu_solve import lu_solve as linalg_lu_solve
 from ..linalg.qr import QR
 from ..linalg.qr import qr as linalg_qr
