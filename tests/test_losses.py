@@ -761,3 +761,11 @@ def test_legacy_reduction_matches_torch():
             ours = nn.MSELoss(size_average, reduce).reduction
         assert ours == theirs
         assert [str(w.message) for w in ours_warned] == [str(w.message) for w in theirs_warned]
+
+
+def test_bce_target_gradient_is_the_unclamped_minus_logit_as_in_pytorch():
+    x = t(np.array([0.0, 1.0, 0.3, 1e-50]))
+    y = t(np.array([0.0, 1.0, 0.5, 0.2]), grad=True)
+    F.binary_cross_entropy(x, y, reduction="sum").backward()
+    # log(1 - x) - log(x): infinite where x saturated, 115.13 (not the clamp's 100) at x = 1e-50
+    np.testing.assert_allclose(y.grad.data, [np.inf, -np.inf, np.log(0.7 / 0.3), 50 * np.log(10)], rtol=1e-12)

@@ -27,25 +27,15 @@ from .loss_functions import (
 # ---------------------------------------------------------------- binary losses
 
 
-def _clamped_log(x: Tensor) -> Tensor:
-    """log(x), clamped below at -100 as PyTorch's BCE does.
-
-    NOTE: where log(x) < -100 (x below e^-100, including x = 0) the value is the
-    constant -100, computed without ever taking log(0): a log of 0 would give a
-    gradient of 0 * inf = nan through the clamp.
-    """
-    big = x > float(np.exp(-100.0))
-    return where(big, where(big, x, 1.0).log(), -100.0)
-
-
 class BinaryCrossEntropy(Function):
     """l = -[y log(x) + (1 - y) log(1 - x)], each log clamped at -100, per element;
 
-    dl/dx = (x - y) / max(x (1 - x), 1e-12),  dl/dy = log(1 - x) - log(x)  (clamped logs)
+    dl/dx = (x - y) / max(x (1 - x), 1e-12),  dl/dy = log(1 - x) - log(x) = -logit(x)
 
-    NOTE: dl/dx is PyTorch's formula, not the derivative of the clamped logs:
+    NOTE: both are PyTorch's formulas, not the derivatives of the clamped logs:
     where a probability has saturated to 0 or 1, a wrong prediction still
-    gets a (large) gradient instead of the clamp's 0.
+    gets a (large) gradient instead of the clamp's 0, and the target's
+    gradient is the unclamped -logit(x) (infinite at x = 0 or 1).
     """
 
     @staticmethod
@@ -60,7 +50,7 @@ class BinaryCrossEntropy(Function):
         x, y = ctx.saved_tensors
         need_x, need_y = ctx.needs_input_grad
         gx = grad * (x - y) / (x * (1.0 - x)).maximum(1e-12) if need_x else None
-        gy = grad * (_clamped_log(1.0 - x) - _clamped_log(x)) if need_y else None
+        gy = -grad * x.logit() if need_y else None
         return gx, gy
 
 
