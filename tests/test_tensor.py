@@ -1097,8 +1097,16 @@ BAD_TENSOR_CALLS = [
     (lambda x, lib: x.mm(x[0]), RuntimeError, r"mm\(\): both arguments must be matrices"),
     (lambda x, lib: x.clamp(lib.ones(2)), RuntimeError, r"clamp: shapes \(2, 3\) and \(2,\) are not broad"),
     (lambda x, lib: x.clamp(max=lib.ones(4)), RuntimeError, r"clamp: shapes \(2, 3\) and \(4,\)"),
-    (lambda x, lib: x.allclose(lib.ones(4)), RuntimeError, r"allclose: shapes \(2, 3\) and \(4,\)"),
-    (lambda x, lib: lib.allclose(x, lib.ones(4)), RuntimeError, r"allclose: shapes \(2, 3\) and \(4,\)"),
+    (
+        lambda x, lib: x.allclose(lib.ones(4, dtype=lib.float64)),
+        RuntimeError,
+        r"allclose: shapes \(2, 3\) and \(4,\)",
+    ),
+    (
+        lambda x, lib: lib.allclose(x, lib.ones(4, dtype=lib.float64)),
+        RuntimeError,
+        r"allclose: shapes \(2, 3\) and \(4,\)",
+    ),
     (lambda x, lib: lib.mm(x[0], x[0]), RuntimeError, r"mm\(\): both arguments must be matrices"),
     (
         lambda x, lib: x.__setitem__(0, lib.ones(2)),
@@ -1157,6 +1165,28 @@ BAD_TENSOR_CALLS = [
     ),
     (lambda x, lib: x.fill_diagonal_(1.0, wrap=1), TypeError, r"argument 'wrap' must be bool, not int"),
     (lambda x, lib: x.fill_diagonal_(lib.ones(1)), TypeError, r"'fill_value' must be a number or a 0-d"),
+    # bool tensors where PyTorch has no kernel for them (NumPy would compute something)
+    (lambda x, lib: (x > 0).argmax(), RuntimeError, r"argmax\(\): does not support bool input"),
+    (lambda x, lib: (x > 0).argmin(1), RuntimeError, r"argmin\(\): does not support bool input"),
+    (lambda x, lib: (x > 0).relu(), RuntimeError, r"Boolean inputs not supported for relu"),
+    (lambda x, lib: (x > 0).abs(), NotImplementedError, r"\"abs_cpu\" not implemented for 'Bool'"),
+    (lambda x, lib: lib.nn.functional.softsign(x > 0), NotImplementedError, r"not implemented for 'Bool'"),
+    (lambda x, lib: lib.nn.functional.relu6(x > 0), RuntimeError, r"Bool inputs not supported for hardtanh"),
+    (lambda x, lib: lib.nn.functional.threshold(x > 0, 0.5, 0.0), NotImplementedError, r"threshold_cpu"),
+    (lambda x, lib: (x > 0).clamp(False, True), NotImplementedError, r"clamp_scalar_cpu"),
+    (lambda x, lib: (x > 0).clamp_(0, 2), RuntimeError, r"can't be cast to the desired output type"),
+    # dims and positions out of range, named twice, or of an index dtype PyTorch refuses
+    (lambda x, lib: x[0].narrow(0, 4, 0), IndexError, r"start out of range .*\[-3, 3\], but got 4"),
+    (lambda x, lib: x[0].narrow(0, -4, 1), IndexError, r"start out of range .*but got -4"),
+    (lambda x, lib: x[0, 0].flatten(1), IndexError, r"Dimension out of range"),
+    (lambda x, lib: x[:1].squeeze((0, 0)), RuntimeError, r"more than once"),
+    (lambda x, lib: x[0][lib.tensor([1], dtype=lib.int8)], IndexError, r"must be long, int, byte or bool"),
+    (lambda x, lib: x.allclose(x.float()), RuntimeError, r"Double did not match Float"),
+    (lambda x, lib: x.long().isclose(x), RuntimeError, r"Long did not match Double"),
+    (lambda x, lib: x.isclose(1.0), TypeError, r"argument 'other' \(position 2\) must be Tensor, not float"),
+    (lambda x, lib: x.max(1, other=x), TypeError, r"max\(other=...\) is elementwise"),
+    (lambda x, lib: lib.nn.functional.linear(x, x[0], x[0, 0]), RuntimeError, r"cannot be multiplied"),
+    (lambda x, lib: lib.nn.functional.mse_loss(x.long(), x.long()), NotImplementedError, r"mse_cpu"),
 ]
 
 
@@ -1477,3 +1507,18 @@ def test_index_select_of_a_0_d_tensor_takes_its_one_element():
     assert picked.item() == 6.0 and picked._base is None
     with pytest.raises(IndexError, match="out of"):
         x.index_select(0, tg.tensor([1]))
+
+
+def test_the_forms_pytorch_accepts_beside_those_errors():
+    flags = tg.tensor([True, False])
+    assert flags.clamp(0, 2).dtype == tg.int64 and flags.clamp(0, 2).tolist() == [1, 0]  # (promoted)
+    a, b = tg.tensor([1.0, -2.0]), tg.tensor([0.0, 0.0])
+    assert a.max(other=b).tolist() == [1.0, 0.0] and a.min(other=b).tolist() == [0.0, -2.0]
+    x = tg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    w = tg.tensor([0.5, -1.0], requires_grad=True)
+    y = tg.nn.functional.linear(x, w)  # a weight of shape (in,): one output, without its dim
+    assert y.shape == (2,) and y.tolist() == [-1.5, -2.5]
+    y.sum().backward()
+    assert w.grad.tolist() == [4.0, 6.0] and tg.nn.functional.linear(x[0], w).shape == ()
+    assert x.narrow(0, -2, 2).tolist() == x.tolist() and x[0, 0].flatten(-1).shape == (1,)
+    assert x[tg.tensor([1], dtype=tg.int32)].shape == (1, 2) and x[tg.tensor(1, dtype=tg.int8)].shape == (2,)

@@ -16,6 +16,8 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from ..dtypes import require_float
 from ..ops.elementwise import where
 from ..tensor import Tensor
@@ -148,6 +150,8 @@ def _hardtanh(x: Tensor, min_val: float, max_val: float) -> Tensor:
     NOTE: the slope is 0 at x = min_val and x = max_val, as in PyTorch's
     hardtanh (clamp's is 1 there), hence `where` rather than `clamp`.
     """
+    if x.dtype == np.bool_:
+        raise RuntimeError("Bool inputs not supported for hardtanh")
     if x.dtype.kind != "f":  # integers stay integers, as in PyTorch (they have no gradient)
         return x.clamp(min_val, max_val).to(x.dtype)
     return where(x <= min_val, min_val, where(x >= max_val, max_val, x))

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from ..dtypes import require_float
 from ..ops.elementwise import where
 from ..ops.movement import normalize_dim
@@ -65,6 +67,8 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
 
 def _threshold(x: Tensor, threshold: float, value: float) -> Tensor:
     """x where x > threshold, else value; NaN stays NaN (it is not <= threshold)."""
+    if x.dtype == np.bool_:
+        raise NotImplementedError("\"threshold_cpu\" not implemented for 'Bool'")
     if x.dtype.kind != "f":  # as PyTorch: an integer input cuts both numbers to integers, toward 0
         threshold, value = int(threshold), int(value)
         return where(x <= threshold, value, x).to(x.dtype)

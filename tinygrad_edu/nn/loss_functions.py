@@ -19,7 +19,7 @@ from typing import TypeVar
 import numpy as np
 
 from ..autograd.grad_mode import is_grad_enabled
-from ..dtypes import require_float
+from ..dtypes import require_float, torch_name
 from ..ops.broadcast import broadcasts_to
 from ..ops.elementwise import where
 from ..tensor import Tensor
@@ -132,6 +132,8 @@ def mse_loss(
     target = _as_tensor(target, input)
     _warn_shapes("mse_loss", input, target)
     diff = input - target
+    if diff.dtype.kind != "f":  # (PyTorch has no integer kernel, for any reduction)
+        raise NotImplementedError(f"\"mse_cpu\" not implemented for '{torch_name(diff.dtype)}'")
     return _sample_weighted(diff * diff, weight, input, reduction)
 
 

@@ -201,6 +201,9 @@ def _rows(t: Tensor) -> Tensor:
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """x W^T + b for x (*, in), W (out, in), b (out,), checking the shapes."""
     x_shape, w_shape = x.data.shape, weight.data.shape
+    if len(w_shape) == 1 and bias is None and x_shape and x_shape[-1] == w_shape[0]:
+        check_weight_dtype("linear", weight, x, None)
+        return x @ weight  # (a weight (in,) is one output without its dim: y (*), as in PyTorch)
     if len(w_shape) != 2 or not x_shape or x_shape[-1] != w_shape[1]:
         raise RuntimeError(
             f"linear: input of shape {x.shape} and weight of shape {weight.shape} cannot be "

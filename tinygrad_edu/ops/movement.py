@@ -183,6 +183,9 @@ _INDEX_HELP = (
 )
 
 
+_INDEX_TENSOR_DTYPES = tuple(np.dtype(t) for t in (np.int64, np.int32, np.uint8, np.bool_))
+
+
 def check_index(index: object) -> tuple:
     """Validate an index and turn Tensors, lists and arrays in it into NumPy arrays of its own.
 
@@ -193,6 +196,11 @@ def check_index(index: object) -> tuple:
     checked = []
     for item in items:
         # (a tuple inside the index tuple is a list of indices: x[(0, 1), :] is x[[0, 1], :])
+        if isinstance(item, Tensor) and item.ndim and item.data.dtype not in _INDEX_TENSOR_DTYPES:
+            raise IndexError(
+                "tensors used as indices must be long, int, byte or bool tensors; "
+                f"got one of dtype {item.dtype}"
+            )
         if isinstance(item, (Tensor, list, tuple, np.ndarray)):
             empty_list = isinstance(item, (list, tuple)) and not item
             item = np.array(item.data if isinstance(item, Tensor) else item)
@@ -326,7 +334,10 @@ def squeeze(x: Tensor, dim: int | tuple | None = None) -> Tensor:
     if dim is None:
         dims = {i for i, n in enumerate(x.shape) if n == 1}
     else:
-        dims = {normalize_dim(d, x.ndim) for d in (dim if isinstance(dim, tuple) else (dim,))}
+        given = dim if isinstance(dim, tuple) else (dim,)
+        dims = {normalize_dim(d, x.ndim) for d in given}
+        if len(dims) < len(given):
+            raise RuntimeError(f"squeeze: dim {given} lists a dimension more than once")
     shape = tuple(n for i, n in enumerate(x.shape) if not (i in dims and n == 1))
     return reshape(x, (shape,))
 
@@ -338,6 +349,7 @@ def unsqueeze(x: Tensor, dim: int) -> Tensor:
 
 def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     if x.ndim == 0:
+        normalize_dim(start_dim, 0), normalize_dim(end_dim, 0)  # (a scalar has dims 0 and -1 only)
         return reshape(x, ((1,),))
     start, end = normalize_dim(start_dim, x.ndim), normalize_dim(end_dim, x.ndim)
     if start > end:

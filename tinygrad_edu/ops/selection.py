@@ -271,11 +271,14 @@ def narrow(x: Tensor, dim: int, start: int, length: int) -> Tensor:
     d = normalize_dim(dim, x.ndim)
     if length < 0:
         raise RuntimeError(f"narrow(): length must be non-negative, got {length}")
-    start = start + x.shape[d] if start < 0 else start
-    if not 0 <= start <= x.shape[d] or start + length > x.shape[d]:
-        raise RuntimeError(
-            f"narrow(): start ({start}) + length ({length}) exceeds dimension size ({x.shape[d]})"
+    size = x.shape[d]
+    if not -size <= start <= size:
+        raise IndexError(
+            f"narrow(): start out of range (expected to be in range of [{-size}, {size}], but got {start})"
         )
+    start = start + size if start < 0 else start
+    if start + length > size:
+        raise RuntimeError(f"narrow(): start ({start}) + length ({length}) exceeds dimension size ({size})")
     return x[_at(d, slice(start, start + length))]
 
 

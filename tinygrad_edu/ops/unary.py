@@ -298,6 +298,10 @@ def clamp(x: Tensor, min: float | Tensor | None = None, max: float | Tensor | No
         min, max = [_expand_for_grad(v.to(dtype), shape) if isinstance(v, Tensor) else v for v in (min, max)]
     elif x.data.dtype.kind != "f" and any(isinstance(v, (float, np.floating)) for v in bounds):
         x = x.to(get_default_dtype())  # integers clamped to a float bound become floats, as in PyTorch
+    elif x.data.dtype == np.bool_:  # (bools clamped to int bounds become int64, by promotion, as in PyTorch)
+        if any(isinstance(v, (bool, np.bool_)) for v in bounds):
+            raise NotImplementedError("\"clamp_scalar_cpu\" not implemented for 'Bool'")
+        x = x.to(np.int64)
     return Clamp.apply(x, min, max)
 
 

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..dtypes import torch_name
+
 if TYPE_CHECKING:
     from ..ops import (
         activation,
@@ -61,6 +63,8 @@ class PointwiseMethods:
         return unary.Sqrt._apply1(_floating(self))
 
     def abs(self: Tensor) -> Tensor:
+        if self.data.dtype == np.bool_:  # (PyTorch's refusal, where NumPy's abs keeps the bools)
+            raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
         return unary.Abs._apply1(self)
 
     __abs__ = abs  # abs(x)
@@ -81,6 +85,8 @@ class PointwiseMethods:
         return activation.Sigmoid._apply1(_floating(self))
 
     def relu(self: Tensor) -> Tensor:
+        if self.data.dtype == np.bool_:  # (PyTorch's refusal, where max(x, 0) would give integers)
+            raise RuntimeError("Boolean inputs not supported for relu")
         return activation.Relu._apply1(self)
 
     def erf(self: Tensor) -> Tensor:
@@ -356,6 +362,12 @@ class PointwiseMethods:
         return bool(self._close(other, rtol, atol, equal_nan, "allclose").all())
 
     def _close(self: Tensor, other: Tensor, rtol: float, atol: float, equal_nan: bool, op: str) -> np.ndarray:
+        if not isinstance(other, Tensor):
+            raise TypeError(
+                f"{op}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}"
+            )
+        if other.data.dtype != self.data.dtype:  # (PyTorch compares within one dtype only)
+            raise RuntimeError(f"{torch_name(self.dtype)} did not match {torch_name(other.dtype)}")
         try:
             return np.asarray(np.isclose(self.data, other.data, rtol, atol, equal_nan))
         except ValueError:

@@ -58,9 +58,16 @@ class ReductionMethods:
         *,
         axis: Any = None,
         keepdims: bool | None = None,
+        other: Tensor | None = None,
     ) -> Any:
         """As PyTorch: max() or max(dims) the values, max(int dim) (values, indices), max(x) elementwise."""
         dim, keepdim = _dim(dim, axis, "max"), _keep(keepdim, keepdims, "max")
+        if other is not None:  # (max(other=x): the elementwise form by its keyword)
+            if dim is not None or keepdim:
+                raise TypeError(
+                    "max(other=...) is elementwise: dim and keepdim belong to max(dim), a reduction"
+                )
+            return self.maximum(other)
         if isinstance(dim, Tensor):
             if keepdim:
                 raise TypeError("max(other) is elementwise: keepdim belongs to max(dim), a reduction")
@@ -76,9 +83,16 @@ class ReductionMethods:
         *,
         axis: Any = None,
         keepdims: bool | None = None,
+        other: Tensor | None = None,
     ) -> Any:
         """As PyTorch: min() or min(dims) the values, min(int dim) (values, indices), min(x) elementwise."""
         dim, keepdim = _dim(dim, axis, "min"), _keep(keepdim, keepdims, "min")
+        if other is not None:  # (min(other=x): the elementwise form by its keyword)
+            if dim is not None or keepdim:
+                raise TypeError(
+                    "min(other=...) is elementwise: dim and keepdim belong to min(dim), a reduction"
+                )
+            return self.minimum(other)
         if isinstance(dim, Tensor):
             if keepdim:
                 raise TypeError("min(other) is elementwise: keepdim belongs to min(dim), a reduction")
@@ -338,6 +352,8 @@ def _logical(test: Callable, x: Tensor, dim: int | tuple | None, keepdim: bool) 
 
 
 def _arg(pick: Callable, x: Tensor, dim: int | None, keepdim: bool) -> Tensor:
+    if x.data.dtype == np.bool_:  # (PyTorch's refusal: which True comes first is no ordering question)
+        raise RuntimeError(f"{pick.__name__}(): does not support bool input")
     if x.data.size == 0 and (dim is None or x.shape[movement.normalize_dim(dim, x.ndim)] == 0):
         where = "dim to be specified" if dim is None else f"dim {dim} to have non-zero size"
         raise IndexError(
