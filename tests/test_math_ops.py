@@ -502,9 +502,7 @@ def test_in_place_forms_take_arguments_and_refuse_a_float_result_in_an_integer_t
     t = f64([NAN, INF])
     assert t.nan_to_num_(1.0, posinf=2.0).tolist() == [1.0, 2.0] and t._version == 1
     i = tg.tensor([1, 2])
-    with pytest.raises(
-        RuntimeError, match="result type float32 can't be cast to the desired output type int64"
-    ):
+    with pytest.raises(RuntimeError, match="result type Float can't be cast to the desired output type Long"):
         i.asin_()
     assert i.tolist() == [1, 2] and i._version == 0  # a failed call changes nothing
     assert tg.tensor([-3, 4]).trunc_().tolist() == [-3, 4] and tg.tensor([2.5]).fix_().tolist() == [2.0]
@@ -519,7 +517,7 @@ def test_in_place_results_cast_down_within_a_category_but_never_across_one():
     y *= tg.tensor([1, 2])
     assert y.tolist() == [3, -56]  # wraps around, as in PyTorch
     b = tg.tensor([True, False])
-    with pytest.raises(RuntimeError, match="int64 can't be cast to the desired output type bool"):
+    with pytest.raises(RuntimeError, match="Long can't be cast to the desired output type Bool"):
         b += tg.tensor([1, 2])
     assert b.tolist() == [True, False] and b._version == 0
 
@@ -530,7 +528,7 @@ def test_power_assignment_changes_the_tensor_in_place():
     x **= 2
     assert x is alias and alias.tolist() == [1.0, 4.0] and x._version == 1
     i = tg.tensor([1, 2])
-    with pytest.raises(RuntimeError, match="float32 can't be cast to the desired output type int64"):
+    with pytest.raises(RuntimeError, match="Float can't be cast to the desired output type Long"):
         i **= 1.5
     assert i.tolist() == [1, 2]
     w = tg.tensor([1.0, 2.0], requires_grad=True)

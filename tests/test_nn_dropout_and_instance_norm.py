@@ -164,7 +164,7 @@ def test_in_place_forms():
         nn.Dropout2d(inplace=True)(leaf.reshape(1, 2, 3, 1).detach().requires_grad_())
     assert default_generator().bit_generator.state == state
     assert leaf.tolist() == [[1.0] * 3] * 2
-    with pytest.raises(RuntimeError, match="can't be cast to the desired output type int64"):
+    with pytest.raises(RuntimeError, match="can't be cast to the desired output type Long"):
         F.dropout1d(tg.tensor([[1, 2], [3, 4]]), 0.5)
 
 

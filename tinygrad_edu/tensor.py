@@ -32,7 +32,7 @@ from .autograd import engine, function, node
 from .autograd.function import Node
 from .autograd.grad_mode import _state
 from .autograd.hooks import RemovableHandle
-from .dtypes import can_cast, from_type_name, get_default_dtype, type_name
+from .dtypes import can_cast, from_type_name, get_default_dtype, torch_name, type_name
 from .printing import set_printoptions as set_printoptions  # re-exported: the package imports it from here
 from .printing import tensor_repr
 from .tensor_methods import (
@@ -898,7 +898,8 @@ class Tensor(
             )
         if not can_cast(out.dtype, self.dtype):  # (PyTorch's rule: never down from float to int, or to bool)
             raise RuntimeError(
-                f"result type {out.dtype} can't be cast to the desired output type {self.dtype}"
+                f"result type {torch_name(out.dtype)} can't be cast to the desired output type "
+                f"{torch_name(self.dtype)}"
             )
         if not self.data.flags.writeable:
             raise RuntimeError(

@@ -27,6 +27,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..dtypes import torch_name
 from ..random import default_generator
 from ..tensor import Tensor
 from ..warning import warn
@@ -48,7 +49,9 @@ def _apply(input: Tensor, inplace: bool, drop: Callable[[Tensor], Tensor]) -> Te
 def _refuse_integers(x: Tensor, op: str) -> None:
     """An integer tensor cannot hold the scaled values (PyTorch's error)."""
     if x.dtype.kind != "f":
-        raise RuntimeError(f"{op}: result type Float can't be cast to the desired output type {x.dtype}")
+        raise RuntimeError(
+            f"{op}: result type Float can't be cast to the desired output type {torch_name(x.dtype)}"
+        )
 
 
 def _feature_dropout(

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 
+from ..dtypes import torch_name
 from ..ops.broadcast import broadcast_shape, broadcasts_to
 from ..ops.elementwise import where
 from ..tensor import Tensor
@@ -90,7 +91,9 @@ def hinge_embedding_loss(
 def _check_float(op: str, input: Tensor) -> None:
     """PyTorch's error for an integer input whose loss is fractional."""
     if input.dtype.kind != "f":
-        raise RuntimeError(f"{op}: result type Float can't be cast to the desired output type {input.dtype}")
+        raise RuntimeError(
+            f"{op}: result type Float can't be cast to the desired output type {torch_name(input.dtype)}"
+        )
 
 
 def _softplus(x: Tensor) -> Tensor:
