@@ -833,3 +833,42 @@ def test_a_torch_optimizers_state_dict_loads_and_the_run_goes_on_as_torchs(torch
         opt.step()
         for p, q in zip(ours, params):
             np.testing.assert_allclose(p.data, q.detach().numpy(), rtol=0, atol=ATOL, err_msg=f"step {t}")
+
+
+STEPPING = [
+    optim.SGD,
+    optim.Adam,
+    optim.AdamW,
+    optim.Adagrad,
+    optim.RMSprop,
+    optim.Adadelta,
+    optim.Adamax,
+    optim.NAdam,
+    optim.RAdam,
+    optim.Rprop,
+    optim.ASGD,
+]
+
+
+@pytest.mark.parametrize("cls", STEPPING, ids=lambda c: c.__name__)
+def test_a_0d_parameter_steps_as_a_1_element_one(cls):
+    scalar, vector = tg.tensor(1.0, requires_grad=True), tg.tensor([1.0], requires_grad=True)
+    opts = [cls([scalar], maximize=True), cls([vector], maximize=True)]
+    for t in range(4):  # gradients that change sign, so Rprop's factors take every branch
+        scalar.grad, vector.grad = tg.tensor(0.5 - t % 2), tg.tensor([0.5 - t % 2])
+        for opt in opts:
+            opt.step()
+    assert scalar.shape == () and scalar.item() == vector.item() != 1.0
+
+
+@pytest.mark.parametrize("cls", STEPPING, ids=lambda c: c.__name__)
+def test_a_checkpoint_without_a_newer_hyperparameter_loads_with_its_default(cls):
+    p = tg.tensor([1.0, 2.0], requires_grad=True)
+    saved = copy.deepcopy(cls([p]).state_dict())
+    del saved["param_groups"][0]["maximize"]  # (as saved before the key existed)
+    opt = cls([p], maximize=True)
+    opt.load_state_dict(saved)
+    assert opt.param_groups[0]["maximize"] is False
+    p.grad = tg.tensor([1.0, 1.0])
+    opt.step()  # (it raised KeyError)
+    assert (p.data < [1.0, 2.0]).all()

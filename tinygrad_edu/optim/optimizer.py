@@ -28,6 +28,7 @@ so a checkpoint does not depend on object identity.
 from __future__ import annotations
 
 import copy
+import inspect
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -304,11 +305,12 @@ class Optimizer:
         """Restore a state saved by `state_dict` (this or a matching optimizer).
 
         The groups must match in number and size; the hyperparameters come
-        from ``state_dict``. Parameters are matched by position, whatever
-        their names: saved ``"param_names"`` replace a group's names, and a
-        group keeps its own where none were saved. Arrays are copied (cast to
-        each parameter's dtype), so the dict and the optimizer never share
-        memory. On error, nothing is changed.
+        from ``state_dict``, and one that a saved group lacks (an older
+        checkpoint) takes the default of the optimizer's class, as in PyTorch. Parameters
+        are matched by position, whatever their names: saved ``"param_names"``
+        replace a group's names, and a group keeps its own where none were
+        saved. Arrays are copied (cast to each parameter's dtype), so the dict
+        and the optimizer never share memory. On error, nothing is changed.
         """
         groups = self.param_groups
         saved_groups = state_dict["param_groups"]
@@ -339,6 +341,9 @@ class Optimizer:
         for group, saved in zip(groups, saved_groups):
             new_group = {k: copy.deepcopy(v) for k, v in saved.items() if k != "params"}
             new_group["params"] = group["params"]
+            for key, default in _class_defaults(type(self)).items():  # (a checkpoint saved before
+                if key in self.defaults:  # the key existed: it ran as the class's default does)
+                    new_group.setdefault(key, copy.deepcopy(default))
             if "param_names" in group:
                 new_group.setdefault("param_names", group["param_names"])
             new_groups.append(new_group)
@@ -379,3 +384,9 @@ def _load_value(key: str, value: Any, p: Tensor) -> Any:
             )
         return np.array(value, dtype=p.dtype, copy=True)
     return copy.deepcopy(value)
+
+
+def _class_defaults(cls: type) -> dict[str, Any]:
+    """The defaults of an optimizer class's constructor arguments (lr=0.001, maximize=False, ...)."""
+    parameters = inspect.signature(cls).parameters.values()
+    return {p.name: p.default for p in parameters if p.default is not inspect.Parameter.empty}

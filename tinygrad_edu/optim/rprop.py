@@ -104,12 +104,14 @@ class Rprop(Optimizer):
                 state["step_size"] = np.full_like(theta, group["lr"])
             state["step"] += 1
 
-            g = np.negative(p.grad.data) if maximize else p.grad.data.copy()
+            g = p.grad.data.copy()
+            if maximize:
+                np.negative(g, out=g)  # (in place: a 0-d gradient stays an array, not a NumPy number)
             prev, step_size = state["prev"], state["step_size"]
 
             # the factor of each step size, from the sign of g_t * g_{t-1}
             # (NaN stays NaN, as in PyTorch, so a NaN gradient shows in the state)
-            factor = np.sign(g * prev)
+            factor = np.array(np.sign(g * prev))  # (an array, also for a 0-d parameter)
             flipped = factor < 0
             factor[factor > 0] = eta_plus
             factor[flipped] = eta_minus
