@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 import itertools
 import math
-from collections import Counter, namedtuple
+from collections import Counter, OrderedDict, defaultdict, namedtuple
 from unittest import mock
 
 import numpy as np
@@ -104,10 +104,47 @@ def test_tensor_dataset_size_mismatch_names_sizes():
 
 
 def test_tensor_dataset_rejects_no_tensors_and_0d():
-    with pytest.raises(ValueError):
+    with pytest.raises(IndexError, match="at least one tensor"):  # (PyTorch's type)
         TensorDataset()
-    with pytest.raises(ValueError):
+    with pytest.raises(IndexError, match="0-d tensor"):
         TensorDataset(tg.Tensor(np.float32(1.0)))
+
+
+def test_tensor_dataset_samples_are_views_in_the_graph_as_in_pytorch():
+    x = tg.zeros(4, 2, requires_grad=True)
+    ds = TensorDataset(x, tg.arange(4))
+    row, label = ds[1]
+    assert row.requires_grad and label.item() == 1 and label.shape == ()
+    with tg.no_grad():
+        x.add_(1)
+    assert row.tolist() == [1.0, 1.0]  # (a view of x's memory)
+    (xb,) = next(iter(DataLoader(TensorDataset(x), batch_size=3)))
+    (xb * tg.tensor([[1.0], [2.0], [3.0]])).sum().backward()  # the batch keeps its graph
+    assert x.grad.tolist() == [[1.0, 1.0], [2.0, 2.0], [3.0, 3.0], [0.0, 0.0]]
+
+
+def test_default_collate_stacks_as_pytorch_promoting_and_keeping_the_graph():
+    a = tg.ones(2, requires_grad=True)
+    batch = default_collate([a, a * 2])
+    assert batch.shape == (2, 2) and batch.requires_grad
+    batch.sum().backward()
+    assert a.grad.tolist() == [3.0, 3.0]
+    assert (
+        default_collate([tg.tensor([1, 2]), tg.tensor([1.0, 2.0])]).dtype == tg.float32
+    )  # (tg.stack's rule)
+    assert default_collate([np.ones(2, np.float32), np.ones(2, np.int64)]).dtype == tg.float32
+    ordered = default_collate([OrderedDict(a=1, b=2.0), OrderedDict(a=3, b=4.0)])
+    assert type(ordered) is OrderedDict and ordered["a"].tolist() == [1, 3]
+    counts = default_collate([defaultdict(int, a=1)])
+    assert type(counts) is defaultdict and counts["a"].tolist() == [1]
+    with pytest.raises(TypeError, match="expected Tensor as element 1"):
+        default_collate([tg.ones(2), np.ones(2)])
+    with pytest.raises(TypeError, match="not Tensor"):
+        default_collate(tg.ones(2))
+    assert (
+        default_collate(batch=[1, 2]).tolist() == [1, 2]
+        and default_convert(data=np.ones(1)).dtype == tg.float64
+    )
 
 
 def test_tensor_dataset_batches_without_per_sample_calls():

@@ -10,52 +10,75 @@ same structure out of Tensors.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import copy
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from .factories import tensor
+from .ops.joining import stack
 from .tensor import Tensor
 
 
-def default_collate(samples: Sequence[Any]) -> Any:
+def default_collate(batch: Sequence[Any]) -> Any:
     """Stack a list of samples into a batch, as PyTorch's ``default_collate``.
 
-    Tensors, arrays and numbers are stacked along a new first dimension into
-    one Tensor (Python ints become int64, Python floats float64, as in
-    PyTorch); tuples and lists are collated element-wise into a list (a
-    namedtuple into its own type, so ``batch.x`` works); dicts key by key;
-    strings (and bytes) are returned as they come.
+    Tensors are stacked along a new first dimension with `tg.stack` (so their
+    dtypes promote as PyTorch's do, and a batch of tensors that need a
+    gradient keeps its graph); arrays and NumPy numbers become Tensors first;
+    Python ints become int64 and Python floats float64, as in PyTorch. Tuples
+    and lists are collated element-wise into a list (a namedtuple into its
+    own type, so ``batch.x`` works); dicts key by key, into the same kind of
+    mapping; strings (and bytes) are returned as they come.
     """
-    first = samples[0]
+    if isinstance(batch, Tensor):  # (a batch is a sequence of samples; stack refuses one tensor)
+        raise TypeError("default_collate(): argument 'batch' must be a sequence of samples, not Tensor")
+    first = batch[0]
     if isinstance(first, (bool, int, float)):
         # Python numbers (anything else among them is refused): float64 when the first is a
         # float, as in PyTorch; else the dtype torch.tensor infers (an int among floats makes
         # a float batch, not a truncated one)
-        return tensor(list(samples), dtype=np.float64 if isinstance(first, float) else None)
-    if isinstance(first, (Tensor, np.ndarray, np.generic)):
-        arrays = [s.data if isinstance(s, Tensor) else np.asarray(s) for s in samples]
-        for i, array in enumerate(arrays):
-            if array.shape != arrays[0].shape:
-                raise RuntimeError(
-                    f"default_collate: samples must have one shape to stack, got {arrays[0].shape} at "
-                    f"entry 0 and {array.shape} at entry {i} (pass a collate_fn that pads them)"
+        return tensor(list(batch), dtype=np.float64 if isinstance(first, float) else None)
+    if isinstance(first, Tensor):
+        for i, sample in enumerate(batch):
+            if not isinstance(sample, Tensor):
+                raise TypeError(
+                    f"expected Tensor as element {i} in argument 0, but got {type(sample).__name__}"
                 )
-        return Tensor(np.stack(arrays))
+        return _stacked(batch)
+    if isinstance(first, (np.ndarray, np.generic)):
+        return _stacked([Tensor(np.asarray(sample)) for sample in batch])
     if isinstance(first, (str, bytes)):
-        return samples
-    if isinstance(first, dict):
-        return {key: default_collate([s[key] for s in samples]) for key in first}
+        return batch
+    if isinstance(first, Mapping):
+        collated = {key: default_collate([sample[key] for sample in batch]) for key in first}
+        try:  # the sample's own kind of mapping (an OrderedDict, a defaultdict), as PyTorch keeps it
+            same_kind: Any = copy.copy(first)
+            same_kind.update(collated)
+            return same_kind
+        except (TypeError, AttributeError):
+            return collated
     if isinstance(first, (tuple, list)):
-        if any(len(s) != len(first) for s in samples):
+        if any(len(sample) != len(first) for sample in batch):
             raise RuntimeError("each element in list of batch should be of equal size")
-        fields = [default_collate(field) for field in zip(*samples)]
+        fields = [default_collate(field) for field in zip(*batch)]
         return type(first)(*fields) if hasattr(first, "_fields") else fields
     raise TypeError(f"default_collate cannot batch samples of type {type(first).__name__}")
 
 
-def default_convert(sample: Any) -> Any:
+def _stacked(samples: Sequence[Tensor]) -> Tensor:
+    """The samples stacked along a new first dim, or PyTorch's error naming both shapes."""
+    for i, sample in enumerate(samples):
+        if sample.shape != samples[0].shape:
+            raise RuntimeError(
+                f"default_collate: samples must have one shape to stack, got {samples[0].shape} at "
+                f"entry 0 and {sample.shape} at entry {i} (pass a collate_fn that pads them)"
+            )
+    return stack(list(samples))
+
+
+def default_convert(data: Any) -> Any:
     """Make the arrays in one sample Tensors, without batching, as PyTorch's ``default_convert``.
 
     What a :class:`DataLoader` with ``batch_size=None`` applies to each
@@ -65,12 +88,12 @@ def default_convert(sample: Any) -> Any:
     (keeping their type), other tuples and lists element by element into a
     list. Arrays of strings or objects stay arrays, as no Tensor can hold them.
     """
-    if isinstance(sample, (np.ndarray, np.generic)) and sample.dtype.kind not in "OSUV":
-        return Tensor(np.asarray(sample))
-    if isinstance(sample, dict):
-        return {key: default_convert(value) for key, value in sample.items()}
-    if isinstance(sample, tuple) and hasattr(sample, "_fields"):
-        return type(sample)(*(default_convert(field) for field in sample))
-    if isinstance(sample, (tuple, list)):
-        return [default_convert(field) for field in sample]
-    return sample
+    if isinstance(data, (np.ndarray, np.generic)) and data.dtype.kind not in "OSUV":
+        return Tensor(np.asarray(data))
+    if isinstance(data, dict):
+        return {key: default_convert(value) for key, value in data.items()}
+    if isinstance(data, tuple) and hasattr(data, "_fields"):
+        return type(data)(*(default_convert(field) for field in data))
+    if isinstance(data, (tuple, list)):
+        return [default_convert(field) for field in data]
+    return data

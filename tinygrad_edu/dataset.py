@@ -110,20 +110,21 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
 
     Every tensor must have the same size along its first dimension. NumPy
     arrays are accepted too and wrapped as Tensors (keeping their dtype).
-    Samples are plain tensors without gradient tracking: a data set holds
-    data, not parameters.
+    A sample is indexed out of the tensors, as in PyTorch: a row is a view
+    of its tensor's memory, and of a tensor that requires grad it is
+    recorded in the graph, so gradients flow back to the whole tensor.
     """
 
     def __init__(self, *tensors: Tensor | np.ndarray) -> None:
-        if not tensors:
-            raise ValueError("TensorDataset needs at least one tensor")
+        if not tensors:  # (IndexError: PyTorch's, which reads tensors[0])
+            raise IndexError("TensorDataset needs at least one tensor")
         wrapped = []
         for t in tensors:
             if not isinstance(t, (Tensor, np.ndarray)):
                 raise TypeError(f"TensorDataset takes Tensors or numpy arrays, got {type(t).__name__}")
             t = t if isinstance(t, Tensor) else Tensor(t)
             if t.data.ndim == 0:
-                raise ValueError("TensorDataset cannot hold a 0-d tensor (it has no rows)")
+                raise IndexError("TensorDataset cannot hold a 0-d tensor (it has no rows)")
             wrapped.append(t)
         sizes = [t.shape[0] for t in wrapped]
         if len(set(sizes)) != 1:
@@ -134,16 +135,14 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
         self.tensors: tuple[Tensor, ...] = tuple(wrapped)
 
     def __getitem__(self, index: int) -> tuple[Tensor, ...]:
-        # NOTE: the trailing ``...`` makes a 0-d array rather than a NumPy
-        # scalar, so a float64 label cannot be mistaken for a Python float.
-        return tuple(Tensor(t.data[index, ...]) for t in self.tensors)
+        return tuple(t[index] for t in self.tensors)
 
     def __len__(self) -> int:
         return self.tensors[0].shape[0]
 
     def _gather(self, indices: np.ndarray) -> list[Tensor]:
         """All samples at ``indices`` at once, stacked along a new first dim (a batch, as collated)."""
-        return [Tensor(t.data[indices]) for t in self.tensors]
+        return [t[indices] for t in self.tensors]
 
 
 class Subset(Dataset[_T_co]):
