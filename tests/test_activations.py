@@ -258,7 +258,7 @@ def test_prelu_slopes_per_channel_and_their_gradient():
 )
 def test_prelu_checks_the_weight_against_the_channels(input_shape, weight, message):
     with pytest.raises(RuntimeError, match=message):
-        F.prelu(-tg.ones(*input_shape), tg.tensor(weight))
+        F.prelu(-tg.ones(input_shape), tg.tensor(weight))
 
 
 def test_prelu_module_arguments():

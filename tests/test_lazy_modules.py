@@ -73,7 +73,7 @@ def test_first_forward_infers_the_size_and_becomes_the_ordinary_layer(
     assert m.has_uninitialized_params() == bool(shapes)  # (a norm without weights or statistics has none)
     before = dict(m.named_parameters())
     assert all(type(p) is UninitializedParameter for p in before.values())
-    m(tg.randn(*shape))
+    m(tg.randn(shape))
     assert type(m) is becomes
     assert getattr(m, attr) == size
     assert {k: v.shape for k, v in m.state_dict().items()} == shapes
@@ -96,7 +96,7 @@ def test_first_forward_infers_the_size_and_becomes_the_ordinary_layer(
     ],
 )
 def test_initialization_draws_the_numbers_of_the_ordinary_layer(lazy, ordinary, shape):
-    x = tg.randn(*shape)  # (drawn before the seed: the draws compared are the layers' own)
+    x = tg.randn(shape)  # (drawn before the seed: the draws compared are the layers' own)
     tg.manual_seed(7)
     m = lazy()
     m(x)
@@ -316,7 +316,7 @@ def test_materialize():
 def test_an_input_the_layer_cannot_take_leaves_it_uninitialized(make, x, error, message):
     m = make()
     with pytest.raises(error, match=message):
-        m(tg.randn(*x))
+        m(tg.randn(x))
     assert type(m).__name__.startswith("Lazy") and m.has_uninitialized_params() and m._forward_pre_hooks
 
 

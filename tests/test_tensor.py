@@ -1522,3 +1522,24 @@ def test_the_forms_pytorch_accepts_beside_those_errors():
     assert w.grad.tolist() == [4.0, 6.0] and tg.nn.functional.linear(x[0], w).shape == ()
     assert x.narrow(0, -2, 2).tolist() == x.tolist() and x[0, 0].flatten(-1).shape == (1,)
     assert x[tg.tensor([1], dtype=tg.int32)].shape == (1, 2) and x[tg.tensor(1, dtype=tg.int8)].shape == (2,)
+
+
+def test_the_nn_edges_pytorch_has():
+    F = tg.nn.functional
+    x, w = tg.ones(3, 4), tg.ones(2, 4)
+    assert F.linear(x, w, tg.tensor(1.0)).tolist() == [[5.0, 5.0]] * 3  # a bias that broadcasts
+    b = tg.zeros(3, 1, requires_grad=True)
+    F.linear(x, w, b).sum().backward()
+    assert b.grad.tolist() == [[2.0], [2.0], [2.0]]
+    with pytest.raises(RuntimeError, match=r"bias of shape \(4,\) does not match"):
+        F.linear(x, w, tg.ones(4))
+    with pytest.raises(NotImplementedError, match="mse_cpu\" not implemented for 'Bool'"):
+        F.mse_loss(tg.tensor([True]), tg.tensor([False]))
+    assert F.mse_loss(tg.tensor([1]), tg.tensor([0.5])).item() == 0.25  # (promoted to float: computed)
+    a = tg.tensor([float("nan"), -1.0, 0.0, 2.0], requires_grad=True)
+    F.relu(a).sum().backward()
+    assert a.grad.tolist() == [1.0, 0.0, 0.0, 1.0]  # a NaN passes its gradient on, as in PyTorch
+    for make in (tg.zeros, tg.ones, tg.empty, tg.rand, tg.randn):
+        with pytest.raises(TypeError, match="missing 1 required positional arguments"):
+            make()
+        assert make(()).shape == ()

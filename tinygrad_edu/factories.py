@@ -27,6 +27,8 @@ def _size(shape: tuple, size: Any = None, op: str = "tensor") -> tuple[int, ...]
         if shape:
             raise TypeError(f"{op}(): pass the size either as arguments or as size=, not both")
         shape = (size,)
+    elif not shape:  # (f() is not f(()): PyTorch asks for the size, and f(()) makes a 0-d tensor)
+        raise TypeError(f'{op}() missing 1 required positional arguments: "size"')
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
     return tuple(_count(n, "size", op) for n in shape)

@@ -69,6 +69,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """y = x W^T + b.  Shapes: x (*, in), W (out, in), b (out,) -> y (*, out).
 
     One op in the graph (LinearBackward), like PyTorch's single addmm node.
+    PyTorch's rarer forms work too: W (in,) with no bias gives y (*), and b
+    may have any shape that broadcasts to y (an add after the op, then).
     """
     check_input_weight_bias("linear", input, weight, bias)
     return linalg.linear(input, weight, bias)

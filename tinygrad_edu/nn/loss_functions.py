@@ -19,7 +19,7 @@ from typing import TypeVar
 import numpy as np
 
 from ..autograd.grad_mode import is_grad_enabled
-from ..dtypes import require_float, torch_name
+from ..dtypes import require_float, result_type, torch_name
 from ..ops.broadcast import broadcasts_to
 from ..ops.elementwise import where
 from ..tensor import Tensor
@@ -131,9 +131,10 @@ def mse_loss(
     _check_reduction(reduction)
     target = _as_tensor(target, input)
     _warn_shapes("mse_loss", input, target)
+    dtype = result_type(input, target)
+    if dtype.kind != "f":  # (PyTorch has no integer or bool kernel, for any reduction)
+        raise NotImplementedError(f"\"mse_cpu\" not implemented for '{torch_name(dtype)}'")
     diff = input - target
-    if diff.dtype.kind != "f":  # (PyTorch has no integer kernel, for any reduction)
-        raise NotImplementedError(f"\"mse_cpu\" not implemented for '{torch_name(diff.dtype)}'")
     return _sample_weighted(diff * diff, weight, input, reduction)
 
 

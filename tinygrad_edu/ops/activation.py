@@ -82,7 +82,7 @@ class SigmoidGrad(Function):
 
 
 class Relu(Function):
-    """y = max(x, 0);  dy/dx = 1 where y > 0, else 0   NOTE: 0 at x = 0, as in PyTorch
+    """y = max(x, 0);  dy/dx = 1 where y > 0 (or NaN), else 0   NOTE: 0 at x = 0, as in PyTorch
 
     y > 0 exactly where x > 0, so relu keeps its output, as PyTorch does: x
     may then change in place before backward.
@@ -101,12 +101,13 @@ class Relu(Function):
 
 
 class ReluGrad(Function):
-    """z = g where x > 0, else 0, the backward of relu (x: its input or output);  dz/dg = [x > 0]"""
+    """z = g where x > 0 or x is NaN, else 0, the backward of relu (x: its input or output);
+    dz/dg = [not x <= 0]  (NaN passes the gradient on, as in PyTorch)"""
 
     @staticmethod
     def forward(ctx: Node, g: np.ndarray, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
-        return g * (x > 0)
+        return np.where(x <= 0, 0, g)
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:

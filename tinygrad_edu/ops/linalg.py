@@ -21,7 +21,7 @@ import numpy as np
 from ..autograd.function import Function, Node
 from ..autograd.grad_mode import _state
 from ..tensor import Tensor
-from .broadcast import broadcast_shape, promote
+from .broadcast import broadcast_shape, broadcasts_to, promote
 
 
 class MatMul(Function):
@@ -199,7 +199,10 @@ def _rows(t: Tensor) -> Tensor:
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """x W^T + b for x (*, in), W (out, in), b (out,), checking the shapes."""
+    """x W^T + b for x (*, in), W (out, in), b (out,), checking the shapes.
+
+    As in PyTorch, W may be (in,) without a bias (y (*)), and b any shape that broadcasts to y.
+    """
     x_shape, w_shape = x.data.shape, weight.data.shape
     if len(w_shape) == 1 and bias is None and x_shape and x_shape[-1] == w_shape[0]:
         check_weight_dtype("linear", weight, x, None)
@@ -210,9 +213,12 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             "multiplied (need input (*, in_features) and weight (out_features, in_features))"
         )
     if bias is not None and bias.data.shape != w_shape[:1]:
+        out_shape = (*x_shape[:-1], w_shape[0])
+        if broadcasts_to(bias.data.shape, out_shape):  # (a bias of another shape that broadcasts)
+            return linear(x, weight) + bias
         raise RuntimeError(
             f"linear: bias of shape {bias.shape} does not match weight of shape {weight.shape} "
-            f"(need ({w_shape[0]},))"
+            f"(need ({w_shape[0]},), or a shape that broadcasts to the output's {out_shape})"
         )
     check_weight_dtype("linear", weight, x, bias)
     return Linear.apply(x, weight, bias)
