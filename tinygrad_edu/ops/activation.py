@@ -107,7 +107,7 @@ class ReluGrad(Function):
     @staticmethod
     def forward(ctx: Node, g: np.ndarray, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
-        return np.where(x <= 0, 0, g)
+        return g * ~(x <= 0)  # (np.where is many times slower on large arrays)
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
