@@ -693,18 +693,10 @@ OPS = [
         distinct=True,
         extra={"min_side": 2},
     ),
-    # prod's second derivative is exact only where no element is 0 (see reduce.Prod);
     # |x| <= 1.5 keeps a product of up to 27 elements small enough that float64
-    # rounding stays out of the finite differences (3^18 is 4e8)
-    Op("prod_all", lambda a: a.prod(), ("Prod",), domain=st.floats(-1.5, 1.5), kinks=(0.0,)),
-    Op(
-        "prod_dim",
-        lambda a: a.prod(-1, keepdim=True),
-        ("Prod",),
-        min_dims=1,
-        domain=st.floats(-1.5, 1.5),
-        kinks=(0.0,),
-    ),
+    # rounding stays out of the finite differences (3^18 is 4e8); zeros are welcome
+    Op("prod_all", lambda a: a.prod(), ("Prod",), domain=st.floats(-1.5, 1.5)),
+    Op("prod_dim", lambda a: a.prod(-1, keepdim=True), ("Prod",), min_dims=1, domain=st.floats(-1.5, 1.5)),
     Op("cumsum", lambda a: a.cumsum(-1) * a, ("Cumsum",)),
     Op("cumsum_dim0", lambda a: a.cumsum(0, dtype=tg.float64) ** 2, ("Cumsum",), min_dims=1),
     # ops/cumulative.py. cumprod is exact at zeros too, but a quotient rule where there are none

@@ -323,7 +323,7 @@ def test_a_failed_call_changes_nothing():
 def test_function_errors(kwargs, error, message):
     shapes = {"input": (2, 4, 5, 5), "weight": (4, 3, 3, 3)}
     shapes.update({k: v for k, v in kwargs.items() if k in ("input", "weight", "bias")})
-    tensors = {k: tg.ones(*v) for k, v in shapes.items()}
+    tensors = {k: tg.ones(v) for k, v in shapes.items()}
     options = {k: v for k, v in kwargs.items() if k not in ("input", "weight", "bias")}
     with pytest.raises(error, match=message):
         F.conv_transpose2d(**tensors, **options)

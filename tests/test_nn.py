@@ -1052,7 +1052,7 @@ def test_orthogonal_is_uniform_over_signs():
     # time); the sign fix leaves W uniformly distributed, so W[0, 0] is positive half the time
     tg.manual_seed(0)
     for shape in [(3, 3), (2, 4), (4, 2)]:
-        corners = [nn.init.orthogonal_(tg.zeros(*shape)).data[0, 0] for _ in range(400)]
+        corners = [nn.init.orthogonal_(tg.zeros(shape)).data[0, 0] for _ in range(400)]
         assert 0.4 < np.mean(np.array(corners) > 0) < 0.6
 
 

@@ -80,7 +80,7 @@ def test_dropout1d_refuses_other_ranks_even_in_eval():
             with pytest.raises(
                 RuntimeError, match=f"Expected 2D or 3D input, but received a {len(shape)}D input"
             ):
-                F.dropout1d(tg.ones(*shape), 0.5, training)
+                F.dropout1d(tg.ones(shape), 0.5, training)
 
 
 @pytest.mark.parametrize("fn", [F.dropout1d, F.dropout2d, F.alpha_dropout])
@@ -196,7 +196,7 @@ def test_dropout_warnings_errors_and_reprs_match_torch_if_installed():
             torch.nn.functional.dropout2d(torch.ones(*shape), 0.5)
         with warnings.catch_warnings(record=True) as ours:
             warnings.simplefilter("always")
-            F.dropout2d(tg.ones(*shape), 0.5)
+            F.dropout2d(tg.ones(shape), 0.5)
         assert [str(w.message) for w in ours] == [str(w.message) for w in theirs]
     for call in (
         lambda lib: lib.nn.functional.dropout1d(lib.ones(2, 3, 4, 5)),

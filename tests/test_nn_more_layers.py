@@ -264,7 +264,7 @@ def test_softmax2d_is_a_softmax_over_the_channels():
         np.testing.assert_allclose(got.sum(-3), 1.0, rtol=1e-14)
     for shape in [(3, 4), (1, 2, 3, 4, 5)]:
         with pytest.raises(ValueError, match=f"Softmax2d: expected input to be 3D or 4D, got {len(shape)}D"):
-            Softmax2d()(tg.ones(*shape))
+            Softmax2d()(tg.ones(shape))
     x = _t(rng.standard_normal((2, 3, 2, 2)), True)
     assert gradcheck(Softmax2d(), [x]) and gradgradcheck(Softmax2d(), [x])
     assert repr(Softmax2d()) == "Softmax2d()"

@@ -403,7 +403,7 @@ def test_bilinear_errors_match_torch():
         with pytest.raises(Exception) as theirs:
             torch.nn.functional.bilinear(*[None if s is None else torch.ones(s) for s in shapes])
         with pytest.raises(type(theirs.value)) as ours:
-            F.bilinear(*[None if s is None else tg.ones(*s) for s in shapes])
+            F.bilinear(*[None if s is None else tg.ones(s) for s in shapes])
         assert str(ours.value) == str(theirs.value), shapes
     for dtypes in [
         ("float64", "float32", "float32", None),
@@ -478,7 +478,7 @@ def test_shuffle_errors_match_torch():
         with pytest.raises(Exception) as theirs:
             getattr(torch.nn.functional, name)(torch.ones(shape), factor)
         with pytest.raises(type(theirs.value)) as ours:
-            getattr(F, name)(tg.ones(*shape), factor)
+            getattr(F, name)(tg.ones(shape), factor)
         assert str(ours.value) == str(theirs.value), (name, shape, factor)
 
 

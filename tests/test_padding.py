@@ -193,7 +193,7 @@ def test_pad_refuses_unsupported_dims_and_empty_inputs_as_pytorch():
         with pytest.raises(
             NotImplementedError, match=f"Padding size 2 is not supported for {len(shape)}D input"
         ):
-            F.pad(tg.zeros(*shape), (1, 1), mode="reflect")
+            F.pad(tg.zeros(shape), (1, 1), mode="reflect")
     with pytest.raises(RuntimeError, match=r"non-zero dimensions for input, but got: \[2, 0, 3\]"):
         F.pad(tg.zeros(2, 0, 3), (1, 1), mode="replicate")
     assert F.pad(tg.zeros(0, 2, 3), (1, 1), mode="reflect").shape == (0, 2, 5)  # an empty batch is fine

@@ -146,7 +146,7 @@ def test_gradient_adds_up_the_copies():
     ],
 )
 def test_errors(layer, shape, error, message):
-    x = tg.ones(*shape)
+    x = tg.ones(shape)
     with pytest.raises(error, match=message):
         layer(x)
     assert np.all(x.data == 1.0)  # the input is left alone

@@ -107,6 +107,25 @@ def test_cumprod_gradient_with_zeros_in_some_slices_of_a_batch():
             )
 
 
+@pytest.mark.parametrize("values", ZEROS)
+def test_prod_second_derivative_is_right_at_zeros(values):
+    x = f64(values, requires_grad=True)
+    hessian = tg.autograd.functional.hessian(lambda t: t.prod(), x).data
+    n = len(values)  # d2/dx_i dx_j of the product: the product of the others of both, 0 on the diagonal
+    expected = [[0.0 if i == j else np.prod(np.delete(values, [i, j])) for j in range(n)] for i in range(n)]
+    np.testing.assert_array_equal(hessian, expected)
+    assert gradgradcheck(lambda t: t.prod(), [x])
+
+
+def test_prod_second_derivative_with_zeros_over_several_dims():
+    x = rand(2, 3, 4, seed=3)
+    x[0, 1, 2] = x[1, 0, 0] = x[1, 2, 0] = 0.0
+    t = tg.tensor(x, requires_grad=True)
+    for dims in ((0, 2), 1, -1):
+        f = (lambda a: a.prod(dims)) if isinstance(dims, int) else (lambda a: a.prod())
+        assert gradcheck(f, [t]) and gradgradcheck(f, [t])
+
+
 # ---------------------------------------------------------------- cummax and cummin
 
 
@@ -339,7 +358,7 @@ def test_rot90_matches_numpy_and_owns_its_memory():
 )
 def test_rot90_errors(k, dims, shape, error, message):
     with pytest.raises(error, match=message):
-        tg.zeros(*shape).rot90(k, dims)
+        tg.zeros(shape).rot90(k, dims)
 
 
 def test_movedim_and_swapaxes_match_numpy_and_are_views():

@@ -356,7 +356,7 @@ def test_bmm_multiplies_batches_of_matrices_and_broadcasts_nothing():
 )
 def test_bmm_errors_are_pytorchs(a, b, error, message):
     with pytest.raises(error, match=message):
-        tg.bmm(tg.zeros(*a), tg.zeros(*b))
+        tg.bmm(tg.zeros(a), tg.zeros(b))
 
 
 def test_bmm_refuses_two_dtypes_and_non_tensors():
@@ -467,7 +467,7 @@ def test_einsum_takes_a_list_and_keeps_integers():
 )
 def test_einsum_errors_name_the_problem(equation, shapes, error, message):
     with pytest.raises(error, match=message):
-        tg.einsum(equation, *[tg.zeros(*s) for s in shapes])
+        tg.einsum(equation, *[tg.zeros(s) for s in shapes])
 
 
 def test_einsum_refuses_other_arguments():

@@ -19,6 +19,7 @@ from ..autograd.function import Function, Node
 from ..autograd.grad_mode import is_grad_enabled
 from ..tensor import Tensor
 from . import elementwise
+from .joining import cat
 from .movement import Expand, Reshape, normalize_dim
 from .sorting import refuse_bool
 
@@ -338,17 +339,22 @@ class Prod(Function):
 def _product_of_others(x: Tensor, dims: tuple[int, ...]) -> Tensor:
     """For each element, the product of the other elements of its slice, zeros included.
 
-    y / x would divide by zero. Instead, with p the product of the slice's
-    nonzero elements: no zero in the slice gives p / x; one zero gives p at
-    the zero and 0 elsewhere; two or more give 0 everywhere.
-    NOTE: written in Tensor ops, so second derivatives follow, exactly where
-    the slice holds no zero.
+    y / x would divide by zero. Instead, with the slice laid out in a row
+    x_0 ... x_{n-1}: the product of the others of x_i is (x_0 ... x_{i-1})
+    times (x_{i+1} ... x_{n-1}), two running products, one from each end.
+    Written in Tensor ops without a division, so every higher derivative is
+    right too, zeros or not.
     """
-    zero = x.data == 0
-    count = zero.sum(axis=dims, keepdims=True)
-    nonzero = elementwise.where(zero, 1.0, x)
-    p = Prod._apply1(nonzero, dims, True)
-    return elementwise.where(count == 0, p / nonzero, elementwise.where(zero & (count == 1), p, 0.0))
+    if not dims or x.data.size == 0:  # (a 0-d slice: the empty product; no elements: nothing)
+        return Tensor._wrap(np.ones_like(x.data))
+    kept = [d for d in range(x.ndim) if d not in dims]
+    order = (*kept, *dims)
+    moved = x.permute(*order)  # the slice's dims last, then as one: (..., n)
+    row = moved.reshape(*moved.shape[: len(kept)], -1)
+    one = Tensor._wrap(np.ones(row.shape[:-1] + (1,), dtype=row.data.dtype))
+    before = cat([one, row[..., :-1]], -1).cumprod(-1)  # x_0 ... x_{i-1}
+    after = cat([row[..., 1:], one], -1).flip(-1).cumprod(-1).flip(-1)  # x_{i+1} ... x_{n-1}
+    return (before * after).reshape(moved.shape).permute(*np.argsort(order))
 
 
 def prod(x: Tensor, dim: int | None = None, keepdim: bool = False, dtype: DTypeLike | None = None) -> Tensor:
