@@ -392,6 +392,27 @@ def test_inference_mode_is_no_grad_for_evaluation_code():
     assert not bare(x).requires_grad and not called(x).requires_grad and tg.is_grad_enabled()
 
 
+def test_inside_inference_mode_enable_grad_turns_the_grad_mode_on_but_nothing_records():
+    x = f64([1.0])
+    with tg.inference_mode():
+        assert tg.is_inference_mode_enabled() and not tg.is_grad_enabled()
+        with tg.enable_grad():  # as in PyTorch: the grad mode says yes, inference mode still rules
+            assert tg.is_grad_enabled() and not (x * 2.0).requires_grad
+        with tg.set_grad_enabled(True):
+            assert not (x * 2.0).requires_grad
+        assert not tg.is_grad_enabled()
+    with tg.no_grad(), tg.enable_grad():  # (outside inference mode, enable_grad records again)
+        assert (x * 2.0).requires_grad
+    assert not tg.is_inference_mode_enabled() and tg.is_grad_enabled()
+
+
+def test_set_grad_enabled_takes_a_bool_only():
+    for bad in (None, 1, "no"):  # (None turned recording off for good, quietly)
+        with pytest.raises(TypeError, match="must be bool"):
+            tg.set_grad_enabled(bad)
+    assert tg.is_grad_enabled()
+
+
 def test_grad_mode_is_thread_local():
     results = {}
 
@@ -1317,3 +1338,41 @@ def test_a_grad_set_by_hand_that_cannot_take_the_sum_in_place_is_replaced():
     x.grad = tg.tensor(np.float64(1.0)).expand(2)  # a read-only (broadcast) view
     (x * 3).sum().backward()
     assert x.grad.tolist() == [4.0, 4.0]
+
+
+class _TwoInputs(tg.Function):
+    """a * b, whose backward returns `extra` after the two gradients."""
+
+    extra: tuple = ()
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return a * b
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad, grad, *ctx.function.extra)
+
+
+def test_a_backward_may_return_extra_nones_but_no_extra_gradients():
+    x = f64([1.0, 2.0])
+
+    class TrailingNones(_TwoInputs):
+        extra = (None, None)
+
+    class OneTooMany(_TwoInputs):
+        extra = (tg.ones(2),)
+
+    TrailingNones.apply(x, x).sum().backward()  # (as PyTorch: the Nones are dropped)
+    assert x.grad.tolist() == [2.0, 2.0]
+    with pytest.raises(
+        RuntimeError,
+        match=r"OneTooManyBackward returned an incorrect number of gradients \(expected 2, got 3\)",
+    ):
+        OneTooMany.apply(x, x).sum().backward()
+
+
+def test_grad_with_no_inputs_is_an_error():
+    x = f64([1.0])
+    with pytest.raises(RuntimeError, match="`inputs` argument cannot be empty"):
+        tg.autograd.grad((x * 2).sum(), [])

@@ -25,7 +25,15 @@ from . import (
     viz,
     warning,
 )
-from .autograd import Function, enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd import (
+    Function,
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled, set_anomaly_enabled
 from .backends import (
     are_deterministic_algorithms_enabled,
@@ -717,6 +725,7 @@ __all__ = [
     "is_floating_point",
     "is_deterministic_algorithms_warn_only_enabled",
     "is_grad_enabled",
+    "is_inference_mode_enabled",
     "is_signed",
     "is_tensor",
     "isclose",

@@ -300,7 +300,7 @@ class Tensor(
         return False
 
     def is_inference(self) -> bool:
-        """False: tg.inference_mode is no_grad, which makes ordinary tensors (no inference tensors)."""
+        """False: what tg.inference_mode makes are ordinary tensors without a graph."""
         return False
 
     @property

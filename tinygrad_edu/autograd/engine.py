@@ -33,7 +33,7 @@ import numpy as np
 
 from . import anomaly_mode, function
 from .function import Node
-from .grad_mode import _state
+from .grad_mode import _state, switch
 from .hooks import run_tensor_hooks
 from .outputs import Slots, several_backward
 
@@ -136,6 +136,8 @@ def grad(
             "contradicts allow_unused=False: leave allow_unused out or set it to True"
         )
     inputs = _differentiated(inputs, "grad")
+    if not inputs:
+        raise RuntimeError("grad: the `inputs` argument cannot be empty: give the tensors to differentiate")
     keys = [x.grad_fn or x for x in inputs]
     roots = _roots(outputs, grad_outputs)
     strict = not (allow_unused or materialize_grads)
@@ -240,9 +242,9 @@ def _run(
     # cycles, but it allocates many small objects, and each burst would start
     # a collection that walks the whole (possibly 100,000-node) graph again.
     # Backward formulas themselves are recorded only for create_graph.
-    was_collecting, was_recording = gc.isenabled(), _state.enabled
+    was_collecting = gc.isenabled()
     gc.disable()
-    _state.enabled = bool(create_graph)
+    modes = switch(bool(create_graph), _state.inference)
     try:
         if anomaly_mode.state.enabled:  # (read once per backward: the loop itself has no check for it)
             return anomaly_mode.backpropagate_checked(
@@ -250,7 +252,7 @@ def _run(
             )
         return _backpropagate(roots, retain_graph, capture, observer, require_all)
     finally:
-        _state.enabled = was_recording
+        switch(*modes)
         if was_collecting:
             gc.enable()
 
@@ -380,6 +382,8 @@ def _leading_to(wanted: Container[object], roots: list[Node]) -> set[Node]:
 def _checked(in_grads: tuple, node: Node) -> tuple:
     """What the backward of an op recorded by `apply` returned: one gradient per input, each fitted
     to its input (None where there is none, or where the input takes no gradient)."""
+    if len(in_grads) > len(node.parents) and all(g is None for g in in_grads[len(node.parents) :]):
+        in_grads = in_grads[: len(node.parents)]  # (extra Nones at the end are allowed, as in PyTorch)
     if len(in_grads) != len(node.parents):
         raise RuntimeError(
             f"function {node.name()} returned an incorrect number of gradients "

@@ -1,7 +1,10 @@
 """Gradient mode: whether operations record a graph for backward.
 
-The flag is thread-local, as in PyTorch: `no_grad()` in one thread does not
-switch recording off in another.
+Two switches, thread-local as in PyTorch (`no_grad()` in one thread does not
+switch recording off in another): the grad mode, which `no_grad`,
+`enable_grad` and `set_grad_enabled` set and `is_grad_enabled` reports, and
+inference mode, inside which nothing records, even where `enable_grad`
+turns the grad mode back on. Ops read one flag made from the two, `enabled`.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _State(threading.local):
-    enabled: bool = True
+    enabled: bool = True  # do ops record? (the grad mode is on, outside inference mode)
+    grad_mode: bool = True
+    inference: bool = False
     # The module whose forward is running, recorded on each node so that the
     # graph drawing can group nodes by layer (set by nn.Module.__call__).
     scope: object = None
@@ -25,33 +30,49 @@ class _State(threading.local):
 _state = _State()
 
 
+def switch(grad_mode: bool, inference: bool) -> tuple[bool, bool]:
+    """Set both switches (and `enabled` from them); return the previous two, to switch back to."""
+    previous = (_state.grad_mode, _state.inference)
+    _state.grad_mode, _state.inference = grad_mode, inference
+    _state.enabled = grad_mode and not inference
+    return previous
+
+
 def is_grad_enabled() -> bool:
-    """True when new operations are recorded for backward."""
-    return _state.enabled
+    """True when the grad mode is on (new operations record, unless in inference mode)."""
+    return _state.grad_mode
+
+
+def is_inference_mode_enabled() -> bool:
+    """True inside `inference_mode()`."""
+    return _state.inference
 
 
 class _GradMode:
-    """Recording set to `mode` inside a `with` block or a decorated function, and restored after."""
+    """The switches set by `_modes()` inside a `with` block or a decorated function, and restored after."""
 
     mode: bool
-    _previous: list[bool]
+    _previous: list[tuple[bool, bool]]
+
+    def _modes(self) -> tuple[bool, bool]:
+        """(grad mode, inference mode) inside: the grad mode `mode`, inference mode as it is."""
+        return self.mode, _state.inference
 
     def __enter__(self) -> None:
-        self._previous.append(_state.enabled)
-        _state.enabled = self.mode
+        self._previous.append(switch(*self._modes()))
 
     def __exit__(self, *exc: object) -> None:
-        _state.enabled = self._previous.pop()
+        switch(*self._previous.pop())
 
     def __call__(self, fn: F) -> F:
-        mode = self.mode
+        modes = self._modes
 
         def in_mode(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-            previous, _state.enabled = _state.enabled, mode
+            previous = switch(*modes())
             try:
                 return call(*args, **kwargs)
             finally:
-                _state.enabled = previous
+                switch(*previous)
 
         if inspect.isgeneratorfunction(fn):
             # A generator's body runs later, a step at a time, each step with
@@ -90,17 +111,21 @@ class set_grad_enabled(_GradMode):
     """
 
     def __init__(self, mode: bool) -> None:
-        self.mode, self.prev = bool(mode), _state.enabled
-        _state.enabled = self.mode
+        if not isinstance(mode, bool):  # (None would switch recording off, silently)
+            raise TypeError(
+                f"set_grad_enabled(): argument 'enabled' (position 1) must be bool, not {type(mode).__name__}"
+            )
+        self.mode = mode
+        self.prev = switch(*self._modes())
 
     def __enter__(self) -> None:
-        _state.enabled = self.mode
+        switch(*self._modes())
 
     def __exit__(self, *exc: object) -> None:
-        _state.enabled = self.prev
+        switch(*self.prev)
 
     def __call__(self, fn: F) -> F:
-        _state.enabled = self.prev  # as a decorator, the mode applies only inside fn
+        switch(*self.prev)  # as a decorator, the mode applies only inside fn
         return super().__call__(fn)
 
 
@@ -133,10 +158,12 @@ class enable_grad(_FixedMode):
 
 
 class inference_mode(_GradMode):
-    """PyTorch's mode for evaluation; here it is `no_grad` (or, with ``mode=False``, nothing).
+    """PyTorch's mode for evaluation: nothing records inside, even under `enable_grad`.
 
-    PyTorch also marks the tensors made inside as inference tensors, which
-    autograd later refuses; here they are ordinary tensors without a graph.
+    ``inference_mode(False)`` leaves it (and turns the grad mode on), as in
+    PyTorch. PyTorch also marks the tensors made inside as inference
+    tensors, which autograd later refuses; here they are ordinary tensors
+    without a graph.
     """
 
     def __new__(cls, mode: bool | F = True) -> Any:
@@ -145,5 +172,8 @@ class inference_mode(_GradMode):
         return super().__new__(cls)
 
     def __init__(self, mode: bool = True) -> None:
-        self.mode = not mode  # recording is on only when inference mode is off
+        self.mode = bool(mode)
         self._previous = []
+
+    def _modes(self) -> tuple[bool, bool]:
+        return not self.mode, self.mode
