@@ -663,3 +663,13 @@ def test_edge_values_and_gradients_match_torch_if_installed():
             theirs_out.backward(torch.ones_like(theirs_out))
             for x, t in zip(ours, theirs):
                 np.testing.assert_allclose(x.grad.data, t.grad.numpy(), rtol=1e-13)
+
+
+@pytest.mark.parametrize(("op", "quotient"), [("fmod", [2.0, -2.0]), ("remainder", [2.0, -3.0])])
+def test_the_divisors_gradient_is_in_the_graph_for_a_second_derivative(op, quotient):
+    a = tg.tensor([5.5, -5.5], dtype=tg.float64, requires_grad=True)
+    b = tg.tensor([2.0, 2.0], dtype=tg.float64, requires_grad=True)
+    (gb,) = tg.autograd.grad(getattr(a, op)(b).sum(), b, create_graph=True)
+    assert gb.tolist() == [-q for q in quotient] and gb.requires_grad  # -trunc(a/b) or -floor(a/b)
+    ga, gbb = tg.autograd.grad(gb.sum(), [a, b])  # (it raised: the quotient was a constant)
+    assert ga.tolist() == [0.0, 0.0] and gbb.tolist() == [0.0, 0.0]  # piecewise constant: slope 0

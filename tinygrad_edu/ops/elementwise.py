@@ -108,13 +108,16 @@ class Remainder(Function):
         check_divisor(a, b, "remainder")
         with np.errstate(divide="ignore", invalid="ignore"):  # x % 0.0 is nan, as in PyTorch
             if ctx.needs_input_grad[1]:
-                ctx.save_for_backward(np.floor_divide(a, b))
+                ctx.save_for_backward(a, b)
             return np.remainder(a, b)
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         need_a, need_b = ctx.needs_input_grad
-        return (grad if need_a else None), (-(grad * ctx.saved_tensors[0]) if need_b else None)
+        if not need_b:
+            return grad, None
+        a, b = ctx.saved_tensors  # (floor(a/b) recomputed with Tensor ops: in the graph, with slope 0)
+        return (grad if need_a else None), -(grad * a.div(b, rounding_mode="floor"))
 
 
 def check_divisor(a: np.ndarray, b: np.ndarray, op: str) -> None:

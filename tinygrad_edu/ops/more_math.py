@@ -30,7 +30,7 @@ from ..autograd.function import Function, Node
 from ..dtypes import get_default_dtype, require_float
 from ..tensor import Tensor, _floating, _is_integral
 from .broadcast import as_operand, binary, broadcast_shape, operands
-from .elementwise import Undifferentiable, check_divisor, div_trunc, where
+from .elementwise import Undifferentiable, check_divisor, where
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -229,13 +229,16 @@ class Fmod(Function):
     def forward(ctx: Node, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         check_divisor(a, b, "fmod")
         if ctx.needs_input_grad[1]:
-            ctx.save_for_backward(div_trunc(a, b))
+            ctx.save_for_backward(a, b)
         return np.fmod(a, b)
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         need_a, need_b = ctx.needs_input_grad
-        return (grad if need_a else None), (-(grad * ctx.saved_tensors[0]) if need_b else None)
+        if not need_b:
+            return grad, None
+        a, b = ctx.saved_tensors  # (trunc(a/b) recomputed with Tensor ops: in the graph, with slope 0)
+        return (grad if need_a else None), -(grad * a.div(b, rounding_mode="trunc"))
 
 
 class Copysign(Function):
