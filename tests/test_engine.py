@@ -655,7 +655,7 @@ def test_setup_context_gets_forwards_arrays_and_saves_as_forward_would():
         def forward(ctx, x, k):
             return x
 
-    with pytest.raises(TypeError, match="missing 1 required positional argument"):
+    with pytest.raises(TypeError, match="missing a required argument: 'k'"):
         WithCtx.apply(x, 1.0)
 
     class TensorMinded(Cube):
@@ -1376,3 +1376,42 @@ def test_grad_with_no_inputs_is_an_error():
     x = f64([1.0])
     with pytest.raises(RuntimeError, match="`inputs` argument cannot be empty"):
         tg.autograd.grad((x * 2).sum(), [])
+
+
+class _Scale(tg.Function):
+    @staticmethod
+    def forward(ctx, a, k=2.0, shift=0.0):
+        ctx.k = k
+        return a * k + shift
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * ctx.k, None, None
+
+
+class _ScaleWithSetup(tg.Function):
+    @staticmethod
+    def forward(a, k=2.0):
+        return a * k
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.k = inputs[1]  # (the default too: apply binds it, as PyTorch does)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * ctx.k, None
+
+
+def test_apply_binds_keyword_arguments_and_defaults_to_forward_as_pytorch():
+    x = f64([1.0, 2.0])
+    assert _Scale.apply(x, k=3.0).tolist() == [3.0, 6.0] and _Scale.apply(x, 3.0, shift=1.0).tolist() == [
+        4.0,
+        7.0,
+    ]
+    y = _ScaleWithSetup.apply(x)
+    y.sum().backward()
+    assert y.tolist() == [2.0, 4.0] and x.grad.tolist() == [2.0, 2.0]
+    assert _ScaleWithSetup.apply(x, k=4.0).tolist() == [4.0, 8.0]
+    with pytest.raises(TypeError, match="unexpected keyword argument 'q'"):
+        _Scale.apply(x, q=1)

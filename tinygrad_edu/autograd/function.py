@@ -45,6 +45,7 @@ giving a wrong answer.
 from __future__ import annotations
 
 import functools
+import inspect
 import itertools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -160,8 +161,15 @@ class Function:
         raise NotImplementedError(f"{y.grad_fn} cannot pass an in-place change back to its input")
 
     @classmethod
-    def apply(cls, *args: Any) -> Tensor:
-        """Run the op on Tensors (or plain values) and record it when grad is on."""
+    def apply(cls, *args: Any, **kwargs: Any) -> Tensor:
+        """Run the op on Tensors (or plain values) and record it when grad is on.
+
+        Keyword arguments are bound to forward's parameters (defaults filled
+        in), as PyTorch binds them: forward then receives them all by position.
+        So are a ctx-less forward's, always: setup_context sees every input.
+        """
+        if kwargs or cls._run_forward is not cls.forward:
+            args = _bound(cls, args, kwargs)
         for x in args:
             if isinstance(x, Tensor) and x._view is not None:
                 x._refresh_view()  # a view whose memory changed elsewhere gets its graph remade first
@@ -302,6 +310,22 @@ def _as_output(cls: type[Function], result: Any, args: tuple) -> np.ndarray:
             "or a tuple of arrays (one per output)"
         )
     return np.asarray(result)
+
+
+def _bound(cls: type[Function], args: tuple, kwargs: dict) -> tuple:
+    """`apply`'s arguments as forward's positional ones, its defaults filled in (a TypeError if they
+    do not fit forward's parameters)."""
+    signature = _signatures.get(cls)
+    if signature is None:  # forward's, as the caller fills it: without ctx, where forward takes one
+        parameters = list(inspect.signature(cls.forward).parameters.values())
+        skip = 1 if cls._run_forward is cls.forward else 0
+        signature = _signatures[cls] = inspect.Signature(parameters[skip:])
+    bound = signature.bind(*args, **kwargs)
+    bound.apply_defaults()
+    return bound.args
+
+
+_signatures: dict[type, inspect.Signature] = {}  # (each made at its class's first call that binds)
 
 
 def _check_data(args: tuple) -> None:
