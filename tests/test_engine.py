@@ -1415,3 +1415,21 @@ def test_apply_binds_keyword_arguments_and_defaults_to_forward_as_pytorch():
     assert _ScaleWithSetup.apply(x, k=4.0).tolist() == [4.0, 8.0]
     with pytest.raises(TypeError, match="unexpected keyword argument 'q'"):
         _Scale.apply(x, q=1)
+
+
+def test_a_gradient_for_an_input_that_is_no_tensor_is_an_error():
+    class GradientForK(tg.Function):
+        @staticmethod
+        def forward(ctx, x, k):
+            return x * k
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * 2.0, grad  # (k = 2.0 is a number: PyTorch refuses a gradient for it)
+
+    x = f64([1.0])
+    with pytest.raises(
+        RuntimeError, match="different than None at position 2, .* not a Tensor \\(a float\\)"
+    ):
+        GradientForK.apply(x, 2.0).sum().backward()
+    assert x.grad is None

@@ -389,6 +389,12 @@ def _checked(in_grads: tuple, node: Node) -> tuple:
             f"function {node.name()} returned an incorrect number of gradients "
             f"(expected {len(node.parents)}, got {len(in_grads)})"
         )
+    for i, (g, x) in enumerate(zip(in_grads, node.inputs)):
+        if g is not None and not isinstance(x, function.Tensor):
+            raise RuntimeError(
+                f"function {node.name()} returned a gradient different than None at position {i + 1}, but "
+                f"the corresponding forward input was not a Tensor (a {type(x).__name__}): return None there"
+            )
     return tuple(
         None if g is None or parent is None else _conform(g, x, node, i)
         for i, (g, parent, x) in enumerate(zip(in_grads, node.parents, node.inputs))
