@@ -1539,6 +1539,10 @@ def test_the_nn_edges_pytorch_has():
     a = tg.tensor([float("nan"), -1.0, 0.0, 2.0], requires_grad=True)
     F.relu(a).sum().backward()
     assert a.grad.tolist() == [1.0, 0.0, 0.0, 1.0]  # a NaN passes its gradient on, as in PyTorch
+    for name, slope in (("elu", 1.0), ("celu", 1.0), ("selu", 1.0507009873554805)):  # likewise
+        a = tg.tensor([float("nan")], dtype=tg.float64, requires_grad=True)
+        getattr(F, name)(a).sum().backward()
+        assert a.grad.item() == pytest.approx(slope)
     for make in (tg.zeros, tg.ones, tg.empty, tg.rand, tg.randn):
         with pytest.raises(TypeError, match="missing 1 required positional arguments"):
             make()

@@ -87,10 +87,11 @@ def _exp_below_zero(x: Tensor, alpha: float, slope: float, op: str) -> Tensor:
 
     NOTE: the exponential only sees min(x, 0). e^x of a large x, on the branch
     that `where` throws away, would be inf, and its gradient 0 * inf = nan.
-    At x = 0 the slope is alpha * slope, from the exponential side, as in PyTorch.
+    At x = 0 the slope is alpha * slope, from the exponential side, as in PyTorch;
+    a NaN takes the x side (not x <= 0), so its gradient is 1, as there too.
     """
     require_float(x.dtype, op)
-    positive = x > 0
+    positive = ~(x <= 0)
     below = where(positive, 0.0, x)
     return where(positive, x, (below * slope).expm1() * alpha)
 
