@@ -990,6 +990,13 @@ BAD_FACTORY_CALLS = [
     ),
     (lambda lib: lib.tensor(None, dtype=lib.float32), TypeError, r"tensor: unsupported data None"),
     (lambda lib: lib.tensor("3", dtype=lib.float32), TypeError, r"tensor: unsupported data '3'"),
+    # not told the dtype, PyTorch cannot infer one from None, nor hold an int past int64's range
+    (lambda lib: lib.tensor(None), RuntimeError, r"Could not infer dtype of NoneType"),
+    (lambda lib: lib.tensor([1, None]), RuntimeError, r"Could not infer dtype of NoneType"),
+    (lambda lib: lib.tensor(2**63), ValueError, r"Overflow when unpacking long long"),
+    (lambda lib: lib.tensor([[1], [-(2**63) - 1]]), ValueError, r"Overflow when unpacking long long"),
+    (lambda lib: lib.zeros(), TypeError, r"zeros\(\) missing 1 required positional arguments"),
+    (lambda lib: lib.full((2,), lib.tensor([1.0, 2.0])), TypeError, r"'fill_value' must be Number"),
     # a float written into integers must fit (NumPy would write the smallest integer for nan)
     (lambda lib: lib.full((2,), float("nan"), dtype=lib.int64), RuntimeError, r"converted to type int64_t"),
     (lambda lib: lib.full((2,), 255.5, dtype=lib.uint8), RuntimeError, r"converted to type uint8_t"),

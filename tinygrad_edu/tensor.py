@@ -64,6 +64,8 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
         raise type(error)(f"tensor: cannot make a tensor from {type(data).__name__}: {error}") from None
     except OverflowError:  # a number the integer dtype cannot hold: PyTorch's rule, not NumPy's
         array = _fit_integer_dtype(np.array(data), np.dtype(dtype))
+    if dtype is None and not keeps_dtype and (array.dtype == np.uint64 or array.dtype.kind == "O"):
+        _refuse_big_ints(data)  # (NumPy makes uint64 or objects of Python ints past int64's range)
     if array.dtype.kind not in "biuf":
         raise TypeError(f"tensor: unsupported data of dtype {array.dtype} (need numbers or bools)")
     if dtype is not None and not keeps_dtype:
@@ -71,6 +73,15 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
     if dtype is None and not keeps_dtype and array.dtype.kind == "f":
         array = array.astype(_float_dtype_of_elements(data))  # Python floats default to float32
     return array
+
+
+def _refuse_big_ints(data: Any) -> None:
+    """PyTorch's errors for data it cannot read: None (no dtype to infer), or an int past int64's range."""
+    for value in np.asarray(data, dtype=object).flat:
+        if value is None:
+            raise RuntimeError("Could not infer dtype of NoneType")
+        if type(value) is int and not -(2**63) <= value < 2**63:
+            raise ValueError(f"Overflow when unpacking long long: {value} does not fit in int64")
 
 
 def _check_numbers(data: Any) -> None:
