@@ -391,6 +391,35 @@ def test_pytorchs_keyword_names_are_accepted():
         tg.zeros(2, size=(2,))
 
 
+# Calls by PyTorch's argument names and positions (from a sweep of signatures against
+# torch 2.13): each runs in tg, and in torch when it is installed.
+KEYWORD_CALLS = [
+    lambda lib: lib.arange(end=3).tolist() == [0, 1, 2],
+    lambda lib: lib.randint(high=10, size=(3,)).shape == (3,),
+    lambda lib: lib.rand_like(lib.ones(2), generator=lib.Generator().manual_seed(1)).shape == (2,),
+    lambda lib: lib.randn_like(lib.ones(2), dtype=lib.float64).dtype == lib.float64,
+    lambda lib: lib.promote_types(type1=lib.int64, type2=lib.float32) == lib.float32,
+    lambda lib: lib.ones(2).to(lib.float64, False, True).dtype == lib.float64,
+    lambda lib: lib.ones(3).gather(0, lib.tensor([2, 0]), sparse_grad=False).tolist() == [1.0, 1.0],
+    lambda lib: lib.zeros(2).copy_(lib.ones(2), non_blocking=True).tolist() == [1.0, 1.0],
+    lambda lib: lib.ones(2, requires_grad=True).numpy(force=True).tolist() == [1.0, 1.0],
+    lambda lib: bool((lib.zeros(50).uniform_(to=0.5) <= 0.5).all()),
+    lambda lib: lib.linalg.norm(input=lib.tensor([3.0, 4.0])).item() == 5.0,
+    lambda lib: lib.linalg.svdvals(lib.eye(2), driver=None).tolist() == [1.0, 1.0],
+]
+
+
+@pytest.mark.parametrize("call", KEYWORD_CALLS)
+def test_pytorchs_argument_names_and_positions_work(call):
+    assert call(tg)
+
+
+def test_those_calls_work_in_torch_too():
+    torch = pytest.importorskip("torch")
+    for call in KEYWORD_CALLS:
+        assert call(torch)
+
+
 def test_factories_and_manual_seed():
     tg.manual_seed(5)
     a = tg.randn(3, 2)

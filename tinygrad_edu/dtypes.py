@@ -94,13 +94,13 @@ def set_default_dtype(dtype: np.dtype | type) -> None:
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
 
 
-def promote_types(a: np.dtype, b: np.dtype) -> np.dtype:
-    """The dtype that holds both `a` and `b`, as `torch.promote_types`.
+def promote_types(type1: np.dtype, type2: np.dtype) -> np.dtype:
+    """The dtype that holds both `type1` and `type2`, as `torch.promote_types`.
 
     A float beats any integer and keeps its own width: int64 with float32 is
     float32 (NumPy would say float64, to hold every int64 exactly).
     """
-    a, b = np.dtype(a), np.dtype(b)  # (np.float32, the type, names a dtype too)
+    a, b = np.dtype(type1), np.dtype(type2)  # (np.float32, the type, names a dtype too)
     if _CATEGORY[a.kind] != _CATEGORY[b.kind]:
         return a if _CATEGORY[a.kind] > _CATEGORY[b.kind] else b
     return np.promote_types(a, b)

@@ -212,16 +212,23 @@ def _sample(
 
 
 def arange(
-    start: float,
+    start: float | None = None,
     end: float | None = None,
     step: float = 1,
     dtype: Any = None,
     device: Any = None,
     requires_grad: bool = False,
 ) -> Tensor:
-    """start, start+step, ... up to but not including end (int64 when all are ints)."""
+    """start, start+step, ... up to but not including end (int64 when all are ints).
+
+    As in PyTorch, one number is the end (``arange(5)``), and ``arange(end=5)`` starts at 0.
+    """
+    if start is None and end is None:
+        raise TypeError("arange() missing 1 required positional argument: 'end'")
     if end is None:
         start, end = 0, start
+    elif start is None:
+        start = 0
     start, end, step = (
         _number(v, name, "arange") for v, name in ((start, "start"), (end, "end"), (step, "step"))
     )
@@ -257,13 +264,14 @@ def linspace(
 
 
 def randint(
-    low: int,
+    low: int = 0,
     high: int | None = None,
     size: Any = None,
     *,
     generator: np.random.Generator | None = None,
     dtype: Any = None,
     device: Any = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """Integers drawn uniformly from [low, high) (``randint(high, size)`` starts at 0), int64."""
     check_device(device)
@@ -279,16 +287,21 @@ def randint(
             f"randint(): low must be less than high (the range is [low, high)), got {low} >= {high}"
         )
     values = generator_or_default(generator).integers(low, high, shape)
-    return _make(values.astype(dtype or np.int64), False)
+    return _make(values.astype(dtype or np.int64), requires_grad)
 
 
 def randperm(
-    n: int, *, generator: np.random.Generator | None = None, dtype: Any = None, device: Any = None
+    n: int,
+    *,
+    generator: np.random.Generator | None = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """0, ..., n-1 in a random order (int64), from `generator` or the global one."""
     check_device(device)
     n = _count(n, "n", "randperm")
-    return _make(generator_or_default(generator).permutation(n).astype(dtype or np.int64), False)
+    return _make(generator_or_default(generator).permutation(n).astype(dtype or np.int64), requires_grad)
 
 
 def eye(
@@ -312,9 +325,25 @@ def full_like(
     return _make(np.full(input.shape, fill_value, dtype=dtype or input.dtype), requires_grad, device)
 
 
-def rand_like(input: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return rand(input.shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
+def rand_like(
+    input: Tensor,
+    *,
+    generator: np.random.Generator | None = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    shape, dtype = input.shape, dtype or input.dtype
+    return rand(shape, generator=generator, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def randn_like(input: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return randn(input.shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
+def randn_like(
+    input: Tensor,
+    *,
+    generator: np.random.Generator | None = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    shape, dtype = input.shape, dtype or input.dtype
+    return randn(shape, generator=generator, dtype=dtype, device=device, requires_grad=requires_grad)

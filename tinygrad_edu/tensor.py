@@ -449,9 +449,12 @@ class Tensor(
 
     # ------------------------------------------------------------ conversion
 
-    def numpy(self) -> np.ndarray:
-        """The underlying array (shared, not copied)."""
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The underlying array (shared, not copied); with ``force=True`` also of a tensor that
+        requires grad (then a copy, as PyTorch's force detaches and copies)."""
         data = self._array()
+        if force:
+            return data.copy()
         if self.requires_grad:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
@@ -571,10 +574,17 @@ class Tensor(
         """The tensor as another dtype (differentiable between float dtypes).
 
         Takes PyTorch's forms: ``to(dtype)``, ``to(other_tensor)`` (its dtype),
-        ``to(device)``, ``to(device, dtype)``, ``to(device=..., dtype=...)``.
+        ``to(device)``, ``to(device, dtype)``, ``to(device=..., dtype=...)``,
+        each followed by non_blocking and copy, by position or by name.
         The only device is the CPU, so ``"cpu"`` changes nothing and any other
         device is an error; `non_blocking` has nothing to do and is ignored.
         """
+        flags = 0
+        while flags < 2 and len(args) > flags and isinstance(args[-1 - flags], bool):
+            flags += 1  # (trailing bools: non_blocking, then copy)
+        if flags == 2:
+            copy = copy or args[-1]
+        args = args[: len(args) - flags]
         dtype = parse_to(args, dtype, device)
         if dtype is not None and dtype != self.dtype:
             return unary.Cast._apply1(self, dtype)

@@ -183,7 +183,7 @@ def _sum_norm(A: Tensor, ord: float, rows: int, cols: int, keepdim: bool) -> Ten
 
 
 def norm(
-    A: Tensor,
+    input: Tensor,
     ord: float | str | None = None,
     dim: int | Sequence[int] | None = None,
     keepdim: bool = False,
@@ -193,7 +193,7 @@ def norm(
     """A vector norm or a matrix norm, chosen as PyTorch chooses.
 
     With dim an int (or one dim): vector_norm. With two dims: matrix_norm ("fro" when ord
-    is None). With no dim: the 2-norm of all entries when ord is None; otherwise A must be
+    is None). With no dim: the 2-norm of all entries when ord is None; otherwise input must be
     1-D (vector_norm) or 2-D (matrix_norm). A string ord ("fro", "nuc") is a matrix norm.
     """
     if dim is not None:
@@ -203,14 +203,14 @@ def norm(
                 f"linalg.norm: If dim is specified, it must be of length 1 or 2. Got {list(dims)}"
             )
         if len(dims) == 2 or isinstance(ord, str):
-            return matrix_norm(A, "fro" if ord is None else ord, dims, keepdim, dtype=dtype)
-        return vector_norm(A, 2 if ord is None else ord, dims, keepdim, dtype=dtype)
+            return matrix_norm(input, "fro" if ord is None else ord, dims, keepdim, dtype=dtype)
+        return vector_norm(input, 2 if ord is None else ord, dims, keepdim, dtype=dtype)
     if ord is None:
-        return vector_norm(A, 2, None, keepdim, dtype=dtype)
-    if isinstance(A, Tensor) and A.ndim not in (1, 2):
+        return vector_norm(input, 2, None, keepdim, dtype=dtype)
+    if isinstance(input, Tensor) and input.ndim not in (1, 2):
         raise RuntimeError(
-            f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got {A.ndim}D."
+            f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got {input.ndim}D."
         )
-    if isinstance(ord, str) or A.ndim == 2:
-        return matrix_norm(A, ord, (-2, -1), keepdim, dtype=dtype)
-    return vector_norm(A, ord, None, keepdim, dtype=dtype)
+    if isinstance(ord, str) or input.ndim == 2:
+        return matrix_norm(input, ord, (-2, -1), keepdim, dtype=dtype)
+    return vector_norm(input, ord, None, keepdim, dtype=dtype)

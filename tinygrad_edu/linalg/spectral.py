@@ -144,8 +144,10 @@ def eigh(A: Tensor, UPLO: str = "L") -> EigenvaluesEigenvectors:
     return EigenvaluesEigenvectors(Eigvalsh._apply1(A, UPLO), EighVectors._apply1(A, UPLO))
 
 
-def svdvals(A: Tensor) -> Tensor:
+def svdvals(A: Tensor, *, driver: str | None = None) -> Tensor:
     """The singular values of each matrix of A (*, m, n): min(m, n) of them, descending.
+
+    `driver` picks a GPU solver in PyTorch; there is one way here, so it is ignored.
 
     The top eigenvalues of [[0, A], [A^T, 0]] (see the module docstring).
     """

@@ -67,10 +67,11 @@ class InPlaceWriteMethods:
         value = Tensor._wrap(np.asarray(fill_value.item() if isinstance(fill_value, Tensor) else fill_value))
         return self._inplace(lambda t, v: elementwise.where(on_diagonal, v.to(t.dtype), t), value)
 
-    def copy_(self: Tensor, src: Any) -> Tensor:
+    def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
         """src's values (broadcast to self's shape, cast to self's dtype) written into self.
 
-        The gradient of self afterwards flows to src, as in PyTorch.
+        The gradient of self afterwards flows to src, as in PyTorch. (`non_blocking`, for
+        copies between devices, has nothing to do here.)
         """
         # where(False, t, v) rather than t * 0 + v: right even where t is inf or nan
         nowhere = Tensor._wrap(np.zeros(self.shape, dtype=bool))

@@ -89,9 +89,11 @@ class SamplingMethods:
         return sampling.random_(self, from_, to, generator=generator)
 
     def uniform_(
-        self: Tensor, a: float = 0.0, b: float = 1.0, *, generator: np.random.Generator | None = None
+        self: Tensor, from_: float = 0.0, to: float = 1.0, *, generator: np.random.Generator | None = None
     ) -> Tensor:
-        """Fill with samples of U(a, b) from `generator` or the global one (as `nn.init.uniform_`).
+        """Fill with samples of U(from_, to) from `generator` or the global one (as `nn.init.uniform_`).
+
+        PyTorch names the bounds `from` and `to`; `from` is a Python keyword, so here it is `from_`.
 
         An in-place op like `copy_`: refused on a leaf that requires grad (use
         `nn.init.uniform_`, or no_grad), and no gradient flows to the old values.
@@ -99,7 +101,7 @@ class SamplingMethods:
         from ..nn import init
         from ..sampling import fill_with_draws  # (draws nothing if the write is refused)
 
-        return fill_with_draws(self, generator, lambda gen: init.uniform_samples(self, a, b, gen))
+        return fill_with_draws(self, generator, lambda gen: init.uniform_samples(self, from_, to, gen))
 
     def normal_(
         self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator: np.random.Generator | None = None

@@ -61,8 +61,8 @@ class SelectionMethods:
         """self where condition is True, else other: tg.where(condition, self, other)."""
         return elementwise.where(condition, self, other)
 
-    def gather(self: Tensor, dim: int, index: Tensor) -> Tensor:
-        return selection.gather(self, dim, index)
+    def gather(self: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
+        return selection.gather(self, dim, index, sparse_grad=sparse_grad)
 
     def scatter(
         self: Tensor,
