@@ -406,6 +406,13 @@ def test_inside_inference_mode_enable_grad_turns_the_grad_mode_on_but_nothing_re
     assert not tg.is_inference_mode_enabled() and tg.is_grad_enabled()
 
 
+def test_the_librarys_own_graph_checks_follow_inference_mode_not_enable_grad():
+    w = tg.ones(3, requires_grad=True)
+    with tg.inference_mode(), tg.enable_grad():  # (is_grad_enabled says yes; nothing records)
+        loss = tg.nn.functional.cross_entropy(tg.ones(2, 3), tg.tensor([0, 1]), weight=w)
+        assert not loss.requires_grad and tg.ones(3, requires_grad=True).sum(dtype=tg.int64).item() == 3
+
+
 def test_set_grad_enabled_takes_a_bool_only():
     for bad in (None, 1, "no"):  # (None turned recording off for good, quietly)
         with pytest.raises(TypeError, match="must be bool"):
@@ -655,7 +662,7 @@ def test_setup_context_gets_forwards_arrays_and_saves_as_forward_would():
         def forward(ctx, x, k):
             return x
 
-    with pytest.raises(TypeError, match="missing a required argument: 'k'"):
+    with pytest.raises(TypeError, match="missing .*required .*argument.*'k'"):
         WithCtx.apply(x, 1.0)
 
     class TensorMinded(Cube):
@@ -1415,6 +1422,14 @@ def test_apply_binds_keyword_arguments_and_defaults_to_forward_as_pytorch():
     assert _ScaleWithSetup.apply(x, k=4.0).tolist() == [4.0, 8.0]
     with pytest.raises(TypeError, match="unexpected keyword argument 'q'"):
         _Scale.apply(x, q=1)
+
+    class KeywordOnly(_ScaleWithSetup):
+        @staticmethod
+        def forward(a, *, k=3.0):  # (apply passes forward its arguments by position)
+            return a * k
+
+    with pytest.raises(TypeError, match=r"keyword-only arguments \['k'\]"):
+        KeywordOnly.apply(x, k=5.0)  # (as PyTorch refuses it; it was dropped, silently)
 
 
 def test_a_gradient_for_an_input_that_is_no_tensor_is_an_error():

@@ -117,12 +117,16 @@ def test_prod_second_derivative_is_right_at_zeros(values):
     assert gradgradcheck(lambda t: t.prod(), [x])
 
 
-def test_prod_second_derivative_with_zeros_over_several_dims():
+def test_prod_second_derivative_with_zeros_along_each_dim_and_over_all():
     x = rand(2, 3, 4, seed=3)
-    x[0, 1, 2] = x[1, 0, 0] = x[1, 2, 0] = 0.0
+    x[0, 1, 2] = x[1, 0, 0] = x[1, 2, 0] = 0.0  # (slices with no zero, one, and two)
     t = tg.tensor(x, requires_grad=True)
-    for dims in ((0, 2), 1, -1):
-        f = (lambda a: a.prod(dims)) if isinstance(dims, int) else (lambda a: a.prod())
+    for f in (
+        lambda a: a.prod(0),
+        lambda a: a.prod(1),
+        lambda a: a.prod(-1, keepdim=True),
+        lambda a: a.prod(),
+    ):
         assert gradcheck(f, [t]) and gradgradcheck(f, [t])
 
 

@@ -351,7 +351,7 @@ def test_setitem_through_index_arrays_needs_the_values_dtype_as_in_pytorch():
     t[t > 1] = tg.tensor(7, dtype=tg.float64)  # one mask and one value: a fill, with a cast
     assert t.tolist() == [[0.0, 7.0, 7.0], [0.0, 0.0, 0.0]]
     for index in ([0, 1], (1, tg.tensor([0, 2])), tg.tensor([[True, False, False], [False, True, False]])):
-        with pytest.raises(RuntimeError, match="got float32 for the destination and int64 for the source"):
+        with pytest.raises(RuntimeError, match="got Float for the destination and Long for the source"):
             t[index] = tg.tensor([1, 2])  # index arrays put values: NumPy would cast them
     assert t.tolist() == [[0.0, 7.0, 7.0], [0.0, 0.0, 0.0]] and t._version == 2
     t[[0, 1], [0, 0]] = tg.tensor([1.0, 2.0])
@@ -402,7 +402,11 @@ KEYWORD_CALLS = [
     lambda lib: lib.ones(2).to(lib.float64, False, True).dtype == lib.float64,
     lambda lib: lib.ones(3).gather(0, lib.tensor([2, 0]), sparse_grad=False).tolist() == [1.0, 1.0],
     lambda lib: lib.zeros(2).copy_(lib.ones(2), non_blocking=True).tolist() == [1.0, 1.0],
-    lambda lib: lib.ones(2, requires_grad=True).numpy(force=True).tolist() == [1.0, 1.0],
+    lambda lib: (lambda t: (t.numpy(force=True).__setitem__(0, 9.0), t.tolist() == [9.0, 1.0])[1])(
+        lib.ones(2, requires_grad=True)
+    ),  # (the array is the tensor's memory, detached)
+    lambda lib: lib.tensor([1.5, 2**64]).dtype == lib.float32,  # (a float among big ints: all floats)
+    lambda lib: lib.stack([lib.ones(2), lib.zeros(2, dtype=lib.int64)], -1).tolist() == [[1.0, 0.0]] * 2,
     lambda lib: bool((lib.zeros(50).uniform_(to=0.5) <= 0.5).all()),
     lambda lib: lib.linalg.norm(input=lib.tensor([3.0, 4.0])).item() == 5.0,
     lambda lib: lib.linalg.svdvals(lib.eye(2), driver=None).tolist() == [1.0, 1.0],

@@ -46,9 +46,9 @@ def default_collate(batch: Sequence[Any]) -> Any:
                 raise TypeError(
                     f"expected Tensor as element {i} in argument 0, but got {type(sample).__name__}"
                 )
-        return _stacked(batch)
+        return stack(list(batch))
     if isinstance(first, (np.ndarray, np.generic)):
-        return _stacked([Tensor(np.asarray(sample)) for sample in batch])
+        return stack([Tensor(np.asarray(sample)) for sample in batch])
     if isinstance(first, (str, bytes)):
         return batch
     if isinstance(first, Mapping):
@@ -65,17 +65,6 @@ def default_collate(batch: Sequence[Any]) -> Any:
         fields = [default_collate(field) for field in zip(*batch)]
         return type(first)(*fields) if hasattr(first, "_fields") else fields
     raise TypeError(f"default_collate cannot batch samples of type {type(first).__name__}")
-
-
-def _stacked(samples: Sequence[Tensor]) -> Tensor:
-    """The samples stacked along a new first dim, or PyTorch's error naming both shapes."""
-    for i, sample in enumerate(samples):
-        if sample.shape != samples[0].shape:
-            raise RuntimeError(
-                f"default_collate: samples must have one shape to stack, got {samples[0].shape} at "
-                f"entry 0 and {sample.shape} at entry {i} (pass a collate_fn that pads them)"
-            )
-    return stack(list(samples))
 
 
 def default_convert(data: Any) -> Any:

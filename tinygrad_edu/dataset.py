@@ -116,18 +116,16 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
     """
 
     def __init__(self, *tensors: Tensor | np.ndarray) -> None:
-        if not tensors:  # (IndexError: PyTorch's, which reads tensors[0])
-            raise IndexError("TensorDataset needs at least one tensor")
         wrapped = []
         for t in tensors:
             if not isinstance(t, (Tensor, np.ndarray)):
                 raise TypeError(f"TensorDataset takes Tensors or numpy arrays, got {type(t).__name__}")
             t = t if isinstance(t, Tensor) else Tensor(t)
-            if t.data.ndim == 0:
+            if t.data.ndim == 0:  # (IndexError: PyTorch's, which reads its size along dim 0)
                 raise IndexError("TensorDataset cannot hold a 0-d tensor (it has no rows)")
             wrapped.append(t)
         sizes = [t.shape[0] for t in wrapped]
-        if len(set(sizes)) != 1:
+        if len(set(sizes)) > 1:  # (none at all is allowed, as in PyTorch: then len() is the IndexError)
             # AssertionError is PyTorch's type for this; raised explicitly, so `python -O` keeps it
             raise AssertionError(
                 "Size mismatch between tensors: first dimensions are " + ", ".join(str(s) for s in sizes)
@@ -142,7 +140,8 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
 
     def _gather(self, indices: np.ndarray) -> list[Tensor]:
         """All samples at ``indices`` at once, stacked along a new first dim (a batch, as collated)."""
-        return [t[indices] for t in self.tensors]
+        # (indexed as a Tensor only where a graph is to be recorded: else one NumPy copy)
+        return [t[indices] if t.requires_grad else Tensor._wrap(t.data[indices]) for t in self.tensors]
 
 
 class Subset(Dataset[_T_co]):

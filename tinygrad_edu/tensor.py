@@ -65,7 +65,7 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
     except OverflowError:  # a number the integer dtype cannot hold: PyTorch's rule, not NumPy's
         array = _fit_integer_dtype(np.array(data), np.dtype(dtype))
     if dtype is None and not keeps_dtype and (array.dtype == np.uint64 or array.dtype.kind == "O"):
-        _refuse_big_ints(data)  # (NumPy makes uint64 or objects of Python ints past int64's range)
+        array = _read_big_ints(data, array)  # (NumPy's uint64, or objects, for ints past int64's range)
     if array.dtype.kind not in "biuf":
         raise TypeError(f"tensor: unsupported data of dtype {array.dtype} (need numbers or bools)")
     if dtype is not None and not keeps_dtype:
@@ -75,13 +75,18 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
     return array
 
 
-def _refuse_big_ints(data: Any) -> None:
-    """PyTorch's errors for data it cannot read: None (no dtype to infer), or an int past int64's range."""
-    for value in np.asarray(data, dtype=object).flat:
-        if value is None:
-            raise RuntimeError("Could not infer dtype of NoneType")
-        if type(value) is int and not -(2**63) <= value < 2**63:
-            raise ValueError(f"Overflow when unpacking long long: {value} does not fit in int64")
+def _read_big_ints(data: Any, array: np.ndarray) -> np.ndarray:
+    """`array` as PyTorch reads `data`: None is an error (no dtype to infer), and so is an int
+    past int64's range, unless the data holds a float too: then all of it is floats."""
+    values = list(np.asarray(data, dtype=object).flat)
+    if any(value is None for value in values):
+        raise RuntimeError("Could not infer dtype of NoneType")
+    big = [v for v in values if type(v) is int and not -(2**63) <= v < 2**63]
+    if not big:
+        return array
+    if not any(isinstance(v, float) for v in values):
+        raise ValueError(f"Overflow when unpacking long long: {big[0]} does not fit in int64")
+    return np.array(data, dtype=np.float64)  # (made float32 below, the default, as any float data)
 
 
 def _check_numbers(data: Any) -> None:
@@ -451,11 +456,9 @@ class Tensor(
 
     def numpy(self, *, force: bool = False) -> np.ndarray:
         """The underlying array (shared, not copied); with ``force=True`` also of a tensor that
-        requires grad (then a copy, as PyTorch's force detaches and copies)."""
+        requires grad (PyTorch's force detaches first, and shares memory too)."""
         data = self._array()
-        if force:
-            return data.copy()
-        if self.requires_grad:
+        if self.requires_grad and not force:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
             )
@@ -1378,8 +1381,8 @@ def _check_index_put_dtype(index: tuple, value: Tensor, x: Tensor) -> None:
     if not arrays or (value.ndim == 0 and len(arrays) == 1 and arrays[0].dtype == np.bool_):
         return
     raise RuntimeError(
-        f"Index put requires the source and destination dtypes match, got {x.dtype} for the "
-        f"destination and {value.dtype} for the source."
+        f"Index put requires the source and destination dtypes match, got {torch_name(x.dtype)} for "
+        f"the destination and {torch_name(value.dtype)} for the source."
     )
 
 

@@ -79,6 +79,10 @@ class Function:
     # nn/backward_hooks.py): the graph drawing leaves them out and draws the
     # tensor they hand on, `passed_on(node)`, in their place.
     drawn: bool = True
+    # Does `apply` bind every call's arguments to forward's signature? Only for a ctx-less
+    # forward with defaults, so that setup_context sees them among the inputs (as in PyTorch).
+    _fills_defaults: bool = False
+    _signature: inspect.Signature | None = None  # (made by _callers_signature when first needed)
     # Is this a user's Function? `apply` then watches what its forward does to its inputs
     # (in_place.py): the library's own Functions never change their inputs, nor return one.
     _users_own: bool = False
@@ -111,6 +115,8 @@ class Function:
             cls._run_forward = cls.forward
         else:
             cls._run_forward = functools.partial(_forward_then_setup_context, cls)
+            parameters = _callers_signature(cls).parameters.values()
+            cls._fills_defaults = any(p.default is not p.empty for p in parameters)
 
     @staticmethod
     def forward(ctx: Node, *args: Any) -> np.ndarray:
@@ -168,7 +174,7 @@ class Function:
         in), as PyTorch binds them: forward then receives them all by position.
         So are a ctx-less forward's, always: setup_context sees every input.
         """
-        if kwargs or cls._run_forward is not cls.forward:
+        if kwargs or cls._fills_defaults:
             args = _bound(cls, args, kwargs)
         for x in args:
             if isinstance(x, Tensor) and x._view is not None:
@@ -314,18 +320,24 @@ def _as_output(cls: type[Function], result: Any, args: tuple) -> np.ndarray:
 
 def _bound(cls: type[Function], args: tuple, kwargs: dict) -> tuple:
     """`apply`'s arguments as forward's positional ones, its defaults filled in (a TypeError if they
-    do not fit forward's parameters)."""
-    signature = _signatures.get(cls)
-    if signature is None:  # forward's, as the caller fills it: without ctx, where forward takes one
-        parameters = list(inspect.signature(cls.forward).parameters.values())
-        skip = 1 if cls._run_forward is cls.forward else 0
-        signature = _signatures[cls] = inspect.Signature(parameters[skip:])
-    bound = signature.bind(*args, **kwargs)
+    do not fit forward's parameters, as PyTorch's; forward's keyword-only ones cannot be given)."""
+    bound = _callers_signature(cls).bind(*args, **kwargs)
     bound.apply_defaults()
+    if bound.kwargs:
+        raise TypeError(f"{cls.__name__}.forward() got keyword-only arguments {sorted(bound.kwargs)}")
     return bound.args
 
 
-_signatures: dict[type, inspect.Signature] = {}  # (each made at its class's first call that binds)
+def _callers_signature(cls: type[Function]) -> inspect.Signature:
+    """forward's signature as `apply`'s caller fills it (without ctx, where forward takes one),
+    made once and kept on the class."""
+    signature = cls.__dict__.get("_signature")
+    if signature is None:
+        parameters = list(inspect.signature(cls.forward).parameters.values())
+        skip = 1 if cls._run_forward is cls.forward else 0
+        signature = inspect.Signature(parameters[skip:])
+        cls._signature = signature
+    return signature
 
 
 def _check_data(args: tuple) -> None:

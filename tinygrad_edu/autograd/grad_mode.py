@@ -43,6 +43,15 @@ def is_grad_enabled() -> bool:
     return _state.grad_mode
 
 
+def is_recording() -> bool:
+    """Do new operations record a graph now? (The grad mode is on, outside inference mode.)
+
+    What the library's own ops ask before building a graph-friendly form; `is_grad_enabled`
+    reports the grad mode alone, which `enable_grad` can turn on inside inference mode.
+    """
+    return _state.enabled
+
+
 def is_inference_mode_enabled() -> bool:
     """True inside `inference_mode()`."""
     return _state.inference
@@ -112,9 +121,9 @@ class set_grad_enabled(_GradMode):
 
     def __init__(self, mode: bool) -> None:
         if not isinstance(mode, bool):  # (None would switch recording off, silently)
-            raise TypeError(
-                f"set_grad_enabled(): argument 'enabled' (position 1) must be bool, not {type(mode).__name__}"
-            )
+            kind = type(mode)
+            name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+            raise TypeError(f"set_grad_enabled(): argument 'enabled' (position 1) must be bool, not {name}")
         self.mode = mode
         self.prev = switch(*self._modes())
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from . import function
 from .function import Function, Node
-from .grad_mode import is_grad_enabled, no_grad
+from .grad_mode import is_recording, no_grad
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -58,7 +58,7 @@ def once_differentiable(backward: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(backward)
     def wrapper(ctx: Node, *grad_outputs: Tensor) -> Any:
-        creating_graph = is_grad_enabled()  # (the engine records backward for create_graph only)
+        creating_graph = is_recording()  # (the engine records backward for create_graph only)
         with no_grad():
             grads = backward(ctx, *grad_outputs)
         recorded = [g for g in grad_outputs if isinstance(g, function.Tensor) and g.requires_grad]

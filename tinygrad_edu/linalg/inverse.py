@@ -23,7 +23,7 @@ from collections import namedtuple
 import numpy as np
 
 from ..autograd.function import Function, Node
-from ..autograd.grad_mode import is_grad_enabled
+from ..autograd.grad_mode import is_recording
 from ..ops.broadcast import broadcast_shape
 from ..ops.elementwise import where
 from ..tensor import Tensor
@@ -49,7 +49,7 @@ class Det(Function):
             return scale * Inv._apply1(a).mT
         # NOTE: at a singular matrix the cofactors are still defined (not zero for rank n - 1),
         # but A^{-T} is not: they come from the SVD instead, as constants, so only once.
-        if is_grad_enabled():
+        if is_recording():
             raise RuntimeError(
                 "linalg.det: the second derivative at a singular matrix is not implemented "
                 f"(A of shape {a.shape}); the first derivative is"

@@ -160,8 +160,8 @@ def grid_sample(
         v = _padded(_unnormalise(y, height, align_corners), height, padding_mode, align_corners)
         if mode == "nearest":
             out = _read(channels_last, np.rint(v.data), np.rint(u.data))
-            # (in the graph, as rounding is: the grid's gradient is 0, not None)
-            out = where(np.zeros((), dtype=bool), grid[..., :1], out)
+            if grid.requires_grad:  # (in the graph, as rounding is: the grid's gradient is 0, not None)
+                out = where(np.zeros((), dtype=bool), grid[..., :1], out)
         else:
             out = _bilinear(channels_last, u, v)
     return out.permute(0, 3, 1, 2)

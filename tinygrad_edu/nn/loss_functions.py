@@ -18,7 +18,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from ..autograd.grad_mode import is_grad_enabled
+from ..autograd.grad_mode import is_recording
 from ..dtypes import require_float, result_type, torch_name
 from ..ops.broadcast import broadcasts_to
 from ..ops.elementwise import where
@@ -83,7 +83,7 @@ def _as_weight(value: object, like: Tensor, op: str, name: str) -> Tensor:
 
 def _constant_weight(weight: W, op: str, name: str) -> W:
     """`weight` itself, refused if it requires grad: the losses give no gradient for it (as PyTorch)."""
-    if isinstance(weight, Tensor) and weight.requires_grad and is_grad_enabled():
+    if isinstance(weight, Tensor) and weight.requires_grad and is_recording():
         raise RuntimeError(
             f"{op} is not differentiable with respect to {name}, so {name} cannot require grad "
             f"(pass {name}.detach())"

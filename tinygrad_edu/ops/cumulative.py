@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..autograd.function import Function, Node
-from ..autograd.grad_mode import is_grad_enabled
+from ..autograd.grad_mode import is_recording
 from ..tensor import Tensor
 from .elementwise import where
 from .joining import cat
@@ -72,7 +72,7 @@ class Cumprod(Function):
         zero = x.data == 0
         if not zero.any():
             return _from_end(grad * y, d, Cumsum) / x, None
-        if is_grad_enabled():  # create_graph: the form whose own derivatives are right at zeros too
+        if is_recording():  # create_graph: the form whose own derivatives are right at zeros too
             return _exact_grad(x, grad, d), None
         return _zero_aware_grad(x, y, grad, zero, d), None
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..autograd.function import Function, Node
+from ..autograd.grad_mode import is_recording
 from ..dtypes import result_type
 from ..tensor import Tensor
 from .movement import Index, normalize_dim
@@ -153,7 +154,11 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                 f"stack expects each tensor to be equal size, but got {tensors[0].shape} "
                 f"at entry 0 and {t.shape} at entry {i}"
             )
-    return cat([t.unsqueeze(dim) for t in tensors], dim)
+    if is_recording() and any(t.requires_grad for t in tensors):
+        return cat([t.unsqueeze(dim) for t in tensors], dim)
+    # nothing to record (a batch of samples, say): one NumPy call instead of an op per tensor
+    dtype, d = result_type(*tensors), normalize_dim(dim, tensors[0].ndim + 1)
+    return Tensor._wrap(np.stack([t.data.astype(dtype, copy=False) for t in tensors], d))
 
 
 def split(x: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..autograd.function import Function, Node
-from ..autograd.grad_mode import is_grad_enabled
+from ..autograd.grad_mode import is_recording
 from ..tensor import Tensor
 from . import elementwise
 from .joining import cat
@@ -147,7 +147,7 @@ def _in_dtype(x: Tensor, dtype: DTypeLike | None, op: str) -> Tensor:
     if dtype is None:
         return x
     cast = x.to(dtype)
-    if cast.data.dtype.kind != "f" and x.requires_grad and is_grad_enabled():
+    if cast.data.dtype.kind != "f" and x.requires_grad and is_recording():
         raise RuntimeError(
             f"{op}(dtype={cast.dtype}): the input requires grad, but {cast.dtype} values carry "
             "no gradient; reduce x.detach() instead, or call it under tg.no_grad()"

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function, Node
-from ..autograd.grad_mode import is_grad_enabled
+from ..autograd.grad_mode import is_recording
 from ..tensor import Tensor
 from .elementwise import where
 from .movement import Index, normalize_dim
@@ -140,7 +140,7 @@ def _prod_grads(ctx: Node, grad: Tensor, need_x: bool, need_src: bool) -> tuple[
             Index._apply1(grad * others, places),
             Index._apply1(grad * out, places) / src.masked_fill(Tensor._wrap(src_zero), 1.0),
         )
-        if (zeros_there > 1).any() and is_grad_enabled():  # (a graph of the gradient is being made)
+        if (zeros_there > 1).any() and is_recording():  # (a graph of the gradient is being made)
             gsrc = ProdZerosDoubleBackward.apply(gsrc)
     return gx, gsrc
 
