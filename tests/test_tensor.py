@@ -517,6 +517,9 @@ def test_cat_and_clamp_edge_cases_match_pytorch():
     assert empty.grad.shape == (0,) and x.grad.tolist() == [[1.0, 1.0], [1.0, 1.0]]
     with pytest.raises(RuntimeError, match=r"got \(0, 3\) for tensor 1 and \(2, 2\) for tensor 2"):
         tg.cat([empty, tg.zeros(0, 3), tg.ones(2, 2)])  # (an empty tensor of 2 dims is not one)
+    x = tg.arange(24.0).reshape(2, 3, 4)
+    for joined in (tg.stack([x[0].t(), x[1].t()], 2), tg.cat([x[0].t(), x[1].t()], 1)):
+        assert joined.is_contiguous()  # row-major whatever the pieces' layout, as PyTorch's
     ints = tg.arange(3)
     assert ints.clamp(0, 1).dtype == np.int64
     np.testing.assert_array_equal(ints.clamp(0.5, 1.5).data, np.array([0.5, 1.0, 1.5], np.float32))

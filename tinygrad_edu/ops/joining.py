@@ -158,7 +158,10 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
         return cat([t.unsqueeze(dim) for t in tensors], dim)
     # nothing to record (a batch of samples, say): one NumPy call instead of an op per tensor
     dtype, d = result_type(*tensors), normalize_dim(dim, tensors[0].ndim + 1)
-    return Tensor._wrap(np.stack([t.data.astype(dtype, copy=False) for t in tensors], d))
+    # (row-major whatever the inputs' layout, as PyTorch's stack and `Cat`)
+    return Tensor._wrap(
+        np.ascontiguousarray(np.stack([t.data.astype(dtype, copy=False) for t in tensors], d))
+    )
 
 
 def split(x: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
