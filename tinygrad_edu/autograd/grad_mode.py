@@ -121,9 +121,10 @@ class set_grad_enabled(_GradMode):
 
     def __init__(self, mode: bool) -> None:
         if not isinstance(mode, bool):  # (None would switch recording off, silently)
-            kind = type(mode)
-            name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
-            raise TypeError(f"set_grad_enabled(): argument 'enabled' (position 1) must be bool, not {name}")
+            from ..nn.input_checks import type_name  # (nn builds on this module)
+
+            got = type_name(mode)
+            raise TypeError(f"set_grad_enabled(): argument 'enabled' (position 1) must be bool, not {got}")
         self.mode = mode
         self.prev = switch(*self._modes())
 

@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from ..nn.input_checks import type_name
 from ..tensor import Tensor
 from ..warning import warn
 
@@ -96,11 +97,6 @@ def _check_implementation(group: dict[str, Any]) -> None:
         )
 
 
-def _typename(obj: object) -> str:
-    cls = type(obj)
-    return cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
-
-
 class Optimizer:
     """Base class of all optimizers.
 
@@ -140,7 +136,7 @@ class Optimizer:
         if isinstance(params, Tensor):
             raise TypeError(
                 "params argument given to the optimizer should be an iterable of "
-                f"Tensors or dicts, but got {_typename(params)}"
+                f"Tensors or dicts, but got {type_name(params)}"
             )
         self.defaults = defaults
         self.state: defaultdict[Any, dict[str, Any]] = defaultdict(dict)
@@ -166,7 +162,7 @@ class Optimizer:
         ``"param_names"``.
         """
         if not isinstance(param_group, dict):
-            raise TypeError(f"param_group must be a dict, but got {_typename(param_group)}")
+            raise TypeError(f"param_group must be a dict, but got {type_name(param_group)}")
         params = param_group["params"]
         if isinstance(params, Tensor):
             params = [params]
@@ -189,7 +185,7 @@ class Optimizer:
         for p in params:
             if not isinstance(p, Tensor):
                 raise TypeError(
-                    f"optimizer can only optimize Tensors, but one of the params is {_typename(p)}"
+                    f"optimizer can only optimize Tensors, but one of the params is {type_name(p)}"
                 )
             if not (p.is_leaf or getattr(p, "retains_grad", False)):
                 raise ValueError("can't optimize a non-leaf Tensor")
