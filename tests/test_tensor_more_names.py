@@ -748,7 +748,7 @@ def test_index_put_refuses_what_pytorch_refuses():
         ),
         (
             RuntimeError,
-            "dtypes match, got float32 for the destination and float64 for the source",
+            "dtypes match, got Float for the destination and Double for the source",
             lambda: x.index_put((tg.tensor([0]),), f64(1.0)),
         ),
         (IndexError, "out of bounds", lambda: x.index_put((tg.tensor([2]),), tg.tensor(1.0))),

@@ -1002,7 +1002,7 @@ class Tensor(
         if isinstance(value, (float, np.floating)):  # (a float into integers: in range, and not nan)
             broadcast.check_written(value, self.data.dtype)
         if isinstance(value, Tensor) and value.data.dtype != self.data.dtype:
-            _check_index_put_dtype(index, value, self)
+            index_writes.check_setitem_dtype(index, value, self)
         if not isinstance(value, Tensor):
             value = broadcast.as_operand(value, self, fill=True)
         try:
@@ -1370,22 +1370,6 @@ def _any_requires_grad(other: Any) -> bool:
     return isinstance(other, Tensor) and other.requires_grad
 
 
-def _check_index_put_dtype(index: tuple, value: Tensor, x: Tensor) -> None:
-    """Refuse, as PyTorch does, a Tensor value of another dtype written through index arrays.
-
-    Slices and integers copy with a cast (x[0:2] = ints); index arrays put
-    values, which must have x's dtype, unless one mask takes a single value
-    (x[x > 0] = 0-d tensor fills, with a cast).
-    """
-    arrays = [i for i in index if isinstance(i, np.ndarray)]
-    if not arrays or (value.ndim == 0 and len(arrays) == 1 and arrays[0].dtype == np.bool_):
-        return
-    raise RuntimeError(
-        f"Index put requires the source and destination dtypes match, got {torch_name(x.dtype)} for "
-        f"the destination and {torch_name(value.dtype)} for the source."
-    )
-
-
 def _floating(t: Tensor) -> Tensor:
     """`t` if it holds floats, else `t` as the default float dtype.
 
@@ -1402,6 +1386,7 @@ from .ops import (  # noqa: E402
     bitwise,
     broadcast,
     elementwise,
+    index_writes,
     linalg,
     movement,
     unary,

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from ..dtypes import torch_name
 from ..tensor import Tensor
 from ..warning import warn
 from .broadcast import broadcast_shape, broadcasts_to, check_written
@@ -119,6 +120,26 @@ def _check_index_copy(x: Tensor, d: int, idx: np.ndarray, source: Tensor) -> Non
         )
 
 
+def check_setitem_dtype(index: tuple, value: Tensor, x: Tensor) -> None:
+    """Refuse, as PyTorch does, a Tensor value of another dtype written by ``x[index] = value``
+    through index arrays (`index` as movement.check_index leaves it).
+
+    Slices and integers copy with a cast (x[0:2] = ints); index arrays put
+    values, as `index_put` does, which must have x's dtype, unless one mask
+    takes a single value (x[x > 0] = 0-d tensor fills, with a cast).
+    """
+    arrays = [i for i in index if isinstance(i, np.ndarray)]
+    if arrays and not (value.ndim == 0 and len(arrays) == 1 and arrays[0].dtype == np.bool_):
+        raise _dtypes_differ(x, value)
+
+
+def _dtypes_differ(x: Tensor, values: Tensor) -> RuntimeError:
+    return RuntimeError(
+        f"Index put requires the source and destination dtypes match, got {torch_name(x.dtype)} for "
+        f"the destination and {torch_name(values.dtype)} for the source."
+    )
+
+
 def index_put(x: Tensor, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
     """x with x[indices] = values (or += values, with accumulate=True, where repeats add up).
 
@@ -133,10 +154,7 @@ def index_put(x: Tensor, indices: Any, values: Tensor, accumulate: bool = False)
     index = tuple(_index_array(i, n) for n, i in enumerate(indices))
     _require_tensor("index_put", values, "values", 2)
     if values.dtype != x.dtype:
-        raise RuntimeError(
-            f"Index put requires the source and destination dtypes match, got {x.dtype} for the "
-            f"destination and {values.dtype} for the source."
-        )
+        raise _dtypes_differ(x, values)
     target = x.data[index].shape  # (NumPy's IndexError for positions out of range or too many indices)
     if not broadcasts_to(values.shape, target):
         raise RuntimeError(
