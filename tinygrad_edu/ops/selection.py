@@ -60,12 +60,11 @@ def _check_int(value: object, name: str, op: str) -> None:
         raise TypeError(f"{op}(): argument '{name}' must be an int, got {type(value).__name__} {value!r}")
 
 
-def gather(x: Tensor, dim: int, index: Tensor | np.ndarray, *, sparse_grad: bool = False) -> Tensor:
+def gather(x: Tensor, dim: int, index: Tensor | np.ndarray) -> Tensor:
     """y[i][j] = x[index[i][j]][j] for dim 0 (x[i][index[i][j]] for dim 1, and so on).
 
     x: (..., n, ...),  index: integers in [0, n), as many dims as x, each
-    other dim no longer than x's;  y: index's shape. `sparse_grad=True` asks
-    PyTorch for a sparse gradient; here the gradient, the same numbers, is dense.
+    other dim no longer than x's;  y: index's shape.
     """
     idx = np.asarray(index)  # (a Tensor gives its array)
     d = normalize_dim(dim, x.ndim)

@@ -62,7 +62,9 @@ class SelectionMethods:
         return elementwise.where(condition, self, other)
 
     def gather(self: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
-        return selection.gather(self, dim, index, sparse_grad=sparse_grad)
+        """selection.gather; `sparse_grad=True` asks PyTorch for a sparse gradient, and here the
+        gradient, the same numbers, is dense."""
+        return selection.gather(self, dim, index)
 
     def scatter(
         self: Tensor,
