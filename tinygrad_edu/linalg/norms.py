@@ -64,6 +64,8 @@ def _vector_dims(dim: int | Sequence[int] | None, ndim: int) -> tuple[int, ...]:
 
 def _check_not_empty(x: Tensor, ord: float, dims: tuple[int, ...], whole: bool) -> None:
     """Max, min and sums of |x|^p for p < 0 have no value for no elements: refuse as PyTorch does."""
+    if not (ord < 0 or ord == math.inf):  # (a sum of no |x|^p, p >= 0, is 0: nothing to refuse)
+        return
     empty = [d for d in dims if x.shape[d] == 0]
     if empty:
         place = (
@@ -90,8 +92,7 @@ def vector_norm(
     if isinstance(ord, str) or not isinstance(ord, (int, float, np.number)):
         raise TypeError(f"linalg_vector_norm(): argument 'ord' must be Number, not {type(ord).__name__}")
     dims = _vector_dims(dim, x.ndim)
-    if ord < 0 or ord == math.inf:
-        _check_not_empty(x, ord, dims, whole=dim is None or (isinstance(dim, (tuple, list)) and not dim))
+    _check_not_empty(x, ord, dims, whole=dim is None or (isinstance(dim, (tuple, list)) and not dim))
     return _p_norm(x, float(ord), dims, keepdim)
 
 

@@ -12,7 +12,6 @@ far in a single step.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 
 import numpy as np
@@ -99,8 +98,7 @@ def get_total_norm(
             raise RuntimeError(
                 f"linalg.vector_norm: Expected a floating point tensor as input. Got {t.dtype}"
             )
-        if t.data.size == 0 and (q < 0 or q == math.inf):  # (no max, min or 1/sum of no elements)
-            _check_not_empty(t, q, tuple(range(t.ndim)), whole=True)
+        _check_not_empty(t, q, tuple(range(t.ndim)), whole=True)  # (no max, min or 1/sum of no elements)
     dtype = np.result_type(*(t.data.dtype for t in ts))
     norms = np.array([np.linalg.norm(t.data.ravel(), q) if t.data.size else 0.0 for t in ts], dtype=dtype)
     total = np.linalg.norm(norms, q).astype(dtype)
